@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The quark CLI. Rebuilds dist/ from tools/ when a source is newer, so a
+// checkout always runs its own code; then hands over to tools/quark/cli.ts.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bundle = join(root, "dist/quark.mjs");
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith(".ts")) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const stale = !existsSync(bundle) ||
+  statSync(bundle).mtimeMs < Math.max(newest(join(root, "tools")), statSync(join(root, "kernel/abi.ts")).mtimeMs);
+if (stale) {
+  const { buildTools } = await import(pathToFileURL(join(root, "tools/build-tools.mjs")).href);
+  await buildTools();
+}
+const { main } = await import(pathToFileURL(bundle).href);
+process.exitCode = await main(process.argv.slice(2));

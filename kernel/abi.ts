@@ -1,0 +1,260 @@
+// The quark ABI: the single source of every number shared across the system.
+//
+// This file is written in the common subset of TypeScript and AssemblyScript
+// (plain `export const NAME = <integer>;`), so the kernel, the userland library
+// (AssemblyScript) and the Node host and tools (TypeScript) import it as it is,
+// and `quark build` embeds every constant in the image's `quark.abi` section,
+// from which the wasmtime host (Python) takes its own. No number is written twice.
+//
+// Layout: ABI version; machine ABI (host <-> kernel); errors; rights; object
+// kinds; syscall numbers (the generic `syscall` entry dispatches on these and
+// the typed imports of the same name run the same handlers); message tags of
+// the kernel and the system services.
+
+// ---------------------------------------------------------------- version
+// Bump on any incompatible change to anything below.
+export const ABI_VERSION = 1;
+
+// ---------------------------------------------------------------- machine ABI
+// Entry points a process may export; `host.invoke(pid, entry, a0, a1)` calls them.
+export const ENTRY_START = 0; // quark_start(a0 = pid, a1 = restarts): i32
+export const ENTRY_HANDLE = 1; // quark_handle(badge, tag): i32 (the reply status)
+export const ENTRY_NOTIFY = 2; // quark_notify(bits, 0): i32
+export const ENTRY_COUNT = 3;
+
+// What `host.invoke` returns when the callee trapped (i32 minimum). A handler
+// cannot produce it: the kernel maps any such return value to E_ARG.
+export const INVOKE_TRAPPED = 1 << 31;
+// What `host.invoke` returns when the process does not export that entry.
+export const INVOKE_NOENTRY = (1 << 31) + 1;
+
+// `kernel.run()` results.
+export const RUN_IDLE = 0; // nothing to do until input or the next timer deadline
+export const RUN_BUSY = 1; // budget used up with work left: call run() again
+export const RUN_HALT = 2; // the system halted; kernel.exit_code() has the code
+
+// `kernel.boot(flags)` flags.
+export const BOOT_UNTIL_READY = 1; // halt with code 0 once init reports ready
+export const BOOT_QUIET = 2; // services' log lines are not echoed to the console
+
+// Process identifiers: pid 0 is the kernel itself (its memory in host.copy).
+export const PID_KERNEL = 0;
+export const PID_INIT = 1;
+export const MAX_PROCS = 64;
+export const CSPACE_SLOTS = 64; // capability slots per process
+export const MSG_WORDS = 6; // data words per message (i64 each)
+export const MAX_LEASES = 4; // leases per call
+export const QUEUE_DEPTH = 16; // asynchronous messages per endpoint
+export const MAX_CALL_DEPTH = 16; // nested synchronous calls
+
+// ---------------------------------------------------------------- errors
+// Every syscall returns a value >= 0 on success or one of these.
+export const OK = 0;
+export const E_BADSLOT = -1; // slot number out of range, or the slot is empty
+export const E_RIGHTS = -2; // the capability lacks a right the operation needs
+export const E_KIND = -3; // the capability names the wrong kind of object
+export const E_ARG = -4; // an argument is out of range
+export const E_BUSY = -5; // the server is already executing (no re-entry)
+export const E_DEAD = -6; // the target process is not running
+export const E_CRASHED = -7; // the server trapped while handling this call
+export const E_QFULL = -8; // the endpoint's queue is full
+export const E_NOSPACE = -9; // no free slot, object or process
+export const E_FAULT = -10; // a memory range lies outside a process's memory
+export const E_NOLEASE = -11; // no such lease in the current call
+export const E_DEPTH = -12; // calls nested too deeply
+export const E_NOSYS = -13; // no such syscall
+export const E_NOTCALL = -14; // only valid while handling a synchronous call
+export const E_LINK = -15; // a module's import cannot be linked
+export const E_NOMODULE = -16; // no such module in the image
+export const E_NOENTRY = -17; // the process lacks that entry point
+export const E_REVOKED = -18; // the object behind the capability is gone
+export const E_UNSUPPORTED = -19; // a valid request this system does not support
+export const E_TIMEOUT = -20; // a deadline passed
+export const E_STATE = -21; // the object is in the wrong state for this
+export const E_LAST = -21;
+
+// ---------------------------------------------------------------- rights
+export const R_CALL = 1; // synchronous call to an endpoint
+export const R_SEND = 2; // asynchronous send to an endpoint
+export const R_GRANT = 4; // transfer capabilities through this endpoint
+export const R_SIGNAL = 8; // raise notification bits
+export const R_CONTROL = 16; // start, stop, restart a process; give it capabilities
+export const R_READ = 32; // read (boot info, lease)
+export const R_WRITE = 64; // write (console, lease)
+export const R_SPAWN = 128; // create processes (boot capability)
+export const R_ALL = 255;
+
+// Lease rights (the `rights` argument of `lease`).
+export const LEASE_READ = 1;
+export const LEASE_WRITE = 2;
+
+// ---------------------------------------------------------------- object kinds
+export const K_NONE = 0;
+export const K_ENDPOINT = 1;
+export const K_NOTIFY = 2; // a process's notification word (badge = allowed bits)
+export const K_PROCESS = 3;
+export const K_CONSOLE = 4;
+export const K_BOOT = 5; // machine authority held by init: spawn, boot info, halt
+
+// Initial capability slots of init (PID 1).
+export const INIT_SLOT_BOOT = 0;
+export const INIT_SLOT_CONSOLE = 1;
+export const INIT_SLOT_SELF = 2; // init's own endpoint (for fault reports)
+
+// msg_info() flags, for the server side of a message.
+export const MSG_CALL = 1; // a synchronous call (a reply is expected)
+export const MSG_CAP = 2; // a capability came with it: msg_cap() names the slot
+// msg_info() >> MSG_LEASE_SHIFT is the number of leases.
+export const MSG_LEASE_SHIFT = 8;
+
+// Notification bits the kernel raises itself.
+export const NOTE_TIMER = 1 << 30;
+export const NOTE_STOP = 1 << 29;
+
+// ---------------------------------------------------------------- syscalls
+// Each is a kernel export of the lowercase name without `SYS_` (imported by
+// processes from module "quark"), and the generic `syscall(n, a0..a6)` entry
+// dispatches on the number. Arguments in order; words are i64.
+export const SYS_CALL = 1; // call(slot, tag, w0..w5): status
+export const SYS_SEND = 2; // send(slot, tag, w0..w5): 0
+export const SYS_REPLY = 3; // reply(w0..w5): 0 -- the reply words of the current call
+export const SYS_MSG_WORD = 4; // msg_word(i): i64 -- word i of the message being handled
+export const SYS_REPLY_WORD = 5; // reply_word(i): i64 -- word i of the last call's reply
+export const SYS_MSG_INFO = 6; // msg_info(): flags
+export const SYS_XFER = 7; // xfer(slot): attach a capability to the next call/send (-1 clears)
+export const SYS_LEASE = 8; // lease(i, ptr, len, rights): lend memory to the next call
+export const SYS_LEASE_LEN = 9; // lease_len(i): length of lease i of the current call
+export const SYS_LEASE_READ = 10; // lease_read(i, off, dst, len): bytes copied
+export const SYS_LEASE_WRITE = 11; // lease_write(i, off, src, len): bytes copied
+export const SYS_CAP_DERIVE = 12; // cap_derive(slot, rights, badge): new slot
+export const SYS_CAP_DELETE = 13; // cap_delete(slot)
+export const SYS_CAP_REVOKE = 14; // cap_revoke(slot): deletes every capability derived from it
+export const SYS_CAP_INFO = 15; // cap_info(slot): kind | rights << 8
+export const SYS_CAP_FIND = 16; // cap_find(label): slot
+export const SYS_SIGNAL = 17; // signal(slot, bits)
+export const SYS_TIMER_SET = 18; // timer_set(deadline_ns): NOTE_TIMER when the clock passes it (0 cancels)
+export const SYS_TIME = 19; // time(): ns since boot
+export const SYS_CONSOLE_WRITE = 20; // console_write(slot, ptr, len): bytes written
+export const SYS_PROC_SPAWN = 21; // proc_spawn(boot_slot, module): process slot
+export const SYS_PROC_START = 22; // proc_start(proc_slot): quark_start's status
+export const SYS_PROC_ENDPOINT = 23; // proc_endpoint(proc_slot, badge): endpoint slot
+export const SYS_CAP_GIVE = 24; // cap_give(proc_slot, slot, rights, label): slot in the target
+export const SYS_PROC_RESTART = 25; // proc_restart(proc_slot): quark_start's status
+export const SYS_PROC_KILL = 26; // proc_kill(proc_slot)
+export const SYS_FAULT_ENDPOINT = 27; // fault_endpoint(boot_slot, ep_slot): where faults are reported
+export const SYS_BOOT_READ = 28; // boot_read(boot_slot, off, dst, len): bytes copied
+export const SYS_READY = 29; // ready(boot_slot): the system is up
+export const SYS_HALT = 30; // halt(boot_slot, code)
+export const SYS_MSG_CAP = 31; // msg_cap(): slot of the capability received with the message
+export const SYS_REPLY_CAP = 32; // reply_cap(slot): attach a capability to the reply
+export const SYS_RECV_CAP = 33; // recv_cap(): slot of the capability received with the last reply
+export const SYS_PROC_NOTIFY = 34; // proc_notify(proc_slot, bits): signal capability for those bits
+export const SYS_PROC_INFO = 35; // proc_info(proc_slot, field): see PI_*
+export const SYS_SELF = 36; // self(): own pid
+export const SYS_CAP_LABEL = 37; // cap_label(slot, label): name a slot for cap_find
+export const SYS_STATS = 38; // stats(field): kernel counters, see ST_*
+export const SYS_COUNT = 39;
+
+// proc_info fields
+export const PI_STATE = 0;
+export const PI_PID = 1;
+export const PI_RESTARTS = 2;
+export const PI_CALLS = 3; // calls and messages handled
+export const PI_FAULTS = 4;
+export const PI_MODULE = 5;
+
+// Process states
+export const PS_FREE = 0;
+export const PS_CREATED = 1;
+export const PS_STARTING = 2;
+export const PS_RUNNING = 3;
+export const PS_CRASHED = 4;
+export const PS_STOPPED = 5;
+
+// stats fields
+export const ST_SYSCALLS = 0;
+export const ST_CALLS = 1;
+export const ST_SENDS = 2;
+export const ST_FAULTS = 3;
+export const ST_FREE_SLOTS = 4; // free capability slots, summed over processes
+export const ST_FREE_OBJECTS = 5;
+export const ST_PROCS = 6;
+
+// ---------------------------------------------------------------- message tags
+// Kernel -> supervisor (init's fault endpoint): w0 = pid, w1 = cause, w2 = messages dropped.
+export const TAG_FAULT = 0x7f01;
+export const FAULT_TRAP = 1; // trapped in a handler
+export const FAULT_START = 2; // trapped in quark_start
+export const FAULT_KILLED = 3;
+
+// log service: a lease holds the UTF-8 text.
+export const TAG_LOG_WRITE = 0x0101; // log a line under the caller's badge
+export const TAG_LOG_NAME = 0x0102; // w0 = badge: name it (lease = name); init only
+
+// echo service
+export const TAG_ECHO = 0x0201; // reply = the six words
+export const TAG_ECHO_CRASH = 0x0202; // trap on purpose
+export const TAG_ECHO_LEASE_SUM = 0x0203; // reply w0 = sum of lease 0's bytes
+export const TAG_ECHO_LEASE_FILL = 0x0204; // fill lease 0 with byte w0; reply w0 = bytes
+export const TAG_ECHO_STATS = 0x0205; // reply w0 = messages handled since start
+export const TAG_ECHO_XFER = 0x0206; // reply with the capability received, w0 = its kind
+
+// Init: replies to these; w0 = service index (boot order).
+export const TAG_INIT_STATUS = 0x0301;
+
+// ---------------------------------------------------------------- HAL registers
+// The HAL's devices, reached by the kernel through hal.mmio_read/mmio_write.
+export const UART_DATA = 0x1000; // write: TX byte; read: next RX byte, or -1 when empty
+export const UART_STATUS = 0x1004; // UART_RX_READY | UART_RX_EOF
+export const UART_CTRL = 0x1008; // UART_IRQ_RX: interrupt when input arrives
+export const UART_RX_READY = 1;
+export const UART_RX_EOF = 2;
+export const UART_IRQ_RX = 1;
+export const TIMER_NOW_LO = 0x2000; // reading LO latches the whole 64-bit ns counter
+export const TIMER_NOW_HI = 0x2004;
+export const TIMER_CMP_LO = 0x2008; // writing LO arms the comparator (write HI first)
+export const TIMER_CMP_HI = 0x200c;
+export const TIMER_CTRL = 0x2010; // 1: interrupt when now >= compare
+export const INTC_PENDING = 0x3000; // read: pending & enabled lines
+export const INTC_ACK = 0x3004; // write: clear these pending bits
+export const INTC_ENABLE = 0x3008; // read/write: enabled lines
+export const IRQ_TIMER = 1; // line bits
+export const IRQ_UART_RX = 2;
+
+// ---------------------------------------------------------------- boot table
+// Binary table built from the manifest, read by init through boot_read. All
+// fields u32 little-endian. Header, then one record per service, then arrays
+// and strings addressed by byte offsets from the table's start.
+export const BT_MAGIC = 0x31544251; // "QBT1"
+export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, flags, size, 2 reserved
+export const BT_SIZE = 20; // header offset of the whole table's size in bytes
+export const BT_RECORD_BYTES = 64;
+// record field offsets
+export const BT_NAME_OFF = 0;
+export const BT_NAME_LEN = 4;
+export const BT_MODULE = 8;
+export const BT_MEM_PAGES = 12;
+export const BT_RESTART = 16; // RESTART_*
+export const BT_MAX_RESTARTS = 20;
+export const BT_WINDOW_MS = 24;
+export const BT_NDEPS = 28;
+export const BT_DEPS_OFF = 32; // u32 service indices, required deps
+export const BT_NGRANTS = 36;
+export const BT_GRANTS_OFF = 40; // grant records
+export const BT_LABEL = 44; // fnv1a(name)
+export const BT_NOPT = 48;
+export const BT_OPT_OFF = 52; // u32 service indices, optional deps
+export const BT_DELAY_MS = 56; // restart delay
+// grant record: 16 bytes
+export const BT_GRANT_BYTES = 16;
+export const GRANT_KIND = 0; // GRANT_*
+export const GRANT_TARGET = 4; // service index for GRANT_SERVICE
+export const GRANT_RIGHTS = 8;
+export const GRANT_LABEL = 12; // fnv1a of the name the holder finds it by
+
+export const GRANT_SERVICE = 1; // an endpoint of another service
+export const GRANT_CONSOLE = 2; // the console device
+
+export const RESTART_NEVER = 0;
+export const RESTART_ON_FAILURE = 1;
+export const RESTART_ALWAYS = 2;

@@ -1,0 +1,94 @@
+// Boot: the host copies the boot table into the kernel's memory, then the
+// kernel creates init (PID 1) with the machine's authority and runs its
+// quark_start, from which init starts everything else. Also the syscalls that
+// only the holder of the boot capability (init) may use.
+import {
+  BT_MAGIC, BT_HEADER_BYTES, ABI_VERSION, PID_INIT, K_BOOT, K_CONSOLE, K_ENDPOINT, R_ALL, R_WRITE, R_READ,
+  R_SPAWN, R_CONTROL, R_CALL, R_SEND, R_GRANT, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_SELF, PS_CREATED,
+  BOOT_UNTIL_READY, BOOT_QUIET, INTC_ENABLE, IRQ_TIMER, TIMER_CTRL, OK, E_ARG, E_FAULT, E_STATE, E_NOMODULE,
+  MAX_PROCS,
+} from "./abi";
+import { current, pState, pModule } from "./proc";
+import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
+import { ipcInit } from "./ipc";
+import { startProcess } from "./process";
+import { setSupervisor } from "./fault";
+import { host_spawn, host_copy, mmio_write } from "./host";
+import { klog, puts, puti, setQuiet } from "./console";
+import { halt, bootFlags, setBootFlags, isHalted } from "./state";
+
+const BOOT_MAX = 64 * 1024;
+const bootTable = new StaticArray<u8>(BOOT_MAX);
+let bootLen = 0;
+
+export function bootBuffer(len: i32): i32 {
+  if (len < BT_HEADER_BYTES || len > BOOT_MAX) return 0;
+  bootLen = len;
+  return <i32>changetype<usize>(bootTable);
+}
+
+@inline function header(off: i32): u32 { return load<u32>(changetype<usize>(bootTable) + <usize>off); }
+
+export function boot(flags: i32): i32 {
+  setBootFlags(flags);
+  setQuiet((flags & BOOT_QUIET) != 0);
+  if (bootLen < BT_HEADER_BYTES || header(0) != <u32>BT_MAGIC) return bootError("the boot table is missing or not a quark boot table", E_ARG);
+  if (header(4) != <u32>ABI_VERSION) return bootError("the boot table was built for another ABI version", E_ARG);
+  cspaceInit();
+  ipcInit();
+  mmio_write(INTC_ENABLE, IRQ_TIMER);
+  mmio_write(TIMER_CTRL, 1);
+  const initModule = <i32>header(12);
+  const r = host_spawn(PID_INIT, initModule, 0);
+  if (r < 0) return bootError("cannot instantiate init", r == E_NOMODULE ? E_NOMODULE : r);
+  unchecked(pState[PID_INIT] = PS_CREATED);
+  unchecked(pModule[PID_INIT] = initModule);
+  install(PID_INIT, INIT_SLOT_BOOT, K_BOOT, R_ALL, 0, 0, 0, -1);
+  install(PID_INIT, INIT_SLOT_CONSOLE, K_CONSOLE, R_WRITE | R_READ, 0, 0, 0, -1);
+  install(PID_INIT, INIT_SLOT_SELF, K_ENDPOINT, R_CALL | R_SEND | R_GRANT, PID_INIT, 0, 0, -1);
+  klog(); puts("quark kernel, ABI "); puti(ABI_VERSION); puts(", "); puti(MAX_PROCS); puts(" process slots\n");
+  const s = startProcess(PID_INIT);
+  if (s < 0 && !isHalted()) { klog(); puts("init failed to start: "); puti(s); puts("\n"); halt(70); }
+  return OK;
+}
+
+function bootError(why: string, code: i32): i32 {
+  klog(); puts("boot failed: "); puts(why); puts("\n");
+  return code;
+}
+
+function bootCap(slot: i32, right: i32): i32 { return lookup(current(), slot, K_BOOT, right); }
+
+export function bootRead(slot: i32, off: i32, dst: i32, len: i32): i32 {
+  const g = bootCap(slot, R_READ);
+  if (g < 0) return g;
+  if (off < 0 || len < 0) return E_ARG;
+  if (<i64>off + <i64>len > <i64>bootLen) return E_FAULT;
+  const r = host_copy(0, <i32>changetype<usize>(bootTable) + off, current(), dst, len);
+  return r < 0 ? r : len;
+}
+
+export function faultEndpoint(slot: i32, ep: i32): i32 {
+  const g = bootCap(slot, R_CONTROL);
+  if (g < 0) return g;
+  const e = lookup(current(), ep, K_ENDPOINT, R_SEND);
+  if (e < 0) return e;
+  setSupervisor(capTarget(e), capBadge(e));
+  return OK;
+}
+
+export function ready(slot: i32): i32 {
+  const g = bootCap(slot, R_CONTROL);
+  if (g < 0) return g;
+  if ((bootFlags() & BOOT_UNTIL_READY) != 0) { klog(); puts("halting after ready (--until-ready)\n"); halt(0); }
+  return OK;
+}
+
+export function sysHalt(slot: i32, code: i32): i32 {
+  const g = bootCap(slot, R_CONTROL);
+  if (g < 0) return g;
+  if (isHalted()) return E_STATE;
+  klog(); puts("halt, code "); puti(code); puts("\n");
+  halt(code);
+  return OK;
+}

@@ -1,0 +1,71 @@
+// Capability syscalls on a process's own capability space.
+import { K_NOTIFY, E_ARG, E_RIGHTS, OK, R_SIGNAL, PS_RUNNING, PS_CREATED, PS_STARTING, E_DEAD } from "./abi";
+import { current, pState } from "./proc";
+import {
+  lookup, lookupAny, freeSlot, install, remove, revoke, capKind, capRights, capTarget, capBadge, capLabel,
+  setLabel, findLabel,
+} from "./cspace";
+import { raiseBits } from "./notify";
+
+/**
+ * A new capability in the caller's space derived from `slot`, with the rights
+ * of both, and a badge: an unbadged endpoint may be minted one, a badged one
+ * keeps its own; for a notification capability the badge is the set of bits
+ * it may raise, so deriving narrows it.
+ */
+export function capDerive(slot: i32, rights: i32, badge: i32): i32 {
+  const pid = current();
+  const g = lookupAny(pid, slot);
+  if (g < 0) return g;
+  const kind = capKind(g);
+  let b = capBadge(g);
+  if (kind == K_NOTIFY) b = badge == 0 ? b : b & badge;
+  else if (badge != 0) {
+    if (b != 0 && b != badge) return E_ARG;
+    b = badge;
+  }
+  const s = freeSlot(pid);
+  if (s < 0) return s;
+  install(pid, s, kind, capRights(g) & rights, capTarget(g), b, capLabel(g), g);
+  return s;
+}
+
+export function capDelete(slot: i32): i32 {
+  const g = lookupAny(current(), slot);
+  if (g < 0) return g;
+  remove(g);
+  return OK;
+}
+
+export function capRevoke(slot: i32): i32 {
+  const g = lookupAny(current(), slot);
+  if (g < 0) return g;
+  return revoke(g);
+}
+
+export function capInfo(slot: i32): i32 {
+  const g = lookupAny(current(), slot);
+  if (g < 0) return g;
+  return capKind(g) | (capRights(g) << 8);
+}
+
+export function capFind(label: i32): i32 { return findLabel(current(), label); }
+
+export function capSetLabel(slot: i32, label: i32): i32 {
+  const g = lookupAny(current(), slot);
+  if (g < 0) return g;
+  setLabel(g, label);
+  return OK;
+}
+
+export function signal(slot: i32, bits: i32): i32 {
+  const g = lookup(current(), slot, K_NOTIFY, R_SIGNAL);
+  if (g < 0) return g;
+  if ((bits & ~capBadge(g)) != 0) return E_RIGHTS;
+  const t = capTarget(g);
+  const st = unchecked(pState[t]);
+  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING) return E_DEAD;
+  raiseBits(t, bits);
+  return OK;
+}
+

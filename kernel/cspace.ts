@@ -1,0 +1,166 @@
+// Capability spaces. Every process has CSPACE_SLOTS slots; a slot holds
+// (kind, rights, target pid + generation, badge, label). Slot g of the whole
+// machine is pid * CSPACE_SLOTS + slot. Capabilities form a derivation tree
+// (parent / first child / siblings) so that revoke reaches everything derived
+// from a capability, however it was passed on.
+import {
+  CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS,
+  E_BADSLOT, E_KIND, E_RIGHTS, E_REVOKED, E_NOSPACE,
+} from "./abi";
+import { pGen } from "./proc";
+
+const N = MAX_PROCS * CSPACE_SLOTS;
+const cKind = new StaticArray<i32>(N); // K_NONE: empty
+const cRights = new StaticArray<i32>(N);
+const cTarget = new StaticArray<i32>(N);
+const cGen = new StaticArray<i32>(N);
+const cBadge = new StaticArray<i32>(N);
+const cLabel = new StaticArray<i32>(N);
+const cParent = new StaticArray<i32>(N);
+const cFirst = new StaticArray<i32>(N);
+const cNext = new StaticArray<i32>(N);
+const cPrev = new StaticArray<i32>(N);
+
+export function cspaceInit(): void {
+  for (let g = 0; g < N; g++) {
+    unchecked(cKind[g] = K_NONE);
+    unchecked(cParent[g] = -1); unchecked(cFirst[g] = -1);
+    unchecked(cNext[g] = -1); unchecked(cPrev[g] = -1);
+  }
+}
+
+@inline function pidBacked(kind: i32): bool {
+  return kind == K_ENDPOINT || kind == K_NOTIFY || kind == K_PROCESS;
+}
+
+/**
+ * The machine-wide index of `pid`'s slot `slot` if it holds a capability of
+ * `kind` with every right in `rights`; otherwise the error. The only gate
+ * between a slot number a process names and the object behind it.
+ */
+@inline export function lookup(pid: i32, slot: i32, kind: i32, rights: i32): i32 {
+  if (<u32>slot >= <u32>CSPACE_SLOTS) return E_BADSLOT;
+  const g = pid * CSPACE_SLOTS + slot;
+  const k = unchecked(cKind[g]);
+  if (k == K_NONE) return E_BADSLOT;
+  if (k != kind) return E_KIND;
+  if ((unchecked(cRights[g]) & rights) != rights) return E_RIGHTS;
+  if (pidBacked(k) && unchecked(pGen[unchecked(cTarget[g])]) != unchecked(cGen[g])) return E_REVOKED;
+  return g;
+}
+
+/** Like lookup, for any kind. */
+export function lookupAny(pid: i32, slot: i32): i32 {
+  if (<u32>slot >= <u32>CSPACE_SLOTS) return E_BADSLOT;
+  const g = pid * CSPACE_SLOTS + slot;
+  if (unchecked(cKind[g]) == K_NONE) return E_BADSLOT;
+  return g;
+}
+
+@inline export function capKind(g: i32): i32 { return unchecked(cKind[g]); }
+@inline export function capRights(g: i32): i32 { return unchecked(cRights[g]); }
+@inline export function capTarget(g: i32): i32 { return unchecked(cTarget[g]); }
+@inline export function capBadge(g: i32): i32 { return unchecked(cBadge[g]); }
+@inline export function capLabel(g: i32): i32 { return unchecked(cLabel[g]); }
+export function setLabel(g: i32, label: i32): void { unchecked(cLabel[g] = label); }
+@inline export function slotOf(g: i32): i32 { return g % CSPACE_SLOTS; }
+
+export function freeSlot(pid: i32): i32 {
+  const base = pid * CSPACE_SLOTS;
+  for (let s = 0; s < CSPACE_SLOTS; s++) if (unchecked(cKind[base + s]) == K_NONE) return s;
+  return E_NOSPACE;
+}
+
+/** Put a new capability in `pid`'s slot `slot`, as a child of `parent` (-1: a root). */
+export function install(pid: i32, slot: i32, kind: i32, rights: i32, target: i32, badge: i32, label: i32, parent: i32): i32 {
+  const g = pid * CSPACE_SLOTS + slot;
+  unchecked(cKind[g] = kind);
+  unchecked(cRights[g] = rights);
+  unchecked(cTarget[g] = target);
+  unchecked(cGen[g] = pidBacked(kind) ? unchecked(pGen[target]) : 0);
+  unchecked(cBadge[g] = badge);
+  unchecked(cLabel[g] = label);
+  unchecked(cFirst[g] = -1);
+  link(g, parent);
+  return g;
+}
+
+/** A copy of capability `src` into a free slot of `pid`, derived from it. */
+export function copyTo(src: i32, pid: i32, rights: i32, badge: i32, label: i32): i32 {
+  const s = freeSlot(pid);
+  if (s < 0) return s;
+  install(pid, s, unchecked(cKind[src]), unchecked(cRights[src]) & rights, unchecked(cTarget[src]), badge, label, src);
+  return s;
+}
+
+function link(g: i32, parent: i32): void {
+  unchecked(cParent[g] = parent);
+  unchecked(cPrev[g] = -1);
+  if (parent < 0) { unchecked(cNext[g] = -1); return; }
+  const first = unchecked(cFirst[parent]);
+  unchecked(cNext[g] = first);
+  if (first >= 0) unchecked(cPrev[first] = g);
+  unchecked(cFirst[parent] = g);
+}
+
+function unlink(g: i32): void {
+  const p = unchecked(cParent[g]), prev = unchecked(cPrev[g]), next = unchecked(cNext[g]);
+  if (prev >= 0) unchecked(cNext[prev] = next);
+  else if (p >= 0) unchecked(cFirst[p] = next);
+  if (next >= 0) unchecked(cPrev[next] = prev);
+  unchecked(cParent[g] = -1); unchecked(cPrev[g] = -1); unchecked(cNext[g] = -1);
+}
+
+/**
+ * Delete one capability. Its children move up to its parent, so a later
+ * revoke of an ancestor still reaches them.
+ */
+export function remove(g: i32): void {
+  const parent = unchecked(cParent[g]);
+  let c = unchecked(cFirst[g]);
+  while (c >= 0) {
+    const next = unchecked(cNext[c]);
+    unlink(c);
+    link(c, parent);
+    c = next;
+  }
+  unchecked(cFirst[g] = -1);
+  unlink(g);
+  unchecked(cKind[g] = K_NONE);
+  unchecked(cRights[g] = 0);
+  unchecked(cBadge[g] = 0);
+  unchecked(cLabel[g] = 0);
+}
+
+/** Delete every capability derived from `g` (not `g` itself); returns how many. */
+export function revoke(g: i32): i32 {
+  let n = 0;
+  while (unchecked(cFirst[g]) >= 0) {
+    let leaf = unchecked(cFirst[g]);
+    while (unchecked(cFirst[leaf]) >= 0) leaf = unchecked(cFirst[leaf]);
+    remove(leaf);
+    n++;
+  }
+  return n;
+}
+
+/** Empty every slot of `pid` (the pid is being freed). */
+export function clearCspace(pid: i32): void {
+  const base = pid * CSPACE_SLOTS;
+  for (let s = 0; s < CSPACE_SLOTS; s++) if (unchecked(cKind[base + s]) != K_NONE) remove(base + s);
+}
+
+export function freeSlotsTotal(): i32 {
+  let n = 0;
+  for (let g = 0; g < N; g++) if (unchecked(cKind[g]) == K_NONE) n++;
+  return n;
+}
+
+export function findLabel(pid: i32, label: i32): i32 {
+  const base = pid * CSPACE_SLOTS;
+  for (let s = 0; s < CSPACE_SLOTS; s++) {
+    const g = base + s;
+    if (unchecked(cKind[g]) != K_NONE && unchecked(cLabel[g]) == label) return s;
+  }
+  return E_BADSLOT;
+}

@@ -1,0 +1,37 @@
+// Call frames: the stack of messages being handled. A synchronous call pushes
+// a frame, runs the server's handler on the caller's thread (a migrating
+// thread, as in seL4 and Hubris) and pops it; an asynchronous delivery pushes
+// one too, so a handler reads its message the same way in both cases.
+// The frame on top belongs to the running process whenever it is handling a
+// message: a process cannot be re-entered, so no frame of it lies deeper.
+import { MAX_CALL_DEPTH, MSG_WORDS, MAX_LEASES, MSG_CALL } from "./abi";
+import { current } from "./proc";
+
+export const fCaller = new StaticArray<i32>(MAX_CALL_DEPTH); // -1 for a queued message
+export const fServer = new StaticArray<i32>(MAX_CALL_DEPTH);
+export const fFlags = new StaticArray<i32>(MAX_CALL_DEPTH); // MSG_* | nleases << MSG_LEASE_SHIFT
+export const fCap = new StaticArray<i32>(MAX_CALL_DEPTH); // capability received by the server, or -1
+export const fReplyCap = new StaticArray<i32>(MAX_CALL_DEPTH); // server slot to send back, or -1
+export const fWords = new StaticArray<i64>(MAX_CALL_DEPTH * MSG_WORDS);
+export const fReply = new StaticArray<i64>(MAX_CALL_DEPTH * MSG_WORDS);
+export const fLeasePtr = new StaticArray<i32>(MAX_CALL_DEPTH * MAX_LEASES);
+export const fLeaseLen = new StaticArray<i32>(MAX_CALL_DEPTH * MAX_LEASES);
+export const fLeaseRights = new StaticArray<i32>(MAX_CALL_DEPTH * MAX_LEASES);
+
+let depth = 0;
+@inline export function getDepth(): i32 { return depth; }
+@inline export function setDepth(d: i32): void { depth = d; }
+
+/** The running process's own frame, or -1 when it is not handling a message. */
+@inline export function ownFrame(): i32 {
+  const d = depth - 1;
+  if (d < 0 || unchecked(fServer[d]) != current()) return -1;
+  return d;
+}
+
+/** The running process's frame if it is handling a synchronous call, else -1. */
+@inline export function ownCallFrame(): i32 {
+  const d = ownFrame();
+  if (d < 0 || (unchecked(fFlags[d]) & MSG_CALL) == 0) return -1;
+  return d;
+}

@@ -1,0 +1,31 @@
+// The kernel module's exports: the machine ABI the host drives
+// (docs/machine-abi.md) and every syscall, under the names processes import
+// from module "quark". Each syscall's number is in kernel/abi.ts; the
+// generic `syscall` entry dispatches on it (syscall.ts).
+import { deadline } from "./run";
+import { getExitCode } from "./state";
+
+export { bootBuffer as boot_buffer, boot } from "./boot";
+export { run } from "./run";
+export function next_deadline(): f64 { return deadline(); }
+export function exit_code(): i32 { return getExitCode(); }
+
+export { syscall } from "./syscall";
+export {
+  call, send, reply, msgWord as msg_word, replyWord as reply_word, msgInfo as msg_info, xfer,
+  msgCap as msg_cap, replyCap as reply_cap, recvCap as recv_cap,
+} from "./ipc";
+export { setLease as lease, leaseLen as lease_len, leaseRead as lease_read, leaseWrite as lease_write } from "./lease";
+export {
+  capDerive as cap_derive, capDelete as cap_delete, capRevoke as cap_revoke, capInfo as cap_info,
+  capFind as cap_find, capSetLabel as cap_label, signal,
+} from "./caps";
+export {
+  procSpawn as proc_spawn, procStart as proc_start, procEndpoint as proc_endpoint, capGive as cap_give,
+  procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info,
+} from "./process";
+export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
+export {
+  time, timerSet as timer_set, consoleWrite as console_write, self, stats,
+  envAbort as env_abort, envTrace as env_trace, envSeed as env_seed,
+} from "./misc";

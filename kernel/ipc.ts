@@ -1,0 +1,214 @@
+// IPC: synchronous call/reply, asynchronous send, and delivery of queued
+// messages and notifications. This is the per-message path: it allocates
+// nothing, checks each argument once, and touches the host only through
+// host.invoke (the trap-isolating trampoline).
+import {
+  MAX_PROCS, MSG_WORDS, MAX_CALL_DEPTH, QUEUE_DEPTH, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_ALL,
+  PS_RUNNING, PS_CREATED, PS_STARTING, ENTRY_HANDLE, ENTRY_NOTIFY, INVOKE_TRAPPED, INVOKE_NOENTRY,
+  MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP,
+  OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG,
+} from "./abi";
+import { current, setCurrent, pState, pActive, pCalls } from "./proc";
+import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights } from "./cspace";
+import {
+  fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
+} from "./frame";
+import { attachLeases, dropLeases, lCount } from "./lease";
+import { enqueue, head, dequeue, qCount, entryBadge, entryTag, entryCap, entryWord } from "./endpoint";
+import { notePending } from "./notify";
+import { markReady, clearReady } from "./sched";
+import { fault } from "./fault";
+import { host_invoke } from "./host";
+
+// Per-process client registers: the reply of the last call, and a capability
+// to attach to the next call or send.
+const rWords = new StaticArray<i64>(MAX_PROCS * MSG_WORDS);
+const rCap = new StaticArray<i32>(MAX_PROCS);
+const xSlot = new StaticArray<i32>(MAX_PROCS);
+let callCount: u64 = 0;
+let sendCount: u64 = 0;
+
+export function ipcResetProcess(pid: i32): void {
+  unchecked(xSlot[pid] = -1);
+  unchecked(rCap[pid] = -1);
+  dropLeases(pid);
+}
+
+export function ipcInit(): void { for (let p = 0; p < MAX_PROCS; p++) ipcResetProcess(p); }
+export function calls(): u64 { return callCount; }
+export function sends(): u64 { return sendCount; }
+
+/** Run an entry of `pid` as the current process. */
+export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
+  const prev = current();
+  setCurrent(pid);
+  unchecked(pActive[pid] = 1);
+  const r = host_invoke(pid, entry, a0, a1);
+  unchecked(pActive[pid] = 0);
+  setCurrent(prev);
+  return r;
+}
+
+/** Why `server` cannot take a message now, or OK. */
+@inline function unavailable(server: i32): i32 {
+  if (unchecked(pState[server]) != PS_RUNNING) return E_DEAD;
+  if (unchecked(pActive[server]) != 0) return E_BUSY;
+  return OK;
+}
+
+// transferCap's result when nothing was attached (distinct from every error code).
+const NO_CAP: i32 = -0x10000;
+
+/** Copy the capability `from` attached (if any) to `to`: its slot there, NO_CAP, or an error. */
+function transferCap(from: i32, to: i32, epGlobal: i32): i32 {
+  const s = unchecked(xSlot[from]);
+  if (s < 0) return NO_CAP;
+  unchecked(xSlot[from] = -1);
+  if ((capRights(epGlobal) & R_GRANT) == 0) return E_RIGHTS;
+  const g = lookupAny(from, s);
+  if (g < 0) return g;
+  return copyTo(g, to, R_ALL, capBadge(g), 0);
+}
+
+export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {
+  const caller = current();
+  const g = lookup(caller, slot, K_ENDPOINT, R_CALL);
+  if (g < 0) { ipcResetProcess(caller); return g; }
+  const server = capTarget(g);
+  let err = unavailable(server);
+  const d = getDepth();
+  if (err == OK && d == MAX_CALL_DEPTH) err = E_DEPTH;
+  if (err != OK) { ipcResetProcess(caller); return err; }
+  let flags = MSG_CALL;
+  let cap = transferCap(caller, server, g);
+  if (cap == NO_CAP) cap = -1;
+  else if (cap < 0) { ipcResetProcess(caller); return cap; }
+  else flags |= MSG_CAP;
+  flags |= attachLeases(caller, d) << MSG_LEASE_SHIFT;
+  unchecked(fCaller[d] = caller);
+  unchecked(fServer[d] = server);
+  unchecked(fFlags[d] = flags);
+  unchecked(fCap[d] = cap);
+  unchecked(fReplyCap[d] = -1);
+  const w = d * MSG_WORDS;
+  unchecked(fWords[w] = w0); unchecked(fWords[w + 1] = w1); unchecked(fWords[w + 2] = w2);
+  unchecked(fWords[w + 3] = w3); unchecked(fWords[w + 4] = w4); unchecked(fWords[w + 5] = w5);
+  for (let i = 0; i < MSG_WORDS; i++) unchecked(fReply[w + i] = 0);
+  setDepth(d + 1);
+  const r = enter(server, ENTRY_HANDLE, capBadge(g), tag);
+  setDepth(d);
+  callCount++;
+  if (r == INVOKE_TRAPPED) { fault(server, FAULT_TRAP); return E_CRASHED; }
+  if (r == INVOKE_NOENTRY) return E_NOENTRY;
+  unchecked(pCalls[server] = unchecked(pCalls[server]) + 1);
+  const rw = caller * MSG_WORDS;
+  for (let i = 0; i < MSG_WORDS; i++) unchecked(rWords[rw + i] = unchecked(fReply[w + i]));
+  const rc = unchecked(fReplyCap[d]);
+  unchecked(rCap[caller] = rc < 0 ? -1 : copyTo(rc, caller, R_ALL, capBadge(rc), 0));
+  return r;
+}
+
+export function send(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {
+  const caller = current();
+  const g = lookup(caller, slot, K_ENDPOINT, R_SEND);
+  if (g < 0) { ipcResetProcess(caller); return g; }
+  if (unchecked(lCount[caller]) != 0) { ipcResetProcess(caller); return E_ARG; } // leases need a call
+  const server = capTarget(g);
+  const st = unchecked(pState[server]);
+  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING) { ipcResetProcess(caller); return E_DEAD; }
+  if (unchecked(qCount[server]) >= QUEUE_DEPTH) { ipcResetProcess(caller); return E_QFULL; }
+  let cap = transferCap(caller, server, g);
+  if (cap == NO_CAP) cap = -1;
+  else if (cap < 0) { ipcResetProcess(caller); return cap; }
+  enqueue(server, capBadge(g), tag, cap, w0, w1, w2, w3, w4, w5);
+  if (st == PS_RUNNING) markReady(server);
+  sendCount++;
+  return OK;
+}
+
+/** Deliver one queued message or the pending notification bits to `pid`. */
+export function deliver(pid: i32): void {
+  if (unchecked(qCount[pid]) > 0) { deliverMessage(pid); return; }
+  const bits = unchecked(notePending[pid]);
+  unchecked(notePending[pid] = 0);
+  clearReady(pid);
+  if (bits == 0) return;
+  const r = enter(pid, ENTRY_NOTIFY, bits, 0);
+  if (r == INVOKE_TRAPPED) fault(pid, FAULT_TRAP);
+}
+
+function deliverMessage(pid: i32): void {
+  const d = getDepth(); // 0: run() is entered from the host with an empty stack
+  const e = head(pid);
+  const cap = entryCap(e);
+  unchecked(fCaller[d] = -1);
+  unchecked(fServer[d] = pid);
+  unchecked(fFlags[d] = cap >= 0 ? MSG_CAP : 0);
+  unchecked(fCap[d] = cap);
+  unchecked(fReplyCap[d] = -1);
+  for (let i = 0; i < MSG_WORDS; i++) unchecked(fWords[d * MSG_WORDS + i] = entryWord(e, i));
+  const badge = entryBadge(e), tag = entryTag(e);
+  dequeue(pid);
+  if (unchecked(qCount[pid]) == 0 && unchecked(notePending[pid]) == 0) clearReady(pid);
+  setDepth(d + 1);
+  const r = enter(pid, ENTRY_HANDLE, badge, tag);
+  setDepth(d);
+  if (r == INVOKE_TRAPPED) { fault(pid, FAULT_TRAP); return; }
+  unchecked(pCalls[pid] = unchecked(pCalls[pid]) + 1);
+}
+
+export function reply(w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {
+  const d = ownCallFrame();
+  if (d < 0) return E_NOTCALL;
+  const w = d * MSG_WORDS;
+  unchecked(fReply[w] = w0); unchecked(fReply[w + 1] = w1); unchecked(fReply[w + 2] = w2);
+  unchecked(fReply[w + 3] = w3); unchecked(fReply[w + 4] = w4); unchecked(fReply[w + 5] = w5);
+  return OK;
+}
+
+export function msgWord(i: i32): i64 {
+  const d = ownFrame();
+  if (d < 0 || <u32>i >= <u32>MSG_WORDS) return 0;
+  return unchecked(fWords[d * MSG_WORDS + i]);
+}
+
+export function replyWord(i: i32): i64 {
+  if (<u32>i >= <u32>MSG_WORDS) return 0;
+  return unchecked(rWords[current() * MSG_WORDS + i]);
+}
+
+export function msgInfo(): i32 {
+  const d = ownFrame();
+  return d < 0 ? E_NOTCALL : unchecked(fFlags[d]);
+}
+
+export function msgCap(): i32 {
+  const d = ownFrame();
+  return d < 0 ? E_NOTCALL : unchecked(fCap[d]);
+}
+
+export function xfer(slot: i32): i32 {
+  const pid = current();
+  if (slot < 0) { unchecked(xSlot[pid] = -1); return OK; }
+  const g = lookupAny(pid, slot);
+  if (g < 0) return g;
+  unchecked(xSlot[pid] = slot);
+  return OK;
+}
+
+export function replyCap(slot: i32): i32 {
+  const d = ownCallFrame();
+  if (d < 0) return E_NOTCALL;
+  if (slot < 0) { unchecked(fReplyCap[d] = -1); return OK; }
+  const g = lookupAny(current(), slot);
+  if (g < 0) return g;
+  unchecked(fReplyCap[d] = g);
+  return OK;
+}
+
+export function recvCap(): i32 { return unchecked(rCap[current()]); }
+
+/** After a (re)start, a process may hold queued messages: make it runnable. */
+export function wake(pid: i32): void {
+  if (unchecked(qCount[pid]) > 0 || unchecked(notePending[pid]) != 0) markReady(pid);
+}

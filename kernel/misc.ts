@@ -1,0 +1,87 @@
+// Small syscalls: time, timers, the console device, identity, counters, and
+// the `env` functions AssemblyScript modules import (abort, trace, seed).
+import {
+  K_CONSOLE, R_WRITE, OK, E_ARG, ST_SYSCALLS, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_OBJECTS,
+  PS_FREE, MAX_PROCS,
+} from "./abi";
+import { current, pState } from "./proc";
+import { lookup, freeSlotsTotal } from "./cspace";
+import { nowNs } from "./clock";
+import { setTimer } from "./notify";
+import { host_copy } from "./host";
+import { putc, puts, putu, puti, klog } from "./console";
+import { calls, sends } from "./ipc";
+import { faultCount } from "./fault";
+
+const CHUNK = 512;
+const buf = new StaticArray<u8>(CHUNK);
+@inline function bufAddr(): i32 { return <i32>changetype<usize>(buf); }
+
+export function time(): i64 { return nowNs(); }
+
+export function timerSet(deadline: i64): i32 {
+  setTimer(current(), deadline);
+  return OK;
+}
+
+/** Copy a process's bytes through the kernel to the console, a chunk at a time. */
+export function consoleWrite(slot: i32, ptr: i32, len: i32): i32 {
+  const g = lookup(current(), slot, K_CONSOLE, R_WRITE);
+  if (g < 0) return g;
+  if (len < 0) return E_ARG;
+  for (let off = 0; off < len; off += CHUNK) {
+    const n = min(CHUNK, len - off);
+    const r = host_copy(current(), ptr + off, 0, bufAddr(), n);
+    if (r < 0) return r;
+    for (let i = 0; i < n; i++) putc(unchecked(buf[i]));
+  }
+  return len;
+}
+
+export function self(): i32 { return current(); }
+
+export function stats(field: i32): i32 {
+  switch (field) {
+    case ST_SYSCALLS: return <i32>(calls() + sends());
+    case ST_CALLS: return <i32>calls();
+    case ST_SENDS: return <i32>sends();
+    case ST_FAULTS: return <i32>faultCount();
+    case ST_FREE_SLOTS: return freeSlotsTotal();
+    case ST_FREE_OBJECTS: return 0;
+    case ST_PROCS: {
+      let n = 0;
+      for (let p = 0; p < MAX_PROCS; p++) if (unchecked(pState[p]) != PS_FREE) n++;
+      return n;
+    }
+  }
+  return E_ARG;
+}
+
+/** Print an AssemblyScript string of the current process (UTF-16, length before it). */
+function putRemoteString(ptr: i32): void {
+  if (ptr == 0 || host_copy(current(), ptr - 4, 0, bufAddr(), 4) < 0) { puts("?"); return; }
+  const bytes = min(<i32>load<u32>(changetype<usize>(buf)), CHUNK) & ~1;
+  if (host_copy(current(), ptr, 0, bufAddr(), bytes) < 0) { puts("?"); return; }
+  for (let i = 0; i < bytes; i += 2) {
+    const c = <i32>load<u16>(changetype<usize>(buf) + <usize>i);
+    putc(c >= 32 && c < 127 ? c : 63);
+  }
+}
+
+/** AssemblyScript's abort: report it; the module traps right after, and that is the fault. */
+export function envAbort(msg: i32, file: i32, line: i32, col: i32): void {
+  klog(); puts("pid "); putu(current()); puts(" aborted: "); putRemoteString(msg);
+  puts(" at "); putRemoteString(file); putc(58); puti(line); putc(58); puti(col); putc(10);
+}
+
+export function envTrace(msg: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64): void {
+  klog(); puts("trace pid "); putu(current()); puts(": "); putRemoteString(msg);
+  if (n > 0) { putc(32); puti(<i64>a0); }
+  if (n > 1) { putc(32); puti(<i64>a1); }
+  if (n > 2) { putc(32); puti(<i64>a2); }
+  if (n > 3) { putc(32); puti(<i64>a3); }
+  if (n > 4) { putc(32); puti(<i64>a4); }
+  putc(10);
+}
+
+export function envSeed(): f64 { return <f64>nowNs(); }

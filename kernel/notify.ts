@@ -1,0 +1,50 @@
+// Notifications and timers. Each process has one notification word: bits
+// raised by signal capabilities, interrupts and the kernel's timer, delivered
+// to its quark_notify when it is not running. Timers are one deadline per
+// process, multiplexed onto the HAL's single comparator.
+import { MAX_PROCS, NOTE_TIMER, PS_RUNNING } from "./abi";
+import { pState } from "./proc";
+import { armTimer, nowNs } from "./clock";
+import { markReady } from "./sched";
+
+export const notePending = new StaticArray<i32>(MAX_PROCS);
+const timerAt = new StaticArray<i64>(MAX_PROCS);
+let earliest: i64 = 0;
+
+export function raiseBits(pid: i32, bits: i32): void {
+  unchecked(notePending[pid] = unchecked(notePending[pid]) | bits);
+  if (unchecked(pState[pid]) == PS_RUNNING) markReady(pid);
+}
+
+export function setTimer(pid: i32, deadline: i64): void {
+  unchecked(timerAt[pid] = deadline < 0 ? 0 : deadline);
+  rearm();
+}
+
+export function clearNotes(pid: i32): void {
+  unchecked(notePending[pid] = 0);
+  unchecked(timerAt[pid] = 0);
+}
+
+function rearm(): void {
+  let e: i64 = 0;
+  for (let p = 0; p < MAX_PROCS; p++) {
+    const t = unchecked(timerAt[p]);
+    if (t > 0 && (e == 0 || t < e)) e = t;
+  }
+  earliest = e;
+  armTimer(e);
+}
+
+/** On a timer interrupt: raise NOTE_TIMER for every deadline passed. */
+export function expireTimers(): void {
+  const now = nowNs();
+  for (let p = 0; p < MAX_PROCS; p++) {
+    const t = unchecked(timerAt[p]);
+    if (t > 0 && t <= now) { unchecked(timerAt[p] = 0); raiseBits(p, NOTE_TIMER); }
+  }
+  rearm();
+}
+
+/** The earliest pending deadline, or 0 for none. */
+export function nextDeadline(): i64 { return earliest; }

@@ -1,0 +1,26 @@
+// The process table: one row per pid, structure-of-arrays so the IPC path
+// touches only the columns it needs. Also the "current process" register:
+// the kernel sets it whenever it enters a process, so every syscall knows
+// its caller without the caller being able to claim another identity.
+import { MAX_PROCS, PS_FREE } from "./abi";
+
+export const pState = new StaticArray<i32>(MAX_PROCS);
+export const pModule = new StaticArray<i32>(MAX_PROCS);
+export const pGen = new StaticArray<i32>(MAX_PROCS); // bumped when a pid is freed: stale capabilities fail
+export const pActive = new StaticArray<i32>(MAX_PROCS); // 1 while an entry of the process is on the stack
+export const pRestarts = new StaticArray<i32>(MAX_PROCS);
+export const pCalls = new StaticArray<i32>(MAX_PROCS);
+export const pFaults = new StaticArray<i32>(MAX_PROCS);
+
+let cur = 0;
+
+@inline export function current(): i32 { return cur; }
+@inline export function setCurrent(pid: i32): void { cur = pid; }
+
+@inline export function validPid(pid: i32): bool { return <u32>pid < <u32>MAX_PROCS; }
+
+/** A free pid (init is always 1), or -1. */
+export function allocPid(): i32 {
+  for (let p = 2; p < MAX_PROCS; p++) if (unchecked(pState[p]) == PS_FREE) return p;
+  return -1;
+}

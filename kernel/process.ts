@@ -1,0 +1,138 @@
+// Process syscalls: spawn, start, restart, kill, and handing out capabilities
+// to a process one controls. They need a process capability with R_CONTROL
+// (spawn needs the boot capability's R_SPAWN); what to start and when is
+// init's policy, not the kernel's.
+import {
+  K_BOOT, K_PROCESS, K_ENDPOINT, K_NOTIFY, R_SPAWN, R_CONTROL, R_ALL, R_CALL, R_SEND, R_GRANT, R_SIGNAL,
+  PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
+  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE,
+  OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED,
+} from "./abi";
+import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
+import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } from "./cspace";
+import { host_spawn, host_kill } from "./host";
+import { enter, ipcResetProcess, wake } from "./ipc";
+import { fault } from "./fault";
+import { drain } from "./endpoint";
+import { clearNotes } from "./notify";
+import { clearReady } from "./sched";
+
+/** Create process `pid` from `module`; its capability in the caller's space. */
+export function procSpawn(bootSlot: i32, module: i32): i32 {
+  const caller = current();
+  const b = lookup(caller, bootSlot, K_BOOT, R_SPAWN);
+  if (b < 0) return b;
+  const slot = freeSlot(caller);
+  if (slot < 0) return slot;
+  const pid = allocPid();
+  if (pid < 0) return E_NOSPACE;
+  const r = host_spawn(pid, module, 0);
+  if (r < 0) return r;
+  unchecked(pState[pid] = PS_CREATED);
+  unchecked(pModule[pid] = module);
+  unchecked(pRestarts[pid] = 0); unchecked(pCalls[pid] = 0); unchecked(pFaults[pid] = 0);
+  ipcResetProcess(pid);
+  install(caller, slot, K_PROCESS, R_ALL, pid, 0, 0, -1);
+  return slot;
+}
+
+/** Run quark_start of a created process; it is running if that returns >= 0. */
+export function startProcess(pid: i32): i32 {
+  unchecked(pState[pid] = PS_STARTING);
+  const r = enter(pid, ENTRY_START, pid, unchecked(pRestarts[pid]));
+  if (r == INVOKE_TRAPPED) { fault(pid, FAULT_START); return E_CRASHED; }
+  if (r < 0 && r != INVOKE_NOENTRY) { stop(pid, PS_CRASHED); return r; }
+  unchecked(pState[pid] = PS_RUNNING);
+  wake(pid);
+  return r == INVOKE_NOENTRY ? OK : r;
+}
+
+function controlled(slot: i32): i32 {
+  const g = lookup(current(), slot, K_PROCESS, R_CONTROL);
+  return g < 0 ? g : capTarget(g);
+}
+
+export function procStart(slot: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  if (unchecked(pState[pid]) != PS_CREATED) return E_STATE;
+  return startProcess(pid);
+}
+
+/** A fresh instance of the same module, keeping pid, capabilities and endpoint. */
+export function procRestart(slot: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  if (unchecked(pActive[pid]) != 0) return E_BUSY;
+  const st = unchecked(pState[pid]);
+  if (st == PS_FREE || st == PS_STARTING) return E_STATE;
+  stop(pid, PS_STOPPED);
+  const r = host_spawn(pid, unchecked(pModule[pid]), 0);
+  if (r < 0) return r;
+  unchecked(pRestarts[pid] = unchecked(pRestarts[pid]) + 1);
+  unchecked(pState[pid] = PS_CREATED);
+  return startProcess(pid);
+}
+
+export function procKill(slot: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  if (unchecked(pActive[pid]) != 0) return E_BUSY;
+  stop(pid, PS_STOPPED);
+  return OK;
+}
+
+function stop(pid: i32, state: i32): void {
+  unchecked(pState[pid] = state);
+  drain(pid);
+  clearNotes(pid);
+  clearReady(pid);
+  ipcResetProcess(pid);
+  host_kill(pid);
+}
+
+/** An endpoint capability to the controlled process, minted with `badge`. */
+export function procEndpoint(slot: i32, badge: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  const caller = current();
+  const s = freeSlot(caller);
+  if (s < 0) return s;
+  install(caller, s, K_ENDPOINT, R_CALL | R_SEND | R_GRANT, pid, badge, 0, -1);
+  return s;
+}
+
+/** A capability that may raise `bits` in the controlled process's notification word. */
+export function procNotify(slot: i32, bits: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  const caller = current();
+  const s = freeSlot(caller);
+  if (s < 0) return s;
+  install(caller, s, K_NOTIFY, R_SIGNAL, pid, bits, 0, -1);
+  return s;
+}
+
+/** Copy one of the caller's capabilities into the controlled process's space. */
+export function capGive(procSlot: i32, slot: i32, rights: i32, label: i32): i32 {
+  const pid = controlled(procSlot);
+  if (pid < 0) return pid;
+  const g = lookupAny(current(), slot);
+  if (g < 0) return g;
+  return copyTo(g, pid, rights, capBadge(g), label);
+}
+
+export function procInfo(slot: i32, field: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  switch (field) {
+    case PI_STATE: return unchecked(pState[pid]);
+    case PI_PID: return pid;
+    case PI_RESTARTS: return unchecked(pRestarts[pid]);
+    case PI_CALLS: return unchecked(pCalls[pid]);
+    case PI_FAULTS: return unchecked(pFaults[pid]);
+    case PI_MODULE: return unchecked(pModule[pid]);
+  }
+  return E_ARG;
+}
+

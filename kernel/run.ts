@@ -1,0 +1,41 @@
+// The run loop the host drives: take interrupts, then deliver queued messages
+// and notifications one at a time, round robin, until nothing is ready or
+// the budget is spent (so the host gets control back to feed input).
+import { RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER } from "./abi";
+import { mmio_read, mmio_write } from "./host";
+import { expireTimers, nextDeadline } from "./notify";
+import { pickReady } from "./sched";
+import { deliver } from "./ipc";
+import { isHalted } from "./state";
+
+const BUDGET = 4096;
+
+/** Take pending interrupts; true if there were any. */
+function interrupts(): bool {
+  const pending = mmio_read(INTC_PENDING);
+  if (pending == 0) return false;
+  mmio_write(INTC_ACK, pending);
+  if (pending & IRQ_TIMER) expireTimers();
+  // IRQ_UART_RX has no consumer yet: console input is acknowledged and left in the FIFO.
+  return true;
+}
+
+export function run(): i32 {
+  if (isHalted()) return RUN_HALT;
+  interrupts();
+  for (let n = 0; n < BUDGET; n++) {
+    let pid = pickReady();
+    // Before going idle, look again: a deadline may have passed while we worked.
+    if (pid < 0 && interrupts()) pid = pickReady();
+    if (pid < 0) return isHalted() ? RUN_HALT : RUN_IDLE;
+    deliver(pid);
+    if (isHalted()) return RUN_HALT;
+  }
+  return RUN_BUSY;
+}
+
+/** Host-clock ns of the next timer, or -2: nothing can wake the system. */
+export function deadline(): f64 {
+  const d = nextDeadline();
+  return d > 0 ? <f64>d : -2;
+}

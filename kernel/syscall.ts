@@ -1,0 +1,56 @@
+// The generic syscall entry: one dispatch on the syscall number (kernel/abi.ts)
+// to the same handlers the typed imports reach directly. Languages and tools
+// that prefer one entry use it, and so does the hostile-syscall test. Every
+// argument arrives as i64 and is narrowed here; no value traps the kernel.
+import * as abi from "./abi";
+import { call, send, reply, msgWord, replyWord, msgInfo, xfer, msgCap, replyCap, recvCap } from "./ipc";
+import { setLease, leaseLen, leaseRead, leaseWrite } from "./lease";
+import { capDerive, capDelete, capRevoke, capInfo, capFind, capSetLabel, signal } from "./caps";
+import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo } from "./process";
+import { bootRead, faultEndpoint, ready, sysHalt } from "./boot";
+import { time, timerSet, consoleWrite, self, stats } from "./misc";
+
+export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64 {
+  const x0 = <i32>a0, x1 = <i32>a1, x2 = <i32>a2, x3 = <i32>a3;
+  switch (n) {
+    case abi.SYS_CALL: return call(x0, x1, a2, a3, a4, a5, a6, a7);
+    case abi.SYS_SEND: return send(x0, x1, a2, a3, a4, a5, a6, a7);
+    case abi.SYS_REPLY: return reply(a0, a1, a2, a3, a4, a5);
+    case abi.SYS_MSG_WORD: return msgWord(x0);
+    case abi.SYS_REPLY_WORD: return replyWord(x0);
+    case abi.SYS_MSG_INFO: return msgInfo();
+    case abi.SYS_XFER: return xfer(x0);
+    case abi.SYS_LEASE: return setLease(x0, x1, x2, x3);
+    case abi.SYS_LEASE_LEN: return leaseLen(x0);
+    case abi.SYS_LEASE_READ: return leaseRead(x0, x1, x2, x3);
+    case abi.SYS_LEASE_WRITE: return leaseWrite(x0, x1, x2, x3);
+    case abi.SYS_CAP_DERIVE: return capDerive(x0, x1, x2);
+    case abi.SYS_CAP_DELETE: return capDelete(x0);
+    case abi.SYS_CAP_REVOKE: return capRevoke(x0);
+    case abi.SYS_CAP_INFO: return capInfo(x0);
+    case abi.SYS_CAP_FIND: return capFind(x0);
+    case abi.SYS_SIGNAL: return signal(x0, x1);
+    case abi.SYS_TIMER_SET: return timerSet(a0);
+    case abi.SYS_TIME: return time();
+    case abi.SYS_CONSOLE_WRITE: return consoleWrite(x0, x1, x2);
+    case abi.SYS_PROC_SPAWN: return procSpawn(x0, x1);
+    case abi.SYS_PROC_START: return procStart(x0);
+    case abi.SYS_PROC_ENDPOINT: return procEndpoint(x0, x1);
+    case abi.SYS_CAP_GIVE: return capGive(x0, x1, x2, x3);
+    case abi.SYS_PROC_RESTART: return procRestart(x0);
+    case abi.SYS_PROC_KILL: return procKill(x0);
+    case abi.SYS_FAULT_ENDPOINT: return faultEndpoint(x0, x1);
+    case abi.SYS_BOOT_READ: return bootRead(x0, x1, x2, x3);
+    case abi.SYS_READY: return ready(x0);
+    case abi.SYS_HALT: return sysHalt(x0, x1);
+    case abi.SYS_MSG_CAP: return msgCap();
+    case abi.SYS_REPLY_CAP: return replyCap(x0);
+    case abi.SYS_RECV_CAP: return recvCap();
+    case abi.SYS_PROC_NOTIFY: return procNotify(x0, x1);
+    case abi.SYS_PROC_INFO: return procInfo(x0, x1);
+    case abi.SYS_SELF: return self();
+    case abi.SYS_CAP_LABEL: return capSetLabel(x0, x1);
+    case abi.SYS_STATS: return stats(x0);
+  }
+  return abi.E_NOSYS;
+}

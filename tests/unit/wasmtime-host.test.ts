@@ -1,0 +1,168 @@
+// The wasmtime host against a hand-made image (tests/fixtures/wasmtime-host):
+// a fake kernel whose boot() checks host.spawn, invoke, copy and kill from the
+// inside and prints "ok N" / "fail N got X", a fake HAL with a tiny UART, and
+// small service modules, each one built to hit one rule of docs/machine-abi.md.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as abi from "../../kernel/abi";
+import { bootWasmtime, wasmtimeCommand, type WasmtimeFlags } from "../../tools/host-wasmtime/launch";
+import { ensureWasmtime, wasmtimePaths, type WasmtimeSetup } from "../../tools/host-wasmtime/setup";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const fixtures = join(root, "tests/fixtures/wasmtime-host");
+const out = join(root, "build/test/wasmtime-host");
+const python = wasmtimePaths(root).python;
+const INPUT = "hello, quark! the fifo holds four\n";
+
+let setup: WasmtimeSetup;
+
+function pack(name: string, ...extra: string[]): string {
+  const image = join(out, `${name}.wasm`);
+  execFileSync(python, [join(fixtures, "pack.py"), join(out, "abi.json"), image, ...extra]);
+  return image;
+}
+
+async function boot(image: string, input: string, flags: WasmtimeFlags = {}) {
+  const capture = { stdout: "", stderr: "" };
+  const code = await bootWasmtime(root, image, flags, { input, capture, quietSetup: true });
+  return { code, ...capture };
+}
+
+function checks(stdout: string) {
+  const lines = stdout.split("\n");
+  const checked = Number(/^checked (\d+)$/m.exec(stdout)?.[1]);
+  return { ok: lines.filter((l) => l.startsWith("ok ")), fail: lines.filter((l) => l.startsWith("fail ")), checked };
+}
+
+beforeAll(async () => {
+  setup = await ensureWasmtime({ root, quiet: true });
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "abi.json"), JSON.stringify({ ...abi }));
+  pack("fake");
+});
+
+const modes: [string, WasmtimeFlags][] = [
+  ["the C trampoline", {}],
+  ["the Python trampoline", { pythonTrampoline: true }],
+];
+
+describe.each(modes)("the wasmtime host with %s", (mode, base) => {
+  const image = () => join(out, "fake.wasm");
+  const python = base.pythonTrampoline === true;
+
+  it("passes every check of spawn, invoke, copy and kill, echoes input, and exits with the kernel's code", async () => {
+    if (!python && !setup.shim) return; // no C compiler: the fallback is what runs, tested below
+    const r = await boot(image(), INPUT, base);
+    const c = checks(r.stdout);
+    expect(c.fail).toEqual([]);
+    expect(c.ok.length).toBe(c.checked);
+    expect(c.checked).toBeGreaterThan(50);
+    expect(r.stdout.startsWith("flags=0\n")).toBe(true);
+    expect(r.stdout).toContain(`\n${INPUT}`);
+    expect(r.stdout.endsWith("tick\neof\n")).toBe(true);
+    expect(r.code).toBe(7);
+  });
+
+  it("writes only console bytes to stdout, and announces a slow trampoline once on stderr", async () => {
+    const r = await boot(image(), "", base);
+    const notices = r.stderr.split("\n").filter((l) => l.includes("slow Python trampoline"));
+    expect(notices.length).toBe(python || !setup.shim ? 1 : 0);
+    expect(r.stderr.trim().split("\n").filter(Boolean).length).toBe(notices.length);
+  });
+
+  it("maps --until-ready and --quiet to the image's BOOT_* flags and halts with 0 at ready", async () => {
+    const r = await boot(image(), "", { ...base, untilReady: true, quiet: true });
+    expect(r.stdout).toContain(`flags=${abi.BOOT_UNTIL_READY | abi.BOOT_QUIET}\n`);
+    expect(r.stdout.endsWith("ready\n")).toBe(true);
+    expect(r.code).toBe(0);
+  });
+
+  it("exits 0 without waiting when next_deadline says nothing can wake the system (-2)", async () => {
+    const r = await boot(image(), "z and the rest is never read\n", base);
+    expect(r.stdout.endsWith("dormant\n")).toBe(true);
+    expect(r.code).toBe(0);
+  });
+
+  it("reports each trap with its pid on stderr under --verbose", async () => {
+    const r = await boot(image(), "", { ...base, verbose: true });
+    expect(r.stderr).toMatch(/^quark: pid 1 trapped: .*unreachable/m);
+    expect(r.stderr).toMatch(/^quark: pid 2 trapped: .*call stack exhausted/m);
+    expect(r.stderr).toMatch(/^quark: pid 3 \(badlink\) imports quark\.nope/m);
+    expect(checks(r.stdout).fail).toEqual([]);
+  });
+
+  it("times invoke, copy, now, a trap and a spawn from inside the kernel (printed, not asserted)", async () => {
+    const n = python ? 2000 : 1_000_000;
+    const r = await boot(image(), `b${n}\n`, base);
+    const timings = r.stdout.split("\n").filter((l) => / ns=/.test(l));
+    console.log(`wasmtime host, ${mode}${!python && !setup.shim ? " (fallback: no shim)" : ""}, ${n} calls: ${timings.join(", ")}`);
+    expect(timings.length).toBe(5);
+    expect(r.code).toBe(7);
+  });
+});
+
+describe("the wasmtime host refuses what it cannot boot with one line and exit code 2", () => {
+  const refuse = async (image: string, pattern: RegExp) => {
+    const r = await boot(image, "");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toMatch(pattern);
+  };
+
+  it("a file that is not WebAssembly", async () => {
+    const image = join(out, "not-wasm.wasm");
+    writeFileSync(image, "this is not a wasm module\n");
+    await refuse(image, /not a WebAssembly module/);
+  });
+
+  it("a missing file", () => refuse(join(out, "no-such-image.wasm"), /cannot read/));
+  it("an image without quark.abi", () => refuse(pack("no-abi", "--omit", "quark.abi"), /missing section quark\.abi/));
+  it("an image without a module's section", () =>
+    refuse(pack("no-beta", "--omit", "quark.mod.beta"), /missing section quark\.mod\.beta/));
+  it("an image without quark.boot", () => refuse(pack("no-boot", "--omit", "quark.boot"), /missing section quark\.boot/));
+  it("an image of another ABI_VERSION, naming both versions", () =>
+    refuse(pack("abi-99", "--set", "ABI_VERSION=99"), new RegExp(`ABI_VERSION 99.*ABI_VERSION ${abi.ABI_VERSION}`)));
+});
+
+describe("wasmtime host setup", () => {
+  it("does nothing the second time: no progress lines, the same shim", async () => {
+    const lines: string[] = [];
+    const again = await ensureWasmtime({ root, log: (s) => lines.push(s) });
+    expect(lines).toEqual([]);
+    expect(again).toEqual(setup);
+  });
+
+  it("builds the C trampoline where a C compiler exists, or says why not", () => {
+    const cc = spawnSync(process.env.CC || "cc", ["--version"]).status === 0;
+    if (cc) expect(setup.shim).toBe(wasmtimePaths(root).shim);
+    else expect(setup).toMatchObject({ shim: null, reason: "no C compiler found" });
+  });
+
+  it("falls back to the Python trampoline, saying so once, when the shim is absent", () => {
+    const { cmd, args } = wasmtimeCommand(root, join(out, "fake.wasm"), {});
+    const at = args.indexOf("--shim");
+    args[at + 1] = join(out, "no-such-shim.so");
+    const r = spawnSync(cmd, args, { input: INPUT, encoding: "utf8" });
+    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/slow Python trampoline/)]);
+    expect(checks(r.stdout).fail).toEqual([]);
+    expect(r.status).toBe(7);
+  });
+
+  it("builds the host command line from the flags", () => {
+    const { cmd, args } = wasmtimeCommand("/r", "img.wasm", { untilReady: true, verbose: true });
+    expect(cmd).toBe("/r/.venv/bin/python");
+    expect(args).toEqual([
+      "/r/tools/host-wasmtime/host.py",
+      "img.wasm",
+      "--shim",
+      "/r/build/host-wasmtime/libquarkshim.so",
+      "--until-ready",
+      "--verbose",
+    ]);
+  });
+});

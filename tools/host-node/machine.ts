@@ -1,0 +1,150 @@
+// The Node board: instantiates the HAL, the kernel and processes, and
+// provides the kernel's host imports. invoke and copy are the only host code
+// on the per-message path; both are plain functions that allocate nothing in
+// the common case.
+import * as abi from "../../kernel/abi";
+import type { BootImage } from "./image";
+
+export interface Trap { pid: number; message: string; }
+
+export interface MachineOptions {
+  /** Console bytes (default: standard output). */
+  out?: (bytes: Uint8Array) => void;
+  /** Called for every trap a process takes (diagnostics; --verbose). */
+  onTrap?: (t: Trap) => void;
+}
+
+type Entry = (a0: number, a1: number) => number;
+const ENTRY_NAMES = ["quark_start", "quark_handle", "quark_notify"];
+
+export class NodeMachine {
+  readonly kernel: Record<string, any>;
+  readonly hal: Record<string, any>;
+  private readonly entries: (Entry | undefined)[] = new Array(abi.MAX_PROCS * abi.ENTRY_COUNT).fill(undefined);
+  private readonly memories: (WebAssembly.Memory | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
+  private readonly views: Uint8Array[] = new Array(abi.MAX_PROCS).fill(new Uint8Array(0));
+  private readonly imports: (WebAssembly.Imports | string)[];
+  private readonly t0 = performance.now();
+  readonly traps: Trap[] = [];
+
+  constructor(private readonly image: BootImage, private readonly opts: MachineOptions = {}) {
+    const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
+    const halInstance = new WebAssembly.Instance(image.modules[0].module, {
+      host: {
+        now: () => (performance.now() - this.t0) * 1e6,
+        console_out: (ptr: number, len: number) => out(new Uint8Array(this.hal.memory.buffer, ptr, len).slice()),
+      },
+    });
+    this.hal = halInstance.exports as Record<string, any>;
+    this.hal.hal_init();
+    const kernelInstance = new WebAssembly.Instance(image.kernel, {
+      hal: this.hal,
+      host: {
+        invoke: this.invoke,
+        spawn: (pid: number, module: number, flags: number) => this.spawn(pid, module, flags),
+        kill: (pid: number) => this.kill(pid),
+        copy: this.copy,
+      },
+    });
+    this.kernel = kernelInstance.exports as Record<string, any>;
+    this.memories[abi.PID_KERNEL] = this.kernel.memory as WebAssembly.Memory;
+    this.imports = image.modules.map((m, i) => (i === 0 ? "the HAL is not a process" : this.link(m.module)));
+  }
+
+  /** Boot: copy the boot table in and start init. */
+  boot(flags: number): number {
+    const table = this.image.bootTable;
+    const p = this.kernel.boot_buffer(table.length) as number;
+    if (p === 0) throw new Error(`boot table of ${table.length} bytes does not fit the kernel's boot buffer`);
+    new Uint8Array(this.kernel.memory.buffer, p, table.length).set(table);
+    return this.kernel.boot(flags) as number;
+  }
+
+  /** Resolve a module's imports against the kernel once; a string says why it cannot link. */
+  private link(mod: WebAssembly.Module): WebAssembly.Imports | string {
+    const quark: Record<string, unknown> = {};
+    const env: Record<string, unknown> = {};
+    for (const imp of WebAssembly.Module.imports(mod)) {
+      const name = imp.module === "quark" ? imp.name : imp.module === "env" ? `env_${imp.name}` : undefined;
+      const fn = name === undefined ? undefined : this.kernel[name];
+      if (fn === undefined) return `import ${imp.module}.${imp.name} is not provided by the kernel`;
+      (imp.module === "quark" ? quark : env)[imp.name] = fn;
+    }
+    return { quark, env } as WebAssembly.Imports;
+  }
+
+  // The trap-isolating trampoline: a trap in the callee stops here, never in the kernel's frame.
+  private readonly invoke = (pid: number, entry: number, a0: number, a1: number): number => {
+    const f = this.entries[pid * abi.ENTRY_COUNT + entry];
+    if (f === undefined) return abi.INVOKE_NOENTRY;
+    try {
+      return f(a0, a1);
+    } catch (e) {
+      this.trapped(pid, e);
+      return abi.INVOKE_TRAPPED;
+    }
+  };
+
+  private trapped(pid: number, e: unknown): void {
+    const t = { pid, message: e instanceof Error ? e.message : String(e) };
+    if (this.traps.length < 1000) this.traps.push(t);
+    this.opts.onTrap?.(t);
+  }
+
+  private readonly copy = (sp: number, s: number, dp: number, d: number, len: number): number => {
+    s >>>= 0; d >>>= 0; len >>>= 0;
+    const src = this.view(sp), dst = this.view(dp);
+    if (src === undefined || dst === undefined || s + len > src.length || d + len > dst.length) return abi.E_FAULT;
+    if (len === 0) return abi.OK;
+    if (src === dst) dst.copyWithin(d, s, s + len);
+    else dst.set(src.subarray(s, s + len), d);
+    return abi.OK;
+  };
+
+  /** A byte view of `pid`'s memory, renewed after the memory grows. */
+  private view(pid: number): Uint8Array | undefined {
+    const m = this.memories[pid];
+    if (m === undefined) return undefined;
+    let v = this.views[pid];
+    if (v.buffer !== m.buffer) { v = new Uint8Array(m.buffer); this.views[pid] = v; }
+    return v;
+  }
+
+  private spawn(pid: number, module: number, _flags: number): number {
+    if (pid <= 0 || pid >= abi.MAX_PROCS) return abi.E_ARG;
+    if (module <= 0 || module >= this.image.modules.length) return abi.E_NOMODULE;
+    const imports = this.imports[module];
+    if (typeof imports === "string") return abi.E_LINK;
+    this.kill(pid);
+    let inst: WebAssembly.Instance;
+    try {
+      inst = new WebAssembly.Instance(this.image.modules[module].module, imports);
+    } catch (e) {
+      this.trapped(pid, e);
+      return e instanceof WebAssembly.LinkError ? abi.E_LINK : abi.E_CRASHED;
+    }
+    const ex = inst.exports as Record<string, unknown>;
+    for (let i = 0; i < abi.ENTRY_COUNT; i++) {
+      const f = ex[ENTRY_NAMES[i]];
+      this.entries[pid * abi.ENTRY_COUNT + i] = typeof f === "function" ? (f as Entry) : undefined;
+    }
+    this.memories[pid] = ex.memory instanceof WebAssembly.Memory ? ex.memory : undefined;
+    return abi.OK;
+  }
+
+  private kill(pid: number): void {
+    if (pid <= 0 || pid >= abi.MAX_PROCS) return;
+    for (let i = 0; i < abi.ENTRY_COUNT; i++) this.entries[pid * abi.ENTRY_COUNT + i] = undefined;
+    this.memories[pid] = undefined;
+    this.views[pid] = new Uint8Array(0);
+  }
+
+  /** Nanoseconds on the machine's clock (the HAL's). */
+  now(): number { return (performance.now() - this.t0) * 1e6; }
+
+  /** Why module `i` cannot be spawned, or undefined. */
+  linkProblem(i: number): string | undefined {
+    const r = this.imports[i];
+    return typeof r === "string" ? r : undefined;
+  }
+}

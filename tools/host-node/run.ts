@@ -1,0 +1,76 @@
+// The Node host's run loop (docs/machine-abi.md, boot step 6): drive
+// kernel.run(), sleep until the next timer, feed console input.
+import { readFileSync } from "node:fs";
+import * as abi from "../../kernel/abi";
+import { loadImage } from "./image";
+import { NodeMachine, type MachineOptions } from "./machine";
+
+export interface BootOptions extends MachineOptions {
+  untilReady?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  /** Console input; default none (end of input at once). */
+  input?: AsyncIterable<Uint8Array | string>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function flagsOf(o: { untilReady?: boolean; quiet?: boolean }): number {
+  return (o.untilReady ? abi.BOOT_UNTIL_READY : 0) | (o.quiet ? abi.BOOT_QUIET : 0);
+}
+
+/** Boot an image file and run it to halt; resolves to the exit code. */
+export async function bootNode(imagePath: string, opts: BootOptions = {}): Promise<number> {
+  const image = loadImage(new Uint8Array(readFileSync(imagePath)), imagePath);
+  const onTrap = opts.onTrap ?? (opts.verbose ? (t: { pid: number; message: string }) => process.stderr.write(`host: trap in pid ${t.pid}: ${t.message}\n`) : undefined);
+  const m = new NodeMachine(image, { ...opts, onTrap });
+  const r = m.boot(flagsOf(opts));
+  if (r < 0) return 2;
+  return runLoop(m, opts.input);
+}
+
+export async function runLoop(m: NodeMachine, input?: AsyncIterable<Uint8Array | string>): Promise<number> {
+  const feed = input ? inputFeeder(m, input) : undefined;
+  if (!feed) m.hal.uart_rx(-1);
+  let spins = 0;
+  for (;;) {
+    const r = m.kernel.run() as number;
+    if (r === abi.RUN_HALT) return m.kernel.exit_code() as number;
+    if (r === abi.RUN_BUSY) {
+      // Let timers and input in now and then during long bursts of work.
+      if (++spins % 64 === 0) await sleep(0);
+      continue;
+    }
+    const d = m.kernel.next_deadline() as number;
+    if (d === -2 && !feed?.open()) return 0;
+    if (d >= 0 && d <= m.now()) continue;
+    if (d >= 0) await Promise.race([sleep(Math.max(0, (d - m.now()) / 1e6)), feed?.next() ?? new Promise(() => {})]);
+    else if (feed?.open()) await feed.next();
+    else return 0;
+  }
+}
+
+/** Moves console input into the HAL's RX FIFO as it arrives. */
+function inputFeeder(m: NodeMachine, input: AsyncIterable<Uint8Array | string>) {
+  let open = true;
+  let wake: (() => void) | undefined;
+  const pending: number[] = [];
+  const flush = () => {
+    while (pending.length > 0 && m.hal.uart_rx(pending[0]) === abi.OK) pending.shift();
+  };
+  (async () => {
+    for await (const chunk of input) {
+      const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+      for (const b of bytes) pending.push(b);
+      flush();
+      wake?.();
+    }
+    open = false;
+    m.hal.uart_rx(-1);
+    wake?.();
+  })();
+  return {
+    open: () => open || pending.length > 0,
+    next: () => new Promise<void>((r) => { wake = () => { flush(); r(); }; }),
+  };
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""quark's wasmtime host: boots an image as docs/machine-abi.md describes.
+
+    python3 host.py IMAGE.wasm [--until-ready] [--quiet] [--verbose]
+                               [--python-trampoline] [--shim PATH]
+
+Standard output carries the console and nothing else; diagnostics go to
+standard error. Exit status: the kernel's exit code after RUN_HALT; 0 when
+nothing can wake the system; 1 when the kernel refuses to boot or traps;
+2 when the image (or this host's setup) cannot be booted at all.
+"""
+
+import argparse
+import os
+import select
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from image import ImageError, load  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SHIM = ROOT / "build" / "host-wasmtime" / "libquarkshim.so"
+SLOW_NOTICE = "quark: %s; using the slow Python trampoline (~50 µs per call)"
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="host.py", description="Boot a quark image under wasmtime.")
+    p.add_argument("image", help="the image, images/<name>.wasm")
+    p.add_argument("--until-ready", action="store_true", help="halt with code 0 once init reports ready")
+    p.add_argument("--quiet", action="store_true", help="do not echo services' log lines to the console")
+    p.add_argument("--verbose", action="store_true", help="report traps, with their pid, on stderr")
+    p.add_argument("--python-trampoline", action="store_true", help="use the Python invoke/copy/now")
+    p.add_argument("--shim", default=str(DEFAULT_SHIM), help="the compiled trampoline (libquarkshim.so)")
+    return p.parse_args(argv)
+
+
+def fail(message, code):
+    print("quark: " + message, file=sys.stderr)
+    return code
+
+
+class Input:
+    """Console input for hal.uart_rx: bytes read but not yet accepted, then the end of input."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.pending = b""
+        self.eof = not _readable(fd)
+        self.eof_sent = False
+
+    def feed(self, uart_rx, qfull):
+        """Hands bytes to the UART until its FIFO is full; True if it took any."""
+        taken = 0
+        while taken < len(self.pending) and uart_rx(self.pending[taken]) != qfull:
+            taken += 1
+        self.pending = self.pending[taken:]
+        if self.eof and not self.pending and not self.eof_sent and uart_rx(-1) != qfull:
+            self.eof_sent = True
+            taken += 1
+        return taken > 0
+
+    def wait(self, timeout):
+        """Sleeps until `timeout` (s; None = forever) or input; False if nothing can ever arrive."""
+        if self.pending or (self.eof and not self.eof_sent):
+            # The FIFO is full while the kernel idles: poll rather than read more.
+            time.sleep(0.001 if timeout is None else min(timeout, 0.001))
+            return True
+        if self.eof:
+            if timeout is None:
+                return False
+            time.sleep(timeout)
+            return True
+        if select.select([self.fd], [], [], timeout)[0]:
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError:
+                data = b""
+            self.pending, self.eof = data, not data
+        return True
+
+
+def _readable(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def run(machine, image, now):
+    """Boot step 6, the run loop; returns the exit code."""
+    c = image.const
+    busy, halt, idle = c("RUN_BUSY"), c("RUN_HALT"), c("RUN_IDLE")
+    inp = Input(0)
+    while True:
+        r = machine.call("run")
+        if r == busy:
+            continue
+        if r == halt:
+            return machine.call("exit_code")
+        if r != idle:
+            return fail("kernel.run() returned %d, which is no RUN_* value" % r, 1)
+        if inp.feed(machine.uart_rx, c("E_QFULL")):
+            continue
+        deadline = machine.call("next_deadline")
+        if deadline == -2:
+            return 0
+        timeout = None if deadline < 0 else max(0.0, (deadline - now()) / 1e9)
+        if not inp.wait(timeout):
+            return 0
+
+
+def boot(machine, image, args):
+    """Boot steps 4 and 5: the boot table, then kernel.boot(flags); an exit code if it fails."""
+    c = image.const
+    table = image.boot_table
+    at = machine.call("boot_buffer", len(table)) & 0xFFFFFFFF
+    if at == 0:
+        return fail("the kernel has no room for the %d-byte boot table" % len(table), 2)
+    machine.write_kernel(at, table)
+    flags = (c("BOOT_UNTIL_READY") if args.until_ready else 0) | (c("BOOT_QUIET") if args.quiet else 0)
+    status = machine.call("boot", flags)
+    if status != c("OK"):
+        return fail("kernel.boot() failed: %s (%d)" % (image.error_name(status), status), 1)
+    return None
+
+
+def main(argv):
+    args = parse_args(argv)
+    try:
+        import wasmtime
+    except ImportError:
+        return fail("the wasmtime package is missing: run `quark setup wasmtime`", 2)
+    from machine import Machine
+    from shim import trampoline, root_cause
+
+    try:
+        image = load(args.image)
+        tramp, slow = trampoline(args.shim, args.python_trampoline, image, args.verbose)
+        if slow:
+            print(SLOW_NOTICE % slow, file=sys.stderr)
+        machine = Machine(image, tramp, args.verbose)
+    except ImageError as e:
+        return fail("%s: %s" % (args.image, e), 2)
+    except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
+        return fail("%s: cannot instantiate: %s" % (args.image, root_cause(e)), 2)
+    try:
+        status = boot(machine, image, args)
+        return status if status is not None else run(machine, image, tramp.now)
+    except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+        return fail("the kernel trapped: %s" % root_cause(e), 1)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,59 @@
+// Boots an image under the wasmtime host: makes sure the host is set up, then
+// runs tools/host-wasmtime/host.py in the virtual environment's Python.
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { ensureWasmtime, wasmtimePaths } from "./setup";
+
+export interface WasmtimeFlags {
+  untilReady?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  pythonTrampoline?: boolean;
+}
+
+export interface WasmtimeStdio {
+  /** Bytes for the console's input, then end of input; without it, stdin is inherited. */
+  input?: string | Uint8Array;
+  /** When given, stdout and stderr are collected here instead of inherited. */
+  capture?: { stdout: string; stderr: string };
+  /** Hide setup's progress lines. */
+  quietSetup?: boolean;
+}
+
+export function wasmtimeCommand(root: string, image: string, flags: WasmtimeFlags): { cmd: string; args: string[] } {
+  const paths = wasmtimePaths(root);
+  const args = [paths.hostPy, image, "--shim", paths.shim];
+  if (flags.untilReady) args.push("--until-ready");
+  if (flags.quiet) args.push("--quiet");
+  if (flags.verbose) args.push("--verbose");
+  if (flags.pythonTrampoline) args.push("--python-trampoline");
+  return { cmd: paths.python, args };
+}
+
+/** Resolves to the host's exit code (128 + signal number if a signal ended it). */
+export async function bootWasmtime(
+  root: string,
+  image: string,
+  flags: WasmtimeFlags = {},
+  stdio: WasmtimeStdio = {},
+): Promise<number> {
+  await ensureWasmtime({ root, quiet: stdio.quietSetup });
+  const { cmd, args } = wasmtimeCommand(root, image, flags);
+  const capture = stdio.capture;
+  const child = spawn(cmd, args, {
+    stdio: [stdio.input === undefined ? "inherit" : "pipe", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
+  });
+  if (capture) {
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => (capture.stdout += d));
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => (capture.stderr += d));
+  }
+  if (stdio.input !== undefined) {
+    // The host may exit before reading all of its input; that is not an error here.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(stdio.input);
+  }
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  });
+}

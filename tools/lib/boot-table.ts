@@ -1,0 +1,224 @@
+// The boot table: the binary form of a manifest that init reads through
+// boot_read. Its layout is defined once, by the BT_* and GRANT_* constants of
+// kernel/abi.ts: a header, one fixed-size record per service in manifest
+// order, then the dependency arrays, the grant records and the names, each
+// addressed by its byte offset from the start of the table. An empty array
+// has offset 0.
+
+import * as abi from "../../kernel/abi";
+import type { Manifest, RestartPolicy, ServiceSpec } from "./manifest";
+
+export interface BootGrant {
+  kind: number; // GRANT_*
+  target: number; // service index for GRANT_SERVICE, 0 otherwise
+  rights: number;
+  label: number;
+}
+
+export interface BootService {
+  name: string;
+  label: number;
+  module: number;
+  memPages: number;
+  restart: number; // RESTART_*
+  maxRestarts: number;
+  windowMs: number;
+  delayMs: number;
+  deps: number[];
+  optional: number[];
+  grants: BootGrant[];
+}
+
+export interface BootTable {
+  version: number;
+  initModule: number;
+  flags: number;
+  services: BootService[];
+}
+
+const RESTART_CODES: Record<RestartPolicy, number> = {
+  never: abi.RESTART_NEVER,
+  "on-failure": abi.RESTART_ON_FAILURE,
+  always: abi.RESTART_ALWAYS,
+};
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const utf8 = new TextEncoder();
+
+/** FNV-1a, 32 bits, over the UTF-8 bytes of `s`; unsigned. */
+export function fnv1a(s: string): number {
+  let h = FNV_OFFSET;
+  for (const b of utf8.encode(s)) h = Math.imul(h ^ b, FNV_PRIME);
+  return h >>> 0;
+}
+
+// ---------------------------------------------------------------- encoding
+
+interface Layout {
+  deps: number[];
+  optional: number[];
+  grants: number[];
+  names: number[];
+  size: number;
+}
+
+export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) => number, initModule: number): Uint8Array {
+  const index = new Map(m.services.map((s, i) => [s.name, i]));
+  const rows = m.services.map((s) => resolveService(s, index, moduleIndex));
+  const layout = planLayout(rows);
+  const bytes = new Uint8Array(layout.size);
+  const view = new DataView(bytes.buffer);
+  const u32 = (off: number, v: number): void => view.setUint32(off, checkU32(v, `field at byte ${off}`), true);
+  writeHeader(u32, rows.length, checkU32(initModule, "init module index"), layout.size);
+  rows.forEach((row, i) => writeService(u32, bytes, row, i, layout));
+  return bytes;
+}
+
+// A service with its references turned into indices.
+interface Row {
+  spec: ServiceSpec;
+  name: Uint8Array;
+  module: number;
+  deps: number[];
+  optional: number[];
+  grants: BootGrant[];
+}
+
+function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex: (name: string) => number): Row {
+  const at = (dep: string): number => {
+    const i = index.get(dep);
+    if (i === undefined) throw new Error(`boot table: service "${s.name}" refers to "${dep}", which is not in the image`);
+    return i;
+  };
+  return {
+    spec: s,
+    name: utf8.encode(s.name),
+    module: checkU32(moduleIndex(s.name), `module index of service "${s.name}"`),
+    deps: s.requires.map(at),
+    // Optional dependencies outside the image were warned about; init has nothing to wait for.
+    optional: s.wants.filter((w) => index.has(w)).map(at),
+    grants: s.caps.map((c) => ({
+      kind: c.kind === "console" ? abi.GRANT_CONSOLE : abi.GRANT_SERVICE,
+      target: c.kind === "console" ? 0 : at(c.name),
+      rights: c.rights,
+      label: c.label,
+    })),
+  };
+}
+
+function planLayout(rows: Row[]): Layout {
+  let off = abi.BT_HEADER_BYTES + rows.length * abi.BT_RECORD_BYTES;
+  const place = (bytes: number): number => {
+    const at = bytes === 0 ? 0 : off;
+    off += bytes;
+    return at;
+  };
+  const deps = rows.map((r) => place(r.deps.length * 4));
+  const optional = rows.map((r) => place(r.optional.length * 4));
+  const grants = rows.map((r) => place(r.grants.length * abi.BT_GRANT_BYTES));
+  const names = rows.map((r) => place(r.name.length));
+  return { deps, optional, grants, names, size: (off + 3) & ~3 };
+}
+
+type Put = (off: number, v: number) => void;
+
+function writeHeader(u32: Put, nservices: number, initModule: number, size: number): void {
+  u32(0, abi.BT_MAGIC);
+  u32(4, abi.ABI_VERSION);
+  u32(8, nservices);
+  u32(12, initModule);
+  u32(16, 0); // flags
+  u32(abi.BT_SIZE, size);
+}
+
+function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: Layout): void {
+  const r = abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES;
+  const s = row.spec;
+  u32(r + abi.BT_NAME_OFF, layout.names[i]);
+  u32(r + abi.BT_NAME_LEN, row.name.length);
+  u32(r + abi.BT_MODULE, row.module);
+  u32(r + abi.BT_MEM_PAGES, s.memoryPages);
+  u32(r + abi.BT_RESTART, RESTART_CODES[s.restart]);
+  u32(r + abi.BT_MAX_RESTARTS, s.maxRestarts);
+  u32(r + abi.BT_WINDOW_MS, s.restartWindowMs);
+  u32(r + abi.BT_DELAY_MS, s.restartDelayMs);
+  u32(r + abi.BT_LABEL, fnv1a(s.name));
+  u32(r + abi.BT_NDEPS, row.deps.length);
+  u32(r + abi.BT_DEPS_OFF, layout.deps[i]);
+  u32(r + abi.BT_NOPT, row.optional.length);
+  u32(r + abi.BT_OPT_OFF, layout.optional[i]);
+  u32(r + abi.BT_NGRANTS, row.grants.length);
+  u32(r + abi.BT_GRANTS_OFF, layout.grants[i]);
+  row.deps.forEach((d, k) => u32(layout.deps[i] + 4 * k, d));
+  row.optional.forEach((d, k) => u32(layout.optional[i] + 4 * k, d));
+  row.grants.forEach((g, k) => writeGrant(u32, layout.grants[i] + k * abi.BT_GRANT_BYTES, g));
+  bytes.set(row.name, layout.names[i]);
+}
+
+function writeGrant(u32: Put, at: number, g: BootGrant): void {
+  u32(at + abi.GRANT_KIND, g.kind);
+  u32(at + abi.GRANT_TARGET, g.target);
+  u32(at + abi.GRANT_RIGHTS, g.rights);
+  u32(at + abi.GRANT_LABEL, g.label);
+}
+
+function checkU32(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`boot table: ${what} is not a u32: ${v}`);
+  return v;
+}
+
+// ---------------------------------------------------------------- decoding
+
+export function decodeBootTable(bytes: Uint8Array): BootTable {
+  const read = reader(bytes);
+  if (read(0) !== abi.BT_MAGIC) {
+    throw new Error(`boot table: bad magic 0x${read(0).toString(16)} (expected 0x${abi.BT_MAGIC.toString(16)})`);
+  }
+  const n = read(8);
+  const services: BootService[] = [];
+  for (let i = 0; i < n; i++) services.push(decodeService(bytes, read, abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES));
+  return { version: read(4), initModule: read(12), flags: read(16), services };
+}
+
+type Read = (off: number) => number;
+
+function reader(bytes: Uint8Array): Read {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (off) => {
+    if (off < 0 || off + 4 > bytes.byteLength) {
+      throw new Error(`boot table: read at byte ${off} past its end (${bytes.byteLength} bytes)`);
+    }
+    return view.getUint32(off, true);
+  };
+}
+
+function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
+  const field = (f: number): number => read(r + f);
+  const span = (off: number, count: number, size: number): number => {
+    if (off + count * size > bytes.byteLength) throw new Error(`boot table: an array of the record at byte ${r} lies past its end`);
+    return count;
+  };
+  const words = (off: number, count: number): number[] =>
+    Array.from({ length: span(off, count, 4) }, (_, k) => read(off + 4 * k));
+  const nameOff = field(abi.BT_NAME_OFF);
+  const nameLen = field(abi.BT_NAME_LEN);
+  if (nameOff + nameLen > bytes.byteLength) throw new Error(`boot table: name of the record at byte ${r} lies past its end`);
+  const grantsOff = field(abi.BT_GRANTS_OFF);
+  return {
+    name: new TextDecoder().decode(bytes.subarray(nameOff, nameOff + nameLen)),
+    label: field(abi.BT_LABEL),
+    module: field(abi.BT_MODULE),
+    memPages: field(abi.BT_MEM_PAGES),
+    restart: field(abi.BT_RESTART),
+    maxRestarts: field(abi.BT_MAX_RESTARTS),
+    windowMs: field(abi.BT_WINDOW_MS),
+    delayMs: field(abi.BT_DELAY_MS),
+    deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
+    optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
+    grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {
+      const g = grantsOff + k * abi.BT_GRANT_BYTES;
+      return { kind: read(g + abi.GRANT_KIND), target: read(g + abi.GRANT_TARGET), rights: read(g + abi.GRANT_RIGHTS), label: read(g + abi.GRANT_LABEL) };
+    }),
+  };
+}

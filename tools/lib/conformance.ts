@@ -1,0 +1,137 @@
+// `quark conformance`: checks any image against the kernel ABI. The runner
+// adds the in-image suite (userland/conformance: qc, qc-peer, qc-fuzz) to the
+// image's own services, boots the result under each host, and turns the
+// suite's console lines into TAP, JUnit XML or a readable summary.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import * as abi from "../../kernel/abi";
+import { compileModule } from "./compile";
+import { encodeBootTable, fnv1a } from "./boot-table";
+import { linkImage, readImage } from "./image";
+import type { Manifest, ServiceSpec } from "./manifest";
+import { parseConsole, type ConsoleRun } from "./results";
+import { toTap, toJUnit, toPretty, exitCodeFor, type ReportMeta } from "./reporters";
+import { repoRoot } from "./root";
+import { bootNode } from "../host-node/run";
+import { bootWasmtime } from "../host-wasmtime/launch";
+
+export type Runtime = "node" | "wasmtime";
+export type Reporter = "pretty" | "tap" | "junit";
+
+export interface ConformanceOptions {
+  image: string;
+  runtimes: Runtime[];
+  reporter: Reporter;
+  out?: string;
+  log?: (s: string) => void;
+  /** Where the report goes when `out` is not given (default: standard output). */
+  write?: (s: string) => void;
+}
+
+const SUITE_PAGES = 4; // 256 KiB for each suite service
+
+interface SuiteService { name: string; restart: ServiceSpec["restart"]; maxRestarts: number; requires: string[]; caps: [string, number][] }
+
+/** The suite's services and what they are granted; "log" only where the image has one. */
+function suiteServices(hasLog: boolean): SuiteService[] {
+  const peer = abi.R_CALL | abi.R_SEND | abi.R_GRANT;
+  const log: [string, number][] = hasLog ? [["log", abi.R_CALL | abi.R_SEND]] : [];
+  return [
+    { name: "qc-peer", restart: "always", maxRestarts: 100, requires: [], caps: [...log] },
+    { name: "qc-fuzz", restart: "always", maxRestarts: 100, requires: [], caps: [["qc-peer", peer]] },
+    {
+      name: "qc", restart: "never", maxRestarts: 0, requires: ["qc-peer", "qc-fuzz"],
+      caps: [["console", abi.R_WRITE], ["qc-peer", peer], ["qc-fuzz", abi.R_CALL], ...log],
+    },
+  ];
+}
+
+function specFor(s: SuiteService, root: string): ServiceSpec {
+  const module = join(root, "userland", "conformance", s.name);
+  return {
+    name: s.name, line: 0, module, entry: join(module, "index.ts"),
+    memoryBytes: SUITE_PAGES * 65536, memoryPages: SUITE_PAGES,
+    restart: s.restart, maxRestarts: s.maxRestarts, restartWindowMs: 30_000, restartDelayMs: 0,
+    requires: s.requires, wants: [],
+    caps: s.caps.map(([name, rights]) => ({ name, kind: name === "console" ? "console" : "service", rights, label: fnv1a(name) })),
+  } as ServiceSpec;
+}
+
+/** The image plus the conformance suite, written under build/conformance/. */
+export async function conformanceImage(imagePath: string, log?: (s: string) => void): Promise<string> {
+  const root = repoRoot();
+  const img = readImage(new Uint8Array(readFileSync(imagePath)));
+  const manifest = img.manifest as Manifest;
+  const own = manifest.services as ServiceSpec[];
+  const taken = own.find((s) => s.name.startsWith("qc"));
+  if (taken) throw new Error(`${imagePath}: service "${taken.name}" uses the conformance suite's name prefix "qc"`);
+  const extra = suiteServices(own.some((s) => s.name === "log")).map((s) => specFor(s, root));
+  const compiled = await Promise.all(extra.map((s) =>
+    compileModule({ kind: "service", entry: s.entry, root, memoryMaxPages: s.memoryPages, name: s.name, log })));
+  const services = [...own, ...extra];
+  const full = { ...manifest, services } as Manifest;
+  const index = new Map(services.map((s, i) => [s.name, 2 + i]));
+  const bytes = linkImage({
+    kernel: img.kernel.bytes,
+    hal: img.modules[0].bytes,
+    init: img.modules[1].bytes,
+    services: [
+      ...own.map((s, i) => ({ name: s.name, wasm: img.modules[2 + i].bytes })),
+      ...extra.map((s, i) => ({ name: s.name, wasm: compiled[i].wasm })),
+    ],
+    manifestJson: { ...(img.manifest as object), services: [...own, ...extra.map((s) => ({ ...s, module: `userland/conformance/${s.name}`, entry: `userland/conformance/${s.name}/index.ts` }))] },
+    bootTable: encodeBootTable(full, (name) => index.get(name)!, 1),
+  });
+  const dir = join(root, "build", "conformance");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, basename(imagePath).replace(/\.wasm$/, "") + ".qc.wasm");
+  writeFileSync(out, bytes);
+  return out;
+}
+
+/** Boot the suite image under one host; the console text and how long it took. */
+export async function runSuite(image: string, runtime: Runtime): Promise<{ text: string; ms: number; exit: number }> {
+  const t0 = performance.now();
+  let text = "";
+  let exit: number;
+  if (runtime === "node") {
+    const dec = new TextDecoder();
+    exit = await bootNode(image, { out: (b) => { text += dec.decode(b, { stream: true }); } });
+  } else {
+    const capture = { stdout: "", stderr: "" };
+    exit = await bootWasmtime(repoRoot(), image, {}, { capture, input: "", quietSetup: true });
+    text = capture.stdout;
+    if (exit !== 0 && capture.stderr) text += capture.stderr.split("\n").map((l) => (l ? `host: ${l}` : l)).join("\n");
+  }
+  return { text, ms: performance.now() - t0, exit };
+}
+
+export function report(run: ConsoleRun, meta: ReportMeta, reporter: Reporter, color: boolean): string {
+  if (reporter === "tap") return toTap(run, meta);
+  if (reporter === "junit") return toJUnit(run, meta);
+  return toPretty(run, meta, { color });
+}
+
+export async function runConformance(opts: ConformanceOptions): Promise<number> {
+  const write = opts.write ?? ((s: string) => process.stdout.write(s));
+  const image = await conformanceImage(opts.image, opts.log);
+  let worst = 0;
+  for (const runtime of opts.runtimes) {
+    opts.log?.(`quark: conformance suite on ${basename(opts.image)} under ${runtime}`);
+    const { text, ms } = await runSuite(image, runtime);
+    const run = parseConsole(text);
+    const meta: ReportMeta = { image: opts.image, host: runtime, durationMs: Math.round(ms) };
+    const color = !opts.out && opts.write === undefined && process.stdout.isTTY === true;
+    const body = report(run, meta, opts.reporter, color);
+    if (opts.out) writeFileSync(outPath(opts.out, runtime, opts.runtimes.length), body);
+    else write(body.endsWith("\n") ? body : body + "\n");
+    worst = Math.max(worst, exitCodeFor(run));
+  }
+  return worst;
+}
+
+function outPath(out: string, runtime: Runtime, n: number): string {
+  if (n === 1) return out;
+  const dot = out.lastIndexOf(".");
+  return dot > 0 ? `${out.slice(0, dot)}.${runtime}${out.slice(dot)}` : `${out}.${runtime}`;
+}

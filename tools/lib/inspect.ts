@@ -1,0 +1,149 @@
+// `quark inspect`: what an image holds — its modules with their sizes, hashes
+// and memory limits, the ABI version, and a summary of the manifest it was
+// built from. The report object is also the `--json` output.
+import { readFileSync } from "node:fs";
+import { decodeBootTable } from "./boot-table";
+import { readImage, type Image } from "./image";
+import { RIGHTS } from "./manifest";
+import { readMemoryLimits } from "./wasm-sections";
+
+export interface InspectModule {
+  /** Module index in the image (null for the kernel, which is the image itself). */
+  index: number | null;
+  name: string;
+  kind: "kernel" | "hal" | "service";
+  size: number;
+  sha256: string;
+  /** Memory limits in 64 KiB pages as the module declares them. */
+  memory: { initial: number; maximum: number | null } | null;
+}
+
+export interface InspectReport {
+  file: string;
+  size: number;
+  abiVersion: number;
+  modules: InspectModule[];
+  manifest: unknown;
+  bootTable: { size: number; decoded: unknown; error?: string };
+}
+
+export function inspectImage(path: string): InspectReport {
+  const bytes = new Uint8Array(readFileSync(path));
+  let image: Image;
+  try {
+    image = readImage(bytes);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  return {
+    file: path,
+    size: bytes.length,
+    abiVersion: image.abiVersion,
+    modules: [
+      describe(null, "kernel", "kernel", image.kernel),
+      ...image.modules.map((m) => describe(m.index, m.name, m.kind, m)),
+    ],
+    manifest: image.manifest,
+    bootTable: bootTable(image.bootTable),
+  };
+}
+
+function describe(
+  index: number | null, name: string, kind: InspectModule["kind"],
+  m: { size: number; sha256: string; bytes: Uint8Array },
+): InspectModule {
+  const limits = readMemoryLimits(m.bytes);
+  const memory = limits && { initial: limits.initial, maximum: limits.maximum };
+  return { index, name, kind, size: m.size, sha256: m.sha256, memory };
+}
+
+// A table this tool cannot decode is still worth listing: the image may come
+// from a newer build.
+function bootTable(bytes: Uint8Array): InspectReport["bootTable"] {
+  try {
+    return { size: bytes.length, decoded: decodeBootTable(bytes) };
+  } catch (e) {
+    return { size: bytes.length, decoded: null, error: (e as Error).message };
+  }
+}
+
+// ---------------------------------------------------------------- text form
+
+export function formatInspect(r: InspectReport): string {
+  const lines = [`${r.file}: ${r.size} bytes, ABI version ${r.abiVersion}`, ""];
+  lines.push(...table(
+    ["#", "name", "kind", "size", "pages", "sha256"],
+    r.modules.map((m) => [
+      m.index === null ? "-" : String(m.index), m.name, m.kind, String(m.size),
+      m.memory ? `${m.memory.initial}/${m.memory.maximum ?? "-"}` : "-", m.sha256.slice(0, 12),
+    ]),
+    new Set([3]),
+  ));
+  lines.push("", ...manifestSummary(r.manifest));
+  const boot = r.bootTable.error ? `boot table: ${r.bootTable.size} bytes, unreadable: ${r.bootTable.error}` : `boot table: ${r.bootTable.size} bytes`;
+  lines.push("", boot);
+  return lines.join("\n");
+}
+
+function table(header: string[], rows: string[][], right: Set<number>): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  return all.map((row) =>
+    "  " + row.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd(),
+  );
+}
+
+interface SummaryService {
+  name?: unknown; requires?: unknown; wants?: unknown; restart?: unknown; maxRestarts?: unknown;
+  restartWindowMs?: unknown; memoryBytes?: unknown; caps?: unknown;
+}
+
+function manifestSummary(manifest: unknown): string[] {
+  const m = (manifest ?? {}) as { name?: unknown; description?: unknown; services?: unknown };
+  if (!Array.isArray(m.services)) return ["manifest: no service list"];
+  const title = `image ${String(m.name ?? "?")}${typeof m.description === "string" ? ` — ${m.description}` : ""}`;
+  const services = m.services as SummaryService[];
+  return [
+    title,
+    ...table(
+      ["service", "requires", "wants", "restart", "memory", "caps"],
+      services.map((s) => [String(s.name), list(s.requires), list(s.wants), restart(s), bytes(s.memoryBytes), caps(s.caps)]),
+      new Set([4]),
+    ),
+  ];
+}
+
+function list(v: unknown): string {
+  return Array.isArray(v) && v.length ? v.join(",") : "-";
+}
+
+function restart(s: SummaryService): string {
+  if (typeof s.restart !== "string") return "?";
+  if (s.restart === "never") return "never";
+  const window = typeof s.restartWindowMs === "number" ? `/${duration(s.restartWindowMs)}` : "";
+  return typeof s.maxRestarts === "number" ? `${s.restart} ${s.maxRestarts}${window}` : s.restart;
+}
+
+function bytes(v: unknown): string {
+  if (typeof v !== "number") return "?";
+  if (v % (1024 * 1024) === 0) return `${v / (1024 * 1024)} MiB`;
+  if (v % 1024 === 0) return `${v / 1024} KiB`;
+  return `${v} B`;
+}
+
+function duration(ms: number): string {
+  if (ms !== 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms !== 0 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+function rightNames(rights: number): string {
+  const names = Object.entries(RIGHTS).filter(([, bit]) => (rights & bit) !== 0).map(([name]) => name);
+  return names.length ? names.join("+") : "none";
+}
+
+function caps(v: unknown): string {
+  if (!Array.isArray(v) || v.length === 0) return "-";
+  return v.map((c: { name?: unknown; rights?: unknown }) =>
+    typeof c.rights === "number" ? `${String(c.name)}(${rightNames(c.rights)})` : String(c.name)).join(" ");
+}

@@ -1,0 +1,814 @@
+// The image manifest: reads a TOML description of a bootable image, checks
+// everything a build relies on, and reports every problem at once with its
+// file:line:col and a way to fix it.
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as abi from "../../kernel/abi";
+import { fnv1a } from "./boot-table";
+import {
+  describeKind, parseTomlPartial,
+  type Position, type TomlArray, type TomlEntry, type TomlString, type TomlTable,
+} from "./toml";
+
+// ---------------------------------------------------------------- types
+
+export interface Diagnostic {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  hint: string;
+}
+
+export type RestartPolicy = "never" | "on-failure" | "always";
+
+export interface CapSpec {
+  name: string; // "console" or a service of the image
+  kind: "service" | "console";
+  rights: number; // R_* bits
+  label: number; // fnv1a(name): how the holder finds it with cap_find
+}
+
+export interface ServiceSpec {
+  name: string;
+  line: number;
+  module: string; // absolute path of the module directory or .ts file
+  entry: string; // absolute path of the entry .ts file
+  description?: string;
+  memoryBytes: number;
+  memoryPages: number; // 64 KiB pages
+  restart: RestartPolicy;
+  maxRestarts: number;
+  restartWindowMs: number;
+  restartDelayMs: number;
+  requires: string[];
+  wants: string[]; // as written, including names absent from the image
+  caps: CapSpec[];
+}
+
+export interface Manifest {
+  file: string; // as given by the caller
+  dir: string; // absolute
+  name: string;
+  description?: string;
+  init: { module: string; entry: string }; // absolute
+  services: ServiceSpec[];
+  warnings: Diagnostic[];
+}
+
+export interface ManifestOptions {
+  root?: string; // the repository root, for the default init module
+}
+
+export class ManifestError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(formatDiagnostics(diagnostics));
+    this.name = "ManifestError";
+  }
+}
+
+// ---------------------------------------------------------------- vocabulary
+
+export const PAGE_BYTES = 64 * 1024;
+export const MIN_MEMORY = PAGE_BYTES;
+export const MAX_MEMORY = 256 * 1024 * 1024;
+// pid 0 is the kernel and pid 1 is init.
+export const MAX_SERVICES = abi.MAX_PROCS - 2;
+const U32_MAX = 0xffffffff;
+
+const TOP_KEYS = ["image", "init", "service"];
+const IMAGE_KEYS = ["name", "description"];
+const INIT_KEYS = ["module"];
+const SERVICE_KEYS = [
+  "module", "description", "memory", "restart", "max_restarts",
+  "restart_window", "restart_delay", "requires", "wants", "caps",
+];
+const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
+const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
+
+const IMAGE_NAME = /^[a-z][a-z0-9-]*$/;
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const CONSOLE = "console";
+
+export const RIGHTS: Record<string, number> = {
+  call: abi.R_CALL, send: abi.R_SEND, grant: abi.R_GRANT,
+  signal: abi.R_SIGNAL, read: abi.R_READ, write: abi.R_WRITE,
+};
+// The rights each kind of object can use; anything else would be dead weight
+// in the holder's capability and most likely a typo for something else.
+const RIGHTS_FOR = {
+  service: { allowed: ["call", "send", "grant"], defaults: abi.R_CALL | abi.R_SEND, what: "a service endpoint" },
+  console: { allowed: ["read", "write"], defaults: abi.R_WRITE, what: "the console" },
+};
+
+const MEMORY_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
+// Decimal and abbreviated spellings users reach for, and the unit they most likely mean.
+const MEMORY_ALIASES: Record<string, string> = {
+  b: "B", k: "KiB", K: "KiB", kb: "KiB", kB: "KiB", KB: "KiB", Ki: "KiB",
+  m: "MiB", M: "MiB", mb: "MiB", MB: "MiB", Mi: "MiB",
+};
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+const DURATION_ALIASES: Record<string, string> = {
+  msec: "ms", millis: "ms", milliseconds: "ms", sec: "s", secs: "s", second: "s", seconds: "s",
+  min: "m", mins: "m", minute: "m", minutes: "m",
+};
+
+// ---------------------------------------------------------------- entry points
+
+export function parseManifest(path: string, opts: ManifestOptions = {}): Manifest {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ManifestError([{
+      file: path, line: 1, col: 1, message: `cannot read the manifest: ${(e as Error).message}`,
+      hint: "check the path; it is relative to the current directory",
+    }]);
+  }
+  return parseManifestText(text, path, opts);
+}
+
+export function parseManifestText(text: string, path: string, opts: ManifestOptions = {}): Manifest {
+  const src = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const report = new Report(path, src);
+  const doc = parseDocument(src, report);
+  if (!doc) throw new ManifestError(sortByPosition(report.errors));
+  const m = validate(doc, report, resolve(dirname(path)), opts.root ?? defaultRoot());
+  if (report.errors.length > 0) throw new ManifestError(sortByPosition(report.errors));
+  m.warnings = sortByPosition(report.warnings);
+  return m;
+}
+
+/** One block per diagnostic: `file:line:col: error: message` and an indented hint. */
+export function formatDiagnostics(diags: Diagnostic[], severity: "error" | "warning" = "error"): string {
+  return diags.map((d) => {
+    const head = `${d.file}:${d.line}:${d.col}: ${severity}: ${d.message}`;
+    return d.hint ? `${head}\n  hint: ${d.hint.replace(/\n/g, "\n        ")}` : head;
+  }).join("\n");
+}
+
+/**
+ * Groups of services that may start together: each group's required
+ * dependencies all lie in earlier groups. Manifest order within a group.
+ */
+export function startOrder(m: Manifest): string[][] {
+  const started = new Set<string>();
+  const groups: string[][] = [];
+  let waiting = m.services;
+  while (waiting.length > 0) {
+    const ready = waiting.filter((s) => s.requires.every((d) => started.has(d)));
+    if (ready.length === 0) {
+      throw new Error(`dependency cycle among ${waiting.map((s) => s.name).join(", ")}`);
+    }
+    for (const s of ready) started.add(s.name);
+    groups.push(ready.map((s) => s.name));
+    waiting = waiting.filter((s) => !started.has(s.name));
+  }
+  return groups;
+}
+
+/** The candidate closest to `word` if it is close enough to be a plausible typo. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
+  let best: string | undefined;
+  let bestRank = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(w, c.toLowerCase());
+    // On a tie, a candidate with the same first letter is the likelier intent.
+    const rank = d + (c[0]?.toLowerCase() === w[0] ? 0 : 0.5);
+    if (d <= limit && rank < bestRank) [best, bestRank] = [c, rank];
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------- reporting
+
+class Report {
+  readonly errors: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+  private readonly lines: string[];
+
+  constructor(readonly file: string, src: string) {
+    this.lines = src.split("\n");
+  }
+
+  error(at: Position, message: string, hint: string): void {
+    this.errors.push({ file: this.file, line: at.line, col: at.col, message, hint });
+  }
+
+  warn(at: Position, message: string, hint: string): void {
+    this.warnings.push({ file: this.file, line: at.line, col: at.col, message, hint });
+  }
+
+  /**
+   * The position of the `offset`-th character inside a string value, when the
+   * source spells it without escapes; otherwise the string's own position.
+   */
+  inside(node: TomlString, offset: number): Position {
+    const line = [...(this.lines[node.line - 1] ?? "")];
+    const raw = line.slice(node.col, node.col + [...node.value].length).join("");
+    return raw === node.value ? { line: node.line, col: node.col + 1 + offset } : node;
+  }
+}
+
+function sortByPosition(diags: Diagnostic[]): Diagnostic[] {
+  return [...diags].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+// The tree, unless a syntax error made the parser skip part of the file: then
+// checking the rest would report things missing that are merely unreadable.
+function parseDocument(src: string, report: Report): TomlTable | undefined {
+  const { root, errors, complete } = parseTomlPartial(src);
+  for (const err of errors) report.error({ line: err.line, col: err.column }, err.message, err.hint);
+  return complete ? root : undefined;
+}
+
+// ---------------------------------------------------------------- the document
+
+interface Context {
+  report: Report;
+  dir: string; // the manifest's directory
+  names: string[]; // every service declared, valid name or not
+}
+
+function validate(doc: TomlTable, report: Report, dir: string, root: string): Manifest {
+  checkKeys(doc, TOP_KEYS, "at the top level", "Valid top-level tables", report, true);
+  const image = imageSection(doc, report);
+  const init = initSection(doc, report, dir, root);
+  const entries = serviceEntries(doc, report);
+  const ctx: Context = { report, dir, names: entries.map((e) => e.key).filter((n) => n !== "init") };
+  const services: ServiceSpec[] = [];
+  for (const e of entries) {
+    const spec = serviceSpec(e, ctx);
+    if (spec) services.push(spec);
+  }
+  reportCycles(entries, ctx);
+  return { file: report.file, dir, name: image.name, description: image.description, init, services, warnings: [] };
+}
+
+function checkKeys(table: TomlTable, allowed: string[], where: string, listName: string, report: Report, topLevel = false): void {
+  for (const [key, entry] of table.entries) {
+    if (allowed.includes(key)) continue;
+    const what = entry.value.kind === "table" && topLevel ? `table [${key}]` : `key "${key}"`;
+    report.error(entry, `unknown ${what} ${where}`, didYouMean(key, allowed, `${listName}: ${allowed.join(", ")}`));
+  }
+}
+
+// Own properties only: a unit or right spelt "constructor" must not find Object.prototype.
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+// Whether an unknown key of `table` looks like a misspelling of `key`, whose
+// absence is then already explained by the unknown-key error.
+function misspelt(table: TomlTable, allowed: string[], key: string): boolean {
+  return [...table.entries.keys()].some((k) => !allowed.includes(k) && suggest(k, allowed) === key);
+}
+
+function didYouMean(word: string, candidates: readonly string[], rest: string): string {
+  const s = suggest(word, candidates);
+  return s ? `did you mean "${s}"? ${rest}` : rest;
+}
+
+function imageSection(doc: TomlTable, report: Report): { name: string; description?: string } {
+  const example = exampleImageName(report.file);
+  const entry = doc.entries.get("image");
+  if (!entry) {
+    if (misspelt(doc, TOP_KEYS, "image")) return { name: "" };
+    report.error({ line: 1, col: 1 }, "missing [image] table",
+      `start the manifest with [image] and name = "${example}"`);
+    return { name: "" };
+  }
+  const t = expectTable(entry, "[image]", `[image] with name = "${example}"`, report);
+  if (!t) return { name: "" };
+  checkKeys(t, IMAGE_KEYS, "in [image]", "Valid keys", report);
+  const description = optionalString(t, "description", "description in [image]", report);
+  const nameEntry = t.entries.get("name");
+  if (!nameEntry) {
+    if (!misspelt(t, IMAGE_KEYS, "name")) {
+      report.error(entry, "missing name in [image]",
+        `add name = "${example}" (a lowercase letter, then lowercase letters, digits or -)`);
+    }
+    return { name: "", description };
+  }
+  const name = expectString(nameEntry, "name in [image]", `name = "${example}"`, report);
+  if (name && !IMAGE_NAME.test(name.value)) {
+    report.error(name, `invalid image name "${name.value}"`,
+      `an image name is a lowercase letter, then lowercase letters, digits or -, e.g. "${example}"`);
+  }
+  return { name: name?.value ?? "", description };
+}
+
+function exampleImageName(file: string): string {
+  const base = basename(file).replace(/\.toml$/, "");
+  return IMAGE_NAME.test(base) ? base : "default";
+}
+
+function initSection(doc: TomlTable, report: Report, dir: string, root: string): { module: string; entry: string } {
+  const fallback = join(root, "userland", "init");
+  const entry = doc.entries.get("init");
+  const t = entry && expectTable(entry, "[init]", '[init] with module = "../userland/init"', report);
+  const moduleEntry = t?.entries.get("module");
+  if (t) checkKeys(t, INIT_KEYS, "in [init]", "Valid keys", report);
+  if (!moduleEntry) return defaultInit(fallback, report);
+  const spec = expectString(moduleEntry, "module in [init]", 'module = "../userland/init"', report);
+  const resolved = spec && resolveModule(spec, dir, report);
+  return resolved ?? { module: fallback, entry: join(fallback, "index.ts") };
+}
+
+function defaultInit(module: string, report: Report): { module: string; entry: string } {
+  const found = locateModule(module);
+  if ("problem" in found) {
+    report.error({ line: 1, col: 1 }, `the default init module ${module} is unusable: ${found.problem}`,
+      'point [init] module = "..." at init\'s directory, relative to the manifest');
+    return { module, entry: join(module, "index.ts") };
+  }
+  return { module, entry: found.entry };
+}
+
+function serviceEntries(doc: TomlTable, report: Report): TomlEntry[] {
+  const entry = doc.entries.get("service");
+  if (!entry) {
+    if (misspelt(doc, TOP_KEYS, "service")) return [];
+    report.error({ line: 1, col: 1 }, "the image has no services",
+      'add at least one, e.g. [service.log] with module = "../userland/log"');
+    return [];
+  }
+  const t = expectTable(entry, "service", "[service.NAME] tables, e.g. [service.log]", report);
+  if (!t) return [];
+  const services: TomlEntry[] = [];
+  for (const e of t.entries.values()) {
+    if (e.value.kind === "table") services.push(e);
+    else report.error(e, `"${e.key}" under [service] is not a service table`, SERVICE_KEYS.includes(e.key)
+      ? `service keys go inside a service's own table, e.g. [service.log] then ${e.key} = ...`
+      : `declare each service as a table: [service.${e.key}]`);
+  }
+  if (t.entries.size === 0) {
+    report.error(entry, "the image has no services", 'add at least one, e.g. [service.log] with module = "../userland/log"');
+  }
+  if (services.length > MAX_SERVICES) {
+    report.error(services[MAX_SERVICES], `too many services: ${services.length}`,
+      `an image holds at most ${MAX_SERVICES} services (MAX_PROCS = ${abi.MAX_PROCS}, less the kernel and init)`);
+  }
+  return services;
+}
+
+// ---------------------------------------------------------------- one service
+
+function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
+  const name = entry.key;
+  if (!checkServiceName(entry, ctx.report)) return undefined;
+  const t = entry.value as TomlTable;
+  const where = `service "${name}"`;
+  checkKeys(t, SERVICE_KEYS, `in [service.${name}]`, "Valid keys", ctx.report);
+  const mod = serviceModule(t, entry, ctx);
+  const memoryBytes = memorySetting(t, where, ctx.report);
+  const restart = restartPolicy(t, where, ctx.report);
+  const spec: ServiceSpec = {
+    name, line: entry.line, module: mod.module, entry: mod.entry,
+    description: optionalString(t, "description", `description of ${where}`, ctx.report),
+    memoryBytes, memoryPages: memoryBytes / PAGE_BYTES, restart,
+    maxRestarts: maxRestarts(t, restart, where, ctx.report),
+    restartWindowMs: durationSetting(t, "restart_window", DEFAULTS.window, 1, where, ctx.report),
+    restartDelayMs: durationSetting(t, "restart_delay", DEFAULTS.delay, 0, where, ctx.report),
+    requires: dependencies(t, "requires", name, ctx),
+    wants: [],
+    caps: capabilities(t, name, ctx),
+  };
+  spec.wants = optionalDependencies(t, name, spec.requires, ctx);
+  return spec;
+}
+
+function checkServiceName(entry: TomlEntry, report: Report): boolean {
+  const name = entry.key;
+  if (name === "init") {
+    report.error(entry, "init is implicit: it cannot be declared as [service.init]",
+      'remove [service.init]; to use another init module, write [init] with module = "..."');
+    return false;
+  }
+  if (name === CONSOLE) {
+    report.error(entry, `service name "${CONSOLE}" is reserved`,
+      `in caps, "${CONSOLE}" names the console device; choose another name`);
+    return false;
+  }
+  if (!SERVICE_NAME.test(name)) {
+    const lower = name.toLowerCase();
+    const fix = SERVICE_NAME.test(lower) ? `, e.g. "${lower}"` : "";
+    report.error(entry, `invalid service name "${name}"`,
+      `a service name is 1 to 32 characters: a lowercase letter, then lowercase letters, digits or -${fix}`);
+  }
+  return true;
+}
+
+function serviceModule(t: TomlTable, svc: TomlEntry, ctx: Context): { module: string; entry: string } {
+  const e = t.entries.get("module");
+  const none = { module: "", entry: "" };
+  if (!e) {
+    if (misspelt(t, SERVICE_KEYS, "module")) return none;
+    ctx.report.error(svc, `service "${svc.key}" has no module`,
+      `add module = "../userland/${svc.key}" (a directory holding index.ts, or a .ts file, relative to ${ctx.dir})`);
+    return none;
+  }
+  const spec = expectString(e, `module of service "${svc.key}"`, `module = "../userland/${svc.key}"`, ctx.report);
+  return (spec && resolveModule(spec, ctx.dir, ctx.report)) ?? none;
+}
+
+function resolveModule(spec: TomlString, dir: string, report: Report): { module: string; entry: string } | undefined {
+  if (spec.value === "") {
+    report.error(spec, "module is empty", "name a directory holding index.ts, or a .ts file");
+    return undefined;
+  }
+  const module = resolve(dir, spec.value);
+  const found = locateModule(module);
+  if ("problem" in found) {
+    report.error(spec, `module "${spec.value}" ${found.problem}`, moduleHint(spec.value, module, dir));
+    return undefined;
+  }
+  return { module, entry: found.entry };
+}
+
+function locateModule(module: string): { entry: string } | { problem: string } {
+  if (!existsSync(module)) return { problem: `not found: ${module} does not exist` };
+  if (statSync(module).isDirectory()) {
+    const entry = join(module, "index.ts");
+    return existsSync(entry) ? { entry } : { problem: `has no entry: ${entry} does not exist` };
+  }
+  return module.endsWith(".ts") ? { entry: module } : { problem: `is not a .ts file: ${module}` };
+}
+
+function moduleHint(spec: string, module: string, dir: string): string {
+  const rest = `module paths are relative to the manifest's directory, ${dir}; a module is a directory holding index.ts, or a .ts file`;
+  const parent = dirname(module);
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) return rest;
+  const near = suggest(basename(module), readdirSync(parent));
+  if (!near || near === basename(module)) return rest;
+  const cut = spec.replace(/\/+$/, "").lastIndexOf("/");
+  return `did you mean "${cut < 0 ? near : spec.slice(0, cut + 1) + near}"? ${rest}`;
+}
+
+// ---------------------------------------------------------------- settings
+
+function memorySetting(t: TomlTable, where: string, report: Report): number {
+  const e = t.entries.get("memory");
+  const fallback = MEMORY_UNITS.MiB;
+  if (!e) return fallback;
+  const v = e.value;
+  if (v.kind !== "string" && v.kind !== "integer") {
+    report.error(v, `memory of ${where} must be a size such as "256KiB" or an integer number of bytes, found ${describeKind(v)}`,
+      'write e.g. memory = "1MiB"');
+    return fallback;
+  }
+  const parsed = v.kind === "string" ? parseMemory(v.value) : checkMemoryBytes(v.value, String(v.value));
+  if (typeof parsed === "number") return parsed;
+  report.error(v, `memory of ${where}: ${parsed.message}`, parsed.hint);
+  return fallback;
+}
+
+interface Problem {
+  message: string;
+  hint: string;
+}
+
+/** Bytes for a size such as "256KiB", or what is wrong with it. */
+export function parseMemory(text: string): number | Problem {
+  const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(text.trim());
+  const shown = `"${text}"`;
+  if (!m) {
+    return { message: `invalid size ${shown}`, hint: 'write a whole number and a unit (B, KiB or MiB), e.g. "256KiB" or "1MiB"' };
+  }
+  const unit = m[2] === "" ? "B" : m[2];
+  const scale = own(MEMORY_UNITS, unit);
+  if (scale === undefined) {
+    // Units are too short for edit distance: "GiB" is one letter from "KiB" and means neither.
+    const near = own(MEMORY_ALIASES, unit) ?? Object.keys(MEMORY_UNITS).find((u) => u.toLowerCase() === unit.toLowerCase());
+    const rest = "Units: B, KiB, MiB (powers of 1024)";
+    return { message: `unknown unit "${m[2]}" in ${shown}`, hint: near ? `did you mean "${m[1]}${near}"? ${rest}` : rest };
+  }
+  if (m[1].includes(".")) {
+    return { message: `${shown} is not a whole number`,
+      hint: `use a smaller unit, e.g. "${Math.round(Number(m[1]) * scale / 1024)}KiB"` };
+  }
+  return checkMemoryBytes(Number(m[1]) * scale, shown);
+}
+
+function checkMemoryBytes(bytes: number, shown: string): number | Problem {
+  if (bytes < MIN_MEMORY || bytes > MAX_MEMORY) {
+    return { message: `${shown} is out of range`, hint: "a service's memory must be between 64KiB and 256MiB" };
+  }
+  if (bytes % PAGE_BYTES !== 0) {
+    const down = Math.floor(bytes / PAGE_BYTES) * PAGE_BYTES;
+    const choices = down === 0 ? `"${formatSize(PAGE_BYTES)}"` : `"${formatSize(down)}" or "${formatSize(down + PAGE_BYTES)}"`;
+    return { message: `${shown} is not a multiple of 64KiB (the WebAssembly page size)`, hint: `round it to ${choices}` };
+  }
+  return bytes;
+}
+
+function formatSize(bytes: number): string {
+  return bytes % MEMORY_UNITS.MiB === 0 ? `${bytes / MEMORY_UNITS.MiB}MiB` : `${bytes / 1024}KiB`;
+}
+
+/** Milliseconds for a duration such as "30s", or what is wrong with it. */
+export function parseDuration(text: string): number | Problem {
+  const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(text.trim());
+  const example = 'write a whole number and a unit (ms, s or m), e.g. "500ms", "30s" or "2m"';
+  const shown = `"${text}"`;
+  if (!m) return { message: `invalid duration ${shown}`, hint: example };
+  const alias = own(DURATION_ALIASES, m[2]);
+  if (alias) return { message: `unknown unit "${m[2]}" in ${shown}`, hint: `write "${m[1]}${alias}"; units: ms, s, m` };
+  const scale = own(DURATION_UNITS, m[2]);
+  if (scale === undefined) {
+    return { message: m[2] ? `unknown unit "${m[2]}" in ${shown}` : `${shown} has no unit`, hint: example };
+  }
+  const ms = Number(m[1]) * scale;
+  if (!Number.isInteger(ms)) return { message: `${shown} is not a whole number of milliseconds`, hint: example };
+  if (ms > U32_MAX) return { message: `${shown} is too long`, hint: `at most ${U32_MAX}ms (about 49 days)` };
+  return ms;
+}
+
+function durationSetting(t: TomlTable, key: string, fallback: string, min: number, where: string, report: Report): number {
+  const dflt = parseDuration(fallback) as number;
+  const e = t.entries.get(key);
+  if (!e) return dflt;
+  const v = expectString(e, `${key} of ${where}`, `${key} = "${fallback === "0ms" ? "100ms" : fallback}"`, report);
+  if (!v) return dflt;
+  const ms = parseDuration(v.value);
+  if (typeof ms !== "number") {
+    report.error(v, `${key} of ${where}: ${ms.message}`, ms.hint);
+    return dflt;
+  }
+  if (ms < min) {
+    report.error(v, `${key} of ${where} must be at least ${min}ms`, `restarts are counted over this window; e.g. ${key} = "${fallback}"`);
+    return dflt;
+  }
+  return ms;
+}
+
+function restartPolicy(t: TomlTable, where: string, report: Report): RestartPolicy {
+  const e = t.entries.get("restart");
+  if (!e) return DEFAULTS.restart;
+  const v = expectString(e, `restart of ${where}`, 'restart = "on-failure"', report);
+  if (!v) return DEFAULTS.restart;
+  if ((POLICIES as string[]).includes(v.value)) return v.value as RestartPolicy;
+  report.error(v, `invalid restart policy "${v.value}" for ${where}`,
+    didYouMean(v.value, POLICIES, `Policies: ${POLICIES.join(", ")}`));
+  return DEFAULTS.restart;
+}
+
+function maxRestarts(t: TomlTable, restart: RestartPolicy, where: string, report: Report): number {
+  const e = t.entries.get("max_restarts");
+  if (!e) return DEFAULTS.maxRestarts;
+  const v = e.value;
+  if (v.kind !== "integer") {
+    report.error(v, `max_restarts of ${where} must be an integer, found ${describeKind(v)}`, "write e.g. max_restarts = 5");
+    return DEFAULTS.maxRestarts;
+  }
+  if (v.value < 0 || v.value > U32_MAX) {
+    report.error(v, `max_restarts of ${where} is out of range: ${v.value}`, `use 0 to ${U32_MAX}; 0 means never restart`);
+    return DEFAULTS.maxRestarts;
+  }
+  if (v.value === 0 && restart === "always") {
+    report.error(v, `max_restarts = 0 contradicts restart = "always" for ${where}: 0 means never restart, and unlimited restarts are not allowed`,
+      'set max_restarts to 1 or more, or use restart = "never"');
+  }
+  return v.value;
+}
+
+// ---------------------------------------------------------------- references
+
+function stringList(t: TomlTable, key: string, where: string, example: string, report: Report): TomlString[] {
+  const e = t.entries.get(key);
+  if (!e) return [];
+  if (e.value.kind !== "array" || e.value.ofTables) {
+    report.error(e.value, `${key} of ${where} must be an array of strings, found ${describeKind(e.value)}`, `write e.g. ${key} = ${example}`);
+    return [];
+  }
+  const out: TomlString[] = [];
+  for (const item of (e.value as TomlArray).items) {
+    if (item.kind === "string") out.push(item);
+    else report.error(item, `${key} of ${where} must hold strings, found ${describeKind(item)}`, `write e.g. ${key} = ${example}`);
+  }
+  return out;
+}
+
+// Drops repeated entries, reporting each repeat at its own position.
+function unique(items: TomlString[], keyOf: (s: TomlString) => string, what: string, where: string, report: Report): TomlString[] {
+  const seen = new Map<string, TomlString>();
+  for (const s of items) {
+    const first = seen.get(keyOf(s));
+    if (!first) {
+      seen.set(keyOf(s), s);
+      continue;
+    }
+    report.error(s, `duplicate ${what} "${keyOf(s)}" in ${where}`, `first listed at line ${first.line}, column ${first.col}; remove one`);
+  }
+  return [...seen.values()];
+}
+
+function servicesHint(word: string, ctx: Context): string {
+  return didYouMean(word, ctx.names, `Services in this image: ${ctx.names.join(", ")}`);
+}
+
+function dependencies(t: TomlTable, key: "requires", name: string, ctx: Context): string[] {
+  const where = `requires of service "${name}"`;
+  const items = unique(stringList(t, key, `service "${name}"`, '["log"]', ctx.report), (s) => s.value, "dependency", where, ctx.report);
+  const out: string[] = [];
+  for (const s of items) {
+    if (checkReference(s, name, "require", ctx)) out.push(s.value);
+    else if (s.value !== "init" && s.value !== name) {
+      ctx.report.error(s, `unknown dependency "${s.value}" of service "${name}"`, servicesHint(s.value, ctx));
+    }
+  }
+  return out;
+}
+
+// The checks requires and wants share: init and the service itself are never dependencies.
+function checkReference(s: TomlString, name: string, verb: string, ctx: Context): boolean {
+  if (s.value === "init") {
+    ctx.report.error(s, `service "${name}" cannot ${verb} init`, "init starts every service and is always running; remove it");
+    return false;
+  }
+  if (s.value === name) {
+    ctx.report.error(s, `service "${name}" ${verb}s itself`, `remove "${name}" from its own ${verb === "want" ? "wants" : "requires"}`);
+    return false;
+  }
+  return ctx.names.includes(s.value);
+}
+
+function optionalDependencies(t: TomlTable, name: string, requires: string[], ctx: Context): string[] {
+  const where = `wants of service "${name}"`;
+  const items = unique(stringList(t, "wants", `service "${name}"`, '["log"]', ctx.report), (s) => s.value, "dependency", where, ctx.report);
+  const out: string[] = [];
+  for (const s of items) {
+    if (requires.includes(s.value)) {
+      ctx.report.error(s, `"${s.value}" is in both requires and wants of service "${name}"`,
+        `keep it in requires if "${name}" cannot work without it, in wants otherwise`);
+      continue;
+    }
+    if (s.value === "init" || s.value === name) {
+      checkReference(s, name, "want", ctx);
+      continue;
+    }
+    if (!ctx.names.includes(s.value)) {
+      ctx.report.warn(s, `optional dependency "${s.value}" of service "${name}" is not in this image`,
+        didYouMean(s.value, ctx.names, `it is ignored; Services in this image: ${ctx.names.join(", ")}`));
+    }
+    out.push(s.value);
+  }
+  return out;
+}
+
+function capabilities(t: TomlTable, name: string, ctx: Context): CapSpec[] {
+  const items = stringList(t, "caps", `service "${name}"`, '["console", "log:call"]', ctx.report);
+  const distinct = unique(items, (s) => s.value.split(":")[0], "capability", `caps of service "${name}"`, ctx.report);
+  const caps: CapSpec[] = [];
+  for (const s of distinct) {
+    const cap = capability(s, name, ctx);
+    if (cap) caps.push(cap);
+  }
+  return caps;
+}
+
+function capability(s: TomlString, holder: string, ctx: Context): CapSpec | undefined {
+  const colon = s.value.indexOf(":");
+  const target = colon < 0 ? s.value : s.value.slice(0, colon);
+  const kind = target === CONSOLE ? "console" : "service";
+  if (kind === "service" && !ctx.names.includes(target)) {
+    ctx.report.error(s, `unknown capability "${target}" of service "${holder}"`,
+      didYouMean(target, [CONSOLE, ...ctx.names],
+        `a capability names the console or a service in this image: ${[CONSOLE, ...ctx.names].join(", ")}`));
+    return undefined;
+  }
+  const rights = colon < 0 ? RIGHTS_FOR[kind].defaults : parseRights(s, colon + 1, kind, ctx.report);
+  return rights === undefined ? undefined : { name: target, kind, rights, label: fnv1a(target) };
+}
+
+function parseRights(s: TomlString, start: number, kind: "service" | "console", report: Report): number | undefined {
+  const { allowed, what } = RIGHTS_FOR[kind];
+  const text = s.value.slice(start);
+  if (text === "") {
+    report.error(report.inside(s, start), `no rights after the colon in "${s.value}"`,
+      `write rights joined by +, e.g. "${s.value}${allowed.join("+")}", or drop the colon for the defaults`);
+    return undefined;
+  }
+  let rights = 0;
+  let ok = true;
+  let offset = start;
+  for (const word of text.split("+")) {
+    const at = report.inside(s, offset);
+    offset += word.length + 1;
+    const bit = own(RIGHTS, word);
+    if (bit === undefined) {
+      report.error(at, `unknown right "${word}" in "${s.value}"`,
+        didYouMean(word, allowed, `${what} accepts: ${allowed.join(", ")}`));
+    } else if (!allowed.includes(word)) {
+      report.error(at, `right "${word}" does not apply to ${what} ("${s.value}")`, `${what} accepts: ${allowed.join(", ")}`);
+    } else if (rights & bit) {
+      report.error(at, `right "${word}" is listed twice in "${s.value}"`, "list each right once");
+    } else {
+      rights |= bit;
+      continue;
+    }
+    ok = false;
+  }
+  return ok ? rights : undefined;
+}
+
+// ---------------------------------------------------------------- cycles
+
+interface Edge {
+  to: string;
+  at: TomlString;
+}
+
+// Reports every elementary cycle of `requires` once, starting from its member
+// that comes first in the manifest, positioned at that member's edge.
+function reportCycles(entries: TomlEntry[], ctx: Context): void {
+  const names = entries.map((e) => e.key);
+  const edges = new Map(entries.map((e) => [e.key, requireEdges(e, names)]));
+  for (const cycle of findCycles(names, edges)) {
+    const steps = cycle.map((n, i) => ({ from: n, edge: edges.get(n)!.find((x) => x.to === cycle[(i + 1) % cycle.length])! }));
+    const path = [...cycle, cycle[0]].join(" -> ");
+    const where = steps.map((s) => `${s.from} requires ${s.edge.to} (line ${s.edge.at.line})`).join(", ");
+    ctx.report.error(steps[0].edge.at, `dependency cycle: ${path}`,
+      `no service of a cycle could ever start: ${where}; remove one of these, or move it to wants`);
+  }
+}
+
+function requireEdges(e: TomlEntry, names: string[]): Edge[] {
+  const t = e.value as TomlTable;
+  const list = t.entries.get("requires")?.value;
+  if (!list || list.kind !== "array") return [];
+  const edges: Edge[] = [];
+  for (const item of list.items) {
+    if (item.kind !== "string" || item.value === e.key || !names.includes(item.value)) continue;
+    if (!edges.some((x) => x.to === item.value)) edges.push({ to: item.value, at: item });
+  }
+  return edges;
+}
+
+const MAX_CYCLES = 32;
+
+function findCycles(names: string[], edges: Map<string, Edge[]>): string[][] {
+  const index = new Map(names.map((n, i) => [n, i]));
+  const cycles: string[][] = [];
+  const visit = (start: number, path: string[]): void => {
+    for (const { to } of edges.get(path[path.length - 1]) ?? []) {
+      if (cycles.length >= MAX_CYCLES) return;
+      const i = index.get(to)!;
+      if (i === start) cycles.push([...path]);
+      else if (i > start && !path.includes(to)) visit(start, [...path, to]);
+    }
+  };
+  names.forEach((n, i) => visit(i, [n]));
+  return cycles;
+}
+
+// ---------------------------------------------------------------- typed access
+
+function expectTable(e: TomlEntry, what: string, example: string, report: Report): TomlTable | undefined {
+  if (e.value.kind === "table") return e.value;
+  report.error(e.value, `${what} must be a table, found ${describeKind(e.value)}`, `write ${example}`);
+  return undefined;
+}
+
+function expectString(e: TomlEntry, what: string, example: string, report: Report): TomlString | undefined {
+  if (e.value.kind === "string") return e.value;
+  report.error(e.value, `${what} must be a string, found ${describeKind(e.value)}`, `write e.g. ${example}`);
+  return undefined;
+}
+
+function optionalString(t: TomlTable, key: string, what: string, report: Report): string | undefined {
+  const e = t.entries.get(key);
+  return e && expectString(e, what, `${key} = "..."`, report)?.value;
+}
+
+// ---------------------------------------------------------------- paths
+
+// The repository root: the nearest directory above this module holding
+// kernel/abi.ts, which finds it both from tools/lib and from a bundle in dist/.
+function defaultRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let d = here; ; d = dirname(d)) {
+    if (existsSync(join(d, "kernel", "abi.ts"))) return d;
+    if (dirname(d) === d) return resolve(here, "..", "..");
+  }
+}
+
+// Edit distance with adjacent transpositions (optimal string alignment), so
+// "lgo" is one step from "log".
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+

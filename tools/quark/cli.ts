@@ -1,0 +1,170 @@
+// The quark command line: a thin layer over the library in tools/lib, the
+// hosts in tools/host-*, and the benchmarks in tools/bench. Each command
+// parses its flags, calls one library function, and prints.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs, oneOf, UsageError } from "./args";
+import { repoRoot } from "../lib/root";
+import { buildImage } from "../lib/build";
+import { inspectImage, formatInspect } from "../lib/inspect";
+import { bootNode } from "../host-node/run";
+import { bootWasmtime } from "../host-wasmtime/launch";
+import { ensureWasmtime } from "../host-wasmtime/setup";
+import { runConformance } from "../lib/conformance";
+import { runBench } from "../bench/run";
+import { newService } from "../lib/scaffold";
+import { ManifestError } from "../lib/manifest";
+
+const RUNTIMES = ["node", "wasmtime"] as const;
+
+const HELP = `quark — build, boot and check quark images
+
+usage: quark <command> [options]
+
+commands:
+  build MANIFEST.toml [--out FILE] [--force] [--json]
+      Compile every module (unchanged ones come from build/cache) and link one
+      image, by default next to the manifest: images/default.toml -> images/default.wasm.
+  boot IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose]
+      Boot an image (a manifest is built first). --until-ready halts cleanly once
+      init reports ready and exits 0. --verbose prints each trap's engine message
+      on stderr. The system halts by itself when nothing can wake it.
+  inspect IMAGE.wasm [--json]
+      List the modules (name, kind, size, sha256), the ABI version and the manifest.
+  conformance IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime|both] [--reporter pretty|tap|junit] [--out FILE]
+      Run the in-image conformance suite against an image; exit 1 on any failure.
+  bench [--runtime node|wasmtime|both] [--json] [--quick]
+      Run the benchmarks and print them beside their peers, with the machine.
+  new service NAME [--dir DIR]
+      Create a service from the template (default dir: userland/NAME).
+  setup wasmtime
+      Install the wasmtime engine into .venv and compile its trampoline (boot and
+      test do this by themselves when needed).
+  help [COMMAND]
+
+Run \`quark COMMAND --help\` for one command.`;
+
+function log(s: string): void { process.stderr.write(s + "\n"); }
+
+/** A .toml argument is built first, so `quark boot images/default.toml` is one step. */
+async function imageFrom(arg: string | undefined, quiet: boolean): Promise<string> {
+  if (!arg) throw new UsageError("missing IMAGE (a .wasm image or a .toml manifest)");
+  const p = resolve(arg);
+  if (!existsSync(p)) throw new UsageError(`${arg}: no such file`);
+  if (!p.endsWith(".toml")) return p;
+  const r = await buildImage(p, { root: repoRoot(), log: quiet ? undefined : log });
+  for (const w of r.warnings) log(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);
+  return r.out;
+}
+
+async function cmdBuild(argv: string[]): Promise<number> {
+  const { flags, rest } = parseArgs(argv, { out: "string", force: "bool", json: "bool" });
+  if (rest.length !== 1) throw new UsageError("usage: quark build MANIFEST.toml [--out FILE] [--force] [--json]");
+  const r = await buildImage(resolve(rest[0]), {
+    root: repoRoot(),
+    out: flags.out ? resolve(String(flags.out)) : undefined,
+    force: Boolean(flags.force),
+    log: flags.json ? undefined : log,
+  });
+  if (flags.json) { process.stdout.write(JSON.stringify(r, null, 2) + "\n"); return 0; }
+  for (const w of r.warnings) log(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);
+  const kernel = r.modules.find((m) => m.kind === "kernel");
+  process.stdout.write(`built ${r.out} (${r.bytes} bytes, kernel ${kernel?.size ?? "?"} bytes, ${r.modules.length} modules) in ${Math.round(r.ms)} ms\n`);
+  return 0;
+}
+
+async function cmdBoot(argv: string[]): Promise<number> {
+  const { flags, rest } = parseArgs(argv, { runtime: "string", "until-ready": "bool", quiet: "bool", verbose: "bool", "python-trampoline": "bool" });
+  if (rest.length !== 1) throw new UsageError("usage: quark boot IMAGE [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose]");
+  const runtime = oneOf("runtime", flags.runtime, RUNTIMES, "node");
+  const image = await imageFrom(rest[0], Boolean(flags.quiet));
+  const o = { untilReady: Boolean(flags["until-ready"]), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) };
+  if (runtime === "wasmtime") {
+    return bootWasmtime(repoRoot(), image, { ...o, pythonTrampoline: Boolean(flags["python-trampoline"]) });
+  }
+  return bootNode(image, o);
+}
+
+async function cmdInspect(argv: string[]): Promise<number> {
+  const { flags, rest } = parseArgs(argv, { json: "bool" });
+  if (rest.length !== 1) throw new UsageError("usage: quark inspect IMAGE.wasm [--json]");
+  const report = inspectImage(resolve(rest[0]));
+  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + "\n" : formatInspect(report));
+  return 0;
+}
+
+async function cmdConformance(argv: string[]): Promise<number> {
+  const { flags, rest } = parseArgs(argv, { runtime: "string", reporter: "string", out: "string" });
+  if (rest.length !== 1) throw new UsageError("usage: quark conformance IMAGE [--runtime node|wasmtime|both] [--reporter pretty|tap|junit] [--out FILE]");
+  const runtime = oneOf("runtime", flags.runtime, [...RUNTIMES, "both"] as const, "node");
+  const reporter = oneOf("reporter", flags.reporter, ["pretty", "tap", "junit"] as const, "pretty");
+  const image = await imageFrom(rest[0], true);
+  return runConformance({
+    image,
+    runtimes: runtime === "both" ? ["node", "wasmtime"] : [runtime],
+    reporter,
+    out: flags.out ? resolve(String(flags.out)) : undefined,
+    log,
+  });
+}
+
+async function cmdBench(argv: string[]): Promise<number> {
+  const { flags, rest } = parseArgs(argv, { runtime: "string", json: "bool", quick: "bool" });
+  if (rest.length !== 0) throw new UsageError("usage: quark bench [--runtime node|wasmtime|both] [--json] [--quick]");
+  const runtime = oneOf("runtime", flags.runtime, [...RUNTIMES, "both"] as const, "both");
+  return runBench({
+    runtimes: runtime === "both" ? ["node", "wasmtime"] : [runtime],
+    json: Boolean(flags.json),
+    quick: Boolean(flags.quick),
+    log,
+  });
+}
+
+async function cmdNew(argv: string[]): Promise<number> {
+  const { flags, rest } = parseArgs(argv, { dir: "string" });
+  if (rest[0] !== "service" || rest.length !== 2) throw new UsageError("usage: quark new service NAME [--dir DIR]");
+  const dir = newService(rest[1], { root: repoRoot(), dir: flags.dir ? resolve(String(flags.dir)) : undefined });
+  process.stdout.write(`created ${dir}/index.ts\nadd it to a manifest:\n\n[service.${rest[1]}]\nmodule = "<path from the manifest to ${dir}>"\ncaps = ["log"]\n`);
+  return 0;
+}
+
+async function cmdSetup(argv: string[]): Promise<number> {
+  const { rest } = parseArgs(argv, {});
+  if (rest.length !== 1 || rest[0] !== "wasmtime") throw new UsageError("usage: quark setup wasmtime");
+  const r = await ensureWasmtime({ root: repoRoot(), log });
+  if (!r.shim) log(`quark: the wasmtime host will use its slow Python trampoline: ${r.reason ?? "no C trampoline"}`);
+  return 0;
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  build: cmdBuild, boot: cmdBoot, inspect: cmdInspect, conformance: cmdConformance, bench: cmdBench,
+  new: cmdNew, setup: cmdSetup,
+};
+
+function commandHelp(cmd: string): string {
+  const lines = HELP.split("\n");
+  const i = lines.findIndex((l) => l.trimStart().startsWith(cmd + " ") || l.trim() === cmd);
+  if (i < 0) return HELP;
+  const out = [lines[i].trim()];
+  for (let k = i + 1; k < lines.length && lines[k].startsWith("      "); k++) out.push(lines[k]);
+  return "usage: quark " + out.join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "help" || cmd === "--help" || cmd === "-h") {
+    process.stdout.write((rest[0] && COMMANDS[rest[0]] ? commandHelp(rest[0]) : HELP) + "\n");
+    return 0;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) { log(`quark: unknown command "${cmd}"\n\n${HELP}`); return 2; }
+  if (rest.includes("--help") || rest.includes("-h")) { process.stdout.write(commandHelp(cmd) + "\n"); return 0; }
+  try {
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) { log(`quark ${cmd}: ${e.message}`); return 2; }
+    if (e instanceof ManifestError) { log(e.message); return 1; }
+    log(`quark ${cmd}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

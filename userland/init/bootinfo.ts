@@ -1,0 +1,78 @@
+// The boot table (kernel/abi.ts, BT_*), read once through boot_read.
+import {
+  sys, INIT_SLOT_BOOT, BT_MAGIC, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN, BT_MODULE,
+  BT_RESTART, BT_MAX_RESTARTS, BT_WINDOW_MS, BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF,
+  BT_DELAY_MS, BT_GRANT_BYTES, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
+} from "../lib";
+
+export class Grant {
+  constructor(public kind: i32, public target: i32, public rights: i32, public label: i32) {}
+}
+
+export class Service {
+  name: string = "";
+  module: i32 = 0;
+  restart: i32 = 0;
+  maxRestarts: i32 = 0;
+  windowMs: i32 = 0;
+  delayMs: i32 = 0;
+  deps: i32[] = [];
+  wants: i32[] = [];
+  grants: Grant[] = [];
+  // run-time state, owned by supervisor.ts
+  proc: i32 = -1;
+  ep: i32 = -1;
+  pid: i32 = -1;
+  state: i32 = 0;
+  restarts: i32 = 0;
+  recent: i64[] = []; // restart times inside the window
+  restartAt: i64 = 0;
+}
+
+let table = new StaticArray<u8>(0);
+
+@inline function u32at(off: i32): i32 { return <i32>load<u32>(changetype<usize>(table) + <usize>off); }
+
+/** Read the boot table; the services in manifest order, or null if it is unreadable. */
+export function readBootTable(): Service[] | null {
+  const head = new StaticArray<u8>(BT_HEADER_BYTES);
+  if (sys.boot_read(INIT_SLOT_BOOT, 0, changetype<usize>(head), BT_HEADER_BYTES) != BT_HEADER_BYTES) return null;
+  if (load<u32>(changetype<usize>(head)) != <u32>BT_MAGIC) return null;
+  const size = <i32>load<u32>(changetype<usize>(head) + BT_SIZE);
+  if (size < BT_HEADER_BYTES) return null;
+  table = new StaticArray<u8>(size);
+  if (sys.boot_read(INIT_SLOT_BOOT, 0, changetype<usize>(table), size) != size) return null;
+  return parse(size);
+}
+
+function parse(size: i32): Service[] | null {
+  const n = u32at(8);
+  if (BT_HEADER_BYTES + n * BT_RECORD_BYTES > size) return null;
+  const out = new Array<Service>();
+  for (let i = 0; i < n; i++) {
+    const r = BT_HEADER_BYTES + i * BT_RECORD_BYTES;
+    const s = new Service();
+    s.name = String.UTF8.decodeUnsafe(changetype<usize>(table) + <usize>u32at(r + BT_NAME_OFF), <usize>u32at(r + BT_NAME_LEN));
+    s.module = u32at(r + BT_MODULE);
+    s.restart = u32at(r + BT_RESTART);
+    s.maxRestarts = u32at(r + BT_MAX_RESTARTS);
+    s.windowMs = u32at(r + BT_WINDOW_MS);
+    s.delayMs = u32at(r + BT_DELAY_MS);
+    s.deps = indices(u32at(r + BT_DEPS_OFF), u32at(r + BT_NDEPS));
+    s.wants = indices(u32at(r + BT_OPT_OFF), u32at(r + BT_NOPT));
+    const g0 = u32at(r + BT_GRANTS_OFF);
+    for (let k = 0, m = u32at(r + BT_NGRANTS); k < m; k++) {
+      const g = g0 + k * BT_GRANT_BYTES;
+      s.grants.push(new Grant(u32at(g + GRANT_KIND), u32at(g + GRANT_TARGET), u32at(g + GRANT_RIGHTS), u32at(g + GRANT_LABEL)));
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+function indices(off: i32, n: i32): i32[] {
+  const a = new Array<i32>();
+  for (let k = 0; k < n; k++) a.push(u32at(off + k * 4));
+  return a;
+}
+

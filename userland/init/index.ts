@@ -1,0 +1,53 @@
+// init, PID 1: reads the boot table the build made from the manifest, starts
+// every service in dependency order with the capabilities it was granted,
+// reports ready, and supervises: faults come to its endpoint and are handled
+// per each service's restart policy.
+import {
+  sys, arg, reply, fmtMillis, OK, E_ARG, E_RIGHTS, INIT_SLOT_BOOT, INIT_SLOT_SELF, R_SEND, TAG_FAULT, TAG_INIT_STATUS,
+} from "../lib";
+import { Service, readBootTable } from "./bootinfo";
+import { spawnAll, startAll } from "./start";
+import { onFault, onNotify } from "./supervisor";
+import { say } from "./say";
+
+// Fault reports arrive with this badge; nobody else holds a capability minted with it.
+const FAULT_BADGE = 0x7fff0001;
+let services = new Array<Service>();
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  const t0 = sys.time();
+  const svcs = readBootTable();
+  if (svcs == null) { say("the boot table is unreadable"); return E_ARG; }
+  services = svcs;
+  const faults = sys.cap_derive(INIT_SLOT_SELF, R_SEND, FAULT_BADGE);
+  sys.fault_endpoint(INIT_SLOT_BOOT, faults);
+  spawnAll(services);
+  const running = startAll(services, t0);
+  say("ready: " + running.toString() + " of " + services.length.toString() + " services running, boot took " +
+    fmtMillis(sys.time()) + " ms");
+  sys.ready(INIT_SLOT_BOOT);
+  return OK;
+}
+
+export function quark_handle(badge: i32, tag: i32): i32 {
+  if (tag == TAG_FAULT) {
+    if (badge != FAULT_BADGE) return E_RIGHTS;
+    onFault(services, <i32>arg(0), <i32>arg(1), <i32>arg(2));
+    return OK;
+  }
+  if (tag == TAG_INIT_STATUS) return status(<i32>arg(0));
+  return E_ARG;
+}
+
+export function quark_notify(bits: i32, unused: i32): i32 {
+  onNotify(services, bits);
+  return OK;
+}
+
+/** A service's state, pid and restart count (for tests and tools). */
+function status(i: i32): i32 {
+  if (<u32>i >= <u32>services.length) return E_ARG;
+  const s = services[i];
+  reply(s.state, s.pid, s.restarts);
+  return OK;
+}

@@ -1,0 +1,119 @@
+// Bringing the system up: spawn every service, give each the capabilities
+// its manifest grants, then start them in dependency order (a service starts
+// once everything it requires runs; if a requirement failed, it is not
+// started and the log says why).
+import {
+  sys, fnv1a, fmtMillis, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, PID_INIT, PI_PID, LEASE_READ,
+  GRANT_SERVICE, GRANT_CONSOLE, TAG_LOG_NAME, R_CALL, R_SEND,
+} from "../lib";
+import { Service } from "./bootinfo";
+import { say } from "./say";
+
+export const ST_WAITING = 0;
+export const ST_RUNNING = 1;
+export const ST_FAILED = 2;
+export const ST_SKIPPED = 3;
+export const ST_STOPPED = 4;
+
+export function spawnAll(svcs: Service[]): void {
+  for (let i = 0; i < svcs.length; i++) {
+    const s = svcs[i];
+    s.proc = sys.proc_spawn(INIT_SLOT_BOOT, s.module);
+    if (s.proc < 0) { s.state = ST_FAILED; say("cannot create " + s.name + ": error " + s.proc.toString()); continue; }
+    s.ep = sys.proc_endpoint(s.proc, 0);
+    s.pid = sys.proc_info(s.proc, PI_PID);
+  }
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].proc >= 0) grant(svcs, svcs[i]);
+}
+
+/** Give `s` every capability its manifest lists; endpoints are badged with its pid. */
+function grant(svcs: Service[], s: Service): void {
+  for (let k = 0; k < s.grants.length; k++) {
+    const g = s.grants[k];
+    if (g.kind == GRANT_CONSOLE) { sys.cap_give(s.proc, INIT_SLOT_CONSOLE, g.rights, g.label); continue; }
+    if (g.kind != GRANT_SERVICE || g.target >= svcs.length) continue;
+    const t = svcs[g.target];
+    if (t.ep < 0) continue;
+    const minted = sys.cap_derive(t.ep, g.rights, s.pid);
+    if (minted < 0) continue;
+    sys.cap_give(s.proc, minted, g.rights, g.label);
+    sys.cap_delete(minted);
+  }
+}
+
+/** Start everything startable, in dependency order; returns how many run. */
+export function startAll(svcs: Service[], bootNs: i64): i32 {
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (let i = 0; i < svcs.length; i++) {
+      const s = svcs[i];
+      if (s.state != ST_WAITING || s.proc < 0) continue;
+      const blocker = blockedBy(svcs, s);
+      if (blocker == -1) continue;
+      progress = true;
+      if (blocker >= 0) {
+        s.state = ST_SKIPPED;
+        say("not starting " + s.name + ": it requires " + svcs[blocker].name + ", which is not running");
+        continue;
+      }
+      startOne(svcs, s);
+    }
+  }
+  let running = 0;
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].state == ST_RUNNING) running++;
+  return running;
+}
+
+/** -2: ready to start; -1: a requirement has not started yet; i >= 0: requirement i failed. */
+function blockedBy(svcs: Service[], s: Service): i32 {
+  for (let k = 0; k < s.deps.length; k++) {
+    const d = svcs[s.deps[k]];
+    if (d.state == ST_WAITING && d.proc >= 0) return -1;
+    if (d.state != ST_RUNNING) return s.deps[k];
+  }
+  return -2;
+}
+
+function startOne(svcs: Service[], s: Service): void {
+  const t0 = sys.time();
+  const r = sys.proc_start(s.proc);
+  const dt = sys.time() - t0;
+  if (r < 0) { s.state = ST_FAILED; say("failed to start " + s.name + " (pid " + s.pid.toString() + "): error " + r.toString()); return; }
+  s.state = ST_RUNNING;
+  if (s.name == "log") { adoptLog(s); nameAll(svcs); }
+  say("started " + s.name + " (pid " + s.pid.toString() + ") in " + fmtMillis(dt) + " ms" + optionalNote(svcs, s));
+}
+
+function optionalNote(svcs: Service[], s: Service): string {
+  let missing = "";
+  for (let k = 0; k < s.wants.length; k++) {
+    const w = svcs[s.wants[k]];
+    if (w.state != ST_RUNNING) missing += (missing.length > 0 ? ", " : "") + w.name;
+  }
+  return missing.length > 0 ? "; optional " + missing + " not running" : "";
+}
+
+// The log service learns each name once it runs; init labels its own lines too.
+let logEp = -1;
+
+function adoptLog(s: Service): void {
+  // init's own log capability carries badge PID_INIT, which the log service
+  // trusts to name the others.
+  logEp = sys.cap_derive(s.ep, R_CALL | R_SEND, PID_INIT);
+  if (logEp < 0) return;
+  sys.cap_label(logEp, fnv1a("log"));
+  tellName(PID_INIT, "init");
+}
+
+function nameAll(svcs: Service[]): void {
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid > 0) tellName(svcs[i].pid, svcs[i].name);
+}
+
+function tellName(pid: i32, name: string): void {
+  if (logEp < 0) return;
+  const bytes = String.UTF8.encode(name);
+  sys.lease(0, changetype<usize>(bytes), bytes.byteLength, LEASE_READ);
+  sys.call(logEp, TAG_LOG_NAME, pid, 0, 0, 0, 0, 0);
+}
+

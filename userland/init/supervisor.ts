@@ -1,0 +1,72 @@
+// Supervision: the kernel reports every fault to init's fault endpoint; init
+// applies the service's restart policy (never / on-failure / always), at most
+// max_restarts within restart_window, after restart_delay.
+import {
+  sys, fmtMicros, RESTART_NEVER, FAULT_START, NOTE_TIMER,
+} from "../lib";
+import { Service } from "./bootinfo";
+import { ST_RUNNING, ST_FAILED, ST_STOPPED } from "./start";
+import { say } from "./say";
+
+export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): void {
+  const i = byPid(svcs, pid);
+  if (i < 0) { say("fault in unknown pid " + pid.toString()); return; }
+  const s = svcs[i];
+  s.state = ST_STOPPED;
+  const now = sys.time();
+  say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : "") +
+    (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
+  if (s.restart == RESTART_NEVER) { s.state = ST_FAILED; say(s.name + ": restart policy is never; it stays down"); return; }
+  if (!allowed(s, now)) {
+    s.state = ST_FAILED;
+    say(s.name + ": " + s.maxRestarts.toString() + " restarts within " + s.windowMs.toString() + " ms; giving up (failed)");
+    return;
+  }
+  if (s.delayMs == 0) { restart(svcs, s, now); return; }
+  s.restartAt = now + <i64>s.delayMs * 1000000;
+  armTimer(svcs);
+}
+
+/** Count this restart against the window; false when the limit is reached. */
+function allowed(s: Service, now: i64): bool {
+  const window = <i64>s.windowMs * 1000000;
+  const kept = new Array<i64>();
+  for (let k = 0; k < s.recent.length; k++) if (now - s.recent[k] < window) kept.push(s.recent[k]);
+  s.recent = kept;
+  if (kept.length >= s.maxRestarts) return false;
+  s.recent.push(now);
+  return true;
+}
+
+function restart(svcs: Service[], s: Service, faultNs: i64): void {
+  s.restartAt = 0;
+  const r = sys.proc_restart(s.proc);
+  s.restarts++;
+  if (r < 0) { say("restart of " + s.name + " failed: error " + r.toString()); return; }
+  s.state = ST_RUNNING;
+  say("restarted " + s.name + " (restart " + s.restarts.toString() + ") " + fmtMicros(sys.time() - faultNs) + " µs after the fault");
+}
+
+export function onNotify(svcs: Service[], bits: i32): void {
+  if ((bits & NOTE_TIMER) == 0) return;
+  const now = sys.time();
+  for (let i = 0; i < svcs.length; i++) {
+    const s = svcs[i];
+    if (s.restartAt > 0 && s.restartAt <= now) restart(svcs, s, s.restartAt);
+  }
+  armTimer(svcs);
+}
+
+function armTimer(svcs: Service[]): void {
+  let next: i64 = 0;
+  for (let i = 0; i < svcs.length; i++) {
+    const t = svcs[i].restartAt;
+    if (t > 0 && (next == 0 || t < next)) next = t;
+  }
+  sys.timer_set(next);
+}
+
+function byPid(svcs: Service[], pid: i32): i32 {
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid == pid) return i;
+  return -1;
+}

@@ -1,0 +1,15 @@
+// The userland library: everything a service needs, from one import.
+//
+//   import { arg, reply, log, OK, E_ARG } from "../lib";
+//   export function quark_handle(badge: i32, tag: i32): i32 { ... }
+//
+// A service module exports any of quark_start(pid, restarts),
+// quark_handle(badge, tag) and quark_notify(bits, 0), each returning i32;
+// see docs/writing-a-service.md.
+export * from "../../kernel/abi";
+export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite, lendReadWrite } from "./ipc";
+export { fnv1a, capByName } from "./caps";
+export { log, logCap } from "./log";
+export { writeStamp, writeU64, writeStr, fmtMicros, fmtMillis } from "./fmt";
+import * as sys from "./sys";
+export { sys };

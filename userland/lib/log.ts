@@ -1,0 +1,26 @@
+// Logging through the log service: the text goes to it in a read-only lease,
+// and it stamps the line with the time and the caller's name.
+import * as sys from "./sys";
+import { TAG_LOG_WRITE, LEASE_READ } from "../../kernel/abi";
+import { capByName } from "./caps";
+import { writeStr } from "./fmt";
+
+const MAX = 1024;
+const buf = new StaticArray<u8>(MAX);
+let logSlot = -2; // -2: not looked up yet
+
+/** The log capability's slot, or < 0 if this service was granted none. */
+export function logCap(): i32 {
+  if (logSlot == -2) logSlot = capByName("log");
+  return logSlot;
+}
+
+/** Log a line; returns 0 or an error (E_BADSLOT if the manifest grants no "log"). */
+export function log(msg: string): i32 {
+  const slot = logCap();
+  if (slot < 0) return slot;
+  const p = changetype<usize>(buf);
+  const n = <i32>(writeStr(p, msg, MAX) - p);
+  sys.lease(0, p, n, LEASE_READ);
+  return sys.call(slot, TAG_LOG_WRITE, 0, 0, 0, 0, 0, 0);
+}

@@ -1,0 +1,42 @@
+// The raw syscalls: each is a kernel export imported from module "quark".
+// Names and argument order follow kernel/abi.ts (SYS_*). Services normally use
+// the wrappers in ipc.ts, caps.ts and log.ts instead.
+@external("quark", "call") export declare function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32;
+@external("quark", "send") export declare function send(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32;
+@external("quark", "reply") export declare function reply(w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32;
+@external("quark", "msg_word") export declare function msg_word(i: i32): i64;
+@external("quark", "reply_word") export declare function reply_word(i: i32): i64;
+@external("quark", "msg_info") export declare function msg_info(): i32;
+@external("quark", "xfer") export declare function xfer(slot: i32): i32;
+@external("quark", "lease") export declare function lease(i: i32, ptr: usize, len: i32, rights: i32): i32;
+@external("quark", "lease_len") export declare function lease_len(i: i32): i32;
+@external("quark", "lease_read") export declare function lease_read(i: i32, off: i32, dst: usize, len: i32): i32;
+@external("quark", "lease_write") export declare function lease_write(i: i32, off: i32, src: usize, len: i32): i32;
+@external("quark", "cap_derive") export declare function cap_derive(slot: i32, rights: i32, badge: i32): i32;
+@external("quark", "cap_delete") export declare function cap_delete(slot: i32): i32;
+@external("quark", "cap_revoke") export declare function cap_revoke(slot: i32): i32;
+@external("quark", "cap_info") export declare function cap_info(slot: i32): i32;
+@external("quark", "cap_find") export declare function cap_find(label: i32): i32;
+@external("quark", "cap_label") export declare function cap_label(slot: i32, label: i32): i32;
+@external("quark", "signal") export declare function signal(slot: i32, bits: i32): i32;
+@external("quark", "timer_set") export declare function timer_set(deadline: i64): i32;
+@external("quark", "time") export declare function time(): i64;
+@external("quark", "console_write") export declare function console_write(slot: i32, ptr: usize, len: i32): i32;
+@external("quark", "proc_spawn") export declare function proc_spawn(bootSlot: i32, module: i32): i32;
+@external("quark", "proc_start") export declare function proc_start(procSlot: i32): i32;
+@external("quark", "proc_endpoint") export declare function proc_endpoint(procSlot: i32, badge: i32): i32;
+@external("quark", "cap_give") export declare function cap_give(procSlot: i32, slot: i32, rights: i32, label: i32): i32;
+@external("quark", "proc_restart") export declare function proc_restart(procSlot: i32): i32;
+@external("quark", "proc_kill") export declare function proc_kill(procSlot: i32): i32;
+@external("quark", "proc_notify") export declare function proc_notify(procSlot: i32, bits: i32): i32;
+@external("quark", "proc_info") export declare function proc_info(procSlot: i32, field: i32): i32;
+@external("quark", "fault_endpoint") export declare function fault_endpoint(bootSlot: i32, epSlot: i32): i32;
+@external("quark", "boot_read") export declare function boot_read(bootSlot: i32, off: i32, dst: usize, len: i32): i32;
+@external("quark", "ready") export declare function ready(bootSlot: i32): i32;
+@external("quark", "halt") export declare function halt(bootSlot: i32, code: i32): i32;
+@external("quark", "msg_cap") export declare function msg_cap(): i32;
+@external("quark", "reply_cap") export declare function reply_cap(slot: i32): i32;
+@external("quark", "recv_cap") export declare function recv_cap(): i32;
+@external("quark", "self") export declare function self(): i32;
+@external("quark", "stats") export declare function stats(field: i32): i32;
+@external("quark", "syscall") export declare function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64;

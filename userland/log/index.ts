@@ -1,0 +1,60 @@
+// log: the console service. Every service logs through it; each line is
+// stamped with the time and the name of the service that sent it (the badge
+// on its log capability is its pid; init tells us the names).
+import {
+  sys, arg, capByName, writeStamp, writeU64, OK, E_ARG, E_RIGHTS, PID_INIT, MAX_PROCS,
+  TAG_LOG_WRITE, TAG_LOG_NAME,
+} from "../lib";
+
+const NAME_MAX = 32;
+const TEXT_MAX = 1024;
+const names = new StaticArray<u8>(MAX_PROCS * NAME_MAX);
+const nameLen = new StaticArray<i32>(MAX_PROCS);
+const line = new StaticArray<u8>(TEXT_MAX + 128);
+let console = -1;
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  console = capByName("console");
+  return console < 0 ? console : OK;
+}
+
+export function quark_handle(badge: i32, tag: i32): i32 {
+  if (tag == TAG_LOG_WRITE) return write(badge);
+  if (tag == TAG_LOG_NAME) return setName(badge, <i32>arg(0));
+  return E_ARG;
+}
+
+function setName(from: i32, who: i32): i32 {
+  if (from != PID_INIT) return E_RIGHTS;
+  if (<u32>who >= <u32>MAX_PROCS) return E_ARG;
+  const n = sys.lease_read(0, 0, changetype<usize>(names) + <usize>(who * NAME_MAX), min(NAME_MAX, sys.lease_len(0)));
+  if (n < 0) return n;
+  unchecked(nameLen[who] = n);
+  return OK;
+}
+
+function write(badge: i32): i32 {
+  const base = changetype<usize>(line);
+  let p = writeStamp(base, sys.time());
+  p = writeName(p, badge);
+  store<u8>(p++, 58); store<u8>(p++, 32); // ": "
+  const want = sys.lease_len(0);
+  if (want < 0) return want;
+  let n = sys.lease_read(0, 0, p, min(want, TEXT_MAX));
+  if (n < 0) return n;
+  while (n > 0 && load<u8>(p + <usize>n - 1) == 10) n--;
+  p += <usize>n;
+  store<u8>(p++, 10);
+  const r = sys.console_write(console, base, <i32>(p - base));
+  return r < 0 ? r : OK;
+}
+
+function writeName(p: usize, badge: i32): usize {
+  if (<u32>badge < <u32>MAX_PROCS && unchecked(nameLen[badge]) > 0) {
+    const n = unchecked(nameLen[badge]);
+    memory.copy(p, changetype<usize>(names) + <usize>(badge * NAME_MAX), n);
+    return p + <usize>n;
+  }
+  store<u8>(p++, 112); store<u8>(p++, 105); store<u8>(p++, 100); store<u8>(p++, 32);
+  return writeU64(p, <u64><u32>badge);
+}
