@@ -38,13 +38,33 @@ export function ipcInit(): void { for (let p = 0; p < MAX_PROCS; p++) ipcResetPr
 export function calls(): u64 { return callCount; }
 export function sends(): u64 { return sendCount; }
 
+// The activations on the stack, innermost last. A trap unwinds every frame
+// above the trampoline that caught it, including kernel frames that would
+// have closed their own activations; each enter() closes whatever is left
+// above its own level, so the kernel's view of who is running stays exact.
+// Calls nest at most MAX_CALL_DEPTH deep; starts (proc_start from a handler)
+// and notifications add a few more levels.
+const ACTIVE_MAX = MAX_CALL_DEPTH + 16;
+const active = new StaticArray<i32>(ACTIVE_MAX);
+let activeDepth = 0;
+
+/** What enter() returns when the activation stack is full (no host value is this). */
+export const INVOKE_TOO_DEEP = INVOKE_NOENTRY + 1;
+
 /** Run an entry of `pid` as the current process. */
 export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const prev = current();
-  setCurrent(pid);
+  const level = activeDepth;
+  if (level >= ACTIVE_MAX) return INVOKE_TOO_DEEP;
+  unchecked(active[level] = pid);
+  activeDepth = level + 1;
   unchecked(pActive[pid] = 1);
+  setCurrent(pid);
   const r = host_invoke(pid, entry, a0, a1);
-  unchecked(pActive[pid] = 0);
+  while (activeDepth > level) {
+    activeDepth--;
+    unchecked(pActive[unchecked(active[activeDepth])] = 0);
+  }
   setCurrent(prev);
   return r;
 }
@@ -100,6 +120,7 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   callCount++;
   if (r == INVOKE_TRAPPED) { fault(server, FAULT_TRAP); return E_CRASHED; }
   if (r == INVOKE_NOENTRY) return E_NOENTRY;
+  if (r == INVOKE_TOO_DEEP) return E_DEPTH;
   unchecked(pCalls[server] = unchecked(pCalls[server]) + 1);
   const rw = caller * MSG_WORDS;
   for (let i = 0; i < MSG_WORDS; i++) unchecked(rWords[rw + i] = unchecked(fReply[w + i]));

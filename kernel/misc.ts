@@ -76,12 +76,20 @@ export function envAbort(msg: i32, file: i32, line: i32, col: i32): void {
 
 export function envTrace(msg: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64): void {
   klog(); puts("trace pid "); putu(current()); puts(": "); putRemoteString(msg);
-  if (n > 0) { putc(32); puti(<i64>a0); }
-  if (n > 1) { putc(32); puti(<i64>a1); }
-  if (n > 2) { putc(32); puti(<i64>a2); }
-  if (n > 3) { putc(32); puti(<i64>a3); }
-  if (n > 4) { putc(32); puti(<i64>a4); }
+  if (n > 0) putf(a0);
+  if (n > 1) putf(a1);
+  if (n > 2) putf(a2);
+  if (n > 3) putf(a3);
+  if (n > 4) putf(a4);
   putc(10);
+}
+
+/** A trace argument, as an integer; NaN and out-of-range values are named, never converted (that could trap). */
+function putf(v: f64): void {
+  putc(32);
+  if (isNaN(v)) puts("NaN");
+  else if (v >= 9.2e18 || v <= -9.2e18) puts(v > 0 ? "huge" : "-huge");
+  else puti(<i64>v);
 }
 
 export function envSeed(): f64 { return <f64>nowNs(); }

@@ -6,12 +6,12 @@ import {
   K_BOOT, K_PROCESS, K_ENDPOINT, K_NOTIFY, R_SPAWN, R_CONTROL, R_ALL, R_CALL, R_SEND, R_GRANT, R_SIGNAL,
   PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
   FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE,
-  OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED,
+  OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED, E_DEPTH,
 } from "./abi";
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
 import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } from "./cspace";
 import { host_spawn, host_kill } from "./host";
-import { enter, ipcResetProcess, wake } from "./ipc";
+import { enter, ipcResetProcess, wake, INVOKE_TOO_DEEP } from "./ipc";
 import { fault } from "./fault";
 import { drain } from "./endpoint";
 import { clearNotes } from "./notify";
@@ -40,6 +40,7 @@ export function procSpawn(bootSlot: i32, module: i32): i32 {
 export function startProcess(pid: i32): i32 {
   unchecked(pState[pid] = PS_STARTING);
   const r = enter(pid, ENTRY_START, pid, unchecked(pRestarts[pid]));
+  if (r == INVOKE_TOO_DEEP) { unchecked(pState[pid] = PS_CREATED); return E_DEPTH; }
   if (r == INVOKE_TRAPPED) { fault(pid, FAULT_START); return E_CRASHED; }
   if (r < 0 && r != INVOKE_NOENTRY) { stop(pid, PS_CRASHED); return r; }
   unchecked(pState[pid] = PS_RUNNING);

@@ -81,7 +81,8 @@ describe("encodeBootTable", () => {
     expect(u32(bytes, 8)).toBe(3);
     expect(u32(bytes, 12)).toBe(1);
     expect(u32(bytes, 16)).toBe(0);
-    expect([...bytes.subarray(20, abi.BT_HEADER_BYTES)].every((b) => b === 0)).toBe(true);
+    expect(u32(bytes, abi.BT_SIZE)).toBe(bytes.length);
+    expect([...bytes.subarray(abi.BT_SIZE + 4, abi.BT_HEADER_BYTES)].every((b) => b === 0)).toBe(true);
     expect(bytes.length % 4).toBe(0);
   });
 
@@ -108,8 +109,10 @@ describe("encodeBootTable", () => {
 
   it("round-trips through decodeBootTable", () => {
     const m = manifest();
-    const t = decodeBootTable(encodeBootTable(m, moduleOf(m), 1));
+    const bytes = encodeBootTable(m, moduleOf(m), 1);
+    const t = decodeBootTable(bytes);
     expect(t).toEqual({
+      size: bytes.length,
       version: abi.ABI_VERSION,
       initModule: 1,
       flags: 0,
@@ -167,7 +170,10 @@ describe("decodeBootTable", () => {
   it("rejects a truncated table", () => {
     const m = manifest();
     const bytes = encodeBootTable(m, moduleOf(m), 1);
-    expect(() => decodeBootTable(bytes.subarray(0, abi.BT_HEADER_BYTES + abi.BT_RECORD_BYTES))).toThrow(/past its end/);
+    expect(() => decodeBootTable(bytes.subarray(0, bytes.length - 4))).toThrow(/the header says \d+ bytes but only \d+ are present/);
+    const lying = bytes.slice(0, abi.BT_HEADER_BYTES + abi.BT_RECORD_BYTES);
+    new DataView(lying.buffer).setUint32(abi.BT_SIZE, lying.length, true);
+    expect(() => decodeBootTable(lying)).toThrow(/past its end/);
   });
 
   it("reads a table that is a view into a larger buffer", () => {

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "../../tools/lib/boot-table";
@@ -552,5 +553,36 @@ describe("startOrder", () => {
   it("puts independent services in one group", () => {
     const m = parse(toml(...HEAD, ...LOG, "[service.echo]", 'module = "../userland/echo"'));
     expect(startOrder(m)).toEqual([["log", "echo"]]);
+  });
+});
+
+describe("encoding", () => {
+  it("rejects bytes that are not UTF-8, at their position", () => {
+    const bad = join(root, "images", "latin1.toml");
+    writeFileSync(bad, Buffer.concat([Buffer.from('[image]\nname = "t'), Buffer.from([0xe9]), Buffer.from('st"\n')]));
+    try {
+      parseManifest(bad, { root });
+      throw new Error("accepted");
+    } catch (e) {
+      expect((e as ManifestError).diagnostics).toEqual([
+        { file: bad, line: 2, col: 10, message: "the manifest is not valid UTF-8", hint: "save the file as UTF-8" },
+      ]);
+    }
+  });
+
+  it("accepts a byte-order mark", () => {
+    expect(parse("\uFEFF" + toml(...HEAD, ...LOG)).name).toBe("test");
+  });
+});
+
+describe("the repository's own images", () => {
+  const repo = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+  const images = readdirSync(join(repo, "images")).filter((f) => f.endsWith(".toml"));
+
+  it.each(images)("images/%s is valid, with init from the repository", (name) => {
+    const m = parseManifest(join(repo, "images", name));
+    expect(m.init.module).toBe(join(repo, "userland", "init"));
+    expect(m.services.length).toBeGreaterThan(0);
+    expect(startOrder(m).flat().sort()).toEqual(m.services.map((s) => s.name).sort());
   });
 });

@@ -83,7 +83,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const results: BenchResult[] = [];
   for (const runtime of opts.runtimes) {
     opts.log?.(`quark: benchmarks under ${runtime}`);
-    const { text } = await runSuite(built.out, runtime);
+    // Quiet: the log service still formats every line, but the console carries only '#' lines.
+    const { text } = await runSuite(built.out, runtime, true);
     const run = parseConsole(text);
     if (!text.includes("#bench-done")) throw new Error(`the bench service did not finish under ${runtime}:\n${text.slice(-2000)}`);
     const series = [...run.bench, await bootReady(runtime, dflt.out, opts.quick ? 5 : runtime === "node" ? 30 : 10)];

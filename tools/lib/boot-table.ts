@@ -30,6 +30,7 @@ export interface BootService {
 }
 
 export interface BootTable {
+  size: number; // bytes, as the header records it
   version: number;
   initModule: number;
   flags: number;
@@ -175,10 +176,12 @@ export function decodeBootTable(bytes: Uint8Array): BootTable {
   if (read(0) !== abi.BT_MAGIC) {
     throw new Error(`boot table: bad magic 0x${read(0).toString(16)} (expected 0x${abi.BT_MAGIC.toString(16)})`);
   }
+  const size = read(abi.BT_SIZE);
+  if (size > bytes.byteLength) throw new Error(`boot table: the header says ${size} bytes but only ${bytes.byteLength} are present`);
   const n = read(8);
   const services: BootService[] = [];
   for (let i = 0; i < n; i++) services.push(decodeService(bytes, read, abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES));
-  return { version: read(4), initModule: read(12), flags: read(16), services };
+  return { size, version: read(4), initModule: read(12), flags: read(16), services };
 }
 
 type Read = (off: number) => number;

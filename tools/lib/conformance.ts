@@ -90,16 +90,16 @@ export async function conformanceImage(imagePath: string, log?: (s: string) => v
 }
 
 /** Boot the suite image under one host; the console text and how long it took. */
-export async function runSuite(image: string, runtime: Runtime): Promise<{ text: string; ms: number; exit: number }> {
+export async function runSuite(image: string, runtime: Runtime, quiet = false): Promise<{ text: string; ms: number; exit: number }> {
   const t0 = performance.now();
   let text = "";
   let exit: number;
   if (runtime === "node") {
     const dec = new TextDecoder();
-    exit = await bootNode(image, { out: (b) => { text += dec.decode(b, { stream: true }); } });
+    exit = await bootNode(image, { quiet, out: (b) => { text += dec.decode(b, { stream: true }); } });
   } else {
     const capture = { stdout: "", stderr: "" };
-    exit = await bootWasmtime(repoRoot(), image, {}, { capture, input: "", quietSetup: true });
+    exit = await bootWasmtime(repoRoot(), image, { quiet }, { capture, input: "", quietSetup: true });
     text = capture.stdout;
     if (exit !== 0 && capture.stderr) text += capture.stderr.split("\n").map((l) => (l ? `host: ${l}` : l)).join("\n");
   }

@@ -4,9 +4,9 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./boot-table";
+import { repoRoot } from "./root";
 import {
   describeKind, parseTomlPartial,
   type Position, type TomlArray, type TomlEntry, type TomlString, type TomlTable,
@@ -118,16 +118,54 @@ const DURATION_ALIASES: Record<string, string> = {
 // ---------------------------------------------------------------- entry points
 
 export function parseManifest(path: string, opts: ManifestOptions = {}): Manifest {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
     throw new ManifestError([{
       file: path, line: 1, col: 1, message: `cannot read the manifest: ${(e as Error).message}`,
       hint: "check the path; it is relative to the current directory",
     }]);
   }
-  return parseManifestText(text, path, opts);
+  return parseManifestText(decodeUtf8(bytes, path), path, opts);
+}
+
+// TOML is UTF-8; a lenient decoder would turn a bad byte into U+FFFD silently.
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstBadByte(bytes);
+    const before = new TextDecoder().decode(bytes.subarray(0, at)).split("\n");
+    throw new ManifestError([{
+      file, line: before.length, col: [...before[before.length - 1]].length + 1,
+      message: "the manifest is not valid UTF-8", hint: "save the file as UTF-8",
+    }]);
+  }
+}
+
+// Where the first undecodable character starts. Streaming mode lets a prefix
+// end inside a character, so every prefix of a decodable prefix decodes too:
+// search for the longest, then step back to the start of the character that
+// the next byte breaks.
+function firstBadByte(bytes: Uint8Array): number {
+  const decodes = (end: number, stream: boolean): boolean => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end), { stream });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (decodes(mid, true)) lo = mid;
+    else hi = mid - 1;
+  }
+  while (lo > 0 && !decodes(lo, false)) lo--;
+  return lo;
 }
 
 export function parseManifestText(text: string, path: string, opts: ManifestOptions = {}): Manifest {
@@ -135,7 +173,7 @@ export function parseManifestText(text: string, path: string, opts: ManifestOpti
   const report = new Report(path, src);
   const doc = parseDocument(src, report);
   if (!doc) throw new ManifestError(sortByPosition(report.errors));
-  const m = validate(doc, report, resolve(dirname(path)), opts.root ?? defaultRoot());
+  const m = validate(doc, report, resolve(dirname(path)), opts.root ?? repoRoot());
   if (report.errors.length > 0) throw new ManifestError(sortByPosition(report.errors));
   m.warnings = sortByPosition(report.warnings);
   return m;
@@ -785,17 +823,7 @@ function optionalString(t: TomlTable, key: string, what: string, report: Report)
   return e && expectString(e, what, `${key} = "..."`, report)?.value;
 }
 
-// ---------------------------------------------------------------- paths
-
-// The repository root: the nearest directory above this module holding
-// kernel/abi.ts, which finds it both from tools/lib and from a bundle in dist/.
-function defaultRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (let d = here; ; d = dirname(d)) {
-    if (existsSync(join(d, "kernel", "abi.ts"))) return d;
-    if (dirname(d) === d) return resolve(here, "..", "..");
-  }
-}
+// ---------------------------------------------------------------- suggestions
 
 // Edit distance with adjacent transpositions (optimal string alignment), so
 // "lgo" is one step from "log".

@@ -71,7 +71,7 @@ export interface TomlParse {
 
 /** Parses as far as possible, returning the tree together with every syntax error. */
 export function parseTomlPartial(text: string): TomlParse {
-  return new Parser(text).document();
+  return new Parser(text.startsWith("\uFEFF") ? text.slice(1) : text).document();
 }
 
 /** The plain JavaScript value of a node (tables become objects, in source order). */
@@ -113,7 +113,7 @@ const STATEMENT_IN_ARRAY = new RegExp(
 const BARE_KEY = /[A-Za-z0-9_-]+/y;
 const BARE_TOKEN = /[0-9A-Za-z_.+\-:]+/y;
 const DATETIME =
-  /(?:\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?![0-9A-Za-z_.:+-])/y;
+  /(?:\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?![0-9A-Za-z_.:+-])/y;
 const DEC_INT = /^[+-]?(?:0|[1-9](?:_?\d)*)$/;
 const PREFIXED_INT = /^0(?:x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|o[0-7](?:_?[0-7])*|b[01](?:_?[01])*)$/;
 const FLOAT = /^[+-]?(?:0|[1-9](?:_?\d)*)(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?$/;
@@ -769,7 +769,15 @@ function numberHint(tok: string): string {
 
 function validDateTime(s: string): boolean {
   const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
-  if (d && !(+d[2] >= 1 && +d[2] <= 12 && +d[3] >= 1 && +d[3] <= 31)) return false;
-  const t = /(\d{2}):(\d{2})(?::(\d{2}))?/.exec(d ? s.slice(10) : s);
-  return !t || (+t[1] < 24 && +t[2] < 60 && +(t[3] ?? 0) <= 60);
+  if (d && !(+d[3] >= 1 && +d[3] <= daysInMonth(+d[1], +d[2]))) return false;
+  const t = /(\d{2}):(\d{2}):(\d{2})/.exec(d ? s.slice(10) : s);
+  if (t && !(+t[1] < 24 && +t[2] < 60 && +t[3] <= 60)) return false;
+  const z = /[+-](\d{2}):(\d{2})$/.exec(d ? s.slice(10) : "");
+  return !z || (+z[1] < 24 && +z[2] < 60);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month < 1 || month > 12) return 0;
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }

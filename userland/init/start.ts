@@ -3,7 +3,7 @@
 // once everything it requires runs; if a requirement failed, it is not
 // started and the log says why).
 import {
-  sys, fnv1a, fmtMillis, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, PID_INIT, PI_PID, LEASE_READ,
+  sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, PID_INIT, PI_PID, LEASE_READ,
   GRANT_SERVICE, GRANT_CONSOLE, TAG_LOG_NAME, R_CALL, R_SEND,
 } from "../lib";
 import { Service } from "./bootinfo";
@@ -82,7 +82,7 @@ function startOne(svcs: Service[], s: Service): void {
   if (r < 0) { s.state = ST_FAILED; say("failed to start " + s.name + " (pid " + s.pid.toString() + "): error " + r.toString()); return; }
   s.state = ST_RUNNING;
   if (s.name == "log") { adoptLog(s); nameAll(svcs); }
-  say("started " + s.name + " (pid " + s.pid.toString() + ") in " + fmtMillis(dt) + " ms" + optionalNote(svcs, s));
+  say("started " + s.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(svcs, s));
 }
 
 function optionalNote(svcs: Service[], s: Service): string {

@@ -1,0 +1,38 @@
+// Shared by the end-to-end tests: build images once, run the real CLI, and
+// compare boot logs with their timings taken out.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { buildImage } from "../../tools/lib/build";
+import { repoRoot } from "../../tools/lib/root";
+
+export const root = repoRoot();
+
+const built = new Map<string, Promise<string>>();
+
+/** Build images/<name>.toml (once per test process); the image's path. */
+export function image(name: string): Promise<string> {
+  let p = built.get(name);
+  if (!p) {
+    p = buildImage(join(root, "images", `${name}.toml`), { root }).then((r) => r.out);
+    built.set(name, p);
+  }
+  return p;
+}
+
+/** Run `quark ARGS...` as a user would, through bin/quark.mjs. */
+export function quark(args: string[], opts: { input?: string; timeoutMs?: number } = {}) {
+  const r = spawnSync(process.execPath, [join(root, "bin", "quark.mjs"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    input: opts.input ?? "",
+    timeout: opts.timeoutMs ?? 180_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A boot log with time stamps and durations replaced, for comparing hosts. */
+export function withoutTimings(log: string): string {
+  return log
+    .replace(/^\[\s*\d+\.\d+\] /gm, "[T] ")
+    .replace(/\d+(\.\d+)? (ms|µs)/g, "N $2");
+}

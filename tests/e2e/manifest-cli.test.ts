@@ -1,0 +1,76 @@
+// What a user sees from `quark build` when a manifest is wrong, and the path
+// from `quark new service` to a running service.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { quark, root } from "./helpers";
+
+function scratch(): string {
+  const d = mkdtempSync(join(tmpdir(), "quark-m-"));
+  mkdirSync(join(d, "svc"));
+  writeFileSync(join(d, "svc", "index.ts"), "export function quark_start(a: i32, b: i32): i32 { return 0; }\n");
+  return d;
+}
+
+describe("quark build with a bad manifest", () => {
+  it("names the file, the line and the fix for an unknown dependency, and writes no image", () => {
+    const d = scratch();
+    const m = join(d, "bad.toml");
+    writeFileSync(m, `[image]\nname = "bad"\n\n[service.log]\nmodule = "svc"\n\n[service.echo]\nmodule = "svc"\nrequires = ["lgo"]\n`);
+    const r = quark(["build", m]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.toml:9:\d+: error: .*"lgo"/);
+    expect(r.stderr).toMatch(/did you mean "log"/);
+    expect(() => readFileSync(join(d, "bad.wasm"))).toThrow();
+  });
+
+  it("names a dependency cycle in full", () => {
+    const d = scratch();
+    const m = join(d, "cycle.toml");
+    writeFileSync(m, `[image]\nname = "cycle"\n\n[service.a]\nmodule = "svc"\nrequires = ["b"]\n\n[service.b]\nmodule = "svc"\nrequires = ["c"]\n\n[service.c]\nmodule = "svc"\nrequires = ["a"]\n`);
+    const r = quark(["build", m]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cycle\.toml:\d+:\d+: error: dependency cycle: a -> b -> c -> a/);
+  });
+
+  it("reports every error in the file at once", () => {
+    const d = scratch();
+    const m = join(d, "many.toml");
+    writeFileSync(m, `[image]\nname = "many"\n\n[service.x]\nmodule = "missing-dir"\nmemroy = "1MiB"\nrestart = "sometimes"\n`);
+    const r = quark(["build", m]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/many\.toml:5:\d+: error: .*missing-dir/);
+    expect(r.stderr).toMatch(/many\.toml:6:\d+: error: .*memroy/);
+    expect(r.stderr).toMatch(/did you mean "memory"/);
+    expect(r.stderr).toMatch(/many\.toml:7:\d+: error: .*sometimes/);
+  });
+});
+
+describe("quark new service", () => {
+  it("creates a service that builds, boots under both hosts, and logs through the log service", () => {
+    const d = mkdtempSync(join(tmpdir(), "quark-new-"));
+    const r = quark(["new", "service", "greeter", "--dir", join(d, "greeter")]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = join(d, "image.toml");
+    writeFileSync(m, [
+      `[image]`, `name = "greeter"`, ``,
+      `[service.log]`, `module = "${relative(d, join(root, "userland", "log"))}"`, `caps = ["console"]`, ``,
+      `[service.greeter]`, `module = "greeter"`, `requires = ["log"]`, `caps = ["log"]`, ``,
+    ].join("\n"));
+    const built = quark(["build", m]);
+    expect(built.code, built.stderr).toBe(0);
+    for (const runtime of ["node", "wasmtime"]) {
+      const boot = quark(["boot", join(d, "image.wasm"), "--until-ready", "--runtime", runtime]);
+      expect(boot.code, boot.stderr).toBe(0);
+      expect(boot.stdout).toMatch(/\] greeter: greeter is up \(restart 0\)\n/);
+      expect(boot.stdout).toContain("ready: 2 of 2 services running");
+    }
+  });
+
+  it("refuses a name that is not a service name", () => {
+    const r = quark(["new", "service", "Bad_Name", "--dir", join(tmpdir(), "never")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("is not a service name");
+  });
+});
