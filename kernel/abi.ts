@@ -198,6 +198,7 @@ export const TAG_ECHO_LEASE_SUM = 0x0203; // reply w0 = sum of lease 0's bytes
 export const TAG_ECHO_LEASE_FILL = 0x0204; // fill lease 0 with byte w0; reply w0 = bytes
 export const TAG_ECHO_STATS = 0x0205; // reply w0 = messages handled since start
 export const TAG_ECHO_XFER = 0x0206; // reply with the capability received, w0 = its kind
+export const TAG_ECHO_LEASE_READ = 0x0207; // copy lease 0 (up to 4 KiB) into echo's memory; reply w0 = bytes
 
 // Init: replies to these; w0 = service index (boot order).
 export const TAG_INIT_STATUS = 0x0301;

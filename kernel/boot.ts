@@ -13,7 +13,8 @@ import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
 import { ipcInit } from "./ipc";
 import { startProcess } from "./process";
 import { setSupervisor } from "./fault";
-import { host_spawn, host_copy, mmio_write } from "./host";
+import { host_copy, mmio_write } from "./host";
+import { spawnAs } from "./ipc";
 import { klog, puts, puti, setQuiet } from "./console";
 import { halt, bootFlags, setBootFlags, isHalted } from "./state";
 
@@ -39,7 +40,7 @@ export function boot(flags: i32): i32 {
   mmio_write(INTC_ENABLE, IRQ_TIMER);
   mmio_write(TIMER_CTRL, 1);
   const initModule = <i32>header(12);
-  const r = host_spawn(PID_INIT, initModule, 0);
+  const r = spawnAs(PID_INIT, initModule);
   if (r < 0) return bootError("cannot instantiate init", r == E_NOMODULE ? E_NOMODULE : r);
   unchecked(pState[PID_INIT] = PS_CREATED);
   unchecked(pModule[PID_INIT] = initModule);

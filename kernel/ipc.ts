@@ -18,7 +18,7 @@ import { enqueue, head, dequeue, qCount, entryBadge, entryTag, entryCap, entryWo
 import { notePending } from "./notify";
 import { markReady, clearReady } from "./sched";
 import { fault } from "./fault";
-import { host_invoke } from "./host";
+import { host_invoke, host_spawn } from "./host";
 
 // Per-process client registers: the reply of the last call, and a capability
 // to attach to the next call or send.
@@ -61,6 +61,28 @@ export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   unchecked(pActive[pid] = 1);
   setCurrent(pid);
   const r = host_invoke(pid, entry, a0, a1);
+  while (activeDepth > level) {
+    activeDepth--;
+    unchecked(pActive[unchecked(active[activeDepth])] = 0);
+  }
+  setCurrent(prev);
+  return r;
+}
+
+/**
+ * Instantiate `module` as `pid`. A module's own start code runs inside the
+ * host's spawn, so it runs as `pid`: a syscall made there acts on the new
+ * process's (still empty) space, never on its creator's.
+ */
+export function spawnAs(pid: i32, module: i32): i32 {
+  const prev = current();
+  const level = activeDepth;
+  if (level >= ACTIVE_MAX) return E_DEPTH;
+  unchecked(active[level] = pid);
+  activeDepth = level + 1;
+  unchecked(pActive[pid] = 1);
+  setCurrent(pid);
+  const r = host_spawn(pid, module, 0);
   while (activeDepth > level) {
     activeDepth--;
     unchecked(pActive[unchecked(active[activeDepth])] = 0);

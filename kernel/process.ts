@@ -10,8 +10,8 @@ import {
 } from "./abi";
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
 import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } from "./cspace";
-import { host_spawn, host_kill } from "./host";
-import { enter, ipcResetProcess, wake, INVOKE_TOO_DEEP } from "./ipc";
+import { host_kill } from "./host";
+import { enter, spawnAs, ipcResetProcess, wake, INVOKE_TOO_DEEP } from "./ipc";
 import { fault } from "./fault";
 import { drain } from "./endpoint";
 import { clearNotes } from "./notify";
@@ -26,7 +26,7 @@ export function procSpawn(bootSlot: i32, module: i32): i32 {
   if (slot < 0) return slot;
   const pid = allocPid();
   if (pid < 0) return E_NOSPACE;
-  const r = host_spawn(pid, module, 0);
+  const r = spawnAs(pid, module);
   if (r < 0) return r;
   unchecked(pState[pid] = PS_CREATED);
   unchecked(pModule[pid] = module);
@@ -68,7 +68,7 @@ export function procRestart(slot: i32): i32 {
   const st = unchecked(pState[pid]);
   if (st == PS_FREE || st == PS_STARTING) return E_STATE;
   stop(pid, PS_STOPPED);
-  const r = host_spawn(pid, unchecked(pModule[pid]), 0);
+  const r = spawnAs(pid, unchecked(pModule[pid]));
   if (r < 0) return r;
   unchecked(pRestarts[pid] = unchecked(pRestarts[pid]) + 1);
   unchecked(pState[pid] = PS_CREATED);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -584,5 +584,18 @@ describe("the repository's own images", () => {
     expect(m.init.module).toBe(join(repo, "userland", "init"));
     expect(m.services.length).toBeGreaterThan(0);
     expect(startOrder(m).flat().sort()).toEqual(m.services.map((s) => s.name).sort());
+  });
+});
+
+describe("the reference in docs/manifest.md", () => {
+  const repo = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+
+  it("has a complete example that is valid as written", () => {
+    const doc = readFileSync(join(repo, "docs", "manifest.md"), "utf8");
+    const example = /```toml\n([\s\S]*?)```/.exec(doc)![1];
+    const m = parseManifestText(example, join(repo, "images", "example.toml"));
+    expect(m.services.map((s) => s.name)).toEqual(["log", "echo"]);
+    expect(m.warnings.map((w) => w.message)).toEqual(['optional dependency "stats" of service "echo" is not in this image']);
+    expect(startOrder(m)).toEqual([["log"], ["echo"]]);
   });
 });

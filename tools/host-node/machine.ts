@@ -12,6 +12,8 @@ export interface MachineOptions {
   out?: (bytes: Uint8Array) => void;
   /** Called for every trap a process takes (diagnostics; --verbose). */
   onTrap?: (t: Trap) => void;
+  /** When the host started (performance.now()); the machine's clock counts from it. */
+  t0?: number;
 }
 
 type Entry = (a0: number, a1: number) => number;
@@ -24,10 +26,11 @@ export class NodeMachine {
   private readonly memories: (WebAssembly.Memory | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
   private readonly views: Uint8Array[] = new Array(abi.MAX_PROCS).fill(new Uint8Array(0));
   private readonly imports: (WebAssembly.Imports | string)[];
-  private readonly t0 = performance.now();
+  private readonly t0: number;
   readonly traps: Trap[] = [];
 
   constructor(private readonly image: BootImage, private readonly opts: MachineOptions = {}) {
+    this.t0 = opts.t0 ?? performance.now();
     const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
     const halInstance = new WebAssembly.Instance(image.modules[0].module, {
       host: {

@@ -21,9 +21,11 @@ export function flagsOf(o: { untilReady?: boolean; quiet?: boolean }): number {
 
 /** Boot an image file and run it to halt; resolves to the exit code. */
 export async function bootNode(imagePath: string, opts: BootOptions = {}): Promise<number> {
+  // The clock starts before the image is read: boot time counts from the host's start.
+  const t0 = performance.now();
   const image = loadImage(new Uint8Array(readFileSync(imagePath)), imagePath);
   const onTrap = opts.onTrap ?? (opts.verbose ? (t: { pid: number; message: string }) => process.stderr.write(`host: trap in pid ${t.pid}: ${t.message}\n`) : undefined);
-  const m = new NodeMachine(image, { ...opts, onTrap });
+  const m = new NodeMachine(image, { t0, ...opts, onTrap });
   const r = m.boot(flagsOf(opts));
   if (r < 0) return 2;
   return runLoop(m, opts.input);

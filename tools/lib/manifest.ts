@@ -491,7 +491,7 @@ function moduleHint(spec: string, module: string, dir: string): string {
 
 function memorySetting(t: TomlTable, where: string, report: Report): number {
   const e = t.entries.get("memory");
-  const fallback = MEMORY_UNITS.MiB;
+  const fallback = parseMemory(DEFAULTS.memory) as number;
   if (!e) return fallback;
   const v = e.value;
   if (v.kind !== "string" && v.kind !== "integer") {

@@ -4,7 +4,7 @@
 // Each sample is the mean of one batch, timed with the HAL's clock.
 import {
   sys, call, send, capByName, writeStr, writeU64, OK, E_CRASHED, QUEUE_DEPTH, NOTE_TIMER,
-  TAG_ECHO, TAG_ECHO_CRASH, TAG_ECHO_LEASE_SUM, LEASE_READ, TAG_ECHO_STATS,
+  TAG_ECHO, TAG_ECHO_CRASH, TAG_ECHO_LEASE_READ, LEASE_READ, TAG_ECHO_STATS,
 } from "../lib";
 
 // Sample counts: enough for a stable p99 on a shared machine, a few seconds in all.
@@ -70,7 +70,7 @@ function roundTrip(): void {
   emit("ipc.call.roundtrip", "ns", BATCH, samples, BATCH);
 }
 
-/** lease.copy.4k: a call lending 4 KiB that the server reads in full. */
+/** lease.copy.4k: a call lending 4 KiB that the server copies into its memory in one lease_read. */
 function leaseCopy(): void {
   const samples = new Array<i64>();
   const p = changetype<usize>(page);
@@ -78,7 +78,7 @@ function leaseCopy(): void {
     const t0 = sys.time();
     for (let i = 0; i < LEASE_BATCH; i++) {
       sys.lease(0, p, 4096, LEASE_READ);
-      call(echo, TAG_ECHO_LEASE_SUM);
+      call(echo, TAG_ECHO_LEASE_READ);
     }
     samples.push(sys.time() - t0);
   }

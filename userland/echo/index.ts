@@ -2,7 +2,7 @@
 // smallest example of a service.
 import {
   arg, reply, sys, OK, E_ARG, TAG_ECHO, TAG_ECHO_CRASH, TAG_ECHO_LEASE_SUM, TAG_ECHO_LEASE_FILL,
-  TAG_ECHO_STATS, TAG_ECHO_XFER,
+  TAG_ECHO_STATS, TAG_ECHO_XFER, TAG_ECHO_LEASE_READ,
 } from "../lib";
 
 let handled: i64 = 0;
@@ -17,6 +17,7 @@ export function quark_handle(badge: i32, tag: i32): i32 {
     case TAG_ECHO_LEASE_FILL: return leaseFill(<u8>arg(0));
     case TAG_ECHO_STATS: reply(handled); return OK;
     case TAG_ECHO_XFER: return xferBack();
+    case TAG_ECHO_LEASE_READ: return leaseRead();
   }
   return E_ARG;
 }
@@ -33,6 +34,14 @@ function leaseSum(): i32 {
     for (let i = 0; i < n; i++) sum += unchecked(chunk[i]);
   }
   reply(sum, len);
+  return OK;
+}
+
+/** One copy of lease 0 into our memory: the bulk-data path and nothing else. */
+function leaseRead(): i32 {
+  const n = sys.lease_read(0, 0, changetype<usize>(chunk), min(4096, sys.lease_len(0)));
+  if (n < 0) return n;
+  reply(n);
   return OK;
 }
 

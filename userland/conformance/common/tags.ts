@@ -1,0 +1,46 @@
+// Message tags of the conformance suite: qc drives qc-peer and qc-fuzz with
+// them. They are private to these three services (0x0900..), so they live here
+// rather than in kernel/abi.ts.
+
+// ---------------------------------------------------------------- qc-peer
+// Words are w0..w5 of the message; "status" is the handler's return value.
+export const QC_ECHO = 0x0901; // reply = the six words
+export const QC_STATUS = 0x0902; // status = w0 (as i32)
+export const QC_BADGE = 0x0903; // reply w0 = the badge the call came with
+export const QC_TRAP = 0x0904; // trap on purpose (as a call or as a queued message)
+// w0 = QC_PROBE_READ / QC_PROBE_WRITE, w1 = offset, w2 = length, w3 = lease index:
+// one lease_read into (or lease_write from) a local buffer; status = its result;
+// reply w0 = the result, w1 = the sum of the bytes read. A write sends QC_PROBE_BYTE.
+export const QC_PROBE = 0x0905;
+export const QC_SUM = 0x0906; // w0 = lease index; reply (sum of its bytes, its length)
+export const QC_FILL = 0x0907; // w0 = byte, w1 = lease index; reply w0 = bytes written
+// reply: queued messages handled since start, calls handled since start,
+// restarts (quark_start's second argument), checksum of QC_SEQ numbers,
+// reply()'s result while handling the last queued message, msg_info() then.
+export const QC_STATS = 0x0908;
+export const QC_SEQ = 0x0909; // (queued) w0 = sequence number, folded into the checksum
+export const QC_RESET = 0x090a; // zero the queued-message count and checksum
+export const QC_KEEP = 0x090b; // keep the capability that came with the call; status = cap_info on it
+export const QC_USE = 0x090c; // status = cap_info on the kept capability (E_STATE if none)
+export const QC_DROP = 0x090d; // delete the kept capability
+export const QC_CAP_BACK = 0x090e; // attach the received capability to the reply; reply w0 = its cap_info
+export const QC_CAP_BACK_DELETED = 0x090f; // attach it to the reply, then delete it before returning
+// Call QC_ECHO through the capability that came with the call (else the kept
+// one); reply w0 = that call's status.
+export const QC_CALLBACK = 0x0910;
+// reply: msg_info(), msg_cap(), cap_info on it (or the error), lease count, lease_len(0)
+export const QC_INFO = 0x0911;
+export const QC_SLOTS = 0x0912; // reply w0 = occupied capability slots
+
+export const QC_PROBE_READ = 0;
+export const QC_PROBE_WRITE = 1;
+export const QC_PROBE_BYTE: u8 = 0xa5;
+
+/** The peer's running checksum after handling QC_SEQ `seq`; qc folds the same way. */
+@inline export function foldSeq(sum: i64, seq: i64): i64 { return sum * 31 + seq + 1; }
+
+// ---------------------------------------------------------------- qc-fuzz
+// w0 = count, w1 = seed: that many seeded random syscalls; reply (count done, hash of the results).
+export const QC_FUZZ_RUN = 0x0920;
+// Call qc-peer with tag w0 and words w1..w5; reply (its status, its reply w0, the fuzzer's pid).
+export const QC_FUZZ_RELAY = 0x0921;
