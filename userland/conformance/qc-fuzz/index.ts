@@ -1,0 +1,112 @@
+// qc-fuzz: a hostile service. On request it makes thousands of seeded random
+// syscalls, mostly through the generic `syscall` entry, with arguments biased
+// towards the edges where checks go wrong. It holds no console capability (so
+// no random write can reach the console), only qc-peer's endpoint, and no
+// right over any process. Whatever it does, the kernel must answer with an
+// error code, never trap, and leave the other services working.
+import { sys, arg, reply, capByName, OK, E_ARG, E_STATE, SYS_COUNT, SYS_TIME, SYS_STATS, SYS_SELF } from "../../lib";
+import { QC_FUZZ_RUN, QC_FUZZ_RELAY } from "../common/tags";
+
+let peer = -1;
+let state: u64 = 1;
+
+// Values where range checks tend to be off by one or overflow.
+const EDGES: StaticArray<i64> = [
+  0, 1, -1, 2, -2, 63, 64, 65, 4095, 4096, 65536,
+  0x7fffffff, 0x7ffffffe, -0x80000000, -0x7fffffff, 0xffffffff, 0x100000000, 0x100000001,
+  i64.MAX_VALUE, i64.MIN_VALUE, i64.MAX_VALUE - 1, i64.MIN_VALUE + 1,
+];
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  peer = capByName("qc-peer");
+  return OK;
+}
+
+export function quark_handle(badge: i32, tag: i32): i32 {
+  if (tag == QC_FUZZ_RUN) return run(<i32>arg(0), arg(1));
+  if (tag == QC_FUZZ_RELAY) return relay();
+  return E_ARG;
+}
+
+// Timers the random calls arm end up here; there is nothing to do.
+export function quark_notify(bits: i32, unused: i32): i32 { return OK; }
+
+function next(): u64 {
+  let x = state;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  state = x;
+  return x;
+}
+
+/** Half small values, a quarter edges, a quarter anything. */
+function randomArg(): i64 {
+  const r = next();
+  const k = r & 3;
+  if (k < 2) return <i64>((r >> 8) % 89) - 8;
+  if (k == 2) return unchecked(EDGES[<i32>((r >> 8) % <u64>EDGES.length)]);
+  return <i64>next();
+}
+
+function run(count: i32, seed: i64): i32 {
+  if (count < 0) return E_ARG;
+  state = seed == 0 ? 0x9e3779b97f4a7c15 : <u64>seed;
+  let hash: u64 = 0xcbf29ce484222325;
+  const span = <u64>(SYS_COUNT + 13); // numbers -4 .. SYS_COUNT + 8
+  for (let i = 0; i < count; i++) {
+    const pick = next();
+    const a0 = randomArg(), a1 = randomArg(), a2 = randomArg(), a3 = randomArg();
+    let r: i64;
+    if ((pick & 7) == 0) r = typed(<i32>((pick >> 3) % 12), a0, a1, a2, a3);
+    else {
+      const n = <i32>((pick >> 3) % span) - 4;
+      r = sys.syscall(n, a0, a1, a2, a3, randomArg(), randomArg(), randomArg(), randomArg());
+      // Clocks, counters and pids differ from run to run and image to image.
+      if (n == SYS_TIME || n == SYS_STATS || n == SYS_SELF) r = 0;
+    }
+    hash = (hash ^ <u64>r) * 0x100000001b3;
+  }
+  settle();
+  reply(count, <i64>hash);
+  return OK;
+}
+
+/** The typed imports, for the narrowing their own signatures do. */
+function typed(which: i32, a0: i64, a1: i64, a2: i64, a3: i64): i64 {
+  const x0 = <i32>a0, x1 = <i32>a1, x2 = <i32>a2, x3 = <i32>a3;
+  switch (which) {
+    case 0: return sys.lease(x0, <usize><u32>x1, x2, x3);
+    case 1: return sys.lease_len(x0);
+    case 2: return sys.lease_read(x0, x1, <usize><u32>x2, x3);
+    case 3: return sys.lease_write(x0, x1, <usize><u32>x2, x3);
+    case 4: return sys.cap_info(x0);
+    case 5: return sys.cap_derive(x0, x1, x2);
+    case 6: return sys.xfer(x0);
+    case 7: return sys.msg_word(x0);
+    case 8: return sys.reply_word(x0);
+    case 9: return sys.call(x0, x1, a2, a3, a0, a1, a2, a3);
+    case 10: return sys.send(x0, x1, a2, a3, a0, a1, a2, a3);
+    default: return sys.signal(x0, x1);
+  }
+}
+
+/**
+ * Leave nothing behind for the next call or the rest of the system: no
+ * attachment, no described lease (a call that fails drops both), no
+ * capability on the reply, no timer keeping the machine awake.
+ */
+function settle(): void {
+  sys.xfer(-1);
+  sys.call(-1, 0, 0, 0, 0, 0, 0, 0);
+  sys.reply_cap(-1);
+  sys.timer_set(0);
+}
+
+function relay(): i32 {
+  if (peer < 0) return E_STATE;
+  sys.call(-1, 0, 0, 0, 0, 0, 0, 0);
+  const r = sys.call(peer, <i32>arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), 0);
+  reply(r, sys.reply_word(0), sys.self());
+  return OK;
+}

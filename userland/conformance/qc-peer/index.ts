@@ -1,0 +1,160 @@
+// qc-peer: the server the conformance suite (qc) drives. Each op exposes one
+// kernel behaviour to the caller as a status or reply words, so that qc can
+// check from outside what the kernel did inside another process.
+import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_SLOTS } from "../../lib";
+import {
+  QC_ECHO, QC_STATUS, QC_BADGE, QC_TRAP, QC_PROBE, QC_SUM, QC_FILL, QC_STATS, QC_SEQ, QC_RESET, QC_KEEP, QC_USE,
+  QC_DROP, QC_CAP_BACK, QC_CAP_BACK_DELETED, QC_CALLBACK, QC_INFO, QC_SLOTS, QC_PROBE_READ, QC_PROBE_BYTE, foldSeq,
+} from "../common/tags";
+
+const BUF = 4096;
+const buf = new StaticArray<u8>(BUF);
+
+let restarts = 0;
+let queued: i64 = 0; // queued messages handled since start (or since QC_RESET)
+let calls: i64 = 0; // calls handled since start
+let checksum: i64 = 0;
+let queuedReply: i64 = 0; // what reply() returned while handling the last queued message
+let queuedInfo: i64 = 0; // msg_info() then
+let kept = -1; // slot of the capability kept by QC_KEEP
+// A capability attached to a reply must outlive the handler (the kernel copies
+// it after the return), so it is deleted when the next message arrives.
+let pendingDelete = -1;
+
+export function quark_start(pid: i32, restartCount: i32): i32 {
+  restarts = restartCount;
+  return OK;
+}
+
+export function quark_handle(badge: i32, tag: i32): i32 {
+  if (pendingDelete >= 0) { sys.cap_delete(pendingDelete); pendingDelete = -1; }
+  const info = sys.msg_info();
+  const cap = sys.msg_cap();
+  if (info < 0 || (info & MSG_CALL) == 0) {
+    onQueued(tag, info);
+    // Every capability sent to the peer is released, or a sender could fill its space.
+    if (cap >= 0) sys.cap_delete(cap);
+    return OK;
+  }
+  calls++;
+  let keepCap = false;
+  let status = OK;
+  switch (tag) {
+    case QC_ECHO: reply(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5)); break;
+    case QC_STATUS: status = <i32>arg(0); break;
+    case QC_BADGE: reply(badge); break;
+    case QC_TRAP: unreachable(); break;
+    case QC_PROBE: status = probe(<i32>arg(0), <i32>arg(1), <i32>arg(2), <i32>arg(3)); break;
+    case QC_SUM: status = sum(<i32>arg(0)); break;
+    case QC_FILL: status = fill(<u8>arg(0), <i32>arg(1)); break;
+    case QC_STATS: reply(queued, calls, restarts, checksum, queuedReply, queuedInfo); break;
+    case QC_RESET: queued = 0; checksum = 0; queuedReply = 0; queuedInfo = 0; break;
+    case QC_KEEP: {
+      if (cap < 0) { status = E_ARG; break; }
+      if (kept >= 0 && kept != cap) sys.cap_delete(kept);
+      kept = cap;
+      keepCap = true;
+      status = sys.cap_info(kept);
+      break;
+    }
+    case QC_USE: status = kept < 0 ? E_STATE : sys.cap_info(kept); break;
+    case QC_DROP: {
+      if (kept < 0) { status = E_STATE; break; }
+      status = kept == cap ? OK : sys.cap_delete(kept);
+      kept = -1;
+      break;
+    }
+    case QC_CAP_BACK: {
+      if (cap < 0) { status = E_ARG; break; }
+      reply(sys.cap_info(cap));
+      status = sys.reply_cap(cap);
+      pendingDelete = cap;
+      keepCap = true;
+      break;
+    }
+    case QC_CAP_BACK_DELETED: {
+      if (cap < 0) { status = E_ARG; break; }
+      status = sys.reply_cap(cap);
+      if (status == OK) status = sys.cap_delete(cap);
+      keepCap = true;
+      break;
+    }
+    case QC_CALLBACK: {
+      const via = cap >= 0 ? cap : kept;
+      if (via < 0) { status = E_STATE; break; }
+      reply(sys.call(via, QC_ECHO, 0, 0, 0, 0, 0, 0));
+      break;
+    }
+    case QC_INFO: {
+      const lc = info >>> MSG_LEASE_SHIFT;
+      reply(info, cap, cap >= 0 ? sys.cap_info(cap) : cap, lc, sys.lease_len(0));
+      break;
+    }
+    case QC_SLOTS: reply(occupiedSlots()); break;
+    default: status = E_ARG;
+  }
+  if (cap >= 0 && !keepCap) sys.cap_delete(cap);
+  return status;
+}
+
+function onQueued(tag: i32, info: i32): void {
+  queued++;
+  queuedInfo = info;
+  queuedReply = sys.reply(0, 0, 0, 0, 0, 0);
+  if (tag == QC_SEQ) checksum = foldSeq(checksum, arg(0));
+  else if (tag == QC_TRAP) unreachable();
+}
+
+/**
+ * One lease access with the caller's offset and length, passed on unchecked:
+ * the kernel is what must refuse a bad one. Only lengths beyond the local
+ * buffer that the kernel wrongly accepts could reach past it.
+ */
+function probe(mode: i32, off: i32, len: i32, index: i32): i32 {
+  const p = changetype<usize>(buf);
+  if (mode == QC_PROBE_READ) {
+    memory.fill(p, 0, BUF);
+    const r = sys.lease_read(index, off, p, len);
+    let s: i64 = 0;
+    for (let i = 0, n = min(r, BUF); i < n; i++) s += unchecked(buf[i]);
+    reply(r, s);
+    return r;
+  }
+  memory.fill(p, QC_PROBE_BYTE, BUF);
+  const r = sys.lease_write(index, off, p, len);
+  reply(r);
+  return r;
+}
+
+function sum(index: i32): i32 {
+  const len = sys.lease_len(index);
+  if (len < 0) return len;
+  const p = changetype<usize>(buf);
+  let s: i64 = 0;
+  for (let off = 0; off < len; off += BUF) {
+    const n = sys.lease_read(index, off, p, min(BUF, len - off));
+    if (n < 0) return n;
+    for (let i = 0; i < n; i++) s += unchecked(buf[i]);
+  }
+  reply(s, len);
+  return OK;
+}
+
+function fill(b: u8, index: i32): i32 {
+  const len = sys.lease_len(index);
+  if (len < 0) return len;
+  const p = changetype<usize>(buf);
+  memory.fill(p, b, BUF);
+  for (let off = 0; off < len; off += BUF) {
+    const n = sys.lease_write(index, off, p, min(BUF, len - off));
+    if (n < 0) return n;
+  }
+  reply(len);
+  return OK;
+}
+
+function occupiedSlots(): i32 {
+  let n = 0;
+  for (let s = 0; s < CSPACE_SLOTS; s++) if (sys.cap_info(s) >= 0) n++;
+  return n;
+}
