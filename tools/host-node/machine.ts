@@ -5,7 +5,15 @@
 import * as abi from "../../kernel/abi";
 import type { BootImage } from "./image";
 
-export interface Trap { pid: number; message: string; }
+export interface Trap {
+  pid: number;
+  message: string;
+  /** The innermost frame was the kernel's: a kernel bug, never a service's fault. */
+  inKernel: boolean;
+}
+
+// V8 names a frame's module from its "name" section: wasm://wasm/<name>-<hash>.
+const KERNEL_FRAME = /wasm:\/\/wasm\/quark-kernel-[0-9a-f]+:/;
 
 export interface MachineOptions {
   /** Console bytes (default: standard output). */
@@ -28,6 +36,8 @@ export class NodeMachine {
   private readonly imports: (WebAssembly.Imports | string)[];
   private readonly t0: number;
   readonly traps: Trap[] = [];
+  /** The first trap inside the kernel, if any: the run loop stops on it. */
+  kernelTrap: Trap | undefined;
 
   constructor(private readonly image: BootImage, private readonly opts: MachineOptions = {}) {
     this.t0 = opts.t0 ?? performance.now();
@@ -89,7 +99,10 @@ export class NodeMachine {
   };
 
   private trapped(pid: number, e: unknown): void {
-    const t = { pid, message: e instanceof Error ? e.message : String(e) };
+    const stack = e instanceof Error ? e.stack ?? "" : "";
+    const innermost = stack.split("\n").find((l) => l.includes("wasm://")) ?? "";
+    const t = { pid, message: e instanceof Error ? e.message : String(e), inKernel: KERNEL_FRAME.test(innermost) };
+    if (t.inKernel) this.kernelTrap ??= t;
     if (this.traps.length < 1000) this.traps.push(t);
     this.opts.onTrap?.(t);
   }

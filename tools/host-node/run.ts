@@ -13,6 +13,9 @@ export interface BootOptions extends MachineOptions {
   input?: AsyncIterable<Uint8Array | string>;
 }
 
+/** Exit code when the kernel itself trapped: never a service's doing. */
+export const KERNEL_TRAP_EXIT = 3;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function flagsOf(o: { untilReady?: boolean; quiet?: boolean }): number {
@@ -28,6 +31,10 @@ export async function bootNode(imagePath: string, opts: BootOptions = {}): Promi
   const m = new NodeMachine(image, { t0, ...opts, onTrap });
   const r = m.boot(flagsOf(opts));
   if (r < 0) return 2;
+  if (m.kernelTrap) {
+    process.stderr.write(`quark: the kernel trapped during boot: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
+    return KERNEL_TRAP_EXIT;
+  }
   return runLoop(m, opts.input);
 }
 
@@ -37,6 +44,10 @@ export async function runLoop(m: NodeMachine, input?: AsyncIterable<Uint8Array |
   let spins = 0;
   for (;;) {
     const r = m.kernel.run() as number;
+    if (m.kernelTrap) {
+      process.stderr.write(`quark: the kernel trapped while serving pid ${m.kernelTrap.pid}: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
+      return KERNEL_TRAP_EXIT;
+    }
     if (r === abi.RUN_HALT) return m.kernel.exit_code() as number;
     if (r === abi.RUN_BUSY) {
       // Let timers and input in now and then during long bursts of work.

@@ -1,10 +1,12 @@
-"""The instances of a booted image (boot steps 1-3) and the host functions off the hot path.
+"""The instances of a booted image (boot steps 1-3) and the linking of services.
 
 One store holds the HAL, the kernel and every process: the kernel calls a
 process's entry through host.invoke with its own store context, and a process
 calls the kernel's exports directly, which wasmtime allows only within a
-store. host.spawn, host.kill and host.console_out are Python callbacks here;
-host.invoke, host.copy and host.now come from the trampoline (shim.py).
+store. Each service module is linked against the kernel's exports once, here,
+at boot; host.spawn (in the trampoline, shim.py) then only instantiates it.
+host.console_out is the one Python callback here; the others come from the
+trampoline.
 """
 
 import sys
@@ -12,7 +14,7 @@ import sys
 import wasmtime
 
 from image import ImageError
-from shim import entry_numbers, root_cause
+from shim import ENTRY_EXPORTS, root_cause
 
 U32 = 0xFFFFFFFF
 ENTRY_PARAMS = ["i32", "i32"]
@@ -21,6 +23,15 @@ ENTRY_RESULTS = ["i32"]
 
 class LinkError(Exception):
     """A process import or entry the host cannot link; the message names it."""
+
+
+class Service:
+    """A service module as host.spawn sees it: linked (`pre`), or why it cannot be (`link_error`)."""
+
+    def __init__(self, name, pre=None, link_error=None):
+        self.name = name
+        self.pre = pre
+        self.link_error = link_error
 
 
 def _names(valtypes):
@@ -39,16 +50,15 @@ class Machine:
         self.verbose = verbose
         self.store = wasmtime.Store(wasmtime.Engine())
         self.c = image.const
-        self.entries = entry_numbers(image)
-        self.procs = {}
         self._compile()
         self.host = trampoline.host_funcs(self.store)
-        self._add_python_funcs()
+        self._add_console_out()
         self.hal = _instantiate(self.store, self.modules[0], self._resolve_hal, "HAL").exports(self.store)
         self.hal_memory = self._memory_of(self.hal, "HAL")
         self.hal["hal_init"](self.store)
         self.kernel = _instantiate(self.store, self.kernel_module, self._resolve_kernel, "kernel").exports(self.store)
-        trampoline.register(self.c("PID_KERNEL"), {}, self._memory_of(self.kernel, "kernel"))
+        trampoline.set_kernel_memory(self._memory_of(self.kernel, "kernel"))
+        trampoline.load(self._link_services())
 
     def _compile(self):
         engine = self.store.engine
@@ -63,12 +73,9 @@ class Machine:
             except wasmtime.WasmtimeError as e:
                 raise ImageError("module %s does not compile: %s" % (entry["name"], root_cause(e)))
 
-    def _add_python_funcs(self):
+    def _add_console_out(self):
         i32 = wasmtime.ValType.i32()
-        s = self.store
-        self.host["spawn"] = wasmtime.Func(s, wasmtime.FuncType([i32] * 3, [i32]), self.spawn)
-        self.host["kill"] = wasmtime.Func(s, wasmtime.FuncType([i32], []), self.kill)
-        self.host["console_out"] = wasmtime.Func(s, wasmtime.FuncType([i32] * 2, []), self.console_out)
+        self.host["console_out"] = wasmtime.Func(self.store, wasmtime.FuncType([i32] * 2, []), self.console_out)
 
     def _memory_of(self, exports, who):
         memory = exports.get("memory")
@@ -89,66 +96,48 @@ class Machine:
             return self.host[name]
         raise ImageError("the %s imports %s.%s, which the machine ABI does not provide" % (who, module, name))
 
-    def _resolve_process(self, module, name, who):
-        export = {"quark": name, "env": "env_" + name}.get(module)
-        func = self.kernel.get(export) if export else None
-        if not isinstance(func, wasmtime.Func):
-            raise LinkError("%s imports %s.%s, which is no function the kernel exports" % (who, module, name))
-        return func
+    # ------------------------------------------------------------ services
+    def _link_services(self):
+        """Per module index, the Service to spawn, or None where the index names no service.
 
-    def _entries(self, exports, who):
-        found = {}
-        for number, name in self.entries.items():
-            func = exports.get(name)
-            if func is None:
+        Import resolution, type checks and the entry checks are the same for
+        every instance of a module, so they are done once: a restart only
+        instantiates the InstancePre.
+        """
+        funcs = {name: item for name, item in self.kernel.items() if isinstance(item, wasmtime.Func)}
+        linker = wasmtime.Linker(self.store.engine)
+        for name, func in funcs.items():
+            linker.define(self.store, "quark", name, func)
+            if name.startswith("env_"):
+                linker.define(self.store, "env", name[len("env_"):], func)
+        services = []
+        for index, (entry, module) in enumerate(zip(self.image.modules, self.modules)):
+            if index == 0 or entry.get("kind") != "service":
+                services.append(None)
                 continue
-            ty = func.type(self.store) if isinstance(func, wasmtime.Func) else None
-            if ty is None or _names(ty.params) != ENTRY_PARAMS or _names(ty.results) != ENTRY_RESULTS:
-                raise LinkError("%s exports %s, but not as (i32, i32) -> i32" % (who, name))
-            found[number] = func
-        memory = exports.get("memory")
-        return found, memory if isinstance(memory, wasmtime.Memory) else None
+            try:
+                self._check_links(module, funcs)
+                services.append(Service(entry["name"], pre=linker.instantiate_pre(module)))
+            except LinkError as e:
+                services.append(Service(entry["name"], link_error=str(e)))
+            except wasmtime.WasmtimeError as e:
+                services.append(Service(entry["name"], link_error="cannot be instantiated: %s" % root_cause(e)))
+        return services
 
-    # ------------------------------------------------------------ host.spawn / kill
-    def spawn(self, pid, index, flags):
-        try:
-            return self._spawn(pid, index)
-        except Exception as e:  # an exception escaping a callback would trap the kernel
-            self._say("pid %d: spawn failed: %s" % (pid, e))
-            return self.c("E_CRASHED")
-
-    def _is_process(self, pid):
-        return 0 <= pid < self.c("MAX_PROCS") and pid != self.c("PID_KERNEL")
-
-    def _spawn(self, pid, index):
-        if not self._is_process(pid):
-            return self.c("E_ARG")
-        if not 0 < index < len(self.modules) or self.image.modules[index].get("kind") != "service":
-            return self.c("E_NOMODULE")
-        self.kill(pid)
-        who = "pid %d (%s)" % (pid, self.image.modules[index]["name"])
-        try:
-            instance = _instantiate(self.store, self.modules[index], self._resolve_process, who)
-            entries, memory = self._entries(instance.exports(self.store), who)
-        except LinkError as e:
-            self._say(str(e))
-            return self.c("E_LINK")
-        except wasmtime.Trap as e:
-            self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
-            return self.c("E_CRASHED")
-        except wasmtime.WasmtimeError as e:
-            self._say("%s cannot be instantiated: %s" % (who, root_cause(e)))
-            # A store never frees an instance, and caps their number (10000 by default):
-            # past it every spawn fails this way.
-            return self.c("E_NOSPACE") if "resource limit" in str(e) else self.c("E_LINK")
-        self.procs[pid] = instance
-        self.trampoline.register(pid, entries, memory)
-        return self.c("OK")
-
-    def kill(self, pid):
-        if self._is_process(pid):
-            self.trampoline.clear(pid)
-            self.procs.pop(pid, None)
+    @staticmethod
+    def _check_links(module, funcs):
+        for imp in module.imports:
+            export = {"quark": imp.name, "env": "env_%s" % imp.name}.get(imp.module)
+            if export not in funcs:
+                raise LinkError("imports %s.%s, which is no function the kernel exports" % (imp.module, imp.name))
+        entries = set(ENTRY_EXPORTS.values())
+        for exp in module.exports:
+            if exp.name not in entries:
+                continue
+            ty = exp.type
+            # invoke's unchecked call in the shim relies on this type.
+            if not isinstance(ty, wasmtime.FuncType) or _names(ty.params) != ENTRY_PARAMS or _names(ty.results) != ENTRY_RESULTS:
+                raise LinkError("exports %s, but not as (i32, i32) -> i32" % exp.name)
 
     # ------------------------------------------------------------ host.console_out
     def console_out(self, ptr, length):

@@ -1,13 +1,15 @@
-// The hot host functions of the wasmtime host: host.invoke, host.copy and
-// host.now, written against the engine's C API so that a message between two
-// instances never enters Python (a Python callback costs tens of microseconds;
-// this path costs tens of nanoseconds).
+// The host functions of the wasmtime host that the kernel calls while services
+// run: host.invoke, host.copy and host.now on every message, host.spawn and
+// host.kill on every (re)start. They are written against the engine's C API so
+// that neither a message between two instances nor the restart of a crashed
+// service enters Python (a Python callback costs tens of microseconds; an
+// invoke here costs tens of nanoseconds, a spawn a few microseconds).
 //
 // The `wasmtime` wheel ships the engine's shared library but no headers, so
 // the few types and prototypes used here are declared below. Their layouts
-// match `wasmtime/_bindings.py` of wasmtime 49.0.0; host.py compares the sizes
-// that quark_shim_sizes() reports with that file's ctypes structs and refuses
-// the shim when they differ.
+// and signatures match `wasmtime/_bindings.py` of wasmtime 49.0.0; shim.py
+// compares the sizes that quark_shim_sizes() reports with that file's ctypes
+// structs and refuses the shim when they differ.
 //
 // Build: cc -O2 -shared -fPIC -o libquarkshim.so shim.c <wheel>/_libwasmtime.so
 
@@ -25,6 +27,7 @@ typedef struct wasmtime_caller wasmtime_caller_t;
 typedef struct wasm_functype_t wasm_functype_t;
 typedef struct wasm_trap_t wasm_trap_t;
 typedef struct wasmtime_error wasmtime_error_t;
+typedef struct wasmtime_instance_pre wasmtime_instance_pre_t;
 
 typedef struct wasmtime_func {
   uint64_t store_id;
@@ -38,6 +41,30 @@ typedef struct wasmtime_memory {
   } inner;
   uint32_t private2;
 } wasmtime_memory_t;
+
+typedef struct wasmtime_instance {
+  uint64_t store_id;
+  size_t private_;
+} wasmtime_instance_t;
+
+// Only functions and memories are read out of an extern; `global_` is there
+// for the union's size (globals, tables and tags are 24 bytes).
+enum { WASMTIME_EXTERN_FUNC = 0, WASMTIME_EXTERN_MEMORY = 3 };
+
+typedef union wasmtime_extern_union {
+  wasmtime_func_t func;
+  struct {
+    uint64_t store_id;
+    uint32_t private1, private2, private3;
+  } global_;
+  wasmtime_memory_t memory;
+  void *sharedmemory;
+} wasmtime_extern_union_t;
+
+typedef struct wasmtime_extern {
+  uint8_t kind;
+  wasmtime_extern_union_t of;
+} wasmtime_extern_t;
 
 typedef union wasmtime_val_raw {
   int32_t i32;
@@ -71,17 +98,45 @@ extern wasmtime_error_t *wasmtime_func_call_unchecked(wasmtime_context_t *store,
 extern wasmtime_context_t *wasmtime_caller_context(wasmtime_caller_t *caller);
 extern uint8_t *wasmtime_memory_data(const wasmtime_context_t *store, const wasmtime_memory_t *memory);
 extern size_t wasmtime_memory_data_size(const wasmtime_context_t *store, const wasmtime_memory_t *memory);
+extern wasmtime_error_t *wasmtime_instance_pre_instantiate(const wasmtime_instance_pre_t *instance_pre,
+                                                           wasmtime_context_t *store,
+                                                           wasmtime_instance_t *instance,
+                                                           wasm_trap_t **trap_ptr);
+extern bool wasmtime_instance_export_get(wasmtime_context_t *store, const wasmtime_instance_t *instance,
+                                         const char *name, size_t name_len, wasmtime_extern_t *item);
+extern void wasmtime_extern_delete(wasmtime_extern_t *item);
 extern void wasm_trap_message(const wasm_trap_t *trap, wasm_byte_vec_t *out);
 extern void wasm_trap_delete(wasm_trap_t *trap);
 extern void wasmtime_error_message(const wasmtime_error_t *error, wasm_byte_vec_t *out);
 extern void wasmtime_error_delete(wasmtime_error_t *error);
 extern void wasm_byte_vec_delete(wasm_byte_vec_t *vec);
 
-// ---------------------------------------------------------------- process table
-// One row per pid. A row is written only by Python between calls (after a
-// spawn, on a kill), so the hot path reads it without locks.
+// ---------------------------------------------------------------- configuration
+// Every number comes from the image's quark.abi section, so none is written
+// here. shim.py passes the status codes in this order (CODES there).
+enum {
+  C_INVOKE_TRAPPED,
+  C_INVOKE_NOENTRY,
+  C_OK,
+  C_E_ARG,
+  C_E_CRASHED,
+  C_E_FAULT,
+  C_E_LINK,
+  C_E_NOMODULE,
+  C_E_NOSPACE,
+  C_PID_KERNEL,
+  C_COUNT
+};
+
 #define MAX_ENTRIES 8
 
+static int32_t code[C_COUNT];
+static bool verbose;
+static struct timespec epoch;
+
+// ---------------------------------------------------------------- process table
+// One row per pid: the entry functions and the memory of its instance. Rows
+// change only in spawn and kill, never while invoke or copy reads them.
 typedef struct {
   bool has_entry[MAX_ENTRIES];
   wasmtime_func_t entry[MAX_ENTRIES];
@@ -91,13 +146,35 @@ typedef struct {
 
 static proc_t *procs;
 static uint32_t nprocs, nentries;
-static int32_t invoke_trapped, invoke_noentry, ok, e_fault;
-static bool verbose;
-static struct timespec epoch;
+static char *entry_name[MAX_ENTRIES];
 
-// Values come from the image's quark.abi section, so none is written here.
-int quark_shim_configure(uint32_t max_procs, uint32_t entry_count, int32_t trapped,
-                         int32_t noentry, int32_t status_ok, int32_t status_fault,
+// ---------------------------------------------------------------- module table
+// One row per module index, filled by shim.py at boot. A service whose
+// imports resolve has an InstancePre (owned by shim.py); one that cannot link
+// has the reason instead, printed on each spawn as the Python host would.
+typedef struct {
+  bool service;
+  const wasmtime_instance_pre_t *pre;
+  char *name;
+  char *link_error;
+} module_t;
+
+static module_t *modules;
+static uint32_t nmodules;
+
+static char *dup(const char *s) { return s ? strdup(s) : NULL; }
+
+static void free_modules(void) {
+  for (uint32_t i = 0; i < nmodules; i++) {
+    free(modules[i].name);
+    free(modules[i].link_error);
+  }
+  free(modules);
+  modules = NULL;
+  nmodules = 0;
+}
+
+int quark_shim_configure(uint32_t max_procs, uint32_t entry_count, const int32_t codes[C_COUNT],
                          int32_t verbose_traps) {
   if (entry_count > MAX_ENTRIES) return -1;
   free(procs);
@@ -105,30 +182,56 @@ int quark_shim_configure(uint32_t max_procs, uint32_t entry_count, int32_t trapp
   if (!procs) return -1;
   nprocs = max_procs;
   nentries = entry_count;
-  invoke_trapped = trapped;
-  invoke_noentry = noentry;
-  ok = status_ok;
-  e_fault = status_fault;
+  memcpy(code, codes, sizeof code);
   verbose = verbose_traps != 0;
+  free_modules();
   clock_gettime(CLOCK_MONOTONIC, &epoch);
   return 0;
 }
 
-void quark_shim_sizes(size_t out[3]) {
+void quark_shim_sizes(size_t out[6]) {
   out[0] = sizeof(wasmtime_func_t);
   out[1] = sizeof(wasmtime_memory_t);
   out[2] = sizeof(wasmtime_val_raw_t);
+  out[3] = sizeof(wasmtime_instance_t);
+  out[4] = sizeof(wasmtime_extern_t);
+  out[5] = offsetof(wasmtime_extern_t, of);
 }
 
-void quark_shim_clear(uint32_t pid) {
+// The export that entry number `entry` resolves to (quark_start, ...).
+int quark_shim_set_entry_name(uint32_t entry, const char *name) {
+  if (entry >= nentries) return -1;
+  free(entry_name[entry]);
+  entry_name[entry] = dup(name);
+  return entry_name[entry] ? 0 : -1;
+}
+
+int quark_shim_set_module_count(uint32_t count) {
+  free_modules();
+  modules = calloc(count ? count : 1, sizeof(module_t));
+  if (!modules) return -1;
+  nmodules = count;
+  return 0;
+}
+
+// `pre` must outlive the shim's use of it: shim.py keeps its InstancePre.
+// Every export among the entry names of a service with a `pre` has been
+// checked to be (i32, i32) -> i32: the unchecked call in invoke relies on it.
+int quark_shim_set_module(uint32_t index, const char *name, const wasmtime_instance_pre_t *pre,
+                          const char *link_error) {
+  if (index >= nmodules) return -1;
+  module_t *m = &modules[index];
+  free(m->name);
+  free(m->link_error);
+  m->service = true;
+  m->pre = pre;
+  m->name = dup(name);
+  m->link_error = dup(link_error);
+  return 0;
+}
+
+static void clear_proc(uint32_t pid) {
   if (pid < nprocs) memset(&procs[pid], 0, sizeof(proc_t));
-}
-
-// The caller has checked that `func` is (i32, i32) -> i32: the unchecked call relies on it.
-void quark_shim_set_entry(uint32_t pid, uint32_t entry, const wasmtime_func_t *func) {
-  if (pid >= nprocs || entry >= nentries) return;
-  procs[pid].entry[entry] = *func;
-  procs[pid].has_entry[entry] = true;
 }
 
 void quark_shim_set_memory(uint32_t pid, const wasmtime_memory_t *memory) {
@@ -143,29 +246,47 @@ double quark_shim_now(void) {
   return (double)(t.tv_sec - epoch.tv_sec) * 1e9 + (double)(t.tv_nsec - epoch.tv_nsec);
 }
 
-// ---------------------------------------------------------------- host functions
-// Prints the root cause, the last line of the engine's message: the lines
-// above it are a backtrace, thousands deep after a stack exhaustion.
-static void report(uint32_t pid, wasm_trap_t *trap, wasmtime_error_t *error) {
+// ---------------------------------------------------------------- messages
+// The engine's message for a trap or an error, as an owned byte vector.
+static wasm_byte_vec_t message_of(wasm_trap_t *trap, wasmtime_error_t *error) {
   wasm_byte_vec_t msg = {0, NULL};
   if (trap) wasm_trap_message(trap, &msg);
   else wasmtime_error_message(error, &msg);
-  size_t end = msg.size;
-  while (end > 0 && (msg.data[end - 1] == '\0' || msg.data[end - 1] == '\n' || msg.data[end - 1] == ' ')) end--;
-  size_t start = end;
-  while (start > 0 && msg.data[start - 1] != '\n') start--;
-  while (start < end && msg.data[start] == ' ') start++;
-  fprintf(stderr, "quark: pid %u trapped: %.*s\n", pid, (int)(end - start), msg.data + start);
-  wasm_byte_vec_delete(&msg);
+  return msg;
 }
 
+// The root cause is the last line of the engine's message: the lines above it
+// are a backtrace, thousands deep after a stack exhaustion.
+static int root_cause(const wasm_byte_vec_t *msg, const char **text) {
+  size_t end = msg->size;
+  while (end > 0 && (msg->data[end - 1] == '\0' || msg->data[end - 1] == '\n' || msg->data[end - 1] == ' ')) end--;
+  size_t start = end;
+  while (start > 0 && msg->data[start - 1] != '\n') start--;
+  while (start < end && msg->data[start] == ' ') start++;
+  *text = msg->data + start;
+  return (int)(end - start);
+}
+
+static bool contains(const wasm_byte_vec_t *msg, const char *needle) {
+  size_t n = strlen(needle);
+  for (size_t i = 0; i + n <= msg->size; i++)
+    if (memcmp(msg->data + i, needle, n) == 0) return true;
+  return false;
+}
+
+static void release(wasm_trap_t *trap, wasmtime_error_t *error) {
+  if (trap) wasm_trap_delete(trap);
+  if (error) wasmtime_error_delete(error);
+}
+
+// ---------------------------------------------------------------- host.invoke / copy / now
 // (pid, entry, a0, a1) -> i32
-static wasm_trap_t *invoke(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
+static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
   (void)env;
   (void)n;
   uint32_t pid = (uint32_t)io[0].i32, entry = (uint32_t)io[1].i32;
   if (pid >= nprocs || entry >= nentries || !procs[pid].has_entry[entry]) {
-    io[0].i32 = invoke_noentry;
+    io[0].i32 = code[C_INVOKE_NOENTRY];
     return NULL;
   }
   // A copy: the callee may spawn or kill, rewriting this row, while it runs.
@@ -176,10 +297,15 @@ static wasm_trap_t *invoke(void *env, wasmtime_caller_t *caller, wasmtime_val_ra
   wasm_trap_t *trap = NULL;
   wasmtime_error_t *error = wasmtime_func_call_unchecked(wasmtime_caller_context(caller), &func, args, 2, &trap);
   if (error || trap) {
-    if (verbose) report(pid, trap, error);
-    if (trap) wasm_trap_delete(trap);
-    if (error) wasmtime_error_delete(error);
-    io[0].i32 = invoke_trapped;
+    if (verbose) {
+      wasm_byte_vec_t msg = message_of(trap, error);
+      const char *text;
+      int len = root_cause(&msg, &text);
+      fprintf(stderr, "quark: pid %u trapped: %.*s\n", pid, len, text);
+      wasm_byte_vec_delete(&msg);
+    }
+    release(trap, error);
+    io[0].i32 = code[C_INVOKE_TRAPPED];
     return NULL;
   }
   io[0].i32 = args[0].i32;
@@ -196,7 +322,7 @@ static bool range(wasmtime_context_t *cx, uint32_t pid, uint32_t at, uint32_t le
 }
 
 // (src_pid, src, dst_pid, dst, len) -> i32
-static wasm_trap_t *copy(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
+static wasm_trap_t *host_copy(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
   (void)env;
   (void)n;
   wasmtime_context_t *cx = wasmtime_caller_context(caller);
@@ -204,16 +330,16 @@ static wasm_trap_t *copy(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_
   uint8_t *src, *dst;
   if (!range(cx, (uint32_t)io[0].i32, (uint32_t)io[1].i32, len, &src) ||
       !range(cx, (uint32_t)io[2].i32, (uint32_t)io[3].i32, len, &dst)) {
-    io[0].i32 = e_fault;
+    io[0].i32 = code[C_E_FAULT];
     return NULL;
   }
   memmove(dst, src, len);
-  io[0].i32 = ok;
+  io[0].i32 = code[C_OK];
   return NULL;
 }
 
 // () -> f64
-static wasm_trap_t *now(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
+static wasm_trap_t *host_now(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
   (void)env;
   (void)caller;
   (void)n;
@@ -221,11 +347,85 @@ static wasm_trap_t *now(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t
   return NULL;
 }
 
-// Creates host.invoke, host.copy and host.now in the store, in that order.
-void quark_shim_funcs(wasmtime_context_t *cx, const wasm_functype_t *invoke_type,
-                      const wasm_functype_t *copy_type, const wasm_functype_t *now_type,
-                      wasmtime_func_t out[3]) {
-  wasmtime_func_new_unchecked(cx, invoke_type, invoke, NULL, NULL, &out[0]);
-  wasmtime_func_new_unchecked(cx, copy_type, copy, NULL, NULL, &out[1]);
-  wasmtime_func_new_unchecked(cx, now_type, now, NULL, NULL, &out[2]);
+// ---------------------------------------------------------------- host.spawn / kill
+static bool is_process(uint32_t pid) { return pid < nprocs && pid != (uint32_t)code[C_PID_KERNEL]; }
+
+static int32_t spawn_failed(uint32_t pid, const module_t *m, wasm_trap_t *trap, wasmtime_error_t *error) {
+  wasm_byte_vec_t msg = message_of(trap, error);
+  int32_t status = code[C_E_LINK];
+  if (trap) status = code[C_E_CRASHED];
+  // A store never frees an instance, and caps their number (10000 by
+  // default): past it every spawn fails this way.
+  else if (contains(&msg, "resource limit")) status = code[C_E_NOSPACE];
+  if (verbose) {
+    const char *text;
+    int len = root_cause(&msg, &text);
+    fprintf(stderr, "quark: pid %u (%s) %s: %.*s\n", pid, m->name,
+            trap ? "trapped while instantiating" : "cannot be instantiated", len, text);
+  }
+  wasm_byte_vec_delete(&msg);
+  release(trap, error);
+  return status;
+}
+
+static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t index) {
+  if (!is_process(pid)) return code[C_E_ARG];
+  if (index >= nmodules || !modules[index].service) return code[C_E_NOMODULE];
+  clear_proc(pid);
+  const module_t *m = &modules[index];
+  if (!m->pre) {
+    if (verbose) fprintf(stderr, "quark: pid %u (%s) %s\n", pid, m->name, m->link_error);
+    return code[C_E_LINK];
+  }
+  wasmtime_instance_t instance;
+  wasm_trap_t *trap = NULL;
+  wasmtime_error_t *error = wasmtime_instance_pre_instantiate(m->pre, cx, &instance, &trap);
+  if (error || trap) return spawn_failed(pid, m, trap, error);
+  // The row is filled only once the start function has returned: until then
+  // the pid has no instance to invoke or copy into.
+  proc_t *p = &procs[pid];
+  wasmtime_extern_t item;
+  for (uint32_t e = 0; e < nentries; e++) {
+    const char *name = entry_name[e];
+    if (!name || !wasmtime_instance_export_get(cx, &instance, name, strlen(name), &item)) continue;
+    if (item.kind == WASMTIME_EXTERN_FUNC) {
+      p->entry[e] = item.of.func;
+      p->has_entry[e] = true;
+    } else {
+      wasmtime_extern_delete(&item);
+    }
+  }
+  if (wasmtime_instance_export_get(cx, &instance, "memory", 6, &item)) {
+    if (item.kind == WASMTIME_EXTERN_MEMORY) {
+      p->memory = item.of.memory;
+      p->has_memory = true;
+    } else {
+      wasmtime_extern_delete(&item);
+    }
+  }
+  return code[C_OK];
+}
+
+// (pid, module, flags) -> i32
+static wasm_trap_t *host_spawn(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
+  (void)env;
+  (void)n;
+  io[0].i32 = spawn_process(wasmtime_caller_context(caller), (uint32_t)io[0].i32, (uint32_t)io[1].i32);
+  return NULL;
+}
+
+// (pid) -> ()
+static wasm_trap_t *host_kill(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
+  (void)env;
+  (void)caller;
+  (void)n;
+  uint32_t pid = (uint32_t)io[0].i32;
+  if (is_process(pid)) clear_proc(pid);
+  return NULL;
+}
+
+// Creates host.invoke, copy, now, spawn and kill in the store, in that order.
+void quark_shim_funcs(wasmtime_context_t *cx, const wasm_functype_t *const types[5], wasmtime_func_t out[5]) {
+  static const wasmtime_func_unchecked_callback_t callbacks[5] = {host_invoke, host_copy, host_now, host_spawn, host_kill};
+  for (int i = 0; i < 5; i++) wasmtime_func_new_unchecked(cx, types[i], callbacks[i], NULL, NULL, &out[i]);
 }

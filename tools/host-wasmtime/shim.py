@@ -1,10 +1,15 @@
-"""The hot host functions (host.invoke, host.copy, host.now), native or in Python.
+"""The host functions the kernel calls while services run, native or in Python.
 
-Both trampolines keep a process table by pid: the resolved entry functions
-and the memory of each process, pid PID_KERNEL being the kernel's memory.
-The native one lives in libquarkshim.so (shim.c) and is reached here only to
-fill that table after a spawn or kill; the engine then calls it directly.
-The Python one is the fallback where no C compiler built the shim.
+host.invoke, host.copy and host.now are on every message; host.spawn and
+host.kill on every start and restart of a service. Both trampolines keep a
+process table by pid (the entry functions and the memory of each process,
+pid PID_KERNEL being the kernel's memory) and instantiate services from the
+InstancePre that machine.py links once per module at boot.
+
+The native one lives in libquarkshim.so (shim.c): Python only hands it the
+kernel's memory and the linked modules at boot, and the engine calls it
+directly from then on. The Python one is the fallback where no C compiler
+built the shim.
 """
 
 import ctypes
@@ -19,6 +24,12 @@ from wasmtime import _ffi as ffi
 
 WHEEL_VERSION = "49.0.0"
 ENTRY_EXPORTS = {"ENTRY_START": "quark_start", "ENTRY_HANDLE": "quark_handle", "ENTRY_NOTIFY": "quark_notify"}
+HOST_FUNCS = ("invoke", "copy", "now", "spawn", "kill")
+# The order of the status codes array that quark_shim_configure reads (the enum in shim.c).
+CODES = (
+    "INVOKE_TRAPPED", "INVOKE_NOENTRY", "OK", "E_ARG", "E_CRASHED", "E_FAULT", "E_LINK", "E_NOMODULE",
+    "E_NOSPACE", "PID_KERNEL",
+)
 
 
 class ShimUnavailable(Exception):
@@ -31,6 +42,8 @@ def _types():
         "invoke": wasmtime.FuncType([i32] * 4, [i32]),
         "copy": wasmtime.FuncType([i32] * 5, [i32]),
         "now": wasmtime.FuncType([], [f64]),
+        "spawn": wasmtime.FuncType([i32] * 3, [i32]),
+        "kill": wasmtime.FuncType([i32], []),
     }
 
 
@@ -40,34 +53,49 @@ def root_cause(err):
     return lines[-1] if lines else type(err).__name__
 
 
+def entry_numbers(image):
+    """Entry number -> export name, numbers from the image's ABI."""
+    return {image.const(k): v for k, v in ENTRY_EXPORTS.items()}
+
+
 class NativeTrampoline:
-    """host.invoke/copy/now as C functions; Python only updates the table."""
+    """The host functions in C; Python fills the shim's tables once, at boot."""
 
     def __init__(self, path, image, verbose):
         self._lib = _open(path)
         lib = self._lib
-        if lib.quark_shim_configure(
-            image.const("MAX_PROCS"), image.const("ENTRY_COUNT"), image.const("INVOKE_TRAPPED"),
-            image.const("INVOKE_NOENTRY"), image.const("OK"), image.const("E_FAULT"), int(verbose),
-        ) != 0:
+        codes = (ctypes.c_int32 * len(CODES))(*(image.const(name) for name in CODES))
+        if lib.quark_shim_configure(image.const("MAX_PROCS"), image.const("ENTRY_COUNT"), codes, int(verbose)) != 0:
             raise ShimUnavailable("the shim cannot hold ENTRY_COUNT=%d entries" % image.const("ENTRY_COUNT"))
+        for number, name in entry_numbers(image).items():
+            if lib.quark_shim_set_entry_name(number, name.encode()) != 0:
+                raise ShimUnavailable("the shim cannot hold entry %s=%d" % (name, number))
+        self._pid_kernel = image.const("PID_KERNEL")
         self._types = _types()
+        self._services = []
 
     def host_funcs(self, store):
-        out = (ffi.wasmtime_func_t * 3)()
-        t = self._types
-        self._lib.quark_shim_funcs(store._context(), t["invoke"].ptr(), t["copy"].ptr(), t["now"].ptr(), out)
-        return {name: wasmtime.Func._from_raw(out[i]) for i, name in enumerate(("invoke", "copy", "now"))}
+        types = (ctypes.c_void_p * len(HOST_FUNCS))(*(ctypes.cast(self._types[n].ptr(), ctypes.c_void_p) for n in HOST_FUNCS))
+        out = (ffi.wasmtime_func_t * len(HOST_FUNCS))()
+        self._lib.quark_shim_funcs(store._context(), types, out)
+        return {name: wasmtime.Func._from_raw(out[i]) for i, name in enumerate(HOST_FUNCS)}
 
-    def register(self, pid, entries, memory):
-        self._lib.quark_shim_clear(pid)
-        for entry, func in entries.items():
-            self._lib.quark_shim_set_entry(pid, entry, ctypes.byref(func._func))
-        if memory is not None:
-            self._lib.quark_shim_set_memory(pid, ctypes.byref(memory._memory))
+    def set_kernel_memory(self, memory):
+        self._lib.quark_shim_set_memory(self._pid_kernel, ctypes.byref(memory._memory))
 
-    def clear(self, pid):
-        self._lib.quark_shim_clear(pid)
+    def load(self, services):
+        """Hands the shim each module's InstancePre (or why it cannot link); None: not a service."""
+        lib = self._lib
+        if lib.quark_shim_set_module_count(len(services)) != 0:
+            raise MemoryError("the shim's module table")
+        for index, service in enumerate(services):
+            if service is None:
+                continue
+            pre = ctypes.cast(service.pre.ptr(), ctypes.c_void_p) if service.pre else None
+            error = service.link_error.encode() if service.link_error else None
+            lib.quark_shim_set_module(index, service.name.encode(), pre, error)
+        # The shim holds raw pointers to the InstancePre objects: they must live as long as it.
+        self._services = services
 
     def now(self):
         return self._lib.quark_shim_now()
@@ -88,68 +116,79 @@ def _open(path):
         lib = ctypes.CDLL(path)
     except OSError as e:
         raise ShimUnavailable("cannot load %s: %s" % (path, e))
-    lib.quark_shim_configure.restype = ctypes.c_int
-    lib.quark_shim_configure.argtypes = [ctypes.c_uint32] * 2 + [ctypes.c_int32] * 5
-    lib.quark_shim_funcs.restype = None
-    lib.quark_shim_funcs.argtypes = [ctypes.c_void_p] * 5
-    lib.quark_shim_clear.argtypes = [ctypes.c_uint32]
-    lib.quark_shim_set_entry.argtypes = [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_void_p]
-    lib.quark_shim_set_memory.argtypes = [ctypes.c_uint32, ctypes.c_void_p]
-    lib.quark_shim_now.restype = ctypes.c_double
-    lib.quark_shim_now.argtypes = []
+    u32, i32, ptr = ctypes.c_uint32, ctypes.c_int32, ctypes.c_void_p
+    signatures = {
+        "quark_shim_configure": (ctypes.c_int, [u32, u32, ptr, i32]),
+        "quark_shim_sizes": (None, [ptr]),
+        "quark_shim_set_entry_name": (ctypes.c_int, [u32, ctypes.c_char_p]),
+        "quark_shim_set_module_count": (ctypes.c_int, [u32]),
+        "quark_shim_set_module": (ctypes.c_int, [u32, ctypes.c_char_p, ptr, ctypes.c_char_p]),
+        "quark_shim_set_memory": (None, [u32, ptr]),
+        "quark_shim_funcs": (None, [ptr, ptr, ptr]),
+        "quark_shim_now": (ctypes.c_double, []),
+    }
+    for name, (restype, argtypes) in signatures.items():
+        try:
+            fn = getattr(lib, name)
+        except AttributeError:
+            raise ShimUnavailable("%s lacks %s (rebuild it: `quark setup wasmtime`)" % (path, name))
+        fn.restype, fn.argtypes = restype, argtypes
     _check_layouts(lib)
     return lib
 
 
 def _check_layouts(lib):
-    sizes = (ctypes.c_size_t * 3)()
+    sizes = (ctypes.c_size_t * 6)()
     lib.quark_shim_sizes(sizes)
-    want = [ctypes.sizeof(t) for t in (ffi.wasmtime_func_t, ffi.wasmtime_memory_t, ffi.wasmtime_val_raw_t)]
+    want = [
+        ctypes.sizeof(t)
+        for t in (ffi.wasmtime_func_t, ffi.wasmtime_memory_t, ffi.wasmtime_val_raw_t, ffi.wasmtime_instance_t, ffi.wasmtime_extern_t)
+    ] + [ffi.wasmtime_extern_t.of.offset]
     if list(sizes) != want:
-        raise ShimUnavailable("struct sizes in the shim %s differ from the wheel's %s" % (list(sizes), want))
+        raise ShimUnavailable("struct layouts in the shim %s differ from the wheel's %s" % (list(sizes), want))
 
 
 class PythonTrampoline:
-    """The same three functions as Python callbacks: correct, but ~tens of µs per call."""
+    """The same host functions as Python callbacks: correct, but tens of µs per call."""
 
     def __init__(self, image, verbose):
-        self._trapped = image.const("INVOKE_TRAPPED")
-        self._noentry = image.const("INVOKE_NOENTRY")
-        self._ok = image.const("OK")
-        self._fault = image.const("E_FAULT")
+        self._c = {name: image.const(name) for name in CODES + ("MAX_PROCS",)}
+        self._entries = entry_numbers(image)
         self._verbose = verbose
         self._procs = {}
+        self._services = []
         self._epoch = time.monotonic_ns()
         self._store = None
 
     def host_funcs(self, store):
         self._store = store
         t = _types()
-        return {
-            "invoke": wasmtime.Func(store, t["invoke"], self._invoke),
-            "copy": wasmtime.Func(store, t["copy"], self._copy),
-            "now": wasmtime.Func(store, t["now"], self.now),
-        }
+        callbacks = {"invoke": self._invoke, "copy": self._copy, "now": self.now, "spawn": self._spawn, "kill": self._kill}
+        return {name: wasmtime.Func(store, t[name], callbacks[name]) for name in HOST_FUNCS}
 
-    def register(self, pid, entries, memory):
-        self._procs[pid] = (entries, memory)
+    def set_kernel_memory(self, memory):
+        self._procs[self._c["PID_KERNEL"]] = ({}, memory)
 
-    def clear(self, pid):
-        self._procs.pop(pid, None)
+    def load(self, services):
+        self._services = services
 
     def now(self):
         return float(time.monotonic_ns() - self._epoch)
 
+    def _say(self, message):
+        if self._verbose:
+            print("quark: " + message, file=sys.stderr)
+
+    # ------------------------------------------------------------ invoke / copy
     def _invoke(self, pid, entry, a0, a1):
         func = self._procs.get(pid, ({}, None))[0].get(entry)
         if func is None:
-            return self._noentry
+            return self._c["INVOKE_NOENTRY"]
         try:
             return func(self._store, a0, a1)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            if self._verbose:
-                print("quark: pid %d trapped: %s" % (pid, root_cause(e)), file=sys.stderr)
-            return self._trapped
+            self._say("pid %d trapped: %s" % (pid, root_cause(e)))
+            return self._c["INVOKE_TRAPPED"]
 
     def _range(self, pid, at, length):
         memory = self._procs.get(pid, ({}, None))[1]
@@ -163,9 +202,53 @@ class PythonTrampoline:
         src_at = self._range(src_pid, src & u, length & u)
         dst_at = self._range(dst_pid, dst & u, length & u)
         if src_at is None or dst_at is None:
-            return self._fault
+            return self._c["E_FAULT"]
         ctypes.memmove(dst_at, src_at, length & u)
-        return self._ok
+        return self._c["OK"]
+
+    # ------------------------------------------------------------ spawn / kill
+    def _is_process(self, pid):
+        return 0 <= pid < self._c["MAX_PROCS"] and pid != self._c["PID_KERNEL"]
+
+    def _kill(self, pid):
+        if self._is_process(pid):
+            self._procs.pop(pid, None)
+
+    def _spawn(self, pid, index, flags):
+        try:
+            return self._spawn_process(pid, index)
+        except Exception as e:  # an exception escaping a callback would trap the kernel
+            self._say("pid %d: spawn failed: %s" % (pid, e))
+            return self._c["E_CRASHED"]
+
+    def _spawn_process(self, pid, index):
+        c = self._c
+        if not self._is_process(pid):
+            return c["E_ARG"]
+        service = self._services[index] if 0 <= index < len(self._services) else None
+        if service is None:
+            return c["E_NOMODULE"]
+        self._kill(pid)
+        who = "pid %d (%s)" % (pid, service.name)
+        if service.pre is None:
+            self._say("%s %s" % (who, service.link_error))
+            return c["E_LINK"]
+        try:
+            instance = service.pre.instantiate(self._store)
+        except wasmtime.Trap as e:
+            self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
+            return c["E_CRASHED"]
+        except wasmtime.WasmtimeError as e:
+            self._say("%s cannot be instantiated: %s" % (who, root_cause(e)))
+            # A store never frees an instance, and caps their number (10000 by default):
+            # past it every spawn fails this way.
+            return c["E_NOSPACE"] if "resource limit" in str(e) else c["E_LINK"]
+        exports = instance.exports(self._store)
+        # machine.py checked at link time that each entry export is an (i32, i32) -> i32 function.
+        entries = {number: exports[name] for number, name in self._entries.items() if name in exports}
+        memory = exports.get("memory")
+        self._procs[pid] = (entries, memory if isinstance(memory, wasmtime.Memory) else None)
+        return c["OK"]
 
 
 def trampoline(shim_path, force_python, image, verbose):
@@ -176,8 +259,3 @@ def trampoline(shim_path, force_python, image, verbose):
         return NativeTrampoline(shim_path, image, verbose), None
     except ShimUnavailable as e:
         return PythonTrampoline(image, verbose), str(e)
-
-
-def entry_numbers(image):
-    """Entry number -> export name, numbers from the image's ABI."""
-    return {image.const(k): v for k, v in ENTRY_EXPORTS.items()}

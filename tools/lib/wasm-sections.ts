@@ -239,3 +239,17 @@ export function readImports(bytes: Uint8Array): Import[] {
   }
   return imports;
 }
+
+/**
+ * `bytes` with a "name" section naming the module `name`, unless it already
+ * has one. Engines print that name in trap backtraces, which is how a host
+ * tells a trap in the kernel from a trap in a service.
+ */
+export function withModuleName(bytes: Uint8Array, name: string): Uint8Array {
+  if (customSections(bytes).some((s) => s.name === "name")) return bytes;
+  const nameBytes = utf8Encoder.encode(name);
+  const sub = concat([encodeU32(nameBytes.length), nameBytes]);
+  // Subsection 0 (the module name): id, size, then the name as a vector of bytes.
+  const payload = concat([Uint8Array.of(0), encodeU32(sub.length), sub]);
+  return appendCustomSections(bytes, [{ name: "name", data: payload }]);
+}
