@@ -7,7 +7,8 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeBootTable } from "./boot-table";
 import { compileModule, type ModuleKind } from "./compile";
-import { linkImage } from "./image";
+import { linkImage, KERNEL_MODULE_NAME } from "./image";
+import { withModuleName } from "./wasm-sections";
 import { parseManifest, type Diagnostic, type Manifest } from "./manifest";
 
 export interface BuildOptions {
@@ -55,7 +56,10 @@ export async function buildImage(manifestPath: string, opts: BuildOptions = {}):
   const manifest = parseManifest(manifestPath, { root });
   const jobs = moduleJobs(manifest, root);
   const modules = await compileAll(jobs, root, opts);
-  const [kernel, hal, init, ...services] = modules.map((m) => m.wasm);
+  // Each module is named in its "name" section: engines print it in trap
+  // backtraces, which is how a host tells a kernel trap from a service's.
+  const named = modules.map((m, i) => withModuleName(m.wasm, moduleName(jobs[i])));
+  const [kernel, hal, init, ...services] = named;
   const image = linkImage({
     kernel,
     hal,
@@ -69,10 +73,14 @@ export async function buildImage(manifestPath: string, opts: BuildOptions = {}):
   return {
     out,
     bytes: image.length,
-    modules: jobs.map((j, i) => ({ name: j.name, kind: j.kind, size: modules[i].wasm.length, cached: modules[i].cached, ms: modules[i].ms })),
+    modules: jobs.map((j, i) => ({ name: j.name, kind: j.kind, size: named[i].length, cached: modules[i].cached, ms: modules[i].ms })),
     ms: Math.round(performance.now() - started),
     warnings: manifest.warnings,
   };
+}
+
+function moduleName(j: Job): string {
+  return j.kind === "kernel" ? KERNEL_MODULE_NAME : j.kind === "hal" ? "quark-hal" : j.name;
 }
 
 export function defaultOut(manifestPath: string): string {

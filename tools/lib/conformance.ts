@@ -8,6 +8,7 @@ import * as abi from "../../kernel/abi";
 import { compileModule } from "./compile";
 import { encodeBootTable, fnv1a } from "./boot-table";
 import { linkImage, readImage } from "./image";
+import { withModuleName } from "./wasm-sections";
 import type { Manifest, ServiceSpec } from "./manifest";
 import { parseConsole, type ConsoleRun } from "./results";
 import { toTap, toJUnit, toPretty, exitCodeFor, type ReportMeta } from "./reporters";
@@ -77,7 +78,7 @@ export async function conformanceImage(imagePath: string, log?: (s: string) => v
     init: img.modules[1].bytes,
     services: [
       ...own.map((s, i) => ({ name: s.name, wasm: img.modules[2 + i].bytes })),
-      ...extra.map((s, i) => ({ name: s.name, wasm: compiled[i].wasm })),
+      ...extra.map((s, i) => ({ name: s.name, wasm: withModuleName(compiled[i].wasm, s.name) })),
     ],
     manifestJson: { ...(img.manifest as object), services: [...own, ...extra.map((s) => ({ ...s, module: `userland/conformance/${s.name}`, entry: `userland/conformance/${s.name}/index.ts` }))] },
     bootTable: encodeBootTable(full, (name) => index.get(name)!, 1),

@@ -5,7 +5,7 @@
 // exactly as valid as the kernel module it wraps.
 import { createHash } from "node:crypto";
 import * as abi from "../../kernel/abi";
-import { appendCustomSections, checkHeader, customSections, stripCustomSections, withModuleName, type CustomSection } from "./wasm-sections";
+import { appendCustomSections, checkHeader, customSections, stripCustomSections, type CustomSection } from "./wasm-sections";
 
 export const SECTION_PREFIX = "quark.";
 export const SECTION_ABI = "quark.abi";
@@ -69,9 +69,9 @@ export function abiConstants(): Record<string, number> {
 
 function moduleList(parts: ImageParts): { name: string; kind: ModuleKind; bytes: Uint8Array }[] {
   const modules = [
-    { name: "hal", kind: "hal" as const, bytes: withModuleName(parts.hal, "quark-hal") },
-    { name: "init", kind: "service" as const, bytes: withModuleName(parts.init, "init") },
-    ...parts.services.map((s) => ({ name: s.name, kind: "service" as const, bytes: withModuleName(s.wasm, s.name) })),
+    { name: "hal", kind: "hal" as const, bytes: parts.hal },
+    { name: "init", kind: "service" as const, bytes: parts.init },
+    ...parts.services.map((s) => ({ name: s.name, kind: "service" as const, bytes: s.wasm })),
   ];
   const seen = new Set<string>();
   for (const m of modules) {
@@ -107,8 +107,7 @@ export function linkImage(parts: ImageParts): Uint8Array {
   ];
   // A kernel that already carries quark.* sections (an image given as the
   // kernel) would otherwise end up with two of each.
-  const kernel = withModuleName(stripCustomSections(parts.kernel, SECTION_PREFIX), KERNEL_MODULE_NAME);
-  return appendCustomSections(kernel, sections);
+  return appendCustomSections(stripCustomSections(parts.kernel, SECTION_PREFIX), sections);
 }
 
 function quarkSections(bytes: Uint8Array): Map<string, Uint8Array> {

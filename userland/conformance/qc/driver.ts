@@ -50,6 +50,9 @@ export function later(next: i32, delayNs: i64 = 0): bool {
   return false;
 }
 
+/** A step: let one pass of the run loop go by (queued messages get delivered). */
+export function nextPass(): bool { return phaseNo == 0 ? later(1) : true; }
+
 /** Try phase `next` again in about a millisecond. */
 export function poll(next: i32): bool { return later(next, POLL_NS); }
 
