@@ -48,12 +48,7 @@ class Machine:
         self.image = image
         self.trampoline = trampoline
         self.verbose = verbose
-        import os
-        from wasmtime import _ffi as ffi
-        config = wasmtime.Config()
-        if os.environ.get("NOSIG"):
-            ffi.wasmtime_config_signals_based_traps_set(config.ptr(), False)
-        self.store = wasmtime.Store(wasmtime.Engine(config))
+        self.store = wasmtime.Store(wasmtime.Engine())
         self.c = image.const
         self._compile()
         self.host = trampoline.host_funcs(self.store)

@@ -1,0 +1,71 @@
+// The Node host against small hand-made machines: the trampoline contains a
+// service's trap, and a trap inside the kernel stops the machine loudly.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compileModule } from "../../tools/lib/compile";
+import { linkImage, KERNEL_MODULE_NAME } from "../../tools/lib/image";
+import { withModuleName } from "../../tools/lib/wasm-sections";
+import { bootNode, KERNEL_TRAP_EXIT } from "../../tools/host-node/run";
+import { repoRoot } from "../../tools/lib/root";
+
+const root = repoRoot();
+
+// A kernel with just enough to boot: it spawns pid 1 and runs its start, and
+// exports one syscall, `poke`, that traps when asked to.
+const FAKE_KERNEL = `
+@external("host", "invoke") declare function invoke(pid: i32, entry: i32, a0: i32, a1: i32): i32;
+@external("host", "spawn") declare function spawn(pid: i32, module: i32, flags: i32): i32;
+const buf = new StaticArray<u8>(256);
+let code = 0;
+export function boot_buffer(len: i32): i32 { return <i32>changetype<usize>(buf); }
+export function boot(flags: i32): i32 {
+  if (spawn(1, 1, 0) != 0) return -1;
+  code = invoke(1, 0, 1, 0) == (1 << 31) ? 10 : 20;
+  return 0;
+}
+export function run(): i32 { return 2; }
+export function next_deadline(): f64 { return -2; }
+export function exit_code(): i32 { return code; }
+export function poke(trap: i32): i32 { if (trap) unreachable(); return 7; }
+`;
+const FAKE_HAL = `export function hal_init(): void {}\nexport function uart_rx(b: i32): i32 { return 0; }`;
+const service = (body: string) => `@external("quark", "poke") declare function poke(t: i32): i32;\nexport function quark_start(a: i32, b: i32): i32 { ${body} }`;
+
+async function machine(initBody: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "quark-nodehost-"));
+  const src = (name: string, text: string) => { const f = join(dir, name); writeFileSync(f, text); return f; };
+  const cacheDir = join(dir, "cache");
+  const kernel = await compileModule({ kind: "kernel", entry: src("kernel.ts", FAKE_KERNEL), root, cacheDir });
+  const hal = await compileModule({ kind: "hal", entry: src("hal.ts", FAKE_HAL), root, cacheDir });
+  const init = await compileModule({ kind: "service", entry: src("init.ts", service(initBody)), root, cacheDir });
+  const bytes = linkImage({
+    kernel: withModuleName(kernel.wasm, KERNEL_MODULE_NAME), hal: hal.wasm, init: withModuleName(init.wasm, "init"),
+    services: [], manifestJson: {}, bootTable: new Uint8Array(32),
+  });
+  const out = join(dir, "image.wasm");
+  writeFileSync(out, bytes);
+  return out;
+}
+
+describe("the Node host", () => {
+  it("contains a trap in a service: the kernel's invoke gets INVOKE_TRAPPED and carries on", async () => {
+    const img = await machine("unreachable(); return 0;");
+    const traps: { pid: number; inKernel: boolean }[] = [];
+    expect(await bootNode(img, { onTrap: (t) => traps.push(t) })).toBe(10);
+    expect(traps).toEqual([expect.objectContaining({ pid: 1, inKernel: false })]);
+  });
+
+  it("passes a service's syscall to the kernel and its result back", async () => {
+    const img = await machine("return poke(0) == 7 ? 0 : (1 << 31);");
+    expect(await bootNode(img)).toBe(20);
+  });
+
+  it("stops the machine with KERNEL_TRAP_EXIT when the kernel itself traps, naming the process it served", async () => {
+    const img = await machine("return poke(1);");
+    const traps: { pid: number; inKernel: boolean }[] = [];
+    expect(await bootNode(img, { onTrap: (t) => traps.push(t) })).toBe(KERNEL_TRAP_EXIT);
+    expect(traps).toEqual([expect.objectContaining({ pid: 1, inKernel: true })]);
+  });
+});
