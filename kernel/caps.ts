@@ -3,7 +3,7 @@ import { K_NOTIFY, E_ARG, E_RIGHTS, OK, R_SIGNAL, PS_RUNNING, PS_CREATED, PS_STA
 import { current, pState } from "./proc";
 import {
   lookup, lookupAny, freeSlot, install, remove, revoke, capKind, capRights, capTarget, capBadge, capLabel,
-  setLabel, findLabel,
+  setLabel, findLabel, inheritGeneration,
 } from "./cspace";
 import { raiseBits } from "./notify";
 
@@ -26,7 +26,7 @@ export function capDerive(slot: i32, rights: i32, badge: i32): i32 {
   }
   const s = freeSlot(pid);
   if (s < 0) return s;
-  install(pid, s, kind, capRights(g) & rights, capTarget(g), b, capLabel(g), g);
+  inheritGeneration(install(pid, s, kind, capRights(g) & rights, capTarget(g), b, capLabel(g), g), g);
   return s;
 }
 

@@ -89,9 +89,13 @@ export function install(pid: i32, slot: i32, kind: i32, rights: i32, target: i32
 export function copyTo(src: i32, pid: i32, rights: i32, badge: i32, label: i32): i32 {
   const s = freeSlot(pid);
   if (s < 0) return s;
-  install(pid, s, unchecked(cKind[src]), unchecked(cRights[src]) & rights, unchecked(cTarget[src]), badge, label, src);
+  const g = install(pid, s, unchecked(cKind[src]), unchecked(cRights[src]) & rights, unchecked(cTarget[src]), badge, label, src);
+  inheritGeneration(g, src);
   return s;
 }
+
+/** A copy names the same object generation as its source: copying never revives a stale capability. */
+export function inheritGeneration(g: i32, src: i32): void { unchecked(cGen[g] = unchecked(cGen[src])); }
 
 function link(g: i32, parent: i32): void {
   unchecked(cParent[g] = parent);

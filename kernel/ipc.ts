@@ -3,13 +3,13 @@
 // nothing, checks each argument once, and touches the host only through
 // host.invoke (the trap-isolating trampoline).
 import {
-  MAX_PROCS, MSG_WORDS, MAX_CALL_DEPTH, QUEUE_DEPTH, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_ALL,
+  MAX_PROCS, MSG_WORDS, MAX_CALL_DEPTH, QUEUE_DEPTH, K_ENDPOINT, K_NONE, R_CALL, R_SEND, R_GRANT, R_ALL,
   PS_RUNNING, PS_CREATED, PS_STARTING, ENTRY_HANDLE, ENTRY_NOTIFY, INVOKE_TRAPPED, INVOKE_NOENTRY,
   MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP,
   OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG,
 } from "./abi";
 import { current, setCurrent, pState, pActive, pCalls } from "./proc";
-import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights } from "./cspace";
+import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights, capKind } from "./cspace";
 import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
 } from "./frame";
@@ -146,8 +146,9 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   unchecked(pCalls[server] = unchecked(pCalls[server]) + 1);
   const rw = caller * MSG_WORDS;
   for (let i = 0; i < MSG_WORDS; i++) unchecked(rWords[rw + i] = unchecked(fReply[w + i]));
+  // The server may have deleted the capability after naming it for the reply.
   const rc = unchecked(fReplyCap[d]);
-  unchecked(rCap[caller] = rc < 0 ? -1 : copyTo(rc, caller, R_ALL, capBadge(rc), 0));
+  unchecked(rCap[caller] = rc < 0 || capKind(rc) == K_NONE ? -1 : copyTo(rc, caller, R_ALL, capBadge(rc), 0));
   return r;
 }
 

@@ -94,6 +94,13 @@ describe.each(modes)("the wasmtime host with %s", (mode, base) => {
     expect(checks(r.stdout).fail).toEqual([]);
   });
 
+  it("answers E_NOSPACE, and says why under --verbose, once the store holds as many instances as it may", async () => {
+    const r = await boot(image(), "n", { ...base, verbose: true });
+    expect(r.stdout).toMatch(new RegExp(`^nospace ${abi.E_NOSPACE}$`, "m"));
+    expect(r.stderr).toMatch(/^quark: pid 5 \(beta\) cannot be instantiated: resource limit exceeded/m);
+    expect(r.code).toBe(7);
+  });
+
   it("times invoke, copy, now, a trap and a spawn from inside the kernel (printed, not asserted)", async () => {
     const n = python ? 2000 : 1_000_000;
     const r = await boot(image(), `b${n}\n`, base);

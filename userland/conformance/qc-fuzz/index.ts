@@ -4,7 +4,9 @@
 // no random write can reach the console), only qc-peer's endpoint, and no
 // right over any process. Whatever it does, the kernel must answer with an
 // error code, never trap, and leave the other services working.
-import { sys, arg, reply, capByName, OK, E_ARG, E_STATE, SYS_COUNT, SYS_TIME, SYS_STATS, SYS_SELF } from "../../lib";
+import {
+  sys, arg, reply, capByName, OK, E_ARG, E_STATE, K_ENDPOINT, CSPACE_SLOTS, SYS_COUNT, SYS_TIME, SYS_STATS, SYS_SELF,
+} from "../../lib";
 import { QC_FUZZ_RUN, QC_FUZZ_RELAY } from "../common/tags";
 
 let peer = -1;
@@ -51,6 +53,7 @@ function randomArg(): i64 {
 
 function run(count: i32, seed: i64): i32 {
   if (count < 0) return E_ARG;
+  if (!onlyEndpoints()) return E_STATE;
   state = seed == 0 ? 0x9e3779b97f4a7c15 : <u64>seed;
   let hash: u64 = 0xcbf29ce484222325;
   const span = <u64>(SYS_COUNT + 13); // numbers -4 .. SYS_COUNT + 8
@@ -70,6 +73,19 @@ function run(count: i32, seed: i64): i32 {
   settle();
   reply(count, <i64>hash);
   return OK;
+}
+
+/**
+ * Random syscalls are harmless only while every capability held is an
+ * endpoint: with a console, process or boot capability they could write to
+ * the console, kill services or halt the machine.
+ */
+function onlyEndpoints(): bool {
+  for (let s = 0; s < CSPACE_SLOTS; s++) {
+    const info = sys.cap_info(s);
+    if (info >= 0 && (info & 0xff) != K_ENDPOINT) return false;
+  }
+  return true;
 }
 
 /** The typed imports, for the narrowing their own signatures do. */
@@ -105,7 +121,8 @@ function settle(): void {
 
 function relay(): i32 {
   if (peer < 0) return E_STATE;
-  sys.call(-1, 0, 0, 0, 0, 0, 0, 0);
+  sys.call(-1, 0, 0, 0, 0, 0, 0, 0); // drops anything a RUN left attached
+
   const r = sys.call(peer, <i32>arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), 0);
   reply(r, sys.reply_word(0), sys.self());
   return OK;

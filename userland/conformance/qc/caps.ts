@@ -47,7 +47,8 @@ function deriveKeepsNoMoreRights(): bool {
   }
   const con = sys.cap_derive(consoleCap, R_ALL, 0);
   if (expectSlot("cap_derive(console, every right)", con)) {
-    expectRights("rights derived with every right from the console capability", rightsOf(sys.cap_info(con)), rightsOf(sys.cap_info(consoleCap)));
+    expectRights("rights derived with every right from the console capability",
+      rightsOf(sys.cap_info(con)), rightsOf(sys.cap_info(consoleCap)));
   }
   return finish();
 }
@@ -226,7 +227,8 @@ function consoleWriteNeedsWrite(): bool {
   const k = sys.cap_derive(consoleCap, R_READ, 0);
   if (!expectSlot("cap_derive(console, read)", k)) return finish();
   const text = String.UTF8.encode("qc: this line must not appear\n");
-  expect("console_write through a console capability without write", sys.console_write(k, changetype<usize>(text), text.byteLength), E_RIGHTS);
+  const r = sys.console_write(k, changetype<usize>(text), text.byteLength);
+  expect("console_write through a console capability without write", r, E_RIGHTS);
   return finish();
 }
 

@@ -1,9 +1,9 @@
 // The test driver: runs the registered tests in order and reports each on the
-// console in the #qc line protocol. A test is a function called with the
-// driver's state; it returns true once it has reported, or false to be called
-// again in a later pass of the run loop (at the phase it chose), because what
-// it waits for -- delivery of queued messages, a restart by init -- happens
-// only after qc returns to the kernel. Every wait is bounded.
+// console in the #qc line protocol. A test is a function that returns true
+// once it has reported, or false to be called again in a later pass of the
+// run loop, at the phase it set with later() or poll(): what it waits for --
+// delivery of queued messages, a restart by init -- happens only after qc
+// returns to the kernel. Every wait is bounded.
 import { sys } from "../../lib";
 import { emit, oneLine, code, rightsName } from "./out";
 
@@ -63,9 +63,6 @@ export function waitOver(): bool {
   return now >= waitUntil;
 }
 
-/** The next waitOver() starts a new wait. */
-export function newWait(): void { waitUntil = 0; }
-
 // ---------------------------------------------------------------- expectations
 // Each records the first thing that went wrong in the running test; a test
 // goes on checking (later checks may explain the first) and ends with finish().
@@ -78,10 +75,6 @@ export function check(ok: bool, message: string): bool {
 /** `what` gave `got`; the rule says `want`. */
 export function expect(what: string, got: i64, want: i64): bool {
   return check(got == want, what + ": expected " + code(want) + ", got " + code(got));
-}
-
-export function expectEither(what: string, got: i64, want: i64, other: i64): bool {
-  return check(got == want || got == other, what + ": expected " + code(want) + " or " + code(other) + ", got " + code(got));
 }
 
 export function expectRights(what: string, got: i32, want: i32): bool {

@@ -76,7 +76,8 @@ function writeChangesOnlyLeased(): bool {
   }
   let wrong = -1;
   for (let i = 1000; i < 1100; i++) if (unchecked(buf[i]) != 0x5a) { wrong = i; break; }
-  check(wrong < 0, "byte " + (wrong - 1000).toString() + " of the lease after the fill: expected 0x5a, got " + unchecked(buf[wrong < 0 ? 0 : wrong]).toString());
+  check(wrong < 0, "byte " + (wrong - 1000).toString() + " of the lease after the fill: expected 0x5a, got " +
+    unchecked(buf[wrong < 0 ? 0 : wrong]).toString());
   let outside = -1;
   for (let i = 0; i < SIZE; i++) if ((i < 1000 || i >= 1100) && unchecked(buf[i]) != 0) { outside = i; break; }
   check(outside < 0, "byte at offset " + (outside - 1000).toString() + " from the lease's start changed, outside the lease");
@@ -145,7 +146,8 @@ function everyLeaseReaches(): bool {
     for (let i = 0; i < MAX_LEASES; i++) {
       expect("lease " + i.toString(), sys.lease(i, base + <usize>(i * 256), 256, LEASE_READ), OK);
     }
-    if (expect("a sum call over lease " + want.toString() + " of " + MAX_LEASES.toString(), sys.call(peer, QC_SUM, want, 0, 0, 0, 0, 0), OK)) {
+    const r = sys.call(peer, QC_SUM, want, 0, 0, 0, 0, 0);
+    if (expect("a sum call over lease " + want.toString() + " of " + MAX_LEASES.toString(), r, OK)) {
       expect("sum of lease " + want.toString(), sys.reply_word(0), 256 * (want + 1));
     }
   }

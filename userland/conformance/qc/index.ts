@@ -1,0 +1,36 @@
+// qc: the conformance suite that runs inside an image. It checks the kernel's
+// rules from a service's point of view, with qc-peer (a controllable server)
+// and qc-fuzz (a hostile one), and writes one #qc line per result straight to
+// the console (see tools/lib/results.ts for the protocol).
+//
+// qc starts last, from init's quark_start, while init itself is executing: so
+// it only arms a timer there and runs the tests from quark_notify.
+import { sys, OK, NOTE_TIMER } from "../../lib";
+import { drive } from "./driver";
+import { findCaps } from "./env";
+import { addCapsTests } from "./caps";
+import { addIpcTests } from "./ipc";
+import { addLeaseTests } from "./lease";
+import { addFaultTests } from "./faults";
+import { addBadArgsTests } from "./badargs";
+
+let registered = false;
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  findCaps();
+  if (!registered) {
+    addCapsTests();
+    addIpcTests();
+    addLeaseTests();
+    addFaultTests();
+    addBadArgsTests();
+    registered = true;
+  }
+  sys.timer_set(max<i64>(sys.time(), 1));
+  return OK;
+}
+
+export function quark_notify(bits: i32, unused: i32): i32 {
+  if ((bits & NOTE_TIMER) != 0) drive();
+  return OK;
+}
