@@ -23,7 +23,8 @@ export const ENTRY_NOTIFY = 2; // quark_notify(bits, 0): i32
 export const ENTRY_COUNT = 3;
 
 // What `host.invoke` returns when the callee trapped (i32 minimum). A handler
-// cannot produce it: the kernel maps any such return value to E_ARG.
+// cannot produce it: a host that sees a handler return this value, or
+// INVOKE_NOENTRY, returns E_ARG instead.
 export const INVOKE_TRAPPED = 1 << 31;
 // What `host.invoke` returns when the process does not export that entry.
 export const INVOKE_NOENTRY = (1 << 31) + 1;

@@ -2,6 +2,7 @@
 // messages waiting for delivery to its quark_handle. Synchronous calls never
 // queue: they run the server's handler at once (see ipc.ts).
 import { MAX_PROCS, QUEUE_DEPTH, MSG_WORDS } from "./abi";
+import { lookupAny, remove } from "./cspace";
 
 const Q = MAX_PROCS * QUEUE_DEPTH;
 const qBadge = new StaticArray<i32>(Q);
@@ -36,9 +37,20 @@ export function dequeue(pid: i32): void {
   unchecked(qCount[pid] = unchecked(qCount[pid]) - 1);
 }
 
-/** Drop every queued message; returns how many. */
+/**
+ * Drop every queued message; returns how many. A capability sent with a
+ * dropped message was already copied into `pid`'s space: delete it, since no
+ * handler will ever be told its slot.
+ */
 export function drain(pid: i32): i32 {
   const n = unchecked(qCount[pid]);
+  for (let i = 0; i < n; i++) {
+    const cap = unchecked(qCap[pid * QUEUE_DEPTH + (unchecked(qHead[pid]) + i) % QUEUE_DEPTH]);
+    if (cap >= 0) {
+      const g = lookupAny(pid, cap);
+      if (g >= 0) remove(g);
+    }
+  }
   unchecked(qCount[pid] = 0);
   unchecked(qHead[pid] = 0);
   return n;

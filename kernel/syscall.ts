@@ -10,7 +10,30 @@ import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, pro
 import { bootRead, faultEndpoint, ready, sysHalt } from "./boot";
 import { time, timerSet, consoleWrite, self, stats } from "./misc";
 
+// How many leading arguments of each syscall are 32-bit (slots, indices,
+// pointers, lengths, rights); the rest are 64-bit words or deadlines. Indexed
+// by syscall number, in the order of kernel/abi.ts.
+const NARROW: StaticArray<u8> = [
+  0, // (none)
+  2, 2, 0, 1, 1, 0, 1, // call send reply msg_word reply_word msg_info xfer
+  4, 1, 4, 4, // lease lease_len lease_read lease_write
+  3, 1, 1, 1, 1, 2, // cap_derive cap_delete cap_revoke cap_info cap_find signal
+  0, 0, 3, // timer_set time console_write
+  2, 1, 2, 4, 1, 1, 2, 4, 1, 2, // proc_spawn proc_start proc_endpoint cap_give proc_restart proc_kill fault_endpoint boot_read ready halt
+  0, 1, 0, 2, 2, 0, 2, 1, // msg_cap reply_cap recv_cap proc_notify proc_info self cap_label stats
+];
+
+/** A 32-bit argument given as 64 bits must be an i32 or u32 bit pattern; anything wider is refused, not cut. */
+@inline function narrow(v: i64): bool { return v >= -0x80000000 && v <= 0xffffffff; }
+
+function argsFit(n: i32, a0: i64, a1: i64, a2: i64, a3: i64): bool {
+  const k = <i32>unchecked(NARROW[n]);
+  return (k < 1 || narrow(a0)) && (k < 2 || narrow(a1)) && (k < 3 || narrow(a2)) && (k < 4 || narrow(a3));
+}
+
 export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64 {
+  if (n <= 0 || n >= abi.SYS_COUNT) return abi.E_NOSYS;
+  if (!argsFit(n, a0, a1, a2, a3)) return abi.E_ARG;
   const x0 = <i32>a0, x1 = <i32>a1, x2 = <i32>a2, x3 = <i32>a3;
   switch (n) {
     case abi.SYS_CALL: return call(x0, x1, a2, a3, a4, a5, a6, a7);

@@ -91,7 +91,9 @@ export class NodeMachine {
     const f = this.entries[pid * abi.ENTRY_COUNT + entry];
     if (f === undefined) return abi.INVOKE_NOENTRY;
     try {
-      return f(a0, a1);
+      const r = f(a0, a1);
+      // A handler's own status must never read as the trampoline's verdict.
+      return r === abi.INVOKE_TRAPPED || r === abi.INVOKE_NOENTRY ? abi.E_ARG : r;
     } catch (e) {
       this.trapped(pid, e);
       return abi.INVOKE_TRAPPED;
