@@ -48,6 +48,8 @@ interface Job {
 
 // Module indices fixed by docs/machine-abi.md: 0 is the HAL, then init.
 const INIT_MODULE = 1;
+// init keeps a table of every service and its restart history: 1 MiB is ample.
+const INIT_MEMORY_PAGES = 16;
 const FIRST_SERVICE_MODULE = 2;
 
 export async function buildImage(manifestPath: string, opts: BuildOptions = {}): Promise<BuildResult> {
@@ -91,7 +93,7 @@ function moduleJobs(m: Manifest, root: string): Job[] {
   return [
     { name: "kernel", kind: "kernel", entry: join(root, "kernel", "index.ts") },
     { name: "hal", kind: "hal", entry: join(root, "hal", "index.ts") },
-    { name: "init", kind: "service", entry: m.init.entry },
+    { name: "init", kind: "service", entry: m.init.entry, memoryMaxPages: INIT_MEMORY_PAGES },
     ...m.services.map((s): Job => ({ name: s.name, kind: "service", entry: s.entry, memoryMaxPages: s.memoryPages })),
   ];
 }

@@ -89,7 +89,8 @@ async function cmdInspect(argv: string[]): Promise<number> {
   const { flags, rest } = parseArgs(argv, { json: "bool" });
   if (rest.length !== 1) throw new UsageError("usage: quark inspect IMAGE.wasm [--json]");
   const report = inspectImage(resolve(rest[0]));
-  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + "\n" : formatInspect(report));
+  const text = flags.json ? JSON.stringify(report, null, 2) : formatInspect(report);
+  process.stdout.write(text.endsWith("\n") ? text : text + "\n");
   return 0;
 }
 
