@@ -148,7 +148,8 @@ class Machine:
                 continue
             ty = exp.type
             # invoke's unchecked call in the shim relies on this type.
-            if not isinstance(ty, wasmtime.FuncType) or _names(ty.params) != ENTRY_PARAMS or _names(ty.results) != ENTRY_RESULTS:
+            if not (isinstance(ty, wasmtime.FuncType)
+                    and _names(ty.params) == ENTRY_PARAMS and _names(ty.results) == ENTRY_RESULTS):
                 raise LinkError("exports %s, but not as (i32, i32) -> i32" % exp.name)
 
     # ------------------------------------------------------------ host.console_out

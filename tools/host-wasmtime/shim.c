@@ -135,8 +135,9 @@ static bool verbose;
 static struct timespec epoch;
 
 // ---------------------------------------------------------------- process table
-// One row per pid: the entry functions and the memory of its instance. Rows
-// change only in spawn and kill, never while invoke or copy reads them.
+// One row per pid: the entry functions and the memory of its instance. Only
+// spawn and kill write rows, on the engine's one thread, so invoke and copy
+// read them without locks.
 typedef struct {
   bool has_entry[MAX_ENTRIES];
   wasmtime_func_t entry[MAX_ENTRIES];
@@ -151,7 +152,7 @@ static char *entry_name[MAX_ENTRIES];
 // ---------------------------------------------------------------- module table
 // One row per module index, filled by shim.py at boot. A service whose
 // imports resolve has an InstancePre (owned by shim.py); one that cannot link
-// has the reason instead, printed on each spawn as the Python host would.
+// has the reason instead, printed on each spawn of it as if it were linked then.
 typedef struct {
   bool service;
   const wasmtime_instance_pre_t *pre;
@@ -223,11 +224,11 @@ int quark_shim_set_module(uint32_t index, const char *name, const wasmtime_insta
   module_t *m = &modules[index];
   free(m->name);
   free(m->link_error);
-  m->service = true;
   m->pre = pre;
   m->name = dup(name);
   m->link_error = dup(link_error);
-  return 0;
+  m->service = m->name && (m->link_error || !link_error);
+  return m->service ? 0 : -1;
 }
 
 static void clear_proc(uint32_t pid) {
@@ -308,7 +309,9 @@ static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_v
     io[0].i32 = code[C_INVOKE_TRAPPED];
     return NULL;
   }
-  io[0].i32 = args[0].i32;
+  // A handler's own status must never read as this trampoline's verdict.
+  int32_t r = args[0].i32;
+  io[0].i32 = r == code[C_INVOKE_TRAPPED] || r == code[C_INVOKE_NOENTRY] ? code[C_E_ARG] : r;
   return NULL;
 }
 
@@ -382,7 +385,9 @@ static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t inde
   wasmtime_error_t *error = wasmtime_instance_pre_instantiate(m->pre, cx, &instance, &trap);
   if (error || trap) return spawn_failed(pid, m, trap, error);
   // The row is filled only once the start function has returned: until then
-  // the pid has no instance to invoke or copy into.
+  // the pid has no instance to invoke or copy into. Whatever that function
+  // may have spawned as this pid meanwhile is replaced, not merged.
+  clear_proc(pid);
   proc_t *p = &procs[pid];
   wasmtime_extern_t item;
   for (uint32_t e = 0; e < nentries; e++) {
@@ -425,7 +430,10 @@ static wasm_trap_t *host_kill(void *env, wasmtime_caller_t *caller, wasmtime_val
 }
 
 // Creates host.invoke, copy, now, spawn and kill in the store, in that order.
-void quark_shim_funcs(wasmtime_context_t *cx, const wasm_functype_t *const types[5], wasmtime_func_t out[5]) {
-  static const wasmtime_func_unchecked_callback_t callbacks[5] = {host_invoke, host_copy, host_now, host_spawn, host_kill};
+void quark_shim_funcs(wasmtime_context_t *cx, const wasm_functype_t *const types[5],
+                      wasmtime_func_t out[5]) {
+  static const wasmtime_func_unchecked_callback_t callbacks[5] = {
+      host_invoke, host_copy, host_now, host_spawn, host_kill,
+  };
   for (int i = 0; i < 5; i++) wasmtime_func_new_unchecked(cx, types[i], callbacks[i], NULL, NULL, &out[i]);
 }

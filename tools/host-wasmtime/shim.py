@@ -75,7 +75,8 @@ class NativeTrampoline:
         self._services = []
 
     def host_funcs(self, store):
-        types = (ctypes.c_void_p * len(HOST_FUNCS))(*(ctypes.cast(self._types[n].ptr(), ctypes.c_void_p) for n in HOST_FUNCS))
+        ptrs = [ctypes.cast(self._types[name].ptr(), ctypes.c_void_p) for name in HOST_FUNCS]
+        types = (ctypes.c_void_p * len(HOST_FUNCS))(*ptrs)
         out = (ffi.wasmtime_func_t * len(HOST_FUNCS))()
         self._lib.quark_shim_funcs(store._context(), types, out)
         return {name: wasmtime.Func._from_raw(out[i]) for i, name in enumerate(HOST_FUNCS)}
@@ -93,7 +94,8 @@ class NativeTrampoline:
                 continue
             pre = ctypes.cast(service.pre.ptr(), ctypes.c_void_p) if service.pre else None
             error = service.link_error.encode() if service.link_error else None
-            lib.quark_shim_set_module(index, service.name.encode(), pre, error)
+            if lib.quark_shim_set_module(index, service.name.encode(), pre, error) != 0:
+                raise MemoryError("the shim's module table")
         # The shim holds raw pointers to the InstancePre objects: they must live as long as it.
         self._services = services
 
@@ -140,10 +142,9 @@ def _open(path):
 def _check_layouts(lib):
     sizes = (ctypes.c_size_t * 6)()
     lib.quark_shim_sizes(sizes)
-    want = [
-        ctypes.sizeof(t)
-        for t in (ffi.wasmtime_func_t, ffi.wasmtime_memory_t, ffi.wasmtime_val_raw_t, ffi.wasmtime_instance_t, ffi.wasmtime_extern_t)
-    ] + [ffi.wasmtime_extern_t.of.offset]
+    structs = (ffi.wasmtime_func_t, ffi.wasmtime_memory_t, ffi.wasmtime_val_raw_t, ffi.wasmtime_instance_t,
+               ffi.wasmtime_extern_t)
+    want = [ctypes.sizeof(t) for t in structs] + [ffi.wasmtime_extern_t.of.offset]
     if list(sizes) != want:
         raise ShimUnavailable("struct layouts in the shim %s differ from the wheel's %s" % (list(sizes), want))
 
@@ -163,7 +164,9 @@ class PythonTrampoline:
     def host_funcs(self, store):
         self._store = store
         t = _types()
-        callbacks = {"invoke": self._invoke, "copy": self._copy, "now": self.now, "spawn": self._spawn, "kill": self._kill}
+        callbacks = {
+            "invoke": self._invoke, "copy": self._copy, "now": self.now, "spawn": self._spawn, "kill": self._kill,
+        }
         return {name: wasmtime.Func(store, t[name], callbacks[name]) for name in HOST_FUNCS}
 
     def set_kernel_memory(self, memory):
@@ -185,10 +188,12 @@ class PythonTrampoline:
         if func is None:
             return self._c["INVOKE_NOENTRY"]
         try:
-            return func(self._store, a0, a1)
+            r = func(self._store, a0, a1)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
             self._say("pid %d trapped: %s" % (pid, root_cause(e)))
             return self._c["INVOKE_TRAPPED"]
+        # A handler's own status must never read as this trampoline's verdict.
+        return self._c["E_ARG"] if r in (self._c["INVOKE_TRAPPED"], self._c["INVOKE_NOENTRY"]) else r
 
     def _range(self, pid, at, length):
         memory = self._procs.get(pid, ({}, None))[1]
