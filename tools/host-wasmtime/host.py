@@ -90,6 +90,18 @@ def _readable(fd):
         return False
 
 
+# Exit code when the kernel itself trapped: never a service's doing.
+KERNEL_TRAP_EXIT = 3
+
+
+def kernel_trapped(machine):
+    pid = machine.trampoline.kernel_trap()
+    if pid < 0:
+        return False
+    print("quark: the kernel trapped while serving pid %d (a kernel bug; halting)" % pid, file=sys.stderr)
+    return True
+
+
 def run(machine, image, now):
     """Boot step 6, the run loop; returns the exit code."""
     c = image.const
@@ -97,6 +109,8 @@ def run(machine, image, now):
     inp = Input(0)
     while True:
         r = machine.call("run")
+        if kernel_trapped(machine):
+            return KERNEL_TRAP_EXIT
         if r == busy:
             continue
         if r == halt:
@@ -149,6 +163,8 @@ def main(argv):
         return fail("%s: cannot instantiate: %s" % (args.image, root_cause(e)), 2)
     try:
         status = boot(machine, image, args)
+        if status is None and kernel_trapped(machine):
+            return KERNEL_TRAP_EXIT
         return status if status is not None else run(machine, image, tramp.now)
     except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
         return fail("the kernel trapped: %s" % root_cause(e), 1)

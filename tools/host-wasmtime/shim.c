@@ -107,6 +107,10 @@ extern bool wasmtime_instance_export_get(wasmtime_context_t *store, const wasmti
 extern void wasmtime_extern_delete(wasmtime_extern_t *item);
 extern void wasm_trap_message(const wasm_trap_t *trap, wasm_byte_vec_t *out);
 extern void wasm_trap_delete(wasm_trap_t *trap);
+typedef struct wasm_frame_t wasm_frame_t;
+extern wasm_frame_t *wasm_trap_origin(const wasm_trap_t *trap);
+extern const wasm_byte_vec_t *wasmtime_frame_module_name(const wasm_frame_t *frame);
+extern void wasm_frame_delete(wasm_frame_t *frame);
 extern void wasmtime_error_message(const wasmtime_error_t *error, wasm_byte_vec_t *out);
 extern void wasmtime_error_delete(wasmtime_error_t *error);
 extern void wasm_byte_vec_delete(wasm_byte_vec_t *vec);
@@ -280,6 +284,24 @@ static void release(wasm_trap_t *trap, wasmtime_error_t *error) {
   if (error) wasmtime_error_delete(error);
 }
 
+// ---------------------------------------------------------------- kernel traps
+// The kernel's "name" section names it quark-kernel; a trap whose innermost
+// frame is in that module is a kernel bug, never the served process's fault.
+static const char KERNEL_MODULE[] = "quark-kernel";
+static int32_t kernel_trap_pid = -1;
+
+static bool in_kernel(const wasm_trap_t *trap) {
+  wasm_frame_t *origin = trap ? wasm_trap_origin(trap) : NULL;
+  if (!origin) return false;
+  const wasm_byte_vec_t *name = wasmtime_frame_module_name(origin);
+  bool kernel = name && name->size == sizeof KERNEL_MODULE - 1 && memcmp(name->data, KERNEL_MODULE, name->size) == 0;
+  wasm_frame_delete(origin);
+  return kernel;
+}
+
+/** The pid being served when the kernel first trapped, or -1. */
+int32_t quark_shim_kernel_trap(void) { return kernel_trap_pid; }
+
 // ---------------------------------------------------------------- host.invoke / copy / now
 // (pid, entry, a0, a1) -> i32
 static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
@@ -298,6 +320,7 @@ static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_v
   wasm_trap_t *trap = NULL;
   wasmtime_error_t *error = wasmtime_func_call_unchecked(wasmtime_caller_context(caller), &func, args, 2, &trap);
   if (error || trap) {
+    if (kernel_trap_pid < 0 && in_kernel(trap)) kernel_trap_pid = (int32_t)pid;
     if (verbose) {
       wasm_byte_vec_t msg = message_of(trap, error);
       const char *text;

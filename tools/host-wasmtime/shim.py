@@ -102,6 +102,19 @@ class NativeTrampoline:
     def now(self):
         return self._lib.quark_shim_now()
 
+    def kernel_trap(self):
+        """The pid being served when the kernel itself trapped, or -1."""
+        return self._lib.quark_shim_kernel_trap()
+
+
+KERNEL_MODULE = "quark-kernel"
+
+
+def _in_kernel(err):
+    """Did the trap happen in the kernel's own code (its name section says quark-kernel)?"""
+    frames = getattr(err, "frames", None) or []
+    return bool(frames) and frames[0].module_name == KERNEL_MODULE
+
 
 def _open(path):
     if not os.path.exists(path):
@@ -128,6 +141,7 @@ def _open(path):
         "quark_shim_set_memory": (None, [u32, ptr]),
         "quark_shim_funcs": (None, [ptr, ptr, ptr]),
         "quark_shim_now": (ctypes.c_double, []),
+        "quark_shim_kernel_trap": (ctypes.c_int32, []),
     }
     for name, (restype, argtypes) in signatures.items():
         try:
@@ -160,6 +174,10 @@ class PythonTrampoline:
         self._services = []
         self._epoch = time.monotonic_ns()
         self._store = None
+        self._kernel_trap = -1
+
+    def kernel_trap(self):
+        return self._kernel_trap
 
     def host_funcs(self, store):
         self._store = store
@@ -190,6 +208,8 @@ class PythonTrampoline:
         try:
             r = func(self._store, a0, a1)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+            if self._kernel_trap < 0 and _in_kernel(e):
+                self._kernel_trap = pid
             self._say("pid %d trapped: %s" % (pid, root_cause(e)))
             return self._c["INVOKE_TRAPPED"]
         # A handler's own status must never read as this trampoline's verdict.

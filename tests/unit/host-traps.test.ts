@@ -1,4 +1,4 @@
-// The Node host against small hand-made machines: the trampoline contains a
+// Both hosts against small hand-made machines: the trampoline contains a
 // service's trap, and a trap inside the kernel stops the machine loudly.
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { linkImage, KERNEL_MODULE_NAME } from "../../tools/lib/image";
 import { withModuleName } from "../../tools/lib/wasm-sections";
 import { bootNode, KERNEL_TRAP_EXIT } from "../../tools/host-node/run";
 import { repoRoot } from "../../tools/lib/root";
+import { bootWasmtime } from "../../tools/host-wasmtime/launch";
 
 const root = repoRoot();
 
@@ -67,5 +68,25 @@ describe("the Node host", () => {
     const traps: { pid: number; inKernel: boolean }[] = [];
     expect(await bootNode(img, { onTrap: (t) => traps.push(t) })).toBe(KERNEL_TRAP_EXIT);
     expect(traps).toEqual([expect.objectContaining({ pid: 1, inKernel: true })]);
+  });
+});
+
+describe.each([false, true])("the wasmtime host (Python trampoline: %s)", (pythonTrampoline) => {
+  const boot = async (img: string) => {
+    const capture = { stdout: "", stderr: "" };
+    const code = await bootWasmtime(root, img, { pythonTrampoline, verbose: true }, { capture, input: "", quietSetup: true });
+    return { code, stderr: capture.stderr };
+  };
+
+  it("contains a trap in a service", async () => {
+    const r = await boot(await machine("unreachable(); return 0;"));
+    expect(r.code).toBe(10);
+    expect(r.stderr).toMatch(/pid 1 trapped/);
+  });
+
+  it("stops the machine with KERNEL_TRAP_EXIT when the kernel itself traps, naming the process it served", async () => {
+    const r = await boot(await machine("return poke(1);"));
+    expect(r.code).toBe(KERNEL_TRAP_EXIT);
+    expect(r.stderr).toContain("the kernel trapped while serving pid 1");
   });
 });
