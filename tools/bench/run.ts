@@ -2,11 +2,11 @@
 // in-image figures (#bench lines), measures the Node peers in the same run,
 // and prints each figure beside its peer as a ratio, with the machine.
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { buildImage } from "../lib/build";
 import { parseConsole, type BenchSeries } from "../lib/results";
 import { repoRoot } from "../lib/root";
 import { runSuite, type Runtime } from "../lib/conformance";
-import { bootNode } from "../host-node/run";
 import { bootWasmtime } from "../host-wasmtime/launch";
 import { ensureWasmtime, WASMTIME_VERSION } from "../host-wasmtime/setup";
 import { measureMessageChannelRoundTrip, measureMessageChannelThroughput, ROUND_TRIP_PEER, THROUGHPUT_PEER } from "./peer";
@@ -48,14 +48,18 @@ function peerFor(name: string, p: Peers): PeerSamples | undefined {
   return undefined;
 }
 
-/** boot.ready: host start to the ready line, from init's own "boot took" figure. */
+/**
+ * boot.ready: host start to the ready line, from init's own "boot took" figure
+ * (the machine's clock starts when the host begins to read the image). Each
+ * sample is a fresh host process, so nothing is warm from an earlier boot.
+ */
 async function bootReady(runtime: Runtime, image: string, runs: number): Promise<BenchSeries> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     let text = "";
     if (runtime === "node") {
-      const dec = new TextDecoder();
-      await bootNode(image, { untilReady: true, out: (b) => { text += dec.decode(b, { stream: true }); } });
+      const r = spawnSync(process.execPath, [join(repoRoot(), "bin", "quark.mjs"), "boot", image, "--until-ready"], { encoding: "utf8" });
+      text = r.stdout;
     } else {
       const capture = { stdout: "", stderr: "" };
       await bootWasmtime(repoRoot(), image, { untilReady: true }, { capture, input: "", quietSetup: true });
@@ -87,7 +91,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     const { text } = await runSuite(built.out, runtime, true);
     const run = parseConsole(text);
     if (!text.includes("#bench-done")) throw new Error(`the bench service did not finish under ${runtime}:\n${text.slice(-2000)}`);
-    const series = [...run.bench, await bootReady(runtime, dflt.out, opts.quick ? 5 : runtime === "node" ? 30 : 10)];
+    const series = [...run.bench, await bootReady(runtime, dflt.out, opts.quick ? 5 : 20)];
     for (const s of series) results.push(resultFromSeries(s, runtime, peerFor(s.name, peers)));
   }
   const info = machineInfo({ wasmtime: wasmtimeVersion });
