@@ -8,7 +8,8 @@ import {
   MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP,
   OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG,
 } from "./abi";
-import { current, setCurrent, pState, pActive, pCalls } from "./proc";
+import { current, pState, pActive, pCalls } from "./proc";
+import { activate, deactivate } from "./activation";
 import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights, capKind } from "./cspace";
 import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
@@ -38,34 +39,16 @@ export function ipcInit(): void { for (let p = 0; p < MAX_PROCS; p++) ipcResetPr
 export function calls(): u64 { return callCount; }
 export function sends(): u64 { return sendCount; }
 
-// The activations on the stack, innermost last. A trap unwinds every frame
-// above the trampoline that caught it, including kernel frames that would
-// have closed their own activations; each enter() closes whatever is left
-// above its own level, so the kernel's view of who is running stays exact.
-// Calls nest at most MAX_CALL_DEPTH deep; starts (proc_start from a handler)
-// and notifications add a few more levels.
-const ACTIVE_MAX = MAX_CALL_DEPTH + 16;
-const active = new StaticArray<i32>(ACTIVE_MAX);
-let activeDepth = 0;
-
 /** What enter() returns when the activation stack is full (no host value is this). */
 export const INVOKE_TOO_DEEP = INVOKE_NOENTRY + 1;
 
 /** Run an entry of `pid` as the current process. */
 export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const prev = current();
-  const level = activeDepth;
-  if (level >= ACTIVE_MAX) return INVOKE_TOO_DEEP;
-  unchecked(active[level] = pid);
-  activeDepth = level + 1;
-  unchecked(pActive[pid] = 1);
-  setCurrent(pid);
+  const level = activate(pid);
+  if (level < 0) return INVOKE_TOO_DEEP;
   const r = host_invoke(pid, entry, a0, a1);
-  while (activeDepth > level) {
-    activeDepth--;
-    unchecked(pActive[unchecked(active[activeDepth])] = 0);
-  }
-  setCurrent(prev);
+  deactivate(level, prev);
   return r;
 }
 
@@ -76,18 +59,10 @@ export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
  */
 export function spawnAs(pid: i32, module: i32): i32 {
   const prev = current();
-  const level = activeDepth;
-  if (level >= ACTIVE_MAX) return E_DEPTH;
-  unchecked(active[level] = pid);
-  activeDepth = level + 1;
-  unchecked(pActive[pid] = 1);
-  setCurrent(pid);
+  const level = activate(pid);
+  if (level < 0) return E_DEPTH;
   const r = host_spawn(pid, module, 0);
-  while (activeDepth > level) {
-    activeDepth--;
-    unchecked(pActive[unchecked(active[activeDepth])] = 0);
-  }
-  setCurrent(prev);
+  deactivate(level, prev);
   return r;
 }
 
