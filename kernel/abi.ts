@@ -72,7 +72,10 @@ export const E_REVOKED = -18; // the object behind the capability is gone
 export const E_UNSUPPORTED = -19; // a valid request this system does not support
 export const E_TIMEOUT = -20; // a deadline passed
 export const E_STATE = -21; // the object is in the wrong state for this
-export const E_LAST = -21;
+export const E_NOMEM = -22; // over the process's page quota, or no free frame
+export const E_UNMAPPED = -23; // no mapping at that virtual address
+export const E_PROT = -24; // the mapping does not allow that access
+export const E_LAST = -24;
 
 // ---------------------------------------------------------------- rights
 export const R_CALL = 1; // synchronous call to an endpoint
@@ -96,11 +99,14 @@ export const K_NOTIFY = 2; // a process's notification word (badge = allowed bit
 export const K_PROCESS = 3;
 export const K_CONSOLE = 4;
 export const K_BOOT = 5; // machine authority held by init: spawn, boot info, halt
+export const K_MEMORY = 6; // a memory object: frames of kernel-managed memory
+export const K_DEVICE = 7; // a device's register window in the HAL (badge = device id)
 
 // Initial capability slots of init (PID 1).
 export const INIT_SLOT_BOOT = 0;
 export const INIT_SLOT_CONSOLE = 1;
 export const INIT_SLOT_SELF = 2; // init's own endpoint (for fault reports)
+export const INIT_SLOT_DEVICES = 3; // device id d is in slot INIT_SLOT_DEVICES + d - 1
 
 // msg_info() flags, for the server side of a message.
 export const MSG_CALL = 1; // a synchronous call (a reply is expected)
@@ -154,7 +160,42 @@ export const SYS_PROC_INFO = 35; // proc_info(proc_slot, field): see PI_*
 export const SYS_SELF = 36; // self(): own pid
 export const SYS_CAP_LABEL = 37; // cap_label(slot, label): name a slot for cap_find
 export const SYS_STATS = 38; // stats(field): kernel counters, see ST_*
-export const SYS_COUNT = 39;
+// Kernel-managed memory (docs/memory.md): virtual addresses are per process,
+// 32-bit, in 4 KiB pages; `rights` are VM_READ | VM_WRITE.
+export const SYS_VM_MAP = 39; // vm_map(vaddr, npages, rights): demand-zero anonymous pages
+export const SYS_VM_UNMAP = 40; // vm_unmap(vaddr, npages): pages unmapped
+export const SYS_VM_PROTECT = 41; // vm_protect(vaddr, npages, rights)
+export const SYS_VM_READ = 42; // vm_read(vaddr, dst, len): bytes copied into private memory
+export const SYS_VM_WRITE = 43; // vm_write(vaddr, src, len): bytes copied from private memory
+export const SYS_VM_QUERY = 44; // vm_query(vaddr): the PTE's flag bits (PTE_*), or E_UNMAPPED
+export const SYS_MEM_CREATE = 45; // mem_create(npages): slot of a new memory object
+export const SYS_MEM_MAP = 46; // mem_map(slot, vaddr, rights): the whole object, shared
+export const SYS_MEM_CLONE = 47; // mem_clone(slot): slot of a copy-on-write clone
+export const SYS_MEM_INFO = 48; // mem_info(slot, field): see MI_*
+export const SYS_SELF_ENDPOINT = 49; // self_endpoint(badge): a capability to one's own endpoint
+export const SYS_DEV_READ = 50; // dev_read(slot, reg): i64 -- a device register (offset in its window), zero-extended
+export const SYS_DEV_WRITE = 51; // dev_write(slot, reg, value)
+export const SYS_COUNT = 52;
+
+// Virtual memory
+export const PAGE_SIZE = 4096;
+export const PAGE_SHIFT = 12;
+export const VM_READ = 1;
+export const VM_WRITE = 2;
+// Page-table entry bits (u32 PTE: frame number << PAGE_SHIFT | flags).
+export const PTE_PRESENT = 1; // backed by a frame
+export const PTE_READ = 2;
+export const PTE_WRITE = 4;
+export const PTE_SHARED = 8; // the frame belongs to a memory object
+export const PTE_COW = 16; // copy before the first write
+export const PTE_ACCESSED = 32;
+export const PTE_DIRTY = 64;
+export const PTE_ZERO = 128; // mapped, demand-zero: no frame until first write
+
+// mem_info fields
+export const MI_PAGES = 0;
+export const MI_MAPPINGS = 1;
+export const MI_FRAMES_SHARED = 2; // pages whose frame another object also uses (copy-on-write)
 
 // proc_info fields
 export const PI_STATE = 0;
@@ -163,6 +204,8 @@ export const PI_RESTARTS = 2;
 export const PI_CALLS = 3; // calls and messages handled
 export const PI_FAULTS = 4;
 export const PI_MODULE = 5;
+export const PI_PAGES = 6; // frames charged to the process
+export const PI_QUOTA = 7; // its page quota
 
 // Process states
 export const PS_FREE = 0;
@@ -173,12 +216,13 @@ export const PS_CRASHED = 4;
 export const PS_STOPPED = 5;
 
 // stats fields
-export const ST_SYSCALLS = 0;
+export const ST_MESSAGES = 0; // calls plus sends
 export const ST_CALLS = 1;
 export const ST_SENDS = 2;
 export const ST_FAULTS = 3;
 export const ST_FREE_SLOTS = 4; // free capability slots, summed over processes
-export const ST_FREE_OBJECTS = 5;
+export const ST_FREE_FRAMES = 5;
+export const ST_TOTAL_FRAMES = 7;
 export const ST_PROCS = 6;
 
 // ---------------------------------------------------------------- message tags
@@ -201,6 +245,21 @@ export const TAG_ECHO_STATS = 0x0205; // reply w0 = messages handled since start
 export const TAG_ECHO_XFER = 0x0206; // reply with the capability received, w0 = its kind
 export const TAG_ECHO_LEASE_READ = 0x0207; // copy lease 0 (up to 4 KiB) into echo's memory; reply w0 = bytes
 
+// memory & entropy manager (userland/memory, docs/memory.md)
+export const TAG_ENTROPY_GET = 0x0401; // w0 = bytes (<= 48): reply words; or fill lease 0; reply w0 = bytes
+export const TAG_ENTROPY_REFRESH = 0x0402; // reseed from the healthy sources now; reply w0 = bits gathered
+export const TAG_ENTROPY_STATUS = 0x0403; // reply: available bits, quality (0..100), healthy-source mask, failures
+export const TAG_MEM_ALLOC = 0x0411; // w0 = bytes, w1 = MEMTYPE_*; reply cap = the object, w0 = handle
+export const TAG_MEM_RELEASE = 0x0412; // w0 = handle
+export const TAG_MEM_SHARE = 0x0413; // w0 = handle, w1 = VM_* rights; reply cap = a derived capability
+export const TAG_MEM_PROTECT = 0x0414; // w0 = handle, w1 = VM_* rights: the rights shares may have
+export const TAG_MEM_STATUS = 0x0415; // reply: free frames, total frames, caller's pages, caller's quota
+export const TAG_MEM_RECLAIMABLE = 0x0416; // register: cap = the client's endpoint; asked to release under pressure
+export const TAG_MEM_RECLAIM = 0x0417; // manager -> client: w0 = pages wanted; reply w0 = pages released
+export const MEMTYPE_CLASSICAL = 0;
+export const MEMTYPE_ASSOCIATIVE = 1;
+export const MEMTYPE_QUANTUM = 2;
+
 // Init: replies to these; w0 = service index (boot order).
 export const TAG_INIT_STATUS = 0x0301;
 
@@ -222,6 +281,19 @@ export const INTC_ACK = 0x3004; // write: clear these pending bits
 export const INTC_ENABLE = 0x3008; // read/write: enabled lines
 export const IRQ_TIMER = 1; // line bits
 export const IRQ_UART_RX = 2;
+export const IRQ_ENTROPY = 4;
+// Devices a K_DEVICE capability can name: id, and the register window.
+export const DEV_ENTROPY = 1;
+export const ENTROPY_BASE = 0x4000;
+export const ENTROPY_SIZE = 0x40;
+// Entropy device registers (offsets in its window).
+export const ENT_SOURCES = 0x00; // number of raw noise sources
+export const ENT_SELECT = 0x04; // write: the source the next reads come from
+export const ENT_DATA = 0x08; // read: 32 raw bits from the selected source
+export const ENT_FAULT = 0x0c; // write: inject a fault into the selected source (ENT_FAULT_*)
+export const ENT_FAULT_NONE = 0;
+export const ENT_FAULT_STUCK = 1; // the source repeats one value
+export const ENT_FAULT_BIASED = 2; // the source's bits are mostly ones
 
 // ---------------------------------------------------------------- boot table
 // Binary table built from the manifest, read by init through boot_read. All
@@ -230,6 +302,7 @@ export const IRQ_UART_RX = 2;
 export const BT_MAGIC = 0x31544251; // "QBT1"
 export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, flags, size, 2 reserved
 export const BT_SIZE = 20; // header offset of the whole table's size in bytes
+export const BT_RAM_FRAMES = 24; // header offset: frames of kernel-managed memory (physical RAM)
 export const BT_RECORD_BYTES = 64;
 // record field offsets
 export const BT_NAME_OFF = 0;
@@ -247,6 +320,7 @@ export const BT_LABEL = 44; // fnv1a(name)
 export const BT_NOPT = 48;
 export const BT_OPT_OFF = 52; // u32 service indices, optional deps
 export const BT_DELAY_MS = 56; // restart delay
+export const BT_PAGE_QUOTA = 60; // pages of kernel-managed memory the service may hold
 // grant record: 16 bytes
 export const BT_GRANT_BYTES = 16;
 export const GRANT_KIND = 0; // GRANT_*
@@ -256,6 +330,7 @@ export const GRANT_LABEL = 12; // fnv1a of the name the holder finds it by
 
 export const GRANT_SERVICE = 1; // an endpoint of another service
 export const GRANT_CONSOLE = 2; // the console device
+export const GRANT_DEVICE = 3; // a HAL device's register window (GRANT_TARGET = device id)
 
 export const RESTART_NEVER = 0;
 export const RESTART_ON_FAILURE = 1;

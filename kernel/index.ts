@@ -25,7 +25,8 @@ export {
   procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info,
 } from "./process";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
+export { devRead as dev_read, devWrite as dev_write } from "./device";
 export {
-  time, timerSet as timer_set, consoleWrite as console_write, self, stats,
+  time, timerSet as timer_set, consoleWrite as console_write, self, stats, selfEndpoint as self_endpoint,
   envAbort as env_abort, envTrace as env_trace, envSeed as env_seed,
 } from "./misc";

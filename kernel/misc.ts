@@ -1,11 +1,11 @@
 // Small syscalls: time, timers, the console device, identity, counters, and
 // the `env` functions AssemblyScript modules import (abort, trace, seed).
 import {
-  K_CONSOLE, R_WRITE, OK, E_ARG, ST_SYSCALLS, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_OBJECTS,
+  K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS,
   PS_FREE, MAX_PROCS,
 } from "./abi";
 import { current, pState } from "./proc";
-import { lookup, freeSlotsTotal } from "./cspace";
+import { lookup, freeSlotsTotal, freeSlot, install } from "./cspace";
 import { nowNs } from "./clock";
 import { setTimer } from "./notify";
 import { host_copy } from "./host";
@@ -40,14 +40,22 @@ export function consoleWrite(slot: i32, ptr: i32, len: i32): i32 {
 
 export function self(): i32 { return current(); }
 
+/** A capability to one's own endpoint: needs no authority, grants none beyond what one has. */
+export function selfEndpoint(badge: i32): i32 {
+  const pid = current();
+  const s = freeSlot(pid);
+  if (s < 0) return s;
+  install(pid, s, K_ENDPOINT, R_CALL | R_SEND | R_GRANT, pid, badge, 0, -1);
+  return s;
+}
+
 export function stats(field: i32): i32 {
   switch (field) {
-    case ST_SYSCALLS: return <i32>(calls() + sends());
+    case ST_MESSAGES: return <i32>(calls() + sends());
     case ST_CALLS: return <i32>calls();
     case ST_SENDS: return <i32>sends();
     case ST_FAULTS: return <i32>faultCount();
     case ST_FREE_SLOTS: return freeSlotsTotal();
-    case ST_FREE_OBJECTS: return 0;
     case ST_PROCS: {
       let n = 0;
       for (let p = 0; p < MAX_PROCS; p++) if (unchecked(pState[p]) != PS_FREE) n++;

@@ -8,7 +8,8 @@ import { setLease, leaseLen, leaseRead, leaseWrite } from "./lease";
 import { capDerive, capDelete, capRevoke, capInfo, capFind, capSetLabel, signal } from "./caps";
 import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo } from "./process";
 import { bootRead, faultEndpoint, ready, sysHalt } from "./boot";
-import { time, timerSet, consoleWrite, self, stats } from "./misc";
+import { time, timerSet, consoleWrite, self, stats, selfEndpoint } from "./misc";
+import { devRead, devWrite } from "./device";
 
 // How many leading arguments of each syscall are 32-bit (slots, indices,
 // pointers, lengths, rights); the rest are 64-bit words or deadlines. Indexed
@@ -21,6 +22,9 @@ const NARROW: StaticArray<u8> = [
   0, 0, 3, // timer_set time console_write
   2, 1, 2, 4, 1, 1, 2, 4, 1, 2, // proc_spawn proc_start proc_endpoint cap_give proc_restart proc_kill fault_endpoint boot_read ready halt
   0, 1, 0, 2, 2, 0, 2, 1, // msg_cap reply_cap recv_cap proc_notify proc_info self cap_label stats
+  3, 2, 3, 3, 3, 1, // vm_map vm_unmap vm_protect vm_read vm_write vm_query
+  1, 3, 1, 2, 1, // mem_create mem_map mem_clone mem_info self_endpoint
+  2, 3, // dev_read dev_write
 ];
 
 /** A 32-bit argument given as 64 bits must be an i32 or u32 bit pattern; anything wider is refused, not cut. */
@@ -32,7 +36,7 @@ function argsFit(n: i32, a0: i64, a1: i64, a2: i64, a3: i64): bool {
 }
 
 export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64 {
-  if (n <= 0 || n >= abi.SYS_COUNT) return abi.E_NOSYS;
+  if (n <= 0 || n >= abi.SYS_COUNT || n >= NARROW.length) return abi.E_NOSYS;
   if (!argsFit(n, a0, a1, a2, a3)) return abi.E_ARG;
   const x0 = <i32>a0, x1 = <i32>a1, x2 = <i32>a2, x3 = <i32>a3;
   switch (n) {
@@ -74,6 +78,9 @@ export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5:
     case abi.SYS_SELF: return self();
     case abi.SYS_CAP_LABEL: return capSetLabel(x0, x1);
     case abi.SYS_STATS: return stats(x0);
+    case abi.SYS_SELF_ENDPOINT: return selfEndpoint(x0);
+    case abi.SYS_DEV_READ: return devRead(x0, x1);
+    case abi.SYS_DEV_WRITE: return devWrite(x0, x1, x2);
   }
   return abi.E_NOSYS;
 }

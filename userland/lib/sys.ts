@@ -39,4 +39,7 @@
 @external("quark", "recv_cap") export declare function recv_cap(): i32;
 @external("quark", "self") export declare function self(): i32;
 @external("quark", "stats") export declare function stats(field: i32): i32;
+@external("quark", "self_endpoint") export declare function self_endpoint(badge: i32): i32;
+@external("quark", "dev_read") export declare function dev_read(slot: i32, reg: i32): i64;
+@external("quark", "dev_write") export declare function dev_write(slot: i32, reg: i32, value: i32): i32;
 @external("quark", "syscall") export declare function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64;
