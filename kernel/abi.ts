@@ -175,7 +175,8 @@ export const SYS_MEM_INFO = 48; // mem_info(slot, field): see MI_*
 export const SYS_SELF_ENDPOINT = 49; // self_endpoint(badge): a capability to one's own endpoint
 export const SYS_DEV_READ = 50; // dev_read(slot, reg): i64 -- a device register (offset in its window), zero-extended
 export const SYS_DEV_WRITE = 51; // dev_write(slot, reg, value)
-export const SYS_COUNT = 52;
+export const SYS_PROC_QUOTA = 52; // proc_quota(proc_slot, pages): the process's page quota
+export const SYS_COUNT = 53;
 
 // Virtual memory
 export const PAGE_SIZE = 4096;
@@ -206,6 +207,10 @@ export const PI_FAULTS = 4;
 export const PI_MODULE = 5;
 export const PI_PAGES = 6; // frames charged to the process
 export const PI_QUOTA = 7; // its page quota
+export const DEFAULT_PAGE_QUOTA = 256; // pages (1 MiB) a process may hold until given a quota
+export const DEFAULT_RAM_FRAMES = 4096; // 16 MiB of kernel-managed memory unless the manifest says otherwise
+export const MAX_RAM_FRAMES = 65536; // 256 MiB
+export const MAX_OBJECT_PAGES = 1024; // pages in one memory object (4 MiB)
 
 // Process states
 export const PS_FREE = 0;

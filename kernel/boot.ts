@@ -6,11 +6,13 @@ import {
   BT_MAGIC, BT_HEADER_BYTES, ABI_VERSION, PID_INIT, K_BOOT, K_CONSOLE, K_ENDPOINT, R_ALL, R_WRITE, R_READ,
   R_SPAWN, R_CONTROL, R_CALL, R_SEND, R_GRANT, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_SELF, PS_CREATED,
   BOOT_UNTIL_READY, BOOT_QUIET, INTC_ENABLE, IRQ_TIMER, TIMER_CTRL, OK, E_ARG, E_FAULT, E_STATE, E_NOMODULE,
-  MAX_PROCS, INIT_SLOT_DEVICES, DEV_ENTROPY, K_DEVICE,
+  MAX_PROCS, INIT_SLOT_DEVICES, DEV_ENTROPY, K_DEVICE, BT_RAM_FRAMES, DEFAULT_RAM_FRAMES,
 } from "./abi";
 import { current, pState, pModule } from "./proc";
 import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
 import { ipcInit } from "./ipc";
+import { framesInit, totalFrames } from "./frames";
+import { quotaInit } from "./quota";
 import { startProcess } from "./process";
 import { setSupervisor } from "./fault";
 import { host_copy, mmio_write } from "./host";
@@ -35,6 +37,9 @@ export function boot(flags: i32): i32 {
   setQuiet((flags & BOOT_QUIET) != 0);
   if (bootLen < BT_HEADER_BYTES || header(0) != <u32>BT_MAGIC) return bootError("the boot table is missing or not a quark boot table", E_ARG);
   if (header(4) != <u32>ABI_VERSION) return bootError("the boot table was built for another ABI version", E_ARG);
+  const frames = header(BT_RAM_FRAMES) == 0 ? DEFAULT_RAM_FRAMES : <i32>header(BT_RAM_FRAMES);
+  if (!framesInit(frames)) return bootError("cannot set up kernel-managed memory of that size", E_ARG);
+  quotaInit();
   cspaceInit();
   ipcInit();
   mmio_write(INTC_ENABLE, IRQ_TIMER);
@@ -48,7 +53,8 @@ export function boot(flags: i32): i32 {
   install(PID_INIT, INIT_SLOT_CONSOLE, K_CONSOLE, R_WRITE | R_READ, 0, 0, 0, -1);
   install(PID_INIT, INIT_SLOT_SELF, K_ENDPOINT, R_CALL | R_SEND | R_GRANT, PID_INIT, 0, 0, -1);
   install(PID_INIT, INIT_SLOT_DEVICES + DEV_ENTROPY - 1, K_DEVICE, R_READ | R_WRITE, 0, DEV_ENTROPY, 0, -1);
-  klog(); puts("quark kernel, ABI "); puti(ABI_VERSION); puts(", "); puti(MAX_PROCS); puts(" process slots\n");
+  klog(); puts("quark kernel, ABI "); puti(ABI_VERSION); puts(", "); puti(MAX_PROCS); puts(" process slots, ");
+  puti(totalFrames() >> 8); puts(" MiB of kernel-managed memory\n");
   const s = startProcess(PID_INIT);
   if (s < 0 && !isHalted()) { klog(); puts("init failed to start: "); puti(s); puts("\n"); halt(70); }
   return OK;

@@ -4,10 +4,11 @@
 // (parent / first child / siblings) so that revoke reaches everything derived
 // from a capability, however it was passed on.
 import {
-  CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS,
+  CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS, K_MEMORY,
   E_BADSLOT, E_KIND, E_RIGHTS, E_REVOKED, E_NOSPACE,
 } from "./abi";
 import { pGen } from "./proc";
+import { memCapAdded, memCapRemoved } from "./memobj";
 
 const N = MAX_PROCS * CSPACE_SLOTS;
 const cKind = new StaticArray<i32>(N); // K_NONE: empty
@@ -82,6 +83,7 @@ export function install(pid: i32, slot: i32, kind: i32, rights: i32, target: i32
   unchecked(cLabel[g] = label);
   unchecked(cFirst[g] = -1);
   link(g, parent);
+  if (kind == K_MEMORY) memCapAdded(target);
   return g;
 }
 
@@ -130,7 +132,10 @@ export function remove(g: i32): void {
   }
   unchecked(cFirst[g] = -1);
   unlink(g);
+  const kind = unchecked(cKind[g]);
   unchecked(cKind[g] = K_NONE);
+  // A memory capability takes its mappings with it (and the object, if it was the last).
+  if (kind == K_MEMORY) memCapRemoved(g, unchecked(cTarget[g]));
   unchecked(cRights[g] = 0);
   unchecked(cBadge[g] = 0);
   unchecked(cLabel[g] = 0);

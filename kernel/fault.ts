@@ -11,6 +11,7 @@ import { clearNotes } from "./notify";
 import { clearReady, markReady } from "./sched";
 import { host_kill } from "./host";
 import { dropLeases } from "./lease";
+import { vmTeardown } from "./vm";
 import { klog, puts, putu } from "./console";
 import { halt } from "./state";
 
@@ -29,6 +30,7 @@ export function fault(pid: i32, cause: i32): void {
   clearNotes(pid);
   clearReady(pid);
   dropLeases(pid);
+  vmTeardown(pid);
   host_kill(pid);
   klog(); puts("fault: pid "); putu(pid);
   puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");

@@ -23,9 +23,14 @@ export {
 export {
   procSpawn as proc_spawn, procStart as proc_start, procEndpoint as proc_endpoint, capGive as cap_give,
   procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info,
+  procQuota as proc_quota,
 } from "./process";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
 export { devRead as dev_read, devWrite as dev_write } from "./device";
+export {
+  vmMap as vm_map, vmUnmap as vm_unmap, vmProtect as vm_protect, vmRead as vm_read, vmWrite as vm_write, vmQuery as vm_query,
+} from "./vm";
+export { memCreate as mem_create, memMap as mem_map, memClone as mem_clone, memInfo as mem_info } from "./memobj";
 export {
   time, timerSet as timer_set, consoleWrite as console_write, self, stats, selfEndpoint as self_endpoint,
   envAbort as env_abort, envTrace as env_trace, envSeed as env_seed,

@@ -1,7 +1,7 @@
 // Small syscalls: time, timers, the console device, identity, counters, and
 // the `env` functions AssemblyScript modules import (abort, trace, seed).
 import {
-  K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS,
+  K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_FRAMES, ST_TOTAL_FRAMES,
   PS_FREE, MAX_PROCS,
 } from "./abi";
 import { current, pState } from "./proc";
@@ -12,6 +12,7 @@ import { host_copy } from "./host";
 import { putc, puts, putu, puti, klog } from "./console";
 import { calls, sends } from "./ipc";
 import { faultCount } from "./fault";
+import { freeFrames, totalFrames } from "./frames";
 
 const CHUNK = 512;
 const buf = new StaticArray<u8>(CHUNK);
@@ -56,6 +57,8 @@ export function stats(field: i32): i32 {
     case ST_SENDS: return <i32>sends();
     case ST_FAULTS: return <i32>faultCount();
     case ST_FREE_SLOTS: return freeSlotsTotal();
+    case ST_FREE_FRAMES: return freeFrames();
+    case ST_TOTAL_FRAMES: return totalFrames();
     case ST_PROCS: {
       let n = 0;
       for (let p = 0; p < MAX_PROCS; p++) if (unchecked(pState[p]) != PS_FREE) n++;

@@ -5,7 +5,7 @@
 import {
   K_BOOT, K_PROCESS, K_ENDPOINT, K_NOTIFY, R_SPAWN, R_CONTROL, R_ALL, R_CALL, R_SEND, R_GRANT, R_SIGNAL,
   PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
-  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE,
+  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA,
   OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED, E_DEPTH,
 } from "./abi";
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
@@ -16,6 +16,8 @@ import { fault } from "./fault";
 import { drain } from "./endpoint";
 import { clearNotes } from "./notify";
 import { clearReady } from "./sched";
+import { vmTeardown } from "./vm";
+import { pPages, pQuota } from "./quota";
 
 /** Create process `pid` from `module`; its capability in the caller's space. */
 export function procSpawn(bootSlot: i32, module: i32): i32 {
@@ -85,6 +87,7 @@ export function procKill(slot: i32): i32 {
 
 function stop(pid: i32, state: i32): void {
   unchecked(pState[pid] = state);
+  vmTeardown(pid);
   drain(pid);
   clearNotes(pid);
   clearReady(pid);
@@ -133,7 +136,18 @@ export function procInfo(slot: i32, field: i32): i32 {
     case PI_CALLS: return unchecked(pCalls[pid]);
     case PI_FAULTS: return unchecked(pFaults[pid]);
     case PI_MODULE: return unchecked(pModule[pid]);
+    case PI_PAGES: return unchecked(pPages[pid]);
+    case PI_QUOTA: return unchecked(pQuota[pid]);
   }
   return E_ARG;
 }
 
+
+/** Set the controlled process's page quota (init sets it from the manifest). */
+export function procQuota(slot: i32, pages: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  if (pages < 0) return E_ARG;
+  unchecked(pQuota[pid] = pages);
+  return OK;
+}

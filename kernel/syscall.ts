@@ -6,10 +6,12 @@ import * as abi from "./abi";
 import { call, send, reply, msgWord, replyWord, msgInfo, xfer, msgCap, replyCap, recvCap } from "./ipc";
 import { setLease, leaseLen, leaseRead, leaseWrite } from "./lease";
 import { capDerive, capDelete, capRevoke, capInfo, capFind, capSetLabel, signal } from "./caps";
-import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo } from "./process";
+import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo, procQuota } from "./process";
 import { bootRead, faultEndpoint, ready, sysHalt } from "./boot";
 import { time, timerSet, consoleWrite, self, stats, selfEndpoint } from "./misc";
 import { devRead, devWrite } from "./device";
+import { vmMap, vmUnmap, vmProtect, vmRead, vmWrite, vmQuery } from "./vm";
+import { memCreate, memMap, memClone, memInfo } from "./memobj";
 
 // How many leading arguments of each syscall are 32-bit (slots, indices,
 // pointers, lengths, rights); the rest are 64-bit words or deadlines. Indexed
@@ -24,7 +26,7 @@ const NARROW: StaticArray<u8> = [
   0, 1, 0, 2, 2, 0, 2, 1, // msg_cap reply_cap recv_cap proc_notify proc_info self cap_label stats
   3, 2, 3, 3, 3, 1, // vm_map vm_unmap vm_protect vm_read vm_write vm_query
   1, 3, 1, 2, 1, // mem_create mem_map mem_clone mem_info self_endpoint
-  2, 3, // dev_read dev_write
+  2, 3, 2, // dev_read dev_write proc_quota
 ];
 
 /** A 32-bit argument given as 64 bits must be an i32 or u32 bit pattern; anything wider is refused, not cut. */
@@ -78,6 +80,17 @@ export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5:
     case abi.SYS_SELF: return self();
     case abi.SYS_CAP_LABEL: return capSetLabel(x0, x1);
     case abi.SYS_STATS: return stats(x0);
+    case abi.SYS_VM_MAP: return vmMap(x0, x1, x2);
+    case abi.SYS_VM_UNMAP: return vmUnmap(x0, x1);
+    case abi.SYS_VM_PROTECT: return vmProtect(x0, x1, x2);
+    case abi.SYS_VM_READ: return vmRead(x0, x1, x2);
+    case abi.SYS_VM_WRITE: return vmWrite(x0, x1, x2);
+    case abi.SYS_VM_QUERY: return vmQuery(x0);
+    case abi.SYS_MEM_CREATE: return memCreate(x0);
+    case abi.SYS_MEM_MAP: return memMap(x0, x1, x2);
+    case abi.SYS_MEM_CLONE: return memClone(x0);
+    case abi.SYS_MEM_INFO: return memInfo(x0, x1);
+    case abi.SYS_PROC_QUOTA: return procQuota(x0, x1);
     case abi.SYS_SELF_ENDPOINT: return selfEndpoint(x0);
     case abi.SYS_DEV_READ: return devRead(x0, x1);
     case abi.SYS_DEV_WRITE: return devWrite(x0, x1, x2);

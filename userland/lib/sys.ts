@@ -39,6 +39,17 @@
 @external("quark", "recv_cap") export declare function recv_cap(): i32;
 @external("quark", "self") export declare function self(): i32;
 @external("quark", "stats") export declare function stats(field: i32): i32;
+@external("quark", "vm_map") export declare function vm_map(vaddr: u32, npages: i32, rights: i32): i32;
+@external("quark", "vm_unmap") export declare function vm_unmap(vaddr: u32, npages: i32): i32;
+@external("quark", "vm_protect") export declare function vm_protect(vaddr: u32, npages: i32, rights: i32): i32;
+@external("quark", "vm_read") export declare function vm_read(vaddr: u32, dst: usize, len: i32): i32;
+@external("quark", "vm_write") export declare function vm_write(vaddr: u32, src: usize, len: i32): i32;
+@external("quark", "vm_query") export declare function vm_query(vaddr: u32): i32;
+@external("quark", "mem_create") export declare function mem_create(npages: i32): i32;
+@external("quark", "mem_map") export declare function mem_map(slot: i32, vaddr: u32, rights: i32): i32;
+@external("quark", "mem_clone") export declare function mem_clone(slot: i32): i32;
+@external("quark", "mem_info") export declare function mem_info(slot: i32, field: i32): i32;
+@external("quark", "proc_quota") export declare function proc_quota(procSlot: i32, pages: i32): i32;
 @external("quark", "self_endpoint") export declare function self_endpoint(badge: i32): i32;
 @external("quark", "dev_read") export declare function dev_read(slot: i32, reg: i32): i64;
 @external("quark", "dev_write") export declare function dev_write(slot: i32, reg: i32, value: i32): i32;

@@ -110,13 +110,20 @@ function typed(which: i32, a0: i64, a1: i64, a2: i64, a3: i64): i64 {
 /**
  * Leave nothing behind for the next call or the rest of the system: no
  * attachment, no described lease (a call that fails drops both), no
- * capability on the reply, no timer keeping the machine awake.
+ * capability on the reply, no timer keeping the machine awake, no memory.
  */
 function settle(): void {
   sys.xfer(-1);
   sys.call(-1, 0, 0, 0, 0, 0, 0, 0);
   sys.reply_cap(-1);
   sys.timer_set(0);
+  // What the random calls made for themselves: memory objects (with their
+  // mappings) and anonymous pages. The granted endpoints stay.
+  for (let s = 0; s < CSPACE_SLOTS; s++) {
+    const info = sys.cap_info(s);
+    if (info >= 0 && (info & 0xff) != K_ENDPOINT) sys.cap_delete(s);
+  }
+  sys.vm_unmap(0, 1 << 20);
 }
 
 function relay(): i32 {

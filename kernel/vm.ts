@@ -1,0 +1,210 @@
+// Virtual memory syscalls: anonymous demand-zero mappings, protection, and
+// reads and writes between a process's private (instance) memory and its
+// virtual pages in kernel-managed memory. Every access is checked against the
+// page tables first, for the whole range, and the frames a write needs are
+// counted against the quota before anything changes, so a refused request
+// changes nothing. An access to an unmapped or protected page is an error,
+// or a demand-zero / copy-on-write resolution; never a trap.
+import {
+  PAGE_SIZE, PAGE_SHIFT, VM_READ, VM_WRITE, PTE_PRESENT, PTE_READ, PTE_WRITE, PTE_SHARED, PTE_COW, PTE_ZERO,
+  PTE_ACCESSED, PTE_DIRTY, OK, E_ARG, E_NOMEM, E_STATE, E_UNMAPPED, E_PROT,
+} from "./abi";
+import { current } from "./proc";
+import { frameAddr, chargedFrame, frameUnref, affordable } from "./frames";
+import { ptePtr, ptePtrCreate, translate, tablesNeeded, pruneTable, tlbFlush, tableAt, freeTables } from "./pagetable";
+import { mappingAt, mappingStart, mappingPages, mappingRights, unmapRecord, unmapAllOf, cowCost, breakCow } from "./memobj";
+import { host_copy } from "./host";
+
+const VPN_LIMIT = 1 << 20; // pages in a 32-bit address space
+
+@inline function permBits(rights: i32): u32 {
+  return ((rights & VM_READ) != 0 ? PTE_READ : 0) | ((rights & VM_WRITE) != 0 ? PTE_WRITE : 0);
+}
+
+/** The first page of a page-aligned range of `npages`, or -1 if the range is not one. */
+function pageRange(vaddr: i32, npages: i32): i32 {
+  if ((vaddr & (PAGE_SIZE - 1)) != 0 || npages <= 0) return -1;
+  const vpn = <i32>(<u32>vaddr >>> PAGE_SHIFT);
+  return <i64>vpn + npages > VPN_LIMIT ? -1 : vpn;
+}
+
+@inline function validRights(rights: i32): bool { return rights != 0 && (rights & ~(VM_READ | VM_WRITE)) == 0; }
+
+@inline function pteAt(pid: i32, vpn: i32): u32 {
+  const p = ptePtr(pid, vpn);
+  return p == 0 ? 0 : load<u32>(p);
+}
+
+export function vmMap(vaddr: i32, npages: i32, rights: i32): i32 {
+  const vpn = pageRange(vaddr, npages);
+  if (vpn < 0 || !validRights(rights)) return E_ARG;
+  const pid = current();
+  for (let i = 0; i < npages; i++) if (pteAt(pid, vpn + i) != 0) return E_STATE;
+  if (!affordable(pid, tablesNeeded(pid, vpn, npages))) return E_NOMEM;
+  const bits = PTE_ZERO | permBits(rights);
+  for (let i = 0; i < npages; i++) store<u32>(ptePtrCreate(pid, vpn + i), bits);
+  return OK;
+}
+
+/** Unmap anonymous pages, and object mappings the range covers whole; the number of pages unmapped. */
+export function vmUnmap(vaddr: i32, npages: i32): i32 {
+  const vpn = pageRange(vaddr, npages);
+  if (vpn < 0) return E_ARG;
+  const pid = current();
+  for (let i = 0; i < npages; i++) {
+    if ((pteAt(pid, vpn + i) & PTE_SHARED) == 0) continue;
+    const m = mappingAt(pid, vpn + i);
+    if (m >= 0 && (mappingStart(m) < vpn || mappingStart(m) + mappingPages(m) > vpn + npages)) return E_ARG;
+  }
+  let n = 0;
+  for (let i = 0; i < npages; i++) {
+    const p = ptePtr(pid, vpn + i);
+    if (p == 0) continue;
+    const pte = load<u32>(p);
+    if (pte == 0) continue;
+    n++;
+    if ((pte & PTE_SHARED) != 0) {
+      const m = mappingAt(pid, vpn + i);
+      if (m >= 0 && mappingStart(m) == vpn + i) unmapRecord(m);
+      continue;
+    }
+    store<u32>(p, 0);
+    if ((pte & PTE_PRESENT) != 0) frameUnref(<i32>(pte >>> PAGE_SHIFT));
+  }
+  tlbFlush(pid);
+  for (let i = 0; i < npages; i += 1024) pruneTable(pid, vpn + i);
+  pruneTable(pid, vpn + npages - 1);
+  return n;
+}
+
+export function vmProtect(vaddr: i32, npages: i32, rights: i32): i32 {
+  const vpn = pageRange(vaddr, npages);
+  if (vpn < 0 || !validRights(rights)) return E_ARG;
+  const pid = current();
+  for (let i = 0; i < npages; i++) {
+    const pte = pteAt(pid, vpn + i);
+    if (pte == 0) return E_UNMAPPED;
+    if ((pte & PTE_SHARED) != 0) {
+      const m = mappingAt(pid, vpn + i);
+      if (m < 0 || (rights & ~mappingRights(m)) != 0) return E_PROT;
+    }
+  }
+  for (let i = 0; i < npages; i++) {
+    const p = ptePtr(pid, vpn + i);
+    store<u32>(p, (load<u32>(p) & ~(PTE_READ | PTE_WRITE)) | permBits(rights));
+  }
+  return OK;
+}
+
+export function vmQuery(vaddr: i32): i32 {
+  const pte = pteAt(current(), <i32>(<u32>vaddr >>> PAGE_SHIFT));
+  return pte == 0 ? E_UNMAPPED : <i32>(pte & 0xfff);
+}
+
+/** Check [vaddr, vaddr + len) for `need` (PTE_READ or PTE_WRITE); OK, or the error. */
+function checkRange(pid: i32, vaddr: i32, len: i32, need: u32): i32 {
+  if (len < 0 || <i64><u32>vaddr + <i64>len > 0x100000000) return E_ARG;
+  if (len == 0) return OK;
+  const first = <i32>(<u32>vaddr >>> PAGE_SHIFT), last = <i32>((<u32>vaddr + <u32>len - 1) >>> PAGE_SHIFT);
+  for (let vpn = first; vpn <= last; vpn++) {
+    const p = translate(pid, vpn);
+    const pte = p == 0 ? 0 : load<u32>(p);
+    if (pte == 0) return E_UNMAPPED;
+    if ((pte & need) == 0) return E_PROT;
+  }
+  return OK;
+}
+
+export function vmRead(vaddr: i32, dst: i32, len: i32): i32 {
+  const pid = current();
+  const c = checkRange(pid, vaddr, len, PTE_READ);
+  if (c != OK) return c;
+  let done = 0;
+  while (done < len) {
+    const va = <u32>vaddr + <u32>done;
+    const off = <i32>(va & (PAGE_SIZE - 1));
+    const n = min(PAGE_SIZE - off, len - done);
+    const p = translate(pid, <i32>(va >>> PAGE_SHIFT));
+    const pte = load<u32>(p);
+    store<u32>(p, pte | PTE_ACCESSED);
+    // A demand-zero page that was never written reads from the zero frame.
+    const frame = (pte & PTE_PRESENT) != 0 ? <i32>(pte >>> PAGE_SHIFT) : 0;
+    const r = host_copy(0, <i32>frameAddr(frame) + off, pid, dst + done, n);
+    if (r < 0) return r;
+    done += n;
+  }
+  return len;
+}
+
+/** Frames that writing [vaddr, vaddr + len) will allocate: demand-zero pages and copy-on-write copies. */
+function framesForWrite(pid: i32, vaddr: i32, len: i32): i32 {
+  if (len == 0) return 0;
+  let need = 0;
+  const first = <i32>(<u32>vaddr >>> PAGE_SHIFT), last = <i32>((<u32>vaddr + <u32>len - 1) >>> PAGE_SHIFT);
+  for (let vpn = first; vpn <= last; vpn++) {
+    const pte = load<u32>(translate(pid, vpn));
+    if ((pte & PTE_PRESENT) == 0) need++;
+    else if ((pte & PTE_COW) != 0) {
+      const m = mappingAt(pid, vpn);
+      if (m >= 0) need += cowCost(m, vpn);
+    }
+  }
+  return need;
+}
+
+/** Make page `vpn` writable in place: back a demand-zero page, or break copy-on-write. */
+function resolveWrite(pid: i32, vpn: i32, p: usize): i32 {
+  const pte = load<u32>(p);
+  if ((pte & PTE_PRESENT) == 0) {
+    const f = chargedFrame(pid);
+    if (f < 0) return E_NOMEM;
+    store<u32>(p, (<u32>f << PAGE_SHIFT) | PTE_PRESENT | (pte & 0xfff & ~PTE_ZERO));
+    return OK;
+  }
+  if ((pte & PTE_COW) != 0) {
+    const m = mappingAt(pid, vpn);
+    if (m < 0) return E_PROT;
+    return breakCow(m, vpn, pid);
+  }
+  return OK;
+}
+
+export function vmWrite(vaddr: i32, src: i32, len: i32): i32 {
+  const pid = current();
+  const c = checkRange(pid, vaddr, len, PTE_WRITE);
+  if (c != OK) return c;
+  if (!affordable(pid, framesForWrite(pid, vaddr, len))) return E_NOMEM;
+  let done = 0;
+  while (done < len) {
+    const va = <u32>vaddr + <u32>done;
+    const off = <i32>(va & (PAGE_SIZE - 1));
+    const n = min(PAGE_SIZE - off, len - done);
+    const vpn = <i32>(va >>> PAGE_SHIFT);
+    const p = translate(pid, vpn);
+    const r0 = resolveWrite(pid, vpn, p);
+    if (r0 < 0) return r0;
+    const pte = load<u32>(p) | PTE_ACCESSED | PTE_DIRTY;
+    store<u32>(p, pte);
+    const r = host_copy(pid, src + done, 0, <i32>frameAddr(<i32>(pte >>> PAGE_SHIFT)) + off, n);
+    if (r < 0) return r;
+    done += n;
+  }
+  return len;
+}
+
+/** Tear down `pid`'s address space: every mapping, every anonymous frame, every table. */
+export function vmTeardown(pid: i32): void {
+  unmapAllOf(pid);
+  for (let t = 0; t < 1024; t++) {
+    const table = tableAt(pid, t);
+    if (table == 0) continue;
+    for (let i = 0; i < 1024; i++) {
+      const p = table + (<usize>i << 2);
+      const pte = load<u32>(p);
+      if (pte == 0) continue;
+      store<u32>(p, 0);
+      if ((pte & PTE_PRESENT) != 0) frameUnref(<i32>(pte >>> PAGE_SHIFT));
+    }
+  }
+  freeTables(pid);
+}
