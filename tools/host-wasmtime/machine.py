@@ -47,6 +47,13 @@ def _engine():
     # segments at instantiation is cheaper and a restart ~4 µs faster
     # (docs/host-wasmtime.md). The wheel's Config has no property for it.
     ffi.wasmtime_config_memory_init_cow_set(config.ptr(), False)
+    # Compiled code is cached on disk (wasmtime's own cache, keyed by the
+    # module's bytes and the engine's settings): a second boot of an image
+    # loads machine code instead of running Cranelift again.
+    try:
+        config.cache = True
+    except wasmtime.WasmtimeError:
+        pass  # no usable cache directory: compile every time
     return wasmtime.Engine(config)
 
 

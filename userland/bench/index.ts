@@ -6,6 +6,7 @@ import {
   sys, call, send, capByName, writeStr, writeU64, OK, E_CRASHED, QUEUE_DEPTH, NOTE_TIMER,
   TAG_ECHO, TAG_ECHO_CRASH, TAG_ECHO_LEASE_READ, LEASE_READ, TAG_ECHO_STATS,
 } from "../lib";
+import { readWrite, mapUnmap, faults } from "./memory";
 
 // Sample counts: enough for a stable p99 on a shared machine, a few seconds in all.
 const SAMPLES = 200;
@@ -35,7 +36,16 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 
 export function quark_notify(bits: i32, unused: i32): i32 {
   if ((bits & NOTE_TIMER) == 0) return OK;
-  if (phase == 0) { roundTrip(); leaseCopy(); phase = 1; sendThroughputStart(); return OK; }
+  if (phase == 0) {
+    roundTrip();
+    leaseCopy();
+    readWrite(SAMPLES, 200, emit);
+    mapUnmap(SAMPLES, 500, emit);
+    faults(SAMPLES / 4, emit);
+    phase = 1;
+    sendThroughputStart();
+    return OK;
+  }
   if (phase == 1) { sendThroughputStep(); return OK; }
   if (phase == 2) { restartStep(); return OK; }
   return OK;
