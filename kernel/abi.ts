@@ -42,7 +42,7 @@ export const BOOT_QUIET = 2; // services' log lines are not echoed to the consol
 export const PID_KERNEL = 0;
 export const PID_INIT = 1;
 export const MAX_PROCS = 64;
-export const CSPACE_SLOTS = 64; // capability slots per process
+export const CSPACE_SLOTS = 256; // capability slots per process (a memory manager holds one per object)
 export const MSG_WORDS = 6; // data words per message (i64 each)
 export const MAX_LEASES = 4; // leases per call
 export const QUEUE_DEPTH = 16; // asynchronous messages per endpoint
@@ -258,9 +258,23 @@ export const TAG_MEM_ALLOC = 0x0411; // w0 = bytes, w1 = MEMTYPE_*; reply cap = 
 export const TAG_MEM_RELEASE = 0x0412; // w0 = handle
 export const TAG_MEM_SHARE = 0x0413; // w0 = handle, w1 = VM_* rights; reply cap = a derived capability
 export const TAG_MEM_PROTECT = 0x0414; // w0 = handle, w1 = VM_* rights: the rights shares may have
-export const TAG_MEM_STATUS = 0x0415; // reply: free frames, total frames, caller's pages, caller's quota
+export const TAG_MEM_STATUS = 0x0415; // reply: free frames, total frames, caller's pages, caller's quota, pages reclaimed, qubits free
 export const TAG_MEM_RECLAIMABLE = 0x0416; // register: cap = the client's endpoint; asked to release under pressure
 export const TAG_MEM_RECLAIM = 0x0417; // manager -> client: w0 = pages wanted; reply w0 = pages released
+export const TAG_ASSOC_PUT = 0x0418; // w0 = store handle, w1..w2 = key, w3..w5 = value
+export const TAG_ASSOC_GET = 0x0419; // w0 = handle, w1..w2 = key; reply w0 = 1 found / 0 absent, w1..w3 = value
+export const TAG_ASSOC_DEL = 0x041a; // w0 = handle, w1..w2 = key; reply w0 = 1 removed / 0 absent
+export const TAG_ASSOC_FIND = 0x041b; // w0 = handle, w1..w3 = value: lookup by content; reply w0 = found, w1..w2 = key
+// TAG_MEM_ALLOC reply: w0 = handle, w1 = offset in the arena (small allocations), w2 = bytes granted,
+// w3 = MEMKIND_*; the arena's or the object's capability comes with the reply when the client lacks it.
+export const MEMKIND_ARENA = 0; // a chunk of the client's arena (map the arena once)
+export const MEMKIND_OBJECT = 1; // a memory object of its own
+export const MEMKIND_STORE = 2; // an associative store, used through TAG_ASSOC_*
+export const MEMKIND_QUBITS = 3; // qubit-register memory: w1 = first qubit, w2 = qubits
+export const MEM_SMALL_MAX = 2048; // larger classical requests get an object of their own
+export const MEM_ARENA_PAGES = 16; // a client's arena: 64 KiB
+export const MEM_CLIENT_QUOTA = 1024; // pages a client may hold through the manager
+export const QUBIT_CAPACITY = 64; // qubit-register memory the manager books (until the QPU reports its own)
 export const MEMTYPE_CLASSICAL = 0;
 export const MEMTYPE_ASSOCIATIVE = 1;
 export const MEMTYPE_QUANTUM = 2;
