@@ -10,6 +10,7 @@ export * from "../../kernel/abi";
 export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite, lendReadWrite } from "./ipc";
 export { fnv1a, capByName } from "./caps";
 export { log, logCap } from "./log";
+export { memAlloc, memFree, memError, memHandle } from "./memory";
 export { writeStamp, writeU64, writeStr, fmtMicros, fmtMillis } from "./fmt";
 import * as sys from "./sys";
 export { sys };
