@@ -117,6 +117,7 @@ export const MSG_LEASE_SHIFT = 8;
 // Notification bits the kernel raises itself.
 export const NOTE_TIMER = 1 << 30;
 export const NOTE_STOP = 1 << 29;
+export const NOTE_FAULT = 1 << 28; // to the supervisor: a process faulted; read the reports with fault_next
 
 // ---------------------------------------------------------------- syscalls
 // Each is a kernel export of the lowercase name without `SYS_` (imported by
@@ -176,7 +177,13 @@ export const SYS_SELF_ENDPOINT = 49; // self_endpoint(badge): a capability to on
 export const SYS_DEV_READ = 50; // dev_read(slot, reg): i64 -- a device register (offset in its window), zero-extended
 export const SYS_DEV_WRITE = 51; // dev_write(slot, reg, value)
 export const SYS_PROC_QUOTA = 52; // proc_quota(proc_slot, pages): the process's page quota
-export const SYS_COUNT = 53;
+export const SYS_FAULT_NEXT = 53; // fault_next(boot_slot): i64 -- the next fault to handle (FN_*), 0 when none
+export const SYS_COUNT = 54;
+
+// fault_next packs a fault report: pid | cause << 8 | faults since the last report << 16 | messages dropped << 32.
+export const FN_CAUSE_SHIFT = 8;
+export const FN_COUNT_SHIFT = 16;
+export const FN_DROPPED_SHIFT = 32;
 
 // Virtual memory
 export const PAGE_SIZE = 4096;
@@ -231,8 +238,9 @@ export const ST_TOTAL_FRAMES = 7;
 export const ST_PROCS = 6;
 
 // ---------------------------------------------------------------- message tags
-// Kernel -> supervisor (init's fault endpoint): w0 = pid, w1 = cause, w2 = messages dropped.
-export const TAG_FAULT = 0x7f01;
+// Fault causes (fault_next). A fault is recorded per process and the supervisor
+// (the process whose endpoint fault_endpoint named) gets NOTE_FAULT; reports
+// are never lost, however many faults come before the supervisor runs.
 export const FAULT_TRAP = 1; // trapped in a handler
 export const FAULT_START = 2; // trapped in quark_start
 export const FAULT_KILLED = 3;

@@ -81,7 +81,7 @@ export function faultEndpoint(slot: i32, ep: i32): i32 {
   if (g < 0) return g;
   const e = lookup(current(), ep, K_ENDPOINT, R_SEND);
   if (e < 0) return e;
-  setSupervisor(capTarget(e), capBadge(e));
+  setSupervisor(capTarget(e));
   return OK;
 }
 

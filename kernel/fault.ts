@@ -1,25 +1,34 @@
 // Faults. A trap inside a process is caught by the host's trampoline, which
 // returns INVOKE_TRAPPED to the kernel frame that entered it; the caller of
 // that frame gets E_CRASHED and keeps running. Here the kernel marks the
-// process crashed, drops what was queued for it, and reports the fault to the
-// supervisor's fault endpoint, which decides what happens next (policy lives
-// in init, not here).
-import { PS_CRASHED, PID_INIT, TAG_FAULT, QUEUE_DEPTH, FAULT_START, PS_RUNNING } from "./abi";
+// process crashed, drops what was queued for it, records the fault, and
+// raises NOTE_FAULT in the supervisor, which reads the records with
+// fault_next and decides what happens next (policy lives in init, not here).
+// A record per process, not a message in a bounded queue: no report is lost.
+import {
+  PS_CRASHED, PID_INIT, FAULT_START, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
+  FN_DROPPED_SHIFT,
+} from "./abi";
 import { pState, pFaults } from "./proc";
-import { drain, enqueue, qCount } from "./endpoint";
-import { clearNotes } from "./notify";
-import { clearReady, markReady } from "./sched";
+import { drain } from "./endpoint";
+import { clearNotes, raiseBits } from "./notify";
+import { clearReady } from "./sched";
+import { current } from "./proc";
+import { lookup } from "./cspace";
 import { host_kill } from "./host";
 import { dropLeases } from "./lease";
 import { vmTeardown } from "./vm";
 import { klog, puts, putu } from "./console";
 import { halt } from "./state";
 
-let supervisor = -1; // pid whose endpoint receives TAG_FAULT messages
-let supervisorBadge = 0;
+let supervisor = -1; // pid that gets NOTE_FAULT
 let faults: u32 = 0;
+// Reports waiting for the supervisor, one row per pid.
+const fCause = new StaticArray<i32>(MAX_PROCS); // 0: nothing pending
+const fCount = new StaticArray<i32>(MAX_PROCS);
+const fDropped = new StaticArray<i32>(MAX_PROCS);
 
-export function setSupervisor(pid: i32, badge: i32): void { supervisor = pid; supervisorBadge = badge; }
+export function setSupervisor(pid: i32): void { supervisor = pid; }
 export function faultCount(): u32 { return faults; }
 
 export function fault(pid: i32, cause: i32): void {
@@ -41,9 +50,23 @@ export function fault(pid: i32, cause: i32): void {
 }
 
 function report(pid: i32, cause: i32, dropped: i32): void {
-  const s = supervisor;
-  if (s < 0 || unchecked(pState[s]) != PS_RUNNING) return;
-  if (unchecked(qCount[s]) >= QUEUE_DEPTH) { klog(); puts("fault report lost: supervisor queue full\n"); return; }
-  enqueue(s, supervisorBadge, TAG_FAULT, -1, pid, cause, dropped, 0, 0, 0);
-  markReady(s);
+  unchecked(fCause[pid] = cause);
+  unchecked(fCount[pid] = unchecked(fCount[pid]) + 1);
+  unchecked(fDropped[pid] = unchecked(fDropped[pid]) + dropped);
+  if (supervisor >= 0 && supervisor != pid) raiseBits(supervisor, NOTE_FAULT);
+}
+
+/** The next pending report, packed (FN_*), or 0; the supervisor only. */
+export function faultNext(slot: i32): i64 {
+  const g = lookup(current(), slot, K_BOOT, R_CONTROL);
+  if (g < 0) return g;
+  for (let p = 1; p < MAX_PROCS; p++) {
+    const cause = unchecked(fCause[p]);
+    if (cause == 0) continue;
+    const packed = <i64>p | (<i64>cause << FN_CAUSE_SHIFT) | (<i64>min(unchecked(fCount[p]), 0xffff) << FN_COUNT_SHIFT) |
+      (<i64>unchecked(fDropped[p]) << FN_DROPPED_SHIFT);
+    unchecked(fCause[p] = 0); unchecked(fCount[p] = 0); unchecked(fDropped[p] = 0);
+    return packed;
+  }
+  return 0;
 }

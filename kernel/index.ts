@@ -26,6 +26,7 @@ export {
   procQuota as proc_quota,
 } from "./process";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
+export { faultNext as fault_next } from "./fault";
 export { devRead as dev_read, devWrite as dev_write } from "./device";
 export {
   vmMap as vm_map, vmUnmap as vm_unmap, vmProtect as vm_protect, vmRead as vm_read, vmWrite as vm_write, vmQuery as vm_query,

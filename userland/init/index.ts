@@ -3,15 +3,14 @@
 // reports ready, and supervises: faults come to its endpoint and are handled
 // per each service's restart policy.
 import {
-  sys, arg, reply, fmtMillis, OK, E_ARG, E_RIGHTS, INIT_SLOT_BOOT, INIT_SLOT_SELF, R_SEND, TAG_FAULT, TAG_INIT_STATUS,
+  sys, arg, reply, fmtMillis, OK, E_ARG, INIT_SLOT_BOOT, INIT_SLOT_SELF, TAG_INIT_STATUS, NOTE_FAULT, FN_CAUSE_SHIFT,
+  FN_DROPPED_SHIFT,
 } from "../lib";
 import { Service, readBootTable } from "./bootinfo";
 import { spawnAll, startAll } from "./start";
 import { onFault, onNotify } from "./supervisor";
 import { say } from "./say";
 
-// Fault reports arrive with this badge; nobody else holds a capability minted with it.
-const FAULT_BADGE = 0x7fff0001;
 let services = new Array<Service>();
 
 export function quark_start(pid: i32, restarts: i32): i32 {
@@ -19,8 +18,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
   const svcs = readBootTable();
   if (svcs == null) { say("the boot table is unreadable"); return E_ARG; }
   services = svcs;
-  const faults = sys.cap_derive(INIT_SLOT_SELF, R_SEND, FAULT_BADGE);
-  sys.fault_endpoint(INIT_SLOT_BOOT, faults);
+  sys.fault_endpoint(INIT_SLOT_BOOT, INIT_SLOT_SELF); // faults raise NOTE_FAULT here
   spawnAll(services);
   const running = startAll(services, t0);
   say("ready: " + running.toString() + " of " + services.length.toString() + " services running, boot took " +
@@ -30,16 +28,16 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 }
 
 export function quark_handle(badge: i32, tag: i32): i32 {
-  if (tag == TAG_FAULT) {
-    if (badge != FAULT_BADGE) return E_RIGHTS;
-    onFault(services, <i32>arg(0), <i32>arg(1), <i32>arg(2));
-    return OK;
-  }
   if (tag == TAG_INIT_STATUS) return status(<i32>arg(0));
   return E_ARG;
 }
 
 export function quark_notify(bits: i32, unused: i32): i32 {
+  if ((bits & NOTE_FAULT) != 0) {
+    for (let r = sys.fault_next(INIT_SLOT_BOOT); r > 0; r = sys.fault_next(INIT_SLOT_BOOT)) {
+      onFault(services, <i32>(r & 0xff), <i32>((r >> FN_CAUSE_SHIFT) & 0xff), <i32>(r >> FN_DROPPED_SHIFT));
+    }
+  }
   onNotify(services, bits);
   return OK;
 }

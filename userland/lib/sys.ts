@@ -31,6 +31,7 @@
 @external("quark", "proc_notify") export declare function proc_notify(procSlot: i32, bits: i32): i32;
 @external("quark", "proc_info") export declare function proc_info(procSlot: i32, field: i32): i32;
 @external("quark", "fault_endpoint") export declare function fault_endpoint(bootSlot: i32, epSlot: i32): i32;
+@external("quark", "fault_next") export declare function fault_next(bootSlot: i32): i64;
 @external("quark", "boot_read") export declare function boot_read(bootSlot: i32, off: i32, dst: usize, len: i32): i32;
 @external("quark", "ready") export declare function ready(bootSlot: i32): i32;
 @external("quark", "halt") export declare function halt(bootSlot: i32, code: i32): i32;
