@@ -1,15 +1,24 @@
 // The HAL: device models behind a register interface. The kernel reads and
 // writes registers through mmio_read/mmio_write; the host supplies only the
-// clock (host.now) and the console byte streams (host.console_out, uart_rx).
+// clock (host.now), the console byte streams (host.console_out, uart_rx) and
+// random bytes (host.random_fill).
 import * as abi from "../kernel/abi";
 import { uartReset, uartTx, uartRxRead, uartStatus, uartCtrl, uartSetCtrl, uartRx } from "./uart";
 import { timerReset, timerNowLo, timerNowHi, timerSetCmpHi, timerSetCmpLo, timerCtrl, timerSetCtrl, check } from "./timer";
 import { intcReset, intcPending, intcAck, intcEnabled, intcSetEnabled } from "./intc";
+import { entropyReset, entropyRead, entropyWrite } from "./entropy";
 
 export function hal_init(): void {
   uartReset();
   timerReset();
   intcReset();
+  entropyReset();
+}
+
+/** The offset of `addr` in the entropy device's window, or -1 outside it. */
+@inline function entropyReg(addr: i32): i32 {
+  const off = addr - abi.ENTROPY_BASE;
+  return <u32>off < <u32>abi.ENTROPY_SIZE ? off : -1;
 }
 
 export function mmio_read(addr: i32): i32 {
@@ -23,6 +32,8 @@ export function mmio_read(addr: i32): i32 {
     case abi.INTC_PENDING: check(); return intcPending();
     case abi.INTC_ENABLE: return intcEnabled();
   }
+  const ent = entropyReg(addr);
+  if (ent >= 0) return entropyRead(ent);
   return 0; // unmapped registers read as zero, as on a bus with pull-downs
 }
 
@@ -36,6 +47,8 @@ export function mmio_write(addr: i32, value: i32): void {
     case abi.INTC_ACK: intcAck(value); break;
     case abi.INTC_ENABLE: intcSetEnabled(value); break;
   }
+  const ent = entropyReg(addr);
+  if (ent >= 0) entropyWrite(ent, value);
 }
 
 export function uart_rx(byte: i32): i32 { return uartRx(byte); }

@@ -7,7 +7,7 @@
 // or a demand-zero / copy-on-write resolution; never a trap.
 import {
   PAGE_SIZE, PAGE_SHIFT, VM_READ, VM_WRITE, PTE_PRESENT, PTE_READ, PTE_WRITE, PTE_SHARED, PTE_COW, PTE_ZERO,
-  PTE_ACCESSED, PTE_DIRTY, OK, E_ARG, E_NOMEM, E_STATE, E_UNMAPPED, E_PROT,
+  PTE_ACCESSED, PTE_DIRTY, OK, E_ARG, E_NOMEM, E_STATE, E_UNMAPPED, E_PROT, E_FAULT,
 } from "./abi";
 import { current } from "./proc";
 import { frameAddr, chargedFrame, frameUnref, affordable } from "./frames";
@@ -119,6 +119,8 @@ export function vmRead(vaddr: i32, dst: i32, len: i32): i32 {
   const pid = current();
   const c = checkRange(pid, vaddr, len, PTE_READ);
   if (c != OK) return c;
+  // A refused read copies nothing: the destination's last byte in bounds proves the range.
+  if (len > 0 && (<u64><u32>dst + <u64>len > 0x100000000 || host_copy(pid, dst + len - 1, pid, dst + len - 1, 1) < 0)) return E_FAULT;
   let done = 0;
   while (done < len) {
     const va = <u32>vaddr + <u32>done;
@@ -173,7 +175,12 @@ export function vmWrite(vaddr: i32, src: i32, len: i32): i32 {
   const pid = current();
   const c = checkRange(pid, vaddr, len, PTE_WRITE);
   if (c != OK) return c;
-  if (!affordable(pid, framesForWrite(pid, vaddr, len))) return E_NOMEM;
+  const need = framesForWrite(pid, vaddr, len);
+  if (!affordable(pid, need)) return E_NOMEM;
+  // Backing pages changes the address space, so the source must be known good
+  // first: the source range is contiguous, so its last byte being in bounds
+  // (a one-byte copy onto itself) proves all of it is.
+  if (need > 0 && (<u64><u32>src + <u64>len > 0x100000000 || host_copy(pid, src + len - 1, pid, src + len - 1, 1) < 0)) return E_FAULT;
   let done = 0;
   while (done < len) {
     const va = <u32>vaddr + <u32>done;

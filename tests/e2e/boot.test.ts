@@ -13,9 +13,12 @@ describe("quark boot", () => {
     expect(lines[0]).toMatch(/^\[\s*\d+\.\d{6}\] kernel: quark kernel, ABI 1/);
     const log = lines.findIndex((l) => /init: started log \(pid 2\) in [\d.]+ µs$/.test(l));
     const echo = lines.findIndex((l) => /init: started echo \(pid 3\) in [\d.]+ µs$/.test(l));
+    const memory = lines.findIndex((l) => /init: started memory \(pid 4\) in [\d.]+ µs$/.test(l));
     expect(log).toBeGreaterThan(0);
     expect(echo).toBeGreaterThan(log);
-    expect(r.stdout).toMatch(/init: ready: 2 of 2 services running, boot took [\d.]+ ms\n/);
+    expect(memory).toBeGreaterThan(echo);
+    expect(r.stdout).toMatch(/memory: entropy: 2 of 2 sources healthy, pool seeded; cutoffs for H = 0\.5, α = 2\^-20: repetition 41, proportion 410 of 512\n/);
+    expect(r.stdout).toMatch(/init: ready: 3 of 3 services running, boot took [\d.]+ ms\n/);
     expect(lines.at(-1)).toMatch(/kernel: halting after ready \(--until-ready\)$/);
   });
 
@@ -29,7 +32,7 @@ describe("quark boot", () => {
   it("builds and boots a manifest in one step, and halts by itself when nothing can wake the system", () => {
     const r = quark(["boot", "images/default.toml"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("init: ready: 2 of 2 services running");
+    expect(r.stdout).toContain("init: ready: 3 of 3 services running");
     expect(r.stdout).not.toContain("halting after ready");
   });
 

@@ -20,6 +20,20 @@ const REQUIRED = [
   "badargs.random-syscalls-do-not-trap-the-kernel",
   "badargs.qc-peer-still-answers-after-random-syscalls",
   "badargs.log-still-answers-after-random-syscalls",
+  "memory.demand-zero-pages-read-as-zeros-and-take-a-frame-only-on-first-write",
+  "memory.a-shared-memory-object-is-visible-both-ways-between-two-processes",
+  "memory.revoking-the-parent-capability-removes-the-other-processes-mapping",
+  "memory.a-copy-on-write-clone-keeps-both-versions-after-a-write",
+  "memory.going-over-the-page-quota-is-e-nomem-not-a-crash",
+  "memory.the-frames-of-a-crashed-process-come-back",
+  "memory.no-frame-leaks-across-the-suite",
+  "entropy.get-returns-the-bytes-asked-for-and-debits-the-available-bits",
+  "entropy.two-gets-return-different-bytes",
+  "entropy.status-reports-every-source-healthy",
+  "entropy.a-stuck-source-fails-the-repetition-count-test-and-leaves-the-pool",
+  "entropy.the-pool-keeps-serving-from-the-healthy-source",
+  "entropy.a-cleared-source-stays-out-until-it-passes-a-whole-window",
+  "entropy.a-biased-source-fails-the-adaptive-proportion-test",
 ];
 
 describe.each(["node", "wasmtime"])("quark conformance under %s", (runtime) => {
@@ -39,8 +53,8 @@ describe.each(["node", "wasmtime"])("quark conformance under %s", (runtime) => {
     expect(results.length).toBeGreaterThanOrEqual(30);
   });
 
-  it("covers capabilities, IPC, leases, faults and bad syscall arguments", () => {
-    for (const suite of ["caps", "ipc", "lease", "faults", "badargs"]) expect(tap.stdout).toMatch(new RegExp(`^ok \\d+ - ${suite}\\.`, "m"));
+  it("covers capabilities, IPC, leases, faults, kernel-managed memory, bad syscall arguments and the entropy pool", () => {
+    for (const suite of ["caps", "ipc", "lease", "faults", "memory", "badargs", "entropy"]) expect(tap.stdout).toMatch(new RegExp(`^ok \\d+ - ${suite}\\.`, "m"));
     for (const name of REQUIRED) expect(tap.stdout).toMatch(new RegExp(`^ok \\d+ - ${name.replace(/\./g, "\\.")}\\b`, "m"));
   });
 

@@ -147,6 +147,20 @@ describe("encodeBootTable", () => {
     expect(decodeBootTable(encodeBootTable(m, moduleOf(m), 1)).services[2]).toMatchObject({ deps: [0], optional: [1] });
   });
 
+  it("writes a device grant as GRANT_DEVICE with the device id as its target", () => {
+    const m = manifest(TEXT.replace('caps = ["console"]', 'caps = ["console", "entropy:read"]'), "device.toml");
+    expect(decodeBootTable(encodeBootTable(m, moduleOf(m), 1)).services[0].grants).toEqual([
+      { kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_WRITE, label: fnv1a("console") },
+      { kind: abi.GRANT_DEVICE, target: abi.DEV_ENTROPY, rights: abi.R_READ, label: fnv1a("entropy") },
+    ]);
+  });
+
+  it("refuses a device capability without a device id", () => {
+    const m = manifest();
+    m.services[0].caps.push({ name: "entropy", kind: "device", rights: abi.R_READ, label: fnv1a("entropy") });
+    expect(() => encodeBootTable(m, moduleOf(m), 1)).toThrow(/device capability "entropy" of service "log" has no device id/);
+  });
+
   it("is deterministic: the same manifest gives the same bytes", () => {
     const a = manifest();
     const b = manifest(TEXT, "again.toml");

@@ -386,10 +386,28 @@ describe("capabilities", () => {
     ]);
   });
 
-  it("must name the console or a service of the image", () => {
+  it("must name the console, a device or a service of the image", () => {
     expect(caps('["lgo:call"]')).toEqual([{
       file, line: 9, col: 9, message: 'unknown capability "lgo" of service "echo"',
-      hint: 'did you mean "log"? a capability names the console or a service in this image: console, log, echo',
+      hint: 'did you mean "log"? a capability names the console, a device or a service in this image: console, entropy, log, echo',
+    }]);
+    expect(caps('["entrop"]')[0].hint).toMatch(/^did you mean "entropy"\?/);
+  });
+
+  it("grant a device by name, read+write by default, with the device's id", () => {
+    const m = parse(toml(...HEAD, ...LOG, "[service.echo]", 'module = "../userland/echo"', 'caps = ["entropy", "log"]'));
+    expect(m.services[1].caps).toEqual([
+      { name: "entropy", kind: "device", rights: abi.R_READ | abi.R_WRITE, label: fnv1a("entropy"), device: abi.DEV_ENTROPY },
+      { name: "log", kind: "service", rights: abi.R_CALL | abi.R_SEND, label: fnv1a("log") },
+    ]);
+    const ro = parse(toml(...HEAD, ...LOG, "[service.echo]", 'module = "../userland/echo"', 'caps = ["entropy:read"]'));
+    expect(ro.services[1].caps[0]).toMatchObject({ kind: "device", rights: abi.R_READ });
+  });
+
+  it("reject a right that does not apply to a device", () => {
+    expect(caps('["entropy:call"]')).toEqual([{
+      file, line: 9, col: 18, message: 'right "call" does not apply to a device ("entropy:call")',
+      hint: "a device accepts: read, write",
     }]);
   });
 
@@ -426,6 +444,9 @@ describe("the image as a whole", () => {
       hint: 'a service name is 1 to 32 characters: a lowercase letter, then lowercase letters, digits or -, e.g. "log"',
     });
     expect(only(toml(...HEAD, "[service.console]", 'module = "../userland/log"'))).toMatchObject({ message: 'service name "console" is reserved' });
+    expect(only(toml(...HEAD, "[service.entropy]", 'module = "../userland/log"'))).toMatchObject({
+      message: 'service name "entropy" is reserved', hint: 'in caps, "entropy" names the entropy device; choose another name',
+    });
     expect(only(toml(...HEAD, `[service.${"x".repeat(33)}]`, 'module = "../userland/log"'))).toMatchObject({ message: `invalid service name "${"x".repeat(33)}"` });
   });
 

@@ -25,6 +25,8 @@ export interface MachineOptions {
 }
 
 type Entry = (a0: number, a1: number) => number;
+// crypto.getRandomValues fills at most 65 536 bytes per call.
+const RANDOM_CHUNK = 65536;
 const ENTRY_NAMES = ["quark_start", "quark_handle", "quark_notify"];
 
 export class NodeMachine {
@@ -46,6 +48,7 @@ export class NodeMachine {
       host: {
         now: () => (performance.now() - this.t0) * 1e6,
         console_out: (ptr: number, len: number) => out(new Uint8Array(this.hal.memory.buffer, ptr, len).slice()),
+        random_fill: (ptr: number, len: number) => this.randomFill(ptr, len),
       },
     });
     this.hal = halInstance.exports as Record<string, any>;
@@ -155,6 +158,17 @@ export class NodeMachine {
     for (let i = 0; i < abi.ENTRY_COUNT; i++) this.entries[pid * abi.ENTRY_COUNT + i] = undefined;
     this.memories[pid] = undefined;
     this.views[pid] = new Uint8Array(0);
+  }
+
+  // The HAL's entropy device asks for a few hundred bytes at a time; a bad
+  // range is ignored rather than thrown, since a throw would trap the HAL.
+  private randomFill(ptr: number, len: number): void {
+    ptr >>>= 0; len >>>= 0;
+    const mem = this.hal.memory.buffer as ArrayBuffer;
+    if (ptr + len > mem.byteLength) return;
+    for (let at = 0; at < len; at += RANDOM_CHUNK) {
+      crypto.getRandomValues(new Uint8Array(mem, ptr + at, Math.min(RANDOM_CHUNK, len - at)));
+    }
   }
 
   /** Nanoseconds on the machine's clock (the HAL's). */

@@ -5,10 +5,11 @@ process's entry through host.invoke with its own store context, and a process
 calls the kernel's exports directly, which wasmtime allows only within a
 store. Each service module is linked against the kernel's exports once, here,
 at boot; host.spawn (in the trampoline, shim.py) then only instantiates it.
-host.console_out is the one Python callback here; the others come from the
-trampoline.
+host.console_out and host.random_fill are the Python callbacks here (both
+off the per-message path); the others come from the trampoline.
 """
 
+import os
 import sys
 
 import wasmtime
@@ -71,7 +72,7 @@ class Machine:
         self.c = image.const
         self._compile()
         self.host = trampoline.host_funcs(self.store)
-        self._add_console_out()
+        self._add_hal_callbacks()
         self.hal = _instantiate(self.store, self.modules[0], self._resolve_hal, "HAL").exports(self.store)
         self.hal_memory = self._memory_of(self.hal, "HAL")
         self.hal["hal_init"](self.store)
@@ -92,9 +93,10 @@ class Machine:
             except wasmtime.WasmtimeError as e:
                 raise ImageError("module %s does not compile: %s" % (entry["name"], root_cause(e)))
 
-    def _add_console_out(self):
+    def _add_hal_callbacks(self):
         i32 = wasmtime.ValType.i32()
         self.host["console_out"] = wasmtime.Func(self.store, wasmtime.FuncType([i32] * 2, []), self.console_out)
+        self.host["random_fill"] = wasmtime.Func(self.store, wasmtime.FuncType([i32] * 2, []), self.random_fill)
 
     def _memory_of(self, exports, who):
         memory = exports.get("memory")
@@ -104,7 +106,7 @@ class Machine:
 
     # ------------------------------------------------------------ linking
     def _resolve_hal(self, module, name, who):
-        if module == "host" and name in ("now", "console_out"):
+        if module == "host" and name in ("now", "console_out", "random_fill"):
             return self.host[name]
         raise ImageError("the %s imports %s.%s, which the machine ABI does not provide" % (who, module, name))
 
@@ -170,6 +172,16 @@ class Machine:
             sys.stdout.buffer.flush()
         except OSError:
             pass  # a closed stdout (a reader that went away) must not trap the HAL
+
+    # ------------------------------------------------------------ host.random_fill
+    # The HAL's entropy device asks for a few hundred bytes per refill, so a
+    # Python callback costs little here.
+    def random_fill(self, ptr, length):
+        ptr, length = ptr & U32, length & U32
+        if ptr + length > self.hal_memory.data_len(self.store):
+            self._say("random_fill(%d, %d) lies outside the HAL's memory" % (ptr, length))
+            return
+        self.hal_memory.write(self.store, os.urandom(length), ptr)
 
     def _say(self, message):
         if self.verbose:

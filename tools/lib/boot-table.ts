@@ -6,11 +6,11 @@
 // has offset 0.
 
 import * as abi from "../../kernel/abi";
-import type { Manifest, RestartPolicy, ServiceSpec } from "./manifest";
+import type { CapSpec, Manifest, RestartPolicy, ServiceSpec } from "./manifest";
 
 export interface BootGrant {
   kind: number; // GRANT_*
-  target: number; // service index for GRANT_SERVICE, 0 otherwise
+  target: number; // service index for GRANT_SERVICE, device id for GRANT_DEVICE, 0 otherwise
   rights: number;
   label: number;
 }
@@ -99,13 +99,15 @@ function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex:
     deps: s.requires.map(at),
     // Optional dependencies outside the image were warned about; init has nothing to wait for.
     optional: s.wants.filter((w) => index.has(w)).map(at),
-    grants: s.caps.map((c) => ({
-      kind: c.kind === "console" ? abi.GRANT_CONSOLE : abi.GRANT_SERVICE,
-      target: c.kind === "console" ? 0 : at(c.name),
-      rights: c.rights,
-      label: c.label,
-    })),
+    grants: s.caps.map((c) => ({ ...grantTarget(c, s.name, at), rights: c.rights, label: c.label })),
   };
+}
+
+function grantTarget(c: CapSpec, holder: string, at: (name: string) => number): { kind: number; target: number } {
+  if (c.kind === "console") return { kind: abi.GRANT_CONSOLE, target: 0 };
+  if (c.kind === "service") return { kind: abi.GRANT_SERVICE, target: at(c.name) };
+  if (c.device === undefined) throw new Error(`boot table: device capability "${c.name}" of service "${holder}" has no device id`);
+  return { kind: abi.GRANT_DEVICE, target: c.device };
 }
 
 function planLayout(rows: Row[]): Layout {

@@ -9,7 +9,7 @@ import { compileModule } from "./compile";
 import { encodeBootTable, fnv1a } from "./boot-table";
 import { linkImage, readImage } from "./image";
 import { withModuleName } from "./wasm-sections";
-import type { Manifest, ServiceSpec } from "./manifest";
+import { capKind, DEVICES, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
 import { parseConsole, type ConsoleRun } from "./results";
 import { toTap, toJUnit, toPretty, exitCodeFor, type ReportMeta } from "./reporters";
 import { repoRoot } from "./root";
@@ -33,16 +33,23 @@ const SUITE_PAGES = 4; // 256 KiB for each suite service
 
 interface SuiteService { name: string; restart: ServiceSpec["restart"]; maxRestarts: number; requires: string[]; caps: [string, number][] }
 
-/** The suite's services and what they are granted; "log" only where the image has one. */
-function suiteServices(hasLog: boolean): SuiteService[] {
+/**
+ * The suite's services and what they are granted; "log" only where the image
+ * has one, and "memory" with the entropy device (to inject faults into its
+ * sources) only where the image has a memory service.
+ */
+function suiteServices(has: (name: string) => boolean): SuiteService[] {
   const peer = abi.R_CALL | abi.R_SEND | abi.R_GRANT;
-  const log: [string, number][] = hasLog ? [["log", abi.R_CALL | abi.R_SEND]] : [];
+  const log: [string, number][] = has("log") ? [["log", abi.R_CALL | abi.R_SEND]] : [];
+  const memory: [string, number][] = has("memory")
+    ? [["memory", abi.R_CALL | abi.R_SEND], ["entropy", abi.R_READ | abi.R_WRITE]]
+    : [];
   return [
     { name: "qc-peer", restart: "always", maxRestarts: 100, requires: [], caps: [...log] },
     { name: "qc-fuzz", restart: "always", maxRestarts: 100, requires: [], caps: [["qc-peer", peer]] },
     {
       name: "qc", restart: "never", maxRestarts: 0, requires: ["qc-peer", "qc-fuzz"],
-      caps: [["console", abi.R_WRITE], ["qc-peer", peer], ["qc-fuzz", abi.R_CALL], ...log],
+      caps: [["console", abi.R_WRITE], ["qc-peer", peer], ["qc-fuzz", abi.R_CALL], ...log, ...memory],
     },
   ];
 }
@@ -54,8 +61,15 @@ function specFor(s: SuiteService, root: string): ServiceSpec {
     memoryBytes: SUITE_PAGES * 65536, memoryPages: SUITE_PAGES,
     restart: s.restart, maxRestarts: s.maxRestarts, restartWindowMs: 30_000, restartDelayMs: 0,
     requires: s.requires, wants: [],
-    caps: s.caps.map(([name, rights]) => ({ name, kind: name === "console" ? "console" : "service", rights, label: fnv1a(name) })),
+    caps: s.caps.map(([name, rights]) => capSpec(name, rights)),
   } as ServiceSpec;
+}
+
+function capSpec(name: string, rights: number): CapSpec {
+  const kind = capKind(name);
+  const cap: CapSpec = { name, kind, rights, label: fnv1a(name) };
+  if (kind === "device") cap.device = DEVICES[name];
+  return cap;
 }
 
 /** The image plus the conformance suite, written under build/conformance/. */
@@ -66,7 +80,7 @@ export async function conformanceImage(imagePath: string, log?: (s: string) => v
   const own = manifest.services as ServiceSpec[];
   const taken = own.find((s) => s.name.startsWith("qc"));
   if (taken) throw new Error(`${imagePath}: service "${taken.name}" uses the conformance suite's name prefix "qc"`);
-  const extra = suiteServices(own.some((s) => s.name === "log")).map((s) => specFor(s, root));
+  const extra = suiteServices((name) => own.some((s) => s.name === name)).map((s) => specFor(s, root));
   const compiled = await Promise.all(extra.map((s) =>
     compileModule({ kind: "service", entry: s.entry, root, memoryMaxPages: s.memoryPages, name: s.name, log })));
   const services = [...own, ...extra];

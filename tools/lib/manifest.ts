@@ -24,11 +24,14 @@ export interface Diagnostic {
 
 export type RestartPolicy = "never" | "on-failure" | "always";
 
+export type CapKind = "service" | "console" | "device";
+
 export interface CapSpec {
-  name: string; // "console" or a service of the image
-  kind: "service" | "console";
+  name: string; // "console", a device of DEVICES, or a service of the image
+  kind: CapKind;
   rights: number; // R_* bits
   label: number; // fnv1a(name): how the holder finds it with cap_find
+  device?: number; // DEV_* id, for kind "device"
 }
 
 export interface ServiceSpec {
@@ -91,6 +94,10 @@ const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRe
 const IMAGE_NAME = /^[a-z][a-z0-9-]*$/;
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const CONSOLE = "console";
+// HAL devices a service can be granted by name (a K_DEVICE capability on the
+// device's register window).
+export const DEVICES: Record<string, number> = { entropy: abi.DEV_ENTROPY };
+const DEVICE_NAMES = Object.keys(DEVICES);
 
 export const RIGHTS: Record<string, number> = {
   call: abi.R_CALL, send: abi.R_SEND, grant: abi.R_GRANT,
@@ -101,7 +108,14 @@ export const RIGHTS: Record<string, number> = {
 const RIGHTS_FOR = {
   service: { allowed: ["call", "send", "grant"], defaults: abi.R_CALL | abi.R_SEND, what: "a service endpoint" },
   console: { allowed: ["read", "write"], defaults: abi.R_WRITE, what: "the console" },
+  device: { allowed: ["read", "write"], defaults: abi.R_READ | abi.R_WRITE, what: "a device" },
 };
+
+/** What a capability name in `caps` refers to: the console, a HAL device, or else a service. */
+export function capKind(name: string): CapKind {
+  if (name === CONSOLE) return "console";
+  return own(DEVICES, name) !== undefined ? "device" : "service";
+}
 
 const MEMORY_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
 // Decimal and abbreviated spellings users reach for, and the unit they most likely mean.
@@ -432,6 +446,11 @@ function checkServiceName(entry: TomlEntry, report: Report): boolean {
       `in caps, "${CONSOLE}" names the console device; choose another name`);
     return false;
   }
+  if (capKind(name) === "device") {
+    report.error(entry, `service name "${name}" is reserved`,
+      `in caps, "${name}" names the ${name} device; choose another name`);
+    return false;
+  }
   if (!SERVICE_NAME.test(name)) {
     const lower = name.toLowerCase();
     const fix = SERVICE_NAME.test(lower) ? `, e.g. "${lower}"` : "";
@@ -712,18 +731,21 @@ function capabilities(t: TomlTable, name: string, ctx: Context): CapSpec[] {
 function capability(s: TomlString, holder: string, ctx: Context): CapSpec | undefined {
   const colon = s.value.indexOf(":");
   const target = colon < 0 ? s.value : s.value.slice(0, colon);
-  const kind = target === CONSOLE ? "console" : "service";
+  const kind = capKind(target);
   if (kind === "service" && !ctx.names.includes(target)) {
+    const known = [CONSOLE, ...DEVICE_NAMES, ...ctx.names];
     ctx.report.error(s, `unknown capability "${target}" of service "${holder}"`,
-      didYouMean(target, [CONSOLE, ...ctx.names],
-        `a capability names the console or a service in this image: ${[CONSOLE, ...ctx.names].join(", ")}`));
+      didYouMean(target, known, `a capability names the console, a device or a service in this image: ${known.join(", ")}`));
     return undefined;
   }
   const rights = colon < 0 ? RIGHTS_FOR[kind].defaults : parseRights(s, colon + 1, kind, ctx.report);
-  return rights === undefined ? undefined : { name: target, kind, rights, label: fnv1a(target) };
+  if (rights === undefined) return undefined;
+  const cap: CapSpec = { name: target, kind, rights, label: fnv1a(target) };
+  if (kind === "device") cap.device = DEVICES[target];
+  return cap;
 }
 
-function parseRights(s: TomlString, start: number, kind: "service" | "console", report: Report): number | undefined {
+function parseRights(s: TomlString, start: number, kind: CapKind, report: Report): number | undefined {
   const { allowed, what } = RIGHTS_FOR[kind];
   const text = s.value.slice(start);
   if (text === "") {

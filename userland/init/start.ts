@@ -3,8 +3,8 @@
 // once everything it requires runs; if a requirement failed, it is not
 // started and the log says why).
 import {
-  sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, PID_INIT, PI_PID, LEASE_READ,
-  GRANT_SERVICE, GRANT_CONSOLE, TAG_LOG_NAME, R_CALL, R_SEND,
+  sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
+  GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { say } from "./say";
@@ -31,6 +31,7 @@ function grant(svcs: Service[], s: Service): void {
   for (let k = 0; k < s.grants.length; k++) {
     const g = s.grants[k];
     if (g.kind == GRANT_CONSOLE) { sys.cap_give(s.proc, INIT_SLOT_CONSOLE, g.rights, g.label); continue; }
+    if (g.kind == GRANT_DEVICE) { giveDevice(s, g.target, g.rights, g.label); continue; }
     if (g.kind != GRANT_SERVICE || g.target >= svcs.length) continue;
     const t = svcs[g.target];
     if (t.ep < 0) continue;
@@ -39,6 +40,21 @@ function grant(svcs: Service[], s: Service): void {
     sys.cap_give(s.proc, minted, g.rights, g.label);
     sys.cap_delete(minted);
   }
+}
+
+/**
+ * The kernel put device `id` in slot INIT_SLOT_DEVICES + id - 1. A table
+ * naming an id outside that range would point into init's other slots, so
+ * only a slot that really holds a device is given away.
+ */
+function giveDevice(s: Service, id: i32, rights: i32, label: i32): void {
+  const slot = INIT_SLOT_DEVICES + id - 1;
+  const info = sys.cap_info(slot);
+  if (info < 0 || (info & 0xff) != K_DEVICE) {
+    say("not granting device " + id.toString() + " to " + s.name + ": init holds no such device");
+    return;
+  }
+  sys.cap_give(s.proc, slot, rights, label);
 }
 
 /** Start everything startable, in dependency order; returns how many run. */

@@ -32,6 +32,21 @@ export const QC_CALLBACK = 0x0910;
 export const QC_INFO = 0x0911;
 export const QC_SLOTS = 0x0912; // reply w0 = occupied capability slots
 
+// Kernel-managed memory in qc-peer's own address space; status = the syscall's result.
+// w0 = vaddr, w1 = npages, w2 = VM_* rights, w3 = byte: vm_map, then (byte != 0)
+// fill each page with the byte; status = the first error; reply w0 = pages written.
+export const QC_VM_MAP = 0x0940;
+export const QC_VM_UNMAP = 0x0941; // w0 = vaddr, w1 = npages
+export const QC_VM_PROTECT = 0x0942; // w0 = vaddr, w1 = npages, w2 = VM_* rights
+// w0 = vaddr, w1 = length (<= 4096): vm_read; reply (its result, the sum of the bytes, the first 8 bytes little-endian)
+export const QC_VM_READ = 0x0943;
+export const QC_VM_WRITE = 0x0944; // w0 = vaddr, w1 = length (<= 4096), w2 = byte: vm_write that many copies of the byte
+export const QC_VM_QUERY = 0x0945; // w0 = vaddr: vm_query
+// Keep the memory capability that came with the call (replacing the one kept
+// before), then mem_map the kept one at w0 with rights w1; reply w0 = cap_info on it.
+export const QC_MEM_MAP = 0x0946;
+export const QC_MEM_DROP = 0x0947; // delete the kept memory capability (its mappings go with it)
+
 export const QC_PROBE_READ = 0;
 export const QC_PROBE_WRITE = 1;
 export const QC_PROBE_BYTE: u8 = 0xa5;

@@ -61,7 +61,7 @@ function run(count: i32, seed: i64): i32 {
     const pick = next();
     const a0 = randomArg(), a1 = randomArg(), a2 = randomArg(), a3 = randomArg();
     let r: i64;
-    if ((pick & 7) == 0) r = typed(<i32>((pick >> 3) % 12), a0, a1, a2, a3);
+    if ((pick & 7) == 0) r = typed(<i32>((pick >> 3) % TYPED), a0, a1, a2, a3);
     else {
       const n = <i32>((pick >> 3) % span) - 4;
       r = sys.syscall(n, a0, a1, a2, a3, randomArg(), randomArg(), randomArg(), randomArg());
@@ -88,6 +88,26 @@ function onlyEndpoints(): bool {
   return true;
 }
 
+const TYPED = 23; // cases of typed()
+
+// Virtual addresses for the typed memory calls: mostly pages around VM_BASE
+// (aligned, so that maps succeed and later calls find something there), now
+// and then an odd one near 0. Pages near 0 stay unmapped, so a random vm_read
+// through the generic entry seldom finds a page to copy into the fuzzer's own
+// static data, which lies at low addresses.
+const VM_BASE: u32 = 0x40000000;
+function vaddr(a: i64): u32 { return (a & 7) == 0 ? <u32>a | 1 : VM_BASE + (<u32>a << 12); }
+@inline function rights(a: i64): i32 { return (a & 1) == 0 ? <i32>((a >> 1) & 3) : <i32>a; }
+
+// vm_read copies into the fuzzer's memory: only into this buffer, or past the
+// end of its memory (which the kernel must refuse).
+const SCRATCH = 8192;
+const scratch = new StaticArray<u8>(SCRATCH);
+function readInto(va: u32, dst: i64, len: i32): i32 {
+  if (<u64><u32>dst >= <u64>memory.size() << 16) return sys.vm_read(va, <usize><u32>dst, len);
+  return sys.vm_read(va, changetype<usize>(scratch), min(len, SCRATCH));
+}
+
 /** The typed imports, for the narrowing their own signatures do. */
 function typed(which: i32, a0: i64, a1: i64, a2: i64, a3: i64): i64 {
   const x0 = <i32>a0, x1 = <i32>a1, x2 = <i32>a2, x3 = <i32>a3;
@@ -103,7 +123,18 @@ function typed(which: i32, a0: i64, a1: i64, a2: i64, a3: i64): i64 {
     case 8: return sys.reply_word(x0);
     case 9: return sys.call(x0, x1, a2, a3, a0, a1, a2, a3);
     case 10: return sys.send(x0, x1, a2, a3, a0, a1, a2, a3);
-    default: return sys.signal(x0, x1);
+    case 11: return sys.signal(x0, x1);
+    case 12: return sys.vm_map(vaddr(a0), x1, rights(a2));
+    case 13: return sys.vm_unmap(vaddr(a0), x1);
+    case 14: return sys.vm_protect(vaddr(a0), x1, rights(a2));
+    case 15: return readInto(vaddr(a0) + (<u32>x3 & 0x1fff), a1, x2);
+    case 16: return sys.vm_write(vaddr(a0) + (<u32>x3 & 0x1fff), <usize><u32>x1, x2);
+    case 17: return sys.vm_query(vaddr(a0) + (<u32>x1 & 0xfff));
+    case 18: return sys.mem_create(x0);
+    case 19: return sys.mem_map(x0, vaddr(a1), rights(a2));
+    case 20: return sys.mem_clone(x0);
+    case 21: return sys.mem_info(x0, x1);
+    default: return sys.proc_quota(x0, x1);
   }
 }
 
@@ -118,10 +149,13 @@ function settle(): void {
   sys.reply_cap(-1);
   sys.timer_set(0);
   // What the random calls made for themselves: memory objects (with their
-  // mappings) and anonymous pages. The granted endpoints stay.
+  // mappings), anonymous pages, and endpoints (derived ones, its own), which
+  // would otherwise fill its space and starve later rounds of free slots.
+  // Only the slot of the granted qc-peer endpoint stays, while it still holds
+  // an endpoint (the random calls may have deleted it and reused the slot).
   for (let s = 0; s < CSPACE_SLOTS; s++) {
     const info = sys.cap_info(s);
-    if (info >= 0 && (info & 0xff) != K_ENDPOINT) sys.cap_delete(s);
+    if (info >= 0 && (s != peer || (info & 0xff) != K_ENDPOINT)) sys.cap_delete(s);
   }
   sys.vm_unmap(0, 1 << 20);
 }

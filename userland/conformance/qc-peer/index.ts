@@ -1,10 +1,11 @@
 // qc-peer: the server the conformance suite (qc) drives. Each op exposes one
 // kernel behaviour to the caller as a status or reply words, so that qc can
 // check from outside what the kernel did inside another process.
-import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_SLOTS } from "../../lib";
+import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_SLOTS, PAGE_SIZE } from "../../lib";
 import {
   QC_ECHO, QC_STATUS, QC_BADGE, QC_TRAP, QC_PROBE, QC_SUM, QC_FILL, QC_STATS, QC_SEQ, QC_RESET, QC_KEEP, QC_USE,
   QC_DROP, QC_CAP_BACK, QC_CAP_BACK_DELETED, QC_CALLBACK, QC_INFO, QC_SLOTS, QC_PROBE_READ, QC_PROBE_BYTE, foldSeq,
+  QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP,
 } from "../common/tags";
 
 const BUF = 4096;
@@ -17,6 +18,10 @@ let checksum: i64 = 0;
 let queuedReply: i64 = 0; // what reply() returned while handling the last queued message
 let queuedInfo: i64 = 0; // msg_info() then
 let kept = -1; // slot of the capability kept by QC_KEEP
+// Slot of the memory capability kept by QC_MEM_MAP: its mappings last as long
+// as it does. Apart from `kept`, so the memory tests and the capability tests
+// cannot delete each other's capability.
+let memKept = -1;
 // A capability attached to a reply must outlive the handler (the kernel copies
 // it after the return), so it is deleted when the next message arrives.
 let pendingDelete = -1;
@@ -91,6 +96,35 @@ export function quark_handle(badge: i32, tag: i32): i32 {
       break;
     }
     case QC_SLOTS: reply(occupiedSlots()); break;
+    case QC_VM_MAP: status = vmMapFill(<u32>arg(0), <i32>arg(1), <i32>arg(2), <u8>arg(3)); break;
+    case QC_VM_UNMAP: status = sys.vm_unmap(<u32>arg(0), <i32>arg(1)); break;
+    case QC_VM_PROTECT: status = sys.vm_protect(<u32>arg(0), <i32>arg(1), <i32>arg(2)); break;
+    case QC_VM_READ: status = vmRead(<u32>arg(0), <i32>arg(1)); break;
+    case QC_VM_WRITE: {
+      const len = <i32>arg(1);
+      if (len > BUF) { status = E_ARG; break; }
+      memory.fill(changetype<usize>(buf), <u8>arg(2), BUF);
+      status = sys.vm_write(<u32>arg(0), changetype<usize>(buf), len);
+      break;
+    }
+    case QC_VM_QUERY: status = sys.vm_query(<u32>arg(0)); break;
+    case QC_MEM_MAP: {
+      if (cap >= 0) {
+        if (memKept >= 0 && memKept != cap) sys.cap_delete(memKept);
+        memKept = cap;
+        keepCap = true;
+      }
+      if (memKept < 0) { status = E_STATE; break; }
+      reply(sys.cap_info(memKept));
+      status = sys.mem_map(memKept, <u32>arg(0), <i32>arg(1));
+      break;
+    }
+    case QC_MEM_DROP: {
+      if (memKept < 0) { status = E_STATE; break; }
+      status = sys.cap_delete(memKept);
+      memKept = -1;
+      break;
+    }
     default: status = E_ARG;
   }
   if (cap >= 0 && !keepCap) sys.cap_delete(cap);
@@ -151,6 +185,33 @@ function fill(b: u8, index: i32): i32 {
   }
   reply(len);
   return OK;
+}
+
+/** Map `npages` demand-zero pages and, unless `b` is 0, write every byte of them. */
+function vmMapFill(vaddr: u32, npages: i32, rights: i32, b: u8): i32 {
+  const r = sys.vm_map(vaddr, npages, rights);
+  if (r != OK || b == 0) return r;
+  const p = changetype<usize>(buf);
+  memory.fill(p, b, BUF);
+  let pages = 0;
+  for (; pages < npages; pages++) {
+    const w = sys.vm_write(vaddr + <u32>pages * PAGE_SIZE, p, PAGE_SIZE);
+    if (w < 0) { reply(pages); return w; }
+  }
+  reply(pages);
+  return OK;
+}
+
+/** One vm_read into the local buffer, which bounds the length. */
+function vmRead(vaddr: u32, len: i32): i32 {
+  if (len > BUF) return E_ARG;
+  const p = changetype<usize>(buf);
+  memory.fill(p, 0, BUF);
+  const r = sys.vm_read(vaddr, p, len);
+  let s: i64 = 0;
+  for (let i = 0, n = min(r, BUF); i < n; i++) s += unchecked(buf[i]);
+  reply(r, s, load<i64>(p));
+  return r;
 }
 
 function occupiedSlots(): i32 {

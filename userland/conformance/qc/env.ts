@@ -9,12 +9,16 @@ export let consoleCap = -1;
 export let peer = -1;
 export let fuzz = -1;
 export let logCap = -1; // < 0: the image has no log service
+export let memoryCap = -1; // < 0: the image has no memory service
+export let entropyDev = -1; // the entropy device, to inject faults (granted with memory)
 
 export function findCaps(): void {
   consoleCap = capByName("console");
   peer = capByName("qc-peer");
   fuzz = capByName("qc-fuzz");
   logCap = capByName("log");
+  memoryCap = capByName("memory");
+  entropyDev = capByName("entropy");
   setConsole(consoleCap);
   if (peer < 0) block("qc holds no capability named qc-peer; the suite cannot run");
   else if (fuzz < 0) block("qc holds no capability named qc-fuzz; the suite cannot run");

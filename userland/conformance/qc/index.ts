@@ -12,7 +12,9 @@ import { addCapsTests } from "./caps";
 import { addIpcTests } from "./ipc";
 import { addLeaseTests } from "./lease";
 import { addFaultTests } from "./faults";
+import { addMemoryTests } from "./memory";
 import { addBadArgsTests } from "./badargs";
+import { addEntropyTests } from "./entropy";
 
 let registered = false;
 
@@ -23,7 +25,9 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addIpcTests();
     addLeaseTests();
     addFaultTests();
+    addMemoryTests();
     addBadArgsTests();
+    addEntropyTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));

@@ -1,0 +1,84 @@
+// Entropy device model: raw noise sources behind the ENT_* registers. Each
+// source draws on its own stream of the host's random bytes (host.random_fill),
+// fetched a batch at a time so the host is asked rarely. A test can make a
+// source fail through ENT_FAULT: stuck (one value repeated) or biased (each
+// bit is one with probability 255/256), which is what the health tests of a
+// driver are there to notice.
+import { ENT_SOURCES, ENT_SELECT, ENT_DATA, ENT_FAULT, ENT_FAULT_NONE, ENT_FAULT_STUCK, ENT_FAULT_BIASED } from "../kernel/abi";
+
+@external("host", "random_fill")
+declare function random_fill(ptr: usize, len: i32): void;
+
+const SOURCES = 2;
+const BATCH = 512; // bytes fetched per refill of one source
+// Words OR-ed together for one biased word: a bit is zero only if it is zero in all of them.
+const BIAS_WORDS = 8;
+
+const batches = new StaticArray<u8>(SOURCES * BATCH);
+const used = new StaticArray<i32>(SOURCES); // bytes of the source's batch consumed
+const faults = new StaticArray<i32>(SOURCES);
+const stuckAt = new StaticArray<u32>(SOURCES);
+let selected = 0;
+
+export function entropyReset(): void {
+  selected = 0;
+  for (let s = 0; s < SOURCES; s++) {
+    unchecked(used[s] = BATCH);
+    unchecked(faults[s] = ENT_FAULT_NONE);
+    unchecked(stuckAt[s] = 0);
+  }
+}
+
+/** 32 bits of source `s`'s own stream, before any fault. */
+function rawWord(s: i32): u32 {
+  const base = changetype<usize>(batches) + <usize>(s * BATCH);
+  let at = unchecked(used[s]);
+  if (at + 4 > BATCH) {
+    random_fill(base, BATCH);
+    at = 0;
+  }
+  unchecked(used[s] = at + 4);
+  return load<u32>(base + <usize>at);
+}
+
+function biasedWord(s: i32): u32 {
+  let w: u32 = 0;
+  for (let i = 0; i < BIAS_WORDS; i++) w |= rawWord(s);
+  return w;
+}
+
+function data(): i32 {
+  const s = selected;
+  switch (unchecked(faults[s])) {
+    case ENT_FAULT_STUCK: return <i32>unchecked(stuckAt[s]);
+    case ENT_FAULT_BIASED: return <i32>biasedWord(s);
+  }
+  return <i32>rawWord(s);
+}
+
+function setFault(kind: i32): void {
+  if (kind != ENT_FAULT_NONE && kind != ENT_FAULT_STUCK && kind != ENT_FAULT_BIASED) return;
+  const s = selected;
+  // A stuck source repeats whatever it was about to produce.
+  if (kind == ENT_FAULT_STUCK) unchecked(stuckAt[s] = rawWord(s));
+  unchecked(faults[s] = kind);
+}
+
+/** A register read; `reg` is the offset in the device's window. */
+export function entropyRead(reg: i32): i32 {
+  switch (reg) {
+    case ENT_SOURCES: return SOURCES;
+    case ENT_SELECT: return selected;
+    case ENT_DATA: return data();
+    case ENT_FAULT: return unchecked(faults[selected]);
+  }
+  return 0;
+}
+
+export function entropyWrite(reg: i32, value: i32): void {
+  switch (reg) {
+    // A source that does not exist is ignored: the selection stays valid.
+    case ENT_SELECT: if (<u32>value < <u32>SOURCES) selected = value; break;
+    case ENT_FAULT: setFault(value); break;
+  }
+}
