@@ -15,6 +15,7 @@ import { addFaultTests } from "./faults";
 import { addMemoryTests } from "./memory";
 import { addBadArgsTests } from "./badargs";
 import { addEntropyTests } from "./entropy";
+import { addMemsvcTests } from "./memsvc";
 
 let registered = false;
 
@@ -28,6 +29,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addMemoryTests();
     addBadArgsTests();
     addEntropyTests();
+    addMemsvcTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));

@@ -6,7 +6,7 @@
 import { MAX_PROCS, MEM_SMALL_MAX, MEM_ARENA_PAGES, PAGE_SIZE } from "../../lib";
 
 const CLASSES = 8; // 16 << 0 .. 16 << 7 = 2048
-const FREE_MAX = 256; // free chunks remembered per class per client
+const FREE_MAX = 32; // free chunks remembered per class per client (more are left to the bump pointer)
 const bump = new StaticArray<i32>(MAX_PROCS);
 const freeCount = new StaticArray<i32>(MAX_PROCS * CLASSES);
 const freeOff = new StaticArray<i32>(MAX_PROCS * CLASSES * FREE_MAX);
