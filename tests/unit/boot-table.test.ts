@@ -82,7 +82,8 @@ describe("encodeBootTable", () => {
     expect(u32(bytes, 12)).toBe(1);
     expect(u32(bytes, 16)).toBe(0);
     expect(u32(bytes, abi.BT_SIZE)).toBe(bytes.length);
-    expect([...bytes.subarray(abi.BT_SIZE + 4, abi.BT_HEADER_BYTES)].every((b) => b === 0)).toBe(true);
+    expect(u32(bytes, abi.BT_RAM_FRAMES)).toBe(abi.DEFAULT_RAM_FRAMES);
+    expect([...bytes.subarray(abi.BT_RAM_FRAMES + 4, abi.BT_HEADER_BYTES)].every((b) => b === 0)).toBe(true);
     expect(bytes.length % 4).toBe(0);
   });
 
@@ -116,19 +117,20 @@ describe("encodeBootTable", () => {
       version: abi.ABI_VERSION,
       initModule: 1,
       flags: 0,
+      ramFrames: abi.DEFAULT_RAM_FRAMES,
       services: [
         {
           name: "log", label: fnv1a("log"), module: 2, memPages: 4, restart: abi.RESTART_ALWAYS, maxRestarts: 9,
-          windowMs: 30_000, delayMs: 0, deps: [], optional: [],
+          windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, deps: [], optional: [],
           grants: [{ kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_WRITE, label: fnv1a("console") }],
         },
         {
           name: "timer", label: fnv1a("timer"), module: 3, memPages: 16, restart: abi.RESTART_NEVER, maxRestarts: 5,
-          windowMs: 30_000, delayMs: 0, deps: [0], optional: [], grants: [],
+          windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, deps: [0], optional: [], grants: [],
         },
         {
           name: "echo", label: fnv1a("echo"), module: 4, memPages: 16, restart: abi.RESTART_ON_FAILURE, maxRestarts: 5,
-          windowMs: 60_000, delayMs: 20, deps: [0, 1], optional: [],
+          windowMs: 60_000, delayMs: 20, pageQuota: abi.DEFAULT_PAGE_QUOTA, deps: [0, 1], optional: [],
           grants: [
             { kind: abi.GRANT_SERVICE, target: 0, rights: abi.R_CALL, label: fnv1a("log") },
             { kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_READ | abi.R_WRITE, label: fnv1a("console") },

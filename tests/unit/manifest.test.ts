@@ -102,7 +102,7 @@ describe("a valid manifest", () => {
     expect(log).toEqual({
       name: "log", line: 6, module: join(root, "userland", "log"), entry: join(root, "userland", "log", "index.ts"),
       description: "console log", memoryBytes: 256 * 1024, memoryPages: 4, restart: "always",
-      maxRestarts: 5, restartWindowMs: 30_000, restartDelayMs: 0, requires: [], wants: [],
+      maxRestarts: 5, restartWindowMs: 30_000, restartDelayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, requires: [], wants: [],
       caps: [{ name: "console", kind: "console", rights: abi.R_WRITE, label: fnv1a("console") }],
     });
     expect(echo).toMatchObject({
@@ -139,14 +139,14 @@ describe("unknown keys", () => {
       file, line: 5, col: 1,
       message: 'unknown key "modul" in [service.log]',
       hint: 'did you mean "module"? Valid keys: module, description, memory, restart, max_restarts, ' +
-        "restart_window, restart_delay, requires, wants, caps",
+        "restart_window, restart_delay, page_quota, requires, wants, caps",
     });
   });
 
   it("list the valid keys when nothing is close", () => {
     const d = only(toml(...HEAD, ...LOG, "colour = 3"));
     expect(d).toMatchObject({ line: 7, col: 1, message: 'unknown key "colour" in [service.log]' });
-    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, requires, wants, caps");
+    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, page_quota, requires, wants, caps");
   });
 
   it("name a misspelt top-level table without also calling it missing", () => {
@@ -618,5 +618,23 @@ describe("the reference in docs/manifest.md", () => {
     expect(m.services.map((s) => s.name)).toEqual(["log", "echo"]);
     expect(m.warnings.map((w) => w.message)).toEqual(['optional dependency "stats" of service "echo" is not in this image']);
     expect(startOrder(m)).toEqual([["log"], ["echo"]]);
+  });
+});
+
+describe("kernel-managed memory settings", () => {
+  it("takes [image] ram and page_quota as sizes or page counts", () => {
+    const m = parse(toml('[image]', 'name = "test"', 'ram = "8MiB"', "", ...LOG, 'page_quota = "2MiB"'));
+    expect(m.ramFrames).toBe(2048);
+    expect(m.services[0].pageQuota).toBe(512);
+    const n = parse(toml('[image]', 'name = "test"', 'ram = 100', "", ...LOG, "page_quota = 7"));
+    expect(n.ramFrames).toBe(100);
+    expect(n.services[0].pageQuota).toBe(7);
+  });
+
+  it("refuses sizes that are not whole pages or out of range, pointing at the value", () => {
+    const d = only(toml('[image]', 'name = "test"', 'ram = "10000B"', "", ...LOG));
+    expect(d).toMatchObject({ line: 3, col: 7, message: 'ram in [image] must be a whole number of 4 KiB pages, found "10000B"' });
+    const q = only(toml(...HEAD, ...LOG, 'page_quota = "512MiB"'));
+    expect(q.message).toMatch(/page_quota of service "log" must be from 0 to 65536 pages of 4 KiB, found 131072/);
   });
 });

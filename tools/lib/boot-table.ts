@@ -24,6 +24,7 @@ export interface BootService {
   maxRestarts: number;
   windowMs: number;
   delayMs: number;
+  pageQuota: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -34,6 +35,7 @@ export interface BootTable {
   version: number;
   initModule: number;
   flags: number;
+  ramFrames: number; // 4 KiB frames of kernel-managed memory
   services: BootService[];
 }
 
@@ -71,7 +73,7 @@ export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) 
   const bytes = new Uint8Array(layout.size);
   const view = new DataView(bytes.buffer);
   const u32 = (off: number, v: number): void => view.setUint32(off, checkU32(v, `field at byte ${off}`), true);
-  writeHeader(u32, rows.length, checkU32(initModule, "init module index"), layout.size);
+  writeHeader(u32, rows.length, checkU32(initModule, "init module index"), layout.size, m.ramFrames ?? abi.DEFAULT_RAM_FRAMES);
   rows.forEach((row, i) => writeService(u32, bytes, row, i, layout));
   return bytes;
 }
@@ -126,13 +128,14 @@ function planLayout(rows: Row[]): Layout {
 
 type Put = (off: number, v: number) => void;
 
-function writeHeader(u32: Put, nservices: number, initModule: number, size: number): void {
+function writeHeader(u32: Put, nservices: number, initModule: number, size: number, ramFrames: number): void {
   u32(0, abi.BT_MAGIC);
   u32(4, abi.ABI_VERSION);
   u32(8, nservices);
   u32(12, initModule);
   u32(16, 0); // flags
   u32(abi.BT_SIZE, size);
+  u32(abi.BT_RAM_FRAMES, ramFrames);
 }
 
 function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: Layout): void {
@@ -146,6 +149,7 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_MAX_RESTARTS, s.maxRestarts);
   u32(r + abi.BT_WINDOW_MS, s.restartWindowMs);
   u32(r + abi.BT_DELAY_MS, s.restartDelayMs);
+  u32(r + abi.BT_PAGE_QUOTA, s.pageQuota ?? abi.DEFAULT_PAGE_QUOTA);
   u32(r + abi.BT_LABEL, fnv1a(s.name));
   u32(r + abi.BT_NDEPS, row.deps.length);
   u32(r + abi.BT_DEPS_OFF, layout.deps[i]);
@@ -183,7 +187,7 @@ export function decodeBootTable(bytes: Uint8Array): BootTable {
   const n = read(8);
   const services: BootService[] = [];
   for (let i = 0; i < n; i++) services.push(decodeService(bytes, read, abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES));
-  return { size, version: read(4), initModule: read(12), flags: read(16), services };
+  return { size, version: read(4), initModule: read(12), flags: read(16), ramFrames: read(abi.BT_RAM_FRAMES), services };
 }
 
 type Read = (off: number) => number;
@@ -219,6 +223,7 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     maxRestarts: field(abi.BT_MAX_RESTARTS),
     windowMs: field(abi.BT_WINDOW_MS),
     delayMs: field(abi.BT_DELAY_MS),
+    pageQuota: field(abi.BT_PAGE_QUOTA),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

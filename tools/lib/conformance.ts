@@ -59,7 +59,7 @@ function specFor(s: SuiteService, root: string): ServiceSpec {
   return {
     name: s.name, line: 0, module, entry: join(module, "index.ts"),
     memoryBytes: SUITE_PAGES * 65536, memoryPages: SUITE_PAGES,
-    restart: s.restart, maxRestarts: s.maxRestarts, restartWindowMs: 30_000, restartDelayMs: 0,
+    restart: s.restart, maxRestarts: s.maxRestarts, restartWindowMs: 30_000, restartDelayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA,
     requires: s.requires, wants: [],
     caps: s.caps.map(([name, rights]) => capSpec(name, rights)),
   } as ServiceSpec;

@@ -9,7 +9,7 @@ import { fnv1a } from "./boot-table";
 import { repoRoot } from "./root";
 import {
   describeKind, parseTomlPartial,
-  type Position, type TomlArray, type TomlEntry, type TomlString, type TomlTable,
+  type Position, type TomlArray, type TomlEntry, type TomlNode, type TomlString, type TomlTable,
 } from "./toml";
 
 // ---------------------------------------------------------------- types
@@ -46,6 +46,7 @@ export interface ServiceSpec {
   maxRestarts: number;
   restartWindowMs: number;
   restartDelayMs: number;
+  pageQuota: number; // 4 KiB pages of kernel-managed memory the service may hold
   requires: string[];
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
@@ -56,6 +57,7 @@ export interface Manifest {
   dir: string; // absolute
   name: string;
   description?: string;
+  ramFrames: number; // 4 KiB frames of kernel-managed memory (the machine's RAM)
   init: { module: string; entry: string }; // absolute
   services: ServiceSpec[];
   warnings: Diagnostic[];
@@ -82,11 +84,11 @@ export const MAX_SERVICES = abi.MAX_PROCS - 2;
 const U32_MAX = 0xffffffff;
 
 const TOP_KEYS = ["image", "init", "service"];
-const IMAGE_KEYS = ["name", "description"];
+const IMAGE_KEYS = ["name", "description", "ram"];
 const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
-  "restart_window", "restart_delay", "requires", "wants", "caps",
+  "restart_window", "restart_delay", "page_quota", "requires", "wants", "caps",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -298,7 +300,10 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
     if (spec) services.push(spec);
   }
   reportCycles(entries, ctx);
-  return { file: report.file, dir, name: image.name, description: image.description, init, services, warnings: [] };
+  return {
+    file: report.file, dir, name: image.name, description: image.description,
+    ramFrames: image.ramFrames ?? abi.DEFAULT_RAM_FRAMES, init, services, warnings: [],
+  };
 }
 
 function checkKeys(table: TomlTable, allowed: string[], where: string, listName: string, report: Report, topLevel = false): void {
@@ -325,7 +330,7 @@ function didYouMean(word: string, candidates: readonly string[], rest: string): 
   return s ? `did you mean "${s}"? ${rest}` : rest;
 }
 
-function imageSection(doc: TomlTable, report: Report): { name: string; description?: string } {
+function imageSection(doc: TomlTable, report: Report): { name: string; description?: string; ramFrames?: number } {
   const example = exampleImageName(report.file);
   const entry = doc.entries.get("image");
   if (!entry) {
@@ -351,7 +356,7 @@ function imageSection(doc: TomlTable, report: Report): { name: string; descripti
     report.error(name, `invalid image name "${name.value}"`,
       `an image name is a lowercase letter, then lowercase letters, digits or -, e.g. "${example}"`);
   }
-  return { name: name?.value ?? "", description };
+  return { name: name?.value ?? "", description, ramFrames: ramFrames(t, report) };
 }
 
 function exampleImageName(file: string): string {
@@ -426,6 +431,7 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     maxRestarts: maxRestarts(t, restart, where, ctx.report),
     restartWindowMs: durationSetting(t, "restart_window", DEFAULTS.window, 1, where, ctx.report),
     restartDelayMs: durationSetting(t, "restart_delay", DEFAULTS.delay, 0, where, ctx.report),
+    pageQuota: pageQuota(t, where, ctx.report),
     requires: dependencies(t, "requires", name, ctx),
     wants: [],
     caps: capabilities(t, name, ctx),
@@ -508,6 +514,44 @@ function moduleHint(spec: string, module: string, dir: string): string {
 
 // ---------------------------------------------------------------- settings
 
+const FRAME_BYTES = abi.PAGE_SIZE;
+
+/** A count of 4 KiB pages given as an integer, or as a size ("4MiB"); what is wrong, or the count. */
+function pagesOf(v: TomlNode, what: string, example: string, min: number, max: number, report: Report): number | undefined {
+  let pages: number;
+  if (v.kind === "integer") pages = v.value;
+  else if (v.kind === "string") {
+    const bytes = parseSize(v.value);
+    if (typeof bytes !== "number") { report.error(v, `${what}: ${bytes.message}`, bytes.hint); return undefined; }
+    if (bytes % FRAME_BYTES !== 0) {
+      report.error(v, `${what} must be a whole number of 4 KiB pages, found "${v.value}"`, `e.g. ${example}`);
+      return undefined;
+    }
+    pages = bytes / FRAME_BYTES;
+  } else {
+    report.error(v, `${what} must be a size such as "4MiB" or a number of 4 KiB pages, found ${describeKind(v)}`, `e.g. ${example}`);
+    return undefined;
+  }
+  if (pages < min || pages > max) {
+    report.error(v, `${what} must be from ${min} to ${max} pages of 4 KiB, found ${pages}`, `e.g. ${example}`);
+    return undefined;
+  }
+  return pages;
+}
+
+function pageQuota(t: TomlTable, where: string, report: Report): number {
+  const e = t.entries.get("page_quota");
+  if (!e) return abi.DEFAULT_PAGE_QUOTA;
+  return pagesOf(e.value, `page_quota of ${where}`, 'page_quota = "4MiB"', 0, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_PAGE_QUOTA;
+}
+
+/** The [image] ram: frames of kernel-managed memory. */
+function ramFrames(t: TomlTable, report: Report): number {
+  const e = t.entries.get("ram");
+  if (!e) return abi.DEFAULT_RAM_FRAMES;
+  return pagesOf(e.value, "ram in [image]", 'ram = "16MiB"', 16, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_RAM_FRAMES;
+}
+
 function memorySetting(t: TomlTable, where: string, report: Report): number {
   const e = t.entries.get("memory");
   const fallback = parseMemory(DEFAULTS.memory) as number;
@@ -549,6 +593,16 @@ export function parseMemory(text: string): number | Problem {
       hint: `use a smaller unit, e.g. "${Math.round(Number(m[1]) * scale / 1024)}KiB"` };
   }
   return checkMemoryBytes(Number(m[1]) * scale, shown);
+}
+
+/** Bytes for a size such as "16MiB", with no range of its own (the caller checks it). */
+function parseSize(text: string): number | Problem {
+  const m = /^(\d+)\s*([A-Za-z]*)$/.exec(text.trim());
+  const scale = m ? own(MEMORY_UNITS, m[2] === "" ? "B" : m[2]) : undefined;
+  if (!m || scale === undefined) {
+    return { message: `invalid size "${text}"`, hint: 'write a whole number and a unit (B, KiB or MiB), e.g. "16MiB"' };
+  }
+  return Number(m[1]) * scale;
 }
 
 function checkMemoryBytes(bytes: number, shown: string): number | Problem {
