@@ -42,6 +42,7 @@ async function measurePeers(quick: boolean): Promise<Peers> {
 const IN_IMAGE_PEERS: Record<string, [string, string]> = {
   "vm.rw.4k": ["memory.copy.4k", "a plain 4 KiB write + read inside the service's own memory (memory.copy)"],
   "vm.fault.zero": ["vm.write.resident", "the same one-byte vm_write to a page already backed"],
+  "mem.alloc.small": ["heap.alloc.64", "64 bytes from the service's own heap (AssemblyScript's allocator, no call)"],
 };
 const BASELINES = new Set(Object.values(IN_IMAGE_PEERS).map(([series]) => series));
 

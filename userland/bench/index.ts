@@ -6,7 +6,7 @@ import {
   sys, call, send, capByName, writeStr, writeU64, OK, E_CRASHED, QUEUE_DEPTH, NOTE_TIMER,
   TAG_ECHO, TAG_ECHO_CRASH, TAG_ECHO_LEASE_READ, LEASE_READ, TAG_ECHO_STATS,
 } from "../lib";
-import { readWrite, mapUnmap, faults } from "./memory";
+import { readWrite, mapUnmap, faults, smallAlloc } from "./memory";
 
 // Sample counts: enough for a stable p99 on a shared machine, a few seconds in all.
 const SAMPLES = 200;
@@ -42,6 +42,7 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     readWrite(SAMPLES, 200, emit);
     mapUnmap(SAMPLES, 500, emit);
     faults(SAMPLES / 4, emit);
+    smallAlloc(SAMPLES, 500, emit);
     phase = 1;
     sendThroughputStart();
     return OK;

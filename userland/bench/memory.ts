@@ -1,7 +1,7 @@
 // Memory figures: the kernel's page tables and translation cache, measured
 // through the syscalls a service uses, each beside a baseline measured in the
 // same run inside the same instance.
-import { sys, VM_READ, VM_WRITE } from "../lib";
+import { sys, VM_READ, VM_WRITE, memAlloc, memFree, memHandle } from "../lib";
 
 const RW = VM_READ | VM_WRITE;
 const BASE: u32 = 0x40000000; // a region no other figure touches
@@ -70,4 +70,29 @@ export function faults(samples: i32, emit: Emit): void {
   }
   emit("vm.fault.zero", "ns", FAULT_PAGES, fault, FAULT_PAGES);
   emit("vm.write.resident", "ns", FAULT_PAGES, resident, FAULT_PAGES);
+}
+
+/**
+ * mem.alloc.small: a 64-byte allocation from the memory manager (one call,
+ * a chunk of the client's arena), against heap.alloc.64: the same size from
+ * the service's own heap (AssemblyScript's allocator, no kernel, no call).
+ */
+export function smallAlloc(samples: i32, batch: i32, emit: Emit): void {
+  const handles = new StaticArray<i64>(batch);
+  const ptrs = new StaticArray<usize>(batch);
+  memAlloc(64); // the arena is made and mapped on the first allocation: not part of the figure
+  memFree(memHandle());
+  const viaManager = new Array<i64>(), viaHeap = new Array<i64>();
+  for (let s = 0; s < samples; s++) {
+    let t0 = sys.time();
+    for (let i = 0; i < batch; i++) { memAlloc(64); unchecked(handles[i] = memHandle()); }
+    viaManager.push(sys.time() - t0);
+    for (let i = 0; i < batch; i++) memFree(unchecked(handles[i]));
+    t0 = sys.time();
+    for (let i = 0; i < batch; i++) unchecked(ptrs[i] = heap.alloc(64));
+    viaHeap.push(sys.time() - t0);
+    for (let i = 0; i < batch; i++) heap.free(unchecked(ptrs[i]));
+  }
+  emit("mem.alloc.small", "ns", batch, viaManager, batch);
+  emit("heap.alloc.64", "ns", batch, viaHeap, batch);
 }
