@@ -1,6 +1,8 @@
 // Memory pressure: when free frames fall below a tenth of RAM, every client
-// registered as reclaimable is asked (asynchronously) to release pages; what
-// they release afterwards is counted and reported.
+// registered as reclaimable is asked (asynchronously) to release enough pages
+// to bring free frames back to a fifth (the gap keeps the manager from asking
+// again at every allocation near the line); what they release afterwards is
+// counted and reported, and the pressure is over once a tenth is free again.
 import { sys, ST_FREE_FRAMES, ST_TOTAL_FRAMES, TAG_MEM_RECLAIM, MAX_PROCS } from "../../lib";
 import { cReclaim, cPages } from "./clients";
 import { say } from "./say";
@@ -25,7 +27,7 @@ export function checkPressure(): void {
   if (pressured) return;
   pressured = true;
   reclaimed = 0;
-  const want = total / 10 - free;
+  const want = total / 5 - free;
   let asked = 0;
   for (let p = 1; p < MAX_PROCS; p++) {
     const ep = unchecked(cReclaim[p]);
