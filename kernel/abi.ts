@@ -178,7 +178,13 @@ export const SYS_DEV_READ = 50; // dev_read(slot, reg): i64 -- a device register
 export const SYS_DEV_WRITE = 51; // dev_write(slot, reg, value)
 export const SYS_PROC_QUOTA = 52; // proc_quota(proc_slot, pages): the process's page quota
 export const SYS_FAULT_NEXT = 53; // fault_next(boot_slot): i64 -- the next fault to handle (FN_*), 0 when none
-export const SYS_COUNT = 54;
+export const SYS_PROC_BUDGET = 54; // proc_budget(proc_slot, units): i64 fuel per message (0: the default)
+export const SYS_COUNT = 55;
+
+// CPU: every service module is metered at build time (a fuel charge at each
+// function entry, exit and loop header, against the kernel's exported global
+// "fuel"); a handler that spends its budget traps, as FAULT_CPU.
+export const DEFAULT_CPU_BUDGET = 100000000; // fuel units per handler invocation
 
 // fault_next packs a fault report: pid | cause << 8 | faults since the last report << 16 | messages dropped << 32.
 export const FN_CAUSE_SHIFT = 8;
@@ -214,6 +220,8 @@ export const PI_FAULTS = 4;
 export const PI_MODULE = 5;
 export const PI_PAGES = 6; // frames charged to the process
 export const PI_QUOTA = 7; // its page quota
+export const PI_CPU = 8; // fuel spent, in thousands of units
+export const PI_BUDGET = 9; // fuel per handler invocation, in thousands of units
 export const DEFAULT_PAGE_QUOTA = 256; // pages (1 MiB) a process may hold until given a quota
 export const DEFAULT_RAM_FRAMES = 4096; // 16 MiB of kernel-managed memory unless the manifest says otherwise
 export const MAX_RAM_FRAMES = 65536; // 256 MiB
@@ -244,6 +252,7 @@ export const ST_PROCS = 6;
 export const FAULT_TRAP = 1; // trapped in a handler
 export const FAULT_START = 2; // trapped in quark_start
 export const FAULT_KILLED = 3;
+export const FAULT_CPU = 4; // spent its CPU budget in one handler
 
 // log service: a lease holds the UTF-8 text.
 export const TAG_LOG_WRITE = 0x0101; // log a line under the caller's badge
@@ -330,7 +339,7 @@ export const BT_MAGIC = 0x31544251; // "QBT1"
 export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, flags, size, 2 reserved
 export const BT_SIZE = 20; // header offset of the whole table's size in bytes
 export const BT_RAM_FRAMES = 24; // header offset: frames of kernel-managed memory (physical RAM)
-export const BT_RECORD_BYTES = 64;
+export const BT_RECORD_BYTES = 80;
 // record field offsets
 export const BT_NAME_OFF = 0;
 export const BT_NAME_LEN = 4;
@@ -348,6 +357,7 @@ export const BT_NOPT = 48;
 export const BT_OPT_OFF = 52; // u32 service indices, optional deps
 export const BT_DELAY_MS = 56; // restart delay
 export const BT_PAGE_QUOTA = 60; // pages of kernel-managed memory the service may hold
+export const BT_CPU_BUDGET = 64; // fuel units per handler invocation (0: DEFAULT_CPU_BUDGET)
 // grant record: 16 bytes
 export const BT_GRANT_BYTES = 16;
 export const GRANT_KIND = 0; // GRANT_*

@@ -13,6 +13,7 @@ import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
 import { ipcInit } from "./ipc";
 import { framesInit, totalFrames } from "./frames";
 import { quotaInit } from "./quota";
+import { cpuInit } from "./cpu";
 import { startProcess } from "./process";
 import { setSupervisor } from "./fault";
 import { host_copy, mmio_write } from "./host";
@@ -40,6 +41,7 @@ export function boot(flags: i32): i32 {
   const frames = header(BT_RAM_FRAMES) == 0 ? DEFAULT_RAM_FRAMES : <i32>header(BT_RAM_FRAMES);
   if (!framesInit(frames)) return bootError("cannot set up kernel-managed memory of that size", E_ARG);
   quotaInit();
+  cpuInit();
   cspaceInit();
   ipcInit();
   mmio_write(INTC_ENABLE, IRQ_TIMER);

@@ -23,8 +23,10 @@ export {
 export {
   procSpawn as proc_spawn, procStart as proc_start, procEndpoint as proc_endpoint, capGive as cap_give,
   procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info,
-  procQuota as proc_quota,
+  procQuota as proc_quota, procBudget as proc_budget,
 } from "./process";
+// Metered modules import these (tools/lib/meter.ts).
+export { fuel, fuelOut as fuel_out } from "./cpu";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
 export { faultNext as fault_next } from "./fault";
 export { devRead as dev_read, devWrite as dev_write } from "./device";

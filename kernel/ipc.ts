@@ -10,6 +10,7 @@ import {
 } from "./abi";
 import { current, pState, pActive, pCalls } from "./proc";
 import { activate, deactivate } from "./activation";
+import { beginFuel, endFuel } from "./cpu";
 import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights, capKind } from "./cspace";
 import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
@@ -47,7 +48,9 @@ export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const prev = current();
   const level = activate(pid);
   if (level < 0) return INVOKE_TOO_DEEP;
+  const saved = beginFuel(pid);
   const r = host_invoke(pid, entry, a0, a1);
+  endFuel(pid, saved);
   deactivate(level, prev);
   return r;
 }
@@ -61,7 +64,9 @@ export function spawnAs(pid: i32, module: i32): i32 {
   const prev = current();
   const level = activate(pid);
   if (level < 0) return E_DEPTH;
+  const saved = beginFuel(pid); // the module's start code is metered too
   const r = host_spawn(pid, module, 0);
+  endFuel(pid, saved);
   deactivate(level, prev);
   return r;
 }

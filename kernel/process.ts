@@ -5,7 +5,7 @@
 import {
   K_BOOT, K_PROCESS, K_ENDPOINT, K_NOTIFY, R_SPAWN, R_CONTROL, R_ALL, R_CALL, R_SEND, R_GRANT, R_SIGNAL,
   PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
-  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA,
+  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA, PI_CPU, PI_BUDGET,
   OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED, E_DEPTH,
 } from "./abi";
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
@@ -18,6 +18,7 @@ import { clearNotes } from "./notify";
 import { clearReady } from "./sched";
 import { vmTeardown } from "./vm";
 import { pPages, pQuota } from "./quota";
+import { spentBy, budgetOf, setBudget } from "./cpu";
 
 /** Create process `pid` from `module`; its capability in the caller's space. */
 export function procSpawn(bootSlot: i32, module: i32): i32 {
@@ -138,6 +139,8 @@ export function procInfo(slot: i32, field: i32): i32 {
     case PI_MODULE: return unchecked(pModule[pid]);
     case PI_PAGES: return unchecked(pPages[pid]);
     case PI_QUOTA: return unchecked(pQuota[pid]);
+    case PI_CPU: return <i32>min<i64>(spentBy(pid) / 1000, 0x7fffffff);
+    case PI_BUDGET: return <i32>min<i64>(budgetOf(pid) / 1000, 0x7fffffff);
   }
   return E_ARG;
 }
@@ -149,5 +152,14 @@ export function procQuota(slot: i32, pages: i32): i32 {
   if (pid < 0) return pid;
   if (pages < 0) return E_ARG;
   unchecked(pQuota[pid] = pages);
+  return OK;
+}
+
+/** Set the controlled process's fuel per handler invocation (0: the default). */
+export function procBudget(slot: i32, units: i64): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  if (units < 0) return E_ARG;
+  setBudget(pid, units);
   return OK;
 }

@@ -30,6 +30,9 @@ export function run(): i32 { return 2; }
 export function next_deadline(): f64 { return -2; }
 export function exit_code(): i32 { return code; }
 export function poke(trap: i32): i32 { if (trap) unreachable(); return 7; }
+// Service modules are metered: they charge this global and call fuel_out when it runs out.
+export let fuel: i64 = 1 << 40;
+export function fuel_out(): void {}
 `;
 const FAKE_HAL = `export function hal_init(): void {}\nexport function uart_rx(b: i32): i32 { return 0; }`;
 const service = (body: string) => `@external("quark", "poke") declare function poke(t: i32): i32;\nexport function quark_start(a: i32, b: i32): i32 { ${body} }`;

@@ -125,7 +125,8 @@ class Machine:
         every instance of a module, so they are done once: a restart only
         instantiates the InstancePre.
         """
-        funcs = {name: item for name, item in self.kernel.items() if isinstance(item, wasmtime.Func)}
+        # Functions, and the fuel global metered modules charge (tools/lib/meter.ts).
+        funcs = {name: item for name, item in self.kernel.items() if isinstance(item, (wasmtime.Func, wasmtime.Global))}
         linker = wasmtime.Linker(self.store.engine)
         for name, func in funcs.items():
             linker.define(self.store, "quark", name, func)
@@ -150,7 +151,7 @@ class Machine:
         for imp in module.imports:
             export = {"quark": imp.name, "env": "env_%s" % imp.name}.get(imp.module)
             if export not in funcs:
-                raise LinkError("imports %s.%s, which is no function the kernel exports" % (imp.module, imp.name))
+                raise LinkError("imports %s.%s, which the kernel does not export" % (imp.module, imp.name))
         entries = set(ENTRY_EXPORTS.values())
         for exp in module.exports:
             if exp.name not in entries:

@@ -25,6 +25,7 @@ export interface BootService {
   windowMs: number;
   delayMs: number;
   pageQuota: number;
+  cpuBudget: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -150,6 +151,7 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_WINDOW_MS, s.restartWindowMs);
   u32(r + abi.BT_DELAY_MS, s.restartDelayMs);
   u32(r + abi.BT_PAGE_QUOTA, s.pageQuota ?? abi.DEFAULT_PAGE_QUOTA);
+  u32(r + abi.BT_CPU_BUDGET, s.cpuBudget ?? abi.DEFAULT_CPU_BUDGET);
   u32(r + abi.BT_LABEL, fnv1a(s.name));
   u32(r + abi.BT_NDEPS, row.deps.length);
   u32(r + abi.BT_DEPS_OFF, layout.deps[i]);
@@ -224,6 +226,7 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     windowMs: field(abi.BT_WINDOW_MS),
     delayMs: field(abi.BT_DELAY_MS),
     pageQuota: field(abi.BT_PAGE_QUOTA),
+    cpuBudget: field(abi.BT_CPU_BUDGET),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

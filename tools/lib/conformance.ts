@@ -60,6 +60,8 @@ function specFor(s: SuiteService, root: string): ServiceSpec {
     name: s.name, line: 0, module, entry: join(module, "index.ts"),
     memoryBytes: SUITE_PAGES * 65536, memoryPages: SUITE_PAGES,
     restart: s.restart, maxRestarts: s.maxRestarts, restartWindowMs: 30_000, restartDelayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA,
+    // qc-peer spins on purpose in the CPU test: a small budget keeps that short.
+    cpuBudget: s.name === "qc-peer" ? 2_000_000 : abi.DEFAULT_CPU_BUDGET,
     requires: s.requires, wants: [],
     caps: s.caps.map(([name, rights]) => capSpec(name, rights)),
   } as ServiceSpec;

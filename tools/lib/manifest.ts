@@ -47,6 +47,7 @@ export interface ServiceSpec {
   restartWindowMs: number;
   restartDelayMs: number;
   pageQuota: number; // 4 KiB pages of kernel-managed memory the service may hold
+  cpuBudget: number; // fuel units one handler invocation may spend
   requires: string[];
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
@@ -88,7 +89,7 @@ const IMAGE_KEYS = ["name", "description", "ram"];
 const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
-  "restart_window", "restart_delay", "page_quota", "requires", "wants", "caps",
+  "restart_window", "restart_delay", "page_quota", "cpu_budget", "requires", "wants", "caps",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -432,6 +433,7 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     restartWindowMs: durationSetting(t, "restart_window", DEFAULTS.window, 1, where, ctx.report),
     restartDelayMs: durationSetting(t, "restart_delay", DEFAULTS.delay, 0, where, ctx.report),
     pageQuota: pageQuota(t, where, ctx.report),
+    cpuBudget: cpuBudget(t, where, ctx.report),
     requires: dependencies(t, "requires", name, ctx),
     wants: [],
     caps: capabilities(t, name, ctx),
@@ -543,6 +545,19 @@ function pageQuota(t: TomlTable, where: string, report: Report): number {
   const e = t.entries.get("page_quota");
   if (!e) return abi.DEFAULT_PAGE_QUOTA;
   return pagesOf(e.value, `page_quota of ${where}`, 'page_quota = "4MiB"', 0, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_PAGE_QUOTA;
+}
+
+/** Fuel units per handler invocation: an integer, 1000 .. 4 000 000 000. */
+function cpuBudget(t: TomlTable, where: string, report: Report): number {
+  const e = t.entries.get("cpu_budget");
+  if (!e) return abi.DEFAULT_CPU_BUDGET;
+  const v = e.value;
+  if (v.kind !== "integer" || v.value < 1000 || v.value > 4_000_000_000) {
+    report.error(v, `cpu_budget of ${where} must be a whole number of fuel units from 1000 to 4000000000, found ${v.kind === "integer" ? v.value : describeKind(v)}`,
+      `a unit is one function entry, exit or loop iteration; the default is ${abi.DEFAULT_CPU_BUDGET}, e.g. cpu_budget = 1000000`);
+    return abi.DEFAULT_CPU_BUDGET;
+  }
+  return v.value;
 }
 
 /** The [image] ram: frames of kernel-managed memory. */

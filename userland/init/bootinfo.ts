@@ -2,7 +2,7 @@
 import {
   sys, INIT_SLOT_BOOT, BT_MAGIC, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN, BT_MODULE,
   BT_RESTART, BT_MAX_RESTARTS, BT_WINDOW_MS, BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF,
-  BT_DELAY_MS, BT_PAGE_QUOTA, BT_GRANT_BYTES, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
+  BT_DELAY_MS, BT_PAGE_QUOTA, BT_CPU_BUDGET, BT_GRANT_BYTES, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
 } from "../lib";
 
 export class Grant {
@@ -17,6 +17,7 @@ export class Service {
   windowMs: i32 = 0;
   delayMs: i32 = 0;
   pageQuota: i32 = 0;
+  cpuBudget: u32 = 0;
   deps: i32[] = [];
   wants: i32[] = [];
   grants: Grant[] = [];
@@ -60,6 +61,7 @@ function parse(size: i32): Service[] | null {
     s.windowMs = u32at(r + BT_WINDOW_MS);
     s.delayMs = u32at(r + BT_DELAY_MS);
     s.pageQuota = u32at(r + BT_PAGE_QUOTA);
+    s.cpuBudget = <u32>u32at(r + BT_CPU_BUDGET);
     s.deps = indices(u32at(r + BT_DEPS_OFF), u32at(r + BT_NDEPS));
     s.wants = indices(u32at(r + BT_OPT_OFF), u32at(r + BT_NOPT));
     const g0 = u32at(r + BT_GRANTS_OFF);

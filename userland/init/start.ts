@@ -22,6 +22,7 @@ export function spawnAll(svcs: Service[]): void {
     if (s.proc < 0) { s.state = ST_FAILED; say("cannot create " + s.name + ": error " + s.proc.toString()); continue; }
     s.ep = sys.proc_endpoint(s.proc, 0);
     sys.proc_quota(s.proc, s.pageQuota);
+    sys.proc_budget(s.proc, <i64>s.cpuBudget);
     s.pid = sys.proc_info(s.proc, PI_PID);
   }
   for (let i = 0; i < svcs.length; i++) if (svcs[i].proc >= 0) grant(svcs, svcs[i]);

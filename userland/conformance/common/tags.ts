@@ -45,6 +45,8 @@ export const QC_VM_QUERY = 0x0945; // w0 = vaddr: vm_query
 // Keep the memory capability that came with the call (replacing the one kept
 // before), then mem_map the kept one at w0 with rights w1; reply w0 = cap_info on it.
 export const QC_MEM_MAP = 0x0946;
+export const QC_SPIN = 0x0950; // loop forever: only the CPU budget ends it
+export const QC_SPIN_N = 0x0951; // w0 = iterations; reply w0 = the iterations done
 export const QC_MEM_DROP = 0x0947; // delete the kept memory capability (its mappings go with it)
 
 export const QC_PROBE_READ = 0;

@@ -5,7 +5,7 @@ import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_
 import {
   QC_ECHO, QC_STATUS, QC_BADGE, QC_TRAP, QC_PROBE, QC_SUM, QC_FILL, QC_STATS, QC_SEQ, QC_RESET, QC_KEEP, QC_USE,
   QC_DROP, QC_CAP_BACK, QC_CAP_BACK_DELETED, QC_CALLBACK, QC_INFO, QC_SLOTS, QC_PROBE_READ, QC_PROBE_BYTE, foldSeq,
-  QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP,
+  QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP, QC_SPIN, QC_SPIN_N,
 } from "../common/tags";
 
 const BUF = 4096;
@@ -96,6 +96,8 @@ export function quark_handle(badge: i32, tag: i32): i32 {
       break;
     }
     case QC_SLOTS: reply(occupiedSlots()); break;
+    case QC_SPIN: spin(-1); break;
+    case QC_SPIN_N: reply(spin(arg(0))); break;
     case QC_VM_MAP: status = vmMapFill(<u32>arg(0), <i32>arg(1), <i32>arg(2), <u8>arg(3)); break;
     case QC_VM_UNMAP: status = sys.vm_unmap(<u32>arg(0), <i32>arg(1)); break;
     case QC_VM_PROTECT: status = sys.vm_protect(<u32>arg(0), <i32>arg(1), <i32>arg(2)); break;
@@ -218,4 +220,13 @@ function occupiedSlots(): i32 {
   let n = 0;
   for (let s = 0; s < CSPACE_SLOTS; s++) if (sys.cap_info(s) >= 0) n++;
   return n;
+}
+
+let spun: i64 = 0;
+
+/** Count to `n` (forever when negative); the work a CPU budget measures. */
+function spin(n: i64): i64 {
+  let i: i64 = 0;
+  while (n < 0 || i < n) { i++; spun += i; }
+  return i;
 }

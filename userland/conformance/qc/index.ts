@@ -16,6 +16,7 @@ import { addMemoryTests } from "./memory";
 import { addBadArgsTests } from "./badargs";
 import { addEntropyTests } from "./entropy";
 import { addMemsvcTests } from "./memsvc";
+import { addCpuTests } from "./cpu";
 
 let registered = false;
 
@@ -30,6 +31,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addBadArgsTests();
     addEntropyTests();
     addMemsvcTests();
+    addCpuTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));

@@ -1,0 +1,46 @@
+// CPU budgets. Service modules are metered at build time: each function entry,
+// exit and loop header subtracts from the kernel's exported global `fuel`
+// (tools/lib/meter.ts), and calls `fuel_out` when it goes below zero, then
+// traps. Entering a process gives it its own budget and puts the caller's
+// remainder aside, so a server's work is never charged to its client; the
+// units spent are added to the process's account when it returns. The same
+// instrumented code runs in every engine, so accounting is deterministic.
+import { MAX_PROCS, DEFAULT_CPU_BUDGET } from "./abi";
+import { current } from "./proc";
+
+export let fuel: i64 = 0;
+let outOfFuel = -1;
+const pBudget = new StaticArray<i64>(MAX_PROCS);
+const pSpent = new StaticArray<i64>(MAX_PROCS);
+
+export function cpuInit(): void {
+  for (let p = 0; p < MAX_PROCS; p++) { unchecked(pBudget[p] = DEFAULT_CPU_BUDGET); unchecked(pSpent[p] = 0); }
+}
+
+/** Called by a metered module whose fuel ran out; it traps right after. */
+export function fuelOut(): void { outOfFuel = current(); }
+
+/** Give `pid` its budget; what the caller had left, to restore afterwards. */
+@inline export function beginFuel(pid: i32): i64 {
+  const saved = fuel;
+  fuel = unchecked(pBudget[pid]);
+  return saved;
+}
+
+@inline export function endFuel(pid: i32, saved: i64): void {
+  const left = fuel < 0 ? 0 : fuel;
+  unchecked(pSpent[pid] = unchecked(pSpent[pid]) + unchecked(pBudget[pid]) - left);
+  fuel = saved;
+}
+
+/** Did `pid`'s last trap come from spending its budget? (Answers once.) */
+export function spentBudget(pid: i32): bool {
+  if (outOfFuel != pid) return false;
+  outOfFuel = -1;
+  return true;
+}
+
+export function setBudget(pid: i32, units: i64): void { unchecked(pBudget[pid] = units <= 0 ? DEFAULT_CPU_BUDGET : units); }
+export function budgetOf(pid: i32): i64 { return unchecked(pBudget[pid]); }
+export function spentBy(pid: i32): i64 { return unchecked(pSpent[pid]); }
+export function resetSpent(pid: i32): void { unchecked(pSpent[pid] = 0); }
