@@ -3,7 +3,7 @@
 // clock (host.now), the console byte streams (host.console_out, uart_rx) and
 // random bytes (host.random_fill).
 import * as abi from "../kernel/abi";
-import { uartReset, uartTx, uartRxRead, uartStatus, uartCtrl, uartSetCtrl, uartRx } from "./uart";
+import { uartReset, uartTx, uartRxRead, uartStatus, uartCtrl, uartSetCtrl, uartRx, uartFlush } from "./uart";
 import { timerReset, timerNowLo, timerNowHi, timerSetCmpHi, timerSetCmpLo, timerCtrl, timerSetCtrl, check } from "./timer";
 import { intcReset, intcPending, intcAck, intcEnabled, intcSetEnabled } from "./intc";
 import { entropyReset, entropyRead, entropyWrite } from "./entropy";
@@ -41,6 +41,7 @@ export function mmio_write(addr: i32, value: i32): void {
   switch (addr) {
     case abi.UART_DATA: uartTx(value); break;
     case abi.UART_CTRL: uartSetCtrl(value); break;
+    case abi.UART_FLUSH: uartFlush(); break;
     case abi.TIMER_CMP_HI: timerSetCmpHi(value); break;
     case abi.TIMER_CMP_LO: timerSetCmpLo(value); break;
     case abi.TIMER_CTRL: timerSetCtrl(value); break;

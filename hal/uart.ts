@@ -20,6 +20,8 @@ export function uartReset(): void {
   txLen = 0; rxHead = 0; rxCount = 0; rxEof = false; ctrl = 0;
 }
 
+export function uartFlush(): void { flush(); }
+
 function flush(): void {
   if (txLen > 0) console_out(changetype<usize>(tx), txLen);
   txLen = 0;

@@ -37,6 +37,8 @@ export const RUN_HALT = 2; // the system halted; kernel.exit_code() has the code
 // `kernel.boot(flags)` flags.
 export const BOOT_UNTIL_READY = 1; // halt with code 0 once init reports ready
 export const BOOT_QUIET = 2; // services' log lines are not echoed to the console
+export const BOOT_INTERACTIVE = 4; // a person or a script drives the console: the shell halts at end of input
+export const BOOT_TTY = 8; // that is a terminal: the shell prompts
 
 // Process identifiers: pid 0 is the kernel itself (its memory in host.copy).
 export const PID_KERNEL = 0;
@@ -75,7 +77,8 @@ export const E_STATE = -21; // the object is in the wrong state for this
 export const E_NOMEM = -22; // over the process's page quota, or no free frame
 export const E_UNMAPPED = -23; // no mapping at that virtual address
 export const E_PROT = -24; // the mapping does not allow that access
-export const E_LAST = -24;
+export const E_EOF = -25; // the console's input has ended
+export const E_LAST = -25;
 
 // ---------------------------------------------------------------- rights
 export const R_CALL = 1; // synchronous call to an endpoint
@@ -118,6 +121,7 @@ export const MSG_LEASE_SHIFT = 8;
 export const NOTE_TIMER = 1 << 30;
 export const NOTE_STOP = 1 << 29;
 export const NOTE_FAULT = 1 << 28; // to the supervisor: a process faulted; read the reports with fault_next
+export const NOTE_INPUT = 1 << 27; // console input arrived (or ended) for a process that found none
 
 // ---------------------------------------------------------------- syscalls
 // Each is a kernel export of the lowercase name without `SYS_` (imported by
@@ -179,7 +183,8 @@ export const SYS_DEV_WRITE = 51; // dev_write(slot, reg, value)
 export const SYS_PROC_QUOTA = 52; // proc_quota(proc_slot, pages): the process's page quota
 export const SYS_FAULT_NEXT = 53; // fault_next(boot_slot): i64 -- the next fault to handle (FN_*), 0 when none
 export const SYS_PROC_BUDGET = 54; // proc_budget(proc_slot, units): i64 fuel per message (0: the default)
-export const SYS_COUNT = 55;
+export const SYS_CONSOLE_READ = 55; // console_read(slot, dst, len): bytes read; 0: none yet (NOTE_INPUT comes); E_EOF at the end
+export const SYS_COUNT = 56;
 
 // CPU: every service module is metered at build time (a fuel charge at each
 // function entry, exit and loop header, against the kernel's exported global
@@ -243,6 +248,7 @@ export const ST_FAULTS = 3;
 export const ST_FREE_SLOTS = 4; // free capability slots, summed over processes
 export const ST_FREE_FRAMES = 5;
 export const ST_TOTAL_FRAMES = 7;
+export const ST_BOOT_FLAGS = 8;
 export const ST_PROCS = 6;
 
 // ---------------------------------------------------------------- message tags
@@ -296,14 +302,29 @@ export const MEMTYPE_CLASSICAL = 0;
 export const MEMTYPE_ASSOCIATIVE = 1;
 export const MEMTYPE_QUANTUM = 2;
 
-// Init: replies to these; w0 = service index (boot order).
-export const TAG_INIT_STATUS = 0x0301;
+// init's control protocol (the shell and `quark ctl` use it; the manifest grants "init").
+// Services are named by index (manifest order); TAG_INIT_FIND turns a name into one.
+export const TAG_INIT_STATUS = 0x0301; // w0 = index; reply: SVC_* state, pid, restarts, faults
+export const TAG_INIT_COUNT = 0x0302; // reply w0 = number of services
+export const TAG_INIT_NAME = 0x0303; // w0 = index; the name into lease 0 (write); reply w0 = its length
+export const TAG_INIT_FIND = 0x0304; // lease 0 (read) = a name; reply w0 = its index (E_BADSLOT: none)
+export const TAG_INIT_START = 0x0305; // w0 = index
+export const TAG_INIT_STOP = 0x0306; // w0 = index
+export const TAG_INIT_RESTART = 0x0307; // w0 = index
+export const TAG_INIT_HALT = 0x0308; // w0 = exit code: stop the machine
+// Service states as init reports them.
+export const SVC_WAITING = 0;
+export const SVC_RUNNING = 1;
+export const SVC_FAILED = 2;
+export const SVC_SKIPPED = 3;
+export const SVC_STOPPED = 4;
 
 // ---------------------------------------------------------------- HAL registers
 // The HAL's devices, reached by the kernel through hal.mmio_read/mmio_write.
 export const UART_DATA = 0x1000; // write: TX byte; read: next RX byte, or -1 when empty
 export const UART_STATUS = 0x1004; // UART_RX_READY | UART_RX_EOF
 export const UART_CTRL = 0x1008; // UART_IRQ_RX: interrupt when input arrives
+export const UART_FLUSH = 0x100c; // write: send what the TX buffer holds now (a prompt has no newline)
 export const UART_RX_READY = 1;
 export const UART_RX_EOF = 2;
 export const UART_IRQ_RX = 1;
@@ -368,6 +389,7 @@ export const GRANT_LABEL = 12; // fnv1a of the name the holder finds it by
 export const GRANT_SERVICE = 1; // an endpoint of another service
 export const GRANT_CONSOLE = 2; // the console device
 export const GRANT_DEVICE = 3; // a HAL device's register window (GRANT_TARGET = device id)
+export const GRANT_INIT = 4; // init's endpoint, for its control protocol (TAG_INIT_*)
 
 export const RESTART_NEVER = 0;
 export const RESTART_ON_FAILURE = 1;

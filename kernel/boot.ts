@@ -6,7 +6,7 @@ import {
   BT_MAGIC, BT_HEADER_BYTES, ABI_VERSION, PID_INIT, K_BOOT, K_CONSOLE, K_ENDPOINT, R_ALL, R_WRITE, R_READ,
   R_SPAWN, R_CONTROL, R_CALL, R_SEND, R_GRANT, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_SELF, PS_CREATED,
   BOOT_UNTIL_READY, BOOT_QUIET, INTC_ENABLE, IRQ_TIMER, TIMER_CTRL, OK, E_ARG, E_FAULT, E_STATE, E_NOMODULE,
-  MAX_PROCS, INIT_SLOT_DEVICES, DEV_ENTROPY, K_DEVICE, BT_RAM_FRAMES, DEFAULT_RAM_FRAMES,
+  MAX_PROCS, IRQ_UART_RX, UART_CTRL, UART_IRQ_RX, INIT_SLOT_DEVICES, DEV_ENTROPY, K_DEVICE, BT_RAM_FRAMES, DEFAULT_RAM_FRAMES,
 } from "./abi";
 import { current, pState, pModule } from "./proc";
 import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
@@ -44,7 +44,8 @@ export function boot(flags: i32): i32 {
   cpuInit();
   cspaceInit();
   ipcInit();
-  mmio_write(INTC_ENABLE, IRQ_TIMER);
+  mmio_write(INTC_ENABLE, IRQ_TIMER | IRQ_UART_RX);
+  mmio_write(UART_CTRL, UART_IRQ_RX);
   mmio_write(TIMER_CTRL, 1);
   const initModule = <i32>header(12);
   const r = spawnAs(PID_INIT, initModule);

@@ -29,6 +29,7 @@ export {
 export { fuel, fuelOut as fuel_out } from "./cpu";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
 export { faultNext as fault_next } from "./fault";
+export { consoleRead as console_read } from "./input";
 export { devRead as dev_read, devWrite as dev_write } from "./device";
 export {
   vmMap as vm_map, vmUnmap as vm_unmap, vmProtect as vm_protect, vmRead as vm_read, vmWrite as vm_write, vmQuery as vm_query,

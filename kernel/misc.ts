@@ -1,18 +1,19 @@
 // Small syscalls: time, timers, the console device, identity, counters, and
 // the `env` functions AssemblyScript modules import (abort, trace, seed).
 import {
-  K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_FRAMES, ST_TOTAL_FRAMES,
-  PS_FREE, MAX_PROCS,
+  K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_FRAMES, ST_TOTAL_FRAMES, ST_BOOT_FLAGS,
+  PS_FREE, MAX_PROCS, UART_FLUSH,
 } from "./abi";
 import { current, pState } from "./proc";
 import { lookup, freeSlotsTotal, freeSlot, install } from "./cspace";
 import { nowNs } from "./clock";
 import { setTimer } from "./notify";
-import { host_copy } from "./host";
+import { host_copy, mmio_write } from "./host";
 import { putc, puts, putu, puti, klog } from "./console";
 import { calls, sends } from "./ipc";
 import { faultCount } from "./fault";
 import { freeFrames, totalFrames } from "./frames";
+import { bootFlags } from "./state";
 
 const CHUNK = 512;
 const buf = new StaticArray<u8>(CHUNK);
@@ -36,6 +37,8 @@ export function consoleWrite(slot: i32, ptr: i32, len: i32): i32 {
     if (r < 0) return r;
     for (let i = 0; i < n; i++) putc(unchecked(buf[i]));
   }
+  // A write is a unit of output: a prompt with no newline still reaches the terminal.
+  if (len > 0) mmio_write(UART_FLUSH, 1);
   return len;
 }
 
@@ -58,6 +61,7 @@ export function stats(field: i32): i32 {
     case ST_FAULTS: return <i32>faultCount();
     case ST_FREE_SLOTS: return freeSlotsTotal();
     case ST_FREE_FRAMES: return freeFrames();
+    case ST_BOOT_FLAGS: return bootFlags();
     case ST_TOTAL_FRAMES: return totalFrames();
     case ST_PROCS: {
       let n = 0;

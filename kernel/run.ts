@@ -1,7 +1,8 @@
 // The run loop the host drives: take interrupts, then deliver queued messages
 // and notifications one at a time, round robin, until nothing is ready or
 // the budget is spent (so the host gets control back to feed input).
-import { RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER } from "./abi";
+import { RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX } from "./abi";
+import { inputArrived, awaitingInput } from "./input";
 import { mmio_read, mmio_write } from "./host";
 import { expireTimers, nextDeadline } from "./notify";
 import { pickReady } from "./sched";
@@ -16,7 +17,7 @@ function interrupts(): bool {
   if (pending == 0) return false;
   mmio_write(INTC_ACK, pending);
   if (pending & IRQ_TIMER) expireTimers();
-  // IRQ_UART_RX has no consumer yet: console input is acknowledged and left in the FIFO.
+  if (pending & IRQ_UART_RX) inputArrived();
   return true;
 }
 
@@ -34,8 +35,9 @@ export function run(): i32 {
   return RUN_BUSY;
 }
 
-/** Host-clock ns of the next timer, or -2: nothing can wake the system. */
+/** Host-clock ns of the next timer; -1: only console input can wake the system; -2: nothing can. */
 export function deadline(): f64 {
   const d = nextDeadline();
-  return d > 0 ? <f64>d : -2;
+  if (d > 0) return <f64>d;
+  return awaitingInput() ? -1 : -2;
 }

@@ -18,7 +18,7 @@ describe("quark boot", () => {
     expect(echo).toBeGreaterThan(log);
     expect(memory).toBeGreaterThan(echo);
     expect(r.stdout).toMatch(/memory: entropy: 2 of 2 sources healthy, pool seeded; cutoffs for H = 0\.5, α = 2\^-20: repetition 41, proportion 410 of 512\n/);
-    expect(r.stdout).toMatch(/init: ready: 3 of 3 services running, boot took [\d.]+ ms\n/);
+    expect(r.stdout).toMatch(/init: ready: 4 of 4 services running, boot took [\d.]+ ms\n/);
     expect(lines.at(-1)).toMatch(/kernel: halting after ready \(--until-ready\)$/);
   });
 
@@ -29,11 +29,12 @@ describe("quark boot", () => {
     expect(withoutTimings(wt.stdout)).toBe(withoutTimings(node.stdout));
   });
 
-  it("builds and boots a manifest in one step, and halts by itself when nothing can wake the system", () => {
+  it("builds and boots a manifest in one step; with no input the shell halts the system cleanly", () => {
     const r = quark(["boot", "images/default.toml"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("init: ready: 3 of 3 services running");
+    expect(r.stdout).toContain("init: ready: 4 of 4 services running");
     expect(r.stdout).not.toContain("halting after ready");
+    expect(r.stdout).toMatch(/init: halting, code 0 \(asked by pid \d+\)\n/);
   });
 
   it("--quiet keeps everything but protocol lines off the console", () => {

@@ -8,6 +8,9 @@ import { NodeMachine, type MachineOptions } from "./machine";
 export interface BootOptions extends MachineOptions {
   untilReady?: boolean;
   quiet?: boolean;
+  /** The input drives the console: the shell halts at its end; tty: it is a terminal. */
+  interactive?: boolean;
+  tty?: boolean;
   verbose?: boolean;
   /** Console input; default none (end of input at once). */
   input?: AsyncIterable<Uint8Array | string>;
@@ -18,8 +21,9 @@ export const KERNEL_TRAP_EXIT = 3;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function flagsOf(o: { untilReady?: boolean; quiet?: boolean }): number {
-  return (o.untilReady ? abi.BOOT_UNTIL_READY : 0) | (o.quiet ? abi.BOOT_QUIET : 0);
+export function flagsOf(o: { untilReady?: boolean; quiet?: boolean; interactive?: boolean; tty?: boolean }): number {
+  return (o.untilReady ? abi.BOOT_UNTIL_READY : 0) | (o.quiet ? abi.BOOT_QUIET : 0) |
+    (o.interactive ? abi.BOOT_INTERACTIVE : 0) | (o.tty ? abi.BOOT_TTY : 0);
 }
 
 /** Boot an image file and run it to halt; resolves to the exit code. */

@@ -31,6 +31,8 @@ def parse_args(argv):
     p.add_argument("image", help="the image, images/<name>.wasm")
     p.add_argument("--until-ready", action="store_true", help="halt with code 0 once init reports ready")
     p.add_argument("--quiet", action="store_true", help="do not echo services' log lines to the console")
+    p.add_argument("--interactive", action="store_true", help="standard input drives the console: the shell halts at its end")
+    p.add_argument("--tty", action="store_true", help="standard input is a terminal: the shell prompts")
     p.add_argument("--verbose", action="store_true", help="report traps, with their pid, on stderr")
     p.add_argument("--python-trampoline", action="store_true", help="use the Python invoke/copy/now")
     p.add_argument("--shim", default=str(DEFAULT_SHIM), help="the compiled trampoline (libquarkshim.so)")
@@ -136,6 +138,7 @@ def boot(machine, image, args):
         return fail("the kernel has no room for the %d-byte boot table" % len(table), 2)
     machine.write_kernel(at, table)
     flags = (c("BOOT_UNTIL_READY") if args.until_ready else 0) | (c("BOOT_QUIET") if args.quiet else 0)
+    flags |= (c("BOOT_INTERACTIVE") if args.interactive else 0) | (c("BOOT_TTY") if args.tty else 0)
     status = machine.call("boot", flags)
     if status != c("OK"):
         return fail("kernel.boot() failed: %s (%d)" % (image.error_name(status), status), 1)

@@ -9,6 +9,9 @@ export interface WasmtimeFlags {
   quiet?: boolean;
   verbose?: boolean;
   pythonTrampoline?: boolean;
+  /** Standard input drives the console (the shell halts at its end); tty: it is a terminal. */
+  interactive?: boolean;
+  tty?: boolean;
 }
 
 export interface WasmtimeStdio {
@@ -27,6 +30,8 @@ export function wasmtimeCommand(root: string, image: string, flags: WasmtimeFlag
   if (flags.quiet) args.push("--quiet");
   if (flags.verbose) args.push("--verbose");
   if (flags.pythonTrampoline) args.push("--python-trampoline");
+  if (flags.interactive) args.push("--interactive");
+  if (flags.tty) args.push("--tty");
   return { cmd: paths.python, args };
 }
 

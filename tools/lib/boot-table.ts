@@ -108,6 +108,7 @@ function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex:
 
 function grantTarget(c: CapSpec, holder: string, at: (name: string) => number): { kind: number; target: number } {
   if (c.kind === "console") return { kind: abi.GRANT_CONSOLE, target: 0 };
+  if (c.kind === "init") return { kind: abi.GRANT_INIT, target: 0 };
   if (c.kind === "service") return { kind: abi.GRANT_SERVICE, target: at(c.name) };
   if (c.device === undefined) throw new Error(`boot table: device capability "${c.name}" of service "${holder}" has no device id`);
   return { kind: abi.GRANT_DEVICE, target: c.device };

@@ -24,7 +24,7 @@ export interface Diagnostic {
 
 export type RestartPolicy = "never" | "on-failure" | "always";
 
-export type CapKind = "service" | "console" | "device";
+export type CapKind = "service" | "console" | "device" | "init";
 
 export interface CapSpec {
   name: string; // "console", a device of DEVICES, or a service of the image
@@ -97,6 +97,7 @@ const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRe
 const IMAGE_NAME = /^[a-z][a-z0-9-]*$/;
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const CONSOLE = "console";
+const INIT = "init"; // in caps: init's endpoint, for its control protocol (svc start, stop, ...)
 // HAL devices a service can be granted by name (a K_DEVICE capability on the
 // device's register window).
 export const DEVICES: Record<string, number> = { entropy: abi.DEV_ENTROPY };
@@ -112,11 +113,13 @@ const RIGHTS_FOR = {
   service: { allowed: ["call", "send", "grant"], defaults: abi.R_CALL | abi.R_SEND, what: "a service endpoint" },
   console: { allowed: ["read", "write"], defaults: abi.R_WRITE, what: "the console" },
   device: { allowed: ["read", "write"], defaults: abi.R_READ | abi.R_WRITE, what: "a device" },
+  init: { allowed: ["call", "send"], defaults: abi.R_CALL, what: "init (the service manager)" },
 };
 
 /** What a capability name in `caps` refers to: the console, a HAL device, or else a service. */
 export function capKind(name: string): CapKind {
   if (name === CONSOLE) return "console";
+  if (name === INIT) return "init";
   return own(DEVICES, name) !== undefined ? "device" : "service";
 }
 
@@ -802,9 +805,9 @@ function capability(s: TomlString, holder: string, ctx: Context): CapSpec | unde
   const target = colon < 0 ? s.value : s.value.slice(0, colon);
   const kind = capKind(target);
   if (kind === "service" && !ctx.names.includes(target)) {
-    const known = [CONSOLE, ...DEVICE_NAMES, ...ctx.names];
+    const known = [CONSOLE, INIT, ...DEVICE_NAMES, ...ctx.names];
     ctx.report.error(s, `unknown capability "${target}" of service "${holder}"`,
-      didYouMean(target, known, `a capability names the console, a device or a service in this image: ${known.join(", ")}`));
+      didYouMean(target, known, `a capability names the console, init, a device or a service in this image: ${known.join(", ")}`));
     return undefined;
   }
   const rights = colon < 0 ? RIGHTS_FOR[kind].defaults : parseRights(s, colon + 1, kind, ctx.report);

@@ -26,9 +26,12 @@ commands:
       Compile every module (unchanged ones come from build/cache) and link one
       image, by default next to the manifest: images/default.toml -> images/default.wasm.
   boot IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose]
-      Boot an image (a manifest is built first). --until-ready halts cleanly once
-      init reports ready and exits 0. --verbose prints each trap's engine message
-      on stderr. The system halts by itself when nothing can wake it.
+      Boot an image (a manifest is built first). Standard input drives the
+      console: with a shell in the image (the default image has one) a terminal
+      gets a prompt, and piped commands run until end of input, then the system
+      halts. --until-ready halts cleanly once init reports ready and exits 0.
+      --verbose prints each trap's engine message on stderr. The system halts by
+      itself when nothing can wake it.
   inspect IMAGE.wasm [--json]
       List the modules (name, kind, size, sha256), the ABI version and the manifest.
   conformance IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime|both] [--reporter pretty|tap|junit] [--out FILE]
@@ -78,11 +81,15 @@ async function cmdBoot(argv: string[]): Promise<number> {
   if (rest.length !== 1) throw new UsageError("usage: quark boot IMAGE [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose]");
   const runtime = oneOf("runtime", flags.runtime, RUNTIMES, "node");
   const image = await imageFrom(rest[0], Boolean(flags.quiet));
-  const o = { untilReady: Boolean(flags["until-ready"]), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) };
+  const untilReady = Boolean(flags["until-ready"]);
+  // Standard input drives the console's shell, unless the boot stops at ready.
+  const interactive = !untilReady;
+  const tty = interactive && process.stdin.isTTY === true;
+  const o = { untilReady, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), interactive, tty };
   if (runtime === "wasmtime") {
     return bootWasmtime(repoRoot(), image, { ...o, pythonTrampoline: Boolean(flags["python-trampoline"]) });
   }
-  return bootNode(image, o);
+  return bootNode(image, { ...o, input: interactive ? process.stdin : undefined });
 }
 
 async function cmdInspect(argv: string[]): Promise<number> {

@@ -10,6 +10,7 @@ import { Service, readBootTable } from "./bootinfo";
 import { spawnAll, startAll } from "./start";
 import { onFault, onNotify } from "./supervisor";
 import { say } from "./say";
+import { isControlTag, control } from "./control";
 
 let services = new Array<Service>();
 
@@ -28,7 +29,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 }
 
 export function quark_handle(badge: i32, tag: i32): i32 {
-  if (tag == TAG_INIT_STATUS) return status(<i32>arg(0));
+  if (isControlTag(tag)) return control(services, badge, tag);
   return E_ARG;
 }
 
@@ -39,13 +40,5 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     }
   }
   onNotify(services, bits);
-  return OK;
-}
-
-/** A service's state, pid and restart count (for tests and tools). */
-function status(i: i32): i32 {
-  if (<u32>i >= <u32>services.length) return E_ARG;
-  const s = services[i];
-  reply(s.state, s.pid, s.restarts);
   return OK;
 }

@@ -4,16 +4,17 @@
 // started and the log says why).
 import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
-  GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
+  GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
+  SVC_SKIPPED, SVC_STOPPED, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { say } from "./say";
 
-export const ST_WAITING = 0;
-export const ST_RUNNING = 1;
-export const ST_FAILED = 2;
-export const ST_SKIPPED = 3;
-export const ST_STOPPED = 4;
+export const ST_WAITING = SVC_WAITING;
+export const ST_RUNNING = SVC_RUNNING;
+export const ST_FAILED = SVC_FAILED;
+export const ST_SKIPPED = SVC_SKIPPED;
+export const ST_STOPPED = SVC_STOPPED;
 
 export function spawnAll(svcs: Service[]): void {
   for (let i = 0; i < svcs.length; i++) {
@@ -33,6 +34,7 @@ function grant(svcs: Service[], s: Service): void {
   for (let k = 0; k < s.grants.length; k++) {
     const g = s.grants[k];
     if (g.kind == GRANT_CONSOLE) { sys.cap_give(s.proc, INIT_SLOT_CONSOLE, g.rights, g.label); continue; }
+    if (g.kind == GRANT_INIT) { giveInit(s, g.rights, g.label); continue; }
     if (g.kind == GRANT_DEVICE) { giveDevice(s, g.target, g.rights, g.label); continue; }
     if (g.kind != GRANT_SERVICE || g.target >= svcs.length) continue;
     const t = svcs[g.target];
@@ -135,3 +137,11 @@ function tellName(pid: i32, name: string): void {
   sys.call(logEp, TAG_LOG_NAME, pid, 0, 0, 0, 0, 0);
 }
 
+
+/** init's own endpoint, badged with the holder's pid, for the control protocol. */
+function giveInit(s: Service, rights: i32, label: i32): void {
+  const minted = sys.cap_derive(INIT_SLOT_SELF, rights, s.pid);
+  if (minted < 0) return;
+  sys.cap_give(s.proc, minted, rights, label);
+  sys.cap_delete(minted);
+}

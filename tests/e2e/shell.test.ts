@@ -1,0 +1,50 @@
+// The console's shell, driven the way a script drives it: commands on
+// standard input, one result per command, a clean halt at end of input.
+import { describe, expect, it, beforeAll } from "vitest";
+import { image, quark } from "./helpers";
+
+let wasm: string;
+beforeAll(async () => { wasm = await image("default"); });
+
+const SCRIPT = ["svc list", "svc stop echo", "svc status echo", "svc stop echo", "svc start echo",
+  "svc status echo --json", "svc restart nosuch", "svc list --json", "frobnicate", ""].join("\n");
+
+describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
+  let out = "";
+  let code: number | null = null;
+  beforeAll(() => {
+    const r = quark(["boot", wasm, "--runtime", runtime], { input: SCRIPT });
+    out = r.stdout;
+    code = r.code;
+  });
+
+  it("halts cleanly, exit 0, at the end of its input", () => {
+    expect(code).toBe(0);
+    expect(out).toMatch(/init: halting, code 0 \(asked by pid \d+\)\n/);
+    expect(out).not.toContain("quark> "); // no prompts when the input is not a terminal
+  });
+
+  it("lists every service with its state, pid and restarts", () => {
+    expect(out).toMatch(/SERVICE +STATE +PID +RESTARTS\n/);
+    for (const name of ["log", "echo", "memory", "shell"]) expect(out).toMatch(new RegExp(`\\n${name} +running +\\d+ +0\\n`));
+  });
+
+  it("stops and starts a service, and init logs who asked", () => {
+    expect(out).toMatch(/init: stopped echo \(asked by pid \d+\)\nstop: echo ok\necho: stopped, pid \d+, 0 restarts, 0 faults\n/);
+    expect(out).toContain("stop: echo refused: it is stopped");
+    expect(out).toMatch(/init: started echo \(asked by pid \d+\)\nstart: echo ok\n/);
+  });
+
+  it("answers --json with JSON a script can read", () => {
+    const lines = out.split("\n");
+    const one = JSON.parse(lines.find((l) => l.startsWith('{"name":"echo"'))!);
+    expect(one).toMatchObject({ name: "echo", state: "running", restarts: 0 });
+    const all = JSON.parse(lines.find((l) => l.startsWith("[{"))!);
+    expect(all.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "shell"]);
+  });
+
+  it("names what it does not know, with a way forward", () => {
+    expect(out).toContain("no service named nosuch (try svc list)");
+    expect(out).toContain("unknown command: frobnicate (try help)");
+  });
+});

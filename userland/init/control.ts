@@ -1,0 +1,89 @@
+// init's control protocol (TAG_INIT_*): what the shell and `quark ctl` ask
+// of the service manager. A caller needs init's endpoint, which the manifest
+// grants by naming "init" in a service's caps.
+import {
+  sys, arg, reply, OK, E_ARG, E_BADSLOT, E_STATE, INIT_SLOT_BOOT, PI_FAULTS,
+  TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
+  TAG_INIT_HALT,
+} from "../lib";
+import { Service } from "./bootinfo";
+import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED } from "./start";
+import { say } from "./say";
+
+const NAME_MAX = 64;
+const name = new StaticArray<u8>(NAME_MAX);
+
+export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_HALT; }
+
+export function control(svcs: Service[], badge: i32, tag: i32): i32 {
+  if (tag == TAG_INIT_COUNT) { reply(svcs.length); return OK; }
+  if (tag == TAG_INIT_FIND) return find(svcs);
+  if (tag == TAG_INIT_HALT) return halt(badge, <i32>arg(0));
+  const i = arg(0);
+  if (i < 0 || i >= svcs.length) return E_BADSLOT;
+  const s = svcs[<i32>i];
+  switch (tag) {
+    case TAG_INIT_STATUS: reply(s.state, s.pid, s.restarts, s.proc >= 0 ? sys.proc_info(s.proc, PI_FAULTS) : 0); return OK;
+    case TAG_INIT_NAME: return giveName(s);
+    case TAG_INIT_START: return start(s, badge);
+    case TAG_INIT_STOP: return stop(s, badge);
+    case TAG_INIT_RESTART: return restart(s, badge);
+  }
+  return E_ARG;
+}
+
+function giveName(s: Service): i32 {
+  const bytes = String.UTF8.encode(s.name);
+  const n = sys.lease_write(0, 0, changetype<usize>(bytes), min(bytes.byteLength, sys.lease_len(0)));
+  if (n < 0) return n;
+  reply(bytes.byteLength);
+  return OK;
+}
+
+function find(svcs: Service[]): i32 {
+  const n = sys.lease_read(0, 0, changetype<usize>(name), min(NAME_MAX, sys.lease_len(0)));
+  if (n < 0) return n;
+  const wanted = String.UTF8.decodeUnsafe(changetype<usize>(name), n);
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].name == wanted) { reply(i); return OK; }
+  return E_BADSLOT;
+}
+
+/** Who asked, for the log: "pid N". */
+function by(badge: i32): string { return " (asked by pid " + badge.toString() + ")"; }
+
+function start(s: Service, badge: i32): i32 {
+  if (s.state == ST_RUNNING) return E_STATE;
+  if (s.proc < 0) return E_STATE;
+  const r = sys.proc_restart(s.proc);
+  if (r < 0) { s.state = ST_FAILED; say("start of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
+  s.state = ST_RUNNING;
+  s.recent = [];
+  say("started " + s.name + by(badge));
+  return OK;
+}
+
+function stop(s: Service, badge: i32): i32 {
+  if (s.state != ST_RUNNING || s.proc < 0) return E_STATE;
+  const r = sys.proc_kill(s.proc);
+  if (r < 0) return r;
+  s.state = ST_STOPPED;
+  s.restartAt = 0;
+  say("stopped " + s.name + by(badge));
+  return OK;
+}
+
+function restart(s: Service, badge: i32): i32 {
+  if (s.proc < 0 || s.state == ST_SKIPPED) return E_STATE;
+  const r = sys.proc_restart(s.proc);
+  if (r < 0) { s.state = ST_FAILED; say("restart of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
+  s.state = ST_RUNNING;
+  s.restarts++;
+  say("restarted " + s.name + by(badge));
+  return OK;
+}
+
+function halt(badge: i32, code: i32): i32 {
+  say("halting, code " + code.toString() + by(badge));
+  return sys.halt(INIT_SLOT_BOOT, code);
+}
+

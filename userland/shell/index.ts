@@ -1,0 +1,114 @@
+// shell: the console's command line. It reads lines from the console and
+// asks init to list, start, stop and restart services. With a terminal it
+// prompts; with piped input it runs the commands, and at the end of input it
+// asks init to halt the machine (when the host says the input drives it).
+import {
+  sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, ST_BOOT_FLAGS, BOOT_INTERACTIVE, BOOT_TTY,
+  TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT,
+} from "../lib";
+import { openConsole, print, println, readLines } from "./console";
+import { openInit, count, nameOf, find, status, stateName, request } from "./services";
+
+let flags = 0;
+let ended = false;
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  if (openConsole() < 0) return E_BADSLOT;
+  openInit();
+  flags = sys.stats(ST_BOOT_FLAGS);
+  // Take input once init has finished starting everything (and said ready).
+  sys.timer_set(sys.time());
+  return OK;
+}
+
+let greeted = false;
+
+export function quark_notify(bits: i32, unused: i32): i32 {
+  if ((bits & NOTE_TIMER) != 0 && !greeted) {
+    greeted = true;
+    if (tty()) { println("quark shell: type help for the commands"); prompt(); }
+  }
+  if (greeted) poll();
+  return OK;
+}
+
+@inline function tty(): bool { return (flags & BOOT_TTY) != 0; }
+function prompt(): void { if (tty()) print("quark> "); }
+
+function poll(): void {
+  if (ended) return;
+  if (readLines(runLine)) return;
+  ended = true;
+  if ((flags & BOOT_INTERACTIVE) == 0) return; // nobody drives this console: stay up
+  if (tty()) println("");
+  sys.call(openInit(), TAG_INIT_HALT, 0, 0, 0, 0, 0, 0);
+}
+
+function runLine(line: string): void {
+  const words = line.trim().split(" ").filter((w: string) => w.length > 0);
+  if (words.length > 0) execute(words);
+  if (words.length == 0 || words[0] != "halt") prompt();
+}
+
+function execute(w: string[]): void {
+  const json = w.includes("--json");
+  const args = w.filter((x: string) => x != "--json");
+  const cmd = args[0];
+  if (cmd == "help") { help(); return; }
+  if (cmd == "halt") { sys.call(openInit(), TAG_INIT_HALT, args.length > 1 ? I32.parseInt(args[1]) : 0, 0, 0, 0, 0, 0); return; }
+  if (cmd != "svc" || args.length < 2) { println("unknown command: " + w.join(" ") + " (try help)"); return; }
+  const sub = args[1];
+  if (sub == "list") { list(json); return; }
+  if (args.length < 3) { println("svc " + sub + " needs a service name (try svc list)"); return; }
+  const i = find(args[2]);
+  if (i < 0) { println("no service named " + args[2] + " (try svc list)"); return; }
+  if (sub == "status") { show(i, json); return; }
+  const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART : 0;
+  if (tag == 0) { println("unknown svc command: " + sub + " (try help)"); return; }
+  const r = request(tag, i);
+  if (r == OK) println(sub + ": " + args[2] + " ok");
+  else println(sub + ": " + args[2] + " refused: " + (r == E_STATE ? "it is " + stateName(status(i)!.state) : "error " + r.toString()));
+}
+
+function help(): void {
+  println("commands:");
+  println("  svc list [--json]            every service, its state, pid and restarts");
+  println("  svc status NAME [--json]     one service");
+  println("  svc start|stop|restart NAME  change a service's state");
+  println("  halt [CODE]                  stop the machine");
+  println("  help                         this list");
+}
+
+function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + " ".repeat(n - s.length); }
+
+function list(json: bool): void {
+  const n = count();
+  if (n < 0) { println("init does not answer: error " + n.toString()); return; }
+  if (json) {
+    let out = "[";
+    for (let i = 0; i < n; i++) out += (i > 0 ? "," : "") + record(i);
+    println(out + "]");
+    return;
+  }
+  println(pad("SERVICE", 12) + pad("STATE", 10) + pad("PID", 5) + "RESTARTS");
+  for (let i = 0; i < n; i++) {
+    const s = status(i);
+    if (s == null) continue;
+    println(pad(nameOf(i), 12) + pad(stateName(s.state), 10) + pad(s.pid.toString(), 5) + s.restarts.toString());
+  }
+}
+
+function record(i: i32): string {
+  const s = status(i);
+  if (s == null) return "null";
+  return '{"name":"' + nameOf(i) + '","state":"' + stateName(s.state) + '","pid":' + s.pid.toString() +
+    ',"restarts":' + s.restarts.toString() + ',"faults":' + s.faults.toString() + "}";
+}
+
+function show(i: i32, json: bool): void {
+  if (json) { println(record(i)); return; }
+  const s = status(i);
+  if (s == null) { println("no status"); return; }
+  println(nameOf(i) + ": " + stateName(s.state) + ", pid " + s.pid.toString() + ", " + s.restarts.toString() +
+    " restarts, " + s.faults.toString() + " faults");
+}

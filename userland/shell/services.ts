@@ -1,0 +1,53 @@
+// What the shell asks init (TAG_INIT_*), by service name.
+import {
+  sys, capByName, OK, E_BADSLOT, LEASE_READ, LEASE_WRITE, TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME,
+  TAG_INIT_FIND, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED,
+} from "../lib";
+
+let init = -1;
+const nameBuf = new StaticArray<u8>(64);
+
+export function openInit(): i32 { init = capByName("init"); return init; }
+
+export function count(): i32 {
+  const r = sys.call(init, TAG_INIT_COUNT, 0, 0, 0, 0, 0, 0);
+  return r < 0 ? r : <i32>sys.reply_word(0);
+}
+
+export function nameOf(i: i32): string {
+  sys.lease(0, changetype<usize>(nameBuf), nameBuf.length, LEASE_WRITE);
+  if (sys.call(init, TAG_INIT_NAME, i, 0, 0, 0, 0, 0) < 0) return "?";
+  return String.UTF8.decodeUnsafe(changetype<usize>(nameBuf), min(<i32>sys.reply_word(0), nameBuf.length));
+}
+
+/** The index of the service called `name`, or E_BADSLOT. */
+export function find(name: string): i32 {
+  const bytes = String.UTF8.encode(name);
+  sys.lease(0, changetype<usize>(bytes), bytes.byteLength, LEASE_READ);
+  const r = sys.call(init, TAG_INIT_FIND, 0, 0, 0, 0, 0, 0);
+  return r < 0 ? E_BADSLOT : <i32>sys.reply_word(0);
+}
+
+export class Status { state: i32 = 0; pid: i32 = 0; restarts: i32 = 0; faults: i32 = 0; }
+
+export function status(i: i32): Status | null {
+  if (sys.call(init, TAG_INIT_STATUS, i, 0, 0, 0, 0, 0) != OK) return null;
+  const s = new Status();
+  s.state = <i32>sys.reply_word(0); s.pid = <i32>sys.reply_word(1);
+  s.restarts = <i32>sys.reply_word(2); s.faults = <i32>sys.reply_word(3);
+  return s;
+}
+
+export function stateName(state: i32): string {
+  switch (state) {
+    case SVC_WAITING: return "waiting";
+    case SVC_RUNNING: return "running";
+    case SVC_FAILED: return "failed";
+    case SVC_SKIPPED: return "skipped";
+    case SVC_STOPPED: return "stopped";
+  }
+  return "unknown";
+}
+
+/** Send a control request (start, stop, restart) for service `i`. */
+export function request(tag: i32, i: i32): i32 { return sys.call(init, tag, i, 0, 0, 0, 0, 0); }
