@@ -312,6 +312,15 @@ export const TAG_INIT_START = 0x0305; // w0 = index
 export const TAG_INIT_STOP = 0x0306; // w0 = index
 export const TAG_INIT_RESTART = 0x0307; // w0 = index
 export const TAG_INIT_HALT = 0x0308; // w0 = exit code: stop the machine
+export const TAG_INIT_EVENTS = 0x0309; // w0 = index, w1 = k (0: newest); reply: EV_* kind, time (ns), detail; E_BADSLOT past the oldest
+// A service's events as init records them (detail in parentheses).
+export const EV_STARTED = 1;
+export const EV_CRASHED = 2; // (the fault cause, FAULT_*)
+export const EV_RESTARTING = 3; // (the delay in ms)
+export const EV_RESTARTED = 4; // (the restart count)
+export const EV_RESTART_FAILED = 5; // (the error)
+export const EV_STOPPED = 6;
+export const EV_GAVE_UP = 7; // (restarts in the window)
 // Service states as init reports them.
 export const SVC_WAITING = 0;
 export const SVC_RUNNING = 1;
@@ -379,6 +388,9 @@ export const BT_OPT_OFF = 52; // u32 service indices, optional deps
 export const BT_DELAY_MS = 56; // restart delay
 export const BT_PAGE_QUOTA = 60; // pages of kernel-managed memory the service may hold
 export const BT_CPU_BUDGET = 64; // fuel units per handler invocation (0: DEFAULT_CPU_BUDGET)
+export const BT_BACKOFF = 68; // BACKOFF_*: how the restart delay grows over consecutive failures
+export const BT_DELAY_MAX_MS = 72; // the delay's cap
+export const BT_STABLE_MS = 76; // running this long resets the count of consecutive failures
 // grant record: 16 bytes
 export const BT_GRANT_BYTES = 16;
 export const GRANT_KIND = 0; // GRANT_*
@@ -394,3 +406,8 @@ export const GRANT_INIT = 4; // init's endpoint, for its control protocol (TAG_I
 export const RESTART_NEVER = 0;
 export const RESTART_ON_FAILURE = 1;
 export const RESTART_ALWAYS = 2;
+
+export const BACKOFF_NONE = 0; // restart at once
+export const BACKOFF_FIXED = 1; // restart_delay every time
+export const BACKOFF_LINEAR = 2; // restart_delay × the failure's number in the streak
+export const BACKOFF_EXPONENTIAL = 3; // restart_delay × 2^(number - 1)

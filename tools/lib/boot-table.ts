@@ -26,6 +26,9 @@ export interface BootService {
   delayMs: number;
   pageQuota: number;
   cpuBudget: number;
+  backoff: number;
+  delayMaxMs: number;
+  stableMs: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -44,6 +47,9 @@ const RESTART_CODES: Record<RestartPolicy, number> = {
   never: abi.RESTART_NEVER,
   "on-failure": abi.RESTART_ON_FAILURE,
   always: abi.RESTART_ALWAYS,
+};
+const BACKOFF_CODES: Record<string, number> = {
+  none: abi.BACKOFF_NONE, fixed: abi.BACKOFF_FIXED, linear: abi.BACKOFF_LINEAR, exponential: abi.BACKOFF_EXPONENTIAL,
 };
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -153,6 +159,9 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_DELAY_MS, s.restartDelayMs);
   u32(r + abi.BT_PAGE_QUOTA, s.pageQuota ?? abi.DEFAULT_PAGE_QUOTA);
   u32(r + abi.BT_CPU_BUDGET, s.cpuBudget ?? abi.DEFAULT_CPU_BUDGET);
+  u32(r + abi.BT_BACKOFF, BACKOFF_CODES[s.restartBackoff ?? "fixed"]);
+  u32(r + abi.BT_DELAY_MAX_MS, s.restartDelayMaxMs ?? 30_000);
+  u32(r + abi.BT_STABLE_MS, s.stableAfterMs ?? 10_000);
   u32(r + abi.BT_LABEL, fnv1a(s.name));
   u32(r + abi.BT_NDEPS, row.deps.length);
   u32(r + abi.BT_DEPS_OFF, layout.deps[i]);
@@ -228,6 +237,9 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     delayMs: field(abi.BT_DELAY_MS),
     pageQuota: field(abi.BT_PAGE_QUOTA),
     cpuBudget: field(abi.BT_CPU_BUDGET),
+    backoff: field(abi.BT_BACKOFF),
+    delayMaxMs: field(abi.BT_DELAY_MAX_MS),
+    stableMs: field(abi.BT_STABLE_MS),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

@@ -23,6 +23,7 @@ export interface Diagnostic {
 }
 
 export type RestartPolicy = "never" | "on-failure" | "always";
+export type Backoff = "none" | "fixed" | "linear" | "exponential";
 
 export type CapKind = "service" | "console" | "device" | "init";
 
@@ -48,6 +49,9 @@ export interface ServiceSpec {
   restartDelayMs: number;
   pageQuota: number; // 4 KiB pages of kernel-managed memory the service may hold
   cpuBudget: number; // fuel units one handler invocation may spend
+  restartBackoff: Backoff;
+  restartDelayMaxMs: number;
+  stableAfterMs: number;
   requires: string[];
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
@@ -89,7 +93,8 @@ const IMAGE_KEYS = ["name", "description", "ram"];
 const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
-  "restart_window", "restart_delay", "page_quota", "cpu_budget", "requires", "wants", "caps",
+  "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
+  "page_quota", "cpu_budget", "requires", "wants", "caps",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -437,6 +442,9 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     restartDelayMs: durationSetting(t, "restart_delay", DEFAULTS.delay, 0, where, ctx.report),
     pageQuota: pageQuota(t, where, ctx.report),
     cpuBudget: cpuBudget(t, where, ctx.report),
+    restartBackoff: backoff(t, where, ctx.report),
+    restartDelayMaxMs: durationSetting(t, "restart_delay_max", "30s", 0, where, ctx.report),
+    stableAfterMs: durationSetting(t, "stable_after", "10s", 0, where, ctx.report),
     requires: dependencies(t, "requires", name, ctx),
     wants: [],
     caps: capabilities(t, name, ctx),
@@ -548,6 +556,18 @@ function pageQuota(t: TomlTable, where: string, report: Report): number {
   const e = t.entries.get("page_quota");
   if (!e) return abi.DEFAULT_PAGE_QUOTA;
   return pagesOf(e.value, `page_quota of ${where}`, 'page_quota = "4MiB"', 0, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_PAGE_QUOTA;
+}
+
+const BACKOFFS: Backoff[] = ["none", "fixed", "linear", "exponential"];
+
+function backoff(t: TomlTable, where: string, report: Report): Backoff {
+  const e = t.entries.get("restart_backoff");
+  if (!e) return "fixed";
+  const v = expectString(e, `restart_backoff of ${where}`, 'restart_backoff = "exponential"', report);
+  if (!v) return "fixed";
+  if ((BACKOFFS as string[]).includes(v.value)) return v.value as Backoff;
+  report.error(v, `invalid restart_backoff "${v.value}" for ${where}`, didYouMean(v.value, BACKOFFS, `Backoffs: ${BACKOFFS.join(", ")}`));
+  return "fixed";
 }
 
 /** Fuel units per handler invocation: an integer, 1000 .. 4 000 000 000. */

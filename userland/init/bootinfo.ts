@@ -2,8 +2,10 @@
 import {
   sys, INIT_SLOT_BOOT, BT_MAGIC, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN, BT_MODULE,
   BT_RESTART, BT_MAX_RESTARTS, BT_WINDOW_MS, BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF,
-  BT_DELAY_MS, BT_PAGE_QUOTA, BT_CPU_BUDGET, BT_GRANT_BYTES, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
+  BT_DELAY_MS, BT_PAGE_QUOTA, BT_CPU_BUDGET, BT_BACKOFF, BT_DELAY_MAX_MS, BT_STABLE_MS, BT_GRANT_BYTES, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
 } from "../lib";
+
+import { Events } from "./events";
 
 export class Grant {
   constructor(public kind: i32, public target: i32, public rights: i32, public label: i32) {}
@@ -18,6 +20,12 @@ export class Service {
   delayMs: i32 = 0;
   pageQuota: i32 = 0;
   cpuBudget: u32 = 0;
+  backoff: i32 = 0;
+  delayMaxMs: i32 = 0;
+  stableMs: i32 = 0;
+  streak: i32 = 0; // consecutive failures, reset by running stable_after
+  startedAt: i64 = 0;
+  events: Events = new Events();
   deps: i32[] = [];
   wants: i32[] = [];
   grants: Grant[] = [];
@@ -62,6 +70,9 @@ function parse(size: i32): Service[] | null {
     s.delayMs = u32at(r + BT_DELAY_MS);
     s.pageQuota = u32at(r + BT_PAGE_QUOTA);
     s.cpuBudget = <u32>u32at(r + BT_CPU_BUDGET);
+    s.backoff = u32at(r + BT_BACKOFF);
+    s.delayMaxMs = u32at(r + BT_DELAY_MAX_MS);
+    s.stableMs = u32at(r + BT_STABLE_MS);
     s.deps = indices(u32at(r + BT_DEPS_OFF), u32at(r + BT_NDEPS));
     s.wants = indices(u32at(r + BT_OPT_OFF), u32at(r + BT_NOPT));
     const g0 = u32at(r + BT_GRANTS_OFF);

@@ -4,7 +4,7 @@
 import {
   sys, arg, reply, OK, E_ARG, E_BADSLOT, E_STATE, INIT_SLOT_BOOT, PI_FAULTS,
   TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
-  TAG_INIT_HALT,
+  TAG_INIT_HALT, TAG_INIT_EVENTS, EV_STARTED, EV_STOPPED, EV_RESTARTED,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED } from "./start";
@@ -13,7 +13,7 @@ import { say } from "./say";
 const NAME_MAX = 64;
 const name = new StaticArray<u8>(NAME_MAX);
 
-export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_HALT; }
+export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_EVENTS; }
 
 export function control(svcs: Service[], badge: i32, tag: i32): i32 {
   if (tag == TAG_INIT_COUNT) { reply(svcs.length); return OK; }
@@ -28,6 +28,7 @@ export function control(svcs: Service[], badge: i32, tag: i32): i32 {
     case TAG_INIT_START: return start(s, badge);
     case TAG_INIT_STOP: return stop(s, badge);
     case TAG_INIT_RESTART: return restart(s, badge);
+    case TAG_INIT_EVENTS: return event(s, <i32>arg(1));
   }
   return E_ARG;
 }
@@ -58,6 +59,9 @@ function start(s: Service, badge: i32): i32 {
   if (r < 0) { s.state = ST_FAILED; say("start of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
   s.state = ST_RUNNING;
   s.recent = [];
+  s.streak = 0;
+  s.startedAt = sys.time();
+  s.events.add(EV_STARTED, badge);
   say("started " + s.name + by(badge));
   return OK;
 }
@@ -68,6 +72,7 @@ function stop(s: Service, badge: i32): i32 {
   if (r < 0) return r;
   s.state = ST_STOPPED;
   s.restartAt = 0;
+  s.events.add(EV_STOPPED, badge);
   say("stopped " + s.name + by(badge));
   return OK;
 }
@@ -78,6 +83,8 @@ function restart(s: Service, badge: i32): i32 {
   if (r < 0) { s.state = ST_FAILED; say("restart of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
   s.state = ST_RUNNING;
   s.restarts++;
+  s.startedAt = sys.time();
+  s.events.add(EV_RESTARTED, s.restarts);
   say("restarted " + s.name + by(badge));
   return OK;
 }
@@ -87,3 +94,11 @@ function halt(badge: i32, code: i32): i32 {
   return sys.halt(INIT_SLOT_BOOT, code);
 }
 
+
+/** The k-th newest event of `s`: kind, time, detail. */
+function event(s: Service, k: i32): i32 {
+  const i = s.events.at(k);
+  if (i < 0) return E_BADSLOT;
+  reply(s.events.kind[i], s.events.time[i], s.events.detail[i]);
+  return OK;
+}

@@ -5,7 +5,7 @@
 import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
   GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
-  SVC_SKIPPED, SVC_STOPPED, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
+  SVC_SKIPPED, SVC_STOPPED, EV_STARTED, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { say } from "./say";
@@ -101,6 +101,8 @@ function startOne(svcs: Service[], s: Service): void {
   const dt = sys.time() - t0;
   if (r < 0) { s.state = ST_FAILED; say("failed to start " + s.name + " (pid " + s.pid.toString() + "): error " + r.toString()); return; }
   s.state = ST_RUNNING;
+  s.startedAt = sys.time();
+  s.events.add(EV_STARTED, 0);
   if (s.name == "log") { adoptLog(s); nameAll(svcs); }
   say("started " + s.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(svcs, s));
 }

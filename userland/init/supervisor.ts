@@ -1,8 +1,13 @@
-// Supervision: the kernel reports every fault to init's fault endpoint; init
-// applies the service's restart policy (never / on-failure / always), at most
-// max_restarts within restart_window, after restart_delay.
+// Supervision: the kernel reports every fault to init (NOTE_FAULT, fault_next);
+// init applies the service's restart policy (never / on-failure / always), at
+// most max_restarts within restart_window, after a delay that grows with the
+// streak of consecutive failures per restart_backoff, capped by
+// restart_delay_max; running stable_after ends the streak. A service that
+// crashes while starting is throttled the same way, and every step is in its
+// event log.
 import {
-  sys, fmtMicros, RESTART_NEVER, FAULT_START, NOTE_TIMER,
+  sys, fmtMicros, RESTART_NEVER, FAULT_START, NOTE_TIMER, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
+  EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_FAILED, ST_STOPPED } from "./start";
@@ -14,17 +19,34 @@ export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): vo
   const s = svcs[i];
   s.state = ST_STOPPED;
   const now = sys.time();
+  s.events.add(EV_CRASHED, cause);
+  if (s.startedAt > 0 && now - s.startedAt >= <i64>s.stableMs * 1000000) s.streak = 0;
+  s.streak++;
   say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : "") +
     (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
   if (s.restart == RESTART_NEVER) { s.state = ST_FAILED; say(s.name + ": restart policy is never; it stays down"); return; }
   if (!allowed(s, now)) {
     s.state = ST_FAILED;
+    s.events.add(EV_GAVE_UP, s.recent.length);
     say(s.name + ": " + s.maxRestarts.toString() + " restarts within " + s.windowMs.toString() + " ms; giving up (failed)");
     return;
   }
-  if (s.delayMs == 0) { restart(svcs, s, now); return; }
-  s.restartAt = now + <i64>s.delayMs * 1000000;
+  const delay = delayMs(s);
+  s.events.add(EV_RESTARTING, delay);
+  if (delay == 0) { restart(svcs, s, now); return; }
+  say("restarting " + s.name + " in " + delay.toString() + " ms (failure " + s.streak.toString() + " in a row)");
+  s.restartAt = now + <i64>delay * 1000000;
   armTimer(svcs);
+}
+
+/** The delay before this restart: restart_delay grown by the backoff over the streak, capped. */
+export function delayMs(s: Service): i64 {
+  const base = <i64>s.delayMs, k = <i64>s.streak;
+  let d: i64 = 0;
+  if (s.backoff == BACKOFF_FIXED) d = base;
+  else if (s.backoff == BACKOFF_LINEAR) d = base * k;
+  else if (s.backoff == BACKOFF_EXPONENTIAL) d = k > 40 ? <i64>s.delayMaxMs : base << (k - 1);
+  return min(d, <i64>s.delayMaxMs);
 }
 
 /** Count this restart against the window; false when the limit is reached. */
@@ -42,8 +64,10 @@ function restart(svcs: Service[], s: Service, faultNs: i64): void {
   s.restartAt = 0;
   const r = sys.proc_restart(s.proc);
   s.restarts++;
-  if (r < 0) { say("restart of " + s.name + " failed: error " + r.toString()); return; }
+  if (r < 0) { s.events.add(EV_RESTART_FAILED, r); say("restart of " + s.name + " failed: error " + r.toString()); return; }
   s.state = ST_RUNNING;
+  s.startedAt = sys.time();
+  s.events.add(EV_RESTARTED, s.restarts);
   say("restarted " + s.name + " (restart " + s.restarts.toString() + ") " + fmtMicros(sys.time() - faultNs) + " µs after the fault");
 }
 

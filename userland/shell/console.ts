@@ -15,11 +15,19 @@ export function print(text: string): void {
 export function println(text: string): void { print(text + "\n"); }
 
 /**
- * Read what input there is and hand each complete line to `run`. Returns
- * false at the end of input (after running a last unterminated line).
+ * Hand each complete line of input to `run`, which returns false to pause
+ * (the rest waits in the buffer for the next call). Returns false at the end
+ * of input (after running a last unterminated line), true otherwise.
  */
-export function readLines(run: (line: string) => void): bool {
+export function readLines(run: (line: string) => bool): bool {
   while (true) {
+    let nl = line.indexOf("\n");
+    while (nl >= 0) {
+      const one = line.substring(0, nl);
+      line = line.substring(nl + 1);
+      if (!run(one)) return true;
+      nl = line.indexOf("\n");
+    }
     const n = sys.console_read(console, changetype<usize>(inBuf), inBuf.length);
     if (n == 0) return true; // NOTE_INPUT comes with more
     if (n < 0) {
@@ -27,13 +35,6 @@ export function readLines(run: (line: string) => void): bool {
       return false;
     }
     line += String.UTF8.decodeUnsafe(changetype<usize>(inBuf), n);
-    let nl = line.indexOf("\n");
-    while (nl >= 0) {
-      const one = line.substring(0, nl);
-      line = line.substring(nl + 1);
-      run(one);
-      nl = line.indexOf("\n");
-    }
   }
   return true;
 }

@@ -4,10 +4,11 @@
 // asks init to halt the machine (when the host says the input drives it).
 import {
   sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, ST_BOOT_FLAGS, BOOT_INTERACTIVE, BOOT_TTY,
-  TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT,
+  TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
+  EV_RESTART_FAILED, EV_GAVE_UP, FAULT_CPU, FAULT_START,
 } from "../lib";
 import { openConsole, print, println, readLines } from "./console";
-import { openInit, count, nameOf, find, status, stateName, request } from "./services";
+import { openInit, count, nameOf, find, status, stateName, request, eventAt } from "./services";
 
 let flags = 0;
 let ended = false;
@@ -23,10 +24,17 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 
 let greeted = false;
 
+let sleepUntil: i64 = 0;
+
 export function quark_notify(bits: i32, unused: i32): i32 {
   if ((bits & NOTE_TIMER) != 0 && !greeted) {
     greeted = true;
     if (tty()) { println("quark shell: type help for the commands"); prompt(); }
+  }
+  if (sleepUntil > 0) {
+    if (sys.time() < sleepUntil) return OK;
+    sleepUntil = 0;
+    prompt();
   }
   if (greeted) poll();
   return OK;
@@ -44,10 +52,18 @@ function poll(): void {
   sys.call(openInit(), TAG_INIT_HALT, 0, 0, 0, 0, 0, 0);
 }
 
-function runLine(line: string): void {
+/** Run one line; false to stop reading for now (sleep). */
+function runLine(line: string): bool {
   const words = line.trim().split(" ").filter((w: string) => w.length > 0);
+  if (words.length > 0 && words[0] == "sleep") {
+    const ms = words.length > 1 ? I64.parseInt(words[1]) : 0;
+    sleepUntil = sys.time() + max<i64>(ms, 0) * 1000000;
+    sys.timer_set(sleepUntil);
+    return false;
+  }
   if (words.length > 0) execute(words);
   if (words.length == 0 || words[0] != "halt") prompt();
+  return true;
 }
 
 function execute(w: string[]): void {
@@ -63,6 +79,7 @@ function execute(w: string[]): void {
   const i = find(args[2]);
   if (i < 0) { println("no service named " + args[2] + " (try svc list)"); return; }
   if (sub == "status") { show(i, json); return; }
+  if (sub == "events") { events(i, args[2], json); return; }
   const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART : 0;
   if (tag == 0) { println("unknown svc command: " + sub + " (try help)"); return; }
   const r = request(tag, i);
@@ -75,6 +92,8 @@ function help(): void {
   println("  svc list [--json]            every service, its state, pid and restarts");
   println("  svc status NAME [--json]     one service");
   println("  svc start|stop|restart NAME  change a service's state");
+  println("  svc events NAME [--json]     what happened to it, oldest first");
+  println("  sleep MS                     wait before the next command (for scripts)");
   println("  halt [CODE]                  stop the machine");
   println("  help                         this list");
 }
@@ -111,4 +130,37 @@ function show(i: i32, json: bool): void {
   if (s == null) { println("no status"); return; }
   println(nameOf(i) + ": " + stateName(s.state) + ", pid " + s.pid.toString() + ", " + s.restarts.toString() +
     " restarts, " + s.faults.toString() + " faults");
+}
+
+const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "restart-failed", "stopped", "gave-up"];
+
+function eventDetail(kind: i32, d: i64): string {
+  if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : "trapped";
+  if (kind == EV_RESTARTING) return "in " + d.toString() + " ms";
+  if (kind == EV_RESTARTED) return "restart " + d.toString();
+  if (kind == EV_RESTART_FAILED) return "error " + d.toString();
+  if (kind == EV_GAVE_UP) return d.toString() + " restarts in the window";
+  return "";
+}
+
+function events(i: i32, name: string, json: bool): void {
+  let n = 0;
+  while (eventAt(i, n) != null) n++;
+  let out = json ? "[" : "";
+  for (let k = n - 1; k >= 0; k--) {
+    const e = eventAt(i, k)!;
+    const kind = e.kind < EVENT_NAMES.length ? EVENT_NAMES[e.kind] : "event-" + e.kind.toString();
+    if (json) {
+      out += (k < n - 1 ? "," : "") + '{"event":"' + kind + '","time_ns":' + e.time.toString() + ',"detail":' + e.detail.toString() + "}";
+    } else {
+      println("[" + fmtSeconds(e.time) + "] " + name + " " + kind + (eventDetail(e.kind, e.detail).length > 0 ? " (" + eventDetail(e.kind, e.detail) + ")" : ""));
+    }
+  }
+  if (json) println(out + "]");
+}
+
+function fmtSeconds(ns: i64): string {
+  const us = ns / 1000;
+  const frac = (us % 1000000).toString();
+  return (us / 1000000).toString() + "." + "000000".substring(frac.length) + frac;
 }

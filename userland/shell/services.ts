@@ -1,7 +1,7 @@
 // What the shell asks init (TAG_INIT_*), by service name.
 import {
   sys, capByName, OK, E_BADSLOT, LEASE_READ, LEASE_WRITE, TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME,
-  TAG_INIT_FIND, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED,
+  TAG_INIT_FIND, TAG_INIT_EVENTS, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED,
 } from "../lib";
 
 let init = -1;
@@ -51,3 +51,13 @@ export function stateName(state: i32): string {
 
 /** Send a control request (start, stop, restart) for service `i`. */
 export function request(tag: i32, i: i32): i32 { return sys.call(init, tag, i, 0, 0, 0, 0, 0); }
+
+export class Event { kind: i32 = 0; time: i64 = 0; detail: i64 = 0; }
+
+/** Service `i`'s k-th newest event, or null past the oldest kept. */
+export function eventAt(i: i32, k: i32): Event | null {
+  if (sys.call(init, TAG_INIT_EVENTS, i, k, 0, 0, 0, 0) != OK) return null;
+  const e = new Event();
+  e.kind = <i32>sys.reply_word(0); e.time = sys.reply_word(1); e.detail = sys.reply_word(2);
+  return e;
+}
