@@ -184,7 +184,8 @@ export const SYS_PROC_QUOTA = 52; // proc_quota(proc_slot, pages): the process's
 export const SYS_FAULT_NEXT = 53; // fault_next(boot_slot): i64 -- the next fault to handle (FN_*), 0 when none
 export const SYS_PROC_BUDGET = 54; // proc_budget(proc_slot, units): i64 fuel per message (0: the default)
 export const SYS_CONSOLE_READ = 55; // console_read(slot, dst, len): bytes read; 0: none yet (NOTE_INPUT comes); E_EOF at the end
-export const SYS_COUNT = 56;
+export const SYS_PROC_CRASH = 56; // proc_crash(proc_slot): the process traps at its next entry (E_STATE: not running, or one pending)
+export const SYS_COUNT = 57;
 
 // CPU: every service module is metered at build time (a fuel charge at each
 // function entry, exit and loop header, against the kernel's exported global
@@ -259,6 +260,7 @@ export const FAULT_TRAP = 1; // trapped in a handler
 export const FAULT_START = 2; // trapped in quark_start
 export const FAULT_KILLED = 3;
 export const FAULT_CPU = 4; // spent its CPU budget in one handler
+export const FAULT_INJECTED = 5; // made to trap on purpose (proc_crash: chaos testing)
 
 // log service: a lease holds the UTF-8 text.
 export const TAG_LOG_WRITE = 0x0101; // log a line under the caller's badge
@@ -304,7 +306,7 @@ export const MEMTYPE_QUANTUM = 2;
 
 // init's control protocol (the shell and `quark ctl` use it; the manifest grants "init").
 // Services are named by index (manifest order); TAG_INIT_FIND turns a name into one.
-export const TAG_INIT_STATUS = 0x0301; // w0 = index; reply: SVC_* state, pid, restarts, faults
+export const TAG_INIT_STATUS = 0x0301; // w0 = index; reply: SVC_* state, pid, restarts, faults (kernel's count), crashes logged
 export const TAG_INIT_COUNT = 0x0302; // reply w0 = number of services
 export const TAG_INIT_NAME = 0x0303; // w0 = index; the name into lease 0 (write); reply w0 = its length
 export const TAG_INIT_FIND = 0x0304; // lease 0 (read) = a name; reply w0 = its index (E_BADSLOT: none)
@@ -312,6 +314,7 @@ export const TAG_INIT_START = 0x0305; // w0 = index
 export const TAG_INIT_STOP = 0x0306; // w0 = index
 export const TAG_INIT_RESTART = 0x0307; // w0 = index
 export const TAG_INIT_HALT = 0x0308; // w0 = exit code: stop the machine
+export const TAG_INIT_CRASH = 0x030a; // w0 = index: make it trap at its next entry (chaos testing)
 export const TAG_INIT_EVENTS = 0x0309; // w0 = index, w1 = k (0: newest); reply: EV_* kind, time (ns), detail; E_BADSLOT past the oldest
 // A service's events as init records them (detail in parentheses).
 export const EV_STARTED = 1;

@@ -5,16 +5,17 @@
 // remainder aside, so a server's work is never charged to its client; the
 // units spent are added to the process's account when it returns. The same
 // instrumented code runs in every engine, so accounting is deterministic.
-import { MAX_PROCS, DEFAULT_CPU_BUDGET } from "./abi";
+import { MAX_PROCS, DEFAULT_CPU_BUDGET, FAULT_CPU, FAULT_INJECTED } from "./abi";
 import { current } from "./proc";
 
 export let fuel: i64 = 0;
 let outOfFuel = -1;
+const crashNext = new StaticArray<i32>(MAX_PROCS); // 1: trap at the next entry (proc_crash)
 const pBudget = new StaticArray<i64>(MAX_PROCS);
 const pSpent = new StaticArray<i64>(MAX_PROCS);
 
 export function cpuInit(): void {
-  for (let p = 0; p < MAX_PROCS; p++) { unchecked(pBudget[p] = DEFAULT_CPU_BUDGET); unchecked(pSpent[p] = 0); }
+  for (let p = 0; p < MAX_PROCS; p++) { unchecked(pBudget[p] = DEFAULT_CPU_BUDGET); unchecked(pSpent[p] = 0); unchecked(crashNext[p] = 0); }
 }
 
 /** Called by a metered module whose fuel ran out; it traps right after. */
@@ -23,8 +24,17 @@ export function fuelOut(): void { outOfFuel = current(); }
 /** Give `pid` its budget; what the caller had left, to restore afterwards. */
 @inline export function beginFuel(pid: i32): i64 {
   const saved = fuel;
-  fuel = unchecked(pBudget[pid]);
+  // An injected crash is an empty budget: the module's first charge traps, a
+  // real trap through the host's trampoline like any other.
+  fuel = unchecked(crashNext[pid]) != 0 ? -1 : unchecked(pBudget[pid]);
   return saved;
+}
+
+/** Arm a crash at `pid`'s next entry; false if one is already armed. */
+export function armCrash(pid: i32): bool {
+  if (unchecked(crashNext[pid]) != 0) return false;
+  unchecked(crashNext[pid] = 1);
+  return true;
 }
 
 @inline export function endFuel(pid: i32, saved: i64): void {
@@ -33,12 +43,15 @@ export function fuelOut(): void { outOfFuel = current(); }
   fuel = saved;
 }
 
-/** Did `pid`'s last trap come from spending its budget? (Answers once.) */
-export function spentBudget(pid: i32): bool {
-  if (outOfFuel != pid) return false;
+/** Why `pid` trapped, if its budget was the reason: FAULT_INJECTED, FAULT_CPU, or 0. (Answers once.) */
+export function budgetCause(pid: i32): i32 {
+  if (outOfFuel != pid) return 0;
   outOfFuel = -1;
-  return true;
+  if (unchecked(crashNext[pid]) != 0) { unchecked(crashNext[pid] = 0); return FAULT_INJECTED; }
+  return FAULT_CPU;
 }
+
+export function disarmCrash(pid: i32): void { unchecked(crashNext[pid] = 0); }
 
 export function setBudget(pid: i32, units: i64): void { unchecked(pBudget[pid] = units <= 0 ? DEFAULT_CPU_BUDGET : units); }
 export function budgetOf(pid: i32): i64 { return unchecked(pBudget[pid]); }

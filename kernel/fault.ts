@@ -6,7 +6,7 @@
 // fault_next and decides what happens next (policy lives in init, not here).
 // A record per process, not a message in a bounded queue: no report is lost.
 import {
-  PS_CRASHED, PID_INIT, FAULT_START, FAULT_CPU, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
+  PS_CRASHED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
   FN_DROPPED_SHIFT,
 } from "./abi";
 import { pState, pFaults } from "./proc";
@@ -19,7 +19,7 @@ import { host_kill } from "./host";
 import { dropLeases } from "./lease";
 import { vmTeardown } from "./vm";
 import { klog, puts, putu, puti } from "./console";
-import { spentBudget, budgetOf } from "./cpu";
+import { budgetCause, budgetOf, disarmCrash } from "./cpu";
 import { halt } from "./state";
 
 let supervisor = -1; // pid that gets NOTE_FAULT
@@ -34,7 +34,9 @@ export function faultCount(): u32 { return faults; }
 
 export function fault(pid: i32, cause: i32): void {
   faults++;
-  if (spentBudget(pid)) cause = FAULT_CPU;
+  const why = budgetCause(pid);
+  if (why != 0) cause = why;
+  disarmCrash(pid);
   unchecked(pState[pid] = PS_CRASHED);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
   const dropped = drain(pid);
@@ -45,6 +47,7 @@ export function fault(pid: i32, cause: i32): void {
   host_kill(pid);
   klog(); puts("fault: pid "); putu(pid);
   if (cause == FAULT_CPU) { puts(" spent its CPU budget of "); puti(budgetOf(pid)); puts(" units in one handler"); }
+  else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
   else puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");
   if (dropped > 0) { puts("; dropped "); putu(dropped); puts(" queued messages"); }
   puts("\n");

@@ -18,7 +18,7 @@ import { clearNotes } from "./notify";
 import { clearReady } from "./sched";
 import { vmTeardown } from "./vm";
 import { pPages, pQuota } from "./quota";
-import { spentBy, budgetOf, setBudget } from "./cpu";
+import { spentBy, budgetOf, setBudget, armCrash, disarmCrash } from "./cpu";
 
 /** Create process `pid` from `module`; its capability in the caller's space. */
 export function procSpawn(bootSlot: i32, module: i32): i32 {
@@ -88,6 +88,7 @@ export function procKill(slot: i32): i32 {
 
 function stop(pid: i32, state: i32): void {
   unchecked(pState[pid] = state);
+  disarmCrash(pid);
   vmTeardown(pid);
   drain(pid);
   clearNotes(pid);
@@ -162,4 +163,12 @@ export function procBudget(slot: i32, units: i64): i32 {
   if (units < 0) return E_ARG;
   setBudget(pid, units);
   return OK;
+}
+
+/** Make the controlled process trap at its next entry (chaos testing). */
+export function procCrash(slot: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  if (unchecked(pState[pid]) != PS_RUNNING) return E_STATE;
+  return armCrash(pid) ? OK : E_STATE;
 }

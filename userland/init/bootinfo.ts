@@ -24,6 +24,7 @@ export class Service {
   delayMaxMs: i32 = 0;
   stableMs: i32 = 0;
   streak: i32 = 0; // consecutive failures, reset by running stable_after
+  crashes: i32 = 0; // faults init has handled (and logged as events)
   startedAt: i64 = 0;
   events: Events = new Events();
   deps: i32[] = [];

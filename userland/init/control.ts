@@ -4,7 +4,7 @@
 import {
   sys, arg, reply, OK, E_ARG, E_BADSLOT, E_STATE, INIT_SLOT_BOOT, PI_FAULTS,
   TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
-  TAG_INIT_HALT, TAG_INIT_EVENTS, EV_STARTED, EV_STOPPED, EV_RESTARTED,
+  TAG_INIT_HALT, TAG_INIT_EVENTS, TAG_INIT_CRASH, EV_STARTED, EV_STOPPED, EV_RESTARTED,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED } from "./start";
@@ -13,7 +13,7 @@ import { say } from "./say";
 const NAME_MAX = 64;
 const name = new StaticArray<u8>(NAME_MAX);
 
-export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_EVENTS; }
+export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_CRASH; }
 
 export function control(svcs: Service[], badge: i32, tag: i32): i32 {
   if (tag == TAG_INIT_COUNT) { reply(svcs.length); return OK; }
@@ -23,7 +23,8 @@ export function control(svcs: Service[], badge: i32, tag: i32): i32 {
   if (i < 0 || i >= svcs.length) return E_BADSLOT;
   const s = svcs[<i32>i];
   switch (tag) {
-    case TAG_INIT_STATUS: reply(s.state, s.pid, s.restarts, s.proc >= 0 ? sys.proc_info(s.proc, PI_FAULTS) : 0); return OK;
+    case TAG_INIT_STATUS: reply(s.state, s.pid, s.restarts, s.proc >= 0 ? sys.proc_info(s.proc, PI_FAULTS) : 0, s.crashes); return OK;
+    case TAG_INIT_CRASH: return crash(s, badge);
     case TAG_INIT_NAME: return giveName(s);
     case TAG_INIT_START: return start(s, badge);
     case TAG_INIT_STOP: return stop(s, badge);
@@ -101,4 +102,10 @@ function event(s: Service, k: i32): i32 {
   if (i < 0) return E_BADSLOT;
   reply(s.events.kind[i], s.events.time[i], s.events.detail[i]);
   return OK;
+}
+
+/** Make a running service trap at its next entry; the supervisor then handles it like any fault. */
+function crash(s: Service, badge: i32): i32 {
+  if (s.state != ST_RUNNING || s.proc < 0) return E_STATE;
+  return sys.proc_crash(s.proc);
 }

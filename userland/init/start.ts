@@ -128,6 +128,12 @@ function adoptLog(s: Service): void {
   tellName(PID_INIT, "init");
 }
 
+/** Tell the log service every name again (it restarted). */
+export function renameAll(svcs: Service[]): void {
+  tellName(PID_INIT, "init");
+  nameAll(svcs);
+}
+
 function nameAll(svcs: Service[]): void {
   for (let i = 0; i < svcs.length; i++) if (svcs[i].pid > 0) tellName(svcs[i].pid, svcs[i].name);
 }

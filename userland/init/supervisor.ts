@@ -6,12 +6,13 @@
 // crashes while starting is throttled the same way, and every step is in its
 // event log.
 import {
-  sys, fmtMicros, RESTART_NEVER, FAULT_START, NOTE_TIMER, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
+  sys, fmtMicros, RESTART_NEVER, FAULT_START, FAULT_CPU, FAULT_INJECTED, NOTE_TIMER, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
   EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_FAILED, ST_STOPPED } from "./start";
 import { say } from "./say";
+import { renameAll } from "./start";
 
 export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): void {
   const i = byPid(svcs, pid);
@@ -20,9 +21,10 @@ export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): vo
   s.state = ST_STOPPED;
   const now = sys.time();
   s.events.add(EV_CRASHED, cause);
+  s.crashes++;
   if (s.startedAt > 0 && now - s.startedAt >= <i64>s.stableMs * 1000000) s.streak = 0;
   s.streak++;
-  say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : "") +
+  say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : cause == FAULT_CPU ? ": CPU budget spent" : cause == FAULT_INJECTED ? " (injected)" : "") +
     (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
   if (s.restart == RESTART_NEVER) { s.state = ST_FAILED; say(s.name + ": restart policy is never; it stays down"); return; }
   if (!allowed(s, now)) {
@@ -68,6 +70,7 @@ function restart(svcs: Service[], s: Service, faultNs: i64): void {
   s.state = ST_RUNNING;
   s.startedAt = sys.time();
   s.events.add(EV_RESTARTED, s.restarts);
+  if (s.name == "log") renameAll(svcs); // a fresh log service knows no names
   say("restarted " + s.name + " (restart " + s.restarts.toString() + ") " + fmtMicros(sys.time() - faultNs) + " µs after the fault");
 }
 
