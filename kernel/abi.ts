@@ -185,7 +185,9 @@ export const SYS_FAULT_NEXT = 53; // fault_next(boot_slot): i64 -- the next faul
 export const SYS_PROC_BUDGET = 54; // proc_budget(proc_slot, units): i64 fuel per message (0: the default)
 export const SYS_CONSOLE_READ = 55; // console_read(slot, dst, len): bytes read; 0: none yet (NOTE_INPUT comes); E_EOF at the end
 export const SYS_PROC_CRASH = 56; // proc_crash(proc_slot): the process traps at its next entry (E_STATE: not running, or one pending)
-export const SYS_COUNT = 57;
+export const SYS_EXIT = 57; // exit(code): stop when the running handler returns; the supervisor hears FAULT_EXIT
+export const SYS_PROC_PAUSE = 58; // proc_pause(proc_slot, paused): 1 pauses, 0 resumes
+export const SYS_COUNT = 59;
 
 // CPU: every service module is metered at build time (a fuel charge at each
 // function entry, exit and loop header, against the kernel's exported global
@@ -240,6 +242,7 @@ export const PS_STARTING = 2;
 export const PS_RUNNING = 3;
 export const PS_CRASHED = 4;
 export const PS_STOPPED = 5;
+export const PS_PAUSED = 6; // calls get E_BUSY; sends queue; nothing is delivered until resumed
 
 // stats fields
 export const ST_MESSAGES = 0; // calls plus sends
@@ -261,6 +264,7 @@ export const FAULT_START = 2; // trapped in quark_start
 export const FAULT_KILLED = 3;
 export const FAULT_CPU = 4; // spent its CPU budget in one handler
 export const FAULT_INJECTED = 5; // made to trap on purpose (proc_crash: chaos testing)
+export const FAULT_EXIT = 6; // not a fault: the process called exit (a graceful stop, or it was done)
 
 // log service: a lease holds the UTF-8 text.
 export const TAG_LOG_WRITE = 0x0101; // log a line under the caller's badge
@@ -315,7 +319,11 @@ export const TAG_INIT_STOP = 0x0306; // w0 = index
 export const TAG_INIT_RESTART = 0x0307; // w0 = index
 export const TAG_INIT_HALT = 0x0308; // w0 = exit code: stop the machine
 export const TAG_INIT_CRASH = 0x030a; // w0 = index: make it trap at its next entry (chaos testing)
-export const TAG_INIT_EVENTS = 0x0309; // w0 = index, w1 = k (0: newest); reply: EV_* kind, time (ns), detail; E_BADSLOT past the oldest
+export const TAG_INIT_EVENTS = 0x0309;
+export const TAG_INIT_PAUSE = 0x030b; // w0 = index
+export const TAG_INIT_RESUME = 0x030c; // w0 = index
+export const TAG_INIT_ENABLE = 0x030d; // w0 = index
+export const TAG_INIT_DISABLE = 0x030e; // w0 = index (stops it first if it runs) // w0 = index, w1 = k (0: newest); reply: EV_* kind, time (ns), detail; E_BADSLOT past the oldest
 // A service's events as init records them (detail in parentheses).
 export const EV_STARTED = 1;
 export const EV_CRASHED = 2; // (the fault cause, FAULT_*)
@@ -324,12 +332,22 @@ export const EV_RESTARTED = 4; // (the restart count)
 export const EV_RESTART_FAILED = 5; // (the error)
 export const EV_STOPPED = 6;
 export const EV_GAVE_UP = 7; // (restarts in the window)
+export const EV_EXITED = 8; // (its exit code)
+export const EV_STOPPING = 9; // (the deadline in ms)
+export const EV_KILLED = 10; // it did not stop by its deadline
+export const EV_PAUSED = 11;
+export const EV_RESUMED = 12;
+export const EV_DISABLED = 13;
+export const EV_ENABLED = 14;
 // Service states as init reports them.
 export const SVC_WAITING = 0;
 export const SVC_RUNNING = 1;
 export const SVC_FAILED = 2;
 export const SVC_SKIPPED = 3;
 export const SVC_STOPPED = 4;
+export const SVC_STOPPING = 5; // asked to stop (NOTE_STOP); killed at its stop_timeout
+export const SVC_DISABLED = 6; // not started, at boot or by svc start, until enabled
+export const SVC_PAUSED = 7;
 
 // ---------------------------------------------------------------- HAL registers
 // The HAL's devices, reached by the kernel through hal.mmio_read/mmio_write.
@@ -372,7 +390,7 @@ export const BT_MAGIC = 0x31544251; // "QBT1"
 export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, flags, size, 2 reserved
 export const BT_SIZE = 20; // header offset of the whole table's size in bytes
 export const BT_RAM_FRAMES = 24; // header offset: frames of kernel-managed memory (physical RAM)
-export const BT_RECORD_BYTES = 80;
+export const BT_RECORD_BYTES = 96;
 // record field offsets
 export const BT_NAME_OFF = 0;
 export const BT_NAME_LEN = 4;
@@ -394,6 +412,8 @@ export const BT_CPU_BUDGET = 64; // fuel units per handler invocation (0: DEFAUL
 export const BT_BACKOFF = 68; // BACKOFF_*: how the restart delay grows over consecutive failures
 export const BT_DELAY_MAX_MS = 72; // the delay's cap
 export const BT_STABLE_MS = 76; // running this long resets the count of consecutive failures
+export const BT_STOP_MS = 80; // a graceful stop waits this long before killing
+export const BT_DISABLED = 84; // 1: not started until enabled
 // grant record: 16 bytes
 export const BT_GRANT_BYTES = 16;
 export const GRANT_KIND = 0; // GRANT_*

@@ -6,7 +6,7 @@
 // fault_next and decides what happens next (policy lives in init, not here).
 // A record per process, not a message in a bounded queue: no report is lost.
 import {
-  PS_CRASHED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
+  PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
   FN_DROPPED_SHIFT,
 } from "./abi";
 import { pState, pFaults } from "./proc";
@@ -37,6 +37,7 @@ export function fault(pid: i32, cause: i32): void {
   const why = budgetCause(pid);
   if (why != 0) cause = why;
   disarmCrash(pid);
+  unchecked(exitAsked[pid] = 0);
   unchecked(pState[pid] = PS_CRASHED);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
   const dropped = drain(pid);
@@ -53,6 +54,36 @@ export function fault(pid: i32, cause: i32): void {
   puts("\n");
   if (pid == PID_INIT) { klog(); puts("panic: init died\n"); halt(70); return; }
   report(pid, cause, dropped);
+}
+
+// Exits requested with exit(), carried out when the process's handler returns.
+const exitCode = new StaticArray<i32>(MAX_PROCS);
+const exitAsked = new StaticArray<i32>(MAX_PROCS);
+
+export function sysExit(code: i32): i32 {
+  requestExit(current(), code);
+  return OK;
+}
+
+export function requestExit(pid: i32, code: i32): void {
+  unchecked(exitAsked[pid] = 1);
+  unchecked(exitCode[pid] = code);
+}
+
+/** After `pid`'s entry returned: carry out an exit it asked for. */
+export function finishExit(pid: i32): void {
+  if (unchecked(exitAsked[pid]) == 0) return;
+  unchecked(exitAsked[pid] = 0);
+  unchecked(pState[pid] = PS_STOPPED);
+  const dropped = drain(pid);
+  clearNotes(pid);
+  clearReady(pid);
+  dropLeases(pid);
+  vmTeardown(pid);
+  host_kill(pid);
+  klog(); puts("pid "); putu(pid); puts(" exited, code "); puti(unchecked(exitCode[pid])); puts("\n");
+  if (pid == PID_INIT) { klog(); puts("panic: init exited\n"); halt(70); return; }
+  report(pid, FAULT_EXIT, dropped);
 }
 
 function report(pid: i32, cause: i32, dropped: i32): void {

@@ -23,12 +23,12 @@ export {
 export {
   procSpawn as proc_spawn, procStart as proc_start, procEndpoint as proc_endpoint, capGive as cap_give,
   procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info,
-  procQuota as proc_quota, procBudget as proc_budget, procCrash as proc_crash,
+  procQuota as proc_quota, procBudget as proc_budget, procCrash as proc_crash, procPause as proc_pause,
 } from "./process";
 // Metered modules import these (tools/lib/meter.ts).
 export { fuel, fuelOut as fuel_out } from "./cpu";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
-export { faultNext as fault_next } from "./fault";
+export { faultNext as fault_next, sysExit as exit } from "./fault";
 export { consoleRead as console_read } from "./input";
 export { devRead as dev_read, devWrite as dev_write } from "./device";
 export {

@@ -4,8 +4,8 @@
 // host.invoke (the trap-isolating trampoline).
 import {
   MAX_PROCS, MSG_WORDS, MAX_CALL_DEPTH, QUEUE_DEPTH, K_ENDPOINT, K_NONE, R_CALL, R_SEND, R_GRANT, R_ALL,
-  PS_RUNNING, PS_CREATED, PS_STARTING, ENTRY_HANDLE, ENTRY_NOTIFY, INVOKE_TRAPPED, INVOKE_NOENTRY,
-  MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP,
+  PS_RUNNING, PS_CREATED, PS_STARTING, PS_PAUSED, ENTRY_HANDLE, ENTRY_NOTIFY, INVOKE_TRAPPED, INVOKE_NOENTRY,
+  MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP, NOTE_STOP,
   OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG,
 } from "./abi";
 import { current, pState, pActive, pCalls } from "./proc";
@@ -19,7 +19,7 @@ import { attachLeases, dropLeases, lCount } from "./lease";
 import { enqueue, head, dequeue, qCount, entryBadge, entryTag, entryCap, entryWord } from "./endpoint";
 import { notePending } from "./notify";
 import { markReady, clearReady } from "./sched";
-import { fault } from "./fault";
+import { fault, finishExit, requestExit } from "./fault";
 import { host_invoke, host_spawn } from "./host";
 
 // Per-process client registers: the reply of the last call, and a capability
@@ -52,6 +52,7 @@ export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const r = host_invoke(pid, entry, a0, a1);
   endFuel(pid, saved);
   deactivate(level, prev);
+  if (r != INVOKE_TRAPPED) finishExit(pid);
   return r;
 }
 
@@ -73,7 +74,8 @@ export function spawnAs(pid: i32, module: i32): i32 {
 
 /** Why `server` cannot take a message now, or OK. */
 @inline function unavailable(server: i32): i32 {
-  if (unchecked(pState[server]) != PS_RUNNING) return E_DEAD;
+  const st = unchecked(pState[server]);
+  if (st != PS_RUNNING) return st == PS_PAUSED ? E_BUSY : E_DEAD;
   if (unchecked(pActive[server]) != 0) return E_BUSY;
   return OK;
 }
@@ -139,7 +141,7 @@ export function send(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   if (unchecked(lCount[caller]) != 0) { ipcResetProcess(caller); return E_ARG; } // leases need a call
   const server = capTarget(g);
   const st = unchecked(pState[server]);
-  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING) { ipcResetProcess(caller); return E_DEAD; }
+  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING && st != PS_PAUSED) { ipcResetProcess(caller); return E_DEAD; }
   if (unchecked(qCount[server]) >= QUEUE_DEPTH) { ipcResetProcess(caller); return E_QFULL; }
   let cap = transferCap(caller, server, g);
   if (cap == NO_CAP) cap = -1;
@@ -159,6 +161,8 @@ export function deliver(pid: i32): void {
   if (bits == 0) return;
   const r = enter(pid, ENTRY_NOTIFY, bits, 0);
   if (r == INVOKE_TRAPPED) fault(pid, FAULT_TRAP);
+  // A process with no quark_notify cannot clean up when asked to stop: it stops at once.
+  else if (r == INVOKE_NOENTRY && (bits & NOTE_STOP) != 0) { requestExit(pid, 0); finishExit(pid); }
 }
 
 function deliverMessage(pid: i32): void {

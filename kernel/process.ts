@@ -4,7 +4,7 @@
 // init's policy, not the kernel's.
 import {
   K_BOOT, K_PROCESS, K_ENDPOINT, K_NOTIFY, R_SPAWN, R_CONTROL, R_ALL, R_CALL, R_SEND, R_GRANT, R_SIGNAL,
-  PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
+  PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, PS_PAUSED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
   FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA, PI_CPU, PI_BUDGET,
   OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED, E_DEPTH,
 } from "./abi";
@@ -171,4 +171,21 @@ export function procCrash(slot: i32): i32 {
   if (pid < 0) return pid;
   if (unchecked(pState[pid]) != PS_RUNNING) return E_STATE;
   return armCrash(pid) ? OK : E_STATE;
+}
+
+/** Pause (1) or resume (0) the controlled process. */
+export function procPause(slot: i32, paused: i32): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  const st = unchecked(pState[pid]);
+  if (paused != 0) {
+    if (st != PS_RUNNING) return E_STATE;
+    unchecked(pState[pid] = PS_PAUSED);
+    clearReady(pid);
+    return OK;
+  }
+  if (st != PS_PAUSED) return E_STATE;
+  unchecked(pState[pid] = PS_RUNNING);
+  wake(pid);
+  return OK;
 }

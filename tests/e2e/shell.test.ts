@@ -6,8 +6,10 @@ import { image, quark } from "./helpers";
 let wasm: string;
 beforeAll(async () => { wasm = await image("default"); });
 
-const SCRIPT = ["svc list", "svc stop echo", "svc status echo", "svc stop echo", "svc start echo",
-  "svc status echo --json", "svc restart nosuch", "svc list --json", "frobnicate", ""].join("\n");
+const SCRIPT = ["svc list", "svc stop echo", "sleep 30", "svc status echo", "svc stop echo", "svc start echo",
+  "svc status echo --json", "svc restart nosuch", "svc list --json", "frobnicate",
+  "svc pause log", "svc status log", "svc resume log",
+  "svc disable memory", "sleep 30", "svc start memory", "svc enable memory", "svc start memory", "svc events memory --json", ""].join("\n");
 
 describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
   let out = "";
@@ -29,10 +31,24 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
     for (const name of ["log", "echo", "memory", "shell"]) expect(out).toMatch(new RegExp(`\\n${name} +running +\\d+ +0\\n`));
   });
 
-  it("stops and starts a service, and init logs who asked", () => {
-    expect(out).toMatch(/init: stopped echo \(asked by pid \d+\)\nstop: echo ok\necho: stopped, pid \d+, 0 restarts, 0 faults\n/);
+  it("stops a service gracefully and starts it again, and init logs who asked", () => {
+    expect(out).toMatch(/init: stopping echo \(asked by pid \d+\)\nstop: echo ok\n/);
+    expect(out).toMatch(/init: echo stopped\n/); // echo has no quark_notify: it stops at once when asked
+    expect(out).toMatch(/echo: stopped, pid \d+, 0 restarts, 0 faults\n/);
     expect(out).toContain("stop: echo refused: it is stopped");
     expect(out).toMatch(/init: started echo \(asked by pid \d+\)\nstart: echo ok\n/);
+  });
+
+  it("pauses and resumes a service", () => {
+    expect(out).toMatch(/pause: log ok\nlog: paused, pid \d+/);
+    expect(out).toContain("resume: log ok");
+  });
+
+  it("refuses to start a disabled service until it is enabled, and logs each step as an event", () => {
+    expect(out).toContain("start: memory refused: it is disabled");
+    expect(out).toMatch(/enable: memory ok\n(.*\n)*start: memory ok\n/);
+    const events: { event: string }[] = JSON.parse(out.split("\n").find((l) => l.startsWith('[{"event":"started"'))!);
+    expect(events.map((e) => e.event)).toEqual(["started", "disabled", "stopping", "exited", "enabled", "started"]);
   });
 
   it("answers --json with JSON a script can read", () => {

@@ -29,6 +29,8 @@ export interface BootService {
   backoff: number;
   delayMaxMs: number;
   stableMs: number;
+  stopMs: number;
+  disabled: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -162,6 +164,8 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_BACKOFF, BACKOFF_CODES[s.restartBackoff ?? "fixed"]);
   u32(r + abi.BT_DELAY_MAX_MS, s.restartDelayMaxMs ?? 30_000);
   u32(r + abi.BT_STABLE_MS, s.stableAfterMs ?? 10_000);
+  u32(r + abi.BT_STOP_MS, s.stopTimeoutMs ?? 1000);
+  u32(r + abi.BT_DISABLED, s.enabled === false ? 1 : 0);
   u32(r + abi.BT_LABEL, fnv1a(s.name));
   u32(r + abi.BT_NDEPS, row.deps.length);
   u32(r + abi.BT_DEPS_OFF, layout.deps[i]);
@@ -240,6 +244,8 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     backoff: field(abi.BT_BACKOFF),
     delayMaxMs: field(abi.BT_DELAY_MAX_MS),
     stableMs: field(abi.BT_STABLE_MS),
+    stopMs: field(abi.BT_STOP_MS),
+    disabled: field(abi.BT_DISABLED),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

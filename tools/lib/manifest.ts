@@ -52,6 +52,8 @@ export interface ServiceSpec {
   restartBackoff: Backoff;
   restartDelayMaxMs: number;
   stableAfterMs: number;
+  stopTimeoutMs: number; // a graceful stop waits this long before killing
+  enabled: boolean; // false: not started until `svc enable`
   requires: string[];
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
@@ -94,7 +96,7 @@ const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
   "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
-  "page_quota", "cpu_budget", "requires", "wants", "caps",
+  "stop_timeout", "enabled", "page_quota", "cpu_budget", "requires", "wants", "caps",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -445,6 +447,8 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     restartBackoff: backoff(t, where, ctx.report),
     restartDelayMaxMs: durationSetting(t, "restart_delay_max", "30s", 0, where, ctx.report),
     stableAfterMs: durationSetting(t, "stable_after", "10s", 0, where, ctx.report),
+    stopTimeoutMs: durationSetting(t, "stop_timeout", "1s", 0, where, ctx.report),
+    enabled: enabledSetting(t, where, ctx.report),
     requires: dependencies(t, "requires", name, ctx),
     wants: [],
     caps: capabilities(t, name, ctx),
@@ -556,6 +560,16 @@ function pageQuota(t: TomlTable, where: string, report: Report): number {
   const e = t.entries.get("page_quota");
   if (!e) return abi.DEFAULT_PAGE_QUOTA;
   return pagesOf(e.value, `page_quota of ${where}`, 'page_quota = "4MiB"', 0, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_PAGE_QUOTA;
+}
+
+function enabledSetting(t: TomlTable, where: string, report: Report): boolean {
+  const e = t.entries.get("enabled");
+  if (!e) return true;
+  if (e.value.kind !== "boolean") {
+    report.error(e.value, `enabled of ${where} must be true or false, found ${describeKind(e.value)}`, "enabled = false");
+    return true;
+  }
+  return e.value.value;
 }
 
 const BACKOFFS: Backoff[] = ["none", "fixed", "linear", "exponential"];

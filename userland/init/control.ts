@@ -4,16 +4,18 @@
 import {
   sys, arg, reply, OK, E_ARG, E_BADSLOT, E_STATE, INIT_SLOT_BOOT, PI_FAULTS,
   TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
-  TAG_INIT_HALT, TAG_INIT_EVENTS, TAG_INIT_CRASH, EV_STARTED, EV_STOPPED, EV_RESTARTED,
+  TAG_INIT_HALT, TAG_INIT_EVENTS, TAG_INIT_CRASH, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE, TAG_INIT_DISABLE,
+  EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, EV_STARTED, EV_STOPPED, EV_RESTARTED,
 } from "../lib";
 import { Service } from "./bootinfo";
-import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED } from "./start";
+import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED, ST_STOPPING, ST_PAUSED, ST_DISABLED } from "./start";
+import { beginStop } from "./supervisor";
 import { say } from "./say";
 
 const NAME_MAX = 64;
 const name = new StaticArray<u8>(NAME_MAX);
 
-export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_CRASH; }
+export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_DISABLE; }
 
 export function control(svcs: Service[], badge: i32, tag: i32): i32 {
   if (tag == TAG_INIT_COUNT) { reply(svcs.length); return OK; }
@@ -27,7 +29,11 @@ export function control(svcs: Service[], badge: i32, tag: i32): i32 {
     case TAG_INIT_CRASH: return crash(s, badge);
     case TAG_INIT_NAME: return giveName(s);
     case TAG_INIT_START: return start(s, badge);
-    case TAG_INIT_STOP: return stop(s, badge);
+    case TAG_INIT_STOP: return stop(svcs, s, badge);
+    case TAG_INIT_PAUSE: return pause(s, badge);
+    case TAG_INIT_RESUME: return resume(s, badge);
+    case TAG_INIT_ENABLE: return enable(s, badge);
+    case TAG_INIT_DISABLE: return disable(svcs, s, badge);
     case TAG_INIT_RESTART: return restart(s, badge);
     case TAG_INIT_EVENTS: return event(s, <i32>arg(1));
   }
@@ -54,7 +60,7 @@ function find(svcs: Service[]): i32 {
 function by(badge: i32): string { return " (asked by pid " + badge.toString() + ")"; }
 
 function start(s: Service, badge: i32): i32 {
-  if (s.state == ST_RUNNING) return E_STATE;
+  if (s.state == ST_RUNNING || s.state == ST_PAUSED || s.state == ST_STOPPING || s.disabled) return E_STATE;
   if (s.proc < 0) return E_STATE;
   const r = sys.proc_restart(s.proc);
   if (r < 0) { s.state = ST_FAILED; say("start of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
@@ -67,19 +73,55 @@ function start(s: Service, badge: i32): i32 {
   return OK;
 }
 
-function stop(s: Service, badge: i32): i32 {
-  if (s.state != ST_RUNNING || s.proc < 0) return E_STATE;
-  const r = sys.proc_kill(s.proc);
+function stop(svcs: Service[], s: Service, badge: i32): i32 {
+  if ((s.state != ST_RUNNING && s.state != ST_PAUSED) || s.proc < 0) return E_STATE;
+  if (s.state == ST_PAUSED) sys.proc_pause(s.proc, 0); // a paused process could not hear the request
+  say("stopping " + s.name + by(badge));
+  beginStop(svcs, s);
+  return OK;
+}
+
+function pause(s: Service, badge: i32): i32 {
+  if (s.state != ST_RUNNING) return E_STATE;
+  const r = sys.proc_pause(s.proc, 1);
   if (r < 0) return r;
-  s.state = ST_STOPPED;
-  s.restartAt = 0;
-  s.events.add(EV_STOPPED, badge);
-  say("stopped " + s.name + by(badge));
+  s.state = ST_PAUSED;
+  s.events.add(EV_PAUSED, badge);
+  say("paused " + s.name + by(badge));
+  return OK;
+}
+
+function resume(s: Service, badge: i32): i32 {
+  if (s.state != ST_PAUSED) return E_STATE;
+  const r = sys.proc_pause(s.proc, 0);
+  if (r < 0) return r;
+  s.state = ST_RUNNING;
+  s.events.add(EV_RESUMED, badge);
+  say("resumed " + s.name + by(badge));
+  return OK;
+}
+
+function disable(svcs: Service[], s: Service, badge: i32): i32 {
+  if (s.disabled) return E_STATE;
+  s.disabled = true;
+  s.events.add(EV_DISABLED, badge);
+  say("disabled " + s.name + by(badge));
+  if (s.state == ST_RUNNING || s.state == ST_PAUSED) return stop(svcs, s, badge);
+  if (s.state != ST_STOPPING) s.state = ST_DISABLED;
+  return OK;
+}
+
+function enable(s: Service, badge: i32): i32 {
+  if (!s.disabled) return E_STATE;
+  s.disabled = false;
+  s.events.add(EV_ENABLED, badge);
+  if (s.state == ST_DISABLED) s.state = ST_STOPPED;
+  say("enabled " + s.name + by(badge));
   return OK;
 }
 
 function restart(s: Service, badge: i32): i32 {
-  if (s.proc < 0 || s.state == ST_SKIPPED) return E_STATE;
+  if (s.proc < 0 || s.state == ST_SKIPPED || s.disabled) return E_STATE;
   const r = sys.proc_restart(s.proc);
   if (r < 0) { s.state = ST_FAILED; say("restart of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
   s.state = ST_RUNNING;

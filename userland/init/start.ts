@@ -5,7 +5,7 @@
 import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
   GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
-  SVC_SKIPPED, SVC_STOPPED, EV_STARTED, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
+  SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { say } from "./say";
@@ -15,6 +15,9 @@ export const ST_RUNNING = SVC_RUNNING;
 export const ST_FAILED = SVC_FAILED;
 export const ST_SKIPPED = SVC_SKIPPED;
 export const ST_STOPPED = SVC_STOPPED;
+export const ST_STOPPING = SVC_STOPPING;
+export const ST_DISABLED = SVC_DISABLED;
+export const ST_PAUSED = SVC_PAUSED;
 
 export function spawnAll(svcs: Service[]): void {
   for (let i = 0; i < svcs.length; i++) {
@@ -24,6 +27,7 @@ export function spawnAll(svcs: Service[]): void {
     s.ep = sys.proc_endpoint(s.proc, 0);
     sys.proc_quota(s.proc, s.pageQuota);
     sys.proc_budget(s.proc, <i64>s.cpuBudget);
+    s.note = sys.proc_notify(s.proc, NOTE_STOP);
     s.pid = sys.proc_info(s.proc, PI_PID);
   }
   for (let i = 0; i < svcs.length; i++) if (svcs[i].proc >= 0) grant(svcs, svcs[i]);
@@ -69,6 +73,7 @@ export function startAll(svcs: Service[], bootNs: i64): i32 {
     for (let i = 0; i < svcs.length; i++) {
       const s = svcs[i];
       if (s.state != ST_WAITING || s.proc < 0) continue;
+      if (s.disabled) { s.state = ST_DISABLED; say("not starting " + s.name + ": it is disabled"); progress = true; continue; }
       const blocker = blockedBy(svcs, s);
       if (blocker == -1) continue;
       progress = true;

@@ -6,11 +6,12 @@
 // crashes while starting is throttled the same way, and every step is in its
 // event log.
 import {
-  sys, fmtMicros, RESTART_NEVER, FAULT_START, FAULT_CPU, FAULT_INJECTED, NOTE_TIMER, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
+  sys, fmtMicros, RESTART_NEVER, RESTART_ALWAYS, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_EXIT, NOTE_TIMER, NOTE_STOP,
+  EV_EXITED, EV_STOPPING, EV_KILLED, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
   EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP,
 } from "../lib";
 import { Service } from "./bootinfo";
-import { ST_RUNNING, ST_FAILED, ST_STOPPED } from "./start";
+import { ST_RUNNING, ST_FAILED, ST_STOPPED, ST_STOPPING, ST_DISABLED } from "./start";
 import { say } from "./say";
 import { renameAll } from "./start";
 
@@ -18,6 +19,8 @@ export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): vo
   const i = byPid(svcs, pid);
   if (i < 0) { say("fault in unknown pid " + pid.toString()); return; }
   const s = svcs[i];
+  if (cause == FAULT_EXIT) { onExit(svcs, s); return; }
+  s.stopAt = 0;
   s.state = ST_STOPPED;
   const now = sys.time();
   s.events.add(EV_CRASHED, cause);
@@ -51,6 +54,35 @@ export function delayMs(s: Service): i64 {
   return min(d, <i64>s.delayMaxMs);
 }
 
+/** The service called exit, or stopped when asked: not a failure. */
+function onExit(svcs: Service[], s: Service): void {
+  s.events.add(EV_EXITED, 0);
+  const asked = s.state == ST_STOPPING || s.disabled;
+  s.stopAt = 0;
+  s.state = s.disabled ? ST_DISABLED : ST_STOPPED;
+  say(s.name + (asked ? " stopped" : " exited"));
+  if (!asked && s.restart == RESTART_ALWAYS) restart(svcs, s, sys.time());
+  armTimer(svcs);
+}
+
+/** A graceful stop: NOTE_STOP now, a kill at the deadline if it has not exited by then. */
+export function beginStop(svcs: Service[], s: Service): void {
+  s.state = ST_STOPPING;
+  s.restartAt = 0;
+  s.events.add(EV_STOPPING, s.stopMs);
+  s.stopAt = sys.time() + <i64>s.stopMs * 1000000;
+  if (s.note >= 0) sys.signal(s.note, NOTE_STOP);
+  armTimer(svcs);
+}
+
+function kill(s: Service): void {
+  s.stopAt = 0;
+  sys.proc_kill(s.proc);
+  s.events.add(EV_KILLED, 0);
+  s.state = s.disabled ? ST_DISABLED : ST_STOPPED;
+  say(s.name + " did not stop within " + s.stopMs.toString() + " ms: killed");
+}
+
 /** Count this restart against the window; false when the limit is reached. */
 function allowed(s: Service, now: i64): bool {
   const window = <i64>s.windowMs * 1000000;
@@ -80,15 +112,18 @@ export function onNotify(svcs: Service[], bits: i32): void {
   for (let i = 0; i < svcs.length; i++) {
     const s = svcs[i];
     if (s.restartAt > 0 && s.restartAt <= now) restart(svcs, s, s.restartAt);
+    if (s.stopAt > 0 && s.stopAt <= now && s.state == ST_STOPPING) kill(s);
   }
   armTimer(svcs);
 }
 
-function armTimer(svcs: Service[]): void {
+export function armTimer(svcs: Service[]): void {
   let next: i64 = 0;
   for (let i = 0; i < svcs.length; i++) {
     const t = svcs[i].restartAt;
     if (t > 0 && (next == 0 || t < next)) next = t;
+    const d = svcs[i].stopAt;
+    if (d > 0 && (next == 0 || d < next)) next = d;
   }
   sys.timer_set(next);
 }

@@ -2,7 +2,7 @@
 // to clients (alloc/, TAG_MEM_* and TAG_ASSOC_*: arenas, objects, shares,
 // associative stores, qubit-register bookkeeping, quotas, pressure) and
 // serves the entropy pool (entropy/, TAG_ENTROPY_*).
-import { sys, OK, E_ARG, CSPACE_SLOTS, K_MEMORY } from "../lib";
+import { sys, OK, E_ARG, CSPACE_SLOTS, K_MEMORY, NOTE_STOP } from "../lib";
 import { startEntropy, isEntropyTag, handleEntropy, entropyNotify } from "./entropy";
 import { allocInit, isAllocTag, handleAlloc } from "./alloc/protocol";
 import { say } from "./alloc/say";
@@ -38,6 +38,8 @@ export function quark_handle(badge: i32, tag: i32): i32 {
 }
 
 export function quark_notify(bits: i32, unused: i32): i32 {
+  // Asked to stop: nothing to flush (the books die with the instance), so go now.
+  if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; }
   entropyNotify(bits);
   return OK;
 }

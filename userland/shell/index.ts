@@ -3,9 +3,10 @@
 // prompts; with piped input it runs the commands, and at the end of input it
 // asks init to halt the machine (when the host says the input drives it).
 import {
-  sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, ST_BOOT_FLAGS, BOOT_INTERACTIVE, BOOT_TTY,
-  TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
-  EV_RESTART_FAILED, EV_GAVE_UP, FAULT_CPU, FAULT_START,
+  sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, BOOT_INTERACTIVE, BOOT_TTY,
+  TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
+  TAG_INIT_DISABLE, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
+  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, FAULT_CPU, FAULT_START,
 } from "../lib";
 import { openConsole, print, println, readLines } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt } from "./services";
@@ -27,6 +28,7 @@ let greeted = false;
 let sleepUntil: i64 = 0;
 
 export function quark_notify(bits: i32, unused: i32): i32 {
+  if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; }
   if ((bits & NOTE_TIMER) != 0 && !greeted) {
     greeted = true;
     if (tty()) { println("quark shell: type help for the commands"); prompt(); }
@@ -80,7 +82,9 @@ function execute(w: string[]): void {
   if (i < 0) { println("no service named " + args[2] + " (try svc list)"); return; }
   if (sub == "status") { show(i, json); return; }
   if (sub == "events") { events(i, args[2], json); return; }
-  const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART : 0;
+  const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART :
+    sub == "pause" ? TAG_INIT_PAUSE : sub == "resume" ? TAG_INIT_RESUME : sub == "enable" ? TAG_INIT_ENABLE :
+    sub == "disable" ? TAG_INIT_DISABLE : 0;
   if (tag == 0) { println("unknown svc command: " + sub + " (try help)"); return; }
   const r = request(tag, i);
   if (r == OK) println(sub + ": " + args[2] + " ok");
@@ -91,7 +95,9 @@ function help(): void {
   println("commands:");
   println("  svc list [--json]            every service, its state, pid and restarts");
   println("  svc status NAME [--json]     one service");
-  println("  svc start|stop|restart NAME  change a service's state");
+  println("  svc start|stop|restart NAME  change a service's state (stop: asked, then killed at its stop_timeout)");
+  println("  svc pause|resume NAME        hold its messages (calls get E_BUSY), then let them through");
+  println("  svc enable|disable NAME      allow or forbid starting it (disable stops it)");
   println("  svc events NAME [--json]     what happened to it, oldest first");
   println("  sleep MS                     wait before the next command (for scripts)");
   println("  halt [CODE]                  stop the machine");
@@ -133,7 +139,8 @@ function show(i: i32, json: bool): void {
     " restarts, " + s.faults.toString() + " faults");
 }
 
-const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "restart-failed", "stopped", "gave-up"];
+const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "restart-failed", "stopped", "gave-up",
+  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled"];
 
 function eventDetail(kind: i32, d: i64): string {
   if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : "trapped";
@@ -141,6 +148,7 @@ function eventDetail(kind: i32, d: i64): string {
   if (kind == EV_RESTARTED) return "restart " + d.toString();
   if (kind == EV_RESTART_FAILED) return "error " + d.toString();
   if (kind == EV_GAVE_UP) return d.toString() + " restarts in the window";
+  if (kind == EV_STOPPING) return "killed if not stopped in " + d.toString() + " ms";
   return "";
 }
 

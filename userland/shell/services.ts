@@ -1,7 +1,7 @@
 // What the shell asks init (TAG_INIT_*), by service name.
 import {
   sys, capByName, OK, E_BADSLOT, LEASE_READ, LEASE_WRITE, TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME,
-  TAG_INIT_FIND, TAG_INIT_EVENTS, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED,
+  TAG_INIT_FIND, TAG_INIT_EVENTS, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED,
 } from "../lib";
 
 let init = -1;
@@ -45,6 +45,9 @@ export function stateName(state: i32): string {
     case SVC_FAILED: return "failed";
     case SVC_SKIPPED: return "skipped";
     case SVC_STOPPED: return "stopped";
+    case SVC_STOPPING: return "stopping";
+    case SVC_DISABLED: return "disabled";
+    case SVC_PAUSED: return "paused";
   }
   return "unknown";
 }
