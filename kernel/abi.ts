@@ -339,6 +339,8 @@ export const EV_PAUSED = 11;
 export const EV_RESUMED = 12;
 export const EV_DISABLED = 13;
 export const EV_ENABLED = 14;
+export const EV_HELD = 15; // stopped because a required dependency is down (its index)
+export const EV_BOUND_RESTART = 16; // restarted with a dependency it binds to (its index)
 // Service states as init reports them.
 export const SVC_WAITING = 0;
 export const SVC_RUNNING = 1;
@@ -414,6 +416,7 @@ export const BT_DELAY_MAX_MS = 72; // the delay's cap
 export const BT_STABLE_MS = 76; // running this long resets the count of consecutive failures
 export const BT_STOP_MS = 80; // a graceful stop waits this long before killing
 export const BT_DISABLED = 84; // 1: not started until enabled
+export const BT_BINDS = 88; // bit k: restarted together with required dependency k (binds_to)
 // grant record: 16 bytes
 export const BT_GRANT_BYTES = 16;
 export const GRANT_KIND = 0; // GRANT_*

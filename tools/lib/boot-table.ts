@@ -31,6 +31,7 @@ export interface BootService {
   stableMs: number;
   stopMs: number;
   disabled: number;
+  binds: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -166,6 +167,7 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_STABLE_MS, s.stableAfterMs ?? 10_000);
   u32(r + abi.BT_STOP_MS, s.stopTimeoutMs ?? 1000);
   u32(r + abi.BT_DISABLED, s.enabled === false ? 1 : 0);
+  u32(r + abi.BT_BINDS, (s.requires ?? []).reduce((m, d, k) => ((s.bindsTo ?? []).includes(d) && k < 32 ? (m | (1 << k)) >>> 0 : m), 0));
   u32(r + abi.BT_LABEL, fnv1a(s.name));
   u32(r + abi.BT_NDEPS, row.deps.length);
   u32(r + abi.BT_DEPS_OFF, layout.deps[i]);
@@ -246,6 +248,7 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     stableMs: field(abi.BT_STABLE_MS),
     stopMs: field(abi.BT_STOP_MS),
     disabled: field(abi.BT_DISABLED),
+    binds: field(abi.BT_BINDS),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

@@ -55,6 +55,7 @@ export interface ServiceSpec {
   stopTimeoutMs: number; // a graceful stop waits this long before killing
   enabled: boolean; // false: not started until `svc enable`
   requires: string[];
+  bindsTo: string[]; // requires it is restarted with
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
 }
@@ -96,7 +97,7 @@ const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
   "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
-  "stop_timeout", "enabled", "page_quota", "cpu_budget", "requires", "wants", "caps",
+  "stop_timeout", "enabled", "page_quota", "cpu_budget", "requires", "binds_to", "wants", "caps",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -450,10 +451,12 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     stopTimeoutMs: durationSetting(t, "stop_timeout", "1s", 0, where, ctx.report),
     enabled: enabledSetting(t, where, ctx.report),
     requires: dependencies(t, "requires", name, ctx),
+    bindsTo: [],
     wants: [],
     caps: capabilities(t, name, ctx),
   };
   spec.wants = optionalDependencies(t, name, spec.requires, ctx);
+  spec.bindsTo = bindings(t, name, spec.requires, ctx);
   return spec;
 }
 
@@ -798,6 +801,18 @@ function checkReference(s: TomlString, name: string, verb: string, ctx: Context)
     return false;
   }
   return ctx.names.includes(s.value);
+}
+
+/** binds_to: required dependencies the service is restarted with; each must be in requires. */
+function bindings(t: TomlTable, name: string, requires: string[], ctx: Context): string[] {
+  const items = unique(stringList(t, "binds_to", `service "${name}"`, '["log"]', ctx.report), (s) => s.value, "binding", `binds_to of service "${name}"`, ctx.report);
+  const out: string[] = [];
+  for (const s of items) {
+    if (requires.includes(s.value)) { out.push(s.value); continue; }
+    ctx.report.error(s, `service "${name}" binds to "${s.value}", which it does not require`,
+      `add "${s.value}" to requires too: a service is bound only to what it cannot run without`);
+  }
+  return out;
 }
 
 function optionalDependencies(t: TomlTable, name: string, requires: string[], ctx: Context): string[] {

@@ -10,6 +10,7 @@ import {
 import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED, ST_STOPPING, ST_PAUSED, ST_DISABLED } from "./start";
 import { beginStop } from "./supervisor";
+import { dependencyUp, restartBound } from "./deps";
 import { say } from "./say";
 
 const NAME_MAX = 64;
@@ -28,13 +29,13 @@ export function control(svcs: Service[], badge: i32, tag: i32): i32 {
     case TAG_INIT_STATUS: reply(s.state, s.pid, s.restarts, s.proc >= 0 ? sys.proc_info(s.proc, PI_FAULTS) : 0, s.crashes); return OK;
     case TAG_INIT_CRASH: return crash(s, badge);
     case TAG_INIT_NAME: return giveName(s);
-    case TAG_INIT_START: return start(s, badge);
+    case TAG_INIT_START: return start(svcs, s, badge);
     case TAG_INIT_STOP: return stop(svcs, s, badge);
     case TAG_INIT_PAUSE: return pause(s, badge);
     case TAG_INIT_RESUME: return resume(s, badge);
     case TAG_INIT_ENABLE: return enable(s, badge);
     case TAG_INIT_DISABLE: return disable(svcs, s, badge);
-    case TAG_INIT_RESTART: return restart(s, badge);
+    case TAG_INIT_RESTART: return restart(svcs, s, badge);
     case TAG_INIT_EVENTS: return event(s, <i32>arg(1));
   }
   return E_ARG;
@@ -59,7 +60,7 @@ function find(svcs: Service[]): i32 {
 /** Who asked, for the log: "pid N". */
 function by(badge: i32): string { return " (asked by pid " + badge.toString() + ")"; }
 
-function start(s: Service, badge: i32): i32 {
+function start(svcs: Service[], s: Service, badge: i32): i32 {
   if (s.state == ST_RUNNING || s.state == ST_PAUSED || s.state == ST_STOPPING || s.disabled) return E_STATE;
   if (s.proc < 0) return E_STATE;
   const r = sys.proc_restart(s.proc);
@@ -70,6 +71,7 @@ function start(s: Service, badge: i32): i32 {
   s.startedAt = sys.time();
   s.events.add(EV_STARTED, badge);
   say("started " + s.name + by(badge));
+  dependencyUp(svcs, svcs.indexOf(s));
   return OK;
 }
 
@@ -120,7 +122,7 @@ function enable(s: Service, badge: i32): i32 {
   return OK;
 }
 
-function restart(s: Service, badge: i32): i32 {
+function restart(svcs: Service[], s: Service, badge: i32): i32 {
   if (s.proc < 0 || s.state == ST_SKIPPED || s.disabled) return E_STATE;
   const r = sys.proc_restart(s.proc);
   if (r < 0) { s.state = ST_FAILED; say("restart of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
@@ -129,6 +131,9 @@ function restart(s: Service, badge: i32): i32 {
   s.startedAt = sys.time();
   s.events.add(EV_RESTARTED, s.restarts);
   say("restarted " + s.name + by(badge));
+  const i = svcs.indexOf(s);
+  restartBound(svcs, i);
+  dependencyUp(svcs, i);
   return OK;
 }
 

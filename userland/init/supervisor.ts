@@ -14,6 +14,7 @@ import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_FAILED, ST_STOPPED, ST_STOPPING, ST_DISABLED } from "./start";
 import { say } from "./say";
 import { renameAll } from "./start";
+import { dependencyDown, dependencyUp, restartBound } from "./deps";
 
 export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): void {
   const i = byPid(svcs, pid);
@@ -29,11 +30,17 @@ export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): vo
   s.streak++;
   say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : cause == FAULT_CPU ? ": CPU budget spent" : cause == FAULT_INJECTED ? " (injected)" : "") +
     (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
-  if (s.restart == RESTART_NEVER) { s.state = ST_FAILED; say(s.name + ": restart policy is never; it stays down"); return; }
+  if (s.restart == RESTART_NEVER) {
+    s.state = ST_FAILED;
+    say(s.name + ": restart policy is never; it stays down");
+    dependencyDown(svcs, i);
+    return;
+  }
   if (!allowed(s, now)) {
     s.state = ST_FAILED;
     s.events.add(EV_GAVE_UP, s.recent.length);
     say(s.name + ": " + s.maxRestarts.toString() + " restarts within " + s.windowMs.toString() + " ms; giving up (failed)");
+    dependencyDown(svcs, i);
     return;
   }
   const delay = delayMs(s);
@@ -62,6 +69,8 @@ function onExit(svcs: Service[], s: Service): void {
   s.state = s.disabled ? ST_DISABLED : ST_STOPPED;
   say(s.name + (asked ? " stopped" : " exited"));
   if (!asked && s.restart == RESTART_ALWAYS) restart(svcs, s, sys.time());
+  else dependencyDown(svcs, svcs.indexOf(s));
+  if (s.heldBy >= 0 && svcs[s.heldBy].state == ST_RUNNING) dependencyUp(svcs, s.heldBy); // its dependency came back meanwhile
   armTimer(svcs);
 }
 
@@ -75,12 +84,13 @@ export function beginStop(svcs: Service[], s: Service): void {
   armTimer(svcs);
 }
 
-function kill(s: Service): void {
+function kill(svcs: Service[], s: Service): void {
   s.stopAt = 0;
   sys.proc_kill(s.proc);
   s.events.add(EV_KILLED, 0);
   s.state = s.disabled ? ST_DISABLED : ST_STOPPED;
   say(s.name + " did not stop within " + s.stopMs.toString() + " ms: killed");
+  dependencyDown(svcs, svcs.indexOf(s));
 }
 
 /** Count this restart against the window; false when the limit is reached. */
@@ -103,6 +113,9 @@ function restart(svcs: Service[], s: Service, faultNs: i64): void {
   s.startedAt = sys.time();
   s.events.add(EV_RESTARTED, s.restarts);
   if (s.name == "log") renameAll(svcs); // a fresh log service knows no names
+  const i = svcs.indexOf(s);
+  restartBound(svcs, i);
+  dependencyUp(svcs, i);
   say("restarted " + s.name + " (restart " + s.restarts.toString() + ") " + fmtMicros(sys.time() - faultNs) + " µs after the fault");
 }
 
@@ -112,7 +125,7 @@ export function onNotify(svcs: Service[], bits: i32): void {
   for (let i = 0; i < svcs.length; i++) {
     const s = svcs[i];
     if (s.restartAt > 0 && s.restartAt <= now) restart(svcs, s, s.restartAt);
-    if (s.stopAt > 0 && s.stopAt <= now && s.state == ST_STOPPING) kill(s);
+    if (s.stopAt > 0 && s.stopAt <= now && s.state == ST_STOPPING) kill(svcs, s);
   }
   armTimer(svcs);
 }

@@ -6,7 +6,7 @@ import {
   sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, BOOT_INTERACTIVE, BOOT_TTY,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
   TAG_INIT_DISABLE, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
-  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, FAULT_CPU, FAULT_START,
+  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, FAULT_CPU, FAULT_START,
 } from "../lib";
 import { openConsole, print, println, readLines } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt } from "./services";
@@ -140,7 +140,7 @@ function show(i: i32, json: bool): void {
 }
 
 const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "restart-failed", "stopped", "gave-up",
-  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled"];
+  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled", "held", "restarted-with"];
 
 function eventDetail(kind: i32, d: i64): string {
   if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : "trapped";
@@ -149,6 +149,8 @@ function eventDetail(kind: i32, d: i64): string {
   if (kind == EV_RESTART_FAILED) return "error " + d.toString();
   if (kind == EV_GAVE_UP) return d.toString() + " restarts in the window";
   if (kind == EV_STOPPING) return "killed if not stopped in " + d.toString() + " ms";
+  if (kind == EV_HELD) return "a required dependency, " + nameOf(<i32>d) + ", is down";
+  if (kind == EV_BOUND_RESTART) return "it binds to " + nameOf(<i32>d);
   return "";
 }
 
