@@ -64,3 +64,18 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
     expect(out).toContain("unknown command: frobnicate (try help)");
   });
 });
+
+describe.each(["node", "wasmtime"])("quark ctl under %s", (runtime) => {
+  it("runs one command and prints only its answer", () => {
+    const r = quark(["ctl", "--runtime", runtime, wasm, "svc", "list", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout.trim());
+    expect(rows.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "shell"]);
+  });
+
+  it("runs several commands in order", () => {
+    const r = quark(["ctl", "--runtime", runtime, wasm, "svc stop echo", "sleep 20", "svc status echo"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("stop: echo ok\necho: stopped, pid 3, 0 restarts, 0 faults\n");
+  });
+});

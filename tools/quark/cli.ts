@@ -11,6 +11,7 @@ import { bootNode } from "../host-node/run";
 import { bootWasmtime } from "../host-wasmtime/launch";
 import { ensureWasmtime } from "../host-wasmtime/setup";
 import { runConformance } from "../lib/conformance";
+import { ctl } from "../lib/ctl";
 import { runBench } from "../bench/run";
 import { newService } from "../lib/scaffold";
 import { ManifestError } from "../lib/manifest";
@@ -34,6 +35,10 @@ commands:
       itself when nothing can wake it.
   inspect IMAGE.wasm [--json]
       List the modules (name, kind, size, sha256), the ABI version and the manifest.
+  ctl IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime] COMMAND...
+      Boot the image, run shell commands on its console, print only their
+      output, halt. One command: quark ctl images/default.wasm svc list --json;
+      several: quark ctl images/default.wasm "svc stop echo" "svc status echo".
   conformance IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime|both] [--reporter pretty|tap|junit] [--out FILE]
       Run the in-image conformance suite against an image; exit 1 on any failure.
   bench [--runtime node|wasmtime|both] [--json] [--quick]
@@ -92,6 +97,18 @@ async function cmdBoot(argv: string[]): Promise<number> {
   return bootNode(image, { ...o, input: interactive ? process.stdin : undefined });
 }
 
+async function cmdCtl(argv: string[]): Promise<number> {
+  // Flags for ctl itself come before the image; everything after it is the shell's.
+  const at = argv.findIndex((a) => !a.startsWith("--") && (argv.indexOf(a) === 0 || argv[argv.indexOf(a) - 1] !== "--runtime"));
+  if (at < 0 || at === argv.length - 1) throw new UsageError('usage: quark ctl IMAGE [--runtime node|wasmtime] COMMAND... (e.g. quark ctl images/default.wasm svc list)');
+  const { flags } = parseArgs(argv.slice(0, at), { runtime: "string" });
+  const runtime = oneOf("runtime", flags.runtime, RUNTIMES, "node");
+  const image = await imageFrom(argv[at], true);
+  const r = await ctl(image, argv.slice(at + 1), runtime);
+  process.stdout.write(r.output);
+  return r.code;
+}
+
 async function cmdInspect(argv: string[]): Promise<number> {
   const { flags, rest } = parseArgs(argv, { json: "bool" });
   if (rest.length !== 1) throw new UsageError("usage: quark inspect IMAGE.wasm [--json]");
@@ -145,7 +162,7 @@ async function cmdSetup(argv: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  build: cmdBuild, boot: cmdBoot, inspect: cmdInspect, conformance: cmdConformance, bench: cmdBench,
+  build: cmdBuild, boot: cmdBoot, ctl: cmdCtl, inspect: cmdInspect, conformance: cmdConformance, bench: cmdBench,
   new: cmdNew, setup: cmdSetup,
 };
 
