@@ -323,7 +323,13 @@ export const TAG_INIT_EVENTS = 0x0309;
 export const TAG_INIT_PAUSE = 0x030b; // w0 = index
 export const TAG_INIT_RESUME = 0x030c; // w0 = index
 export const TAG_INIT_ENABLE = 0x030d; // w0 = index
-export const TAG_INIT_DISABLE = 0x030e; // w0 = index (stops it first if it runs) // w0 = index, w1 = k (0: newest); reply: EV_* kind, time (ns), detail; E_BADSLOT past the oldest
+export const TAG_INIT_DISABLE = 0x030e; // w0 = index (stops it first if it runs)
+export const TAG_INIT_METRICS = 0x030f; // w0 = index; reply: messages handled, CPU (thousands of fuel units), pages, page quota, uptime (ns), last-start time (ns)
+export const TAG_INIT_DEPS = 0x0310; // w0 = index, w1 = k; reply: DEP_* kind, the other service's index; E_BADSLOT past the last
+export const DEP_REQUIRES = 0;
+export const DEP_WANTS = 1;
+export const DEP_REQUIRED_BY = 2;
+export const DEP_BINDS_TO = 3; // w0 = index, w1 = k (0: newest); reply: EV_* kind, time (ns), detail; E_BADSLOT past the oldest
 // A service's events as init records them (detail in parentheses).
 export const EV_STARTED = 1;
 export const EV_CRASHED = 2; // (the fault cause, FAULT_*)

@@ -79,3 +79,20 @@ describe.each(["node", "wasmtime"])("quark ctl under %s", (runtime) => {
     expect(r.stdout).toBe("stop: echo ok\necho: stopped, pid 3, 0 restarts, 0 faults\n");
   });
 });
+
+describe("svc top and svc deps", () => {
+  it("report per-service metrics and dependency relations", () => {
+    const r = quark(["ctl", wasm, "svc top --json", "svc deps log --json", "svc deps echo"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [topLine, depsLine, ...rest] = r.stdout.trim().split("\n");
+    const top = JSON.parse(topLine);
+    expect(top.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "shell"]);
+    const log = top.find((s: { name: string }) => s.name === "log");
+    expect(log.messages).toBeGreaterThan(0); // every boot line went through it
+    expect(log.uptime_ns).toBeGreaterThan(0);
+    expect(top.find((s: { name: string }) => s.name === "memory").page_quota).toBe(2048);
+    const deps = JSON.parse(depsLine);
+    expect(deps).toEqual(expect.arrayContaining([{ relation: "required-by", service: "echo" }, { relation: "required-by", service: "memory" }]));
+    expect(rest).toContain("echo requires log");
+  });
+});

@@ -5,7 +5,8 @@ import {
   sys, arg, reply, OK, E_ARG, E_BADSLOT, E_STATE, INIT_SLOT_BOOT, PI_FAULTS,
   TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
   TAG_INIT_HALT, TAG_INIT_EVENTS, TAG_INIT_CRASH, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE, TAG_INIT_DISABLE,
-  EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, EV_STARTED, EV_STOPPED, EV_RESTARTED,
+  EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, PI_CALLS, PI_CPU, PI_PAGES, PI_QUOTA,
+  DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_STOPPED, EV_RESTARTED,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED, ST_STOPPING, ST_PAUSED, ST_DISABLED } from "./start";
@@ -16,7 +17,7 @@ import { say } from "./say";
 const NAME_MAX = 64;
 const name = new StaticArray<u8>(NAME_MAX);
 
-export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_DISABLE; }
+export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_DEPS; }
 
 export function control(svcs: Service[], badge: i32, tag: i32): i32 {
   if (tag == TAG_INIT_COUNT) { reply(svcs.length); return OK; }
@@ -28,6 +29,8 @@ export function control(svcs: Service[], badge: i32, tag: i32): i32 {
   switch (tag) {
     case TAG_INIT_STATUS: reply(s.state, s.pid, s.restarts, s.proc >= 0 ? sys.proc_info(s.proc, PI_FAULTS) : 0, s.crashes); return OK;
     case TAG_INIT_CRASH: return crash(s, badge);
+    case TAG_INIT_METRICS: return metrics(s);
+    case TAG_INIT_DEPS: return dependency(svcs, <i32>i, arg(1));
     case TAG_INIT_NAME: return giveName(s);
     case TAG_INIT_START: return start(svcs, s, badge);
     case TAG_INIT_STOP: return stop(svcs, s, badge);
@@ -155,4 +158,29 @@ function event(s: Service, k: i32): i32 {
 function crash(s: Service, badge: i32): i32 {
   if (s.state != ST_RUNNING || s.proc < 0) return E_STATE;
   return sys.proc_crash(s.proc);
+}
+
+/** A service's counters, from the kernel's process table. */
+function metrics(s: Service): i32 {
+  if (s.proc < 0) return E_STATE;
+  const up: i64 = s.state == ST_RUNNING || s.state == ST_PAUSED ? sys.time() - s.startedAt : 0;
+  reply(sys.proc_info(s.proc, PI_CALLS), sys.proc_info(s.proc, PI_CPU), sys.proc_info(s.proc, PI_PAGES),
+    sys.proc_info(s.proc, PI_QUOTA), up, s.startedAt);
+  return OK;
+}
+
+/** The k-th dependency relation of service i: what it requires, binds to and wants, then what requires it. */
+function dependency(svcs: Service[], i: i32, k: i64): i32 {
+  const s = svcs[i];
+  let n = k;
+  for (let d = 0; d < s.deps.length; d++, n--) {
+    if (n == 0) { reply((s.binds & (<u32>1 << <u32>d)) != 0 ? DEP_BINDS_TO : DEP_REQUIRES, s.deps[d]); return OK; }
+  }
+  for (let d = 0; d < s.wants.length; d++, n--) if (n == 0) { reply(DEP_WANTS, s.wants[d]); return OK; }
+  for (let j = 0; j < svcs.length; j++) {
+    if (!svcs[j].deps.includes(i)) continue;
+    if (n == 0) { reply(DEP_REQUIRED_BY, j); return OK; }
+    n--;
+  }
+  return E_BADSLOT;
 }

@@ -9,7 +9,7 @@ import {
   EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, FAULT_CPU, FAULT_START,
 } from "../lib";
 import { openConsole, print, println, readLines } from "./console";
-import { openInit, count, nameOf, find, status, stateName, request, eventAt } from "./services";
+import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
 
 let flags = 0;
 let ended = false;
@@ -77,11 +77,13 @@ function execute(w: string[]): void {
   if (cmd != "svc" || args.length < 2) { println("unknown command: " + w.join(" ") + " (try help)"); return; }
   const sub = args[1];
   if (sub == "list") { list(json); return; }
+  if (sub == "top") { top(json); return; }
   if (args.length < 3) { println("svc " + sub + " needs a service name (try svc list)"); return; }
   const i = find(args[2]);
   if (i < 0) { println("no service named " + args[2] + " (try svc list)"); return; }
   if (sub == "status") { show(i, json); return; }
   if (sub == "events") { events(i, args[2], json); return; }
+  if (sub == "deps") { deps(i, args[2], json); return; }
   const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART :
     sub == "pause" ? TAG_INIT_PAUSE : sub == "resume" ? TAG_INIT_RESUME : sub == "enable" ? TAG_INIT_ENABLE :
     sub == "disable" ? TAG_INIT_DISABLE : 0;
@@ -99,6 +101,8 @@ function help(): void {
   println("  svc pause|resume NAME        hold its messages (calls get E_BUSY), then let them through");
   println("  svc enable|disable NAME      allow or forbid starting it (disable stops it)");
   println("  svc events NAME [--json]     what happened to it, oldest first");
+  println("  svc top [--json]             per service: uptime, messages handled, CPU fuel, pages");
+  println("  svc deps NAME [--json]       what it requires, binds to and wants, and what requires it");
   println("  sleep MS                     wait before the next command (for scripts)");
   println("  halt [CODE]                  stop the machine");
   println("  help                         this list");
@@ -174,4 +178,39 @@ function fmtSeconds(ns: i64): string {
   const us = ns / 1000;
   const frac = (us % 1000000).toString();
   return (us / 1000000).toString() + "." + "000000".substring(frac.length) + frac;
+}
+
+function top(json: bool): void {
+  const n = count();
+  let out = json ? "[" : pad("SERVICE", 12) + pad("STATE", 10) + pad("UPTIME_S", 10) + pad("MESSAGES", 10) +
+    pad("CPU_KFUEL", 11) + "PAGES/QUOTA";
+  if (!json) println(out);
+  for (let i = 0; i < n; i++) {
+    const s = status(i), m = metricsOf(i);
+    if (s == null || m == null) continue;
+    const up = m.upNs / 1000000000;
+    if (json) {
+      out += (i > 0 ? "," : "") + '{"name":"' + nameOf(i) + '","state":"' + stateName(s.state) + '","uptime_ns":' +
+        m.upNs.toString() + ',"messages":' + m.calls.toString() + ',"cpu_kfuel":' + m.cpuK.toString() + ',"pages":' +
+        m.pages.toString() + ',"page_quota":' + m.quota.toString() + ',"restarts":' + s.restarts.toString() + "}";
+    } else {
+      println(pad(nameOf(i), 12) + pad(stateName(s.state), 10) + pad(up.toString(), 10) + pad(m.calls.toString(), 10) +
+        pad(m.cpuK.toString(), 11) + m.pages.toString() + "/" + m.quota.toString());
+    }
+  }
+  if (json) println(out + "]");
+}
+
+const DEP_NAMES = ["requires", "wants", "required-by", "binds-to"];
+
+function deps(i: i32, name: string, json: bool): void {
+  let out = json ? "[" : "";
+  let k = 0;
+  for (let r = dependencyOf(i, 0); r != null; r = dependencyOf(i, ++k)) {
+    const kind = r[0] < DEP_NAMES.length ? DEP_NAMES[r[0]] : "?";
+    if (json) out += (k > 0 ? "," : "") + '{"relation":"' + kind + '","service":"' + nameOf(r[1]) + '"}';
+    else println(name + " " + kind + " " + nameOf(r[1]));
+  }
+  if (json) println(out + "]");
+  else if (k == 0) println(name + " has no dependencies and nothing requires it");
 }

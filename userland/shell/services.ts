@@ -1,7 +1,7 @@
 // What the shell asks init (TAG_INIT_*), by service name.
 import {
   sys, capByName, OK, E_BADSLOT, LEASE_READ, LEASE_WRITE, TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME,
-  TAG_INIT_FIND, TAG_INIT_EVENTS, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED,
+  TAG_INIT_FIND, TAG_INIT_EVENTS, TAG_INIT_METRICS, TAG_INIT_DEPS, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED,
 } from "../lib";
 
 let init = -1;
@@ -63,4 +63,22 @@ export function eventAt(i: i32, k: i32): Event | null {
   const e = new Event();
   e.kind = <i32>sys.reply_word(0); e.time = sys.reply_word(1); e.detail = sys.reply_word(2);
   return e;
+}
+
+export class Metrics { calls: i64 = 0; cpuK: i64 = 0; pages: i64 = 0; quota: i64 = 0; upNs: i64 = 0; }
+
+export function metricsOf(i: i32): Metrics | null {
+  if (sys.call(init, TAG_INIT_METRICS, i, 0, 0, 0, 0, 0) != OK) return null;
+  const m = new Metrics();
+  m.calls = sys.reply_word(0); m.cpuK = sys.reply_word(1); m.pages = sys.reply_word(2);
+  m.quota = sys.reply_word(3); m.upNs = sys.reply_word(4);
+  return m;
+}
+
+/** Service i's k-th dependency relation: [kind, other index], or null past the last. */
+export function dependencyOf(i: i32, k: i32): StaticArray<i32> | null {
+  if (sys.call(init, TAG_INIT_DEPS, i, k, 0, 0, 0, 0) != OK) return null;
+  const r = new StaticArray<i32>(2);
+  r[0] = <i32>sys.reply_word(0); r[1] = <i32>sys.reply_word(1);
+  return r;
 }
