@@ -347,6 +347,7 @@ export const EV_DISABLED = 13;
 export const EV_ENABLED = 14;
 export const EV_HELD = 15; // stopped because a required dependency is down (its index)
 export const EV_BOUND_RESTART = 16; // restarted with a dependency it binds to (its index)
+export const EV_GROUP_RESTART = 17; // restarted with a member of its supervision group (that member's index)
 // Service states as init reports them.
 export const SVC_WAITING = 0;
 export const SVC_RUNNING = 1;
@@ -423,6 +424,10 @@ export const BT_STABLE_MS = 76; // running this long resets the count of consecu
 export const BT_STOP_MS = 80; // a graceful stop waits this long before killing
 export const BT_DISABLED = 84; // 1: not started until enabled
 export const BT_BINDS = 88; // bit k: restarted together with required dependency k (binds_to)
+export const BT_GROUP = 92; // supervision group: its number + 1 (0: none) | GROUP_* strategy << 16 | position << 24
+export const GROUP_ONE_FOR_ONE = 0; // only the crashed member is restarted
+export const GROUP_ONE_FOR_ALL = 1; // every member is restarted with it
+export const GROUP_REST_FOR_ONE = 2; // the members after it (in the group's order) are restarted with it
 // grant record: 16 bytes
 export const BT_GRANT_BYTES = 16;
 export const GRANT_KIND = 0; // GRANT_*

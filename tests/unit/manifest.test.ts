@@ -154,7 +154,7 @@ describe("unknown keys", () => {
     const d = only(toml("[imgae]", 'name = "test"', ...LOG));
     expect(d).toEqual({
       file, line: 1, col: 2, message: "unknown table [imgae] at the top level",
-      hint: 'did you mean "image"? Valid top-level tables: image, init, service',
+      hint: 'did you mean "image"? Valid top-level tables: image, init, service, group',
     });
   });
 
@@ -645,5 +645,22 @@ describe("binds_to", () => {
     const d = only(toml(...HEAD, ...LOG, "", "[service.echo]", 'module = "../userland/log"', 'requires = ["log"]', 'binds_to = ["log", "echo2"]'));
     expect(d.message).toBe('service "echo" binds to "echo2", which it does not require');
     expect(d.hint).toMatch(/add "echo2" to requires too/);
+  });
+});
+
+describe("supervision groups", () => {
+  it("take a strategy and members, and refuse unknown ones", () => {
+    const text = toml(...HEAD, ...LOG, "", "[group.g]", 'strategy = "one-for-al"', 'services = ["log", "nope"]');
+    const diags = (() => { try { parse(text); return []; } catch (e) { return (e as { diagnostics: { message: string; hint: string }[] }).diagnostics; } })();
+    expect(diags.map((d) => d.message)).toEqual([
+      'invalid strategy "one-for-al" for group "g"',
+      'group "g" names "nope", which is not a service of this image',
+    ]);
+    expect(diags[0].hint).toMatch(/did you mean "one-for-all"/);
+  });
+
+  it("record each member's group, strategy and position", () => {
+    const m = parse(toml(...HEAD, ...LOG, "", "[group.g]", 'strategy = "rest-for-one"', 'services = ["log"]'));
+    expect(m.services[0].group).toEqual({ index: 0, strategy: "rest-for-one", position: 0 });
   });
 });

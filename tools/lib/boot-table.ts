@@ -32,6 +32,7 @@ export interface BootService {
   stopMs: number;
   disabled: number;
   binds: number;
+  group: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -50,6 +51,9 @@ const RESTART_CODES: Record<RestartPolicy, number> = {
   never: abi.RESTART_NEVER,
   "on-failure": abi.RESTART_ON_FAILURE,
   always: abi.RESTART_ALWAYS,
+};
+const GROUP_CODES: Record<string, number> = {
+  "one-for-one": abi.GROUP_ONE_FOR_ONE, "one-for-all": abi.GROUP_ONE_FOR_ALL, "rest-for-one": abi.GROUP_REST_FOR_ONE,
 };
 const BACKOFF_CODES: Record<string, number> = {
   none: abi.BACKOFF_NONE, fixed: abi.BACKOFF_FIXED, linear: abi.BACKOFF_LINEAR, exponential: abi.BACKOFF_EXPONENTIAL,
@@ -167,6 +171,7 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_STABLE_MS, s.stableAfterMs ?? 10_000);
   u32(r + abi.BT_STOP_MS, s.stopTimeoutMs ?? 1000);
   u32(r + abi.BT_DISABLED, s.enabled === false ? 1 : 0);
+  u32(r + abi.BT_GROUP, s.group ? ((s.group.index + 1) | (GROUP_CODES[s.group.strategy] << 16) | (s.group.position << 24)) >>> 0 : 0);
   u32(r + abi.BT_BINDS, (s.requires ?? []).reduce((m, d, k) => ((s.bindsTo ?? []).includes(d) && k < 32 ? (m | (1 << k)) >>> 0 : m), 0));
   u32(r + abi.BT_LABEL, fnv1a(s.name));
   u32(r + abi.BT_NDEPS, row.deps.length);
@@ -249,6 +254,7 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     stopMs: field(abi.BT_STOP_MS),
     disabled: field(abi.BT_DISABLED),
     binds: field(abi.BT_BINDS),
+    group: field(abi.BT_GROUP),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

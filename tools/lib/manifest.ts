@@ -56,6 +56,7 @@ export interface ServiceSpec {
   enabled: boolean; // false: not started until `svc enable`
   requires: string[];
   bindsTo: string[]; // requires it is restarted with
+  group?: { index: number; strategy: Strategy; position: number }; // its supervision group
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
 }
@@ -91,7 +92,10 @@ export const MAX_MEMORY = 256 * 1024 * 1024;
 export const MAX_SERVICES = abi.MAX_PROCS - 2;
 const U32_MAX = 0xffffffff;
 
-const TOP_KEYS = ["image", "init", "service"];
+const TOP_KEYS = ["image", "init", "service", "group"];
+const GROUP_KEYS = ["strategy", "services"];
+const STRATEGIES = ["one-for-one", "one-for-all", "rest-for-one"];
+export type Strategy = "one-for-one" | "one-for-all" | "rest-for-one";
 const IMAGE_KEYS = ["name", "description", "ram"];
 const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
@@ -312,10 +316,40 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
     if (spec) services.push(spec);
   }
   reportCycles(entries, ctx);
+  supervisionGroups(doc, services, ctx);
   return {
     file: report.file, dir, name: image.name, description: image.description,
     ramFrames: image.ramFrames ?? abi.DEFAULT_RAM_FRAMES, init, services, warnings: [],
   };
+}
+
+/** [group.NAME] tables: strategy and members; each service in at most one group. */
+function supervisionGroups(doc: TomlTable, services: ServiceSpec[], ctx: Context): void {
+  const entry = doc.entries.get("group");
+  if (!entry) return;
+  const groups = expectTable(entry, "[group]", '[group.web] with strategy = "one-for-all" and services = ["a", "b"]', ctx.report);
+  if (!groups) return;
+  let index = 0;
+  for (const [name, g] of groups.entries) {
+    const t = expectTable(g, `[group.${name}]`, 'strategy = "one-for-all" and services = ["a", "b"]', ctx.report);
+    if (!t) continue;
+    checkKeys(t, GROUP_KEYS, `in [group.${name}]`, "Valid keys", ctx.report);
+    const st = t.entries.get("strategy");
+    let strategy: Strategy = "one-for-one";
+    if (st) {
+      const v = expectString(st, `strategy of group "${name}"`, 'strategy = "one-for-all"', ctx.report);
+      if (v && STRATEGIES.includes(v.value)) strategy = v.value as Strategy;
+      else if (v) ctx.report.error(v, `invalid strategy "${v.value}" for group "${name}"`, didYouMean(v.value, STRATEGIES, `Strategies: ${STRATEGIES.join(", ")}`));
+    }
+    const members = stringList(t, "services", `group "${name}"`, '["a", "b"]', ctx.report);
+    members.forEach((m, position) => {
+      const spec = services.find((s) => s.name === m.value);
+      if (!spec) { ctx.report.error(m, `group "${name}" names "${m.value}", which is not a service of this image`, servicesHint(m.value, ctx)); return; }
+      if (spec.group) { ctx.report.error(m, `service "${m.value}" is in two supervision groups`, "a service belongs to one group at most; remove it from one"); return; }
+      spec.group = { index, strategy, position };
+    });
+    index++;
+  }
 }
 
 function checkKeys(table: TomlTable, allowed: string[], where: string, listName: string, report: Report, topLevel = false): void {

@@ -15,6 +15,7 @@ import { ST_RUNNING, ST_FAILED, ST_STOPPED, ST_STOPPING, ST_DISABLED } from "./s
 import { say } from "./say";
 import { renameAll } from "./start";
 import { dependencyDown, dependencyUp, restartBound } from "./deps";
+import { restartGroup } from "./groups";
 
 export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): void {
   const i = byPid(svcs, pid);
@@ -114,6 +115,7 @@ function restart(svcs: Service[], s: Service, faultNs: i64): void {
   s.events.add(EV_RESTARTED, s.restarts);
   if (s.name == "log") renameAll(svcs); // a fresh log service knows no names
   const i = svcs.indexOf(s);
+  restartGroup(svcs, i);
   restartBound(svcs, i);
   dependencyUp(svcs, i);
   say("restarted " + s.name + " (restart " + s.restarts.toString() + ") " + fmtMicros(sys.time() - faultNs) + " µs after the fault");

@@ -144,7 +144,7 @@ function show(i: i32, json: bool): void {
 }
 
 const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "restart-failed", "stopped", "gave-up",
-  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled", "held", "restarted-with"];
+  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled", "held", "restarted-with", "restarted-with-group"];
 
 function eventDetail(kind: i32, d: i64): string {
   if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : "trapped";
