@@ -269,6 +269,7 @@ export const FAULT_EXIT = 6; // not a fault: the process called exit (a graceful
 // log service: a lease holds the UTF-8 text.
 export const TAG_LOG_WRITE = 0x0101; // log a line under the caller's badge
 export const TAG_LOG_NAME = 0x0102; // w0 = badge: name it (lease = name); init only
+export const TAG_LOG_TAIL = 0x0103; // w0 = k (0: the newest line): the line into lease 0 (write); reply w0 = its length
 
 // echo service
 export const TAG_ECHO = 0x0201; // reply = the six words

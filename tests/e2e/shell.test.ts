@@ -32,11 +32,11 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
   });
 
   it("stops a service gracefully and starts it again, and init logs who asked", () => {
-    expect(out).toMatch(/init: stopping echo \(asked by pid \d+\)\nstop: echo ok\n/);
+    expect(out).toMatch(/init: stopping echo \(asked by pid \d+\)\n(.*init: audit: .*\n)?stop: echo ok\n/);
     expect(out).toMatch(/init: echo stopped\n/); // echo has no quark_notify: it stops at once when asked
     expect(out).toMatch(/echo: stopped, pid \d+, 0 restarts, 0 faults\n/);
     expect(out).toContain("stop: echo refused: it is stopped");
-    expect(out).toMatch(/init: started echo \(asked by pid \d+\)\nstart: echo ok\n/);
+    expect(out).toMatch(/init: started echo \(asked by pid \d+\)\n(.*init: audit: .*\n)?start: echo ok\n/);
   });
 
   it("pauses and resumes a service", () => {
@@ -94,5 +94,14 @@ describe("svc top and svc deps", () => {
     const deps = JSON.parse(depsLine);
     expect(deps).toEqual(expect.arrayContaining([{ relation: "required-by", service: "echo" }, { relation: "required-by", service: "memory" }]));
     expect(rest).toContain("echo requires log");
+  });
+});
+
+describe("the audit trail", () => {
+  it.each(["node", "wasmtime"])("logs who asked for each operation, through what, and the result, and reads it back (%s)", (runtime) => {
+    const r = quark(["ctl", "--runtime", runtime, wasm, "svc stop echo", "svc start log", "sleep 20", "log 30"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n  \[ *\d+\.\d{6}\] init: audit: pid \d+ \(shell\), through its init capability: stop echo: ok\n/);
+    expect(r.stdout).toMatch(/\n  \[ *\d+\.\d{6}\] init: audit: pid \d+ \(shell\), through its init capability: start log: error -21\n/);
   });
 });

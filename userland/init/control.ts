@@ -19,7 +19,40 @@ const name = new StaticArray<u8>(NAME_MAX);
 
 export function isControlTag(tag: i32): bool { return tag >= TAG_INIT_STATUS && tag <= TAG_INIT_DEPS; }
 
+// Operations that change something, for the audit trail (reads are not logged).
+function opName(tag: i32): string {
+  switch (tag) {
+    case TAG_INIT_START: return "start";
+    case TAG_INIT_STOP: return "stop";
+    case TAG_INIT_RESTART: return "restart";
+    case TAG_INIT_PAUSE: return "pause";
+    case TAG_INIT_RESUME: return "resume";
+    case TAG_INIT_ENABLE: return "enable";
+    case TAG_INIT_DISABLE: return "disable";
+    case TAG_INIT_CRASH: return "crash";
+    case TAG_INIT_HALT: return "halt";
+  }
+  return "";
+}
+
+/** Carry out a request and, if it changes something, log who asked, through what, for what, and the result. */
 export function control(svcs: Service[], badge: i32, tag: i32): i32 {
+  const op = opName(tag);
+  const target = op.length == 0 || tag == TAG_INIT_HALT || arg(0) < 0 || arg(0) >= svcs.length ? "" : svcs[<i32>arg(0)].name;
+  const r = perform(svcs, badge, tag);
+  if (op.length > 0 && tag != TAG_INIT_CRASH) {
+    say("audit: pid " + badge.toString() + " (" + nameOfPid(svcs, badge) + "), through its init capability: " + op +
+      (target.length > 0 ? " " + target : " " + arg(0).toString()) + ": " + (r == OK ? "ok" : "error " + r.toString()));
+  }
+  return r;
+}
+
+function nameOfPid(svcs: Service[], pid: i32): string {
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid == pid) return svcs[i].name;
+  return "?";
+}
+
+function perform(svcs: Service[], badge: i32, tag: i32): i32 {
   if (tag == TAG_INIT_COUNT) { reply(svcs.length); return OK; }
   if (tag == TAG_INIT_FIND) return find(svcs);
   if (tag == TAG_INIT_HALT) return halt(badge, <i32>arg(0));

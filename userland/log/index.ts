@@ -3,8 +3,9 @@
 // on its log capability is its pid; init tells us the names).
 import {
   sys, arg, capByName, writeStamp, writeU64, OK, E_ARG, E_RIGHTS, PID_INIT, MAX_PROCS,
-  TAG_LOG_WRITE, TAG_LOG_NAME,
+  TAG_LOG_WRITE, TAG_LOG_NAME, TAG_LOG_TAIL, E_BADSLOT, reply,
 } from "../lib";
+import { remember, recall } from "./history";
 
 const NAME_MAX = 32;
 const TEXT_MAX = 1024;
@@ -21,6 +22,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 export function quark_handle(badge: i32, tag: i32): i32 {
   if (tag == TAG_LOG_WRITE) return write(badge);
   if (tag == TAG_LOG_NAME) return setName(badge, <i32>arg(0));
+  if (tag == TAG_LOG_TAIL) return tail(<i32>arg(0));
   return E_ARG;
 }
 
@@ -45,8 +47,20 @@ function write(badge: i32): i32 {
   while (n > 0 && load<u8>(p + <usize>n - 1) == 10) n--;
   p += <usize>n;
   store<u8>(p++, 10);
+  remember(base, <i32>(p - base) - 1);
   const r = sys.console_write(console, base, <i32>(p - base));
   return r < 0 ? r : OK;
+}
+
+/** Read a line back: the k-th newest, into the caller's lease. */
+function tail(k: i32): i32 {
+  const at = recall(k);
+  if (at < 0) return E_BADSLOT;
+  const n = <i32>(at & 0xffffffff);
+  const w = sys.lease_write(0, 0, <usize>(at >>> 32), min(n, sys.lease_len(0)));
+  if (w < 0) return w;
+  reply(n);
+  return OK;
 }
 
 function writeName(p: usize, badge: i32): usize {

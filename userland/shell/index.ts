@@ -3,7 +3,7 @@
 // prompts; with piped input it runs the commands, and at the end of input it
 // asks init to halt the machine (when the host says the input drives it).
 import {
-  sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, BOOT_INTERACTIVE, BOOT_TTY,
+  sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
   TAG_INIT_DISABLE, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
   EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, FAULT_CPU, FAULT_START,
@@ -73,6 +73,7 @@ function execute(w: string[]): void {
   const args = w.filter((x: string) => x != "--json");
   const cmd = args[0];
   if (cmd == "help") { help(); return; }
+  if (cmd == "log") { showLog(args.length > 1 ? I32.parseInt(args[1]) : 20); return; }
   if (cmd == "halt") { sys.call(openInit(), TAG_INIT_HALT, args.length > 1 ? I32.parseInt(args[1]) : 0, 0, 0, 0, 0, 0); return; }
   if (cmd != "svc" || args.length < 2) { println("unknown command: " + w.join(" ") + " (try help)"); return; }
   const sub = args[1];
@@ -104,6 +105,7 @@ function help(): void {
   println("  svc top [--json]             per service: uptime, messages handled, CPU fuel, pages");
   println("  svc deps NAME [--json]       what it requires, binds to and wants, and what requires it");
   println("  sleep MS                     wait before the next command (for scripts)");
+  println("  log [N]                      the last N lines the log service wrote (default 20), audit trail included");
   println("  halt [CODE]                  stop the machine");
   println("  help                         this list");
 }
@@ -213,4 +215,22 @@ function deps(i: i32, name: string, json: bool): void {
   }
   if (json) println(out + "]");
   else if (k == 0) println(name + " has no dependencies and nothing requires it");
+}
+
+const logLine = new StaticArray<u8>(256);
+
+function showLog(n: i32): void {
+  const log = capByName("log");
+  if (log < 0) { println("this shell holds no log capability (add \"log\" to its caps)"); return; }
+  let have = 0;
+  while (have < n) {
+    sys.lease(0, changetype<usize>(logLine), logLine.length, LEASE_WRITE);
+    if (sys.call(log, TAG_LOG_TAIL, have, 0, 0, 0, 0, 0) != OK) break;
+    have++;
+  }
+  for (let k = have - 1; k >= 0; k--) {
+    sys.lease(0, changetype<usize>(logLine), logLine.length, LEASE_WRITE);
+    if (sys.call(log, TAG_LOG_TAIL, k, 0, 0, 0, 0, 0) != OK) continue;
+    println("  " + String.UTF8.decodeUnsafe(changetype<usize>(logLine), min(<i32>sys.reply_word(0), logLine.length)));
+  }
 }
