@@ -187,7 +187,8 @@ export const SYS_CONSOLE_READ = 55; // console_read(slot, dst, len): bytes read;
 export const SYS_PROC_CRASH = 56; // proc_crash(proc_slot): the process traps at its next entry (E_STATE: not running, or one pending)
 export const SYS_EXIT = 57; // exit(code): stop when the running handler returns; the supervisor hears FAULT_EXIT
 export const SYS_PROC_PAUSE = 58; // proc_pause(proc_slot, paused): 1 pauses, 0 resumes
-export const SYS_COUNT = 59;
+export const SYS_PROC_QUEUE = 59; // proc_queue(proc_slot, depth): how many sends may wait for it (1..QUEUE_DEPTH)
+export const SYS_COUNT = 60;
 
 // CPU: every service module is metered at build time (a fuel charge at each
 // function entry, exit and loop header, against the kernel's exported global
@@ -230,6 +231,7 @@ export const PI_PAGES = 6; // frames charged to the process
 export const PI_QUOTA = 7; // its page quota
 export const PI_CPU = 8; // fuel spent, in thousands of units
 export const PI_BUDGET = 9; // fuel per handler invocation, in thousands of units
+export const PI_QUEUE = 10; // its queue depth limit
 export const DEFAULT_PAGE_QUOTA = 256; // pages (1 MiB) a process may hold until given a quota
 export const DEFAULT_RAM_FRAMES = 4096; // 16 MiB of kernel-managed memory unless the manifest says otherwise
 export const MAX_RAM_FRAMES = 65536; // 256 MiB
@@ -311,7 +313,7 @@ export const MEMTYPE_QUANTUM = 2;
 
 // init's control protocol (the shell and `quark ctl` use it; the manifest grants "init").
 // Services are named by index (manifest order); TAG_INIT_FIND turns a name into one.
-export const TAG_INIT_STATUS = 0x0301; // w0 = index; reply: SVC_* state, pid, restarts, faults (kernel's count), crashes logged
+export const TAG_INIT_STATUS = 0x0301; // w0 = index; reply: SVC_* state, pid, restarts, faults (kernel's count), crashes logged, qubit quota
 export const TAG_INIT_COUNT = 0x0302; // reply w0 = number of services
 export const TAG_INIT_NAME = 0x0303; // w0 = index; the name into lease 0 (write); reply w0 = its length
 export const TAG_INIT_FIND = 0x0304; // lease 0 (read) = a name; reply w0 = its index (E_BADSLOT: none)
@@ -400,7 +402,7 @@ export const BT_MAGIC = 0x31544251; // "QBT1"
 export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, flags, size, 2 reserved
 export const BT_SIZE = 20; // header offset of the whole table's size in bytes
 export const BT_RAM_FRAMES = 24; // header offset: frames of kernel-managed memory (physical RAM)
-export const BT_RECORD_BYTES = 96;
+export const BT_RECORD_BYTES = 112;
 // record field offsets
 export const BT_NAME_OFF = 0;
 export const BT_NAME_LEN = 4;
@@ -426,6 +428,8 @@ export const BT_STOP_MS = 80; // a graceful stop waits this long before killing
 export const BT_DISABLED = 84; // 1: not started until enabled
 export const BT_BINDS = 88; // bit k: restarted together with required dependency k (binds_to)
 export const BT_GROUP = 92; // supervision group: its number + 1 (0: none) | GROUP_* strategy << 16 | position << 24
+export const BT_QUEUE_DEPTH = 96; // sends that may wait for it (0: QUEUE_DEPTH)
+export const BT_QUBITS = 100; // qubit quota, for the quantum scheduler
 export const GROUP_ONE_FOR_ONE = 0; // only the crashed member is restarted
 export const GROUP_ONE_FOR_ALL = 1; // every member is restarted with it
 export const GROUP_REST_FOR_ONE = 2; // the members after it (in the group's order) are restarted with it

@@ -14,6 +14,7 @@ import { ipcInit } from "./ipc";
 import { framesInit, totalFrames } from "./frames";
 import { quotaInit } from "./quota";
 import { cpuInit } from "./cpu";
+import { queuesInit } from "./endpoint";
 import { startProcess } from "./process";
 import { setSupervisor } from "./fault";
 import { host_copy, mmio_write } from "./host";
@@ -42,6 +43,7 @@ export function boot(flags: i32): i32 {
   if (!framesInit(frames)) return bootError("cannot set up kernel-managed memory of that size", E_ARG);
   quotaInit();
   cpuInit();
+  queuesInit();
   cspaceInit();
   ipcInit();
   mmio_write(INTC_ENABLE, IRQ_TIMER | IRQ_UART_RX);

@@ -11,6 +11,10 @@ const qCap = new StaticArray<i32>(Q); // slot in the receiver of a transferred c
 const qWords = new StaticArray<i64>(Q * MSG_WORDS);
 const qHead = new StaticArray<i32>(MAX_PROCS);
 export const qCount = new StaticArray<i32>(MAX_PROCS);
+// How many sends may wait for each process (the manifest's queue_depth), at most QUEUE_DEPTH.
+export const qLimit = new StaticArray<i32>(MAX_PROCS);
+
+export function queuesInit(): void { for (let p = 0; p < MAX_PROCS; p++) unchecked(qLimit[p] = QUEUE_DEPTH); }
 
 /** Index of the queue entry to fill for `pid`; the caller checked qCount < QUEUE_DEPTH. */
 export function enqueue(pid: i32, badge: i32, tag: i32, cap: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): void {

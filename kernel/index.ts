@@ -23,7 +23,7 @@ export {
 export {
   procSpawn as proc_spawn, procStart as proc_start, procEndpoint as proc_endpoint, capGive as cap_give,
   procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info,
-  procQuota as proc_quota, procBudget as proc_budget, procCrash as proc_crash, procPause as proc_pause,
+  procQuota as proc_quota, procBudget as proc_budget, procCrash as proc_crash, procPause as proc_pause, procQueue as proc_queue,
 } from "./process";
 // Metered modules import these (tools/lib/meter.ts).
 export { fuel, fuelOut as fuel_out } from "./cpu";

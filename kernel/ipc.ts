@@ -16,7 +16,7 @@ import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
 } from "./frame";
 import { attachLeases, dropLeases, lCount } from "./lease";
-import { enqueue, head, dequeue, qCount, entryBadge, entryTag, entryCap, entryWord } from "./endpoint";
+import { enqueue, head, dequeue, qCount, qLimit, entryBadge, entryTag, entryCap, entryWord } from "./endpoint";
 import { notePending } from "./notify";
 import { markReady, clearReady } from "./sched";
 import { fault, finishExit, requestExit } from "./fault";
@@ -142,7 +142,7 @@ export function send(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   const server = capTarget(g);
   const st = unchecked(pState[server]);
   if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING && st != PS_PAUSED) { ipcResetProcess(caller); return E_DEAD; }
-  if (unchecked(qCount[server]) >= QUEUE_DEPTH) { ipcResetProcess(caller); return E_QFULL; }
+  if (unchecked(qCount[server]) >= unchecked(qLimit[server])) { ipcResetProcess(caller); return E_QFULL; }
   let cap = transferCap(caller, server, g);
   if (cap == NO_CAP) cap = -1;
   else if (cap < 0) { ipcResetProcess(caller); return cap; }

@@ -6,7 +6,7 @@ import * as abi from "./abi";
 import { call, send, reply, msgWord, replyWord, msgInfo, xfer, msgCap, replyCap, recvCap } from "./ipc";
 import { setLease, leaseLen, leaseRead, leaseWrite } from "./lease";
 import { capDerive, capDelete, capRevoke, capInfo, capFind, capSetLabel, signal } from "./caps";
-import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo, procQuota, procBudget, procCrash, procPause } from "./process";
+import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo, procQuota, procBudget, procCrash, procPause, procQueue } from "./process";
 import { bootRead, faultEndpoint, ready, sysHalt } from "./boot";
 import { faultNext, sysExit } from "./fault";
 import { consoleRead } from "./input";
@@ -28,7 +28,7 @@ const NARROW: StaticArray<u8> = [
   0, 1, 0, 2, 2, 0, 2, 1, // msg_cap reply_cap recv_cap proc_notify proc_info self cap_label stats
   3, 2, 3, 3, 3, 1, // vm_map vm_unmap vm_protect vm_read vm_write vm_query
   1, 3, 1, 2, 1, // mem_create mem_map mem_clone mem_info self_endpoint
-  2, 3, 2, 1, 1, 3, 1, 1, 2, // dev_read dev_write proc_quota fault_next proc_budget console_read proc_crash exit proc_pause
+  2, 3, 2, 1, 1, 3, 1, 1, 2, 2, // dev_read dev_write proc_quota fault_next proc_budget console_read proc_crash exit proc_pause proc_queue
 ];
 
 /** A 32-bit argument given as 64 bits must be an i32 or u32 bit pattern; anything wider is refused, not cut. */
@@ -99,6 +99,7 @@ export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5:
     case abi.SYS_PROC_CRASH: return procCrash(x0);
     case abi.SYS_EXIT: return sysExit(x0);
     case abi.SYS_PROC_PAUSE: return procPause(x0, x1);
+    case abi.SYS_PROC_QUEUE: return procQueue(x0, x1);
     case abi.SYS_SELF_ENDPOINT: return selfEndpoint(x0);
     case abi.SYS_DEV_READ: return devRead(x0, x1);
     case abi.SYS_DEV_WRITE: return devWrite(x0, x1, x2);

@@ -33,6 +33,8 @@ export interface BootService {
   disabled: number;
   binds: number;
   group: number;
+  queueDepth: number;
+  qubits: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -171,6 +173,8 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_STABLE_MS, s.stableAfterMs ?? 10_000);
   u32(r + abi.BT_STOP_MS, s.stopTimeoutMs ?? 1000);
   u32(r + abi.BT_DISABLED, s.enabled === false ? 1 : 0);
+  u32(r + abi.BT_QUEUE_DEPTH, s.queueDepth ?? abi.QUEUE_DEPTH);
+  u32(r + abi.BT_QUBITS, s.qubits ?? 0);
   u32(r + abi.BT_GROUP, s.group ? ((s.group.index + 1) | (GROUP_CODES[s.group.strategy] << 16) | (s.group.position << 24)) >>> 0 : 0);
   u32(r + abi.BT_BINDS, (s.requires ?? []).reduce((m, d, k) => ((s.bindsTo ?? []).includes(d) && k < 32 ? (m | (1 << k)) >>> 0 : m), 0));
   u32(r + abi.BT_LABEL, fnv1a(s.name));
@@ -255,6 +259,8 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     disabled: field(abi.BT_DISABLED),
     binds: field(abi.BT_BINDS),
     group: field(abi.BT_GROUP),
+    queueDepth: field(abi.BT_QUEUE_DEPTH),
+    qubits: field(abi.BT_QUBITS),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

@@ -49,6 +49,8 @@ export interface ServiceSpec {
   restartDelayMs: number;
   pageQuota: number; // 4 KiB pages of kernel-managed memory the service may hold
   cpuBudget: number; // fuel units one handler invocation may spend
+  queueDepth: number; // sends that may wait for it (1..QUEUE_DEPTH)
+  qubits: number; // qubit quota, for the quantum scheduler
   restartBackoff: Backoff;
   restartDelayMaxMs: number;
   stableAfterMs: number;
@@ -101,7 +103,7 @@ const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
   "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
-  "stop_timeout", "enabled", "page_quota", "cpu_budget", "requires", "binds_to", "wants", "caps",
+  "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -479,6 +481,8 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     restartDelayMs: durationSetting(t, "restart_delay", DEFAULTS.delay, 0, where, ctx.report),
     pageQuota: pageQuota(t, where, ctx.report),
     cpuBudget: cpuBudget(t, where, ctx.report),
+    queueDepth: integerSetting(t, "queue_depth", abi.QUEUE_DEPTH, 1, abi.QUEUE_DEPTH, where, "sends that may wait for the service", ctx.report),
+    qubits: integerSetting(t, "qubits", 0, 0, abi.QUBIT_CAPACITY, where, "qubits the quantum scheduler may give it", ctx.report),
     restartBackoff: backoff(t, where, ctx.report),
     restartDelayMaxMs: durationSetting(t, "restart_delay_max", "30s", 0, where, ctx.report),
     stableAfterMs: durationSetting(t, "stable_after", "10s", 0, where, ctx.report),
@@ -597,6 +601,18 @@ function pageQuota(t: TomlTable, where: string, report: Report): number {
   const e = t.entries.get("page_quota");
   if (!e) return abi.DEFAULT_PAGE_QUOTA;
   return pagesOf(e.value, `page_quota of ${where}`, 'page_quota = "4MiB"', 0, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_PAGE_QUOTA;
+}
+
+function integerSetting(t: TomlTable, key: string, dflt: number, min: number, max: number, where: string, what: string, report: Report): number {
+  const e = t.entries.get(key);
+  if (!e) return dflt;
+  const v = e.value;
+  if (v.kind !== "integer" || v.value < min || v.value > max) {
+    report.error(v, `${key} of ${where} must be a whole number from ${min} to ${max}, found ${v.kind === "integer" ? v.value : describeKind(v)}`,
+      `${key} is the number of ${what}; e.g. ${key} = ${Math.max(min, Math.min(max, dflt || 1))}`);
+    return dflt;
+  }
+  return v.value;
 }
 
 function enabledSetting(t: TomlTable, where: string, report: Report): boolean {

@@ -2,7 +2,7 @@
 import {
   sys, INIT_SLOT_BOOT, BT_MAGIC, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN, BT_MODULE,
   BT_RESTART, BT_MAX_RESTARTS, BT_WINDOW_MS, BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF,
-  BT_DELAY_MS, BT_PAGE_QUOTA, BT_CPU_BUDGET, BT_BACKOFF, BT_DELAY_MAX_MS, BT_STABLE_MS, BT_STOP_MS, BT_DISABLED, BT_BINDS, BT_GROUP, BT_GRANT_BYTES, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
+  BT_DELAY_MS, BT_PAGE_QUOTA, BT_CPU_BUDGET, BT_BACKOFF, BT_DELAY_MAX_MS, BT_STABLE_MS, BT_STOP_MS, BT_DISABLED, BT_BINDS, BT_GROUP, BT_QUEUE_DEPTH, BT_QUBITS, BT_GRANT_BYTES, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
 } from "../lib";
 
 import { Events } from "./events";
@@ -32,6 +32,8 @@ export class Service {
   binds: u32 = 0; // bit k: restarted with deps[k]
   heldBy: i32 = -1; // the required dependency whose absence stopped it, or -1
   group: u32 = 0; // supervision group: number + 1 | strategy << 16 | position << 24 (0: none)
+  queueDepth: i32 = 0;
+  qubits: i32 = 0; // its qubit quota, for the quantum scheduler
   startedAt: i64 = 0;
   events: Events = new Events();
   deps: i32[] = [];
@@ -85,6 +87,8 @@ function parse(size: i32): Service[] | null {
     s.disabled = u32at(r + BT_DISABLED) != 0;
     s.binds = <u32>u32at(r + BT_BINDS);
     s.group = <u32>u32at(r + BT_GROUP);
+    s.queueDepth = u32at(r + BT_QUEUE_DEPTH);
+    s.qubits = u32at(r + BT_QUBITS);
     s.deps = indices(u32at(r + BT_DEPS_OFF), u32at(r + BT_NDEPS));
     s.wants = indices(u32at(r + BT_OPT_OFF), u32at(r + BT_NOPT));
     const g0 = u32at(r + BT_GRANTS_OFF);

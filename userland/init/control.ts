@@ -60,7 +60,7 @@ function perform(svcs: Service[], badge: i32, tag: i32): i32 {
   if (i < 0 || i >= svcs.length) return E_BADSLOT;
   const s = svcs[<i32>i];
   switch (tag) {
-    case TAG_INIT_STATUS: reply(s.state, s.pid, s.restarts, s.proc >= 0 ? sys.proc_info(s.proc, PI_FAULTS) : 0, s.crashes); return OK;
+    case TAG_INIT_STATUS: reply(s.state, s.pid, s.restarts, s.proc >= 0 ? sys.proc_info(s.proc, PI_FAULTS) : 0, s.crashes, s.qubits); return OK;
     case TAG_INIT_CRASH: return crash(s, badge);
     case TAG_INIT_METRICS: return metrics(s);
     case TAG_INIT_DEPS: return dependency(svcs, <i32>i, arg(1));

@@ -27,6 +27,7 @@ export function spawnAll(svcs: Service[]): void {
     s.ep = sys.proc_endpoint(s.proc, 0);
     sys.proc_quota(s.proc, s.pageQuota);
     sys.proc_budget(s.proc, <i64>s.cpuBudget);
+    if (s.queueDepth > 0) sys.proc_queue(s.proc, s.queueDepth);
     s.note = sys.proc_notify(s.proc, NOTE_STOP);
     s.pid = sys.proc_info(s.proc, PI_PID);
   }

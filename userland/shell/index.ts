@@ -134,7 +134,8 @@ function record(i: i32): string {
   if (s == null) return "null";
   return '{"name":"' + nameOf(i) + '","state":"' + stateName(s.state) + '","pid":' + s.pid.toString() +
     ',"restarts":' + s.restarts.toString() + ',"faults":' + s.faults.toString() +
-    ',"crashes_logged":' + s.crashes.toString() + "}";
+    ',"crashes_logged":' + s.crashes.toString() +
+    ',"qubits":' + s.qubits.toString() + "}";
 }
 
 function show(i: i32, json: bool): void {

@@ -28,13 +28,13 @@ export function find(name: string): i32 {
   return r < 0 ? E_BADSLOT : <i32>sys.reply_word(0);
 }
 
-export class Status { state: i32 = 0; pid: i32 = 0; restarts: i32 = 0; faults: i32 = 0; crashes: i32 = 0; }
+export class Status { state: i32 = 0; pid: i32 = 0; restarts: i32 = 0; faults: i32 = 0; crashes: i32 = 0; qubits: i32 = 0; }
 
 export function status(i: i32): Status | null {
   if (sys.call(init, TAG_INIT_STATUS, i, 0, 0, 0, 0, 0) != OK) return null;
   const s = new Status();
   s.state = <i32>sys.reply_word(0); s.pid = <i32>sys.reply_word(1);
-  s.restarts = <i32>sys.reply_word(2); s.faults = <i32>sys.reply_word(3); s.crashes = <i32>sys.reply_word(4);
+  s.restarts = <i32>sys.reply_word(2); s.faults = <i32>sys.reply_word(3); s.crashes = <i32>sys.reply_word(4); s.qubits = <i32>sys.reply_word(5);
   return s;
 }
 
