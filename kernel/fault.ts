@@ -38,14 +38,8 @@ export function fault(pid: i32, cause: i32): void {
   if (why != 0) cause = why;
   disarmCrash(pid);
   unchecked(exitAsked[pid] = 0);
-  unchecked(pState[pid] = PS_CRASHED);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
-  const dropped = drain(pid);
-  clearNotes(pid);
-  clearReady(pid);
-  dropLeases(pid);
-  vmTeardown(pid);
-  host_kill(pid);
+  const dropped = takeDown(pid, PS_CRASHED);
   klog(); puts("fault: pid "); putu(pid);
   if (cause == FAULT_CPU) { puts(" spent its CPU budget of "); puti(budgetOf(pid)); puts(" units in one handler"); }
   else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
@@ -74,16 +68,22 @@ export function requestExit(pid: i32, code: i32): void {
 export function finishExit(pid: i32): void {
   if (unchecked(exitAsked[pid]) == 0) return;
   unchecked(exitAsked[pid] = 0);
-  unchecked(pState[pid] = PS_STOPPED);
+  const dropped = takeDown(pid, PS_STOPPED);
+  klog(); puts("pid "); putu(pid); puts(" exited, code "); puti(unchecked(exitCode[pid])); puts("\n");
+  if (pid == PID_INIT) { klog(); puts("panic: init exited\n"); halt(70); return; }
+  report(pid, FAULT_EXIT, dropped);
+}
+
+/** Stop `pid` where it stands: its queue, notes, leases, address space and instance go; how many messages were dropped. */
+function takeDown(pid: i32, state: i32): i32 {
+  unchecked(pState[pid] = state);
   const dropped = drain(pid);
   clearNotes(pid);
   clearReady(pid);
   dropLeases(pid);
   vmTeardown(pid);
   host_kill(pid);
-  klog(); puts("pid "); putu(pid); puts(" exited, code "); puti(unchecked(exitCode[pid])); puts("\n");
-  if (pid == PID_INIT) { klog(); puts("panic: init exited\n"); halt(70); return; }
-  report(pid, FAULT_EXIT, dropped);
+  return dropped;
 }
 
 function report(pid: i32, cause: i32, dropped: i32): void {
