@@ -122,6 +122,7 @@ export const NOTE_TIMER = 1 << 30;
 export const NOTE_STOP = 1 << 29;
 export const NOTE_FAULT = 1 << 28; // to the supervisor: a process faulted; read the reports with fault_next
 export const NOTE_INPUT = 1 << 27; // console input arrived (or ended) for a process that found none
+export const NOTE_TICK = 1 << 26; // a tick_set deadline passed (monitoring: a pending tick alone never keeps the machine awake)
 
 // ---------------------------------------------------------------- syscalls
 // Each is a kernel export of the lowercase name without `SYS_` (imported by
@@ -188,7 +189,12 @@ export const SYS_PROC_CRASH = 56; // proc_crash(proc_slot): the process traps at
 export const SYS_EXIT = 57; // exit(code): stop when the running handler returns; the supervisor hears FAULT_EXIT
 export const SYS_PROC_PAUSE = 58; // proc_pause(proc_slot, paused): 1 pauses, 0 resumes
 export const SYS_PROC_QUEUE = 59; // proc_queue(proc_slot, depth): how many sends may wait for it (1..QUEUE_DEPTH)
-export const SYS_COUNT = 60;
+export const SYS_TICK_SET = 60; // tick_set(deadline_ns): NOTE_TICK when the clock passes it (0 cancels); unlike a timer, it keeps nothing awake
+export const SYS_PROC_PING = 61; // proc_ping(proc_slot, fuel): enter its quark_handle with TAG_PING under a fuel deadline; its status, E_DEAD, E_BUSY or E_CRASHED (FAULT_HUNG)
+export const SYS_PROC_RELOAD = 62; // proc_reload(proc_slot, flags): hot reload (RELOAD_*): a new instance of the service's module from a new build
+export const SYS_HANDOFF_PUT = 63; // handoff_put(src, len): bytes kept for the next instance (quark_save, during a reload)
+export const SYS_HANDOFF_GET = 64; // handoff_get(dst, len): bytes the previous instance kept (quark_start of a reloaded instance)
+export const SYS_COUNT = 65;
 
 // CPU: every service module is metered at build time (a fuel charge at each
 // function entry, exit and loop header, against the kernel's exported global
@@ -267,6 +273,10 @@ export const FAULT_KILLED = 3;
 export const FAULT_CPU = 4; // spent its CPU budget in one handler
 export const FAULT_INJECTED = 5; // made to trap on purpose (proc_crash: chaos testing)
 export const FAULT_EXIT = 6; // not a fault: the process called exit (a graceful stop, or it was done)
+export const FAULT_HUNG = 7; // did not answer a ping (proc_ping) within its fuel deadline
+
+// Every service's quark_handle may get this from its supervisor's proc_ping: returning at all is the answer.
+export const TAG_PING = 0x0010;
 
 // log service: a lease holds the UTF-8 text.
 export const TAG_LOG_WRITE = 0x0101; // log a line under the caller's badge
@@ -329,6 +339,34 @@ export const TAG_INIT_ENABLE = 0x030d; // w0 = index
 export const TAG_INIT_DISABLE = 0x030e; // w0 = index (stops it first if it runs)
 export const TAG_INIT_METRICS = 0x030f; // w0 = index; reply: messages handled, CPU (thousands of fuel units), pages, page quota, uptime (ns), last-start time (ns)
 export const TAG_INIT_DEPS = 0x0310; // w0 = index, w1 = k; reply: DEP_* kind, the other service's index; E_BADSLOT past the last
+export const TAG_INIT_RELOAD = 0x0311; // w0 = index, w1 = RELOAD_* flags: replace its module with the new build, keeping its pid and capabilities
+export const TAG_INIT_CAPS = 0x0312; // w0 = index, w1 = k; reply: GRANT_* kind, target, rights, label of its k-th manifest grant; E_BADSLOT past the last
+export const TAG_INIT_LAST = 0x0312; // the control tags are TAG_INIT_STATUS..TAG_INIT_LAST
+
+// The registry (init's endpoint; every service holds a registry capability labelled "registry",
+// badged with its pid | BADGE_REGISTRY, which allows only TAG_REG_*).
+export const BADGE_REGISTRY = 1 << 16;
+export const TAG_REG_REGISTER = 0x0320; // lease 0 (read) = "name tag tag..."; w0 = version (major << 32 | minor << 16 | patch), w1 = interface hash; reply w0 = entry id
+export const TAG_REG_UNREGISTER = 0x0321; // w0 = entry id (one's own)
+export const TAG_REG_LOOKUP = 0x0322; // lease 0 (read) = name, tag or pattern; w0 = LOOKUP_* | flags, w1 = k (the k-th match); reply: entry id, service index, version, interface hash, HEALTH_*, pid; reply cap = its endpoint (call, send), badged with the caller's pid
+export const TAG_REG_INFO = 0x0323; // w0 = entry id; lease 0 (write) = "name tag tag..."; reply as TAG_REG_LOOKUP, no capability
+export const TAG_REG_HEARTBEAT = 0x0324; // w0 = HEALTH_HEALTHY or HEALTH_DEGRADED, as the service sees itself
+export const TAG_REG_READY = 0x0325; // w0 = 1 ready, 0 not ready (readiness; a notify-type service is Starting until it reports ready)
+export const TAG_REG_SUBSCRIBE = 0x0326; // lease 0 (read) = a name pattern ("" or "*": all): state changes arrive as sends of TAG_REG_EVENT
+export const TAG_REG_UNSUBSCRIBE = 0x0327;
+export const TAG_REG_EVENT = 0x0328; // registry -> subscriber (send): w0 = service index, w1 = EV_* kind, w2 = time (ns), w3 = detail, w4 = HEALTH_*
+export const TAG_REG_HEALTH = 0x0329; // w0 = service index; reply: HEALTH_*, last heartbeat (ns), last ping (ns), last message (ns), ready, heartbeats missed
+export const TAG_REG_COUNT = 0x032a; // reply w0 = entry ids in use are below this
+export const TAG_REG_LAST = 0x032a;
+export const LOOKUP_NAME = 0; // exactly this name
+export const LOOKUP_TAG = 1; // entries carrying this tag
+export const LOOKUP_PATTERN = 2; // names matching a glob (* and ?)
+export const LOOKUP_ANY_HEALTH = 1 << 8; // include Degraded, Unhealthy and Unknown entries (default: Healthy only)
+export const HEALTH_UNKNOWN = 0;
+export const HEALTH_HEALTHY = 1;
+export const HEALTH_DEGRADED = 2;
+export const HEALTH_UNHEALTHY = 3;
+export const RELOAD_ROLLBACK_TEST = 1; // reload, then fail the new instance's start on purpose (tests rollback)
 export const DEP_REQUIRES = 0;
 export const DEP_WANTS = 1;
 export const DEP_REQUIRED_BY = 2;
@@ -351,6 +389,17 @@ export const EV_ENABLED = 14;
 export const EV_HELD = 15; // stopped because a required dependency is down (its index)
 export const EV_BOUND_RESTART = 16; // restarted with a dependency it binds to (its index)
 export const EV_GROUP_RESTART = 17; // restarted with a member of its supervision group (that member's index)
+export const EV_REGISTERED = 18; // (the entry id)
+export const EV_HEALTHY = 19;
+export const EV_DEGRADED = 20; // (heartbeats missed; 0: it said so itself)
+export const EV_UNHEALTHY = 21; // (heartbeats missed; 0: a ping failed)
+export const EV_UNREGISTERED = 22; // (the entry id)
+export const EV_DRAINING = 23; // a reload began: queued messages go to the new instance (messages queued)
+export const EV_RELOADED = 24; // (the new module's build number)
+export const EV_RELOAD_FAILED = 25; // rolled back to the old instance (the error)
+export const EV_READY = 26; // it reported ready
+export const EV_START_TIMEOUT = 27; // not ready within start_timeout (ms)
+export const EV_ESCALATED = 28; // gave up: subscribers told, dependents stopped (dependents stopped)
 // Service states as init reports them.
 export const SVC_WAITING = 0;
 export const SVC_RUNNING = 1;
@@ -360,6 +409,7 @@ export const SVC_STOPPED = 4;
 export const SVC_STOPPING = 5; // asked to stop (NOTE_STOP); killed at its stop_timeout
 export const SVC_DISABLED = 6; // not started, at boot or by svc start, until enabled
 export const SVC_PAUSED = 7;
+export const SVC_STARTING = 8; // started, not yet ready (a notify-type service until TAG_REG_READY)
 
 // ---------------------------------------------------------------- HAL registers
 // The HAL's devices, reached by the kernel through hal.mmio_read/mmio_write.

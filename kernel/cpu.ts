@@ -5,11 +5,12 @@
 // remainder aside, so a server's work is never charged to its client; the
 // units spent are added to the process's account when it returns. The same
 // instrumented code runs in every engine, so accounting is deterministic.
-import { MAX_PROCS, DEFAULT_CPU_BUDGET, FAULT_CPU, FAULT_INJECTED } from "./abi";
+import { MAX_PROCS, DEFAULT_CPU_BUDGET, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG } from "./abi";
 import { current } from "./proc";
 
 export let fuel: i64 = 0;
 let outOfFuel = -1;
+let pinged = -1; // the process answering a ping, whose budget is the ping's deadline
 const crashNext = new StaticArray<i32>(MAX_PROCS); // 1: trap at the next entry (proc_crash)
 const pBudget = new StaticArray<i64>(MAX_PROCS);
 const pSpent = new StaticArray<i64>(MAX_PROCS);
@@ -48,7 +49,20 @@ export function budgetCause(pid: i32): i32 {
   if (outOfFuel != pid) return 0;
   outOfFuel = -1;
   if (unchecked(crashNext[pid]) != 0) { unchecked(crashNext[pid] = 0); return FAULT_INJECTED; }
-  return FAULT_CPU;
+  return pid == pinged ? FAULT_HUNG : FAULT_CPU;
+}
+
+/** Run the next entry of `pid` with at most `units` of fuel (a ping's deadline); returns the budget to restore. */
+export function beginPing(pid: i32, units: i64): i64 {
+  const budget = unchecked(pBudget[pid]);
+  if (units < budget) unchecked(pBudget[pid] = units);
+  pinged = pid;
+  return budget;
+}
+
+export function endPing(pid: i32, budget: i64): void {
+  unchecked(pBudget[pid] = budget);
+  pinged = -1;
 }
 
 export function disarmCrash(pid: i32): void { unchecked(crashNext[pid] = 0); }

@@ -6,7 +6,7 @@
 // fault_next and decides what happens next (policy lives in init, not here).
 // A record per process, not a message in a bounded queue: no report is lost.
 import {
-  PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
+  PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
   FN_DROPPED_SHIFT,
 } from "./abi";
 import { pState, pFaults } from "./proc";
@@ -43,6 +43,7 @@ export function fault(pid: i32, cause: i32): void {
   klog(); puts("fault: pid "); putu(pid);
   if (cause == FAULT_CPU) { puts(" spent its CPU budget of "); puti(budgetOf(pid)); puts(" units in one handler"); }
   else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
+  else if (cause == FAULT_HUNG) puts(" did not answer a ping within its deadline");
   else puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");
   if (dropped > 0) { puts("; dropped "); putu(dropped); puts(" queued messages"); }
   puts("\n");

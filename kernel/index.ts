@@ -24,6 +24,7 @@ export {
   procSpawn as proc_spawn, procStart as proc_start, procEndpoint as proc_endpoint, capGive as cap_give,
   procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info,
   procQuota as proc_quota, procBudget as proc_budget, procCrash as proc_crash, procPause as proc_pause, procQueue as proc_queue,
+  procPing as proc_ping,
 } from "./process";
 // Metered modules import these (tools/lib/meter.ts).
 export { fuel, fuelOut as fuel_out } from "./cpu";
@@ -36,6 +37,6 @@ export {
 } from "./vm";
 export { memCreate as mem_create, memMap as mem_map, memClone as mem_clone, memInfo as mem_info } from "./memobj";
 export {
-  time, timerSet as timer_set, consoleWrite as console_write, self, stats, selfEndpoint as self_endpoint,
+  time, timerSet as timer_set, tickSet as tick_set, consoleWrite as console_write, self, stats, selfEndpoint as self_endpoint,
   envAbort as env_abort, envTrace as env_trace, envSeed as env_seed,
 } from "./misc";

@@ -5,12 +5,12 @@
 import {
   MAX_PROCS, MSG_WORDS, MAX_CALL_DEPTH, QUEUE_DEPTH, K_ENDPOINT, K_NONE, R_CALL, R_SEND, R_GRANT, R_ALL,
   PS_RUNNING, PS_CREATED, PS_STARTING, PS_PAUSED, ENTRY_HANDLE, ENTRY_NOTIFY, INVOKE_TRAPPED, INVOKE_NOENTRY,
-  MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP, NOTE_STOP,
+  MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP, NOTE_STOP, TAG_PING,
   OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG,
 } from "./abi";
 import { current, pState, pActive, pCalls } from "./proc";
 import { activate, deactivate } from "./activation";
-import { beginFuel, endFuel } from "./cpu";
+import { beginFuel, endFuel, beginPing, endPing } from "./cpu";
 import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights, capKind } from "./cspace";
 import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
@@ -183,6 +183,33 @@ function deliverMessage(pid: i32): void {
   setDepth(d);
   if (r == INVOKE_TRAPPED) { fault(pid, FAULT_TRAP); return; }
   unchecked(pCalls[pid] = unchecked(pCalls[pid]) + 1);
+}
+
+/**
+ * Enter `pid`'s quark_handle with TAG_PING as a call from the current process,
+ * with at most `units` of fuel: a liveness check whose deadline is counted in
+ * work, the same in every engine. Spending it all is FAULT_HUNG. A ping is
+ * not a message handled: it leaves the process's counters alone.
+ */
+export function ping(pid: i32, units: i64): i32 {
+  const err = unavailable(pid);
+  if (err != OK) return err;
+  const d = getDepth();
+  if (d == MAX_CALL_DEPTH) return E_DEPTH;
+  unchecked(fCaller[d] = current());
+  unchecked(fServer[d] = pid);
+  unchecked(fFlags[d] = MSG_CALL);
+  unchecked(fCap[d] = -1);
+  unchecked(fReplyCap[d] = -1);
+  for (let i = 0; i < MSG_WORDS; i++) { unchecked(fWords[d * MSG_WORDS + i] = 0); unchecked(fReply[d * MSG_WORDS + i] = 0); }
+  setDepth(d + 1);
+  const budget = beginPing(pid, units);
+  const r = enter(pid, ENTRY_HANDLE, 0, TAG_PING);
+  endPing(pid, budget);
+  setDepth(d);
+  if (r == INVOKE_TRAPPED) { fault(pid, FAULT_TRAP); return E_CRASHED; }
+  if (r == INVOKE_TOO_DEEP) return E_DEPTH;
+  return r == INVOKE_NOENTRY ? OK : r;
 }
 
 export function reply(w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {

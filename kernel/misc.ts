@@ -7,7 +7,7 @@ import {
 import { current, pState } from "./proc";
 import { lookup, freeSlotsTotal, freeSlot, install } from "./cspace";
 import { nowNs } from "./clock";
-import { setTimer } from "./notify";
+import { setTimer, setTick } from "./notify";
 import { host_copy, mmio_write } from "./host";
 import { putc, puts, putu, puti, klog } from "./console";
 import { calls, sends } from "./ipc";
@@ -23,6 +23,12 @@ export function time(): i64 { return nowNs(); }
 
 export function timerSet(deadline: i64): i32 {
   setTimer(current(), deadline);
+  return OK;
+}
+
+/** A monitoring deadline: NOTE_TICK, but it does not by itself keep the machine running. */
+export function tickSet(deadline: i64): i32 {
+  setTick(current(), deadline);
   return OK;
 }
 

@@ -11,7 +11,7 @@ import {
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
 import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } from "./cspace";
 import { host_kill } from "./host";
-import { enter, spawnAs, ipcResetProcess, wake, INVOKE_TOO_DEEP } from "./ipc";
+import { enter, spawnAs, ipcResetProcess, wake, ping, INVOKE_TOO_DEEP } from "./ipc";
 import { fault } from "./fault";
 import { drain, qLimit } from "./endpoint";
 import { clearNotes } from "./notify";
@@ -198,4 +198,12 @@ export function procQueue(slot: i32, depth: i32): i32 {
   if (depth < 1 || depth > QUEUE_DEPTH) return E_ARG;
   unchecked(qLimit[pid] = depth);
   return OK;
+}
+
+/** Ping the controlled process: answer within `units` of fuel or be faulted FAULT_HUNG. */
+export function procPing(slot: i32, units: i64): i32 {
+  const pid = controlled(slot);
+  if (pid < 0) return pid;
+  if (units <= 0) return E_ARG;
+  return ping(pid, units);
 }

@@ -4,7 +4,7 @@
 import { RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX } from "./abi";
 import { inputArrived, awaitingInput } from "./input";
 import { mmio_read, mmio_write } from "./host";
-import { expireTimers, nextDeadline } from "./notify";
+import { expireTimers, nextDeadline, timerPending } from "./notify";
 import { pickReady } from "./sched";
 import { deliver } from "./ipc";
 import { isHalted } from "./state";
@@ -35,9 +35,15 @@ export function run(): i32 {
   return RUN_BUSY;
 }
 
-/** Host-clock ns of the next timer; -1: only console input can wake the system; -2: nothing can. */
+/**
+ * Host-clock ns of the next timer or tick; -1: only console input can wake the
+ * system; -2: nothing can. Ticks count only while something else (a timer, or
+ * a reader of the console) keeps the system up.
+ */
 export function deadline(): f64 {
   const d = nextDeadline();
+  const input = awaitingInput();
+  if (!input && !timerPending()) return -2;
   if (d > 0) return <f64>d;
-  return awaitingInput() ? -1 : -2;
+  return input ? -1 : -2;
 }
