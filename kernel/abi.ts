@@ -346,7 +346,7 @@ export const TAG_INIT_LAST = 0x0312; // the control tags are TAG_INIT_STATUS..TA
 // The registry (init's endpoint; every service holds a registry capability labelled "registry",
 // badged with its pid | BADGE_REGISTRY, which allows only TAG_REG_*).
 export const BADGE_REGISTRY = 1 << 16;
-export const TAG_REG_REGISTER = 0x0320; // lease 0 (read) = "name tag tag..."; w0 = version (major << 32 | minor << 16 | patch), w1 = interface hash; reply w0 = entry id
+export const TAG_REG_REGISTER = 0x0320; // lease 0 (read) = "name tag tag..."; w0 = version (VERSION_*), w1 = interface hash; reply w0 = entry id
 export const TAG_REG_UNREGISTER = 0x0321; // w0 = entry id (one's own)
 export const TAG_REG_LOOKUP = 0x0322; // lease 0 (read) = name, tag or pattern; w0 = LOOKUP_* | flags, w1 = k (the k-th match); reply: entry id, service index, version, interface hash, HEALTH_*, pid; reply cap = its endpoint (call, send), badged with the caller's pid
 export const TAG_REG_INFO = 0x0323; // w0 = entry id; lease 0 (write) = "name tag tag..."; reply as TAG_REG_LOOKUP, no capability
@@ -452,7 +452,8 @@ export const BT_MAGIC = 0x31544251; // "QBT1"
 export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, flags, size, 2 reserved
 export const BT_SIZE = 20; // header offset of the whole table's size in bytes
 export const BT_RAM_FRAMES = 24; // header offset: frames of kernel-managed memory (physical RAM)
-export const BT_RECORD_BYTES = 112;
+export const BT_HEALTH_MS = 28; // header offset: init's health-check interval in ms (0: no health checks)
+export const BT_RECORD_BYTES = 140;
 // record field offsets
 export const BT_NAME_OFF = 0;
 export const BT_NAME_LEN = 4;
@@ -480,6 +481,15 @@ export const BT_BINDS = 88; // bit k: restarted together with required dependenc
 export const BT_GROUP = 92; // supervision group: its number + 1 (0: none) | GROUP_* strategy << 16 | position << 24
 export const BT_QUEUE_DEPTH = 96; // sends that may wait for it (0: QUEUE_DEPTH)
 export const BT_QUBITS = 100; // qubit quota, for the quantum scheduler
+export const BT_VERSION = 104; // its interface version (VERSION_*: major << 20 | minor << 10 | patch; 0: none declared)
+export const BT_HEARTBEAT_MS = 108; // it promises a heartbeat at least this often (0: none expected)
+export const BT_START_TIMEOUT_MS = 112; // a READY_NOTIFY service must report ready within this
+export const BT_READY = 116; // READY_*
+export const BT_INSTANCES = 120; // how many processes run its module behind its name
+export const BT_RANGES_OFF = 124; // per required, then per optional dependency: u32 min version, u32 max version (exclusive)
+export const BT_TAGS_OFF = 128; // its registry tags, space-separated UTF-8
+export const BT_TAGS_LEN = 132;
+export const BT_IFACE = 136; // fnv1a of its interface name: the interface hash it is registered with
 export const GROUP_ONE_FOR_ONE = 0; // only the crashed member is restarted
 export const GROUP_ONE_FOR_ALL = 1; // every member is restarted with it
 export const GROUP_REST_FOR_ONE = 2; // the members after it (in the group's order) are restarted with it
@@ -494,6 +504,18 @@ export const GRANT_SERVICE = 1; // an endpoint of another service
 export const GRANT_CONSOLE = 2; // the console device
 export const GRANT_DEVICE = 3; // a HAL device's register window (GRANT_TARGET = device id)
 export const GRANT_INIT = 4; // init's endpoint, for its control protocol (TAG_INIT_*)
+
+export const READY_STARTED = 0; // ready once quark_start returns
+export const READY_NOTIFY = 1; // Starting until it reports ready (TAG_REG_READY), within start_timeout
+export const VERSION_MAJOR_SHIFT = 20; // a version as a u32: major << 20 | minor << 10 | patch
+export const VERSION_MINOR_SHIFT = 10;
+export const VERSION_PART_MAX = 1023; // minor and patch (major: up to 4095)
+export const VERSION_ANY_MAX = 0xffffffff; // a range with no upper bound
+export const DEFAULT_HEALTH_MS = 1000; // init's default health-check interval
+export const PING_FUEL = 1000000; // fuel a service may spend answering a ping
+export const HEARTBEATS_MISSED_UNHEALTHY = 3; // this many missed heartbeats make a service Unhealthy (then it is restarted)
+export const REG_ENTRIES = 64; // registry entries init keeps
+export const REG_NAME_MAX = 128; // bytes of "name tag tag..." in a registration
 
 export const RESTART_NEVER = 0;
 export const RESTART_ON_FAILURE = 1;

@@ -205,9 +205,10 @@ export function ping(pid: i32, units: i64): i32 {
   setDepth(d + 1);
   const budget = beginPing(pid, units);
   const r = enter(pid, ENTRY_HANDLE, 0, TAG_PING);
-  endPing(pid, budget);
   setDepth(d);
-  if (r == INVOKE_TRAPPED) { fault(pid, FAULT_TRAP); return E_CRASHED; }
+  if (r == INVOKE_TRAPPED) fault(pid, FAULT_TRAP); // while it is still the pinged one: FAULT_HUNG if out of fuel
+  endPing(pid, budget);
+  if (r == INVOKE_TRAPPED) return E_CRASHED;
   if (r == INVOKE_TOO_DEEP) return E_DEPTH;
   return r == INVOKE_NOENTRY ? OK : r;
 }

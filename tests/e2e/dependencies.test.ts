@@ -3,7 +3,7 @@
 // restarting it restarts the services that bind to it.
 import { describe, expect, it, beforeAll } from "vitest";
 import { join } from "node:path";
-import { quark, root } from "./helpers";
+import { quark, root, lifecycle } from "./helpers";
 
 const manifest = join(root, "tests", "fixtures", "deps", "image.toml");
 const SCRIPT = "svc stop base\nsleep 30\nsvc list --json\nsvc start base\nsleep 30\nsvc list --json\nsvc restart base\nsvc list --json\nsvc events plain --json\n";
@@ -29,6 +29,6 @@ describe("dependencies", () => {
     expect(r.stdout).toContain("init: started plain again: base is back");
     expect(r.stdout).toContain("init: restarted bound with base (binds_to)");
     const events: { event: string }[] = JSON.parse(r.stdout.split("\n").find((l) => l.startsWith('[{"event"'))!);
-    expect(events.map((e) => e.event)).toEqual(["started", "held", "stopping", "exited", "started"]);
+    expect(lifecycle(events)).toEqual(["started", "held", "stopping", "exited", "started"]);
   });
 });

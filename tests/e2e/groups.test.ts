@@ -2,7 +2,7 @@
 // member with the one that failed; rest-for-one only those after it.
 import { describe, expect, it, beforeAll } from "vitest";
 import { join } from "node:path";
-import { quark, root } from "./helpers";
+import { quark, root, lifecycle } from "./helpers";
 
 const manifest = join(root, "tests", "fixtures", "groups", "image.toml");
 
@@ -22,6 +22,6 @@ describe("supervision groups", () => {
       a: "running/1/1", b: "running/1/0", // one-for-all: a crashed, b restarted with it
       c: "running/0/0", d: "running/1/1", e: "running/1/0", // rest-for-one: d crashed, e after it restarted, c before it not
     });
-    expect(JSON.parse(eventsLine).map((e: { event: string }) => e.event)).toEqual(["started", "restarted-with-group"]);
+    expect(lifecycle(JSON.parse(eventsLine))).toEqual(["started", "restarted-with-group"]);
   });
 });

@@ -36,3 +36,12 @@ export function withoutTimings(log: string): string {
     .replace(/^\[\s*\d+\.\d+\] /gm, "[T] ")
     .replace(/\d+(\.\d+)? (ms|µs)/g, "N $2");
 }
+
+// Events of the registry and of health checks, which come and go with the
+// health interval; tests about the lifecycle look at the others.
+const MONITORING = new Set(["healthy", "degraded", "unhealthy", "registered", "unregistered"]);
+
+/** The lifecycle events among `events` (svc events --json), by name. */
+export function lifecycle(events: { event: string }[]): string[] {
+  return events.map((e) => e.event).filter((e) => !MONITORING.has(e));
+}

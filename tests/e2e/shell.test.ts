@@ -1,7 +1,7 @@
 // The console's shell, driven the way a script drives it: commands on
 // standard input, one result per command, a clean halt at end of input.
 import { describe, expect, it, beforeAll } from "vitest";
-import { image, quark } from "./helpers";
+import { image, quark, lifecycle } from "./helpers";
 
 let wasm: string;
 beforeAll(async () => { wasm = await image("default"); });
@@ -27,8 +27,8 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
   });
 
   it("lists every service with its state, pid and restarts", () => {
-    expect(out).toMatch(/SERVICE +STATE +PID +RESTARTS\n/);
-    for (const name of ["log", "echo", "memory", "shell"]) expect(out).toMatch(new RegExp(`\\n${name} +running +\\d+ +0\\n`));
+    expect(out).toMatch(/SERVICE +STATE +HEALTH +PID +RESTARTS\n/);
+    for (const name of ["log", "echo", "memory", "shell"]) expect(out).toMatch(new RegExp(`\\n${name} +running +healthy +\\d+ +0\\n`));
   });
 
   it("stops a service gracefully and starts it again, and init logs who asked", () => {
@@ -48,7 +48,7 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
     expect(out).toContain("start: memory refused: it is disabled");
     expect(out).toMatch(/enable: memory ok\n(.*\n)*start: memory ok\n/);
     const events: { event: string }[] = JSON.parse(out.split("\n").find((l) => l.startsWith('[{"event":"started"'))!);
-    expect(events.map((e) => e.event)).toEqual(["started", "disabled", "stopping", "exited", "enabled", "started"]);
+    expect(lifecycle(events)).toEqual(["started", "disabled", "stopping", "exited", "enabled", "started"]);
   });
 
   it("answers --json with JSON a script can read", () => {

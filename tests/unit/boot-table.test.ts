@@ -83,7 +83,8 @@ describe("encodeBootTable", () => {
     expect(u32(bytes, 16)).toBe(0);
     expect(u32(bytes, abi.BT_SIZE)).toBe(bytes.length);
     expect(u32(bytes, abi.BT_RAM_FRAMES)).toBe(abi.DEFAULT_RAM_FRAMES);
-    expect([...bytes.subarray(abi.BT_RAM_FRAMES + 4, abi.BT_HEADER_BYTES)].every((b) => b === 0)).toBe(true);
+    expect(u32(bytes, abi.BT_HEALTH_MS)).toBe(abi.DEFAULT_HEALTH_MS);
+    expect(abi.BT_HEALTH_MS + 4).toBe(abi.BT_HEADER_BYTES);
     expect(bytes.length % 4).toBe(0);
   });
 
@@ -118,22 +119,23 @@ describe("encodeBootTable", () => {
       initModule: 1,
       flags: 0,
       ramFrames: abi.DEFAULT_RAM_FRAMES,
+      healthMs: abi.DEFAULT_HEALTH_MS,
       services: [
         {
           name: "log", label: fnv1a("log"), module: 2, memPages: 4, restart: abi.RESTART_ALWAYS, maxRestarts: 9,
           windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, deps: [], optional: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("log"), ranges: [], deps: [], optional: [],
           grants: [{ kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_WRITE, label: fnv1a("console") }],
         },
         {
           name: "timer", label: fnv1a("timer"), module: 3, memPages: 16, restart: abi.RESTART_NEVER, maxRestarts: 5,
           windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, deps: [0], optional: [], grants: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("timer"), ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }], deps: [0], optional: [], grants: [],
         },
         {
           name: "echo", label: fnv1a("echo"), module: 4, memPages: 16, restart: abi.RESTART_ON_FAILURE, maxRestarts: 5,
           windowMs: 60_000, delayMs: 20, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, deps: [0, 1], optional: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("echo"), ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }, { min: 0, max: abi.VERSION_ANY_MAX }], deps: [0, 1], optional: [],
           grants: [
             { kind: abi.GRANT_SERVICE, target: 0, rights: abi.R_CALL, label: fnv1a("log") },
             { kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_READ | abi.R_WRITE, label: fnv1a("console") },

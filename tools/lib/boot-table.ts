@@ -35,6 +35,14 @@ export interface BootService {
   group: number;
   queueDepth: number;
   qubits: number;
+  version: number;
+  heartbeatMs: number;
+  startTimeoutMs: number;
+  ready: number; // READY_*
+  instances: number;
+  ranges: { min: number; max: number }[]; // per required, then per optional dependency
+  tags: string;
+  iface: number;
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -46,6 +54,7 @@ export interface BootTable {
   initModule: number;
   flags: number;
   ramFrames: number; // 4 KiB frames of kernel-managed memory
+  healthMs: number; // init's health-check interval
   services: BootService[];
 }
 
@@ -78,6 +87,8 @@ interface Layout {
   deps: number[];
   optional: number[];
   grants: number[];
+  ranges: number[];
+  tags: number[];
   names: number[];
   size: number;
 }
@@ -90,6 +101,7 @@ export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) 
   const view = new DataView(bytes.buffer);
   const u32 = (off: number, v: number): void => view.setUint32(off, checkU32(v, `field at byte ${off}`), true);
   writeHeader(u32, rows.length, checkU32(initModule, "init module index"), layout.size, m.ramFrames ?? abi.DEFAULT_RAM_FRAMES);
+  u32(abi.BT_HEALTH_MS, m.healthMs ?? abi.DEFAULT_HEALTH_MS);
   rows.forEach((row, i) => writeService(u32, bytes, row, i, layout));
   return bytes;
 }
@@ -101,6 +113,8 @@ interface Row {
   module: number;
   deps: number[];
   optional: number[];
+  ranges: { min: number; max: number }[];
+  tags: Uint8Array;
   grants: BootGrant[];
 }
 
@@ -117,6 +131,8 @@ function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex:
     deps: s.requires.map(at),
     // Optional dependencies outside the image were warned about; init has nothing to wait for.
     optional: s.wants.filter((w) => index.has(w)).map(at),
+    tags: utf8.encode((s.tags ?? []).join(" ")),
+    ranges: [...s.requires, ...s.wants.filter((w) => index.has(w))].map((d) => s.ranges?.[d] ?? { min: 0, max: abi.VERSION_ANY_MAX }),
     grants: s.caps.map((c) => ({ ...grantTarget(c, s.name, at), rights: c.rights, label: c.label })),
   };
 }
@@ -139,8 +155,10 @@ function planLayout(rows: Row[]): Layout {
   const deps = rows.map((r) => place(r.deps.length * 4));
   const optional = rows.map((r) => place(r.optional.length * 4));
   const grants = rows.map((r) => place(r.grants.length * abi.BT_GRANT_BYTES));
+  const ranges = rows.map((r) => place(r.ranges.length * 8));
   const names = rows.map((r) => place(r.name.length));
-  return { deps, optional, grants, names, size: (off + 3) & ~3 };
+  const tags = rows.map((r) => place(r.tags.length));
+  return { deps, optional, grants, ranges, tags, names, size: (off + 3) & ~3 };
 }
 
 type Put = (off: number, v: number) => void;
@@ -175,6 +193,17 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_DISABLED, s.enabled === false ? 1 : 0);
   u32(r + abi.BT_QUEUE_DEPTH, s.queueDepth ?? abi.QUEUE_DEPTH);
   u32(r + abi.BT_QUBITS, s.qubits ?? 0);
+  u32(r + abi.BT_VERSION, s.version ?? 0);
+  u32(r + abi.BT_HEARTBEAT_MS, s.heartbeatMs ?? 0);
+  u32(r + abi.BT_START_TIMEOUT_MS, s.startTimeoutMs ?? 10_000);
+  u32(r + abi.BT_READY, s.ready === "notify" ? abi.READY_NOTIFY : abi.READY_STARTED);
+  u32(r + abi.BT_INSTANCES, s.instances ?? 1);
+  u32(r + abi.BT_RANGES_OFF, layout.ranges[i]);
+  u32(r + abi.BT_TAGS_OFF, layout.tags[i]);
+  u32(r + abi.BT_TAGS_LEN, row.tags.length);
+  u32(r + abi.BT_IFACE, fnv1a(s.interface ?? s.name));
+  bytes.set(row.tags, layout.tags[i]);
+  row.ranges.forEach((g, k) => { u32(layout.ranges[i] + 8 * k, g.min); u32(layout.ranges[i] + 8 * k + 4, g.max); });
   u32(r + abi.BT_GROUP, s.group ? ((s.group.index + 1) | (GROUP_CODES[s.group.strategy] << 16) | (s.group.position << 24)) >>> 0 : 0);
   u32(r + abi.BT_BINDS, (s.requires ?? []).reduce((m, d, k) => ((s.bindsTo ?? []).includes(d) && k < 32 ? (m | (1 << k)) >>> 0 : m), 0));
   u32(r + abi.BT_LABEL, fnv1a(s.name));
@@ -214,7 +243,7 @@ export function decodeBootTable(bytes: Uint8Array): BootTable {
   const n = read(8);
   const services: BootService[] = [];
   for (let i = 0; i < n; i++) services.push(decodeService(bytes, read, abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES));
-  return { size, version: read(4), initModule: read(12), flags: read(16), ramFrames: read(abi.BT_RAM_FRAMES), services };
+  return { size, version: read(4), initModule: read(12), flags: read(16), ramFrames: read(abi.BT_RAM_FRAMES), healthMs: read(abi.BT_HEALTH_MS), services };
 }
 
 type Read = (off: number) => number;
@@ -261,6 +290,22 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
     group: field(abi.BT_GROUP),
     queueDepth: field(abi.BT_QUEUE_DEPTH),
     qubits: field(abi.BT_QUBITS),
+    version: field(abi.BT_VERSION),
+    heartbeatMs: field(abi.BT_HEARTBEAT_MS),
+    startTimeoutMs: field(abi.BT_START_TIMEOUT_MS),
+    ready: field(abi.BT_READY),
+    instances: field(abi.BT_INSTANCES),
+    tags: (() => {
+      const off = field(abi.BT_TAGS_OFF), len = field(abi.BT_TAGS_LEN);
+      if (off + len > bytes.byteLength) throw new Error(`boot table: the tags of the record at byte ${r} lie past its end`);
+      return new TextDecoder().decode(bytes.subarray(off, off + len));
+    })(),
+    iface: field(abi.BT_IFACE),
+    ranges: (() => {
+      const n = field(abi.BT_NDEPS) + field(abi.BT_NOPT);
+      const w = words(field(abi.BT_RANGES_OFF), 2 * n);
+      return Array.from({ length: n }, (_, k) => ({ min: w[2 * k], max: w[2 * k + 1] }));
+    })(),
     deps: words(field(abi.BT_DEPS_OFF), field(abi.BT_NDEPS)),
     optional: words(field(abi.BT_OPT_OFF), field(abi.BT_NOPT)),
     grants: Array.from({ length: span(grantsOff, field(abi.BT_NGRANTS), abi.BT_GRANT_BYTES) }, (_, k) => {

@@ -63,6 +63,7 @@ function specFor(s: SuiteService, root: string): ServiceSpec {
     // qc-peer spins on purpose in the CPU test: a small budget keeps that short.
     cpuBudget: s.name === "qc-peer" ? 2_000_000 : abi.DEFAULT_CPU_BUDGET,
     restartBackoff: "none", restartDelayMaxMs: 0, stableAfterMs: 10_000, stopTimeoutMs: 1000, enabled: true, bindsTo: [], queueDepth: abi.QUEUE_DEPTH, qubits: 0,
+    heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: 1, ranges: {}, tags: [], interface: s.name,
     requires: s.requires, wants: [],
     caps: s.caps.map(([name, rights]) => capSpec(name, rights)),
   } as ServiceSpec;

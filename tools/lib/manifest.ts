@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./boot-table";
 import { repoRoot } from "./root";
+import { parseConstraint, parseVersion, formatVersion, satisfies, type Range } from "./versions";
 import {
   describeKind, parseTomlPartial,
   type Position, type TomlArray, type TomlEntry, type TomlNode, type TomlString, type TomlTable,
@@ -51,6 +52,14 @@ export interface ServiceSpec {
   cpuBudget: number; // fuel units one handler invocation may spend
   queueDepth: number; // sends that may wait for it (1..QUEUE_DEPTH)
   qubits: number; // qubit quota, for the quantum scheduler
+  version?: number; // its interface version, packed (versions.ts); undefined: none declared
+  tags: string[]; // registry tags
+  interface: string; // the interface it serves (its hash goes to the registry); default: its name
+  heartbeatMs: number; // it promises a heartbeat at least this often (0: none)
+  ready: "started" | "notify"; // notify: Starting until it reports ready
+  startTimeoutMs: number; // how long a notify-type service may take to report ready
+  instances: number; // processes running its module behind its name
+  ranges: Record<string, Range>; // version constraints on its dependencies, by name
   restartBackoff: Backoff;
   restartDelayMaxMs: number;
   stableAfterMs: number;
@@ -69,6 +78,7 @@ export interface Manifest {
   name: string;
   description?: string;
   ramFrames: number; // 4 KiB frames of kernel-managed memory (the machine's RAM)
+  healthMs: number; // init's health-check interval (0: none)
   init: { module: string; entry: string }; // absolute
   services: ServiceSpec[];
   warnings: Diagnostic[];
@@ -98,12 +108,13 @@ const TOP_KEYS = ["image", "init", "service", "group"];
 const GROUP_KEYS = ["strategy", "services"];
 const STRATEGIES = ["one-for-one", "one-for-all", "rest-for-one"];
 export type Strategy = "one-for-one" | "one-for-all" | "rest-for-one";
-const IMAGE_KEYS = ["name", "description", "ram"];
+const IMAGE_KEYS = ["name", "description", "ram", "health_interval"];
 const INIT_KEYS = ["module"];
 const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
   "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
   "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps",
+  "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -304,6 +315,7 @@ interface Context {
   report: Report;
   dir: string; // the manifest's directory
   names: string[]; // every service declared, valid name or not
+  ranges: Map<string, Record<string, Range & { at: TomlString }>>; // per service: its dependencies' version constraints
 }
 
 function validate(doc: TomlTable, report: Report, dir: string, root: string): Manifest {
@@ -311,17 +323,18 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   const image = imageSection(doc, report);
   const init = initSection(doc, report, dir, root);
   const entries = serviceEntries(doc, report);
-  const ctx: Context = { report, dir, names: entries.map((e) => e.key).filter((n) => n !== "init") };
+  const ctx: Context = { report, dir, names: entries.map((e) => e.key).filter((n) => n !== "init"), ranges: new Map() };
   const services: ServiceSpec[] = [];
   for (const e of entries) {
     const spec = serviceSpec(e, ctx);
     if (spec) services.push(spec);
   }
   reportCycles(entries, ctx);
+  checkVersions(services, ctx);
   supervisionGroups(doc, services, ctx);
   return {
     file: report.file, dir, name: image.name, description: image.description,
-    ramFrames: image.ramFrames ?? abi.DEFAULT_RAM_FRAMES, init, services, warnings: [],
+    ramFrames: image.ramFrames ?? abi.DEFAULT_RAM_FRAMES, healthMs: image.healthMs ?? abi.DEFAULT_HEALTH_MS, init, services, warnings: [],
   };
 }
 
@@ -378,7 +391,7 @@ function didYouMean(word: string, candidates: readonly string[], rest: string): 
   return s ? `did you mean "${s}"? ${rest}` : rest;
 }
 
-function imageSection(doc: TomlTable, report: Report): { name: string; description?: string; ramFrames?: number } {
+function imageSection(doc: TomlTable, report: Report): { name: string; description?: string; ramFrames?: number; healthMs?: number } {
   const example = exampleImageName(report.file);
   const entry = doc.entries.get("image");
   if (!entry) {
@@ -404,7 +417,8 @@ function imageSection(doc: TomlTable, report: Report): { name: string; descripti
     report.error(name, `invalid image name "${name.value}"`,
       `an image name is a lowercase letter, then lowercase letters, digits or -, e.g. "${example}"`);
   }
-  return { name: name?.value ?? "", description, ramFrames: ramFrames(t, report) };
+  const healthMs = durationSetting(t, "health_interval", `${abi.DEFAULT_HEALTH_MS}ms`, 0, "[image]", report);
+  return { name: name?.value ?? "", description, ramFrames: ramFrames(t, report), healthMs };
 }
 
 function exampleImageName(file: string): string {
@@ -488,11 +502,20 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     stableAfterMs: durationSetting(t, "stable_after", "10s", 0, where, ctx.report),
     stopTimeoutMs: durationSetting(t, "stop_timeout", "1s", 0, where, ctx.report),
     enabled: enabledSetting(t, where, ctx.report),
+    version: versionSetting(t, where, ctx.report),
+    tags: tagList(t, where, ctx.report),
+    interface: optionalString(t, "interface", `interface of ${where}`, ctx.report) ?? name,
+    heartbeatMs: durationSetting(t, "heartbeat", "0ms", 0, where, ctx.report),
+    ready: readySetting(t, where, ctx.report),
+    startTimeoutMs: durationSetting(t, "start_timeout", "10s", 1, where, ctx.report),
+    instances: integerSetting(t, "instances", 1, 1, 16, where, "processes that run the module behind the service's name", ctx.report),
+    ranges: {},
     requires: dependencies(t, "requires", name, ctx),
     bindsTo: [],
     wants: [],
     caps: capabilities(t, name, ctx),
   };
+  spec.ranges = ctx.ranges.get(name) ?? {};
   spec.wants = optionalDependencies(t, name, spec.requires, ctx);
   spec.bindsTo = bindings(t, name, spec.requires, ctx);
   return spec;
@@ -827,9 +850,82 @@ function servicesHint(word: string, ctx: Context): string {
   return didYouMean(word, ctx.names, `Services in this image: ${ctx.names.join(", ")}`);
 }
 
+/** A requires or wants list: each item "NAME" or "NAME CONSTRAINT"; the constraints go to ctx.ranges. */
+function dependencyList(t: TomlTable, key: "requires" | "wants", name: string, ctx: Context): TomlString[] {
+  const out: TomlString[] = [];
+  for (const item of stringList(t, key, `service "${name}"`, '["log", "memory ^1.0"]', ctx.report)) {
+    const m = /^\s*(\S*)\s*(.*)$/.exec(item.value)!;
+    out.push({ ...item, value: m[1] });
+    if (m[2] === "") continue;
+    const r = parseConstraint(m[2]);
+    if ("problem" in r) {
+      ctx.report.error(item, `version constraint of ${key} "${m[1]}" of service "${name}": ${r.problem}`,
+        'write e.g. "memory ^1.2" (1.2 or later within 1.x), "memory >=1.2 <3", "memory ~1.2" or "memory =1.2.3"');
+      continue;
+    }
+    const mine = ctx.ranges.get(name) ?? {};
+    mine[m[1]] = { ...r, at: item };
+    ctx.ranges.set(name, mine);
+  }
+  return out;
+}
+
+/** Every version constraint must be met by the version its dependency declares. */
+function checkVersions(services: ServiceSpec[], ctx: Context): void {
+  for (const s of services) {
+    for (const [dep, r] of Object.entries(ctx.ranges.get(s.name) ?? {})) {
+      const d = services.find((x) => x.name === dep);
+      if (!d) continue;
+      if (d.version === undefined) {
+        ctx.report.error(r.at, `service "${s.name}" needs ${dep} ${r.text}, but ${dep} declares no version`,
+          `add version = "1.0.0" (its interface version) to [service.${dep}], or drop the constraint`);
+      } else if (!satisfies(d.version, r)) {
+        ctx.report.error(r.at, `service "${s.name}" needs ${dep} ${r.text}, but ${dep} is version ${formatVersion(d.version)}`,
+          `change the constraint, or build ${dep} with an interface version in range`);
+      }
+    }
+  }
+}
+
+const TAG = /^[a-z0-9][a-z0-9._/-]{0,31}$/;
+
+function tagList(t: TomlTable, where: string, report: Report): string[] {
+  const items = unique(stringList(t, "tags", where, '["core", "storage"]', report), (s) => s.value, "tag", `tags of ${where}`, report);
+  const out: string[] = [];
+  for (const s of items) {
+    if (TAG.test(s.value)) out.push(s.value);
+    else report.error(s, `invalid tag "${s.value}" of ${where}`, "a tag is 1 to 32 characters: lowercase letters, digits, . _ / or -, starting with a letter or digit");
+  }
+  if (out.join(" ").length + 33 > abi.REG_NAME_MAX) {
+    report.error(items[0], `the tags of ${where} are too long together`, `the name and tags must fit in ${abi.REG_NAME_MAX} bytes; use fewer or shorter tags`);
+  }
+  return out;
+}
+
+function versionSetting(t: TomlTable, where: string, report: Report): number | undefined {
+  const e = t.entries.get("version");
+  if (!e) return undefined;
+  const v = expectString(e, `version of ${where}`, 'version = "1.0.0"', report);
+  if (!v) return undefined;
+  const packed = parseVersion(v.value);
+  if (typeof packed === "number") return packed;
+  report.error(v, `version of ${where}: ${packed.problem}`, 'the version of the interface it serves, e.g. version = "1.2.0"');
+  return undefined;
+}
+
+function readySetting(t: TomlTable, where: string, report: Report): "started" | "notify" {
+  const e = t.entries.get("ready");
+  if (!e) return "started";
+  const v = expectString(e, `ready of ${where}`, 'ready = "notify"', report);
+  if (v && (v.value === "started" || v.value === "notify")) return v.value;
+  if (v) report.error(v, `invalid ready "${v.value}" for ${where}`,
+    '"started": ready when quark_start returns; "notify": Starting until the service reports ready (registry.ready())');
+  return "started";
+}
+
 function dependencies(t: TomlTable, key: "requires", name: string, ctx: Context): string[] {
   const where = `requires of service "${name}"`;
-  const items = unique(stringList(t, key, `service "${name}"`, '["log"]', ctx.report), (s) => s.value, "dependency", where, ctx.report);
+  const items = unique(dependencyList(t, key, name, ctx), (s) => s.value, "dependency", where, ctx.report);
   const out: string[] = [];
   for (const s of items) {
     if (checkReference(s, name, "require", ctx)) out.push(s.value);
@@ -867,7 +963,7 @@ function bindings(t: TomlTable, name: string, requires: string[], ctx: Context):
 
 function optionalDependencies(t: TomlTable, name: string, requires: string[], ctx: Context): string[] {
   const where = `wants of service "${name}"`;
-  const items = unique(stringList(t, "wants", `service "${name}"`, '["log"]', ctx.report), (s) => s.value, "dependency", where, ctx.report);
+  const items = unique(dependencyList(t, "wants", name, ctx), (s) => s.value, "dependency", where, ctx.report);
   const out: string[] = [];
   for (const s of items) {
     if (requires.includes(s.value)) {
@@ -974,8 +1070,10 @@ function requireEdges(e: TomlEntry, names: string[]): Edge[] {
   if (!list || list.kind !== "array") return [];
   const edges: Edge[] = [];
   for (const item of list.items) {
-    if (item.kind !== "string" || item.value === e.key || !names.includes(item.value)) continue;
-    if (!edges.some((x) => x.to === item.value)) edges.push({ to: item.value, at: item });
+    if (item.kind !== "string") continue;
+    const to = item.value.trim().split(/\s+/)[0];
+    if (to === e.key || !names.includes(to)) continue;
+    if (!edges.some((x) => x.to === to)) edges.push({ to, at: item });
   }
   return edges;
 }

@@ -2,13 +2,28 @@
 // smallest example of a service.
 import {
   arg, reply, sys, OK, E_ARG, TAG_ECHO, TAG_ECHO_CRASH, TAG_ECHO_LEASE_SUM, TAG_ECHO_LEASE_FILL,
-  TAG_ECHO_STATS, TAG_ECHO_XFER, TAG_ECHO_LEASE_READ,
+  TAG_ECHO_STATS, TAG_ECHO_XFER, TAG_ECHO_LEASE_READ, TAG_PING, NOTE_STOP, registry,
 } from "../lib";
+
+// The manifest promises a heartbeat every second; beat twice as often.
+const HEARTBEAT_MS = 500;
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  registry.startHeartbeat(HEARTBEAT_MS);
+  return OK;
+}
+
+export function quark_notify(bits: i32, unused: i32): i32 {
+  if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; } // nothing to save: stop at once when asked
+  registry.heartbeatTick(bits);
+  return OK;
+}
 
 let handled: i64 = 0;
 const chunk = new StaticArray<u8>(4096);
 
 export function quark_handle(badge: i32, tag: i32): i32 {
+  if (tag == TAG_PING) return OK; // a liveness check, not a message
   handled++;
   switch (tag) {
     case TAG_ECHO: reply(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5)); return OK;

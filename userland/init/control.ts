@@ -6,10 +6,10 @@ import {
   TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
   TAG_INIT_HALT, TAG_INIT_EVENTS, TAG_INIT_CRASH, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE, TAG_INIT_DISABLE,
   EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, TAG_INIT_LAST, PI_CALLS, PI_CPU, PI_PAGES, PI_QUOTA,
-  DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_STOPPED, EV_RESTARTED,
+  DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_STOPPED, EV_RESTARTED, TAG_INIT_CAPS,
 } from "../lib";
 import { Service } from "./bootinfo";
-import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED, ST_STOPPING, ST_PAUSED, ST_DISABLED } from "./start";
+import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED, ST_STOPPING, ST_PAUSED, ST_DISABLED, ST_STARTING, launched } from "./start";
 import { beginStop } from "./supervisor";
 import { dependencyUp, restartBound } from "./deps";
 import { say } from "./say";
@@ -73,6 +73,7 @@ function perform(svcs: Service[], badge: i32, tag: i32): i32 {
     case TAG_INIT_DISABLE: return disable(svcs, s, badge);
     case TAG_INIT_RESTART: return restart(svcs, s, badge);
     case TAG_INIT_EVENTS: return event(s, <i32>arg(1));
+    case TAG_INIT_CAPS: return grantOf(s, <i32>arg(1));
   }
   return E_ARG;
 }
@@ -97,22 +98,21 @@ function find(svcs: Service[]): i32 {
 function by(badge: i32): string { return " (asked by pid " + badge.toString() + ")"; }
 
 function start(svcs: Service[], s: Service, badge: i32): i32 {
-  if (s.state == ST_RUNNING || s.state == ST_PAUSED || s.state == ST_STOPPING || s.disabled) return E_STATE;
+  if (s.state == ST_RUNNING || s.state == ST_STARTING || s.state == ST_PAUSED || s.state == ST_STOPPING || s.disabled) return E_STATE;
   if (s.proc < 0) return E_STATE;
   const r = sys.proc_restart(s.proc);
   if (r < 0) { s.state = ST_FAILED; say("start of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
-  s.state = ST_RUNNING;
   s.recent = [];
   s.streak = 0;
-  s.startedAt = sys.time();
-  s.events.add(EV_STARTED, badge);
+  launched(svcs, s, EV_STARTED, badge);
   say("started " + s.name + by(badge));
   dependencyUp(svcs, svcs.indexOf(s));
   return OK;
 }
 
 function stop(svcs: Service[], s: Service, badge: i32): i32 {
-  if ((s.state != ST_RUNNING && s.state != ST_PAUSED) || s.proc < 0) return E_STATE;
+  if ((s.state != ST_RUNNING && s.state != ST_PAUSED && s.state != ST_STARTING) || s.proc < 0) return E_STATE;
+  s.startBy = 0;
   if (s.state == ST_PAUSED) sys.proc_pause(s.proc, 0); // a paused process could not hear the request
   say("stopping " + s.name + by(badge));
   beginStop(svcs, s);
@@ -144,7 +144,7 @@ function disable(svcs: Service[], s: Service, badge: i32): i32 {
   s.disabled = true;
   s.events.add(EV_DISABLED, badge);
   say("disabled " + s.name + by(badge));
-  if (s.state == ST_RUNNING || s.state == ST_PAUSED) return stop(svcs, s, badge);
+  if (s.state == ST_RUNNING || s.state == ST_PAUSED || s.state == ST_STARTING) return stop(svcs, s, badge);
   if (s.state != ST_STOPPING) s.state = ST_DISABLED;
   return OK;
 }
@@ -162,10 +162,8 @@ function restart(svcs: Service[], s: Service, badge: i32): i32 {
   if (s.proc < 0 || s.state == ST_SKIPPED || s.disabled) return E_STATE;
   const r = sys.proc_restart(s.proc);
   if (r < 0) { s.state = ST_FAILED; say("restart of " + s.name + " failed: error " + r.toString() + by(badge)); return r; }
-  s.state = ST_RUNNING;
   s.restarts++;
-  s.startedAt = sys.time();
-  s.events.add(EV_RESTARTED, s.restarts);
+  launched(svcs, s, EV_RESTARTED, s.restarts);
   say("restarted " + s.name + by(badge));
   const i = svcs.indexOf(s);
   restartBound(svcs, i);
@@ -187,6 +185,14 @@ function event(s: Service, k: i32): i32 {
   return OK;
 }
 
+/** The k-th capability the manifest grants `s`: kind, target, rights, label. */
+function grantOf(s: Service, k: i32): i32 {
+  if (k < 0 || k >= s.grants.length) return E_BADSLOT;
+  const g = s.grants[k];
+  reply(g.kind, g.target, g.rights, g.label);
+  return OK;
+}
+
 /** Make a running service trap at its next entry; the supervisor then handles it like any fault. */
 function crash(s: Service, badge: i32): i32 {
   if (s.state != ST_RUNNING || s.proc < 0) return E_STATE;
@@ -196,7 +202,7 @@ function crash(s: Service, badge: i32): i32 {
 /** A service's counters, from the kernel's process table. */
 function metrics(s: Service): i32 {
   if (s.proc < 0) return E_STATE;
-  const up: i64 = s.state == ST_RUNNING || s.state == ST_PAUSED ? sys.time() - s.startedAt : 0;
+  const up: i64 = s.state == ST_RUNNING || s.state == ST_PAUSED || s.state == ST_STARTING ? sys.time() - s.startedAt : 0;
   reply(sys.proc_info(s.proc, PI_CALLS), sys.proc_info(s.proc, PI_CPU), sys.proc_info(s.proc, PI_PAGES),
     sys.proc_info(s.proc, PI_QUOTA), up, s.startedAt);
   return OK;

@@ -4,7 +4,7 @@
 // binds_to a dependency is restarted whenever that dependency is restarted.
 import { sys, EV_HELD, EV_STARTED, EV_BOUND_RESTART } from "../lib";
 import { Service } from "./bootinfo";
-import { ST_RUNNING, ST_PAUSED, ST_STOPPED, ST_STOPPING } from "./start";
+import { ST_RUNNING, ST_PAUSED, ST_STOPPED, ST_STOPPING, ST_STARTING, launched } from "./start";
 import { beginStop } from "./supervisor";
 import { say } from "./say";
 
@@ -13,17 +13,20 @@ function requires(d: Service, x: i32): i32 {
   return -1;
 }
 
-/** `x` is down for good: stop what requires it. */
-export function dependencyDown(svcs: Service[], x: i32): void {
+/** `x` is down for good: stop what requires it; how many were stopped. */
+export function dependencyDown(svcs: Service[], x: i32): i32 {
+  let n = 0;
   for (let i = 0; i < svcs.length; i++) {
     const d = svcs[i];
-    if (requires(d, x) < 0 || (d.state != ST_RUNNING && d.state != ST_PAUSED)) continue;
+    if (requires(d, x) < 0 || (d.state != ST_RUNNING && d.state != ST_PAUSED && d.state != ST_STARTING)) continue;
+    n++;
     if (d.state == ST_PAUSED) sys.proc_pause(d.proc, 0);
     d.heldBy = x;
     d.events.add(EV_HELD, x);
     say("stopping " + d.name + ": it requires " + svcs[x].name + ", which is down");
     beginStop(svcs, d);
   }
+  return n;
 }
 
 /** `x` runs again: start what was stopped for want of it. */
@@ -36,9 +39,7 @@ export function dependencyUp(svcs: Service[], x: i32): void {
     const r = sys.proc_restart(d.proc);
     if (r < 0) { say("could not start " + d.name + " again: error " + r.toString()); continue; }
     d.heldBy = -1;
-    d.state = ST_RUNNING;
-    d.startedAt = sys.time();
-    d.events.add(EV_STARTED, x);
+    launched(svcs, d, EV_STARTED, x);
     say("started " + d.name + " again: " + svcs[x].name + " is back");
   }
 }
@@ -52,8 +53,7 @@ export function restartBound(svcs: Service[], x: i32): void {
     const r = sys.proc_restart(d.proc);
     if (r < 0) { say("could not restart " + d.name + " with " + svcs[x].name + ": error " + r.toString()); continue; }
     d.restarts++;
-    d.startedAt = sys.time();
-    d.events.add(EV_BOUND_RESTART, x);
+    launched(svcs, d, EV_BOUND_RESTART, x);
     say("restarted " + d.name + " with " + svcs[x].name + " (binds_to)");
   }
 }

@@ -3,7 +3,7 @@
 // members after it in the group's order, one-for-one nobody else.
 import { sys, GROUP_ONE_FOR_ALL, GROUP_REST_FOR_ONE, EV_GROUP_RESTART } from "../lib";
 import { Service } from "./bootinfo";
-import { ST_RUNNING } from "./start";
+import { ST_RUNNING, launched } from "./start";
 import { say } from "./say";
 
 @inline function groupOf(s: Service): u32 { return s.group & 0xffff; }
@@ -22,8 +22,7 @@ export function restartGroup(svcs: Service[], x: i32): void {
     const r = sys.proc_restart(m.proc);
     if (r < 0) { say("could not restart " + m.name + " with " + s.name + " (its group): error " + r.toString()); continue; }
     m.restarts++;
-    m.startedAt = sys.time();
-    m.events.add(EV_GROUP_RESTART, x);
+    launched(svcs, m, EV_GROUP_RESTART, x);
     say("restarted " + m.name + " with " + s.name + " (" + (strategy == GROUP_ONE_FOR_ALL ? "one-for-all" : "rest-for-one") + ")");
   }
 }

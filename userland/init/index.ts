@@ -3,33 +3,33 @@
 // reports ready, and supervises: faults come to its endpoint and are handled
 // per each service's restart policy.
 import {
-  sys, arg, reply, fmtMillis, OK, E_ARG, INIT_SLOT_BOOT, INIT_SLOT_SELF, TAG_INIT_STATUS, NOTE_FAULT, FN_CAUSE_SHIFT,
-  FN_DROPPED_SHIFT,
+  sys, OK, E_ARG, E_RIGHTS, INIT_SLOT_BOOT, INIT_SLOT_SELF, NOTE_FAULT, NOTE_TICK, FN_CAUSE_SHIFT, FN_DROPPED_SHIFT, BADGE_REGISTRY,
 } from "../lib";
 import { Service, readBootTable } from "./bootinfo";
-import { spawnAll, startAll } from "./start";
+import { spawnAll, startReady } from "./start";
 import { onFault, onNotify } from "./supervisor";
 import { say } from "./say";
 import { isControlTag, control } from "./control";
+import { registryInit, isRegistryTag, registry } from "./registry";
+import { onTick, armTick } from "./health";
 
 let services = new Array<Service>();
 
 export function quark_start(pid: i32, restarts: i32): i32 {
-  const t0 = sys.time();
   const svcs = readBootTable();
   if (svcs == null) { say("the boot table is unreadable"); return E_ARG; }
   services = svcs;
+  registryInit(services);
   sys.fault_endpoint(INIT_SLOT_BOOT, INIT_SLOT_SELF); // faults raise NOTE_FAULT here
   spawnAll(services);
-  const running = startAll(services, t0);
-  say("ready: " + running.toString() + " of " + services.length.toString() + " services running, boot took " +
-    fmtMillis(sys.time()) + " ms");
-  sys.ready(INIT_SLOT_BOOT);
+  startReady(services); // reports ready once nothing is left Starting
+  armTick();
   return OK;
 }
 
 export function quark_handle(badge: i32, tag: i32): i32 {
-  if (isControlTag(tag)) return control(services, badge, tag);
+  if (isRegistryTag(tag)) return registry(services, badge & (BADGE_REGISTRY - 1), tag);
+  if (isControlTag(tag)) return (badge & BADGE_REGISTRY) != 0 ? E_RIGHTS : control(services, badge, tag);
   return E_ARG;
 }
 
@@ -40,5 +40,6 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     }
   }
   onNotify(services, bits);
+  if ((bits & NOTE_TICK) != 0) onTick(services);
   return OK;
 }

@@ -1,14 +1,21 @@
 // Bringing the system up: spawn every service, give each the capabilities
-// its manifest grants, then start them in dependency order (a service starts
-// once everything it requires runs; if a requirement failed, it is not
-// started and the log says why).
+// its manifest grants (and a registry capability), then start them in waves:
+// each wave is every service whose requirements are ready, started together
+// without waiting on one another. A notify-type service is Starting until it
+// reports ready, within its start_timeout; what requires it waits for that.
+// If a requirement failed, or runs an interface version outside the range
+// asked for, the service is not started and the log says why.
 import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
   GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
-  SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
+  SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED, SVC_STARTING, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
+  BADGE_REGISTRY, VERSION_ANY_MAX, VERSION_MAJOR_SHIFT, VERSION_MINOR_SHIFT, VERSION_PART_MAX, fmtMillis,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { say } from "./say";
+import { registeredVersion } from "./registry";
+import { resetHealth, check } from "./health";
+import { armTimer } from "./supervisor";
 
 export const ST_WAITING = SVC_WAITING;
 export const ST_RUNNING = SVC_RUNNING;
@@ -18,6 +25,7 @@ export const ST_STOPPED = SVC_STOPPED;
 export const ST_STOPPING = SVC_STOPPING;
 export const ST_DISABLED = SVC_DISABLED;
 export const ST_PAUSED = SVC_PAUSED;
+export const ST_STARTING = SVC_STARTING;
 
 export function spawnAll(svcs: Service[]): void {
   for (let i = 0; i < svcs.length; i++) {
@@ -31,7 +39,15 @@ export function spawnAll(svcs: Service[]): void {
     s.note = sys.proc_notify(s.proc, NOTE_STOP);
     s.pid = sys.proc_info(s.proc, PI_PID);
   }
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].proc >= 0) grant(svcs, svcs[i]);
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].proc >= 0) { grant(svcs, svcs[i]); giveRegistry(svcs[i]); }
+}
+
+/** Every service may use the registry: init's endpoint, badged so that it allows nothing else. */
+function giveRegistry(s: Service): void {
+  const minted = sys.cap_derive(INIT_SLOT_SELF, R_CALL, s.pid | BADGE_REGISTRY);
+  if (minted < 0) return;
+  sys.cap_give(s.proc, minted, R_CALL, fnv1a("registry"));
+  sys.cap_delete(minted);
 }
 
 /** Give `s` every capability its manifest lists; endpoints are badged with its pid. */
@@ -66,39 +82,81 @@ function giveDevice(s: Service, id: i32, rights: i32, label: i32): void {
   sys.cap_give(s.proc, slot, rights, label);
 }
 
-/** Start everything startable, in dependency order; returns how many run. */
-export function startAll(svcs: Service[], bootNs: i64): i32 {
-  let progress = true;
-  while (progress) {
-    progress = false;
+let booted = false;
+
+/** Start every waiting service whose requirements are ready, in waves, until none is left. */
+export function startReady(svcs: Service[]): void {
+  for (let waves = 0; waves <= svcs.length; waves++) {
+    const wave = new Array<i32>();
     for (let i = 0; i < svcs.length; i++) {
       const s = svcs[i];
       if (s.state != ST_WAITING || s.proc < 0) continue;
-      if (s.disabled) { s.state = ST_DISABLED; say("not starting " + s.name + ": it is disabled"); progress = true; continue; }
+      if (s.disabled) { s.state = ST_DISABLED; say("not starting " + s.name + ": it is disabled"); continue; }
       const blocker = blockedBy(svcs, s);
       if (blocker == -1) continue;
-      progress = true;
-      if (blocker >= 0) {
-        s.state = ST_SKIPPED;
-        say("not starting " + s.name + ": it requires " + svcs[blocker].name + ", which is not running");
-        continue;
-      }
-      startOne(svcs, s);
+      if (blocker >= 0) { s.state = ST_SKIPPED; say("not starting " + s.name + ": " + whyBlocked(svcs, s, blocker)); continue; }
+      wave.push(i);
     }
+    if (wave.length == 0) break;
+    if (wave.length > 1) say("starting together: " + names(svcs, wave));
+    for (let k = 0; k < wave.length; k++) startOne(svcs, svcs[wave[k]]);
   }
-  let running = 0;
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].state == ST_RUNNING) running++;
-  return running;
+  maybeBooted(svcs);
 }
 
-/** -2: ready to start; -1: a requirement has not started yet; i >= 0: requirement i failed. */
+function names(svcs: Service[], wave: i32[]): string {
+  let out = "";
+  for (let k = 0; k < wave.length; k++) out += (k > 0 ? ", " : "") + svcs[wave[k]].name;
+  return out;
+}
+
+/** Once nothing waits or is Starting: the ready line, and the kernel is told. */
+function maybeBooted(svcs: Service[]): void {
+  if (booted) return;
+  let running = 0;
+  for (let i = 0; i < svcs.length; i++) {
+    const st = svcs[i].state;
+    if (st == ST_STARTING || (st == ST_WAITING && svcs[i].proc >= 0)) return;
+    if (st == ST_RUNNING) running++;
+  }
+  booted = true;
+  say("ready: " + running.toString() + " of " + svcs.length.toString() + " services running, boot took " +
+    fmtMillis(sys.time()) + " ms");
+  sys.ready(INIT_SLOT_BOOT);
+}
+
+export function isBooted(): bool { return booted; }
+
+/** -2: ready to start; -1: a requirement is not ready yet; i >= 0: requirement i failed or has the wrong version. */
 function blockedBy(svcs: Service[], s: Service): i32 {
   for (let k = 0; k < s.deps.length; k++) {
     const d = svcs[s.deps[k]];
-    if (d.state == ST_WAITING && d.proc >= 0) return -1;
-    if (d.state != ST_RUNNING) return s.deps[k];
+    if ((d.state == ST_WAITING && d.proc >= 0) || d.state == ST_STARTING) return -1;
+    if (d.state != ST_RUNNING || !inRange(svcs, s, k, s.deps[k])) return s.deps[k];
   }
   return -2;
+}
+
+/** Does dependency `d` (the k-th of s's requires, then wants) run a version s accepts? */
+function inRange(svcs: Service[], s: Service, k: i32, d: i32): bool {
+  if (2 * k + 1 >= s.ranges.length) return true;
+  const lo = s.ranges[2 * k], hi = s.ranges[2 * k + 1];
+  if (lo == 0 && hi == <u32>VERSION_ANY_MAX) return true;
+  const v = registeredVersion(svcs, d);
+  return v >= lo && v < hi;
+}
+
+function whyBlocked(svcs: Service[], s: Service, d: i32): string {
+  const dep = svcs[d];
+  if (dep.state != ST_RUNNING) return "it requires " + dep.name + ", which is not running";
+  return "it requires " + dep.name + " in versions " + fmtVersion(s.ranges[2 * s.deps.indexOf(d)]) + " to " +
+    fmtVersion(s.ranges[2 * s.deps.indexOf(d) + 1]) + " (exclusive), but " + dep.name + " is version " + fmtVersion(registeredVersion(svcs, d));
+}
+
+export function fmtVersion(v: u32): string {
+  if (v == <u32>VERSION_ANY_MAX) return "any";
+  return (v >> VERSION_MAJOR_SHIFT).toString() + "." + ((v >> VERSION_MINOR_SHIFT) & VERSION_PART_MAX).toString() + "." +
+    (v & VERSION_PART_MAX).toString();
 }
 
 function startOne(svcs: Service[], s: Service): void {
@@ -106,11 +164,28 @@ function startOne(svcs: Service[], s: Service): void {
   const r = sys.proc_start(s.proc);
   const dt = sys.time() - t0;
   if (r < 0) { s.state = ST_FAILED; say("failed to start " + s.name + " (pid " + s.pid.toString() + "): error " + r.toString()); return; }
-  s.state = ST_RUNNING;
-  s.startedAt = sys.time();
-  s.events.add(EV_STARTED, 0);
   if (s.name == "log") { adoptLog(s); nameAll(svcs); }
-  say("started " + s.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(svcs, s));
+  say("started " + s.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(svcs, s) +
+    (s.notifyReady ? "; waiting for it to report ready" : ""));
+  launched(svcs, s, EV_STARTED, 0);
+}
+
+/**
+ * A service's instance was (re)started: record it, and it is Running — or,
+ * for a notify-type service, Starting until it reports ready by its deadline.
+ */
+export function launched(svcs: Service[], s: Service, kind: i32, detail: i64): void {
+  s.startedAt = sys.time();
+  s.events.add(kind, detail);
+  resetHealth(s);
+  if (s.notifyReady) {
+    s.state = ST_STARTING;
+    s.startBy = s.startedAt + <i64>s.startTimeoutMs * 1000000;
+    armTimer(svcs);
+    return;
+  }
+  s.state = ST_RUNNING;
+  check(svcs, s);
 }
 
 function optionalNote(svcs: Service[], s: Service): string {

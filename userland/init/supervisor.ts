@@ -8,14 +8,16 @@
 import {
   sys, fmtMicros, RESTART_NEVER, RESTART_ALWAYS, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_EXIT, NOTE_TIMER, NOTE_STOP,
   EV_EXITED, EV_STOPPING, EV_KILLED, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
-  EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP,
+  EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP, EV_START_TIMEOUT, EV_ESCALATED, FAULT_HUNG, HEALTH_UNHEALTHY, HEALTH_UNKNOWN,
 } from "../lib";
 import { Service } from "./bootinfo";
-import { ST_RUNNING, ST_FAILED, ST_STOPPED, ST_STOPPING, ST_DISABLED } from "./start";
+import { ST_RUNNING, ST_FAILED, ST_STOPPED, ST_STOPPING, ST_DISABLED, ST_STARTING, launched, startReady } from "./start";
 import { say } from "./say";
 import { renameAll } from "./start";
 import { dependencyDown, dependencyUp, restartBound } from "./deps";
 import { restartGroup } from "./groups";
+import { unregisterAll } from "./registry";
+import { setHealth } from "./health";
 
 export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): void {
   const i = byPid(svcs, pid);
@@ -23,25 +25,42 @@ export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): vo
   const s = svcs[i];
   if (cause == FAULT_EXIT) { onExit(svcs, s); return; }
   s.stopAt = 0;
+  s.startBy = 0;
   s.state = ST_STOPPED;
-  const now = sys.time();
   s.events.add(EV_CRASHED, cause);
+  setHealth(s, HEALTH_UNHEALTHY, 0);
   s.crashes++;
+  say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : cause == FAULT_CPU ? ": CPU budget spent" : cause == FAULT_INJECTED ? " (injected)" : cause == FAULT_HUNG ? ": it did not answer a ping in time" : "") +
+    (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
+  failed(svcs, i);
+}
+
+/** Kill a service that is alive but not doing its job (no heartbeat, not ready in time): a failure like a crash. */
+export function giveUpOn(svcs: Service[], s: Service, why: string): void {
+  sys.proc_kill(s.proc);
+  s.stopAt = 0;
+  s.startBy = 0;
+  s.state = ST_STOPPED;
+  setHealth(s, HEALTH_UNHEALTHY, 0);
+  say(s.name + " (pid " + s.pid.toString() + ") " + why + ": killed");
+  failed(svcs, svcs.indexOf(s));
+}
+
+/** Service i failed: restart it per its policy, or give up on it. */
+function failed(svcs: Service[], i: i32): void {
+  const s = svcs[i];
+  const now = sys.time();
   if (s.startedAt > 0 && now - s.startedAt >= <i64>s.stableMs * 1000000) s.streak = 0;
   s.streak++;
-  say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : cause == FAULT_CPU ? ": CPU budget spent" : cause == FAULT_INJECTED ? " (injected)" : "") +
-    (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
   if (s.restart == RESTART_NEVER) {
-    s.state = ST_FAILED;
     say(s.name + ": restart policy is never; it stays down");
-    dependencyDown(svcs, i);
+    escalate(svcs, i);
     return;
   }
   if (!allowed(s, now)) {
-    s.state = ST_FAILED;
     s.events.add(EV_GAVE_UP, s.recent.length);
     say(s.name + ": " + s.maxRestarts.toString() + " restarts within " + s.windowMs.toString() + " ms; giving up (failed)");
-    dependencyDown(svcs, i);
+    escalate(svcs, i);
     return;
   }
   const delay = delayMs(s);
@@ -50,6 +69,20 @@ export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): vo
   say("restarting " + s.name + " in " + delay.toString() + " ms (failure " + s.streak.toString() + " in a row)");
   s.restartAt = now + <i64>delay * 1000000;
   armTimer(svcs);
+}
+
+/**
+ * Giving up on service i: it is Failed, its registrations go, what requires
+ * it is stopped, and subscribers hear EV_ESCALATED with how many were stopped.
+ */
+function escalate(svcs: Service[], i: i32): void {
+  const s = svcs[i];
+  s.state = ST_FAILED;
+  setHealth(s, HEALTH_UNHEALTHY, 0);
+  unregisterAll(svcs, i);
+  const stopped = dependencyDown(svcs, i);
+  s.events.add(EV_ESCALATED, stopped);
+  startReady(svcs); // at boot, what waited for it is skipped now
 }
 
 /** The delay before this restart: restart_delay grown by the backoff over the streak, capped. */
@@ -68,9 +101,10 @@ function onExit(svcs: Service[], s: Service): void {
   const asked = s.state == ST_STOPPING || s.disabled;
   s.stopAt = 0;
   s.state = s.disabled ? ST_DISABLED : ST_STOPPED;
+  setHealth(s, HEALTH_UNKNOWN, 0);
   say(s.name + (asked ? " stopped" : " exited"));
   if (!asked && s.restart == RESTART_ALWAYS) restart(svcs, s, sys.time());
-  else dependencyDown(svcs, svcs.indexOf(s));
+  else { unregisterAll(svcs, svcs.indexOf(s)); dependencyDown(svcs, svcs.indexOf(s)); }
   if (s.heldBy >= 0 && svcs[s.heldBy].state == ST_RUNNING) dependencyUp(svcs, s.heldBy); // its dependency came back meanwhile
   armTimer(svcs);
 }
@@ -90,7 +124,9 @@ function kill(svcs: Service[], s: Service): void {
   sys.proc_kill(s.proc);
   s.events.add(EV_KILLED, 0);
   s.state = s.disabled ? ST_DISABLED : ST_STOPPED;
+  setHealth(s, HEALTH_UNKNOWN, 0);
   say(s.name + " did not stop within " + s.stopMs.toString() + " ms: killed");
+  unregisterAll(svcs, svcs.indexOf(s));
   dependencyDown(svcs, svcs.indexOf(s));
 }
 
@@ -110,9 +146,7 @@ function restart(svcs: Service[], s: Service, faultNs: i64): void {
   const r = sys.proc_restart(s.proc);
   s.restarts++;
   if (r < 0) { s.events.add(EV_RESTART_FAILED, r); say("restart of " + s.name + " failed: error " + r.toString()); return; }
-  s.state = ST_RUNNING;
-  s.startedAt = sys.time();
-  s.events.add(EV_RESTARTED, s.restarts);
+  launched(svcs, s, EV_RESTARTED, s.restarts);
   if (s.name == "log") renameAll(svcs); // a fresh log service knows no names
   const i = svcs.indexOf(s);
   restartGroup(svcs, i);
@@ -128,6 +162,10 @@ export function onNotify(svcs: Service[], bits: i32): void {
     const s = svcs[i];
     if (s.restartAt > 0 && s.restartAt <= now) restart(svcs, s, s.restartAt);
     if (s.stopAt > 0 && s.stopAt <= now && s.state == ST_STOPPING) kill(svcs, s);
+    if (s.startBy > 0 && s.startBy <= now && s.state == ST_STARTING) {
+      s.events.add(EV_START_TIMEOUT, s.startTimeoutMs);
+      giveUpOn(svcs, s, "did not report ready within " + s.startTimeoutMs.toString() + " ms");
+    }
   }
   armTimer(svcs);
 }
@@ -139,6 +177,8 @@ export function armTimer(svcs: Service[]): void {
     if (t > 0 && (next == 0 || t < next)) next = t;
     const d = svcs[i].stopAt;
     if (d > 0 && (next == 0 || d < next)) next = d;
+    const b = svcs[i].startBy;
+    if (b > 0 && (next == 0 || b < next)) next = b;
   }
   sys.timer_set(next);
 }

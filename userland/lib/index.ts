@@ -14,3 +14,5 @@ export { memAlloc, memFree, memError, memHandle } from "./memory";
 export { writeStamp, writeU64, writeStr, fmtMicros, fmtMillis } from "./fmt";
 import * as sys from "./sys";
 export { sys };
+import * as registry from "./registry";
+export { registry };

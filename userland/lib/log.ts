@@ -7,11 +7,11 @@ import { writeStr } from "./fmt";
 
 const MAX = 1024;
 const buf = new StaticArray<u8>(MAX);
-let logSlot = -2; // -2: not looked up yet
+let logSlot = -1;
 
-/** The log capability's slot, or < 0 if this service was granted none. */
+/** The log capability's slot, or < 0 if this service holds none (yet: init gets its own once log runs). */
 export function logCap(): i32 {
-  if (logSlot == -2) logSlot = capByName("log");
+  if (logSlot < 0) logSlot = capByName("log");
   return logSlot;
 }
 

@@ -6,10 +6,13 @@ import {
   sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
   TAG_INIT_DISABLE, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
-  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, FAULT_CPU, FAULT_START,
+  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, FAULT_CPU, FAULT_START, FAULT_HUNG, FAULT_INJECTED,
+  EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
 } from "../lib";
 import { openConsole, print, println, readLines } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
+import { healthOf, healthName } from "./registry";
+import { registryList, lookup, ownCaps, grantsOf } from "./inspect";
 
 let flags = 0;
 let ended = false;
@@ -74,11 +77,19 @@ function execute(w: string[]): void {
   const cmd = args[0];
   if (cmd == "help") { help(); return; }
   if (cmd == "log") { showLog(args.length > 1 ? I32.parseInt(args[1]) : 20); return; }
+  if (cmd == "caps") { caps(args, json); return; }
   if (cmd == "halt") { sys.call(openInit(), TAG_INIT_HALT, args.length > 1 ? I32.parseInt(args[1]) : 0, 0, 0, 0, 0, 0); return; }
   if (cmd != "svc" || args.length < 2) { println("unknown command: " + w.join(" ") + " (try help)"); return; }
   const sub = args[1];
   if (sub == "list") { list(json); return; }
   if (sub == "top") { top(json); return; }
+  if (sub == "registry") { registryList(json); return; }
+  if (sub == "lookup") {
+    const q = args.filter((x: string) => x != "--tag" && x != "--all");
+    if (q.length < 3) { println("svc lookup needs a name, a pattern (with * or ?) or, with --tag, a tag"); return; }
+    lookup(q[2], args.includes("--tag"), args.includes("--all"), json);
+    return;
+  }
   if (args.length < 3) { println("svc " + sub + " needs a service name (try svc list)"); return; }
   const i = find(args[2]);
   if (i < 0) { println("no service named " + args[2] + " (try svc list)"); return; }
@@ -104,6 +115,9 @@ function help(): void {
   println("  svc events NAME [--json]     what happened to it, oldest first");
   println("  svc top [--json]             per service: uptime, messages handled, CPU fuel, pages");
   println("  svc deps NAME [--json]       what it requires, binds to and wants, and what requires it");
+  println("  svc registry [--json]        every registry entry: name, service, version, health, tags");
+  println("  svc lookup Q [--tag] [--all] what the registry gives a client for a name, a glob or a tag (healthy only unless --all)");
+  println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
   println("  sleep MS                     wait before the next command (for scripts)");
   println("  log [N]                      the last N lines the log service wrote (default 20), audit trail included");
   println("  halt [CODE]                  stop the machine");
@@ -121,11 +135,13 @@ function list(json: bool): void {
     println(out + "]");
     return;
   }
-  println(pad("SERVICE", 12) + pad("STATE", 10) + pad("PID", 5) + "RESTARTS");
+  println(pad("SERVICE", 12) + pad("STATE", 10) + pad("HEALTH", 10) + pad("PID", 5) + "RESTARTS");
   for (let i = 0; i < n; i++) {
     const s = status(i);
     if (s == null) continue;
-    println(pad(nameOf(i), 12) + pad(stateName(s.state), 10) + pad(s.pid.toString(), 5) + s.restarts.toString());
+    const h = healthOf(i);
+    println(pad(nameOf(i), 12) + pad(stateName(s.state), 10) + pad(h == null ? "?" : healthName(h.health), 10) +
+      pad(s.pid.toString(), 5) + s.restarts.toString());
   }
 }
 
@@ -135,22 +151,47 @@ function record(i: i32): string {
   return '{"name":"' + nameOf(i) + '","state":"' + stateName(s.state) + '","pid":' + s.pid.toString() +
     ',"restarts":' + s.restarts.toString() + ',"faults":' + s.faults.toString() +
     ',"crashes_logged":' + s.crashes.toString() +
-    ',"qubits":' + s.qubits.toString() + "}";
+    ',"qubits":' + s.qubits.toString() + healthJson(i) + "}";
+}
+
+function healthJson(i: i32): string {
+  const h = healthOf(i);
+  if (h == null) return "";
+  return ',"health":"' + healthName(h.health) + '","ready":' + (h.ready ? "true" : "false") + ',"last_heartbeat_ns":' +
+    h.lastBeat.toString() + ',"last_ping_ns":' + h.lastPing.toString() + ',"last_message_ns":' + h.lastMessage.toString() +
+    ',"heartbeats_missed":' + h.missed.toString();
 }
 
 function show(i: i32, json: bool): void {
   if (json) { println(record(i)); return; }
   const s = status(i);
   if (s == null) { println("no status"); return; }
+  const h = healthOf(i);
   println(nameOf(i) + ": " + stateName(s.state) + ", pid " + s.pid.toString() + ", " + s.restarts.toString() +
-    " restarts, " + s.faults.toString() + " faults");
+    " restarts, " + s.faults.toString() + " faults" + (h == null || h.health == HEALTH_UNKNOWN ? "" : ", " + healthName(h.health) + (h.ready ? "" : ", not ready") +
+    (h.missed > 0 ? ", " + h.missed.toString() + " heartbeats missed" : "") +
+    (h.lastMessage > 0 ? ", last message at " + fmtSeconds(h.lastMessage) + " s" : "")));
 }
 
 const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "restart-failed", "stopped", "gave-up",
-  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled", "held", "restarted-with", "restarted-with-group"];
+  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled", "held", "restarted-with", "restarted-with-group",
+  "registered", "healthy", "degraded", "unhealthy", "unregistered", "draining", "reloaded", "reload-failed", "ready",
+  "start-timeout", "escalated"];
+
+function caps(args: string[], json: bool): void {
+  if (args.length < 2) { ownCaps(json); return; }
+  const i = find(args[1]);
+  if (i < 0) { println("no service named " + args[1] + " (try svc list)"); return; }
+  grantsOf(i, args[1], json);
+}
 
 function eventDetail(kind: i32, d: i64): string {
-  if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : "trapped";
+  if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : d == FAULT_HUNG ? "missed a ping" : d == FAULT_INJECTED ? "injected" : "trapped";
+  if (kind == EV_DEGRADED) return d == 0 ? "it says so" : d.toString() + " heartbeats missed";
+  if (kind == EV_UNHEALTHY) return d == 0 ? "no answer" : d.toString() + " heartbeats missed";
+  if (kind == EV_START_TIMEOUT) return "not ready within " + d.toString() + " ms";
+  if (kind == EV_ESCALATED) return d.toString() + " dependents stopped";
+  if (kind == EV_REGISTERED || kind == EV_UNREGISTERED) return "entry " + d.toString();
   if (kind == EV_RESTARTING) return "in " + d.toString() + " ms";
   if (kind == EV_RESTARTED) return "restart " + d.toString();
   if (kind == EV_RESTART_FAILED) return "error " + d.toString();

@@ -1,7 +1,7 @@
 // What the shell asks init (TAG_INIT_*), by service name.
 import {
   sys, capByName, OK, E_BADSLOT, LEASE_READ, LEASE_WRITE, TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME,
-  TAG_INIT_FIND, TAG_INIT_EVENTS, TAG_INIT_METRICS, TAG_INIT_DEPS, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED,
+  TAG_INIT_FIND, TAG_INIT_EVENTS, TAG_INIT_METRICS, TAG_INIT_DEPS, SVC_WAITING, SVC_RUNNING, SVC_FAILED, SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED, SVC_STARTING,
 } from "../lib";
 
 let init = -1;
@@ -48,12 +48,16 @@ export function stateName(state: i32): string {
     case SVC_STOPPING: return "stopping";
     case SVC_DISABLED: return "disabled";
     case SVC_PAUSED: return "paused";
+    case SVC_STARTING: return "starting";
   }
   return "unknown";
 }
 
 /** Send a control request (start, stop, restart) for service `i`. */
 export function request(tag: i32, i: i32): i32 { return sys.call(init, tag, i, 0, 0, 0, 0, 0); }
+
+/** A request with two words; the reply words stay to be read. */
+export function request2(tag: i32, i: i32, k: i32): i32 { return sys.call(init, tag, i, k, 0, 0, 0, 0); }
 
 export class Event { kind: i32 = 0; time: i64 = 0; detail: i64 = 0; }
 

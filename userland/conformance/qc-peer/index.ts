@@ -1,11 +1,11 @@
 // qc-peer: the server the conformance suite (qc) drives. Each op exposes one
 // kernel behaviour to the caller as a status or reply words, so that qc can
 // check from outside what the kernel did inside another process.
-import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_SLOTS, PAGE_SIZE } from "../../lib";
+import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_SLOTS, PAGE_SIZE, TAG_PING } from "../../lib";
 import {
   QC_ECHO, QC_STATUS, QC_BADGE, QC_TRAP, QC_PROBE, QC_SUM, QC_FILL, QC_STATS, QC_SEQ, QC_RESET, QC_KEEP, QC_USE,
   QC_DROP, QC_CAP_BACK, QC_CAP_BACK_DELETED, QC_CALLBACK, QC_INFO, QC_SLOTS, QC_PROBE_READ, QC_PROBE_BYTE, foldSeq,
-  QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP, QC_SPIN, QC_SPIN_N,
+  QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP, QC_SPIN, QC_SPIN_N, QC_HANG_PINGS,
 } from "../common/tags";
 
 const BUF = 4096;
@@ -31,7 +31,10 @@ export function quark_start(pid: i32, restartCount: i32): i32 {
   return OK;
 }
 
+let hangPings = false;
+
 export function quark_handle(badge: i32, tag: i32): i32 {
+  if (tag == TAG_PING) { if (hangPings) spin(-1); return OK; } // init's liveness check is not part of any test
   if (pendingDelete >= 0) { sys.cap_delete(pendingDelete); pendingDelete = -1; }
   const info = sys.msg_info();
   const cap = sys.msg_cap();
@@ -98,6 +101,7 @@ export function quark_handle(badge: i32, tag: i32): i32 {
     case QC_SLOTS: reply(occupiedSlots()); break;
     case QC_SPIN: spin(-1); break;
     case QC_SPIN_N: reply(spin(arg(0))); break;
+    case QC_HANG_PINGS: hangPings = true; break;
     case QC_VM_MAP: status = vmMapFill(<u32>arg(0), <i32>arg(1), <i32>arg(2), <u8>arg(3)); break;
     case QC_VM_UNMAP: status = sys.vm_unmap(<u32>arg(0), <i32>arg(1)); break;
     case QC_VM_PROTECT: status = sys.vm_protect(<u32>arg(0), <i32>arg(1), <i32>arg(2)); break;

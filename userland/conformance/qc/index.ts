@@ -5,7 +5,7 @@
 //
 // qc starts last, from init's quark_start, while init itself is executing: so
 // it only arms a timer there and runs the tests from quark_notify.
-import { sys, OK, NOTE_TIMER } from "../../lib";
+import { sys, arg, OK, NOTE_TIMER, NOTE_TICK, TAG_REG_EVENT } from "../../lib";
 import { drive } from "./driver";
 import { findCaps } from "./env";
 import { addCapsTests } from "./caps";
@@ -17,6 +17,8 @@ import { addBadArgsTests } from "./badargs";
 import { addEntropyTests } from "./entropy";
 import { addMemsvcTests } from "./memsvc";
 import { addCpuTests } from "./cpu";
+import { addRegistryTests, onRegistryEvent } from "./registry";
+import { addHealthTests, onTick } from "./health";
 
 let registered = false;
 
@@ -32,6 +34,8 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addEntropyTests();
     addMemsvcTests();
     addCpuTests();
+    addRegistryTests();
+    addHealthTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));
@@ -39,6 +43,13 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 }
 
 export function quark_notify(bits: i32, unused: i32): i32 {
+  if ((bits & NOTE_TICK) != 0) onTick();
   if ((bits & NOTE_TIMER) != 0) drive();
+  return OK;
+}
+
+/** State changes of the services qc subscribed to (the registry suite). */
+export function quark_handle(badge: i32, tag: i32): i32 {
+  if (tag == TAG_REG_EVENT) onRegistryEvent(badge, arg(0), arg(1), arg(3));
   return OK;
 }

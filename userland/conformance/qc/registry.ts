@@ -1,0 +1,193 @@
+// registry: every service is registered from the manifest and holds a
+// registry capability; a lookup brings a capability badged with the client's
+// pid; entries carry version, interface hash and tags; lookups skip entries
+// that are not Healthy unless asked; subscribers hear state changes; the
+// registry capability allows nothing of init's control protocol.
+import {
+  sys, capByName, registry, OK, E_ARG, E_BADSLOT, E_RIGHTS, E_STATE, LEASE_READ, LEASE_WRITE, LOOKUP_NAME, LOOKUP_TAG,
+  LOOKUP_PATTERN, LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, HEALTH_DEGRADED, TAG_REG_INFO, TAG_REG_LOOKUP, TAG_REG_REGISTER,
+  TAG_REG_HEARTBEAT, TAG_REG_HEALTH, TAG_INIT_HALT, TAG_INIT_STOP, TAG_INIT_COUNT, EV_CRASHED, EV_RESTARTED,
+} from "../../lib";
+import { QC_ECHO, QC_BADGE, QC_TRAP } from "../common/tags";
+import { test, step, phase, later, poll, waitOver, check, expect, finish, track } from "./driver";
+import { peer, awaitPeer } from "./env";
+
+const S = "registry";
+const VER = registry.version(1, 2, 3);
+const IFACE = 0x51c0ffee;
+
+let reg = -1;
+let myId = -1;
+let peerIndex: i64 = -1;
+export const seenKinds = new Array<i32>(); // TAG_REG_EVENT kinds about qc-peer, in order
+export const seenDetails = new Array<i64>();
+let seenBefore = 0;
+
+/** A TAG_REG_EVENT from init (badge 0) about service `index`. */
+export function onRegistryEvent(badge: i32, index: i64, kind: i64, detail: i64): void {
+  if (badge == 0 && index == peerIndex) { seenKinds.push(<i32>kind); seenDetails.push(detail); }
+}
+
+export function peerServiceIndex(): i64 { return peerIndex; }
+export function registryCap(): i32 { return reg; }
+
+export function addRegistryTests(): void {
+  step(S, awaitPeer);
+  test(S, "every-service-is-registered-under-its-manifest-name", registeredFromManifest);
+  test(S, "a-lookup-brings-a-capability-badged-with-the-clients-pid", lookupBringsCap);
+  test(S, "a-lookup-of-an-unknown-name-is-e-badslot-and-brings-nothing", unknownName);
+  test(S, "register-keeps-version-interface-hash-and-tags", registerKeeps);
+  test(S, "lookups-work-by-name-tag-and-pattern", lookupModes);
+  test(S, "registering-a-name-again-updates-its-entry", reRegister);
+  test(S, "lookups-skip-entries-that-are-not-healthy-unless-asked", healthyOnly);
+  test(S, "unregister-removes-only-ones-own-entries", unregisterOwn);
+  test(S, "malformed-registrations-are-refused", malformed);
+  test(S, "the-registry-capability-allows-no-control-requests", noControl);
+  test(S, "subscribers-hear-a-services-crash-and-restart", subscribers);
+  step(S, awaitPeer);
+}
+
+function lookupRaw(q: string, mode: i32, k: i32): i32 {
+  const b = String.UTF8.encode(q);
+  sys.lease(0, changetype<usize>(b), b.byteLength, LEASE_READ);
+  return sys.call(reg, TAG_REG_LOOKUP, mode, k, 0, 0, 0, 0);
+}
+
+function registeredFromManifest(): bool {
+  reg = capByName("registry");
+  if (!check(reg >= 0, "qc holds no capability labelled registry")) return finish();
+  expect("lookup of qc-peer by name", lookupRaw("qc-peer", LOOKUP_NAME, 0), OK);
+  peerIndex = sys.reply_word(1);
+  const cap = track(sys.recv_cap());
+  check(cap >= 0, "the lookup's reply brought no capability");
+  expect("a second match for the name qc-peer", lookupRaw("qc-peer", LOOKUP_NAME, 1), E_BADSLOT);
+  track(sys.recv_cap());
+  return finish();
+}
+
+function lookupBringsCap(): bool {
+  const cap = track(registry.lookup("qc-peer"));
+  if (!check(cap >= 0, "registry.lookup(qc-peer) gave " + cap.toString())) return finish();
+  expect("an echo through the capability found", sys.call(cap, QC_ECHO, 77, 0, 0, 0, 0, 0), OK);
+  expect("the echo", sys.reply_word(0), 77);
+  expect("a call through it", sys.call(cap, QC_BADGE, 0, 0, 0, 0, 0, 0), OK);
+  expect("the badge qc-peer sees", sys.reply_word(0), sys.self());
+  return finish();
+}
+
+function unknownName(): bool {
+  expect("lookup of a name nobody registered", lookupRaw("no-such-service", LOOKUP_NAME, 0), E_BADSLOT);
+  expect("the capability that came with it", sys.recv_cap(), -1);
+  return finish();
+}
+
+function registerKeeps(): bool {
+  myId = registry.register("qc-extra", "qc-tag-a qc-tag-b", VER, IFACE);
+  if (!check(myId >= 0, "register(qc-extra) gave " + myId.toString())) return finish();
+  const text = new StaticArray<u8>(64);
+  sys.lease(0, changetype<usize>(text), 64, LEASE_WRITE);
+  expect("info on the new entry", sys.call(reg, TAG_REG_INFO, myId, 0, 0, 0, 0, 0), OK);
+  expect("its version", sys.reply_word(2), VER);
+  expect("its interface hash", sys.reply_word(3), IFACE);
+  expect("its pid", sys.reply_word(5), sys.self());
+  check(String.UTF8.decodeUnsafe(changetype<usize>(text), 26) == "qc-extra qc-tag-a qc-tag-b", "info did not return the name and tags");
+  return finish();
+}
+
+function lookupModes(): bool {
+  expect("by name", lookupRaw("qc-extra", LOOKUP_NAME, 0), OK);
+  expect("its entry id", sys.reply_word(0), myId);
+  track(sys.recv_cap());
+  expect("by tag", lookupRaw("qc-tag-b", LOOKUP_TAG, 0), OK);
+  expect("its entry id", sys.reply_word(0), myId);
+  track(sys.recv_cap());
+  expect("by pattern", lookupRaw("qc-ex?r*", LOOKUP_PATTERN, 0), OK);
+  expect("its entry id", sys.reply_word(0), myId);
+  track(sys.recv_cap());
+  expect("a pattern that matches nothing", lookupRaw("qc-ex?", LOOKUP_PATTERN, 0), E_BADSLOT);
+  expect("an unknown lookup mode", lookupRaw("qc-extra", 7, 0), E_ARG);
+  return finish();
+}
+
+function reRegister(): bool {
+  const again = registry.register("qc-extra", "qc-tag-a", registry.version(1, 3, 0), IFACE);
+  expect("the id of the name registered again", again, myId);
+  expect("lookup", lookupRaw("qc-extra", LOOKUP_NAME, 0), OK);
+  expect("its version now", sys.reply_word(2), registry.version(1, 3, 0));
+  track(sys.recv_cap());
+  expect("the tag it no longer has", lookupRaw("qc-tag-b", LOOKUP_TAG, 0), E_BADSLOT);
+  return finish();
+}
+
+function healthyOnly(): bool {
+  expect("heartbeat, degraded", sys.call(reg, TAG_REG_HEARTBEAT, HEALTH_DEGRADED, 0, 0, 0, 0, 0), OK);
+  expect("lookup of a degraded service's entry", lookupRaw("qc-extra", LOOKUP_NAME, 0), E_BADSLOT);
+  expect("the same, any health", lookupRaw("qc-extra", LOOKUP_NAME | LOOKUP_ANY_HEALTH, 0), OK);
+  expect("the health it reports", sys.reply_word(4), HEALTH_DEGRADED);
+  track(sys.recv_cap());
+  expect("heartbeat, healthy", sys.call(reg, TAG_REG_HEARTBEAT, HEALTH_HEALTHY, 0, 0, 0, 0, 0), OK);
+  expect("lookup once healthy again", lookupRaw("qc-extra", LOOKUP_NAME, 0), OK);
+  track(sys.recv_cap());
+  expect("a heartbeat with no health status", sys.call(reg, TAG_REG_HEARTBEAT, 9, 0, 0, 0, 0, 0), E_ARG);
+  return finish();
+}
+
+function unregisterOwn(): bool {
+  expect("lookup of qc-peer", lookupRaw("qc-peer", LOOKUP_NAME, 0), OK);
+  const peerEntry = sys.reply_word(0);
+  track(sys.recv_cap());
+  expect("unregistering qc-peer's entry", registry.unregister(<i32>peerEntry), E_BADSLOT);
+  expect("lookup of qc (its manifest entry)", lookupRaw("qc", LOOKUP_NAME, 0), OK);
+  const own = sys.reply_word(0);
+  track(sys.recv_cap());
+  expect("unregistering one's manifest entry", registry.unregister(<i32>own), E_STATE);
+  expect("unregistering qc-extra", registry.unregister(myId), OK);
+  expect("lookup after unregister", lookupRaw("qc-extra", LOOKUP_NAME | LOOKUP_ANY_HEALTH, 0), E_BADSLOT);
+  expect("unregistering it again", registry.unregister(myId), E_BADSLOT);
+  expect("unregistering entry -1", registry.unregister(-1), E_BADSLOT);
+  expect("unregistering entry 1 000 000", registry.unregister(1000000), E_BADSLOT);
+  return finish();
+}
+
+function registerText(text: string): i32 {
+  const b = String.UTF8.encode(text);
+  sys.lease(0, changetype<usize>(b), b.byteLength, LEASE_READ);
+  return sys.call(reg, TAG_REG_REGISTER, 0, 0, 0, 0, 0, 0);
+}
+
+function malformed(): bool {
+  expect("an empty name", registerText(""), E_ARG);
+  expect("only spaces", registerText("   "), E_ARG);
+  expect("upper case and punctuation", registerText("Bad!Name"), E_ARG);
+  expect("a bad tag", registerText("ok-name BAD"), E_ARG);
+  expect("no lease at all", sys.call(reg, TAG_REG_REGISTER, 0, 0, 0, 0, 0, 0), E_ARG);
+  expect("health of service 100 000", sys.call(reg, TAG_REG_HEALTH, 100000, 0, 0, 0, 0, 0), E_BADSLOT);
+  expect("health of service -1", sys.call(reg, TAG_REG_HEALTH, -1, 0, 0, 0, 0, 0), E_BADSLOT);
+  return finish();
+}
+
+function noControl(): bool {
+  expect("halt through the registry capability", sys.call(reg, TAG_INIT_HALT, 0, 0, 0, 0, 0, 0), E_RIGHTS);
+  expect("stop through it", sys.call(reg, TAG_INIT_STOP, <i32>peerIndex, 0, 0, 0, 0, 0), E_RIGHTS);
+  expect("count through it", sys.call(reg, TAG_INIT_COUNT, 0, 0, 0, 0, 0, 0), E_RIGHTS);
+  return finish();
+}
+
+function subscribers(): bool {
+  if (phase() == 0) {
+    expect("subscribe to qc-*", registry.subscribe("qc-p*"), OK);
+    seenBefore = seenKinds.length;
+    expect("a trap in qc-peer", sys.call(peer, QC_TRAP, 0, 0, 0, 0, 0, 0) < 0 ? 1 : 0, 1);
+    return later(1);
+  }
+  let crashed = -1, restarted = -1;
+  for (let k = seenBefore; k < seenKinds.length; k++) {
+    if (seenKinds[k] == EV_CRASHED && crashed < 0) crashed = k;
+    if (seenKinds[k] == EV_RESTARTED && restarted < 0) restarted = k;
+  }
+  if ((crashed < 0 || restarted < 0) && !waitOver()) return poll(1);
+  check(crashed >= 0, "no EV_CRASHED event about qc-peer arrived");
+  check(restarted > crashed, "no EV_RESTARTED event after the EV_CRASHED one");
+  return finish();
+}
+

@@ -1,0 +1,109 @@
+// Health: every health interval (a tick, which keeps nothing awake by itself)
+// init pings each running service through the kernel (proc_ping: a call with
+// a fuel deadline; missing it is FAULT_HUNG, handled like a crash) and checks
+// the heartbeats of services that promised them. From that, what a service
+// says of itself and its readiness comes its status: Healthy, Degraded,
+// Unhealthy or Unknown. HEARTBEATS_MISSED_UNHEALTHY missed heartbeats make it
+// Unhealthy, and init restarts it per its policy. Every change is an event.
+import {
+  sys, reply, OK, E_ARG, PI_CALLS, PING_FUEL, HEARTBEATS_MISSED_UNHEALTHY, HEALTH_UNKNOWN, HEALTH_HEALTHY,
+  HEALTH_DEGRADED, HEALTH_UNHEALTHY, EV_HEALTHY, EV_DEGRADED, EV_UNHEALTHY, EV_READY, E_CRASHED,
+} from "../lib";
+import { Service, healthMs } from "./bootinfo";
+import { ST_RUNNING, ST_STARTING, ST_FAILED, startReady } from "./start";
+import { giveUpOn } from "./supervisor";
+import { say } from "./say";
+
+/** Arm the next health check. */
+export function armTick(): void {
+  if (healthMs > 0) sys.tick_set(sys.time() + <i64>healthMs * 1000000);
+}
+
+/** A health check of every service. */
+export function onTick(svcs: Service[]): void {
+  for (let i = 0; i < svcs.length; i++) check(svcs, svcs[i]);
+  armTick();
+}
+
+/** A fresh (re)start: nothing known yet, heartbeats counted from now. */
+export function resetHealth(s: Service): void {
+  const now = sys.time();
+  s.lastBeat = now;
+  s.selfDegraded = false;
+  s.ready = !s.notifyReady;
+  s.seenCalls = -1;
+  s.lastMsgAt = 0;
+}
+
+/** Ping `s` now and set its status from what is known of it. */
+export function check(svcs: Service[], s: Service): void {
+  if (s.state != ST_RUNNING && s.state != ST_STARTING) { setHealth(s, s.state == ST_FAILED ? HEALTH_UNHEALTHY : HEALTH_UNKNOWN, 0); return; }
+  const now = sys.time();
+  noteMessages(s, now);
+  const r = sys.proc_ping(s.proc, PING_FUEL);
+  s.lastPing = now;
+  s.pingStatus = r;
+  if (r == E_CRASHED) { setHealth(s, HEALTH_UNHEALTHY, 0); return; } // the fault report does the rest
+  if (s.heartbeatMs > 0) {
+    s.missed = <i32>((now - s.lastBeat) / (<i64>s.heartbeatMs * 1000000));
+    if (s.missed >= HEARTBEATS_MISSED_UNHEALTHY) {
+      setHealth(s, HEALTH_UNHEALTHY, s.missed);
+      say(s.name + " missed " + s.missed.toString() + " heartbeats: unhealthy");
+      giveUpOn(svcs, s, "missed " + s.missed.toString() + " heartbeats");
+      return;
+    }
+  }
+  if (s.state == ST_STARTING) setHealth(s, HEALTH_UNKNOWN, 0);
+  else if (s.missed > 0) setHealth(s, HEALTH_DEGRADED, s.missed);
+  else if (s.selfDegraded || !s.ready) setHealth(s, HEALTH_DEGRADED, 0);
+  else setHealth(s, HEALTH_HEALTHY, 0);
+}
+
+/** Messages handled since the last look mean a message came meanwhile (to the check's resolution). */
+function noteMessages(s: Service, now: i64): void {
+  const calls = <i64>sys.proc_info(s.proc, PI_CALLS);
+  if (s.seenCalls >= 0 && calls != s.seenCalls) s.lastMsgAt = now;
+  s.seenCalls = calls;
+}
+
+export function setHealth(s: Service, h: i32, detail: i64): void {
+  if (s.health == h) return;
+  s.health = h;
+  if (h == HEALTH_HEALTHY) s.events.add(EV_HEALTHY, 0);
+  else if (h == HEALTH_DEGRADED) s.events.add(EV_DEGRADED, detail);
+  else if (h == HEALTH_UNHEALTHY) s.events.add(EV_UNHEALTHY, detail);
+}
+
+/** TAG_REG_HEARTBEAT from service `me`: alive, and how it sees itself. */
+export function heartbeat(svcs: Service[], me: i32, status: i32): i32 {
+  if (status != HEALTH_HEALTHY && status != HEALTH_DEGRADED) return E_ARG;
+  const s = svcs[me];
+  s.lastBeat = sys.time();
+  s.missed = 0;
+  s.selfDegraded = status == HEALTH_DEGRADED;
+  if (s.state == ST_RUNNING) setHealth(s, s.selfDegraded || !s.ready ? HEALTH_DEGRADED : HEALTH_HEALTHY, 0);
+  return OK;
+}
+
+/** TAG_REG_READY from service `me`. A Starting service becomes Running, and what waits for it can start. */
+export function readiness(svcs: Service[], me: i32, ready: bool): i32 {
+  const s = svcs[me];
+  s.ready = ready;
+  if (ready && s.state == ST_STARTING) {
+    s.state = ST_RUNNING;
+    s.startBy = 0;
+    s.events.add(EV_READY, 0);
+    say(s.name + " is ready");
+    check(svcs, s);
+    startReady(svcs);
+    return OK;
+  }
+  if (s.state == ST_RUNNING) setHealth(s, ready && !s.selfDegraded ? HEALTH_HEALTHY : HEALTH_DEGRADED, 0);
+  return OK;
+}
+
+/** TAG_REG_HEALTH: status, last heartbeat, last ping, last message, ready, heartbeats missed. */
+export function healthReply(s: Service): i32 {
+  reply(s.health, s.lastBeat, s.lastPing, s.lastMsgAt, s.ready ? 1 : 0, s.missed);
+  return OK;
+}

@@ -1,0 +1,228 @@
+// The registry: services publish themselves under a name, a version, an
+// interface hash and tags; clients look them up by name, tag or glob and get
+// an endpoint capability in the reply, badged with their own pid. That and
+// the manifest's grants are the only ways to reach a service: no capability
+// is ever guessed. Lookups return Healthy entries unless asked otherwise.
+// Subscribers hear every state change of the services they match as queued
+// TAG_REG_EVENT messages.
+import {
+  sys, arg, reply, OK, E_ARG, E_BADSLOT, E_NOSPACE, E_RIGHTS, E_STATE, R_CALL, R_SEND, REG_ENTRIES, REG_NAME_MAX,
+  TAG_REG_REGISTER, TAG_REG_UNREGISTER, TAG_REG_LOOKUP, TAG_REG_INFO, TAG_REG_HEARTBEAT, TAG_REG_READY, TAG_REG_SUBSCRIBE,
+  TAG_REG_UNSUBSCRIBE, TAG_REG_EVENT, TAG_REG_HEALTH, TAG_REG_COUNT, LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
+  LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, EV_REGISTERED, EV_UNREGISTERED,
+} from "../lib";
+import { Service } from "./bootinfo";
+import { heartbeat, readiness, healthReply } from "./health";
+
+const eOwner = new StaticArray<i32>(REG_ENTRIES); // service index, -1: free
+const eVersion = new StaticArray<u32>(REG_ENTRIES);
+const eIface = new StaticArray<i64>(REG_ENTRIES);
+const eName = new Array<string>(REG_ENTRIES);
+const eTags = new Array<string[]>(REG_ENTRIES);
+const eStatic = new StaticArray<bool>(REG_ENTRIES); // from the manifest: kept while the service is down
+const text = new StaticArray<u8>(REG_NAME_MAX);
+
+let all: Service[] = [];
+let subscriptions = new Map<i32, string>(); // subscriber's service index -> pattern
+
+/** Every service is registered under its name, version, interface hash and tags from the manifest. */
+export function registryInit(svcs: Service[]): void {
+  all = svcs;
+  for (let i = 0; i < REG_ENTRIES; i++) { unchecked(eOwner[i] = -1); eName[i] = ""; eTags[i] = []; }
+  for (let i = 0; i < svcs.length && i < REG_ENTRIES; i++) {
+    const s = svcs[i];
+    unchecked(eOwner[i] = i);
+    unchecked(eVersion[i] = s.version);
+    unchecked(eIface[i] = <i64><u32>s.iface);
+    unchecked(eStatic[i] = true);
+    eName[i] = s.name;
+    eTags[i] = s.tags.split(" ").filter((w: string) => w.length > 0);
+  }
+}
+
+export function isRegistryTag(tag: i32): bool { return tag >= TAG_REG_REGISTER && tag <= TAG_REG_COUNT; }
+
+/** A registry request from the service with pid `pid`. */
+export function registry(svcs: Service[], pid: i32, tag: i32): i32 {
+  const me = byPid(svcs, pid);
+  switch (tag) {
+    case TAG_REG_LOOKUP: return lookup(svcs, pid);
+    case TAG_REG_INFO: return info(svcs, <i32>arg(0));
+    case TAG_REG_HEALTH: return arg(0) < 0 || arg(0) >= svcs.length ? E_BADSLOT : healthReply(svcs[<i32>arg(0)]);
+    case TAG_REG_COUNT: reply(REG_ENTRIES); return OK;
+  }
+  if (me < 0) return E_RIGHTS; // the rest act on the caller's own entries: services only
+  switch (tag) {
+    case TAG_REG_REGISTER: return register(svcs, me);
+    case TAG_REG_UNREGISTER: return unregister(svcs, me, arg(0));
+    case TAG_REG_HEARTBEAT: return heartbeat(svcs, me, <i32>arg(0));
+    case TAG_REG_READY: return readiness(svcs, me, arg(0) != 0);
+    case TAG_REG_SUBSCRIBE: return subscribe(me);
+    case TAG_REG_UNSUBSCRIBE: subscriptions.delete(me); return OK;
+  }
+  return E_ARG;
+}
+
+/** Lease 0 as text, at most REG_NAME_MAX bytes; null if there is none. */
+function leaseText(): string | null {
+  const n = sys.lease_read(0, 0, changetype<usize>(text), min(REG_NAME_MAX, sys.lease_len(0)));
+  if (n < 0) return null;
+  return String.UTF8.decodeUnsafe(changetype<usize>(text), n);
+}
+
+function validName(name: string): bool {
+  if (name.length == 0 || name.length > 64) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x2f;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function register(svcs: Service[], me: i32): i32 {
+  const t = leaseText();
+  if (t == null) return E_ARG;
+  const words = t.split(" ").filter((w: string) => w.length > 0);
+  if (words.length == 0) return E_ARG;
+  for (let k = 0; k < words.length; k++) if (!validName(words[k])) return E_ARG;
+  const name = words[0];
+  let id = find(me, name);
+  const fresh = id < 0;
+  if (fresh) id = free();
+  if (id < 0) return E_NOSPACE;
+  unchecked(eOwner[id] = me);
+  unchecked(eStatic[id] = false);
+  unchecked(eVersion[id] = <u32>arg(0));
+  unchecked(eIface[id] = arg(1));
+  eName[id] = name;
+  eTags[id] = words.slice(1);
+  svcs[me].events.add(EV_REGISTERED, id);
+  reply(id);
+  return OK;
+}
+
+function unregister(svcs: Service[], me: i32, id: i64): i32 {
+  if (id < 0 || id >= REG_ENTRIES || unchecked(eOwner[<i32>id]) != me) return E_BADSLOT;
+  if (unchecked(eStatic[<i32>id])) return E_STATE; // the manifest's entry lasts as long as the service
+  drop(svcs, <i32>id);
+  return OK;
+}
+
+function drop(svcs: Service[], id: i32): void {
+  const owner = unchecked(eOwner[id]);
+  unchecked(eOwner[id] = -1);
+  svcs[owner].events.add(EV_UNREGISTERED, id);
+}
+
+/** The service stopped for good (stopped, disabled, failed): the entries it made go, and its subscription. */
+export function unregisterAll(svcs: Service[], owner: i32): void {
+  for (let id = 0; id < REG_ENTRIES; id++) if (unchecked(eOwner[id]) == owner && !unchecked(eStatic[id])) drop(svcs, id);
+  subscriptions.delete(owner);
+}
+
+/** The version `owner` registered under its own name, or its declared version. */
+export function registeredVersion(svcs: Service[], owner: i32): u32 {
+  const id = find(owner, svcs[owner].name);
+  return id >= 0 ? unchecked(eVersion[id]) : svcs[owner].version;
+}
+
+function find(owner: i32, name: string): i32 {
+  for (let id = 0; id < REG_ENTRIES; id++) if (unchecked(eOwner[id]) == owner && eName[id] == name) return id;
+  return -1;
+}
+
+function free(): i32 {
+  for (let id = 0; id < REG_ENTRIES; id++) if (unchecked(eOwner[id]) < 0) return id;
+  return -1;
+}
+
+function matches(id: i32, mode: i32, q: string): bool {
+  if (mode == LOOKUP_NAME) return eName[id] == q;
+  if (mode == LOOKUP_TAG) return eTags[id].includes(q);
+  if (mode == LOOKUP_PATTERN) return glob(q, 0, eName[id], 0);
+  return false;
+}
+
+/** `*` matches any run of characters, `?` any one. */
+export function glob(p: string, i: i32, s: string, j: i32): bool {
+  while (i < p.length) {
+    const c = p.charCodeAt(i);
+    if (c == 0x2a) {
+      for (let k = j; k <= s.length; k++) if (glob(p, i + 1, s, k)) return true;
+      return false;
+    }
+    if (j >= s.length || (c != 0x3f && c != s.charCodeAt(j))) return false;
+    i++; j++;
+  }
+  return j == s.length;
+}
+
+// Minted for the last lookup's reply; the kernel copies it to the client when
+// the call returns, so it is deleted at the next lookup, not before.
+let minted = -1;
+
+/** The k-th entry matching the query; its endpoint comes with the reply. */
+function lookup(svcs: Service[], pid: i32): i32 {
+  const q = leaseText();
+  if (q == null) return E_ARG;
+  const mode = <i32>(arg(0) & 0xff);
+  const anyHealth = (arg(0) & LOOKUP_ANY_HEALTH) != 0;
+  if (mode > LOOKUP_PATTERN) return E_ARG;
+  let k = arg(1);
+  if (minted >= 0) { sys.cap_delete(minted); minted = -1; }
+  for (let id = 0; id < REG_ENTRIES; id++) {
+    const owner = unchecked(eOwner[id]);
+    if (owner < 0 || !matches(id, mode, q)) continue;
+    const s = svcs[owner];
+    if (!anyHealth && s.health != HEALTH_HEALTHY) continue;
+    if (k-- > 0) continue;
+    if (s.ep >= 0) {
+      minted = sys.cap_derive(s.ep, R_CALL | R_SEND, pid);
+      if (minted >= 0) sys.reply_cap(minted);
+    }
+    describe(svcs, id);
+    return OK;
+  }
+  return E_BADSLOT;
+}
+
+function describe(svcs: Service[], id: i32): void {
+  const s = svcs[unchecked(eOwner[id])];
+  reply(id, unchecked(eOwner[id]), unchecked(eVersion[id]), unchecked(eIface[id]), s.health, s.pid);
+}
+
+function info(svcs: Service[], id: i32): i32 {
+  if (id < 0 || id >= REG_ENTRIES || unchecked(eOwner[id]) < 0) return E_BADSLOT;
+  const t = eTags[id].length > 0 ? eName[id] + " " + eTags[id].join(" ") : eName[id];
+  const bytes = String.UTF8.encode(t);
+  if (sys.lease_len(0) > 0) sys.lease_write(0, 0, changetype<usize>(bytes), min(bytes.byteLength, sys.lease_len(0)));
+  describe(svcs, id);
+  return OK;
+}
+
+function subscribe(me: i32): i32 {
+  const p = leaseText();
+  if (p == null) return E_ARG;
+  if (all[me].ep < 0) return E_STATE;
+  subscriptions.set(me, p.length == 0 ? "*" : p);
+  return OK;
+}
+
+/** Tell every subscriber whose pattern matches service `owner` what happened to it. */
+export function publish(owner: i32, kind: i32, time: i64, detail: i64): void {
+  if (owner < 0 || owner >= all.length || subscriptions.size == 0) return;
+  const s = all[owner];
+  const subs = subscriptions.keys();
+  for (let k = 0; k < subs.length; k++) {
+    const sub = subs[k];
+    if (sub == owner || !glob(subscriptions.get(sub), 0, s.name, 0)) continue;
+    // A full queue loses this one event for that subscriber; it can always ask TAG_INIT_EVENTS.
+    sys.send(all[sub].ep, TAG_REG_EVENT, owner, kind, time, detail, s.health, 0);
+  }
+}
+
+function byPid(svcs: Service[], pid: i32): i32 {
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid == pid) return i;
+  return -1;
+}

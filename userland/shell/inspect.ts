@@ -1,0 +1,105 @@
+// Shell commands that look at the registry and at capabilities:
+// svc registry, svc lookup, caps.
+import {
+  sys, OK, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, K_ENDPOINT, K_NOTIFY,
+  K_PROCESS, K_CONSOLE, K_BOOT, K_MEMORY, K_DEVICE, R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN,
+} from "../lib";
+import { println } from "./console";
+import { nameOf, request2 } from "./services";
+import { entries, lookupAt, healthName, fmtVersion, Entry } from "./registry";
+
+function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + " ".repeat(n - s.length); }
+
+function entryJson(e: Entry): string {
+  const words = e.text.split(" ");
+  let tags = "[";
+  for (let k = 1; k < words.length; k++) tags += (k > 1 ? "," : "") + '"' + words[k] + '"';
+  return '{"id":' + e.id.toString() + ',"name":"' + words[0] + '","service":"' + nameOf(e.service) + '","pid":' + e.pid.toString() +
+    ',"version":"' + fmtVersion(e.version) + '","interface":' + (<u32>e.iface).toString() + ',"health":"' + healthName(e.health) +
+    '","tags":' + tags + "]}";
+}
+
+function entryLine(e: Entry, name: string, tags: string): string {
+  return pad(e.id.toString(), 4) + pad(name, 14) + pad(nameOf(e.service), 12) + pad(fmtVersion(e.version), 9) +
+    pad(healthName(e.health), 10) + tags;
+}
+
+/** svc registry: every entry. */
+export function registryList(json: bool): void {
+  const all = entries();
+  if (json) {
+    let out = "[";
+    for (let k = 0; k < all.length; k++) out += (k > 0 ? "," : "") + entryJson(all[k]);
+    println(out + "]");
+    return;
+  }
+  println(pad("ID", 4) + pad("NAME", 14) + pad("SERVICE", 12) + pad("VERSION", 9) + pad("HEALTH", 10) + "TAGS");
+  for (let k = 0; k < all.length; k++) {
+    const words = all[k].text.split(" ");
+    println(entryLine(all[k], words[0], words.slice(1).join(" ")));
+  }
+}
+
+/** svc lookup QUERY [--tag] [--all]: what a client asking the registry would get. */
+export function lookup(query: string, byTag: bool, all: bool, json: bool): void {
+  let out = json ? "[" : "";
+  let n = 0;
+  for (let e = lookupAt(query, byTag, all, 0); e != null; e = lookupAt(query, byTag, all, ++n)) {
+    if (json) out += (n > 0 ? "," : "") + '{"id":' + e.id.toString() + ',"service":"' + nameOf(e.service) + '","pid":' +
+      e.pid.toString() + ',"version":"' + fmtVersion(e.version) + '","health":"' + healthName(e.health) + '"}';
+    else println(nameOf(e.service) + " (pid " + e.pid.toString() + ", entry " + e.id.toString() + ", version " + fmtVersion(e.version) + ", " + healthName(e.health) + ")");
+  }
+  if (json) println(out + "]");
+  else if (n == 0) println("no " + (all ? "" : "healthy ") + "service matches " + (byTag ? "tag " : "") + query);
+}
+
+function kindName(k: i32): string {
+  switch (k) {
+    case K_ENDPOINT: return "endpoint";
+    case K_NOTIFY: return "notify";
+    case K_PROCESS: return "process";
+    case K_CONSOLE: return "console";
+    case K_BOOT: return "boot";
+    case K_MEMORY: return "memory";
+    case K_DEVICE: return "device";
+  }
+  return "kind-" + k.toString();
+}
+
+function rightsName(r: i32): string {
+  const names = ["call", "send", "grant", "signal", "read", "write", "control", "spawn"];
+  const bits = [R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN];
+  let out = "";
+  for (let k = 0; k < bits.length; k++) if ((r & bits[k]) != 0) out += (out.length > 0 ? "+" : "") + names[k];
+  return out.length > 0 ? out : "none";
+}
+
+/** caps: the shell's own capability slots, as the kernel sees them. */
+export function ownCaps(json: bool): void {
+  let out = json ? "[" : pad("SLOT", 6) + pad("KIND", 10) + "RIGHTS";
+  if (!json) println(out);
+  let n = 0;
+  for (let slot = 0; slot < CSPACE_SLOTS; slot++) {
+    const info = sys.cap_info(slot);
+    if (info < 0) continue;
+    const kind = kindName(info & 0xff), rights = rightsName(info >> 8);
+    if (json) out += (n++ > 0 ? "," : "") + '{"slot":' + slot.toString() + ',"kind":"' + kind + '","rights":"' + rights + '"}';
+    else println(pad(slot.toString(), 6) + pad(kind, 10) + rights);
+  }
+  if (json) println(out + "]");
+}
+
+/** caps NAME: what the manifest grants service i, and the registry capability every service has. */
+export function grantsOf(i: i32, name: string, json: bool): void {
+  let out = json ? "[" : "";
+  let k = 0;
+  for (; request2(TAG_INIT_CAPS, i, k) == OK; k++) {
+    const kind = <i32>sys.reply_word(0), target = <i32>sys.reply_word(1), rights = <i32>sys.reply_word(2);
+    const what = kind == GRANT_SERVICE ? nameOf(target) : kind == GRANT_CONSOLE ? "console" : kind == GRANT_INIT ? "init" :
+      kind == GRANT_DEVICE ? "device " + target.toString() : "?";
+    if (json) out += (k > 0 ? "," : "") + '{"grant":"' + what + '","rights":"' + rightsName(rights) + '"}';
+    else println(name + " holds " + what + " (" + rightsName(rights) + ")");
+  }
+  if (json) println(out + (k > 0 ? "," : "") + '{"grant":"registry","rights":"call"}]');
+  else println(name + " holds registry (call), as every service does");
+}
