@@ -17,6 +17,7 @@ import { addBadArgsTests } from "./badargs";
 import { addEntropyTests } from "./entropy";
 import { addMemsvcTests } from "./memsvc";
 import { addCpuTests } from "./cpu";
+import { addReloadTests } from "./reload";
 
 let registered = false;
 
@@ -32,6 +33,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addEntropyTests();
     addMemsvcTests();
     addCpuTests();
+    addReloadTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));
