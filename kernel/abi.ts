@@ -20,7 +20,8 @@ export const ABI_VERSION = 1;
 export const ENTRY_START = 0; // quark_start(a0 = pid, a1 = restarts): i32
 export const ENTRY_HANDLE = 1; // quark_handle(badge, tag): i32 (the reply status)
 export const ENTRY_NOTIFY = 2; // quark_notify(bits, 0): i32
-export const ENTRY_COUNT = 3;
+export const ENTRY_COUNT = 4;
+export const ENTRY_SAVE = 3; // quark_save(a0 = pid, 0): i32 -- the old instance during a hot reload; handoff_put keeps state for the new one
 
 // What `host.invoke` returns when the callee trapped (i32 minimum). A handler
 // cannot produce it: a host that sees a handler return this value, or
@@ -49,6 +50,11 @@ export const MSG_WORDS = 6; // data words per message (i64 each)
 export const MAX_LEASES = 4; // leases per call
 export const QUEUE_DEPTH = 16; // asynchronous messages per endpoint
 export const MAX_CALL_DEPTH = 16; // nested synchronous calls
+// `host.spawn(pid, module, flags)` operations (hot reload, kernel/reload.ts); 0 spawns as always.
+export const SPAWN_STAGE = 1; // instantiate the module as read from the image file now into pid's staging slot; the live instance is untouched
+export const SPAWN_SWAP = 2; // exchange pid's live and staged instances (module ignored)
+export const SPAWN_DISCARD = 3; // drop pid's staged instance (module ignored)
+export const HANDOFF_MAX = 4096; // bytes quark_save may hand to the next instance (handoff_put)
 
 // ---------------------------------------------------------------- errors
 // Every syscall returns a value >= 0 on success or one of these.
@@ -191,9 +197,9 @@ export const SYS_PROC_PAUSE = 58; // proc_pause(proc_slot, paused): 1 pauses, 0 
 export const SYS_PROC_QUEUE = 59; // proc_queue(proc_slot, depth): how many sends may wait for it (1..QUEUE_DEPTH)
 export const SYS_TICK_SET = 60; // tick_set(deadline_ns): NOTE_TICK when the clock passes it (0 cancels); unlike a timer, it keeps nothing awake
 export const SYS_PROC_PING = 61; // proc_ping(proc_slot, fuel): enter its quark_handle with TAG_PING under a fuel deadline; its status, E_DEAD, E_BUSY or E_CRASHED (FAULT_HUNG)
-export const SYS_PROC_RELOAD = 62; // proc_reload(proc_slot, flags): hot reload (RELOAD_*): a new instance of the service's module from a new build
-export const SYS_HANDOFF_PUT = 63; // handoff_put(src, len): bytes kept for the next instance (quark_save, during a reload)
-export const SYS_HANDOFF_GET = 64; // handoff_get(dst, len): bytes the previous instance kept (quark_start of a reloaded instance)
+export const SYS_PROC_RELOAD = 62; // proc_reload(proc_slot, flags): hot reload (RELOAD_*): a new instance of its module from the image file, same pid; the new quark_start's status, or an error after rolling back
+export const SYS_HANDOFF_PUT = 63; // handoff_put(src, len): keep len (<= HANDOFF_MAX) bytes for the next instance; only in quark_save during a reload (E_STATE otherwise)
+export const SYS_HANDOFF_GET = 64; // handoff_get(dst, len): copy up to len bytes the previous instance kept; bytes copied; only in a reloaded instance's quark_start (E_STATE otherwise)
 export const SYS_COUNT = 65;
 
 // CPU: every service module is metered at build time (a fuel charge at each
@@ -238,6 +244,7 @@ export const PI_QUOTA = 7; // its page quota
 export const PI_CPU = 8; // fuel spent, in thousands of units
 export const PI_BUDGET = 9; // fuel per handler invocation, in thousands of units
 export const PI_QUEUE = 10; // its queue depth limit
+export const PI_QUEUED = 11; // messages waiting in its queue now
 export const DEFAULT_PAGE_QUOTA = 256; // pages (1 MiB) a process may hold until given a quota
 export const DEFAULT_RAM_FRAMES = 4096; // 16 MiB of kernel-managed memory unless the manifest says otherwise
 export const MAX_RAM_FRAMES = 65536; // 256 MiB
@@ -366,7 +373,7 @@ export const HEALTH_UNKNOWN = 0;
 export const HEALTH_HEALTHY = 1;
 export const HEALTH_DEGRADED = 2;
 export const HEALTH_UNHEALTHY = 3;
-export const RELOAD_ROLLBACK_TEST = 1; // reload, then fail the new instance's start on purpose (tests rollback)
+export const RELOAD_ROLLBACK_TEST = 1; // reload, then make the new instance's start trap on purpose (E_CRASHED, rolled back; tests rollback)
 export const DEP_REQUIRES = 0;
 export const DEP_WANTS = 1;
 export const DEP_REQUIRED_BY = 2;
@@ -395,7 +402,7 @@ export const EV_DEGRADED = 20; // (heartbeats missed; 0: it said so itself)
 export const EV_UNHEALTHY = 21; // (heartbeats missed; 0: a ping failed)
 export const EV_UNREGISTERED = 22; // (the entry id)
 export const EV_DRAINING = 23; // a reload began: queued messages go to the new instance (messages queued)
-export const EV_RELOADED = 24; // (the new module's build number)
+export const EV_RELOADED = 24; // (reloads of it so far)
 export const EV_RELOAD_FAILED = 25; // rolled back to the old instance (the error)
 export const EV_READY = 26; // it reported ready
 export const EV_START_TIMEOUT = 27; // not ready within start_timeout (ms)

@@ -65,6 +65,12 @@ export function requestExit(pid: i32, code: i32): void {
   unchecked(exitCode[pid] = code);
 }
 
+/** Has `pid` asked to exit (not yet carried out)? */
+export function exitPending(pid: i32): bool { return unchecked(exitAsked[pid]) != 0; }
+
+/** Forget an exit `pid` asked for (its instance is being discarded: a reload rolled back). */
+export function cancelExit(pid: i32): void { unchecked(exitAsked[pid] = 0); }
+
 /** After `pid`'s entry returned: carry out an exit it asked for. */
 export function finishExit(pid: i32): void {
   if (unchecked(exitAsked[pid]) == 0) return;

@@ -26,6 +26,7 @@ export {
   procQuota as proc_quota, procBudget as proc_budget, procCrash as proc_crash, procPause as proc_pause, procQueue as proc_queue,
   procPing as proc_ping,
 } from "./process";
+export { procReload as proc_reload, handoffPut as handoff_put, handoffGet as handoff_get } from "./reload";
 // Metered modules import these (tools/lib/meter.ts).
 export { fuel, fuelOut as fuel_out } from "./cpu";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";

@@ -5,7 +5,7 @@
 import {
   K_BOOT, K_PROCESS, K_ENDPOINT, K_NOTIFY, R_SPAWN, R_CONTROL, R_ALL, R_CALL, R_SEND, R_GRANT, R_SIGNAL,
   PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, PS_PAUSED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
-  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA, PI_CPU, PI_BUDGET, PI_QUEUE, QUEUE_DEPTH,
+  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA, PI_CPU, PI_BUDGET, PI_QUEUE, PI_QUEUED, QUEUE_DEPTH,
   OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED, E_DEPTH,
 } from "./abi";
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
@@ -13,7 +13,7 @@ import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } fro
 import { host_kill } from "./host";
 import { enter, spawnAs, ipcResetProcess, wake, ping, INVOKE_TOO_DEEP } from "./ipc";
 import { fault } from "./fault";
-import { drain, qLimit } from "./endpoint";
+import { drain, qLimit, qCount } from "./endpoint";
 import { clearNotes } from "./notify";
 import { clearReady } from "./sched";
 import { vmTeardown } from "./vm";
@@ -51,7 +51,7 @@ export function startProcess(pid: i32): i32 {
   return r == INVOKE_NOENTRY ? OK : r;
 }
 
-function controlled(slot: i32): i32 {
+export function controlled(slot: i32): i32 {
   const g = lookup(current(), slot, K_PROCESS, R_CONTROL);
   return g < 0 ? g : capTarget(g);
 }
@@ -143,6 +143,7 @@ export function procInfo(slot: i32, field: i32): i32 {
     case PI_CPU: return <i32>min<i64>(spentBy(pid) / 1000, 0x7fffffff);
     case PI_BUDGET: return <i32>min<i64>(budgetOf(pid) / 1000, 0x7fffffff);
     case PI_QUEUE: return unchecked(qLimit[pid]);
+    case PI_QUEUED: return unchecked(qCount[pid]);
   }
   return E_ARG;
 }

@@ -12,6 +12,7 @@ import { faultNext, sysExit } from "./fault";
 import { consoleRead } from "./input";
 import { time, timerSet, tickSet, consoleWrite, self, stats, selfEndpoint } from "./misc";
 import { devRead, devWrite } from "./device";
+import { procReload, handoffPut, handoffGet } from "./reload";
 import { vmMap, vmUnmap, vmProtect, vmRead, vmWrite, vmQuery } from "./vm";
 import { memCreate, memMap, memClone, memInfo } from "./memobj";
 
@@ -29,7 +30,7 @@ const NARROW: StaticArray<u8> = [
   3, 2, 3, 3, 3, 1, // vm_map vm_unmap vm_protect vm_read vm_write vm_query
   1, 3, 1, 2, 1, // mem_create mem_map mem_clone mem_info self_endpoint
   2, 3, 2, 1, 1, 3, 1, 1, 2, 2, // dev_read dev_write proc_quota fault_next proc_budget console_read proc_crash exit proc_pause proc_queue
-  0, 1, // tick_set proc_ping
+  0, 1, 2, 2, 2, // tick_set proc_ping proc_reload handoff_put handoff_get
 ];
 
 /** A 32-bit argument given as 64 bits must be an i32 or u32 bit pattern; anything wider is refused, not cut. */
@@ -103,6 +104,9 @@ export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5:
     case abi.SYS_PROC_QUEUE: return procQueue(x0, x1);
     case abi.SYS_TICK_SET: return tickSet(a0);
     case abi.SYS_PROC_PING: return procPing(x0, a1);
+    case abi.SYS_PROC_RELOAD: return procReload(x0, x1);
+    case abi.SYS_HANDOFF_PUT: return handoffPut(x0, x1);
+    case abi.SYS_HANDOFF_GET: return handoffGet(x0, x1);
     case abi.SYS_SELF_ENDPOINT: return selfEndpoint(x0);
     case abi.SYS_DEV_READ: return devRead(x0, x1);
     case abi.SYS_DEV_WRITE: return devWrite(x0, x1, x2);

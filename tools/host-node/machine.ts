@@ -3,7 +3,9 @@
 // on the per-message path; both are plain functions that allocate nothing in
 // the common case.
 import * as abi from "../../kernel/abi";
+import { readFileSync } from "node:fs";
 import type { BootImage } from "./image";
+import { customSections } from "../lib/wasm-sections";
 
 export interface Trap {
   pid: number;
@@ -22,12 +24,18 @@ export interface MachineOptions {
   onTrap?: (t: Trap) => void;
   /** When the host started (performance.now()); the machine's clock counts from it. */
   t0?: number;
+  /** The image file booted: a hot reload (spawn with SPAWN_STAGE) reads the new build from it. Without it, a reload reinstantiates the booted module. */
+  imagePath?: string;
+  /** Host diagnostics (default: standard error). */
+  err?: (line: string) => void;
 }
 
 type Entry = (a0: number, a1: number) => number;
 // crypto.getRandomValues fills at most 65 536 bytes per call.
 const RANDOM_CHUNK = 65536;
-const ENTRY_NAMES = ["quark_start", "quark_handle", "quark_notify"];
+// Indexed by ENTRY_* number.
+const ENTRY_NAMES = ["quark_start", "quark_handle", "quark_notify", "quark_save"];
+const utf8 = new TextDecoder();
 
 export class NodeMachine {
   readonly kernel: Record<string, any>;
@@ -36,6 +44,9 @@ export class NodeMachine {
   private readonly memories: (WebAssembly.Memory | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
   private readonly views: Uint8Array[] = new Array(abi.MAX_PROCS).fill(new Uint8Array(0));
   private readonly imports: (WebAssembly.Imports | string)[];
+  // Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE), until swapped or discarded.
+  private readonly staged: ({ entries: (Entry | undefined)[]; memory: WebAssembly.Memory | undefined } | undefined)[] =
+    new Array(abi.MAX_PROCS).fill(undefined);
   private readonly t0: number;
   readonly traps: Trap[] = [];
   /** The first trap inside the kernel, if any: the run loop stops on it. */
@@ -131,26 +142,85 @@ export class NodeMachine {
     return v;
   }
 
-  private spawn(pid: number, module: number, _flags: number): number {
+  private spawn(pid: number, module: number, flags: number): number {
     if (pid <= 0 || pid >= abi.MAX_PROCS) return abi.E_ARG;
+    if (flags === abi.SPAWN_SWAP) return this.swap(pid);
+    if (flags === abi.SPAWN_DISCARD) { this.staged[pid] = undefined; return abi.OK; }
+    if (flags !== 0 && flags !== abi.SPAWN_STAGE) return abi.E_ARG;
     if (module <= 0 || module >= this.image.modules.length) return abi.E_NOMODULE;
-    const imports = this.imports[module];
+    let mod = this.image.modules[module].module;
+    let imports = this.imports[module];
+    if (flags === abi.SPAWN_STAGE) {
+      const fresh = this.rebuilt(pid, module);
+      if (typeof fresh === "number") return fresh;
+      [mod, imports] = fresh;
+    }
     if (typeof imports === "string") return abi.E_LINK;
-    this.kill(pid);
+    if (flags === 0) this.kill(pid);
+    else this.staged[pid] = undefined;
     let inst: WebAssembly.Instance;
     try {
-      inst = new WebAssembly.Instance(this.image.modules[module].module, imports);
+      inst = new WebAssembly.Instance(mod, imports);
     } catch (e) {
       this.trapped(pid, e);
       return e instanceof WebAssembly.LinkError ? abi.E_LINK : abi.E_CRASHED;
     }
     const ex = inst.exports as Record<string, unknown>;
+    const entries: (Entry | undefined)[] = [];
     for (let i = 0; i < abi.ENTRY_COUNT; i++) {
       const f = ex[ENTRY_NAMES[i]];
-      this.entries[pid * abi.ENTRY_COUNT + i] = typeof f === "function" ? (f as Entry) : undefined;
+      entries.push(typeof f === "function" ? (f as Entry) : undefined);
     }
-    this.memories[pid] = ex.memory instanceof WebAssembly.Memory ? ex.memory : undefined;
+    const memory = ex.memory instanceof WebAssembly.Memory ? ex.memory : undefined;
+    if (flags === abi.SPAWN_STAGE) { this.staged[pid] = { entries, memory }; return abi.OK; }
+    for (let i = 0; i < abi.ENTRY_COUNT; i++) this.entries[pid * abi.ENTRY_COUNT + i] = entries[i];
+    this.memories[pid] = memory;
     return abi.OK;
+  }
+
+  /** Exchange pid's live and staged instances (hot reload). */
+  private swap(pid: number): number {
+    const st = this.staged[pid];
+    if (st === undefined) return abi.E_ARG;
+    const live: (Entry | undefined)[] = [];
+    for (let i = 0; i < abi.ENTRY_COUNT; i++) {
+      live.push(this.entries[pid * abi.ENTRY_COUNT + i]);
+      this.entries[pid * abi.ENTRY_COUNT + i] = st.entries[i];
+    }
+    this.staged[pid] = { entries: live, memory: this.memories[pid] };
+    this.memories[pid] = st.memory;
+    this.views[pid] = new Uint8Array(0);
+    return abi.OK;
+  }
+
+  /**
+   * Module `index` as the image file holds it now (it may have been rebuilt
+   * since boot), compiled and linked; or an error code, said on stderr.
+   */
+  private rebuilt(pid: number, index: number): [WebAssembly.Module, WebAssembly.Imports | string] | number {
+    const booted = this.image.modules[index];
+    const path = this.opts.imagePath;
+    if (path === undefined) return [booted.module, this.imports[index]];
+    const say = this.opts.err ?? ((l: string) => { process.stderr.write(l + "\n"); });
+    try {
+      const bytes = new Uint8Array(readFileSync(path));
+      const sections = new Map(customSections(bytes).map((c) => [c.name, c.data]));
+      const abiTable = JSON.parse(utf8.decode(sections.get("quark.abi") ?? new Uint8Array())) as Record<string, number>;
+      if (abiTable.ABI_VERSION !== abi.ABI_VERSION) throw new Error(`it was built for ABI version ${abiTable.ABI_VERSION}`);
+      const list = JSON.parse(utf8.decode(sections.get("quark.modules") ?? new Uint8Array())) as { name: string }[];
+      const name = list[index]?.name;
+      if (name !== booted.name) {
+        say(`quark: reload of pid ${pid}: module ${index} of ${path} is ${name === undefined ? "missing" : `"${name}"`}, not "${booted.name}" (was the image rebuilt from another manifest?)`);
+        return abi.E_NOMODULE;
+      }
+      const body = sections.get(`quark.mod.${name}`);
+      if (body === undefined) throw new Error(`section quark.mod.${name} is missing`);
+      const mod = new WebAssembly.Module(new Uint8Array(body));
+      return [mod, this.link(mod)];
+    } catch (e) {
+      say(`quark: reload of pid ${pid}: cannot use ${path}: ${(e as Error).message}`);
+      return abi.E_NOMODULE;
+    }
   }
 
   private kill(pid: number): void {
@@ -158,6 +228,7 @@ export class NodeMachine {
     for (let i = 0; i < abi.ENTRY_COUNT; i++) this.entries[pid * abi.ENTRY_COUNT + i] = undefined;
     this.memories[pid] = undefined;
     this.views[pid] = new Uint8Array(0);
+    this.staged[pid] = undefined;
   }
 
   // The HAL's entropy device asks for a few hundred bytes at a time; a bad

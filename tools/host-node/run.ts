@@ -32,7 +32,7 @@ export async function bootNode(imagePath: string, opts: BootOptions = {}): Promi
   const t0 = performance.now();
   const image = loadImage(new Uint8Array(readFileSync(imagePath)), imagePath);
   const onTrap = opts.onTrap ?? (opts.verbose ? (t: { pid: number; message: string }) => process.stderr.write(`host: trap in pid ${t.pid}: ${t.message}\n`) : undefined);
-  const m = new NodeMachine(image, { t0, ...opts, onTrap });
+  const m = new NodeMachine(image, { t0, imagePath, ...opts, onTrap });
   const r = m.boot(flagsOf(opts));
   if (r < 0) return 2;
   if (m.kernelTrap) {

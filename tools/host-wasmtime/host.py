@@ -159,7 +159,7 @@ def main(argv):
         tramp, slow = trampoline(args.shim, args.python_trampoline, image, args.verbose)
         if slow:
             print(SLOW_NOTICE % slow, file=sys.stderr)
-        machine = Machine(image, tramp, args.verbose)
+        machine = Machine(image, tramp, args.verbose, args.image)
     except ImageError as e:
         return fail("%s: %s" % (args.image, e), 2)
     except (wasmtime.WasmtimeError, wasmtime.Trap) as e:

@@ -9,13 +9,14 @@ host.console_out and host.random_fill are the Python callbacks here (both
 off the per-message path); the others come from the trampoline.
 """
 
+import hashlib
 import os
 import sys
 
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from image import ImageError
+from image import ImageError, load
 from shim import ENTRY_EXPORTS, root_cause
 
 U32 = 0xFFFFFFFF
@@ -64,8 +65,10 @@ def _instantiate(store, module, resolve, who):
 
 
 class Machine:
-    def __init__(self, image, trampoline, verbose):
+    def __init__(self, image, trampoline, verbose, path=None):
         self.image = image
+        self.path = path  # the image file: a hot reload reads the new build from it
+        self._reloaded = {}  # sha256 of a module's bytes -> its Service, kept alive for the shim
         self.trampoline = trampoline
         self.verbose = verbose
         self.store = wasmtime.Store(_engine())
@@ -78,7 +81,9 @@ class Machine:
         self.hal["hal_init"](self.store)
         self.kernel = _instantiate(self.store, self.kernel_module, self._resolve_kernel, "kernel").exports(self.store)
         trampoline.set_kernel_memory(self._memory_of(self.kernel, "kernel"))
-        trampoline.load(self._link_services())
+        self.services = self._link_services()
+        trampoline.load(self.services)
+        trampoline.set_loader(self.reload_module)
 
     def _compile(self):
         engine = self.store.engine
@@ -128,6 +133,7 @@ class Machine:
         # Functions, and the fuel global metered modules charge (tools/lib/meter.ts).
         funcs = {name: item for name, item in self.kernel.items() if isinstance(item, (wasmtime.Func, wasmtime.Global))}
         linker = wasmtime.Linker(self.store.engine)
+        self._funcs, self._linker = funcs, linker
         for name, func in funcs.items():
             linker.define(self.store, "quark", name, func)
             if name.startswith("env_"):
@@ -137,14 +143,61 @@ class Machine:
             if index == 0 or entry.get("kind") != "service":
                 services.append(None)
                 continue
-            try:
-                self._check_links(module, funcs)
-                services.append(Service(entry["name"], pre=linker.instantiate_pre(module)))
-            except LinkError as e:
-                services.append(Service(entry["name"], link_error=str(e)))
-            except wasmtime.WasmtimeError as e:
-                services.append(Service(entry["name"], link_error="cannot be instantiated: %s" % root_cause(e)))
+            services.append(self._link_one(entry["name"], module))
         return services
+
+    def _link_one(self, name, module):
+        try:
+            self._check_links(module, self._funcs)
+            return Service(name, pre=self._linker.instantiate_pre(module))
+        except LinkError as e:
+            return Service(name, link_error=str(e))
+        except wasmtime.WasmtimeError as e:
+            return Service(name, link_error="cannot be instantiated: %s" % root_cause(e))
+
+    # ------------------------------------------------------------ hot reload
+    def reload_module(self, pid, index):
+        """(status, Service) for module `index` as the image file holds it now (host.spawn with SPAWN_STAGE).
+
+        The file may have been rebuilt since boot; its module at `index` must
+        have the same name. Modules are linked like the boot-time ones, and
+        cached by their sha256, so reloading the same build twice links once.
+        """
+        c = self.c
+        booted = self.services[index] if 0 <= index < len(self.services) else None
+        if booted is None:
+            return c("E_NOMODULE"), None
+        if self.path is None:
+            return c("OK"), booted
+        try:
+            fresh = load(self.path)
+        except ImageError as e:
+            print("quark: reload of pid %d: cannot use %s: %s" % (pid, self.path, e), file=sys.stderr)
+            return c("E_NOMODULE"), None
+        name = fresh.modules[index].get("name") if index < len(fresh.modules) else None
+        if name != booted.name:
+            print('quark: reload of pid %d: module %d of %s is %s, not "%s" (was the image rebuilt from another manifest?)'
+                  % (pid, index, self.path, '"%s"' % name if name else "missing", booted.name), file=sys.stderr)
+            return c("E_NOMODULE"), None
+        body = fresh.module_bytes[index]
+        key = hashlib.sha256(body).hexdigest()
+        service = self._reloaded.get(key)
+        if service is None:
+            if body == self.image.module_bytes[index]:
+                service = booted
+            else:
+                try:
+                    service = self._link_one(name, wasmtime.Module(self.store.engine, body))
+                except wasmtime.WasmtimeError as e:
+                    print("quark: reload of pid %d: module %s does not compile: %s" % (pid, name, root_cause(e)),
+                          file=sys.stderr)
+                    return c("E_NOMODULE"), None
+            self._reloaded[key] = service
+        if service.pre is None:
+            if self.verbose:
+                print("quark: pid %d (%s) %s" % (pid, name, service.link_error), file=sys.stderr)
+            return c("E_LINK"), None
+        return c("OK"), service
 
     @staticmethod
     def _check_links(module, funcs):

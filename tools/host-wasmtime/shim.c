@@ -129,6 +129,9 @@ enum {
   C_E_NOMODULE,
   C_E_NOSPACE,
   C_PID_KERNEL,
+  C_SPAWN_STAGE,
+  C_SPAWN_SWAP,
+  C_SPAWN_DISCARD,
   C_COUNT
 };
 
@@ -143,6 +146,7 @@ static struct timespec epoch;
 // spawn and kill write rows, on the engine's one thread, so invoke and copy
 // read them without locks.
 typedef struct {
+  bool present; // an instance fills this row
   bool has_entry[MAX_ENTRIES];
   wasmtime_func_t entry[MAX_ENTRIES];
   bool has_memory;
@@ -150,7 +154,18 @@ typedef struct {
 } proc_t;
 
 static proc_t *procs;
+// Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE)
+// until the kernel swaps it in (SPAWN_SWAP) or discards it (SPAWN_DISCARD).
+static proc_t *staged;
 static uint32_t nprocs, nentries;
+
+// Hot reload: shim.py's loader reads the image file again and hands back the
+// InstancePre of module `index` as the file holds it now (it keeps the
+// object alive), or an error code (it prints why).
+typedef int32_t (*quark_loader_t)(uint32_t pid, uint32_t index, const wasmtime_instance_pre_t **out);
+static quark_loader_t loader;
+
+void quark_shim_set_loader(quark_loader_t fn) { loader = fn; }
 static char *entry_name[MAX_ENTRIES];
 
 // ---------------------------------------------------------------- module table
@@ -183,8 +198,10 @@ int quark_shim_configure(uint32_t max_procs, uint32_t entry_count, const int32_t
                          int32_t verbose_traps) {
   if (entry_count > MAX_ENTRIES) return -1;
   free(procs);
+  free(staged);
   procs = calloc(max_procs, sizeof(proc_t));
-  if (!procs) return -1;
+  staged = calloc(max_procs, sizeof(proc_t));
+  if (!procs || !staged) return -1;
   nprocs = max_procs;
   nentries = entry_count;
   memcpy(code, codes, sizeof code);
@@ -394,39 +411,33 @@ static int32_t spawn_failed(uint32_t pid, const module_t *m, wasm_trap_t *trap, 
   return status;
 }
 
-static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t index) {
-  if (!is_process(pid)) return code[C_E_ARG];
-  if (index >= nmodules || !modules[index].service) return code[C_E_NOMODULE];
-  clear_proc(pid);
-  const module_t *m = &modules[index];
-  if (!m->pre) {
-    if (verbose) fprintf(stderr, "quark: pid %u (%s) %s\n", pid, m->name, m->link_error);
-    return code[C_E_LINK];
-  }
+// Instantiate `pre` and fill `row` with its entries and memory.
+static int32_t instantiate_into(wasmtime_context_t *cx, uint32_t pid, const module_t *m,
+                                const wasmtime_instance_pre_t *pre, proc_t *row) {
   wasmtime_instance_t instance;
   wasm_trap_t *trap = NULL;
-  wasmtime_error_t *error = wasmtime_instance_pre_instantiate(m->pre, cx, &instance, &trap);
+  wasmtime_error_t *error = wasmtime_instance_pre_instantiate(pre, cx, &instance, &trap);
   if (error || trap) return spawn_failed(pid, m, trap, error);
   // The row is filled only once the start function has returned: until then
   // the pid has no instance to invoke or copy into. Whatever that function
   // may have spawned as this pid meanwhile is replaced, not merged.
-  clear_proc(pid);
-  proc_t *p = &procs[pid];
+  memset(row, 0, sizeof(proc_t));
+  row->present = true;
   wasmtime_extern_t item;
   for (uint32_t e = 0; e < nentries; e++) {
     const char *name = entry_name[e];
     if (!name || !wasmtime_instance_export_get(cx, &instance, name, strlen(name), &item)) continue;
     if (item.kind == WASMTIME_EXTERN_FUNC) {
-      p->entry[e] = item.of.func;
-      p->has_entry[e] = true;
+      row->entry[e] = item.of.func;
+      row->has_entry[e] = true;
     } else {
       wasmtime_extern_delete(&item);
     }
   }
   if (wasmtime_instance_export_get(cx, &instance, "memory", 6, &item)) {
     if (item.kind == WASMTIME_EXTERN_MEMORY) {
-      p->memory = item.of.memory;
-      p->has_memory = true;
+      row->memory = item.of.memory;
+      row->has_memory = true;
     } else {
       wasmtime_extern_delete(&item);
     }
@@ -434,11 +445,48 @@ static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t inde
   return code[C_OK];
 }
 
+static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t index, int32_t flags) {
+  if (!is_process(pid)) return code[C_E_ARG];
+  if (flags == code[C_SPAWN_SWAP]) {
+    if (!staged[pid].present) return code[C_E_ARG];
+    proc_t t = procs[pid];
+    procs[pid] = staged[pid];
+    staged[pid] = t;
+    return code[C_OK];
+  }
+  if (flags == code[C_SPAWN_DISCARD]) {
+    memset(&staged[pid], 0, sizeof(proc_t));
+    return code[C_OK];
+  }
+  if (flags != 0 && flags != code[C_SPAWN_STAGE]) return code[C_E_ARG];
+  if (index >= nmodules || !modules[index].service) return code[C_E_NOMODULE];
+  const module_t *m = &modules[index];
+  if (flags == code[C_SPAWN_STAGE]) {
+    memset(&staged[pid], 0, sizeof(proc_t));
+    const wasmtime_instance_pre_t *pre = m->pre;
+    if (loader) {
+      int32_t status = loader(pid, index, &pre);
+      if (status != code[C_OK]) return status;
+    }
+    if (!pre) {
+      if (verbose) fprintf(stderr, "quark: pid %u (%s) %s\n", pid, m->name, m->link_error);
+      return code[C_E_LINK];
+    }
+    return instantiate_into(cx, pid, m, pre, &staged[pid]);
+  }
+  clear_proc(pid);
+  if (!m->pre) {
+    if (verbose) fprintf(stderr, "quark: pid %u (%s) %s\n", pid, m->name, m->link_error);
+    return code[C_E_LINK];
+  }
+  return instantiate_into(cx, pid, m, m->pre, &procs[pid]);
+}
+
 // (pid, module, flags) -> i32
 static wasm_trap_t *host_spawn(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
   (void)env;
   (void)n;
-  io[0].i32 = spawn_process(wasmtime_caller_context(caller), (uint32_t)io[0].i32, (uint32_t)io[1].i32);
+  io[0].i32 = spawn_process(wasmtime_caller_context(caller), (uint32_t)io[0].i32, (uint32_t)io[1].i32, io[2].i32);
   return NULL;
 }
 
@@ -448,7 +496,10 @@ static wasm_trap_t *host_kill(void *env, wasmtime_caller_t *caller, wasmtime_val
   (void)caller;
   (void)n;
   uint32_t pid = (uint32_t)io[0].i32;
-  if (is_process(pid)) clear_proc(pid);
+  if (is_process(pid)) {
+    clear_proc(pid);
+    memset(&staged[pid], 0, sizeof(proc_t));
+  }
   return NULL;
 }
 

@@ -23,13 +23,17 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 WHEEL_VERSION = "49.0.0"
-ENTRY_EXPORTS = {"ENTRY_START": "quark_start", "ENTRY_HANDLE": "quark_handle", "ENTRY_NOTIFY": "quark_notify"}
+ENTRY_EXPORTS = {
+    "ENTRY_START": "quark_start", "ENTRY_HANDLE": "quark_handle", "ENTRY_NOTIFY": "quark_notify", "ENTRY_SAVE": "quark_save",
+}
 HOST_FUNCS = ("invoke", "copy", "now", "spawn", "kill")
 # The order of the status codes array that quark_shim_configure reads (the enum in shim.c).
 CODES = (
     "INVOKE_TRAPPED", "INVOKE_NOENTRY", "OK", "E_ARG", "E_CRASHED", "E_FAULT", "E_LINK", "E_NOMODULE",
-    "E_NOSPACE", "PID_KERNEL",
+    "E_NOSPACE", "PID_KERNEL", "SPAWN_STAGE", "SPAWN_SWAP", "SPAWN_DISCARD",
 )
+# The loader shim.c calls for SPAWN_STAGE: (pid, module index, out InstancePre pointer) -> status.
+LOADER = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_uint32, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p))
 
 
 class ShimUnavailable(Exception):
@@ -71,6 +75,7 @@ class NativeTrampoline:
             if lib.quark_shim_set_entry_name(number, name.encode()) != 0:
                 raise ShimUnavailable("the shim cannot hold entry %s=%d" % (name, number))
         self._pid_kernel = image.const("PID_KERNEL")
+        self._ok, self._nomodule = image.const("OK"), image.const("E_NOMODULE")
         self._types = _types()
         self._services = []
 
@@ -98,6 +103,24 @@ class NativeTrampoline:
                 raise MemoryError("the shim's module table")
         # The shim holds raw pointers to the InstancePre objects: they must live as long as it.
         self._services = services
+
+    def set_loader(self, reload_module):
+        """Hot reload: `reload_module(pid, index)` -> (status, Service) gives SPAWN_STAGE its module."""
+        ok = self._ok
+
+        def load(pid, index, out):
+            try:
+                status, service = reload_module(pid, index)
+            except Exception as e:  # an exception escaping a callback would trap the kernel
+                print("quark: reload of pid %d: %s" % (pid, e), file=sys.stderr)
+                return self._nomodule
+            if status == ok:
+                # The Service (and its InstancePre) stays alive in machine.py's cache.
+                out[0] = ctypes.cast(service.pre.ptr(), ctypes.c_void_p).value if service.pre else None
+            return status
+
+        self._loader = LOADER(load)  # kept: the shim holds the function pointer
+        self._lib.quark_shim_set_loader(self._loader)
 
     def now(self):
         return self._lib.quark_shim_now()
@@ -142,6 +165,7 @@ def _open(path):
         "quark_shim_funcs": (None, [ptr, ptr, ptr]),
         "quark_shim_now": (ctypes.c_double, []),
         "quark_shim_kernel_trap": (ctypes.c_int32, []),
+        "quark_shim_set_loader": (None, [LOADER]),
     }
     for name, (restype, argtypes) in signatures.items():
         try:
@@ -168,6 +192,8 @@ class PythonTrampoline:
 
     def __init__(self, image, verbose):
         self._c = {name: image.const(name) for name in CODES + ("MAX_PROCS",)}
+        self._staged = {}
+        self._reload_module = None
         self._entries = entry_numbers(image)
         self._verbose = verbose
         self._procs = {}
@@ -192,6 +218,9 @@ class PythonTrampoline:
 
     def load(self, services):
         self._services = services
+
+    def set_loader(self, reload_module):
+        self._reload_module = reload_module
 
     def now(self):
         return float(time.monotonic_ns() - self._epoch)
@@ -238,13 +267,47 @@ class PythonTrampoline:
     def _kill(self, pid):
         if self._is_process(pid):
             self._procs.pop(pid, None)
+            self._staged.pop(pid, None)
 
     def _spawn(self, pid, index, flags):
+        c = self._c
         try:
+            if flags in (c["SPAWN_SWAP"], c["SPAWN_DISCARD"]) and self._is_process(pid):
+                return self._swap(pid) if flags == c["SPAWN_SWAP"] else (self._staged.pop(pid, None), c["OK"])[1]
+            if flags == c["SPAWN_STAGE"]:
+                return self._stage(pid, index)
+            if flags != 0:
+                return c["E_ARG"]
             return self._spawn_process(pid, index)
         except Exception as e:  # an exception escaping a callback would trap the kernel
             self._say("pid %d: spawn failed: %s" % (pid, e))
             return self._c["E_CRASHED"]
+
+    def _swap(self, pid):
+        if pid not in self._staged:
+            return self._c["E_ARG"]
+        live = self._procs.pop(pid, None)
+        self._procs[pid] = self._staged.pop(pid)
+        if live is not None:
+            self._staged[pid] = live
+        return self._c["OK"]
+
+    def _stage(self, pid, index):
+        """Hot reload: the module as the image file holds it now, beside the live instance."""
+        if not self._is_process(pid):
+            return self._c["E_ARG"]
+        service = self._services[index] if 0 <= index < len(self._services) else None
+        if service is None:
+            return self._c["E_NOMODULE"]
+        self._staged.pop(pid, None)
+        if self._reload_module is not None:
+            status, service = self._reload_module(pid, index)
+            if status != self._c["OK"]:
+                return status
+        status, row = self._spawn_service(pid, service)
+        if row is not None:
+            self._staged[pid] = row
+        return status
 
     def _spawn_process(self, pid, index):
         c = self._c
@@ -254,26 +317,32 @@ class PythonTrampoline:
         if service is None:
             return c["E_NOMODULE"]
         self._kill(pid)
+        status, row = self._spawn_service(pid, service)
+        if row is not None:
+            self._procs[pid] = row
+        return status
+
+    def _spawn_service(self, pid, service):
+        c = self._c
         who = "pid %d (%s)" % (pid, service.name)
         if service.pre is None:
             self._say("%s %s" % (who, service.link_error))
-            return c["E_LINK"]
+            return c["E_LINK"], None
         try:
             instance = service.pre.instantiate(self._store)
         except wasmtime.Trap as e:
             self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
-            return c["E_CRASHED"]
+            return c["E_CRASHED"], None
         except wasmtime.WasmtimeError as e:
             self._say("%s cannot be instantiated: %s" % (who, root_cause(e)))
             # A store never frees an instance, and caps their number (10000 by default):
             # past it every spawn fails this way.
-            return c["E_NOSPACE"] if "resource limit" in str(e) else c["E_LINK"]
+            return (c["E_NOSPACE"] if "resource limit" in str(e) else c["E_LINK"]), None
         exports = instance.exports(self._store)
         # machine.py checked at link time that each entry export is an (i32, i32) -> i32 function.
         entries = {number: exports[name] for number, name in self._entries.items() if name in exports}
         memory = exports.get("memory")
-        self._procs[pid] = (entries, memory if isinstance(memory, wasmtime.Memory) else None)
-        return c["OK"]
+        return c["OK"], (entries, memory if isinstance(memory, wasmtime.Memory) else None)
 
 
 def trampoline(shim_path, force_python, image, verbose):

@@ -8,11 +8,6 @@ import {
 // The manifest promises a heartbeat every second; beat twice as often.
 const HEARTBEAT_MS = 500;
 
-export function quark_start(pid: i32, restarts: i32): i32 {
-  registry.startHeartbeat(HEARTBEAT_MS);
-  return OK;
-}
-
 export function quark_notify(bits: i32, unused: i32): i32 {
   if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; } // nothing to save: stop at once when asked
   registry.heartbeatTick(bits);
@@ -21,6 +16,23 @@ export function quark_notify(bits: i32, unused: i32): i32 {
 
 let handled: i64 = 0;
 const chunk = new StaticArray<u8>(4096);
+
+// Hot reload (svc reload echo): the old instance hands its message count to
+// the new one, so TAG_ECHO_STATS counts on across builds.
+const saved = new StaticArray<u8>(8);
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  // Outside a reload handoff_get answers E_STATE and the count starts at 0.
+  if (sys.handoff_get(changetype<usize>(saved), 8) == 8) handled = load<i64>(changetype<usize>(saved));
+  registry.startHeartbeat(HEARTBEAT_MS);
+  return OK;
+}
+
+export function quark_save(pid: i32, unused: i32): i32 {
+  store<i64>(changetype<usize>(saved), handled);
+  const r = sys.handoff_put(changetype<usize>(saved), 8);
+  return r < 0 ? r : OK;
+}
 
 export function quark_handle(badge: i32, tag: i32): i32 {
   if (tag == TAG_PING) return OK; // a liveness check, not a message

@@ -6,13 +6,14 @@ import {
   TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
   TAG_INIT_HALT, TAG_INIT_EVENTS, TAG_INIT_CRASH, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE, TAG_INIT_DISABLE,
   EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, TAG_INIT_LAST, PI_CALLS, PI_CPU, PI_PAGES, PI_QUOTA,
-  DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_STOPPED, EV_RESTARTED, TAG_INIT_CAPS,
+  DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_STOPPED, EV_RESTARTED, TAG_INIT_CAPS, TAG_INIT_RELOAD,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED, ST_STOPPING, ST_PAUSED, ST_DISABLED, ST_STARTING, launched } from "./start";
 import { beginStop } from "./supervisor";
 import { dependencyUp, restartBound } from "./deps";
 import { say } from "./say";
+import { reload } from "./reload";
 
 const NAME_MAX = 64;
 const name = new StaticArray<u8>(NAME_MAX);
@@ -31,6 +32,7 @@ function opName(tag: i32): string {
     case TAG_INIT_DISABLE: return "disable";
     case TAG_INIT_CRASH: return "crash";
     case TAG_INIT_HALT: return "halt";
+    case TAG_INIT_RELOAD: return "reload";
   }
   return "";
 }
@@ -74,6 +76,7 @@ function perform(svcs: Service[], badge: i32, tag: i32): i32 {
     case TAG_INIT_RESTART: return restart(svcs, s, badge);
     case TAG_INIT_EVENTS: return event(s, <i32>arg(1));
     case TAG_INIT_CAPS: return grantOf(s, <i32>arg(1));
+    case TAG_INIT_RELOAD: return reload(svcs, s, <i32>arg(1), badge);
   }
   return E_ARG;
 }

@@ -57,6 +57,9 @@
 @external("quark", "proc_queue") export declare function proc_queue(procSlot: i32, depth: i32): i32;
 @external("quark", "tick_set") export declare function tick_set(deadline: i64): i32;
 @external("quark", "proc_ping") export declare function proc_ping(procSlot: i32, units: i64): i32;
+@external("quark", "proc_reload") export declare function proc_reload(procSlot: i32, flags: i32): i32;
+@external("quark", "handoff_put") export declare function handoff_put(src: usize, len: i32): i32;
+@external("quark", "handoff_get") export declare function handoff_get(dst: usize, len: i32): i32;
 @external("quark", "proc_crash") export declare function proc_crash(procSlot: i32): i32;
 @external("quark", "console_read") export declare function console_read(slot: i32, dst: usize, len: i32): i32;
 @external("quark", "self_endpoint") export declare function self_endpoint(badge: i32): i32;

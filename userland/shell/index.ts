@@ -3,11 +3,11 @@
 // prompts; with piped input it runs the commands, and at the end of input it
 // asks init to halt the machine (when the host says the input drives it).
 import {
-  sys, OK, E_BADSLOT, E_STATE, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
+  sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
-  TAG_INIT_DISABLE, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
-  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, FAULT_CPU, FAULT_START, FAULT_HUNG, FAULT_INJECTED,
-  EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
+  TAG_INIT_DISABLE, TAG_INIT_RELOAD, RELOAD_ROLLBACK_TEST, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
+  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED, FAULT_CPU, FAULT_START,
+  FAULT_HUNG, FAULT_INJECTED, EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
 } from "../lib";
 import { openConsole, print, println, readLines } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
@@ -96,6 +96,7 @@ function execute(w: string[]): void {
   if (sub == "status") { show(i, json); return; }
   if (sub == "events") { events(i, args[2], json); return; }
   if (sub == "deps") { deps(i, args[2], json); return; }
+  if (sub == "reload") { reload(i, args[2], args.includes("--rollback-test") ? RELOAD_ROLLBACK_TEST : 0, json); return; }
   const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART :
     sub == "pause" ? TAG_INIT_PAUSE : sub == "resume" ? TAG_INIT_RESUME : sub == "enable" ? TAG_INIT_ENABLE :
     sub == "disable" ? TAG_INIT_DISABLE : 0;
@@ -115,6 +116,9 @@ function help(): void {
   println("  svc events NAME [--json]     what happened to it, oldest first");
   println("  svc top [--json]             per service: uptime, messages handled, CPU fuel, pages");
   println("  svc deps NAME [--json]       what it requires, binds to and wants, and what requires it");
+  println("  svc reload NAME [--json]     replace its module with the new build in the image file (same pid;");
+  println("                               queued messages go to the new one; a failed start keeps the old one)");
+  println("                               --rollback-test: make the new start fail on purpose");
   println("  svc registry [--json]        every registry entry: name, service, version, health, tags");
   println("  svc lookup Q [--tag] [--all] what the registry gives a client for a name, a glob or a tag (healthy only unless --all)");
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
@@ -199,6 +203,9 @@ function eventDetail(kind: i32, d: i64): string {
   if (kind == EV_STOPPING) return "killed if not stopped in " + d.toString() + " ms";
   if (kind == EV_HELD) return "a required dependency, " + nameOf(<i32>d) + ", is down";
   if (kind == EV_BOUND_RESTART) return "it binds to " + nameOf(<i32>d);
+  if (kind == EV_DRAINING) return d.toString() + " messages queued";
+  if (kind == EV_RELOADED) return "reload " + d.toString();
+  if (kind == EV_RELOAD_FAILED) return "error " + d.toString() + "; the old instance kept";
   return "";
 }
 
@@ -275,4 +282,21 @@ function showLog(n: i32): void {
     if (sys.call(log, TAG_LOG_TAIL, k, 0, 0, 0, 0, 0) != OK) continue;
     println("  " + String.UTF8.decodeUnsafe(changetype<usize>(logLine), min(<i32>sys.reply_word(0), logLine.length)));
   }
+}
+
+/** svc reload NAME: init swaps in the new build; the pid stays, so does every capability to it. */
+function reload(i: i32, name: string, flags: i32, json: bool): void {
+  const before = status(i);
+  const r = sys.call(openInit(), TAG_INIT_RELOAD, i, flags, 0, 0, 0, 0);
+  const after = status(i);
+  const state = after == null ? "unknown" : stateName(after.state);
+  const pid = after == null ? -1 : after.pid;
+  if (json) {
+    println('{"service":"' + name + '","ok":' + (r >= 0 ? "true" : "false") + ',"error":' + (r < 0 ? r : 0).toString() +
+      ',"pid":' + pid.toString() + ',"pid_before":' + (before == null ? -1 : before.pid).toString() + ',"state":"' + state + '"}');
+    return;
+  }
+  if (r >= 0) { println("reload: " + name + " ok, pid " + pid.toString()); return; }
+  if (r == E_STATE && before != null && before.state != SVC_RUNNING) { println("reload: " + name + " refused: it is " + stateName(before.state)); return; }
+  println("reload: " + name + " failed: error " + r.toString() + (state == "running" ? "; the old instance keeps running" : "; it is " + state));
 }

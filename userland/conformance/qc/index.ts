@@ -19,6 +19,7 @@ import { addMemsvcTests } from "./memsvc";
 import { addCpuTests } from "./cpu";
 import { addRegistryTests, onRegistryEvent } from "./registry";
 import { addHealthTests, onTick } from "./health";
+import { addReloadTests } from "./reload";
 
 let registered = false;
 
@@ -36,6 +37,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addCpuTests();
     addRegistryTests();
     addHealthTests();
+    addReloadTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));
