@@ -348,7 +348,8 @@ export const TAG_INIT_METRICS = 0x030f; // w0 = index; reply: messages handled, 
 export const TAG_INIT_DEPS = 0x0310; // w0 = index, w1 = k; reply: DEP_* kind, the other service's index; E_BADSLOT past the last
 export const TAG_INIT_RELOAD = 0x0311; // w0 = index, w1 = RELOAD_* flags: replace its module with the new build, keeping its pid and capabilities
 export const TAG_INIT_CAPS = 0x0312; // w0 = index, w1 = k; reply: GRANT_* kind, target, rights, label of its k-th manifest grant; E_BADSLOT past the last
-export const TAG_INIT_LAST = 0x0312; // the control tags are TAG_INIT_STATUS..TAG_INIT_LAST
+export const TAG_INIT_HEALTH_CHECK = 0x0313; // run one health check of every service now; reply w0 = services pinged, w1 = ns it took, w2 = health interval (ms)
+export const TAG_INIT_LAST = 0x0313; // the control tags are TAG_INIT_STATUS..TAG_INIT_LAST
 
 // The registry (init's endpoint; every service holds a registry capability labelled "registry",
 // badged with its pid | BADGE_REGISTRY, which allows only TAG_REG_*).

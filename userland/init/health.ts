@@ -21,8 +21,19 @@ export function armTick(): void {
 
 /** A health check of every service. */
 export function onTick(svcs: Service[]): void {
-  for (let i = 0; i < svcs.length; i++) check(svcs, svcs[i]);
+  checkAll(svcs);
   armTick();
+}
+
+/** Check every service; how many were running (and so pinged). */
+export function checkAll(svcs: Service[]): i32 {
+  let n = 0;
+  for (let i = 0; i < svcs.length; i++) {
+    const s = svcs[i];
+    if (s.state == ST_RUNNING || s.state == ST_STARTING) n++;
+    check(svcs, s);
+  }
+  return n;
 }
 
 /** A fresh (re)start: nothing known yet, heartbeats counted from now. */
