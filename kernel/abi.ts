@@ -365,7 +365,13 @@ export const TAG_REG_UNSUBSCRIBE = 0x0327;
 export const TAG_REG_EVENT = 0x0328; // registry -> subscriber (send): w0 = service index, w1 = EV_* kind, w2 = time (ns), w3 = detail, w4 = HEALTH_*
 export const TAG_REG_HEALTH = 0x0329; // w0 = service index; reply: HEALTH_*, last heartbeat (ns), last ping (ns), last message (ns), ready, heartbeats missed
 export const TAG_REG_COUNT = 0x032a; // reply w0 = entry ids in use are below this
-export const TAG_REG_LAST = 0x032a;
+export const TAG_REG_LOAD = 0x032b; // w0 = service index; reply: messages queued for it now, messages it has handled
+export const TAG_REG_LAST = 0x032b;
+// Client-side load balancing over a name's healthy instances (userland/lib/balance.ts).
+export const BALANCE_ROUND_ROBIN = 0;
+export const BALANCE_LEAST_OUTSTANDING = 1; // the instance with the fewest messages waiting
+export const BALANCE_CONSISTENT_HASH = 2; // a key always goes to the same instance while it is there
+export const INSTANCE_SEPARATOR = 0x23; // "#": instance k > 1 of service NAME is named NAME#k
 export const LOOKUP_NAME = 0; // exactly this name
 export const LOOKUP_TAG = 1; // entries carrying this tag
 export const LOOKUP_PATTERN = 2; // names matching a glob (* and ?)

@@ -94,8 +94,9 @@ interface Layout {
 }
 
 export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) => number, initModule: number): Uint8Array {
-  const index = new Map(m.services.map((s, i) => [s.name, i]));
-  const rows = m.services.map((s) => resolveService(s, index, moduleIndex));
+  const services = expandInstances(m.services);
+  const index = new Map(services.map((s, i) => [s.name, i]));
+  const rows = services.map((s) => resolveService(s, index, moduleIndex));
   const layout = planLayout(rows);
   const bytes = new Uint8Array(layout.size);
   const view = new DataView(bytes.buffer);
@@ -118,6 +119,20 @@ interface Row {
   grants: BootGrant[];
 }
 
+/**
+ * A service with `instances = N` is N records: NAME, NAME#2 .. NAME#N, each
+ * a process of the same module with the same settings, supervised on its own
+ * and registered under NAME. Grants and dependencies naming NAME mean the
+ * first; clients reach all of them through the registry.
+ */
+function expandInstances(services: ServiceSpec[]): ServiceSpec[] {
+  const sep = String.fromCharCode(abi.INSTANCE_SEPARATOR);
+  return services.flatMap((s) => Array.from({ length: Math.max(1, s.instances ?? 1) }, (_, k) =>
+    k === 0 ? s : { ...s, name: `${s.name}${sep}${k + 1}`, interface: s.interface ?? s.name }));
+}
+
+function baseName(name: string): string { return name.split(String.fromCharCode(abi.INSTANCE_SEPARATOR))[0]; }
+
 function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex: (name: string) => number): Row {
   const at = (dep: string): number => {
     const i = index.get(dep);
@@ -127,7 +142,7 @@ function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex:
   return {
     spec: s,
     name: utf8.encode(s.name),
-    module: checkU32(moduleIndex(s.name), `module index of service "${s.name}"`),
+    module: checkU32(moduleIndex(baseName(s.name)), `module index of service "${s.name}"`),
     deps: s.requires.map(at),
     // Optional dependencies outside the image were warned about; init has nothing to wait for.
     optional: s.wants.filter((w) => index.has(w)).map(at),

@@ -5,6 +5,10 @@
 import { bootNode } from "../host-node/run";
 import { bootWasmtime } from "../host-wasmtime/launch";
 import { repoRoot } from "./root";
+import { readFileSync } from "node:fs";
+import { readImage } from "./image";
+import { decodeBootTable } from "./boot-table";
+import * as abi from "../../kernel/abi";
 
 export type Runtime = "node" | "wasmtime";
 
@@ -22,7 +26,19 @@ export function commandLines(args: string[]): string {
   return lines.join("\n") + "\n";
 }
 
+/** The name of the image's shell: a service holding the console with read and init's endpoint; undefined if none. */
+export function shellOf(image: string): string | undefined {
+  const table = decodeBootTable(readImage(new Uint8Array(readFileSync(image))).bootTable);
+  return table.services.find((s) =>
+    s.grants.some((g) => g.kind === abi.GRANT_CONSOLE && (g.rights & abi.R_READ) !== 0) &&
+    s.grants.some((g) => g.kind === abi.GRANT_INIT))?.name;
+}
+
 export async function ctl(image: string, args: string[], runtime: Runtime): Promise<{ code: number; output: string }> {
+  if (!shellOf(image)) {
+    throw new Error(`${image} has no shell to run commands: no service holds the console with read and init's endpoint; ` +
+      'add one, e.g. [service.shell] with module = "../userland/shell" and caps = ["console:read+write", "init", "log"]');
+  }
   const input = commandLines(args);
   let text = "";
   let code: number;

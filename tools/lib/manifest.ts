@@ -331,6 +331,7 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   }
   reportCycles(entries, ctx);
   checkVersions(services, ctx);
+  checkProcesses(services, entries, ctx);
   supervisionGroups(doc, services, ctx);
   return {
     file: report.file, dir, name: image.name, description: image.description,
@@ -868,6 +869,17 @@ function dependencyList(t: TomlTable, key: "requires" | "wants", name: string, c
     ctx.ranges.set(name, mine);
   }
   return out;
+}
+
+/** Instances are processes too: all of them must fit in the process table. */
+function checkProcesses(services: ServiceSpec[], entries: TomlEntry[], ctx: Context): void {
+  const total = services.reduce((n, s) => n + s.instances, 0);
+  if (total <= MAX_SERVICES || services.length > MAX_SERVICES) return;
+  const many = services.reduce((a, b) => (b.instances > a.instances ? b : a));
+  const e = entries.find((x) => x.key === many.name)!;
+  const at = (e.value as TomlTable).entries.get("instances") ?? e;
+  ctx.report.error(at.value ?? at, `${total} processes with every instance counted: more than the ${MAX_SERVICES} an image can run`,
+    `lower instances of service "${many.name}" (${many.instances}) or remove services`);
 }
 
 /** Every version constraint must be met by the version its dependency declares. */

@@ -59,7 +59,6 @@ export function check(svcs: Service[], s: Service): void {
     s.missed = <i32>((now - s.lastBeat) / (<i64>s.heartbeatMs * 1000000));
     if (s.missed >= HEARTBEATS_MISSED_UNHEALTHY) {
       setHealth(s, HEALTH_UNHEALTHY, s.missed);
-      say(s.name + " missed " + s.missed.toString() + " heartbeats: unhealthy");
       giveUpOn(svcs, s, "missed " + s.missed.toString() + " heartbeats");
       return;
     }

@@ -8,7 +8,8 @@
 import {
   sys, arg, reply, OK, E_ARG, E_BADSLOT, E_NOSPACE, E_RIGHTS, E_STATE, R_CALL, R_SEND, REG_ENTRIES, REG_NAME_MAX,
   TAG_REG_REGISTER, TAG_REG_UNREGISTER, TAG_REG_LOOKUP, TAG_REG_INFO, TAG_REG_HEARTBEAT, TAG_REG_READY, TAG_REG_SUBSCRIBE,
-  TAG_REG_UNSUBSCRIBE, TAG_REG_EVENT, TAG_REG_HEALTH, TAG_REG_COUNT, LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
+  TAG_REG_UNSUBSCRIBE, TAG_REG_EVENT, TAG_REG_HEALTH, TAG_REG_COUNT, TAG_REG_LOAD, TAG_REG_LAST, PI_QUEUED, PI_CALLS,
+  INSTANCE_SEPARATOR, LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
   LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, EV_REGISTERED, EV_UNREGISTERED,
 } from "../lib";
 import { Service } from "./bootinfo";
@@ -35,12 +36,12 @@ export function registryInit(svcs: Service[]): void {
     unchecked(eVersion[i] = s.version);
     unchecked(eIface[i] = <i64><u32>s.iface);
     unchecked(eStatic[i] = true);
-    eName[i] = s.name;
+    eName[i] = baseName(s.name);
     eTags[i] = s.tags.split(" ").filter((w: string) => w.length > 0);
   }
 }
 
-export function isRegistryTag(tag: i32): bool { return tag >= TAG_REG_REGISTER && tag <= TAG_REG_COUNT; }
+export function isRegistryTag(tag: i32): bool { return tag >= TAG_REG_REGISTER && tag <= TAG_REG_LAST; }
 
 /** A registry request from the service with pid `pid`. */
 export function registry(svcs: Service[], pid: i32, tag: i32): i32 {
@@ -50,6 +51,7 @@ export function registry(svcs: Service[], pid: i32, tag: i32): i32 {
     case TAG_REG_INFO: return info(svcs, <i32>arg(0));
     case TAG_REG_HEALTH: return arg(0) < 0 || arg(0) >= svcs.length ? E_BADSLOT : healthReply(svcs[<i32>arg(0)]);
     case TAG_REG_COUNT: reply(REG_ENTRIES); return OK;
+    case TAG_REG_LOAD: return load(svcs, arg(0));
   }
   if (me < 0) return E_RIGHTS; // the rest act on the caller's own entries: services only
   switch (tag) {
@@ -92,7 +94,7 @@ function register(svcs: Service[], me: i32): i32 {
   if (fresh) id = free();
   if (id < 0) return E_NOSPACE;
   unchecked(eOwner[id] = me);
-  unchecked(eStatic[id] = false);
+  if (fresh) unchecked(eStatic[id] = false); // a manifest entry updated at run time stays the manifest's
   unchecked(eVersion[id] = <u32>arg(0));
   unchecked(eIface[id] = arg(1));
   eName[id] = name;
@@ -121,9 +123,24 @@ export function unregisterAll(svcs: Service[], owner: i32): void {
   subscriptions.delete(owner);
 }
 
+/** Instances of a service share its name: "web#2" is registered as "web". */
+function baseName(name: string): string {
+  const k = name.indexOf(String.fromCharCode(INSTANCE_SEPARATOR));
+  return k < 0 ? name : name.substring(0, k);
+}
+
+/** How loaded service i is: messages waiting for it, messages it has handled. */
+function load(svcs: Service[], i: i64): i32 {
+  if (i < 0 || i >= svcs.length) return E_BADSLOT;
+  const s = svcs[<i32>i];
+  if (s.proc < 0) return E_STATE;
+  reply(sys.proc_info(s.proc, PI_QUEUED), sys.proc_info(s.proc, PI_CALLS));
+  return OK;
+}
+
 /** The version `owner` registered under its own name, or its declared version. */
 export function registeredVersion(svcs: Service[], owner: i32): u32 {
-  const id = find(owner, svcs[owner].name);
+  const id = find(owner, baseName(svcs[owner].name));
   return id >= 0 ? unchecked(eVersion[id]) : svcs[owner].version;
 }
 

@@ -16,3 +16,4 @@ import * as sys from "./sys";
 export { sys };
 import * as registry from "./registry";
 export { registry };
+export { Balancer } from "./balance";
