@@ -108,9 +108,9 @@ const TOP_KEYS = ["image", "init", "service", "group"];
 const GROUP_KEYS = ["strategy", "services"];
 const STRATEGIES = ["one-for-one", "one-for-all", "rest-for-one"];
 export type Strategy = "one-for-one" | "one-for-all" | "rest-for-one";
-const IMAGE_KEYS = ["name", "description", "ram", "health_interval"];
+export const IMAGE_KEYS = ["name", "description", "ram", "health_interval"];
 const INIT_KEYS = ["module"];
-const SERVICE_KEYS = [
+export const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
   "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
   "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps",
