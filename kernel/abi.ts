@@ -245,6 +245,7 @@ export const PI_CPU = 8; // fuel spent, in thousands of units
 export const PI_BUDGET = 9; // fuel per handler invocation, in thousands of units
 export const PI_QUEUE = 10; // its queue depth limit
 export const PI_QUEUED = 11; // messages waiting in its queue now
+export const PI_ERRORS = 12; // calls and messages its handler answered with an error status
 export const DEFAULT_PAGE_QUOTA = 256; // pages (1 MiB) a process may hold until given a quota
 export const DEFAULT_RAM_FRAMES = 4096; // 16 MiB of kernel-managed memory unless the manifest says otherwise
 export const MAX_RAM_FRAMES = 65536; // 256 MiB
@@ -344,7 +345,7 @@ export const TAG_INIT_PAUSE = 0x030b; // w0 = index
 export const TAG_INIT_RESUME = 0x030c; // w0 = index
 export const TAG_INIT_ENABLE = 0x030d; // w0 = index
 export const TAG_INIT_DISABLE = 0x030e; // w0 = index (stops it first if it runs)
-export const TAG_INIT_METRICS = 0x030f; // w0 = index; reply: messages handled, CPU (thousands of fuel units), pages, page quota, uptime (ns), last-start time (ns)
+export const TAG_INIT_METRICS = 0x030f; // w0 = index; reply: messages handled, CPU (thousands of fuel units), pages, page quota, uptime (ns), errors (handler returns < 0)
 export const TAG_INIT_DEPS = 0x0310; // w0 = index, w1 = k; reply: DEP_* kind, the other service's index; E_BADSLOT past the last
 export const TAG_INIT_RELOAD = 0x0311; // w0 = index, w1 = RELOAD_* flags: replace its module with the new build, keeping its pid and capabilities
 export const TAG_INIT_CAPS = 0x0312; // w0 = index, w1 = k; reply: GRANT_* kind, target, rights, label of its k-th manifest grant; E_BADSLOT past the last

@@ -8,7 +8,7 @@ import {
   MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP, NOTE_STOP, TAG_PING,
   OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG,
 } from "./abi";
-import { current, pState, pActive, pCalls } from "./proc";
+import { current, pState, pActive, pCalls, pErrors } from "./proc";
 import { activate, deactivate } from "./activation";
 import { beginFuel, endFuel, beginPing, endPing } from "./cpu";
 import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights, capKind } from "./cspace";
@@ -126,6 +126,7 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   if (r == INVOKE_NOENTRY) return E_NOENTRY;
   if (r == INVOKE_TOO_DEEP) return E_DEPTH;
   unchecked(pCalls[server] = unchecked(pCalls[server]) + 1);
+  if (r < 0) unchecked(pErrors[server] = unchecked(pErrors[server]) + 1);
   const rw = caller * MSG_WORDS;
   for (let i = 0; i < MSG_WORDS; i++) unchecked(rWords[rw + i] = unchecked(fReply[w + i]));
   // The server may have deleted the capability after naming it for the reply.
@@ -183,6 +184,7 @@ function deliverMessage(pid: i32): void {
   setDepth(d);
   if (r == INVOKE_TRAPPED) { fault(pid, FAULT_TRAP); return; }
   unchecked(pCalls[pid] = unchecked(pCalls[pid]) + 1);
+  if (r < 0) unchecked(pErrors[pid] = unchecked(pErrors[pid]) + 1);
 }
 
 /**

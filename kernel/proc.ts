@@ -10,6 +10,7 @@ export const pGen = new StaticArray<i32>(MAX_PROCS); // bumped when a pid is fre
 export const pActive = new StaticArray<i32>(MAX_PROCS); // 1 while an entry of the process is on the stack
 export const pRestarts = new StaticArray<i32>(MAX_PROCS);
 export const pCalls = new StaticArray<i32>(MAX_PROCS);
+export const pErrors = new StaticArray<i32>(MAX_PROCS); // handler returns < 0
 export const pFaults = new StaticArray<i32>(MAX_PROCS);
 
 let cur = 0;

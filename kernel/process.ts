@@ -5,10 +5,10 @@
 import {
   K_BOOT, K_PROCESS, K_ENDPOINT, K_NOTIFY, R_SPAWN, R_CONTROL, R_ALL, R_CALL, R_SEND, R_GRANT, R_SIGNAL,
   PS_FREE, PS_CREATED, PS_STARTING, PS_RUNNING, PS_CRASHED, PS_STOPPED, PS_PAUSED, ENTRY_START, INVOKE_TRAPPED, INVOKE_NOENTRY,
-  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA, PI_CPU, PI_BUDGET, PI_QUEUE, PI_QUEUED, QUEUE_DEPTH,
+  FAULT_START, PI_STATE, PI_PID, PI_RESTARTS, PI_CALLS, PI_FAULTS, PI_MODULE, PI_PAGES, PI_QUOTA, PI_CPU, PI_BUDGET, PI_QUEUE, PI_QUEUED, PI_ERRORS, QUEUE_DEPTH,
   OK, E_NOSPACE, E_STATE, E_BUSY, E_ARG, E_CRASHED, E_DEPTH,
 } from "./abi";
-import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults } from "./proc";
+import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults, pErrors } from "./proc";
 import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } from "./cspace";
 import { host_kill } from "./host";
 import { enter, spawnAs, ipcResetProcess, wake, ping, INVOKE_TOO_DEEP } from "./ipc";
@@ -33,7 +33,7 @@ export function procSpawn(bootSlot: i32, module: i32): i32 {
   if (r < 0) return r;
   unchecked(pState[pid] = PS_CREATED);
   unchecked(pModule[pid] = module);
-  unchecked(pRestarts[pid] = 0); unchecked(pCalls[pid] = 0); unchecked(pFaults[pid] = 0);
+  unchecked(pRestarts[pid] = 0); unchecked(pCalls[pid] = 0); unchecked(pFaults[pid] = 0); unchecked(pErrors[pid] = 0);
   ipcResetProcess(pid);
   install(caller, slot, K_PROCESS, R_ALL, pid, 0, 0, -1);
   return slot;
@@ -144,6 +144,7 @@ export function procInfo(slot: i32, field: i32): i32 {
     case PI_BUDGET: return <i32>min<i64>(budgetOf(pid) / 1000, 0x7fffffff);
     case PI_QUEUE: return unchecked(qLimit[pid]);
     case PI_QUEUED: return unchecked(qCount[pid]);
+    case PI_ERRORS: return unchecked(pErrors[pid]);
   }
   return E_ARG;
 }

@@ -33,7 +33,7 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
 
   it("stops a service gracefully and starts it again, and init logs who asked", () => {
     expect(out).toMatch(/init: stopping echo \(asked by pid \d+\)\n(.*init: audit: .*\n)?stop: echo ok\n/);
-    expect(out).toMatch(/init: echo stopped\n/); // echo has no quark_notify: it stops at once when asked
+    expect(out).toMatch(/init: echo stopped\n/); // echo exits when asked (NOTE_STOP)
     expect(out).toMatch(/echo: stopped, pid \d+, 0 restarts, 0 faults\n/);
     expect(out).toContain("stop: echo refused: it is stopped");
     expect(out).toMatch(/init: started echo \(asked by pid \d+\)\n(.*init: audit: .*\n)?start: echo ok\n/);

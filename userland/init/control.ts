@@ -5,7 +5,7 @@ import {
   sys, arg, reply, OK, E_ARG, E_BADSLOT, E_STATE, INIT_SLOT_BOOT, PI_FAULTS,
   TAG_INIT_STATUS, TAG_INIT_COUNT, TAG_INIT_NAME, TAG_INIT_FIND, TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART,
   TAG_INIT_HALT, TAG_INIT_EVENTS, TAG_INIT_CRASH, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE, TAG_INIT_DISABLE,
-  EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, TAG_INIT_LAST, PI_CALLS, PI_CPU, PI_PAGES, PI_QUOTA,
+  EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, TAG_INIT_LAST, PI_CALLS, PI_ERRORS, PI_CPU, PI_PAGES, PI_QUOTA,
   DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_STOPPED, EV_RESTARTED, TAG_INIT_CAPS, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK,
 } from "../lib";
 import { Service } from "./bootinfo";
@@ -210,7 +210,7 @@ function metrics(s: Service): i32 {
   if (s.proc < 0) return E_STATE;
   const up: i64 = s.state == ST_RUNNING || s.state == ST_PAUSED || s.state == ST_STARTING ? sys.time() - s.startedAt : 0;
   reply(sys.proc_info(s.proc, PI_CALLS), sys.proc_info(s.proc, PI_CPU), sys.proc_info(s.proc, PI_PAGES),
-    sys.proc_info(s.proc, PI_QUOTA), up, s.startedAt);
+    sys.proc_info(s.proc, PI_QUOTA), up, sys.proc_info(s.proc, PI_ERRORS));
   return OK;
 }
 

@@ -14,6 +14,7 @@ import {
 } from "../lib";
 import { Service } from "./bootinfo";
 import { heartbeat, readiness, healthReply } from "./health";
+import { say } from "./say";
 
 const eOwner = new StaticArray<i32>(REG_ENTRIES); // service index, -1: free
 const eVersion = new StaticArray<u32>(REG_ENTRIES);
@@ -55,21 +56,32 @@ export function registry(svcs: Service[], pid: i32, tag: i32): i32 {
   }
   if (me < 0) return E_RIGHTS; // the rest act on the caller's own entries: services only
   switch (tag) {
-    case TAG_REG_REGISTER: return register(svcs, me);
-    case TAG_REG_UNREGISTER: return unregister(svcs, me, arg(0));
     case TAG_REG_HEARTBEAT: return heartbeat(svcs, me, <i32>arg(0));
     case TAG_REG_READY: return readiness(svcs, me, arg(0) != 0);
-    case TAG_REG_SUBSCRIBE: return subscribe(me);
-    case TAG_REG_UNSUBSCRIBE: subscriptions.delete(me); return OK;
   }
-  return E_ARG;
+  // Changes to the registry are service operations: the audit trail has them.
+  let r: i32 = E_ARG, what = "";
+  switch (tag) {
+    case TAG_REG_REGISTER: r = register(svcs, me); what = "register " + (lastText.length > 0 ? lastText : "(unreadable)"); break;
+    case TAG_REG_UNREGISTER: r = unregister(svcs, me, arg(0)); what = "unregister entry " + arg(0).toString(); break;
+    case TAG_REG_SUBSCRIBE: r = subscribe(me); what = "subscribe " + lastText; break;
+    case TAG_REG_UNSUBSCRIBE: subscriptions.delete(me); r = OK; what = "unsubscribe"; break;
+    default: return E_ARG;
+  }
+  say("audit: pid " + pid.toString() + " (" + svcs[me].name + "), through its registry capability: " + what + ": " +
+    (r >= 0 ? "ok" : "error " + r.toString()));
+  return r;
 }
+
+let lastText = "";
 
 /** Lease 0 as text, at most REG_NAME_MAX bytes; null if there is none. */
 function leaseText(): string | null {
+  lastText = "";
   const n = sys.lease_read(0, 0, changetype<usize>(text), min(REG_NAME_MAX, sys.lease_len(0)));
   if (n < 0) return null;
-  return String.UTF8.decodeUnsafe(changetype<usize>(text), n);
+  lastText = String.UTF8.decodeUnsafe(changetype<usize>(text), n);
+  return lastText;
 }
 
 function validName(name: string): bool {

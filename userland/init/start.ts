@@ -101,7 +101,35 @@ export function startReady(svcs: Service[]): void {
     if (wave.length > 1) say("starting together: " + names(svcs, wave));
     for (let k = 0; k < wave.length; k++) startOne(svcs, svcs[wave[k]]);
   }
+  breakCycles(svcs);
   maybeBooted(svcs);
+}
+
+/**
+ * The build refuses dependency cycles, but the boot table is only data: if
+ * services still wait while nothing is Starting, they wait on each other.
+ * Name the cycle and do not start what is caught in it.
+ */
+function breakCycles(svcs: Service[]): void {
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].state == ST_STARTING) return;
+  for (let i = 0; i < svcs.length; i++) {
+    if (svcs[i].state != ST_WAITING || svcs[i].proc < 0) continue;
+    const path = new Array<i32>();
+    let at = i;
+    while (at >= 0 && !path.includes(at)) { path.push(at); at = waitingDep(svcs, svcs[at]); }
+    if (at < 0) continue;
+    let cycle = "";
+    for (let k = path.indexOf(at); k < path.length; k++) cycle += svcs[path[k]].name + " -> ";
+    say("dependency cycle: " + cycle + svcs[at].name + "; none of them can start");
+    for (let k = path.indexOf(at); k < path.length; k++) svcs[path[k]].state = ST_SKIPPED;
+    startReady(svcs); // what waited on the cycle is skipped now, with its reason
+    return;
+  }
+}
+
+function waitingDep(svcs: Service[], s: Service): i32 {
+  for (let k = 0; k < s.deps.length; k++) if (svcs[s.deps[k]].state == ST_WAITING && svcs[s.deps[k]].proc >= 0) return s.deps[k];
+  return -1;
 }
 
 function names(svcs: Service[], wave: i32[]): string {

@@ -233,20 +233,24 @@ function fmtSeconds(ns: i64): string {
 
 function top(json: bool): void {
   const n = count();
-  let out = json ? "[" : pad("SERVICE", 12) + pad("STATE", 10) + pad("UPTIME_S", 10) + pad("MESSAGES", 10) +
-    pad("CPU_KFUEL", 11) + "PAGES/QUOTA";
+  let out = json ? "[" : pad("SERVICE", 12) + pad("STATE", 10) + pad("UPTIME_S", 10) + pad("MESSAGES", 10) + pad("ERRORS", 8) +
+    pad("CPU_KFUEL", 11) + pad("PAGES/QUOTA", 13) + pad("RESTARTS", 10) + "LAST_MSG_S";
   if (!json) println(out);
   for (let i = 0; i < n; i++) {
     const s = status(i), m = metricsOf(i);
     if (s == null || m == null) continue;
     const up = m.upNs / 1000000000;
+    const h = healthOf(i);
+    const lastMsg: i64 = h == null ? 0 : h.lastMessage;
     if (json) {
       out += (i > 0 ? "," : "") + '{"name":"' + nameOf(i) + '","state":"' + stateName(s.state) + '","uptime_ns":' +
         m.upNs.toString() + ',"messages":' + m.calls.toString() + ',"cpu_kfuel":' + m.cpuK.toString() + ',"pages":' +
-        m.pages.toString() + ',"page_quota":' + m.quota.toString() + ',"restarts":' + s.restarts.toString() + "}";
+        m.pages.toString() + ',"page_quota":' + m.quota.toString() + ',"restarts":' + s.restarts.toString() +
+        ',"errors":' + m.errors.toString() + ',"last_message_ns":' + lastMsg.toString() + "}";
     } else {
       println(pad(nameOf(i), 12) + pad(stateName(s.state), 10) + pad(up.toString(), 10) + pad(m.calls.toString(), 10) +
-        pad(m.cpuK.toString(), 11) + m.pages.toString() + "/" + m.quota.toString());
+        pad(m.errors.toString(), 8) + pad(m.cpuK.toString(), 11) + pad(m.pages.toString() + "/" + m.quota.toString(), 13) +
+        pad(s.restarts.toString(), 10) + (lastMsg > 0 ? fmtSeconds(lastMsg) : "-"));
     }
   }
   if (json) println(out + "]");

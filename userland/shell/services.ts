@@ -69,13 +69,13 @@ export function eventAt(i: i32, k: i32): Event | null {
   return e;
 }
 
-export class Metrics { calls: i64 = 0; cpuK: i64 = 0; pages: i64 = 0; quota: i64 = 0; upNs: i64 = 0; }
+export class Metrics { calls: i64 = 0; cpuK: i64 = 0; pages: i64 = 0; quota: i64 = 0; upNs: i64 = 0; errors: i64 = 0; }
 
 export function metricsOf(i: i32): Metrics | null {
   if (sys.call(init, TAG_INIT_METRICS, i, 0, 0, 0, 0, 0) != OK) return null;
   const m = new Metrics();
   m.calls = sys.reply_word(0); m.cpuK = sys.reply_word(1); m.pages = sys.reply_word(2);
-  m.quota = sys.reply_word(3); m.upNs = sys.reply_word(4);
+  m.quota = sys.reply_word(3); m.upNs = sys.reply_word(4); m.errors = sys.reply_word(5);
   return m;
 }
 
