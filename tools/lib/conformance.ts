@@ -31,7 +31,7 @@ export interface ConformanceOptions {
 
 const SUITE_PAGES = 4; // 256 KiB for each suite service
 
-interface SuiteService { name: string; restart: ServiceSpec["restart"]; maxRestarts: number; requires: string[]; caps: [string, number][] }
+interface SuiteService { name: string; restart: ServiceSpec["restart"]; maxRestarts: number; requires: string[]; caps: [string, number][]; instances?: number }
 
 /**
  * The suite's services and what they are granted; "log" only where the image
@@ -45,11 +45,12 @@ function suiteServices(has: (name: string) => boolean): SuiteService[] {
     ? [["memory", abi.R_CALL | abi.R_SEND], ["entropy", abi.R_READ | abi.R_WRITE]]
     : [];
   return [
-    { name: "qc-peer", restart: "always", maxRestarts: 100, requires: [], caps: [...log] },
+    // Two instances: the services suite balances over them and works the second's lifecycle.
+    { name: "qc-peer", restart: "always", maxRestarts: 100, requires: [], caps: [...log], instances: 2 },
     { name: "qc-fuzz", restart: "always", maxRestarts: 100, requires: [], caps: [["qc-peer", peer]] },
     {
       name: "qc", restart: "never", maxRestarts: 0, requires: ["qc-peer", "qc-fuzz"],
-      caps: [["console", abi.R_WRITE], ["qc-peer", peer], ["qc-fuzz", abi.R_CALL], ...log, ...memory],
+      caps: [["console", abi.R_WRITE], ["qc-peer", peer], ["qc-fuzz", abi.R_CALL], ["init", abi.R_CALL], ...log, ...memory],
     },
   ];
 }
@@ -63,7 +64,7 @@ function specFor(s: SuiteService, root: string): ServiceSpec {
     // qc-peer spins on purpose in the CPU test: a small budget keeps that short.
     cpuBudget: s.name === "qc-peer" ? 2_000_000 : abi.DEFAULT_CPU_BUDGET,
     restartBackoff: "none", restartDelayMaxMs: 0, stableAfterMs: 10_000, stopTimeoutMs: 1000, enabled: true, bindsTo: [], queueDepth: abi.QUEUE_DEPTH, qubits: 0,
-    heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: 1, ranges: {}, tags: [], interface: s.name,
+    heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: s.instances ?? 1, ranges: {}, tags: ["qc"], interface: s.name,
     requires: s.requires, wants: [],
     caps: s.caps.map(([name, rights]) => capSpec(name, rights)),
   } as ServiceSpec;

@@ -49,6 +49,7 @@ export const QC_SPIN = 0x0950; // loop forever: only the CPU budget ends it
 export const QC_SPIN_N = 0x0951; // w0 = iterations; reply w0 = the iterations done
 export const QC_MEM_DROP = 0x0947; // delete the kept memory capability (its mappings go with it)
 export const QC_HANG_PINGS = 0x0952; // from now on, spin forever when pinged (until restarted)
+export const QC_PID = 0x0953; // reply w0 = the peer's own pid (which instance answered)
 
 export const QC_PROBE_READ = 0;
 export const QC_PROBE_WRITE = 1;

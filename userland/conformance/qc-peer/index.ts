@@ -5,7 +5,7 @@ import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_
 import {
   QC_ECHO, QC_STATUS, QC_BADGE, QC_TRAP, QC_PROBE, QC_SUM, QC_FILL, QC_STATS, QC_SEQ, QC_RESET, QC_KEEP, QC_USE,
   QC_DROP, QC_CAP_BACK, QC_CAP_BACK_DELETED, QC_CALLBACK, QC_INFO, QC_SLOTS, QC_PROBE_READ, QC_PROBE_BYTE, foldSeq,
-  QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP, QC_SPIN, QC_SPIN_N, QC_HANG_PINGS,
+  QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP, QC_SPIN, QC_SPIN_N, QC_HANG_PINGS, QC_PID,
 } from "../common/tags";
 
 const BUF = 4096;
@@ -102,6 +102,7 @@ export function quark_handle(badge: i32, tag: i32): i32 {
     case QC_SPIN: spin(-1); break;
     case QC_SPIN_N: reply(spin(arg(0))); break;
     case QC_HANG_PINGS: hangPings = true; break;
+    case QC_PID: reply(sys.self()); break;
     case QC_VM_MAP: status = vmMapFill(<u32>arg(0), <i32>arg(1), <i32>arg(2), <u8>arg(3)); break;
     case QC_VM_UNMAP: status = sys.vm_unmap(<u32>arg(0), <i32>arg(1)); break;
     case QC_VM_PROTECT: status = sys.vm_protect(<u32>arg(0), <i32>arg(1), <i32>arg(2)); break;

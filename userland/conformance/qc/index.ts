@@ -20,6 +20,7 @@ import { addCpuTests } from "./cpu";
 import { addRegistryTests, onRegistryEvent } from "./registry";
 import { addHealthTests, onTick } from "./health";
 import { addReloadTests } from "./reload";
+import { addServicesTests } from "./services";
 
 let registered = false;
 
@@ -38,6 +39,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addRegistryTests();
     addHealthTests();
     addReloadTests();
+    addServicesTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));
