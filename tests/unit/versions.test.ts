@@ -90,6 +90,15 @@ describe("manifest: versions, readiness, heartbeats, tags, instances", () => {
     expect(errors(...LOG, "", ...many).join("\n")).toMatch(/65 processes with every instance counted: more than the 62/);
   });
 
+  it("warns about restart = \"always\" that would allow a restart storm, and not about a throttled one", () => {
+    const storm = manifest(...LOG, 'restart = "always"', "max_restarts = 500", 'restart_window = "1s"');
+    expect(storm.warnings.map((w) => `${w.line}: ${w.message} | ${w.hint}`)).toEqual([
+      '8: service "log" may restart 500 times in 1000 ms with no delay: a crash loop would restart it about 500 times a second | ' +
+      'set restart_delay (e.g. "50ms") with restart_backoff = "exponential", or lower max_restarts',
+    ]);
+    expect(manifest(...LOG, 'restart = "always"', "max_restarts = 500", 'restart_window = "1s"', 'restart_delay = "10ms"').warnings).toEqual([]);
+  });
+
   it("takes the health interval from [image], 0 turning health checks off", () => {
     expect(parseManifestText(['[image]', 'name = "x"', 'health_interval = "0ms"', "", ...LOG].join("\n"), file, { root }).healthMs).toBe(0);
   });

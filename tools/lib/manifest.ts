@@ -517,6 +517,7 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     caps: capabilities(t, name, ctx),
   };
   spec.ranges = ctx.ranges.get(name) ?? {};
+  warnRestartStorm(t, spec, ctx.report);
   spec.wants = optionalDependencies(t, name, spec.requires, ctx);
   spec.bindsTo = bindings(t, name, spec.requires, ctx);
   return spec;
@@ -814,6 +815,20 @@ function maxRestarts(t: TomlTable, restart: RestartPolicy, where: string, report
       'set max_restarts to 1 or more, or use restart = "never"');
   }
   return v.value;
+}
+
+/** More restarts than this per second, with no delay, is a restart storm waiting to happen. */
+const STORM_PER_SECOND = 100;
+
+function warnRestartStorm(t: TomlTable, s: ServiceSpec, report: Report): void {
+  if (s.restart !== "always" || s.restartDelayMs > 0) return;
+  const perSecond = (s.maxRestarts * 1000) / s.restartWindowMs;
+  if (perSecond <= STORM_PER_SECOND) return;
+  const at = t.entries.get("max_restarts") ?? t.entries.get("restart");
+  if (!at) return;
+  report.warn(at.value, `service "${s.name}" may restart ${s.maxRestarts} times in ${s.restartWindowMs} ms with no delay: ` +
+    `a crash loop would restart it about ${Math.round(perSecond)} times a second`,
+    'set restart_delay (e.g. "50ms") with restart_backoff = "exponential", or lower max_restarts');
 }
 
 // ---------------------------------------------------------------- references
