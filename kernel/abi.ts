@@ -282,6 +282,7 @@ export const FAULT_CPU = 4; // spent its CPU budget in one handler
 export const FAULT_INJECTED = 5; // made to trap on purpose (proc_crash: chaos testing)
 export const FAULT_EXIT = 6; // not a fault: the process called exit (a graceful stop, or it was done)
 export const FAULT_HUNG = 7; // did not answer a ping (proc_ping) within its fuel deadline
+export const FAULT_MEMORY = 8; // trapped after the engine refused to grow its memory past the manifest's `memory`
 
 // Every service's quark_handle may get this from its supervisor's proc_ping: returning at all is the answer.
 export const TAG_PING = 0x0010;

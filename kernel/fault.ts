@@ -6,7 +6,7 @@
 // fault_next and decides what happens next (policy lives in init, not here).
 // A record per process, not a message in a bounded queue: no report is lost.
 import {
-  PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
+  PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG, FAULT_MEMORY, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
   FN_DROPPED_SHIFT,
 } from "./abi";
 import { pState, pFaults } from "./proc";
@@ -32,10 +32,22 @@ const fDropped = new StaticArray<i32>(MAX_PROCS);
 export function setSupervisor(pid: i32): void { supervisor = pid; }
 export function faultCount(): u32 { return faults; }
 
+// The process whose memory.grow failed in the invocation now running (every
+// service's memory.grow reports failure through mem_limit: tools/lib/meter.ts).
+let memoryRefused = -1;
+
+/** A metered module's memory.grow failed: its instance is at the manifest's `memory`. */
+export function memLimit(): void { memoryRefused = current(); }
+
+/** An invocation of `pid` returned normally: a refused grow it survived explains nothing later. */
+@inline export function memoryHandled(pid: i32): void { if (memoryRefused == pid) memoryRefused = -1; }
+
 export function fault(pid: i32, cause: i32): void {
   faults++;
   const why = budgetCause(pid);
   if (why != 0) cause = why;
+  else if (memoryRefused == pid) cause = FAULT_MEMORY;
+  memoryRefused = -1;
   disarmCrash(pid);
   unchecked(exitAsked[pid] = 0);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
@@ -44,6 +56,7 @@ export function fault(pid: i32, cause: i32): void {
   if (cause == FAULT_CPU) { puts(" spent its CPU budget of "); puti(budgetOf(pid)); puts(" units in one handler"); }
   else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
   else if (cause == FAULT_HUNG) puts(" did not answer a ping within its deadline");
+  else if (cause == FAULT_MEMORY) puts(" trapped at its memory limit (the manifest's memory): the engine refused to grow it");
   else puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");
   if (dropped > 0) { puts("; dropped "); putu(dropped); puts(" queued messages"); }
   puts("\n");

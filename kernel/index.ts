@@ -30,7 +30,7 @@ export { procReload as proc_reload, handoffPut as handoff_put, handoffGet as han
 // Metered modules import these (tools/lib/meter.ts).
 export { fuel, fuelOut as fuel_out } from "./cpu";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
-export { faultNext as fault_next, sysExit as exit } from "./fault";
+export { faultNext as fault_next, sysExit as exit, memLimit as mem_limit } from "./fault";
 export { consoleRead as console_read } from "./input";
 export { devRead as dev_read, devWrite as dev_write } from "./device";
 export {

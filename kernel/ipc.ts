@@ -19,7 +19,7 @@ import { attachLeases, dropLeases, lCount } from "./lease";
 import { enqueue, head, dequeue, qCount, qLimit, entryBadge, entryTag, entryCap, entryWord } from "./endpoint";
 import { notePending } from "./notify";
 import { markReady, clearReady } from "./sched";
-import { fault, finishExit, requestExit } from "./fault";
+import { fault, finishExit, requestExit, memoryHandled } from "./fault";
 import { host_invoke, host_spawn } from "./host";
 
 // Per-process client registers: the reply of the last call, and a capability
@@ -52,7 +52,7 @@ export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const r = host_invoke(pid, entry, a0, a1);
   endFuel(pid, saved);
   deactivate(level, prev);
-  if (r != INVOKE_TRAPPED) finishExit(pid);
+  if (r != INVOKE_TRAPPED) { memoryHandled(pid); finishExit(pid); }
   return r;
 }
 

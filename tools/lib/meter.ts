@@ -13,12 +13,16 @@ const FEATURES = binaryen.Features.MVP | binaryen.Features.MutableGlobals | bina
   binaryen.Features.NontrappingFPToInt | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt;
 
 // Part of every service's cache key: change it whenever the instrumentation changes.
-export const METER_FORMAT = 3;
+export const METER_FORMAT = 4;
 
 export const FUEL_GLOBAL = "fuel";
 // binaryen's size measure of the charge is about 15: inline it everywhere.
 const CHARGE_INLINE_SIZE = 32;
 export const FUEL_OUT = "fuel_out";
+export const MEM_LIMIT = "mem_limit";
+// What binaryen's instrument-memory pass imports besides the memory.grow hooks; unused here.
+const UNUSED_HOOKS = ["load_ptr", "load_val_i32", "load_val_i64", "load_val_f32", "load_val_f64",
+  "store_ptr", "store_val_i32", "store_val_i64", "store_val_f32", "store_val_f64"];
 
 export class MeterError extends Error {}
 
@@ -44,6 +48,7 @@ export function meter(wasm: Uint8Array, label: string): Uint8Array {
       mod.if(mod.i64.lt_s(left(), i64(0n)),
         mod.block(null, [mod.call("quark$fuel_out", [], binaryen.none), mod.unreachable()])),
     ], binaryen.none));
+    reportRefusedGrowth(mod);
     binaryen.setOptimizeLevel(3);
     binaryen.setShrinkLevel(0);
     // The pass numbers each mark from a counter that lives as long as the
@@ -56,6 +61,35 @@ export function meter(wasm: Uint8Array, label: string): Uint8Array {
   } finally {
     mod.dispose();
   }
+}
+
+/**
+ * Every memory.grow reports a refusal to the kernel (quark.mem_limit) before
+ * the module goes on, so that the trap that usually follows (the allocator
+ * has nowhere to go) is blamed on the manifest's memory limit, by name.
+ */
+function reportRefusedGrowth(mod: binaryen.Module): void {
+  binaryen.setPassArgument("instrument-memory", "memory.grow");
+  mod.runPasses(["instrument-memory"]);
+  binaryen.clearPassArguments();
+  for (const hook of UNUSED_HOOKS) {
+    const name = findImport(mod, "env", hook);
+    if (name) mod.removeFunction(name);
+  }
+  const pre = findImport(mod, "env", "memory_grow_pre");
+  const post = findImport(mod, "env", "memory_grow_post");
+  if (!pre || !post) throw new MeterError("binaryen's instrument-memory pass added no memory.grow hooks");
+  const args = binaryen.createType([binaryen.i32, binaryen.i32]);
+  const delta = () => mod.local.get(1, binaryen.i32);
+  mod.removeFunction(pre);
+  mod.addFunction(pre, args, binaryen.i32, [], delta());
+  mod.removeFunction(post);
+  mod.addFunctionImport("quark$mem_limit", "quark", MEM_LIMIT, binaryen.none, binaryen.none);
+  const result = () => mod.local.get(1, binaryen.i32);
+  mod.addFunction(post, args, binaryen.i32, [], mod.block(null, [
+    mod.if(mod.i32.lt_s(result(), mod.i32.const(0)), mod.call("quark$mem_limit", [], binaryen.none)),
+    result(),
+  ], binaryen.i32));
 }
 
 function findImport(mod: binaryen.Module, module: string, base: string): string | undefined {

@@ -7,7 +7,7 @@ import {
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
   TAG_INIT_DISABLE, TAG_INIT_RELOAD, RELOAD_ROLLBACK_TEST, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
   EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED, FAULT_CPU, FAULT_START,
-  FAULT_HUNG, FAULT_INJECTED, EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
+  FAULT_HUNG, FAULT_INJECTED, FAULT_MEMORY, EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
 } from "../lib";
 import { openConsole, print, println, readLines } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
@@ -190,7 +190,7 @@ function caps(args: string[], json: bool): void {
 }
 
 function eventDetail(kind: i32, d: i64): string {
-  if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : d == FAULT_HUNG ? "missed a ping" : d == FAULT_INJECTED ? "injected" : "trapped";
+  if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : d == FAULT_HUNG ? "missed a ping" : d == FAULT_INJECTED ? "injected" : d == FAULT_MEMORY ? "out of memory at its manifest limit" : "trapped";
   if (kind == EV_DEGRADED) return d == 0 ? "it says so" : d.toString() + " heartbeats missed";
   if (kind == EV_UNHEALTHY) return d == 0 ? "no answer" : d.toString() + " heartbeats missed";
   if (kind == EV_START_TIMEOUT) return "not ready within " + d.toString() + " ms";
