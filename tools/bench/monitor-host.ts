@@ -22,6 +22,8 @@ export interface MonitorHostCheck {
   host: "node";
   image: string;
   window_ms: number;
+  /** Each variant was measured this many times, alternately; the median is shown. */
+  rounds: number;
   health_interval_ms: number;
   with_checks: IdleCpu;
   without_checks: IdleCpu;
@@ -94,7 +96,7 @@ export async function monitorHostCheck(root: string, healthMs: number, opts: { w
   const median = (xs: IdleCpu[]) => [...xs].sort((a, b) => a.cpu_percent - b.cpu_percent)[Math.floor((xs.length - 1) / 2)];
   const a = median(w), b = median(wo);
   return {
-    host: "node", image: "images/default.toml", window_ms: opts.windowMs, health_interval_ms: healthMs,
+    host: "node", image: "images/default.toml", window_ms: opts.windowMs, rounds: opts.rounds, health_interval_ms: healthMs,
     with_checks: a, without_checks: b, difference_percent: a.cpu_percent - b.cpu_percent, note: MONITOR_HOST_NOTE,
   };
 }

@@ -212,7 +212,7 @@ export function formatBenchTable(results: readonly BenchResult[], info: MachineI
 function monitorHostLines(m: MonitorHostCheck): string[] {
   const pct = (x: number) => formatPercent(x);
   return [
-    `monitoring cross-check (Node host, ${m.image} idle ${m.window_ms / 1000} s after ready, host process CPU time):`,
+    `monitoring cross-check (Node host, ${m.image} idle ${m.window_ms / 1000} s after ready, host process CPU time, median of ${m.rounds}):`,
     `  with health checks every ${m.health_interval_ms} ms: ${pct(m.with_checks.cpu_percent)} of one CPU`,
     `  with health_interval = "0ms": ${pct(m.without_checks.cpu_percent)} of one CPU`,
     `  difference: ${pct(m.difference_percent)}`,
