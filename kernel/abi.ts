@@ -300,6 +300,11 @@ export const TAG_ECHO_LEASE_FILL = 0x0204; // fill lease 0 with byte w0; reply w
 export const TAG_ECHO_STATS = 0x0205; // reply w0 = messages handled since start
 export const TAG_ECHO_XFER = 0x0206; // reply with the capability received, w0 = its kind
 export const TAG_ECHO_LEASE_READ = 0x0207; // copy lease 0 (up to 4 KiB) into echo's memory; reply w0 = bytes
+export const ECHO_HEARTBEAT_MS = 500; // echo heartbeats this often (its manifests promise heartbeat = "1s": it beats twice per promise)
+
+// bench-spin (userland/bench-spin): the target of the limit benchmarks (images/bench.toml gives it a small cpu_budget and queue_depth)
+export const TAG_SPIN = 0x0211; // spin until the CPU budget stops the handler (FAULT_CPU: the caller gets E_CRASHED)
+export const TAG_SPIN_NOP = 0x0212; // return OK at once
 
 // memory & entropy manager (userland/memory, docs/memory.md)
 export const TAG_ENTROPY_GET = 0x0401; // w0 = bytes (<= 48): reply words; or fill lease 0; reply w0 = bytes

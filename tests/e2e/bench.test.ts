@@ -1,20 +1,35 @@
 // `npm run bench -- --json` as a script would read it. Figures are checked
 // for shape and sense, never against a time: these machines are shared.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { quark } from "./helpers";
 
-const FIGURES = ["ipc.call.roundtrip", "ipc.send.throughput", "lease.copy.4k", "boot.ready", "restart.after_trap"];
+// Figures measured against a peer (another system's way of doing the same).
+const FIGURES = [
+  "ipc.call.roundtrip", "ipc.send.throughput", "lease.copy.4k", "boot.ready", "restart.after_trap",
+  "registry.lookup", "registry.lookup.pattern", "registry.lookup.tag",
+];
+// Service-management figures with no peer: quark's own cost of a limit or of monitoring.
+const OWN = [
+  "limit.cpu.stop", "limit.queue.refuse", "limit.quota.refuse", "monitor.check", "monitor.check.init", "monitor.heartbeat",
+];
 
 describe("quark bench --json", () => {
+  // One run for every check below.
+  let r: ReturnType<typeof quark>;
+  let out: any;
+  beforeAll(() => {
+    r = quark(["bench", "--json", "--quick"], { timeoutMs: 600_000 });
+    out = r.code === 0 ? JSON.parse(r.stdout) : undefined;
+  }, 600_000);
+  const find = (name: string, host: string) => out.results.find((x: any) => x.name === name && x.host === host);
+
   it("prints one JSON object: the machine, and every figure under both hosts beside its peer", () => {
-    const r = quark(["bench", "--json", "--quick"], { timeoutMs: 600_000 });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout);
     expect(out.machine).toMatchObject({ cores: expect.any(Number), node: expect.any(String), v8: expect.any(String) });
     expect(out.machine.wasmtime).toMatch(/^49\.0\.0/);
     for (const host of ["node", "wasmtime"]) {
       for (const name of FIGURES) {
-        const f = out.results.find((x: any) => x.name === name && x.host === host);
+        const f = find(name, host);
         expect(f, `${name} under ${host}`).toBeDefined();
         expect(f.samples).toBeGreaterThan(0);
         expect(typeof f.peer).toBe("string");
@@ -27,5 +42,60 @@ describe("quark bench --json", () => {
         }
       }
     }
+  });
+
+  it("reports the limit and monitoring figures under both hosts, with what they were measured under", () => {
+    expect(r.code, r.stderr).toBe(0);
+    for (const host of ["node", "wasmtime"]) {
+      for (const name of OWN) {
+        const f = find(name, host);
+        expect(f, `${name} under ${host}`).toBeDefined();
+        expect(f.unit).toBe("ns");
+        expect(f.samples).toBeGreaterThan(0);
+        expect(f.batch).toBeGreaterThan(0);
+        expect(f.p50_ns).toBeGreaterThan(0);
+        expect(f.p99_ns).toBeGreaterThanOrEqual(f.p50_ns);
+        expect(f.peer).toBeNull();
+      }
+      expect(find("limit.cpu.stop", host).cpu_budget).toBeGreaterThan(0);
+      expect(find("limit.queue.refuse", host).queue_depth).toBeGreaterThan(0);
+      expect(find("limit.quota.refuse", host).pages).toBeGreaterThan(find("limit.quota.refuse", host).page_quota);
+      const check = find("monitor.check", host);
+      expect(check.services).toBeGreaterThan(0);
+      expect(check.interval_ms).toBeGreaterThan(0);
+      expect(find("registry.lookup", host).query).toBe("echo");
+      expect(find("restart.after_trap", host).restart_delay_ms).toBe(0);
+    }
+  });
+
+  it("derives monitor.overhead and sets it and restart.after_trap beside the issue's targets", () => {
+    expect(r.code, r.stderr).toBe(0);
+    for (const host of ["node", "wasmtime"]) {
+      const o = find("monitor.overhead", host);
+      expect(o, `monitor.overhead under ${host}`).toBeDefined();
+      expect(o.unit).toBe("%");
+      expect(o.p50).toBeGreaterThan(0);
+      expect(o.p99).toBeGreaterThanOrEqual(o.p50);
+      expect(o.checks_per_s).toBeGreaterThan(0);
+      expect(o.heartbeats_per_s).toBeGreaterThan(0);
+      for (const name of ["monitor.overhead", "restart.after_trap"]) {
+        const f = find(name, host);
+        expect(typeof f.target, `${name} under ${host}`).toBe("string");
+        expect(typeof f.target_met).toBe("boolean");
+      }
+    }
+  });
+
+  it("cross-checks monitoring on the host: the default image idle with and without health checks", () => {
+    expect(r.code, r.stderr).toBe(0);
+    const m = out.monitor_host;
+    expect(m).toMatchObject({ host: "node", health_interval_ms: expect.any(Number), note: expect.any(String) });
+    expect(m.health_interval_ms).toBeGreaterThan(0);
+    for (const v of [m.with_checks, m.without_checks]) {
+      expect(v.cpu_ns).toBeGreaterThanOrEqual(0);
+      expect(v.window_ns).toBeGreaterThan(0);
+      expect(Number.isFinite(v.cpu_percent)).toBe(true);
+    }
+    expect(Number.isFinite(m.difference_percent)).toBe(true);
   });
 });

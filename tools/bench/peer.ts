@@ -22,7 +22,7 @@ export const THROUGHPUT_PEER = "Node MessageChannel one-way posts (worker_thread
 const DEFAULT_WARMUP = 1000;
 
 /** Resolves with the worker's next message. */
-type Next = () => Promise<unknown>;
+export type Next = () => Promise<unknown>;
 
 // The payload mirrors a quark fast message (a tag and six data words), so
 // the peer carries what quark's IPC carries, no more and no less.
@@ -117,7 +117,7 @@ async function withPeer<T>(
   }
 }
 
-function workerFailure(worker: Worker): { promise: Promise<never>; dispose: () => void } {
+export function workerFailure(worker: Worker): { promise: Promise<never>; dispose: () => void } {
   let fail: (err: Error) => void = () => {};
   const promise = new Promise<never>((_, reject) => { fail = reject; });
   // The race may settle on the body first; this rejection must not surface as unhandled.
@@ -130,7 +130,7 @@ function workerFailure(worker: Worker): { promise: Promise<never>; dispose: () =
 
 // One listener for the whole measurement: adding and removing a listener per
 // message would be measured as part of the peer's cost.
-function replies(port: MessagePort): Next {
+export function replies(port: MessagePort): Next {
   let waiting: ((value: unknown) => void) | undefined;
   const early: unknown[] = [];
   port.on("message", (m: unknown) => {

@@ -6,6 +6,7 @@
 import { cpus, arch, availableParallelism, release, totalmem, type as osType } from "node:os";
 import { summarize } from "../lib/stats.js";
 import type { BenchSeries } from "../lib/results.js";
+import type { MonitorHostCheck } from "./monitor-host.js";
 
 export interface MachineInfo {
   cpu: string;
@@ -113,14 +114,59 @@ function rateResult(fig: Figure): BenchResult {
   };
 }
 
+// ---------------------------------------------------------------- targets
+
+/** The figures the issue sets a target for: the statistic compared and the bound. */
+export const TARGETS: Record<string, { stat: "p50_ns" | "p50"; max: number; inclusive: boolean; text: string }> = {
+  "restart.after_trap": { stat: "p50_ns", max: 100_000, inclusive: true, text: "p50 ≤ 100 µs with a zero-delay policy" },
+  "monitor.overhead": { stat: "p50", max: 1, inclusive: false, text: "< 1 % of one CPU at the default heartbeat rate" },
+};
+
+/** The result with `target` (its text) and `target_met`, if the issue sets it one. */
+export function withTarget(r: BenchResult): BenchResult {
+  const t = TARGETS[r.name];
+  const v = t && (r[t.stat] as number | undefined);
+  if (!t || v === undefined) return r;
+  return { ...r, target: t.text, target_met: t.inclusive ? v <= t.max : v < t.max };
+}
+
+/**
+ * monitor.overhead: the share of one CPU that monitoring takes at the
+ * default rates: a health check of every service (monitor.check) every
+ * health interval, and a heartbeat (monitor.heartbeat) from every
+ * heartbeating service at its rate, per second. p50 from the p50s, p99
+ * from the p99s. It counts the work, not the host's wakeups to do it (the
+ * host cross-check does, noisily).
+ */
+export function monitorOverhead(check: BenchResult, beat: BenchResult, heartbeatsPerSecond: number): BenchResult {
+  const interval = Number(check.interval_ms);
+  if (!(interval > 0)) throw new Error(`monitor.check under ${check.host} carries no health interval (interval_ms=${check.interval_ms})`);
+  const checksPerSecond = 1000 / interval;
+  const pct = (checkNs: number, beatNs: number) => ((checkNs * checksPerSecond + beatNs * heartbeatsPerSecond) / 1e9) * 100;
+  return {
+    name: "monitor.overhead", host: check.host, unit: "%",
+    p50: pct(check.p50_ns!, beat.p50_ns!), p99: pct(check.p99_ns!, beat.p99_ns!),
+    samples: check.samples, batch: check.batch,
+    services: check.services, interval_ms: interval, checks_per_s: checksPerSecond, heartbeats_per_s: heartbeatsPerSecond,
+    check_p50_ns: check.p50_ns, heartbeat_p50_ns: beat.p50_ns,
+    derived: `monitor.check × ${times(checksPerSecond)}/s + monitor.heartbeat × ${times(heartbeatsPerSecond)}/s, per second of one CPU`,
+    peer: null, ratio: null,
+  };
+}
+
 // ---------------------------------------------------------------- JSON
 
 const LEADING = ["name", "host", "p50_ns", "p99_ns", "p50", "p99", "unit", "samples", "batch"];
 const TRAILING = ["peer", "peer_p50_ns", "peer_p50", "ratio"];
 
-/** `{"machine": {...}, "results": [{"name", "host", "p50_ns", "p99_ns", ..., "peer", "peer_p50_ns", "ratio"}]}` */
-export function toBenchJson(results: readonly BenchResult[], info: MachineInfo): string {
-  return JSON.stringify({ machine: info, results: results.map(orderedResult) }, null, 2) + "\n";
+/**
+ * `{"machine": {...}, "results": [{"name", "host", "p50_ns", "p99_ns", ..., "peer", "peer_p50_ns", "ratio"}],
+ *   "monitor_host": {...}}` (monitor_host: the host-side cross-check, when the Node host ran).
+ */
+export function toBenchJson(results: readonly BenchResult[], info: MachineInfo, monitorHost?: MonitorHostCheck): string {
+  const out: Record<string, unknown> = { machine: info, results: results.map(orderedResult) };
+  if (monitorHost) out.monitor_host = monitorHost;
+  return JSON.stringify(out, null, 2) + "\n";
 }
 
 function orderedResult(r: BenchResult): Record<string, unknown> {
@@ -142,14 +188,36 @@ function significant(x: number): number {
 
 const HEADERS = ["figure", "host", "p50", "p99", "samples × batch", "peer p50", "comparison"];
 
-export function formatBenchTable(results: readonly BenchResult[], info: MachineInfo): string {
+export function formatBenchTable(results: readonly BenchResult[], info: MachineInfo, monitorHost?: MonitorHostCheck): string {
   const rows = results.map(tableRow);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const out = [...machineLines(info), ""];
   out.push(line(HEADERS), line(widths.map((w) => "-".repeat(w))), ...rows.map(line));
   out.push("", "p50/p99: nearest-rank percentiles over the samples; each sample is the per-operation value of one batch.");
+  const targeted = results.filter((r) => typeof r.target === "string");
+  if (targeted.length > 0) {
+    out.push("", "targets:");
+    const cells = targeted.map((r) => {
+      const rate = r.p50_ns === undefined;
+      return [`  ${r.name}`, r.host, `p50 ${rate ? formatValue(r.p50!, r.unit) : formatNs(r.p50_ns!)}`, `target ${r.target}`, r.target_met ? "met" : "NOT MET"];
+    });
+    const w = cells[0].map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+    for (const c of cells) out.push(c.map((x, i) => x.padEnd(w[i])).join("  ").trimEnd());
+  }
+  if (monitorHost) out.push("", ...monitorHostLines(monitorHost));
   return out.join("\n") + "\n";
+}
+
+function monitorHostLines(m: MonitorHostCheck): string[] {
+  const pct = (x: number) => formatPercent(x);
+  return [
+    `monitoring cross-check (Node host, ${m.image} idle ${m.window_ms / 1000} s after ready, host process CPU time, median of ${m.rounds}):`,
+    `  with health checks every ${m.health_interval_ms} ms: ${pct(m.with_checks.cpu_percent)} of one CPU`,
+    `  with health_interval = "0ms": ${pct(m.without_checks.cpu_percent)} of one CPU`,
+    `  difference: ${pct(m.difference_percent)}`,
+    `  (${m.note})`,
+  ];
 }
 
 function machineLines(info: MachineInfo): string[] {
@@ -162,12 +230,24 @@ function machineLines(info: MachineInfo): string[] {
 
 function tableRow(r: BenchResult): string[] {
   const rate = r.p50_ns === undefined;
-  const show = (v: number | undefined) => (v === undefined ? "—" : rate ? formatRate(v, r.unit) : formatNs(v));
+  const show = (v: number | undefined) => (v === undefined ? "—" : rate ? formatValue(v, r.unit) : formatNs(v));
   const peerP50 = rate ? r.peer_p50 : r.peer_p50_ns;
   return [
     r.name, r.host, show(rate ? r.p50 : r.p50_ns), show(rate ? r.p99 : r.p99_ns),
-    `${r.samples} × ${r.batch}`, r.peer === null ? "—" : show(peerP50), comparison(r),
+    `${r.samples} × ${r.batch}`, r.peer === null ? "—" : show(peerP50), typeof r.derived === "string" ? r.derived : comparison(r),
   ];
+}
+
+/** A rate in its unit, or a percentage. */
+function formatValue(v: number, unit: string): string {
+  return unit === "%" ? formatPercent(v) : formatRate(v, unit);
+}
+
+/** Enough decimals to show three significant digits of a small share. */
+export function formatPercent(pct: number): string {
+  const a = Math.abs(pct);
+  const decimals = a >= 1 || a === 0 ? 2 : Math.min(8, 2 - Math.floor(Math.log10(a)));
+  return `${pct.toFixed(decimals)} %`;
 }
 
 export function comparison(r: Pick<BenchResult, "peer" | "ratio">): string {

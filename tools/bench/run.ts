@@ -1,9 +1,14 @@
 // `quark bench`: boots images/bench.toml under each host, collects the
 // in-image figures (#bench lines), measures the Node peers in the same run,
 // and prints each figure beside its peer as a ratio, with the machine.
+// monitor.overhead is derived from monitor.check and monitor.heartbeat, and
+// cross-checked on the host (monitor-host.ts); the figures the issue sets a
+// target for carry it (report.ts, TARGETS).
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { buildImage } from "../lib/build";
+import { parseManifest, type Manifest } from "../lib/manifest";
+import * as abi from "../../kernel/abi";
 import { parseConsole, type BenchSeries } from "../lib/results";
 import { repoRoot } from "../lib/root";
 import { runSuite, type Runtime } from "../lib/conformance";
@@ -11,7 +16,12 @@ import { bootWasmtime } from "../host-wasmtime/launch";
 import { ensureWasmtime, WASMTIME_VERSION } from "../host-wasmtime/setup";
 import { measureMessageChannelRoundTrip, measureMessageChannelThroughput, ROUND_TRIP_PEER, THROUGHPUT_PEER } from "./peer";
 import { measureWorkerStart, WORKER_START_PEER, measureMessageChannelBytes, BYTES_PEER } from "./peer-extra";
-import { machineInfo, resultFromSeries, formatBenchTable, toBenchJson, type BenchResult, type PeerSamples } from "./report";
+import { measureRegistryLookup, REGISTRY_PEER, type LookupMode } from "./peer-registry";
+import { monitorHostCheck, type MonitorHostCheck } from "./monitor-host";
+import {
+  machineInfo, resultFromSeries, formatBenchTable, toBenchJson, withTarget, monitorOverhead,
+  type BenchResult, type PeerSamples,
+} from "./report";
 
 export interface BenchOptions {
   runtimes: Runtime[];
@@ -21,19 +31,37 @@ export interface BenchOptions {
   write?: (s: string) => void;
 }
 
-interface Peers { roundTrip: PeerSamples; throughput: PeerSamples; bytes: PeerSamples; workerStart: PeerSamples }
+interface Peers {
+  roundTrip: PeerSamples; throughput: PeerSamples; bytes: PeerSamples; workerStart: PeerSamples;
+  lookup: Record<LookupMode, PeerSamples>;
+}
 
-async function measurePeers(quick: boolean): Promise<Peers> {
+// The registry figures' queries (userland/bench/service.ts asks the same of init).
+const LOOKUPS: Record<string, { mode: LookupMode; query: string }> = {
+  "registry.lookup": { mode: "name", query: "echo" },
+  "registry.lookup.pattern": { mode: "pattern", query: "ech*" },
+  "registry.lookup.tag": { mode: "tag", query: "demo" },
+};
+
+async function measurePeers(quick: boolean, bench: Manifest): Promise<Peers> {
   const samples = quick ? 20 : 100;
   const rt = await measureMessageChannelRoundTrip({ batch: 200, samples });
   const tp = await measureMessageChannelThroughput({ batch: 1024, samples: Math.max(10, samples / 4) });
   const by = await measureMessageChannelBytes({ bytes: 4096, batch: 100, samples });
   const ws = await measureWorkerStart({ samples: quick ? 5 : 20 });
+  // The worker's registry holds the bench image's services, as init's does.
+  const entries = bench.services.map((s) => ({ name: s.name, tags: s.tags }));
+  const lookup = {} as Record<LookupMode, PeerSamples>;
+  for (const { mode, query } of Object.values(LOOKUPS)) {
+    const r = await measureRegistryLookup({ entries, mode, query, batch: 100, samples });
+    lookup[mode] = { name: `${REGISTRY_PEER} (by ${mode})`, samples: r.samplesNs };
+  }
   return {
     roundTrip: { name: ROUND_TRIP_PEER, samples: rt.samplesNs },
     throughput: { name: THROUGHPUT_PEER, samples: tp.samplesPerSecond },
     bytes: { name: BYTES_PEER, samples: by.samplesNs },
     workerStart: { name: WORKER_START_PEER, samples: ws.samplesNs },
+    lookup,
   };
 }
 
@@ -60,7 +88,48 @@ function peerFor(name: string, p: Peers): PeerSamples | undefined {
     case "restart.after_trap": return p.workerStart;
     case "boot.ready": return p.workerStart;
   }
-  return undefined;
+  const l = LOOKUPS[name];
+  return l && p.lookup[l.mode];
+}
+
+/** What the manifest says about the conditions of a figure, carried into its result. */
+function conditions(name: string, bench: Manifest): Record<string, unknown> {
+  const svc = (n: string) => {
+    const s = bench.services.find((x) => x.name === n);
+    if (!s) throw new Error(`images/bench.toml has no service "${n}"`);
+    return s;
+  };
+  switch (name) {
+    case "restart.after_trap": {
+      const echo = svc("echo");
+      return { restart_delay_ms: echo.restartDelayMs, restart_backoff: echo.restartBackoff };
+    }
+    case "limit.cpu.stop": return { cpu_budget: svc("spin").cpuBudget };
+    case "limit.queue.refuse": return { queue_depth: svc("spin").queueDepth };
+    case "limit.quota.refuse": return { page_quota: svc("bench").pageQuota };
+  }
+  return {};
+}
+
+/** Attributes of a #bench line that are numbers become numbers in the JSON. */
+function numericAttrs(series: BenchSeries): BenchSeries {
+  const attrs: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(series.attrs)) attrs[k] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  return { ...series, attrs: attrs as Record<string, string> };
+}
+
+/**
+ * Heartbeats per second of every heartbeating service of the default image:
+ * echo beats every ECHO_HEARTBEAT_MS; any other service is counted at twice
+ * its promised rate, as lib/registry.ts asks of it.
+ */
+function heartbeatsPerSecond(dflt: Manifest): number {
+  let n = 0;
+  for (const s of dflt.services) {
+    if (s.heartbeatMs <= 0) continue;
+    n += s.name === "echo" ? 1000 / abi.ECHO_HEARTBEAT_MS : 2000 / s.heartbeatMs;
+  }
+  return n;
 }
 
 /**
@@ -92,13 +161,15 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const root = repoRoot();
   const built = await buildImage(join(root, "images", "bench.toml"), { root, log: opts.log });
   const dflt = await buildImage(join(root, "images", "default.toml"), { root, log: opts.log });
+  const benchManifest = parseManifest(join(root, "images", "bench.toml"), { root });
+  const dfltManifest = parseManifest(join(root, "images", "default.toml"), { root });
   let wasmtimeVersion: string | undefined;
   if (opts.runtimes.includes("wasmtime")) {
     const s = await ensureWasmtime({ root, log: opts.log });
     wasmtimeVersion = WASMTIME_VERSION + (s.shim ? " (C trampoline)" : " (Python trampoline: no C compiler)");
   }
   opts.log?.("quark: measuring the Node peers (MessageChannel between worker_threads, Worker start)");
-  const peers = await measurePeers(opts.quick);
+  const peers = await measurePeers(opts.quick, benchManifest);
   const results: BenchResult[] = [];
   for (const runtime of opts.runtimes) {
     opts.log?.(`quark: benchmarks under ${runtime}`);
@@ -106,13 +177,25 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     const { text } = await runSuite(built.out, runtime, true);
     const run = parseConsole(text);
     if (!text.includes("#bench-done")) throw new Error(`the bench service did not finish under ${runtime}:\n${text.slice(-2000)}`);
-    const series = [...run.bench, await bootReady(runtime, dflt.out, opts.quick ? 5 : 20)];
+    const err = /^#bench-error (.*)$/m.exec(text);
+    if (err) throw new Error(`the bench service could not measure some figures under ${runtime}: ${err[1]}`);
+    const series = [...run.bench.map(numericAttrs), await bootReady(runtime, dflt.out, opts.quick ? 5 : 20)];
     for (const s of series) {
       if (BASELINES.has(s.name)) continue;
-      results.push(resultFromSeries(s, runtime, peerFor(s.name, peers) ?? inImagePeer(s.name, series)));
+      const withConditions = { ...s, attrs: { ...s.attrs, ...conditions(s.name, benchManifest) } as Record<string, string> };
+      results.push(withTarget(resultFromSeries(withConditions, runtime, peerFor(s.name, peers) ?? inImagePeer(s.name, series))));
     }
+    const check = results.find((r) => r.name === "monitor.check" && r.host === runtime);
+    const beat = results.find((r) => r.name === "monitor.heartbeat" && r.host === runtime);
+    if (!check || !beat) throw new Error(`monitor.check or monitor.heartbeat missing under ${runtime}`);
+    results.push(withTarget(monitorOverhead(check, beat, heartbeatsPerSecond(dfltManifest))));
+  }
+  let monitorHost: MonitorHostCheck | undefined;
+  if (opts.runtimes.includes("node")) {
+    opts.log?.("quark: monitoring cross-check: the default image idle under Node, with and without health checks");
+    monitorHost = await monitorHostCheck(root, dfltManifest.healthMs, { windowMs: opts.quick ? 1000 : 3000, rounds: opts.quick ? 1 : 3, log: opts.log });
   }
   const info = machineInfo({ wasmtime: wasmtimeVersion });
-  write(opts.json ? toBenchJson(results, info) + "\n" : formatBenchTable(results, info));
+  write(opts.json ? toBenchJson(results, info, monitorHost) + "\n" : formatBenchTable(results, info, monitorHost));
   return 0;
 }
