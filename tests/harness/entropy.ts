@@ -59,5 +59,8 @@ export function entropyCode(): Promise<EntropyCode> {
 /** Service modules are metered (tools/lib/meter.ts): a fuel supply that never runs out here. */
 function meterImports(): WebAssembly.ModuleImports {
   const fuel = new WebAssembly.Global({ value: "i64", mutable: true }, 1n << 60n);
-  return { fuel, fuel_out: () => { throw new Error("the entropy code ran out of fuel"); } };
+  return {
+    fuel, fuel_out: () => { throw new Error("the entropy code ran out of fuel"); },
+    mem_limit: () => { throw new Error("the entropy code ran out of memory"); },
+  };
 }

@@ -33,6 +33,8 @@ export function poke(trap: i32): i32 { if (trap) unreachable(); return 7; }
 // Service modules are metered: they charge this global and call fuel_out when it runs out.
 export let fuel: i64 = 1 << 40;
 export function fuel_out(): void {}
+// ... and report a refused memory.grow here.
+export function mem_limit(): void {}
 `;
 const FAKE_HAL = `export function hal_init(): void {}\nexport function uart_rx(b: i32): i32 { return 0; }`;
 const service = (body: string) => `@external("quark", "poke") declare function poke(t: i32): i32;\nexport function quark_start(a: i32, b: i32): i32 { ${body} }`;

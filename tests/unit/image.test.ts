@@ -274,8 +274,9 @@ describe("inspectImage", () => {
     const text = formatInspect(report);
     expect(text).toContain(`ABI version ${abi.ABI_VERSION}`);
     for (const m of report.modules) expect(text).toContain(m.sha256.slice(0, 12));
-    expect(text).toMatch(/beta\s+alpha\s+-\s+on-failure/);
-    expect(text).toMatch(/alpha\s+-\s+-\s+always .*128 KiB\s+console\(write\)/);
+    expect(text).toMatch(/service\s+version\s+requires\s+wants\s+restart\s+memory\s+caps\s+tags/);
+    expect(text).toMatch(/beta\s+-\s+alpha\s+-\s+on-failure/);
+    expect(text).toMatch(/alpha\s+-\s+-\s+-\s+always .*128 KiB\s+console\(write\)\s+-/);
   });
 
   it("names the file when it is not an image", () => {

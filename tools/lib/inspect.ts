@@ -1,6 +1,7 @@
 // `quark inspect`: what an image holds — its modules with their sizes, hashes
 // and memory limits, the ABI version, and a summary of the manifest it was
 // built from. The report object is also the `--json` output.
+import { formatVersion } from "./versions";
 import { readFileSync } from "node:fs";
 import { decodeBootTable } from "./boot-table";
 import { readImage, type Image } from "./image";
@@ -95,7 +96,8 @@ function table(header: string[], rows: string[][], right: Set<number>): string[]
 
 interface SummaryService {
   name?: unknown; requires?: unknown; wants?: unknown; restart?: unknown; maxRestarts?: unknown;
-  restartWindowMs?: unknown; memoryBytes?: unknown; caps?: unknown;
+  restartWindowMs?: unknown; memoryBytes?: unknown; caps?: unknown; version?: unknown; instances?: unknown;
+  ranges?: unknown; tags?: unknown;
 }
 
 function manifestSummary(manifest: unknown): string[] {
@@ -106,11 +108,24 @@ function manifestSummary(manifest: unknown): string[] {
   return [
     title,
     ...table(
-      ["service", "requires", "wants", "restart", "memory", "caps"],
-      services.map((s) => [String(s.name), list(s.requires), list(s.wants), restart(s), bytes(s.memoryBytes), caps(s.caps)]),
-      new Set([4]),
+      ["service", "version", "requires", "wants", "restart", "memory", "caps", "tags"],
+      services.map((s) => [name(s), typeof s.version === "number" ? formatVersion(s.version) : "-", deps(s, s.requires),
+        deps(s, s.wants), restart(s), bytes(s.memoryBytes), caps(s.caps), list(s.tags)]),
+      new Set([5]),
     ),
   ];
+}
+
+/** The name, with the number of instances when there are several. */
+function name(s: SummaryService): string {
+  return typeof s.instances === "number" && s.instances > 1 ? `${String(s.name)} x${s.instances}` : String(s.name);
+}
+
+/** Dependencies with their version constraints: "log ^1.0". */
+function deps(s: SummaryService, v: unknown): string {
+  if (!Array.isArray(v) || v.length === 0) return "-";
+  const ranges = (s.ranges ?? {}) as Record<string, { text?: string }>;
+  return v.map((d) => (ranges[d]?.text ? `${d} ${ranges[d].text}` : String(d))).join(",");
 }
 
 function list(v: unknown): string {
