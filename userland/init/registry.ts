@@ -169,22 +169,28 @@ function free(): i32 {
 function matches(id: i32, mode: i32, q: string): bool {
   if (mode == LOOKUP_NAME) return eName[id] == q;
   if (mode == LOOKUP_TAG) return eTags[id].includes(q);
-  if (mode == LOOKUP_PATTERN) return glob(q, 0, eName[id], 0);
+  if (mode == LOOKUP_PATTERN) return glob(q, eName[id]);
   return false;
 }
 
-/** `*` matches any run of characters, `?` any one. */
-export function glob(p: string, i: i32, s: string, j: i32): bool {
-  while (i < p.length) {
-    const c = p.charCodeAt(i);
-    if (c == 0x2a) {
-      for (let k = j; k <= s.length; k++) if (glob(p, i + 1, s, k)) return true;
-      return false;
-    }
-    if (j >= s.length || (c != 0x3f && c != s.charCodeAt(j))) return false;
-    i++; j++;
+/**
+ * `*` matches any run of characters, `?` any one. Iterative, going back only
+ * to the last `*`: at most pattern × name steps, whatever a client sends
+ * (a recursive match is exponential in the stars, and init must not be made
+ * to spend its budget on anyone's pattern).
+ */
+export function glob(p: string, s: string): bool {
+  let i = 0, j = 0, star = -1, mark = 0;
+  while (j < s.length) {
+    const c = i < p.length ? p.charCodeAt(i) : -1;
+    if (c == 0x2a) { star = i++; mark = j; continue; }
+    if (c >= 0 && (c == 0x3f || c == s.charCodeAt(j))) { i++; j++; continue; }
+    if (star < 0) return false;
+    i = star + 1;
+    j = ++mark;
   }
-  return j == s.length;
+  while (i < p.length && p.charCodeAt(i) == 0x2a) i++;
+  return i == p.length;
 }
 
 // Minted for the last lookup's reply; the kernel copies it to the client when
@@ -245,7 +251,7 @@ export function publish(owner: i32, kind: i32, time: i64, detail: i64): void {
   const subs = subscriptions.keys();
   for (let k = 0; k < subs.length; k++) {
     const sub = subs[k];
-    if (sub == owner || !glob(subscriptions.get(sub), 0, s.name, 0)) continue;
+    if (sub == owner || !glob(subscriptions.get(sub), s.name)) continue;
     // A full queue loses this one event for that subscriber; it can always ask TAG_INIT_EVENTS.
     sys.send(all[sub].ep, TAG_REG_EVENT, owner, kind, time, detail, s.health, 0);
   }

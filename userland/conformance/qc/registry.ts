@@ -6,7 +6,7 @@
 import {
   sys, capByName, registry, OK, E_ARG, E_BADSLOT, E_RIGHTS, E_STATE, LEASE_READ, LEASE_WRITE, LOOKUP_NAME, LOOKUP_TAG,
   LOOKUP_PATTERN, LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, HEALTH_DEGRADED, TAG_REG_INFO, TAG_REG_LOOKUP, TAG_REG_REGISTER,
-  TAG_REG_HEARTBEAT, TAG_REG_HEALTH, TAG_INIT_HALT, TAG_INIT_STOP, TAG_INIT_COUNT, EV_CRASHED, EV_RESTARTED,
+  TAG_REG_HEARTBEAT, TAG_REG_HEALTH, TAG_INIT_HALT, TAG_INIT_STOP, TAG_INIT_COUNT, EV_CRASHED, EV_RESTARTED, TAG_REG_LAST, TAG_REG_COUNT, E_CRASHED, E_DEAD, REG_ENTRIES,
 } from "../../lib";
 import { QC_ECHO, QC_BADGE, QC_TRAP } from "../common/tags";
 import { test, step, phase, later, poll, waitOver, check, expect, finish, track } from "./driver";
@@ -44,6 +44,7 @@ export function addRegistryTests(): void {
   test(S, "malformed-registrations-are-refused", malformed);
   test(S, "the-registry-capability-allows-no-control-requests", noControl);
   test(S, "subscribers-hear-a-services-crash-and-restart", subscribers);
+  test(S, "hostile-registry-requests-get-errors-and-leave-init-answering", hostile);
   step(S, awaitPeer);
 }
 
@@ -195,3 +196,55 @@ function subscribers(): bool {
   return finish();
 }
 
+
+// Seeded, so a failure can be replayed.
+let seed: u64 = 0x9e3779b97f4a7c15;
+function rand(): u64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed; }
+
+const junk = new StaticArray<u8>(256);
+const WORDS: StaticArray<i64> = [0, 1, -1, 63, 64, 65535, 1 << 31, -(1 << 31), i64.MAX_VALUE, i64.MIN_VALUE, 0x7fffffff, 4096];
+
+/** Random bytes, or a pattern built to make a naive glob take exponential time. */
+function fillJunk(): i32 {
+  const len = <i32>(rand() % 200);
+  if (rand() % 4 == 0) {
+    for (let i = 0; i < len; i++) junk[i] = i % 2 == 0 ? 0x2a : 0x61; // "*a*a*a..."
+    if (len > 0) junk[len - 1] = 0x62;
+    return len;
+  }
+  for (let i = 0; i < len; i++) junk[i] = <u8>rand();
+  return len;
+}
+
+function word(): i64 { return rand() % 3 == 0 ? <i64>rand() : WORDS[<i32>(rand() % <u64>WORDS.length)]; }
+
+function hostile(): bool {
+  // A long name of one letter and a pattern of stars around it: a matcher that
+  // backtracks into every star would take about C(60, 30) steps.
+  const long = "a".repeat(60);
+  const id = registry.register(long, "", 0, 0);
+  check(id >= 0, "register of a 60-letter name gave " + id.toString());
+  expect("a pathological pattern", lookupRaw("*a".repeat(30) + "b", LOOKUP_PATTERN | LOOKUP_ANY_HEALTH, 0), E_BADSLOT);
+  expect("a long pattern that matches", lookupRaw("*a".repeat(30), LOOKUP_PATTERN | LOOKUP_ANY_HEALTH, 0), OK);
+  track(sys.recv_cap());
+  const tags = TAG_REG_LAST - TAG_REG_REGISTER + 1;
+  let trapped = 0;
+  for (let n = 0; n < 2000; n++) {
+    const tag = TAG_REG_REGISTER + <i32>(rand() % <u64>tags);
+    if (rand() % 2 == 0) sys.lease(0, changetype<usize>(junk), fillJunk(), rand() % 2 == 0 ? LEASE_READ : LEASE_WRITE);
+    const r = sys.call(reg, tag, word(), word(), word(), word(), word(), word());
+    if (r == E_CRASHED || r == E_DEAD) trapped++;
+    const cap = sys.recv_cap();
+    if (cap >= 0) sys.cap_delete(cap);
+  }
+  expect("calls into init that crashed it", trapped, 0);
+  expect("init still answers", sys.call(reg, TAG_REG_COUNT, 0, 0, 0, 0, 0, 0), OK);
+  expect("a lookup still works", lookupRaw("qc-peer", LOOKUP_NAME, 0), OK);
+  track(sys.recv_cap());
+  // Undo what the noise did to qc's own standing: its entries, readiness, health, subscription.
+  for (let id = 0; id < REG_ENTRIES; id++) registry.unregister(id);
+  expect("ready again", registry.ready(true), OK);
+  expect("healthy again", registry.heartbeat(false), OK);
+  registry.subscribe("qc-p*");
+  return finish();
+}
