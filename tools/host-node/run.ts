@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import * as abi from "../../kernel/abi";
 import { loadImage } from "./image";
 import { NodeMachine, type MachineOptions } from "./machine";
+import { ControlSocket } from "./control";
 
 export interface BootOptions extends MachineOptions {
   untilReady?: boolean;
@@ -14,6 +15,8 @@ export interface BootOptions extends MachineOptions {
   verbose?: boolean;
   /** Console input; default none (end of input at once). */
   input?: AsyncIterable<Uint8Array | string>;
+  /** A Unix socket for `quark ctl --control` (control.ts); the machine then runs until halted. */
+  control?: string;
 }
 
 /** Exit code when the kernel itself trapped: never a service's doing. */
@@ -32,18 +35,29 @@ export async function bootNode(imagePath: string, opts: BootOptions = {}): Promi
   const t0 = performance.now();
   const image = loadImage(new Uint8Array(readFileSync(imagePath)), imagePath);
   const onTrap = opts.onTrap ?? (opts.verbose ? (t: { pid: number; message: string }) => process.stderr.write(`host: trap in pid ${t.pid}: ${t.message}\n`) : undefined);
-  const m = new NodeMachine(image, { t0, imagePath, ...opts, onTrap });
-  const r = m.boot(flagsOf(opts));
-  if (r < 0) return 2;
-  if (m.kernelTrap) {
-    process.stderr.write(`quark: the kernel trapped during boot: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
-    return KERNEL_TRAP_EXIT;
+  let control: ControlSocket | undefined;
+  let feed: ReturnType<typeof inputFeeder> | undefined;
+  if (opts.control) {
+    control = new ControlSocket(opts.control, (b) => feed?.push(b));
+    await control.ready();
   }
-  return runLoop(m, opts.input);
+  const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
+  const m = new NodeMachine(image, { t0, imagePath, ...opts, onTrap, out: control ? (b) => { out(b); control!.write(b); } : out });
+  try {
+    const r = m.boot(flagsOf(opts));
+    if (r < 0) return 2;
+    if (m.kernelTrap) {
+      process.stderr.write(`quark: the kernel trapped during boot: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
+      return KERNEL_TRAP_EXIT;
+    }
+    feed = opts.input || control ? inputFeeder(m, opts.input, control !== undefined) : undefined;
+    return await runLoop(m, feed);
+  } finally {
+    control?.close();
+  }
 }
 
-export async function runLoop(m: NodeMachine, input?: AsyncIterable<Uint8Array | string>): Promise<number> {
-  const feed = input ? inputFeeder(m, input) : undefined;
+export async function runLoop(m: NodeMachine, feed?: ReturnType<typeof inputFeeder>): Promise<number> {
   if (!feed) m.hal.uart_rx(-1);
   let spins = 0;
   for (;;) {
@@ -59,7 +73,8 @@ export async function runLoop(m: NodeMachine, input?: AsyncIterable<Uint8Array |
       continue;
     }
     const d = m.kernel.next_deadline() as number;
-    if (d === -2 && !feed?.open()) return 0;
+    // Nothing can wake the system: with a control socket too, since no one reads the console.
+    if (d === -2 && (!feed?.open() || feed.held)) return 0;
     if (d >= 0 && d <= m.now()) continue;
     if (d >= 0) await Promise.race([sleep(Math.max(0, (d - m.now()) / 1e6)), feed?.next() ?? new Promise(() => {})]);
     else if (feed?.open()) await feed.next();
@@ -67,26 +82,35 @@ export async function runLoop(m: NodeMachine, input?: AsyncIterable<Uint8Array |
   }
 }
 
-/** Moves console input into the HAL's RX FIFO as it arrives. */
-function inputFeeder(m: NodeMachine, input: AsyncIterable<Uint8Array | string>) {
+/**
+ * Moves console input into the HAL's RX FIFO as it arrives: from `input`
+ * and, with `held`, from a control socket too, in which case the end of
+ * `input` is not the end of console input.
+ */
+export function inputFeeder(m: NodeMachine, input: AsyncIterable<Uint8Array | string> | undefined, held = false) {
   let open = true;
   let wake: (() => void) | undefined;
   const pending: number[] = [];
   const flush = () => {
     while (pending.length > 0 && m.hal.uart_rx(pending[0]) === abi.OK) pending.shift();
   };
+  const push = (bytes: Uint8Array) => {
+    for (const b of bytes) pending.push(b);
+    flush();
+    wake?.();
+  };
   (async () => {
-    for await (const chunk of input) {
-      const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
-      for (const b of bytes) pending.push(b);
-      flush();
-      wake?.();
+    if (input) {
+      for await (const chunk of input) push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
     }
+    if (held) return;
     open = false;
     m.hal.uart_rx(-1);
     wake?.();
   })();
   return {
+    push,
+    held,
     open: () => open || pending.length > 0,
     next: () => new Promise<void>((r) => { wake = () => { flush(); r(); }; }),
   };

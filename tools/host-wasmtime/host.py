@@ -2,7 +2,7 @@
 """quark's wasmtime host: boots an image as docs/machine-abi.md describes.
 
     python3 host.py IMAGE.wasm [--until-ready] [--quiet] [--verbose]
-                               [--python-trampoline] [--shim PATH]
+                               [--python-trampoline] [--shim PATH] [--control PATH]
 
 Standard output carries the console and nothing else; diagnostics go to
 standard error. Exit status: the kernel's exit code after RUN_HALT; 0 when
@@ -36,6 +36,7 @@ def parse_args(argv):
     p.add_argument("--verbose", action="store_true", help="report traps, with their pid, on stderr")
     p.add_argument("--python-trampoline", action="store_true", help="use the Python invoke/copy/now")
     p.add_argument("--shim", default=str(DEFAULT_SHIM), help="the compiled trampoline (libquarkshim.so)")
+    p.add_argument("--control", help="a Unix socket for `quark ctl --control`: the machine runs until halted")
     return p.parse_args(argv)
 
 
@@ -45,13 +46,15 @@ def fail(message, code):
 
 
 class Input:
-    """Console input for hal.uart_rx: bytes read but not yet accepted, then the end of input."""
+    """Console input for hal.uart_rx: bytes read but not yet accepted, then the end of input.
+    With a control socket, its connections are console input too, and input never ends."""
 
-    def __init__(self, fd):
+    def __init__(self, fd, control=None):
         self.fd = fd
+        self.control = control
         self.pending = b""
         self.eof = not _readable(fd)
-        self.eof_sent = False
+        self.eof_sent = control is not None  # held open by the control socket
 
     def feed(self, uart_rx, qfull):
         """Hands bytes to the UART until its FIFO is full; True if it took any."""
@@ -70,6 +73,8 @@ class Input:
             # The FIFO is full while the kernel idles: poll rather than read more.
             time.sleep(0.001 if timeout is None else min(timeout, 0.001))
             return True
+        if self.control is not None:
+            return self._wait_control(timeout)
         if self.eof:
             if timeout is None:
                 return False
@@ -81,6 +86,20 @@ class Input:
             except OSError:
                 data = b""
             self.pending, self.eof = data, not data
+        return True
+
+
+    def _wait_control(self, timeout):
+        fds = self.control.fds() + ([] if self.eof else [self.fd])
+        ready = select.select(fds, [], [], timeout)[0]
+        if self.fd in ready:
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError:
+                data = b""
+            self.pending += data
+            self.eof = not data
+        self.pending += self.control.readable([r for r in ready if r != self.fd])
         return True
 
 
@@ -104,11 +123,11 @@ def kernel_trapped(machine):
     return True
 
 
-def run(machine, image, now):
+def run(machine, image, now, control=None):
     """Boot step 6, the run loop; returns the exit code."""
     c = image.const
     busy, halt, idle = c("RUN_BUSY"), c("RUN_HALT"), c("RUN_IDLE")
-    inp = Input(0)
+    inp = Input(0, control)
     while True:
         r = machine.call("run")
         if kernel_trapped(machine):
@@ -164,15 +183,26 @@ def main(argv):
         return fail("%s: %s" % (args.image, e), 2)
     except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
         return fail("%s: cannot instantiate: %s" % (args.image, root_cause(e)), 2)
+    control = None
+    if args.control:
+        from control import ControlSocket
+        try:
+            control = ControlSocket(args.control)
+        except OSError as e:
+            return fail("cannot open the control socket %s: %s" % (args.control, e), 2)
+        machine.tee = control.write
     try:
         status = boot(machine, image, args)
         if status is None and kernel_trapped(machine):
             return KERNEL_TRAP_EXIT
-        return status if status is not None else run(machine, image, tramp.now)
+        return status if status is not None else run(machine, image, tramp.now, control)
     except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
         return fail("the kernel trapped: %s" % root_cause(e), 1)
     except KeyboardInterrupt:
         return 130
+    finally:
+        if control is not None:
+            control.close()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ export interface WasmtimeFlags {
   /** Standard input drives the console (the shell halts at its end); tty: it is a terminal. */
   interactive?: boolean;
   tty?: boolean;
+  /** A Unix socket for `quark ctl --control`; the machine then runs until halted. */
+  control?: string;
 }
 
 export interface WasmtimeStdio {
@@ -32,6 +34,7 @@ export function wasmtimeCommand(root: string, image: string, flags: WasmtimeFlag
   if (flags.pythonTrampoline) args.push("--python-trampoline");
   if (flags.interactive) args.push("--interactive");
   if (flags.tty) args.push("--tty");
+  if (flags.control) args.push("--control", flags.control);
   return { cmd: paths.python, args };
 }
 

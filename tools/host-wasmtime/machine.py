@@ -66,6 +66,7 @@ def _instantiate(store, module, resolve, who):
 
 class Machine:
     def __init__(self, image, trampoline, verbose, path=None):
+        self.tee = None  # where console output is copied too (the control socket), or None
         self.image = image
         self.path = path  # the image file: a hot reload reads the new build from it
         self._reloaded = {}  # sha256 of a module's bytes -> its Service, kept alive for the shim
@@ -221,11 +222,14 @@ class Machine:
         if ptr + length > self.hal_memory.data_len(self.store):
             self._say("console_out(%d, %d) lies outside the HAL's memory" % (ptr, length))
             return
+        data = self.hal_memory.read(self.store, ptr, ptr + length)
         try:
-            sys.stdout.buffer.write(self.hal_memory.read(self.store, ptr, ptr + length))
+            sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         except OSError:
             pass  # a closed stdout (a reader that went away) must not trap the HAL
+        if self.tee is not None:
+            self.tee(data)  # the control socket's connections
 
     # ------------------------------------------------------------ host.random_fill
     # The HAL's entropy device asks for a few hundred bytes per refill, so a

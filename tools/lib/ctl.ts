@@ -5,7 +5,9 @@
 import { bootNode } from "../host-node/run";
 import { bootWasmtime } from "../host-wasmtime/launch";
 import { repoRoot } from "./root";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { randomBytes } from "node:crypto";
 import { readImage } from "./image";
 import { decodeBootTable } from "./boot-table";
 import * as abi from "../../kernel/abi";
@@ -15,9 +17,55 @@ export type Runtime = "node" | "wasmtime";
 // A log line: "[    0.012345] name: text", as the log service and the kernel stamp them.
 const LOG_LINE = /^\[ *\d+\.\d{6}\] [a-z][a-z0-9-]*: /;
 
-/** The console lines that came from the shell, not from a log. */
+const PROMPT = "quark> ";
+
+/** The console lines that came from the shell, not from a log (prompts taken off). */
 export function shellOutput(console: string): string {
-  return console.split("\n").filter((l) => l.length > 0 && !LOG_LINE.test(l)).map((l) => l + "\n").join("");
+  return console.split("\n").map((l) => { while (l.startsWith(PROMPT)) l = l.slice(PROMPT.length); return l; })
+    .filter((l) => l.length > 0 && !LOG_LINE.test(l)).map((l) => l + "\n").join("");
+}
+
+/**
+ * Run shell commands on a running system through its control socket (`quark
+ * boot --control SOCKET`). The commands are followed by `echo MARKER`; the
+ * answers are whatever the shell printed before the marker came back. A
+ * system that halts meanwhile (the last command was `halt`) closes the
+ * connection, which ends the answers too.
+ */
+export function ctlAttach(socket: string, args: string[], timeoutMs = 30_000): Promise<{ code: number; output: string }> {
+  if (!existsSync(socket)) {
+    throw new Error(`${socket}: no control socket there; start the system with quark boot IMAGE --control ${socket}`);
+  }
+  const marker = `quark-ctl-${randomBytes(6).toString("hex")}`;
+  return new Promise((resolve, reject) => {
+    const c = connect(socket);
+    let text = "";
+    let done = false;
+    const finish = (code: number, why?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      c.destroy();
+      const end = text.indexOf(marker);
+      const output = shellOutput(end >= 0 ? text.slice(0, end) : text);
+      resolve({ code, output: why ? output + `quark ctl: ${why}\n` : output });
+    };
+    const timer = setTimeout(() => finish(1, `no answer from the system within ${timeoutMs / 1000} s`), timeoutMs);
+    // After a halt nothing answers: the closed connection ends it.
+    const halting = /^halt\b/.test(commandLines(args).trim().split("\n").pop()!.trim());
+    c.on("connect", () => c.write(commandLines(args) + (halting ? "" : `echo ${marker}\n`)));
+    c.on("data", (b) => {
+      text += b.toString("utf8");
+      if (text.includes(marker + "\n")) finish(0);
+    });
+    c.on("close", () => finish(halting ? 0 : 1, halting ? undefined : "the system closed the connection before answering (did it halt?)"));
+    c.on("error", (e) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      reject(new Error(`${socket}: ${e.message}; is the system still running?`));
+    });
+  });
 }
 
 /** The commands as console input: each argument with a space is a line of its own; otherwise all are one line. */

@@ -11,7 +11,7 @@ import { bootNode } from "../host-node/run";
 import { bootWasmtime } from "../host-wasmtime/launch";
 import { ensureWasmtime } from "../host-wasmtime/setup";
 import { runConformance } from "../lib/conformance";
-import { ctl } from "../lib/ctl";
+import { ctl, ctlAttach } from "../lib/ctl";
 import { runBench } from "../bench/run";
 import { newService } from "../lib/scaffold";
 import { ManifestError } from "../lib/manifest";
@@ -26,18 +26,22 @@ commands:
   build MANIFEST.toml [--out FILE] [--force] [--json]
       Compile every module (unchanged ones come from build/cache) and link one
       image, by default next to the manifest: images/default.toml -> images/default.wasm.
-  boot IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose]
+  boot IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose] [--control SOCKET]
       Boot an image (a manifest is built first). Standard input drives the
       console: with a shell in the image (the default image has one) a terminal
       gets a prompt, and piped commands run until end of input, then the system
       halts. --until-ready halts cleanly once init reports ready and exits 0.
       --verbose prints each trap's engine message on stderr. The system halts by
-      itself when nothing can wake it.
+      itself when nothing can wake it. --control SOCKET opens a Unix socket for
+      quark ctl --control: the system then runs until halted (halt in its shell).
   inspect IMAGE.wasm [--json]
       List the modules (name, kind, size, sha256), the ABI version and the manifest.
   ctl IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime] COMMAND...
-      Boot the image, run shell commands on its console, print only their
-      output, halt. One command: quark ctl images/default.wasm svc list --json;
+  ctl --control SOCKET COMMAND...
+      Run shell commands on a system's console and print only their output.
+      With an image: boot it, run them, halt. With --control: on the running
+      system that quark boot --control SOCKET started; it keeps running (halt
+      stops it). One command: quark ctl images/default.wasm svc list --json;
       several: quark ctl images/default.wasm "svc stop echo" "svc status echo".
   conformance IMAGE.wasm|MANIFEST.toml [--runtime node|wasmtime|both] [--reporter pretty|tap|junit] [--out FILE]
       Run the in-image conformance suite against an image; exit 1 on any failure.
@@ -82,15 +86,16 @@ async function cmdBuild(argv: string[]): Promise<number> {
 }
 
 async function cmdBoot(argv: string[]): Promise<number> {
-  const { flags, rest } = parseArgs(argv, { runtime: "string", "until-ready": "bool", quiet: "bool", verbose: "bool", "python-trampoline": "bool" });
-  if (rest.length !== 1) throw new UsageError("usage: quark boot IMAGE [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose]");
+  const { flags, rest } = parseArgs(argv, { runtime: "string", "until-ready": "bool", quiet: "bool", verbose: "bool", "python-trampoline": "bool", control: "string" });
+  if (rest.length !== 1) throw new UsageError("usage: quark boot IMAGE [--runtime node|wasmtime] [--until-ready] [--quiet] [--verbose] [--control SOCKET]");
   const runtime = oneOf("runtime", flags.runtime, RUNTIMES, "node");
   const image = await imageFrom(rest[0], Boolean(flags.quiet));
   const untilReady = Boolean(flags["until-ready"]);
   // Standard input drives the console's shell, unless the boot stops at ready.
   const interactive = !untilReady;
   const tty = interactive && process.stdin.isTTY === true;
-  const o = { untilReady, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), interactive, tty };
+  const control = flags.control ? resolve(String(flags.control)) : undefined;
+  const o = { untilReady, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), interactive, tty, control };
   if (runtime === "wasmtime") {
     return bootWasmtime(repoRoot(), image, { ...o, pythonTrampoline: Boolean(flags["python-trampoline"]) });
   }
@@ -99,6 +104,14 @@ async function cmdBoot(argv: string[]): Promise<number> {
 
 async function cmdCtl(argv: string[]): Promise<number> {
   // Flags for ctl itself come before the image; everything after it is the shell's.
+  const control = argv.indexOf("--control");
+  if (control === 0) {
+    // A running machine: `quark ctl --control SOCKET COMMAND...`.
+    if (argv.length < 3) throw new UsageError("usage: quark ctl --control SOCKET COMMAND... (e.g. quark ctl --control build/quark.sock svc list)");
+    const r = await ctlAttach(resolve(argv[1]), argv.slice(2));
+    process.stdout.write(r.output);
+    return r.code;
+  }
   const at = argv.findIndex((a) => !a.startsWith("--") && (argv.indexOf(a) === 0 || argv[argv.indexOf(a) - 1] !== "--runtime"));
   if (at < 0 || at === argv.length - 1) throw new UsageError('usage: quark ctl IMAGE [--runtime node|wasmtime] COMMAND... (e.g. quark ctl images/default.wasm svc list)');
   const { flags } = parseArgs(argv.slice(0, at), { runtime: "string" });

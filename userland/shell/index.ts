@@ -78,6 +78,7 @@ function execute(w: string[]): void {
   if (cmd == "help") { help(); return; }
   if (cmd == "log") { showLog(args.length > 1 ? I32.parseInt(args[1]) : 20); return; }
   if (cmd == "caps") { caps(args, json); return; }
+  if (cmd == "echo") { println(w.slice(1).join(" ")); return; }
   if (cmd == "halt") { sys.call(openInit(), TAG_INIT_HALT, args.length > 1 ? I32.parseInt(args[1]) : 0, 0, 0, 0, 0, 0); return; }
   if (cmd != "svc" || args.length < 2) { println("unknown command: " + w.join(" ") + " (try help)"); return; }
   const sub = args[1];
@@ -123,6 +124,7 @@ function help(): void {
   println("  svc lookup Q [--tag] [--all] what the registry gives a client for a name, a glob or a tag (healthy only unless --all)");
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
   println("  sleep MS                     wait before the next command (for scripts)");
+  println("  echo TEXT                    print TEXT (scripts and quark ctl mark where answers end)");
   println("  log [N]                      the last N lines the log service wrote (default 20), audit trail included");
   println("  halt [CODE]                  stop the machine");
   println("  help                         this list");

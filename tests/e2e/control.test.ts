@@ -1,0 +1,55 @@
+// Controlling a running system: `quark boot --control SOCKET` keeps the
+// machine up and listening; each `quark ctl --control SOCKET ...` runs shell
+// commands on that same machine (what one changes, the next sees), and `halt`
+// stops it, removing the socket.
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { image, quark, root } from "./helpers";
+
+async function until(ok: () => boolean, ms: number): Promise<boolean> {
+  for (const t0 = Date.now(); Date.now() - t0 < ms;) {
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return ok();
+}
+
+describe("quark ctl --control", () => {
+  it.each(["node", "wasmtime"])("drives a running system across invocations, then halts it (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const sock = join(mkdtempSync(join(tmpdir(), "quark-ctl-")), "quark.sock");
+    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let console = "";
+    boot.stdout.on("data", (b) => { console += b; });
+    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    try {
+      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
+      const stop = quark(["ctl", "--control", sock, "svc stop echo", "sleep 20"]);
+      expect(stop.code, stop.stderr).toBe(0);
+      expect(stop.stdout).toBe("stop: echo ok\n");
+      // Another invocation, the same machine: echo is still stopped.
+      const status = quark(["ctl", "--control", sock, "svc", "status", "echo", "--json"]);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ name: "echo", state: "stopped" });
+      const start = quark(["ctl", "--control", sock, "svc start echo", "svc status echo"]);
+      expect(start.stdout).toMatch(/^start: echo ok\necho: running, pid \d+, 0 restarts, 0 faults, healthy\n$/);
+      const halt = quark(["ctl", "--control", sock, "halt"]);
+      expect(halt.code, halt.stderr).toBe(0);
+      expect(await exited).toBe(0);
+      expect(existsSync(sock)).toBe(false);
+      expect(console).toContain("init: audit: pid 5 (shell), through its init capability: stop echo: ok");
+    } finally {
+      boot.kill();
+    }
+  }, 120_000);
+
+  it("says how to start a system when there is no socket", () => {
+    const r = quark(["ctl", "--control", join(tmpdir(), "no-such-quark.sock"), "svc list"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/no control socket there; start the system with quark boot IMAGE --control /);
+  });
+});

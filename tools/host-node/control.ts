@@ -1,0 +1,44 @@
+// The control socket (`quark boot --control PATH`): a Unix socket through
+// which `quark ctl --control PATH` reaches the console of a running machine.
+// What a connection writes is console input, like standard input; every
+// console output byte is copied to every open connection. While the socket
+// is open, the end of standard input is not the end of console input: the
+// machine runs until it is halted.
+import { createServer, type Server, type Socket } from "node:net";
+import { existsSync, unlinkSync } from "node:fs";
+
+export class ControlSocket {
+  private server: Server;
+  private clients = new Set<Socket>();
+
+  constructor(readonly path: string, onInput: (bytes: Uint8Array) => void) {
+    if (existsSync(path)) unlinkSync(path); // a socket left by a machine that is gone
+    this.server = createServer((c) => {
+      this.clients.add(c);
+      c.on("data", (b) => onInput(new Uint8Array(b)));
+      c.on("close", () => this.clients.delete(c));
+      c.on("error", () => this.clients.delete(c));
+    });
+    this.server.listen(path);
+  }
+
+  /** Wait until the socket accepts connections (or fails to). */
+  ready(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.server.listening) { resolve(); return; }
+      this.server.once("listening", () => resolve());
+      this.server.once("error", reject);
+    });
+  }
+
+  /** Copy console output to every connection. */
+  write(bytes: Uint8Array): void {
+    for (const c of this.clients) c.write(bytes);
+  }
+
+  close(): void {
+    for (const c of this.clients) c.destroy();
+    this.server.close();
+    try { unlinkSync(this.path); } catch { /* already gone */ }
+  }
+}
