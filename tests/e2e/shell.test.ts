@@ -80,6 +80,20 @@ describe.each(["node", "wasmtime"])("quark ctl under %s", (runtime) => {
   });
 });
 
+describe("svc check", () => {
+  it("pings every running service now and reports their health", () => {
+    const r = quark(["ctl", wasm, "svc check --json", "svc stop echo", "sleep 20", "svc check"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [json, stop, summary, ...rows] = r.stdout.trim().split("\n");
+    expect(JSON.parse(json)).toMatchObject({ pinged: 4, services: [
+      { name: "log", health: "healthy" }, { name: "echo", health: "healthy" }, { name: "memory", health: "healthy" }, { name: "shell", health: "healthy" },
+    ] });
+    expect(stop).toBe("stop: echo ok");
+    expect(summary).toMatch(/^pinged 3 services in \d+ µs$/);
+    expect(rows).toContain("echo        unknown");
+  });
+});
+
 describe("svc top and svc deps", () => {
   it("report per-service metrics and dependency relations", () => {
     const r = quark(["ctl", wasm, "svc top --json", "svc deps log --json", "svc deps echo"]);

@@ -5,7 +5,7 @@
 import {
   sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
-  TAG_INIT_DISABLE, TAG_INIT_RELOAD, RELOAD_ROLLBACK_TEST, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
+  TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
   EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED, FAULT_CPU, FAULT_START,
   FAULT_HUNG, FAULT_INJECTED, FAULT_MEMORY, EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
 } from "../lib";
@@ -85,6 +85,7 @@ function execute(w: string[]): void {
   if (sub == "list") { list(json); return; }
   if (sub == "top") { top(json); return; }
   if (sub == "registry") { registryList(json); return; }
+  if (sub == "check") { checkNow(json); return; }
   if (sub == "lookup") {
     const q = args.filter((x: string) => x != "--tag" && x != "--all");
     if (q.length < 3) { println("svc lookup needs a name, a pattern (with * or ?) or, with --tag, a tag"); return; }
@@ -121,6 +122,7 @@ function help(): void {
   println("                               queued messages go to the new one; a failed start keeps the old one)");
   println("                               --rollback-test: make the new start fail on purpose");
   println("  svc registry [--json]        every registry entry: name, service, version, health, tags");
+  println("  svc check [--json]           a health check of every service now (a ping each), then their health");
   println("  svc lookup Q [--tag] [--all] what the registry gives a client for a name, a glob or a tag (healthy only unless --all)");
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
   println("  sleep MS                     wait before the next command (for scripts)");
@@ -183,6 +185,28 @@ const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "resta
   "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled", "held", "restarted-with", "restarted-with-group",
   "registered", "healthy", "degraded", "unhealthy", "unregistered", "draining", "reloaded", "reload-failed", "ready",
   "start-timeout", "escalated"];
+
+/** svc check: init pings every running service now; then each one's health. */
+function checkNow(json: bool): void {
+  const r = sys.call(openInit(), TAG_INIT_HEALTH_CHECK, 0, 0, 0, 0, 0, 0);
+  if (r != OK) { println("svc check refused: error " + r.toString()); return; }
+  const pinged = sys.reply_word(0), ns = sys.reply_word(1);
+  const n = count();
+  if (json) {
+    let out = '{"pinged":' + pinged.toString() + ',"ns":' + ns.toString() + ',"services":[';
+    for (let i = 0; i < n; i++) {
+      const h = healthOf(i);
+      out += (i > 0 ? "," : "") + '{"name":"' + nameOf(i) + '","health":"' + (h == null ? "unknown" : healthName(h.health)) + '"}';
+    }
+    println(out + "]}");
+    return;
+  }
+  println("pinged " + pinged.toString() + " services in " + (ns / 1000).toString() + " µs");
+  for (let i = 0; i < n; i++) {
+    const h = healthOf(i);
+    println(pad(nameOf(i), 12) + (h == null ? "unknown" : healthName(h.health)));
+  }
+}
 
 function caps(args: string[], json: bool): void {
   if (args.length < 2) { ownCaps(json); return; }
