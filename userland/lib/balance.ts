@@ -19,6 +19,8 @@ import { capByName } from "./caps";
 const VNODES = 32; // points per instance on the hash ring
 const MAX_MEMBERS = 16;
 
+let registrySlot = -1;
+
 const CLOSED = 0;
 const OPEN = 1;
 const HALF_OPEN = 2;
@@ -118,7 +120,8 @@ export class Balancer {
   }
 
   private leastLoaded(): i32 {
-    const reg = capByName("registry");
+    if (registrySlot < 0) registrySlot = capByName("registry");
+    const reg = registrySlot;
     let best = -1;
     let bestLoad: i64 = 0;
     for (let t = 0; t < this.slots.length; t++) {
