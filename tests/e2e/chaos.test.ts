@@ -1,5 +1,6 @@
 // Chaos, seeded and bounded: 1000 crashes injected at random moments into
-// echo, memory and log while a client keeps calling them (tests/fixtures/chaos).
+// echo, memory and log while a client keeps calling them and init health-checks
+// every service every 10 ms (tests/fixtures/chaos).
 // Afterwards every service with a restart policy runs, no client got anything
 // but a result or a clear error, and the books account for every crash.
 import { describe, expect, it, beforeAll } from "vitest";
@@ -27,9 +28,10 @@ describe("chaos", () => {
     expect(+load![4]).toBe(0);
     expect(+load![1]).toBe(9000);
     expect(+load![3]).toBeGreaterThan(0); // the crashes were felt
-    const services: { name: string; state: string; faults: number; crashes_logged: number }[] =
+    const services: { name: string; state: string; health: string; faults: number; crashes_logged: number }[] =
       JSON.parse(r.stdout.split("\n").find((l) => l.startsWith('[{"name"'))!);
     for (const s of services) expect(s.state, s.name).toBe("running");
+    for (const s of services) expect(s.health, s.name).toBe("healthy");
     for (const [name, n] of Object.entries(injected)) {
       const s = services.find((x) => x.name === name)!;
       expect(s.faults, `${name}: faults the kernel counted`).toBe(n);
