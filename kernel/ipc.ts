@@ -45,6 +45,13 @@ export const INVOKE_TOO_DEEP = INVOKE_NOENTRY + 1;
 
 /** Run an entry of `pid` as the current process. */
 export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
+  const r = invokeAs(pid, entry, a0, a1);
+  if (r != INVOKE_TRAPPED && r != INVOKE_TOO_DEEP) { memoryHandled(pid); finishExit(pid); }
+  return r;
+}
+
+/** The entry alone, metered and on the activation stack; what follows it (an exit it asked for) is the caller's. */
+export function invokeAs(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const prev = current();
   const level = activate(pid);
   if (level < 0) return INVOKE_TOO_DEEP;
@@ -52,7 +59,6 @@ export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const r = host_invoke(pid, entry, a0, a1);
   endFuel(pid, saved);
   deactivate(level, prev);
-  if (r != INVOKE_TRAPPED) { memoryHandled(pid); finishExit(pid); }
   return r;
 }
 

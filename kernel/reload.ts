@@ -24,9 +24,9 @@ import {
 import { current, pState, pModule, pActive, pRestarts } from "./proc";
 import { activate, deactivate } from "./activation";
 import { beginFuel, endFuel, armCrash, disarmCrash, budgetCause } from "./cpu";
-import { host_invoke, host_spawn, host_copy } from "./host";
+import { host_spawn, host_copy } from "./host";
 import { controlled } from "./process";
-import { wake, INVOKE_TOO_DEEP } from "./ipc";
+import { wake, invokeAs, INVOKE_TOO_DEEP } from "./ipc";
 import { fault, finishExit, exitPending, cancelExit } from "./fault";
 
 const handoff = new StaticArray<u8>(HANDOFF_MAX);
@@ -55,7 +55,7 @@ function reload(pid: i32, flags: i32): i32 {
   let r = hostAs(pid, SPAWN_STAGE);
   if (r < 0) return r;
   saving = pid;
-  r = enterKeep(pid, ENTRY_SAVE, pid, 0);
+  r = invokeAs(pid, ENTRY_SAVE, pid, 0);
   saving = -1;
   if (r == INVOKE_TRAPPED) {
     // The old instance trapped: a fault like any other (the new one goes too).
@@ -71,7 +71,7 @@ function reload(pid: i32, flags: i32): i32 {
   host_spawn(pid, 0, SPAWN_SWAP);
   if ((flags & RELOAD_ROLLBACK_TEST) != 0) armCrash(pid); // its first charge of fuel traps: a real trap
   loading = pid;
-  r = enterKeep(pid, ENTRY_START, pid, unchecked(pRestarts[pid]));
+  r = invokeAs(pid, ENTRY_START, pid, unchecked(pRestarts[pid]));
   loading = -1;
   let err = OK;
   if (r == INVOKE_TRAPPED) { budgetCause(pid); err = E_CRASHED; }
@@ -104,17 +104,6 @@ function hostAs(pid: i32, op: i32): i32 {
   return r;
 }
 
-/** enter() without carrying out an exit the entry asked for: the caller decides. */
-function enterKeep(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
-  const prev = current();
-  const level = activate(pid);
-  if (level < 0) return INVOKE_TOO_DEEP;
-  const saved = beginFuel(pid);
-  const r = host_invoke(pid, entry, a0, a1);
-  endFuel(pid, saved);
-  deactivate(level, prev);
-  return r;
-}
 
 /** Keep `len` bytes of the caller's memory at `src` for the next instance (replacing any kept before). */
 export function handoffPut(src: i32, len: i32): i32 {

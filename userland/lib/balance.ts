@@ -78,20 +78,20 @@ export class Balancer {
 
   /** Call the name through the member picked for `key`; the status, with the outcome counted. */
   call(key: u64, tag: i32, w0: i64 = 0, w1: i64 = 0, w2: i64 = 0, w3: i64 = 0, w4: i64 = 0): i32 {
-    const m = this.pick(key);
-    if (m < 0) return m;
-    this.last = m;
-    const r = sys.call(this.slots[m], tag, w0, w1, w2, w3, w4, 0);
-    this.outcome(m, r);
-    return r;
+    return this.request(false, key, tag, w0, w1, w2, w3, w4);
   }
 
   /** Queue a message for the member picked for `key`. */
   send(key: u64, tag: i32, w0: i64 = 0, w1: i64 = 0, w2: i64 = 0, w3: i64 = 0, w4: i64 = 0): i32 {
+    return this.request(true, key, tag, w0, w1, w2, w3, w4);
+  }
+
+  private request(queued: bool, key: u64, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64): i32 {
     const m = this.pick(key);
     if (m < 0) return m;
     this.last = m;
-    const r = sys.send(this.slots[m], tag, w0, w1, w2, w3, w4, 0);
+    const slot = this.slots[m];
+    const r = queued ? sys.send(slot, tag, w0, w1, w2, w3, w4, 0) : sys.call(slot, tag, w0, w1, w2, w3, w4, 0);
     this.outcome(m, r);
     return r;
   }
