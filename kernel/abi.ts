@@ -369,7 +369,7 @@ export const TAG_REG_HEARTBEAT = 0x0324; // w0 = HEALTH_HEALTHY or HEALTH_DEGRAD
 export const TAG_REG_READY = 0x0325; // w0 = 1 ready, 0 not ready (readiness; a notify-type service is Starting until it reports ready)
 export const TAG_REG_SUBSCRIBE = 0x0326; // lease 0 (read) = a name pattern ("" or "*": all): state changes arrive as sends of TAG_REG_EVENT
 export const TAG_REG_UNSUBSCRIBE = 0x0327;
-export const TAG_REG_EVENT = 0x0328; // registry -> subscriber (send): w0 = service index, w1 = EV_* kind, w2 = time (ns), w3 = detail, w4 = HEALTH_*
+export const TAG_REG_EVENT = 0x0328; // registry -> subscriber (send): w0 = service index, w1 = EV_* kind, w2 = time (ns), w3 = detail, w4 = HEALTH_*, w5 = events this subscriber missed just before this one (its queue was full)
 export const TAG_REG_HEALTH = 0x0329; // w0 = service index; reply: HEALTH_*, last heartbeat (ns), last ping (ns), last message (ns), ready, heartbeats missed
 export const TAG_REG_COUNT = 0x032a; // reply w0 = entry ids in use are below this
 export const TAG_REG_LOAD = 0x032b; // w0 = service index; reply: messages queued for it now, messages it has handled

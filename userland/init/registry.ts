@@ -26,6 +26,7 @@ const text = new StaticArray<u8>(REG_NAME_MAX);
 
 let all: Service[] = [];
 let subscriptions = new Map<i32, string>(); // subscriber's service index -> pattern
+let missed = new Map<i32, i64>(); // subscriber -> events lost to its full queue since the last it got
 
 /** Every service is registered under its name, version, interface hash and tags from the manifest. */
 export function registryInit(svcs: Service[]): void {
@@ -133,6 +134,7 @@ function drop(svcs: Service[], id: i32): void {
 export function unregisterAll(svcs: Service[], owner: i32): void {
   for (let id = 0; id < REG_ENTRIES; id++) if (unchecked(eOwner[id]) == owner && !unchecked(eStatic[id])) drop(svcs, id);
   subscriptions.delete(owner);
+  missed.delete(owner);
 }
 
 /** Instances of a service share its name: "web#2" is registered as "web". */
@@ -252,8 +254,10 @@ export function publish(owner: i32, kind: i32, time: i64, detail: i64): void {
   for (let k = 0; k < subs.length; k++) {
     const sub = subs[k];
     if (sub == owner || !glob(subscriptions.get(sub), s.name)) continue;
-    // A full queue loses this one event for that subscriber; it can always ask TAG_INIT_EVENTS.
-    sys.send(all[sub].ep, TAG_REG_EVENT, owner, kind, time, detail, s.health, 0);
+    // A full queue loses the event; the next one delivered says how many were lost (the event log keeps them all).
+    const lost = missed.has(sub) ? missed.get(sub) : 0;
+    if (sys.send(all[sub].ep, TAG_REG_EVENT, owner, kind, time, detail, s.health, lost) == OK) missed.delete(sub);
+    else missed.set(sub, lost + 1);
   }
 }
 

@@ -54,6 +54,6 @@ export function quark_notify(bits: i32, unused: i32): i32 {
 
 /** State changes of the services qc subscribed to (the registry suite). */
 export function quark_handle(badge: i32, tag: i32): i32 {
-  if (tag == TAG_REG_EVENT) onRegistryEvent(badge, arg(0), arg(1), arg(3));
+  if (tag == TAG_REG_EVENT) onRegistryEvent(badge, arg(0), arg(1), arg(3), arg(5));
   return OK;
 }

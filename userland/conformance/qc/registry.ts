@@ -23,9 +23,15 @@ export const seenKinds = new Array<i32>(); // TAG_REG_EVENT kinds about qc-peer,
 export const seenDetails = new Array<i64>();
 let seenBefore = 0;
 
-/** A TAG_REG_EVENT from init (badge 0) about service `index`. */
-export function onRegistryEvent(badge: i32, index: i64, kind: i64, detail: i64): void {
-  if (badge == 0 && index == peerIndex) { seenKinds.push(<i32>kind); seenDetails.push(detail); }
+export let eventsArrived = 0; // TAG_REG_EVENTs from init, about any service
+export let eventsLost: i64 = 0; // what those said was lost before them
+
+/** A TAG_REG_EVENT from init (badge 0) about service `index`; `lost` were lost before it. */
+export function onRegistryEvent(badge: i32, index: i64, kind: i64, detail: i64, lost: i64): void {
+  if (badge != 0) return;
+  eventsArrived++;
+  eventsLost += lost;
+  if (index == peerIndex) { seenKinds.push(<i32>kind); seenDetails.push(detail); }
 }
 
 export function peerServiceIndex(): i64 { return peerIndex; }

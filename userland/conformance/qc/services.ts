@@ -15,6 +15,7 @@ import {
 import { QC_ECHO, QC_STATUS, QC_PID } from "../common/tags";
 import { test, step, phase, later, poll, waitOver, check, expect, finish, track, unsupported } from "./driver";
 import { awaitPeer, logCap } from "./env";
+import { eventsArrived, eventsLost } from "./registry";
 
 const S = "services";
 let init = -1;
@@ -38,6 +39,7 @@ export function addServicesTests(): void {
   test(S, "a-reload-keeps-the-pid-and-every-capability", reloadKeeps);
   test(S, "a-reload-whose-new-instance-fails-rolls-back", reloadRollsBack);
   test(S, "the-event-log-is-in-time-order", eventsInOrder);
+  test(S, "a-subscriber-whose-queue-overflowed-learns-how-many-events-it-missed", overflowCounted);
   test(S, "metrics-count-messages-and-errors", metricsCount);
   test(S, "dependencies-are-reported-both-ways", dependencies);
   test(S, "the-manifest-grants-are-listed", grants);
@@ -203,6 +205,32 @@ function eventsInOrder(): bool {
     check(kinds.includes(want), "the event log lacks event kind " + want.toString());
   }
   expect("events past the oldest", sys.call(init, TAG_INIT_EVENTS, second, seen, 0, 0, 0, 0), E_BADSLOT);
+  return finish();
+}
+
+let lostBefore: i64 = 0;
+let arrivedBefore = 0;
+
+// qc subscribed to qc-p* in the registry suite. Forty events in one go
+// overflow its queue of 16; the first event delivered after it drains says how
+// many were lost.
+function overflowCounted(): bool {
+  if (init < 0) return unsupported("no init capability");
+  if (phase() == 0) {
+    lostBefore = eventsLost;
+    for (let i = 0; i < 20; i++) { ctl(TAG_INIT_PAUSE, second); ctl(TAG_INIT_RESUME, second); }
+    return later(1);
+  }
+  if (phase() == 1) {
+    arrivedBefore = eventsArrived;
+    ctl(TAG_INIT_PAUSE, second); // the queue has drained: this one is delivered, with the count
+    ctl(TAG_INIT_RESUME, second);
+    return later(2);
+  }
+  if (eventsArrived == arrivedBefore && !waitOver()) return poll(2);
+  const lost = eventsLost - lostBefore;
+  check(lost >= 24 && lost <= 40, "the events reported lost: " + lost.toString() + " (40 were sent to a queue of 16)");
+  expect("state", status(second), SVC_RUNNING);
   return finish();
 }
 
