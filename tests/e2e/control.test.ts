@@ -28,6 +28,10 @@ describe("quark ctl --control", () => {
     const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
     try {
       expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
+      // A second system on the same socket is refused; the first keeps it.
+      const second = quark(["boot", wasm, "--runtime", runtime, "--control", sock]);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(/another system is listening there; halt it \(quark ctl --control .* halt\)/);
       const stop = quark(["ctl", "--control", sock, "svc stop echo", "sleep 20"]);
       expect(stop.code, stop.stderr).toBe(0);
       expect(stop.stdout).toBe("stop: echo ok\n");

@@ -4,15 +4,34 @@
 // console output byte is copied to every open connection. While the socket
 // is open, the end of standard input is not the end of console input: the
 // machine runs until it is halted.
-import { createServer, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { existsSync, unlinkSync } from "node:fs";
+
+/** Is a system listening on `path` now? */
+function inUse(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(path);
+    c.on("connect", () => { c.destroy(); resolve(true); });
+    c.on("error", () => resolve(false));
+  });
+}
 
 export class ControlSocket {
   private server: Server;
   private clients = new Set<Socket>();
 
-  constructor(readonly path: string, onInput: (bytes: Uint8Array) => void) {
-    if (existsSync(path)) unlinkSync(path); // a socket left by a machine that is gone
+  /** Open the socket at `path`; refused if another system is listening there. */
+  static async open(path: string, onInput: (bytes: Uint8Array) => void): Promise<ControlSocket> {
+    if (existsSync(path)) {
+      if (await inUse(path)) throw new Error(`${path}: another system is listening there; halt it (quark ctl --control ${path} halt) or choose another path`);
+      unlinkSync(path); // a socket left by a machine that is gone
+    }
+    const s = new ControlSocket(path, onInput);
+    await s.ready();
+    return s;
+  }
+
+  private constructor(readonly path: string, onInput: (bytes: Uint8Array) => void) {
     this.server = createServer((c) => {
       this.clients.add(c);
       c.on("data", (b) => onInput(new Uint8Array(b)));

@@ -38,8 +38,12 @@ export async function bootNode(imagePath: string, opts: BootOptions = {}): Promi
   let control: ControlSocket | undefined;
   let feed: ReturnType<typeof inputFeeder> | undefined;
   if (opts.control) {
-    control = new ControlSocket(opts.control, (b) => feed?.push(b));
-    await control.ready();
+    try {
+      control = await ControlSocket.open(opts.control, (b) => feed?.push(b));
+    } catch (e) {
+      process.stderr.write(`quark: cannot open the control socket: ${(e as Error).message}\n`);
+      return 2;
+    }
   }
   const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
   const m = new NodeMachine(image, { t0, imagePath, ...opts, onTrap, out: control ? (b) => { out(b); control!.write(b); } : out });

@@ -9,10 +9,23 @@ import os
 import socket
 
 
+def _in_use(path):
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
 class ControlSocket:
     def __init__(self, path):
         self.path = path
         if os.path.exists(path):
+            if _in_use(path):
+                raise OSError("another system is listening there; halt it (quark ctl --control %s halt) or choose another path" % path)
             os.unlink(path)  # a socket left by a machine that is gone
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.server.bind(path)
