@@ -89,6 +89,15 @@ export function spawnAs(pid: i32, module: i32): i32 {
 // transferCap's result when nothing was attached (distinct from every error code).
 const NO_CAP: i32 = -0x10000;
 
+/** Fill frame `d`'s header: who calls (-1: the kernel delivering a queued message), whom, how, with what capability. */
+@inline function openFrame(d: i32, caller: i32, server: i32, flags: i32, cap: i32): void {
+  unchecked(fCaller[d] = caller);
+  unchecked(fServer[d] = server);
+  unchecked(fFlags[d] = flags);
+  unchecked(fCap[d] = cap);
+  unchecked(fReplyCap[d] = -1);
+}
+
 /** Copy the capability `from` attached (if any) to `to`: its slot there, NO_CAP, or an error. */
 function transferCap(from: i32, to: i32, epGlobal: i32): i32 {
   const s = unchecked(xSlot[from]);
@@ -115,11 +124,7 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   else if (cap < 0) { ipcResetProcess(caller); return cap; }
   else flags |= MSG_CAP;
   flags |= attachLeases(caller, d) << MSG_LEASE_SHIFT;
-  unchecked(fCaller[d] = caller);
-  unchecked(fServer[d] = server);
-  unchecked(fFlags[d] = flags);
-  unchecked(fCap[d] = cap);
-  unchecked(fReplyCap[d] = -1);
+  openFrame(d, caller, server, flags, cap);
   const w = d * MSG_WORDS;
   unchecked(fWords[w] = w0); unchecked(fWords[w + 1] = w1); unchecked(fWords[w + 2] = w2);
   unchecked(fWords[w + 3] = w3); unchecked(fWords[w + 4] = w4); unchecked(fWords[w + 5] = w5);
@@ -176,11 +181,7 @@ function deliverMessage(pid: i32): void {
   const d = getDepth(); // 0: run() is entered from the host with an empty stack
   const e = head(pid);
   const cap = entryCap(e);
-  unchecked(fCaller[d] = -1);
-  unchecked(fServer[d] = pid);
-  unchecked(fFlags[d] = cap >= 0 ? MSG_CAP : 0);
-  unchecked(fCap[d] = cap);
-  unchecked(fReplyCap[d] = -1);
+  openFrame(d, -1, pid, cap >= 0 ? MSG_CAP : 0, cap);
   for (let i = 0; i < MSG_WORDS; i++) unchecked(fWords[d * MSG_WORDS + i] = entryWord(e, i));
   const badge = entryBadge(e), tag = entryTag(e);
   dequeue(pid);
@@ -204,11 +205,7 @@ export function ping(pid: i32, units: i64): i32 {
   if (err != OK) return err;
   const d = getDepth();
   if (d == MAX_CALL_DEPTH) return E_DEPTH;
-  unchecked(fCaller[d] = current());
-  unchecked(fServer[d] = pid);
-  unchecked(fFlags[d] = MSG_CALL);
-  unchecked(fCap[d] = -1);
-  unchecked(fReplyCap[d] = -1);
+  openFrame(d, current(), pid, MSG_CALL, -1);
   for (let i = 0; i < MSG_WORDS; i++) { unchecked(fWords[d * MSG_WORDS + i] = 0); unchecked(fReply[d * MSG_WORDS + i] = 0); }
   setDepth(d + 1);
   const budget = beginPing(pid, units);

@@ -141,3 +141,9 @@ function indices(off: i32, n: i32): i32[] {
   return a;
 }
 
+
+/** The index of the service running as `pid`, or -1. */
+export function byPid(svcs: Service[], pid: i32): i32 {
+  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid == pid) return i;
+  return -1;
+}

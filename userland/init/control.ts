@@ -8,7 +8,7 @@ import {
   EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, TAG_INIT_LAST, PI_CALLS, PI_ERRORS, PI_CPU, PI_PAGES, PI_QUOTA,
   DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_STOPPED, EV_RESTARTED, TAG_INIT_CAPS, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK,
 } from "../lib";
-import { Service } from "./bootinfo";
+import { Service, byPid } from "./bootinfo";
 import { ST_RUNNING, ST_STOPPED, ST_FAILED, ST_SKIPPED, ST_STOPPING, ST_PAUSED, ST_DISABLED, ST_STARTING, launched } from "./start";
 import { beginStop } from "./supervisor";
 import { dependencyUp, restartBound } from "./deps";
@@ -52,8 +52,8 @@ export function control(svcs: Service[], badge: i32, tag: i32): i32 {
 }
 
 function nameOfPid(svcs: Service[], pid: i32): string {
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid == pid) return svcs[i].name;
-  return "?";
+  const i = byPid(svcs, pid);
+  return i < 0 ? "?" : svcs[i].name;
 }
 
 function perform(svcs: Service[], badge: i32, tag: i32): i32 {
@@ -72,8 +72,8 @@ function perform(svcs: Service[], badge: i32, tag: i32): i32 {
     case TAG_INIT_NAME: return giveName(s);
     case TAG_INIT_START: return start(svcs, s, badge);
     case TAG_INIT_STOP: return stop(svcs, s, badge);
-    case TAG_INIT_PAUSE: return pause(s, badge);
-    case TAG_INIT_RESUME: return resume(s, badge);
+    case TAG_INIT_PAUSE: return setPaused(s, true, badge);
+    case TAG_INIT_RESUME: return setPaused(s, false, badge);
     case TAG_INIT_ENABLE: return enable(s, badge);
     case TAG_INIT_DISABLE: return disable(svcs, s, badge);
     case TAG_INIT_RESTART: return restart(svcs, s, badge);
@@ -125,23 +125,14 @@ function stop(svcs: Service[], s: Service, badge: i32): i32 {
   return OK;
 }
 
-function pause(s: Service, badge: i32): i32 {
-  if (s.state != ST_RUNNING) return E_STATE;
-  const r = sys.proc_pause(s.proc, 1);
+/** Pause a running service (paused) or resume a paused one. */
+function setPaused(s: Service, paused: bool, badge: i32): i32 {
+  if (s.state != (paused ? ST_RUNNING : ST_PAUSED)) return E_STATE;
+  const r = sys.proc_pause(s.proc, paused ? 1 : 0);
   if (r < 0) return r;
-  s.state = ST_PAUSED;
-  s.events.add(EV_PAUSED, badge);
-  say("paused " + s.name + by(badge));
-  return OK;
-}
-
-function resume(s: Service, badge: i32): i32 {
-  if (s.state != ST_PAUSED) return E_STATE;
-  const r = sys.proc_pause(s.proc, 0);
-  if (r < 0) return r;
-  s.state = ST_RUNNING;
-  s.events.add(EV_RESUMED, badge);
-  say("resumed " + s.name + by(badge));
+  s.state = paused ? ST_PAUSED : ST_RUNNING;
+  s.events.add(paused ? EV_PAUSED : EV_RESUMED, badge);
+  say((paused ? "paused " : "resumed ") + s.name + by(badge));
   return OK;
 }
 

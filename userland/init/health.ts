@@ -65,9 +65,11 @@ export function check(svcs: Service[], s: Service): void {
   }
   if (s.state == ST_STARTING) setHealth(s, HEALTH_UNKNOWN, 0);
   else if (s.missed > 0) setHealth(s, HEALTH_DEGRADED, s.missed);
-  else if (s.selfDegraded || !s.ready) setHealth(s, HEALTH_DEGRADED, 0);
-  else setHealth(s, HEALTH_HEALTHY, 0);
+  else setHealth(s, asItSays(s), 0);
 }
+
+/** Alive and on time: Healthy, unless it says it is degraded or not ready. */
+function asItSays(s: Service): i32 { return s.selfDegraded || !s.ready ? HEALTH_DEGRADED : HEALTH_HEALTHY; }
 
 /** Messages handled since the last look mean a message came meanwhile (to the check's resolution). */
 function noteMessages(s: Service, now: i64): void {
@@ -91,7 +93,7 @@ export function heartbeat(svcs: Service[], me: i32, status: i32): i32 {
   s.lastBeat = sys.time();
   s.missed = 0;
   s.selfDegraded = status == HEALTH_DEGRADED;
-  if (s.state == ST_RUNNING) setHealth(s, s.selfDegraded || !s.ready ? HEALTH_DEGRADED : HEALTH_HEALTHY, 0);
+  if (s.state == ST_RUNNING) setHealth(s, asItSays(s), 0);
   return OK;
 }
 
@@ -108,7 +110,7 @@ export function readiness(svcs: Service[], me: i32, ready: bool): i32 {
     startReady(svcs);
     return OK;
   }
-  if (s.state == ST_RUNNING) setHealth(s, ready && !s.selfDegraded ? HEALTH_HEALTHY : HEALTH_DEGRADED, 0);
+  if (s.state == ST_RUNNING) setHealth(s, asItSays(s), 0);
   return OK;
 }
 

@@ -12,7 +12,7 @@ import {
   INSTANCE_SEPARATOR, LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
   LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, EV_REGISTERED, EV_UNREGISTERED,
 } from "../lib";
-import { Service } from "./bootinfo";
+import { Service, byPid } from "./bootinfo";
 import { heartbeat, readiness, healthReply } from "./health";
 import { say } from "./say";
 
@@ -250,18 +250,12 @@ function subscribe(me: i32): i32 {
 export function publish(owner: i32, kind: i32, time: i64, detail: i64): void {
   if (owner < 0 || owner >= all.length || subscriptions.size == 0) return;
   const s = all[owner];
-  const subs = subscriptions.keys();
-  for (let k = 0; k < subs.length; k++) {
-    const sub = subs[k];
-    if (sub == owner || !glob(subscriptions.get(sub), s.name)) continue;
+  // By service index rather than subscriptions.keys(): no array is made for every event.
+  for (let sub = 0; sub < all.length; sub++) {
+    if (sub == owner || !subscriptions.has(sub) || !glob(subscriptions.get(sub), s.name)) continue;
     // A full queue loses the event; the next one delivered says how many were lost (the event log keeps them all).
     const lost = missed.has(sub) ? missed.get(sub) : 0;
     if (sys.send(all[sub].ep, TAG_REG_EVENT, owner, kind, time, detail, s.health, lost) == OK) missed.delete(sub);
     else missed.set(sub, lost + 1);
   }
-}
-
-function byPid(svcs: Service[], pid: i32): i32 {
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid == pid) return i;
-  return -1;
 }

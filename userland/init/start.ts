@@ -9,7 +9,7 @@ import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
   GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
   SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED, SVC_STARTING, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
-  BADGE_REGISTRY, VERSION_ANY_MAX, VERSION_MAJOR_SHIFT, VERSION_MINOR_SHIFT, VERSION_PART_MAX, fmtMillis,
+  BADGE_REGISTRY, VERSION_ANY_MAX, fmtMillis, fmtVersion,
 } from "../lib";
 import { Service } from "./bootinfo";
 import { say } from "./say";
@@ -177,14 +177,9 @@ function inRange(svcs: Service[], s: Service, k: i32, d: i32): bool {
 function whyBlocked(svcs: Service[], s: Service, d: i32): string {
   const dep = svcs[d];
   if (dep.state != ST_RUNNING) return "it requires " + dep.name + ", which is not running";
-  return "it requires " + dep.name + " in versions " + fmtVersion(s.ranges[2 * s.deps.indexOf(d)]) + " to " +
-    fmtVersion(s.ranges[2 * s.deps.indexOf(d) + 1]) + " (exclusive), but " + dep.name + " is version " + fmtVersion(registeredVersion(svcs, d));
-}
-
-export function fmtVersion(v: u32): string {
-  if (v == <u32>VERSION_ANY_MAX) return "any";
-  return (v >> VERSION_MAJOR_SHIFT).toString() + "." + ((v >> VERSION_MINOR_SHIFT) & VERSION_PART_MAX).toString() + "." +
-    (v & VERSION_PART_MAX).toString();
+  const k = 2 * s.deps.indexOf(d);
+  return "it requires " + dep.name + " in versions " + fmtVersion(s.ranges[k]) + " to " + fmtVersion(s.ranges[k + 1]) +
+    " (exclusive), but " + dep.name + " is version " + fmtVersion(registeredVersion(svcs, d));
 }
 
 function startOne(svcs: Service[], s: Service): void {

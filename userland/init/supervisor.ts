@@ -10,7 +10,7 @@ import {
   EV_EXITED, EV_STOPPING, EV_KILLED, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
   EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP, EV_START_TIMEOUT, EV_ESCALATED, FAULT_HUNG, FAULT_MEMORY, HEALTH_UNHEALTHY, HEALTH_UNKNOWN,
 } from "../lib";
-import { Service } from "./bootinfo";
+import { Service, byPid } from "./bootinfo";
 import { ST_RUNNING, ST_FAILED, ST_STOPPED, ST_STOPPING, ST_DISABLED, ST_STARTING, launched, startReady } from "./start";
 import { say } from "./say";
 import { renameAll } from "./start";
@@ -182,9 +182,4 @@ export function armTimer(svcs: Service[]): void {
     if (b > 0 && (next == 0 || b < next)) next = b;
   }
   sys.timer_set(next);
-}
-
-function byPid(svcs: Service[], pid: i32): i32 {
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid == pid) return i;
-  return -1;
 }

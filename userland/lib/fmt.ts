@@ -1,4 +1,6 @@
-// Byte formatting into a caller's buffer, for log lines built without strings.
+// Byte formatting into a caller's buffer, for log lines built without strings,
+// and the few strings services show people.
+import { VERSION_ANY_MAX, VERSION_MAJOR_SHIFT, VERSION_MINOR_SHIFT, VERSION_PART_MAX } from "../../kernel/abi";
 
 /** Write "[sssss.uuuuuu] " for `ns` at `p`; returns the new end. */
 export function writeStamp(p: usize, ns: i64): usize {
@@ -48,4 +50,11 @@ export function fmtMillis(ns: i64): string {
   const hundredths = ns / 10000;
   const frac = hundredths % 100;
   return (hundredths / 100).toString() + "." + (frac < 10 ? "0" : "") + frac.toString();
+}
+
+/** A packed interface version (kernel/abi.ts VERSION_*) as MAJOR.MINOR.PATCH; "any" for an open upper bound. */
+export function fmtVersion(v: u32): string {
+  if (v == <u32>VERSION_ANY_MAX) return "any";
+  return (v >> VERSION_MAJOR_SHIFT).toString() + "." + ((v >> VERSION_MINOR_SHIFT) & VERSION_PART_MAX).toString() + "." +
+    (v & VERSION_PART_MAX).toString();
 }

@@ -11,7 +11,7 @@ export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite
 export { fnv1a, capByName } from "./caps";
 export { log, logCap } from "./log";
 export { memAlloc, memFree, memError, memHandle } from "./memory";
-export { writeStamp, writeU64, writeStr, fmtMicros, fmtMillis } from "./fmt";
+export { writeStamp, writeU64, writeStr, fmtMicros, fmtMillis, fmtVersion } from "./fmt";
 import * as sys from "./sys";
 export { sys };
 import * as registry from "./registry";

@@ -1,12 +1,12 @@
 // Shell commands that look at the registry and at capabilities:
 // svc registry, svc lookup, caps.
 import {
-  sys, OK, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, K_ENDPOINT, K_NOTIFY,
+  sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, K_ENDPOINT, K_NOTIFY,
   K_PROCESS, K_CONSOLE, K_BOOT, K_MEMORY, K_DEVICE, R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN,
 } from "../lib";
 import { println } from "./console";
 import { nameOf, request2 } from "./services";
-import { entries, lookupAt, healthName, fmtVersion, Entry } from "./registry";
+import { entries, lookupAt, healthName, Entry } from "./registry";
 
 function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + " ".repeat(n - s.length); }
 
@@ -15,12 +15,12 @@ function entryJson(e: Entry): string {
   let tags = "[";
   for (let k = 1; k < words.length; k++) tags += (k > 1 ? "," : "") + '"' + words[k] + '"';
   return '{"id":' + e.id.toString() + ',"name":"' + words[0] + '","service":"' + nameOf(e.service) + '","pid":' + e.pid.toString() +
-    ',"version":"' + fmtVersion(e.version) + '","interface":' + (<u32>e.iface).toString() + ',"health":"' + healthName(e.health) +
+    ',"version":"' + fmtVersion(<u32>e.version) + '","interface":' + (<u32>e.iface).toString() + ',"health":"' + healthName(e.health) +
     '","tags":' + tags + "]}";
 }
 
 function entryLine(e: Entry, name: string, tags: string): string {
-  return pad(e.id.toString(), 4) + pad(name, 14) + pad(nameOf(e.service), 12) + pad(fmtVersion(e.version), 9) +
+  return pad(e.id.toString(), 4) + pad(name, 14) + pad(nameOf(e.service), 12) + pad(fmtVersion(<u32>e.version), 9) +
     pad(healthName(e.health), 10) + tags;
 }
 
@@ -46,8 +46,8 @@ export function lookup(query: string, byTag: bool, all: bool, json: bool): void 
   let n = 0;
   for (let e = lookupAt(query, byTag, all, 0); e != null; e = lookupAt(query, byTag, all, ++n)) {
     if (json) out += (n > 0 ? "," : "") + '{"id":' + e.id.toString() + ',"service":"' + nameOf(e.service) + '","pid":' +
-      e.pid.toString() + ',"version":"' + fmtVersion(e.version) + '","health":"' + healthName(e.health) + '"}';
-    else println(nameOf(e.service) + " (pid " + e.pid.toString() + ", entry " + e.id.toString() + ", version " + fmtVersion(e.version) + ", " + healthName(e.health) + ")");
+      e.pid.toString() + ',"version":"' + fmtVersion(<u32>e.version) + '","health":"' + healthName(e.health) + '"}';
+    else println(nameOf(e.service) + " (pid " + e.pid.toString() + ", entry " + e.id.toString() + ", version " + fmtVersion(<u32>e.version) + ", " + healthName(e.health) + ")");
   }
   if (json) println(out + "]");
   else if (n == 0) println("no " + (all ? "" : "healthy ") + "service matches " + (byTag ? "tag " : "") + query);

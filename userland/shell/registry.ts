@@ -3,7 +3,6 @@
 import {
   sys, capByName, OK, LEASE_READ, LEASE_WRITE, TAG_REG_HEALTH, TAG_REG_INFO, TAG_REG_COUNT, TAG_REG_LOOKUP,
   HEALTH_HEALTHY, HEALTH_DEGRADED, HEALTH_UNHEALTHY, LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN, LOOKUP_ANY_HEALTH,
-  VERSION_MAJOR_SHIFT, VERSION_MINOR_SHIFT, VERSION_PART_MAX,
 } from "../lib";
 
 let reg = -1;
@@ -23,11 +22,6 @@ export function healthOf(i: i32): Health | null {
 
 export function healthName(h: i32): string {
   return h == HEALTH_HEALTHY ? "healthy" : h == HEALTH_DEGRADED ? "degraded" : h == HEALTH_UNHEALTHY ? "unhealthy" : "unknown";
-}
-
-export function fmtVersion(v: i64): string {
-  const u = <u32>v;
-  return (u >> VERSION_MAJOR_SHIFT).toString() + "." + ((u >> VERSION_MINOR_SHIFT) & VERSION_PART_MAX).toString() + "." + (u & VERSION_PART_MAX).toString();
 }
 
 export class Entry { id: i32 = 0; service: i32 = 0; version: i64 = 0; iface: i64 = 0; health: i32 = 0; pid: i32 = 0; text: string = ""; }
@@ -60,6 +54,7 @@ export function lookupAt(query: string, byTag: bool, all: bool, k: i32): Entry |
   const q = String.UTF8.encode(query);
   const mode = byTag ? LOOKUP_TAG : query.includes("*") || query.includes("?") ? LOOKUP_PATTERN : LOOKUP_NAME;
   sys.lease(0, changetype<usize>(q), q.byteLength, LEASE_READ);
+  // A raw call, not registry.lookup: an entry whose service has no endpoint still shows.
   if (sys.call(registry(), TAG_REG_LOOKUP, mode | (all ? LOOKUP_ANY_HEALTH : 0), k, 0, 0, 0, 0) != OK) return null;
   const e = entryFromReply();
   const cap = sys.recv_cap();
