@@ -84,7 +84,8 @@ export const E_NOMEM = -22; // over the process's page quota, or no free frame
 export const E_UNMAPPED = -23; // no mapping at that virtual address
 export const E_PROT = -24; // the mapping does not allow that access
 export const E_EOF = -25; // the console's input has ended
-export const E_LAST = -25;
+export const E_PERM = -26; // not yours: the name or tag belongs to another service
+export const E_LAST = -26;
 
 // ---------------------------------------------------------------- rights
 export const R_CALL = 1; // synchronous call to an endpoint
@@ -474,7 +475,7 @@ export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, fl
 export const BT_SIZE = 20; // header offset of the whole table's size in bytes
 export const BT_RAM_FRAMES = 24; // header offset: frames of kernel-managed memory (physical RAM)
 export const BT_HEALTH_MS = 28; // header offset: init's health-check interval in ms (0: no health checks)
-export const BT_RECORD_BYTES = 140;
+export const BT_RECORD_BYTES = 144;
 // record field offsets
 export const BT_NAME_OFF = 0;
 export const BT_NAME_LEN = 4;
@@ -511,6 +512,7 @@ export const BT_RANGES_OFF = 124; // per required, then per optional dependency:
 export const BT_TAGS_OFF = 128; // its registry tags, space-separated UTF-8
 export const BT_TAGS_LEN = 132;
 export const BT_IFACE = 136; // fnv1a of its interface name: the interface hash it is registered with
+export const BT_REGISTRATIONS = 140; // registry entries each of its processes may add besides its manifest entry
 export const GROUP_ONE_FOR_ONE = 0; // only the crashed member is restarted
 export const GROUP_ONE_FOR_ALL = 1; // every member is restarted with it
 export const GROUP_REST_FOR_ONE = 2; // the members after it (in the group's order) are restarted with it
@@ -535,7 +537,11 @@ export const VERSION_ANY_MAX = 0xffffffff; // a range with no upper bound
 export const DEFAULT_HEALTH_MS = 1000; // init's default health-check interval
 export const PING_FUEL = 1000000; // fuel a service may spend answering a ping
 export const HEARTBEATS_MISSED_UNHEALTHY = 3; // this many missed heartbeats make a service Unhealthy (then it is restarted)
-export const REG_ENTRIES = 64; // registry entries init keeps
+// The registry's table is sized from the boot table: one manifest entry per
+// process plus its `registrations` quota, so every quota fits; at most REG_ENTRIES.
+export const REG_ENTRIES = 512; // the most registry entries init keeps
+export const DEFAULT_REGISTRATIONS = 4; // a process's registry entries besides its manifest entry, by default
+export const REG_QUOTA_MAX = 64; // the largest `registrations` a service may have
 export const REG_NAME_MAX = 128; // bytes of "name tag tag..." in a registration
 
 export const RESTART_NEVER = 0;

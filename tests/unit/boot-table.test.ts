@@ -109,6 +109,14 @@ describe("encodeBootTable", () => {
     }
   });
 
+  it("writes each service's registrations quota, DEFAULT_REGISTRATIONS when the manifest has none", () => {
+    const m = manifest(TEXT.replace('restart = "never"', 'restart = "never"\nregistrations = 0').replace('restart_delay = "20ms"', 'restart_delay = "20ms"\nregistrations = 11'));
+    const bytes = encodeBootTable(m, moduleOf(m), 1);
+    const rec = (i: number, field: number): number => u32(bytes, abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES + field);
+    expect([0, 1, 2].map((i) => rec(i, abi.BT_REGISTRATIONS))).toEqual([abi.DEFAULT_REGISTRATIONS, 0, 11]);
+    expect(decodeBootTable(bytes).services.map((s) => s.registrations)).toEqual([abi.DEFAULT_REGISTRATIONS, 0, 11]);
+  });
+
   it("round-trips through decodeBootTable", () => {
     const m = manifest();
     const bytes = encodeBootTable(m, moduleOf(m), 1);
@@ -124,18 +132,18 @@ describe("encodeBootTable", () => {
         {
           name: "log", label: fnv1a("log"), module: 2, memPages: 4, restart: abi.RESTART_ALWAYS, maxRestarts: 9,
           windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("log"), ranges: [], deps: [], optional: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("log"), registrations: abi.DEFAULT_REGISTRATIONS, ranges: [], deps: [], optional: [],
           grants: [{ kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_WRITE, label: fnv1a("console") }],
         },
         {
           name: "timer", label: fnv1a("timer"), module: 3, memPages: 16, restart: abi.RESTART_NEVER, maxRestarts: 5,
           windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("timer"), ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }], deps: [0], optional: [], grants: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("timer"), registrations: abi.DEFAULT_REGISTRATIONS, ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }], deps: [0], optional: [], grants: [],
         },
         {
           name: "echo", label: fnv1a("echo"), module: 4, memPages: 16, restart: abi.RESTART_ON_FAILURE, maxRestarts: 5,
           windowMs: 60_000, delayMs: 20, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("echo"), ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }, { min: 0, max: abi.VERSION_ANY_MAX }], deps: [0, 1], optional: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("echo"), registrations: abi.DEFAULT_REGISTRATIONS, ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }, { min: 0, max: abi.VERSION_ANY_MAX }], deps: [0, 1], optional: [],
           grants: [
             { kind: abi.GRANT_SERVICE, target: 0, rights: abi.R_CALL, label: fnv1a("log") },
             { kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_READ | abi.R_WRITE, label: fnv1a("console") },

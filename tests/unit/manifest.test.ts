@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as abi from "../../kernel/abi";
-import { fnv1a } from "../../tools/lib/boot-table";
+import { decodeBootTable, encodeBootTable, fnv1a } from "../../tools/lib/boot-table";
 import {
   formatDiagnostics, ManifestError, parseManifest, parseManifestText, startOrder,
   type Diagnostic, type Manifest,
@@ -103,7 +103,7 @@ describe("a valid manifest", () => {
       name: "log", line: 6, module: join(root, "userland", "log"), entry: join(root, "userland", "log", "index.ts"),
       description: "console log", memoryBytes: 256 * 1024, memoryPages: 4, restart: "always",
       maxRestarts: 5, restartWindowMs: 30_000, restartDelayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-      restartBackoff: "fixed", restartDelayMaxMs: 30_000, stableAfterMs: 10_000, stopTimeoutMs: 1000, enabled: true, bindsTo: [], queueDepth: abi.QUEUE_DEPTH, qubits: 0, heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: 1, ranges: {}, tags: [], interface: "log", requires: [], wants: [],
+      restartBackoff: "fixed", restartDelayMaxMs: 30_000, stableAfterMs: 10_000, stopTimeoutMs: 1000, enabled: true, bindsTo: [], queueDepth: abi.QUEUE_DEPTH, qubits: 0, heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: 1, ranges: {}, tags: [], interface: "log", registrations: abi.DEFAULT_REGISTRATIONS, requires: [], wants: [],
       caps: [{ name: "console", kind: "console", rights: abi.R_WRITE, label: fnv1a("console") }],
     });
     expect(echo).toMatchObject({
@@ -140,14 +140,14 @@ describe("unknown keys", () => {
       file, line: 5, col: 1,
       message: 'unknown key "modul" in [service.log]',
       hint: 'did you mean "module"? Valid keys: module, description, memory, restart, max_restarts, ' +
-        "restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface",
+        "restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations",
     });
   });
 
   it("list the valid keys when nothing is close", () => {
     const d = only(toml(...HEAD, ...LOG, "colour = 3"));
     expect(d).toMatchObject({ line: 7, col: 1, message: 'unknown key "colour" in [service.log]' });
-    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface");
+    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations");
   });
 
   it("name a misspelt top-level table without also calling it missing", () => {
@@ -608,6 +608,45 @@ describe("the repository's own images", () => {
     expect(startOrder(m).flat().sort()).toEqual(m.services.map((s) => s.name).sort());
   });
 });
+
+describe("registrations", () => {
+  const svc = (name: string, ...lines: string[]): string[] => [`[service.${name}]`, `module = "../userland/${name}"`, ...lines, ""];
+
+  it("defaults to DEFAULT_REGISTRATIONS and takes 0 to REG_QUOTA_MAX", () => {
+    const m = parse(toml(...HEAD, ...svc("log"), ...svc("a", "registrations = 0"), ...svc("b", `registrations = ${abi.REG_QUOTA_MAX}`)));
+    expect(m.services.map((s) => s.registrations)).toEqual([abi.DEFAULT_REGISTRATIONS, 0, abi.REG_QUOTA_MAX]);
+  });
+
+  it.each([["-1", "-1"], [`${abi.REG_QUOTA_MAX + 1}`, `${abi.REG_QUOTA_MAX + 1}`], ['"4"', "a string"], ["2.5", "a float"]])(
+    "registrations = %s is refused with the range, at the value", (value, found) => {
+      const d = only(toml(...HEAD, ...svc("log", `registrations = ${value}`)));
+      expect(d).toMatchObject({ file, line: 6, col: 17 });
+      expect(d.message).toBe(`registrations of service "log" must be a whole number from 0 to ${abi.REG_QUOTA_MAX}, found ${found}`);
+      expect(d.hint).toMatch(/^registrations is the number of registry entries each of its processes may add/);
+    });
+
+  it("refuses an image whose registry would not hold every manifest entry and quota, naming the largest", () => {
+    // 6 services of 8 instances (48 processes, which fit): one at the largest quota, the others at 8.
+    const many = ["a", "b", "c", "d", "echo", "log"]
+      .flatMap((n) => svc(n, "instances = 8", `registrations = ${n === "c" ? abi.REG_QUOTA_MAX : 8}`));
+    const diags = errorsOf(toml(...HEAD, ...many));
+    const d = diags.find((x) => x.message.startsWith("the registry would need"))!;
+    expect(d.message).toBe(`the registry would need ${5 * 8 * 9 + 8 * 65} entries (each process's manifest entry and registrations): more than the ${abi.REG_ENTRIES} init keeps`);
+    expect(d.hint).toBe(`lower registrations of service "c" (${abi.REG_QUOTA_MAX}, for 8 processes) or of others`);
+    expect(d.line).toBe(lineOf(toml(...HEAD, ...many), 'registrations = 64'));
+  });
+
+  it("is encoded in the boot table for every instance", () => {
+    const m = parse(toml(...HEAD, ...svc("log", "registrations = 2", "instances = 2")));
+    const t = decodeBootTable(encodeBootTable(m, () => 0, 0));
+    expect(t.services.map((s) => [s.name, s.registrations])).toEqual([["log", 2], ["log#2", 2]]);
+  });
+});
+
+/** The 1-based line of the first line of `text` that contains `what`. */
+function lineOf(text: string, what: string): number {
+  return text.split("\n").findIndex((l) => l.includes(what)) + 1;
+}
 
 describe("the reference in docs/manifest.md", () => {
   const repo = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");

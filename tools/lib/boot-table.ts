@@ -43,6 +43,7 @@ export interface BootService {
   ranges: { min: number; max: number }[]; // per required, then per optional dependency
   tags: string;
   iface: number;
+  registrations: number; // registry entries it may add besides its manifest entry
   deps: number[];
   optional: number[];
   grants: BootGrant[];
@@ -217,6 +218,7 @@ function writeService(u32: Put, bytes: Uint8Array, row: Row, i: number, layout: 
   u32(r + abi.BT_TAGS_OFF, layout.tags[i]);
   u32(r + abi.BT_TAGS_LEN, row.tags.length);
   u32(r + abi.BT_IFACE, fnv1a(s.interface ?? s.name));
+  u32(r + abi.BT_REGISTRATIONS, s.registrations ?? abi.DEFAULT_REGISTRATIONS);
   bytes.set(row.tags, layout.tags[i]);
   row.ranges.forEach((g, k) => { u32(layout.ranges[i] + 8 * k, g.min); u32(layout.ranges[i] + 8 * k + 4, g.max); });
   u32(r + abi.BT_GROUP, s.group ? ((s.group.index + 1) | (GROUP_CODES[s.group.strategy] << 16) | (s.group.position << 24)) >>> 0 : 0);
@@ -316,6 +318,7 @@ function decodeService(bytes: Uint8Array, read: Read, r: number): BootService {
       return new TextDecoder().decode(bytes.subarray(off, off + len));
     })(),
     iface: field(abi.BT_IFACE),
+    registrations: field(abi.BT_REGISTRATIONS),
     ranges: (() => {
       const n = field(abi.BT_NDEPS) + field(abi.BT_NOPT);
       const w = words(field(abi.BT_RANGES_OFF), 2 * n);

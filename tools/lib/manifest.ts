@@ -55,6 +55,7 @@ export interface ServiceSpec {
   version?: number; // its interface version, packed (versions.ts); undefined: none declared
   tags: string[]; // registry tags
   interface: string; // the interface it serves (its hash goes to the registry); default: its name
+  registrations?: number; // registry entries each of its processes may add besides its manifest entry (default DEFAULT_REGISTRATIONS)
   heartbeatMs: number; // it promises a heartbeat at least this often (0: none)
   ready: "started" | "notify"; // notify: Starting until it reports ready
   startTimeoutMs: number; // how long a notify-type service may take to report ready
@@ -114,7 +115,7 @@ export const SERVICE_KEYS = [
   "module", "description", "memory", "restart", "max_restarts",
   "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
   "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps",
-  "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface",
+  "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface", "registrations",
 ];
 const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
 const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
@@ -332,6 +333,7 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   reportCycles(entries, ctx);
   checkVersions(services, ctx);
   checkProcesses(services, entries, ctx);
+  checkRegistry(services, entries, ctx);
   supervisionGroups(doc, services, ctx);
   return {
     file: report.file, dir, name: image.name, description: image.description,
@@ -510,6 +512,8 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     ready: readySetting(t, where, ctx.report),
     startTimeoutMs: durationSetting(t, "start_timeout", "10s", 1, where, ctx.report),
     instances: integerSetting(t, "instances", 1, 1, 16, where, "processes that run the module behind the service's name", ctx.report),
+    registrations: integerSetting(t, "registrations", abi.DEFAULT_REGISTRATIONS, 0, abi.REG_QUOTA_MAX, where,
+      "registry entries each of its processes may add besides the one init makes from the manifest", ctx.report),
     ranges: {},
     requires: dependencies(t, "requires", name, ctx),
     bindsTo: [],
@@ -895,6 +899,22 @@ function checkProcesses(services: ServiceSpec[], entries: TomlEntry[], ctx: Cont
   const at = (e.value as TomlTable).entries.get("instances") ?? e;
   ctx.report.error(at.value ?? at, `${total} processes with every instance counted: more than the ${MAX_SERVICES} an image can run`,
     `lower instances of service "${many.name}" (${many.instances}) or remove services`);
+}
+
+/**
+ * init sizes the registry so that every process's manifest entry and its whole
+ * `registrations` quota fit at once (one service can exhaust only its own
+ * quota); that sum must fit in the REG_ENTRIES init can keep.
+ */
+function checkRegistry(services: ServiceSpec[], entries: TomlEntry[], ctx: Context): void {
+  const quota = (s: ServiceSpec): number => s.instances * (1 + (s.registrations ?? abi.DEFAULT_REGISTRATIONS));
+  const total = services.reduce((n, s) => n + quota(s), 0);
+  if (total <= abi.REG_ENTRIES || services.length === 0) return;
+  const most = services.reduce((a, b) => (quota(b) > quota(a) ? b : a));
+  const e = entries.find((x) => x.key === most.name)!;
+  const at = (e.value as TomlTable).entries.get("registrations") ?? e;
+  ctx.report.error(at.value ?? at, `the registry would need ${total} entries (each process's manifest entry and registrations): more than the ${abi.REG_ENTRIES} init keeps`,
+    `lower registrations of service "${most.name}" (${most.registrations ?? abi.DEFAULT_REGISTRATIONS}, for ${most.instances} process${most.instances > 1 ? "es" : ""}) or of others`);
 }
 
 /** Every version constraint must be met by the version its dependency declares. */

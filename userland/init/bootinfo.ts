@@ -3,7 +3,7 @@ import {
   sys, INIT_SLOT_BOOT, BT_MAGIC, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN, BT_MODULE,
   BT_RESTART, BT_MAX_RESTARTS, BT_WINDOW_MS, BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF,
   BT_DELAY_MS, BT_PAGE_QUOTA, BT_CPU_BUDGET, BT_BACKOFF, BT_DELAY_MAX_MS, BT_STABLE_MS, BT_STOP_MS, BT_DISABLED, BT_BINDS, BT_GROUP, BT_QUEUE_DEPTH, BT_QUBITS, BT_GRANT_BYTES, BT_VERSION, BT_HEARTBEAT_MS, BT_START_TIMEOUT_MS, BT_READY, BT_INSTANCES, BT_RANGES_OFF,
-  BT_HEALTH_MS, READY_NOTIFY, BT_TAGS_OFF, BT_TAGS_LEN, BT_IFACE, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
+  BT_HEALTH_MS, READY_NOTIFY, BT_TAGS_OFF, BT_TAGS_LEN, BT_IFACE, BT_REGISTRATIONS, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
 } from "../lib";
 
 import { Events } from "./events";
@@ -42,6 +42,7 @@ export class Service {
   instances: i32 = 1;
   tags: string = ""; // registry tags, space-separated
   iface: i32 = 0; // interface hash
+  registrations: i32 = 0; // registry entries it may add besides its manifest entry
   ranges: u32[] = []; // min, max per required then optional dependency
   startBy: i64 = 0; // a Starting service's deadline to report ready
   // health, owned by health.ts
@@ -121,6 +122,7 @@ function parse(size: i32): Service[] | null {
     s.instances = u32at(r + BT_INSTANCES);
     s.tags = String.UTF8.decodeUnsafe(changetype<usize>(table) + <usize>u32at(r + BT_TAGS_OFF), <usize>u32at(r + BT_TAGS_LEN));
     s.iface = u32at(r + BT_IFACE);
+    s.registrations = u32at(r + BT_REGISTRATIONS);
     s.deps = indices(u32at(r + BT_DEPS_OFF), u32at(r + BT_NDEPS));
     s.wants = indices(u32at(r + BT_OPT_OFF), u32at(r + BT_NOPT));
     const ro = u32at(r + BT_RANGES_OFF);

@@ -5,34 +5,55 @@
 // is ever guessed. Lookups return Healthy entries unless asked otherwise.
 // Subscribers hear every state change of the services they match as queued
 // TAG_REG_EVENT messages.
+//
+// Names belong to their owners (rules.ts says whose a name or tag is), and
+// each process may add at most its manifest's `registrations` entries. The
+// table is sized so that every process's manifest entry and whole quota fit
+// at once: a service can exhaust only its own quota, never the registry.
 import {
-  sys, arg, reply, OK, E_ARG, E_BADSLOT, E_NOSPACE, E_RIGHTS, E_STATE, R_CALL, R_SEND, REG_ENTRIES, REG_NAME_MAX,
+  sys, arg, reply, OK, E_ARG, E_BADSLOT, E_NOSPACE, E_PERM, E_RIGHTS, E_STATE, R_CALL, R_SEND, REG_ENTRIES, REG_NAME_MAX,
   TAG_REG_REGISTER, TAG_REG_UNREGISTER, TAG_REG_LOOKUP, TAG_REG_INFO, TAG_REG_HEARTBEAT, TAG_REG_READY, TAG_REG_SUBSCRIBE,
   TAG_REG_UNSUBSCRIBE, TAG_REG_EVENT, TAG_REG_HEALTH, TAG_REG_COUNT, TAG_REG_LOAD, TAG_REG_LAST, PI_QUEUED, PI_CALLS,
-  INSTANCE_SEPARATOR, LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
+  LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
   LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, EV_REGISTERED, EV_UNREGISTERED,
 } from "../lib";
 import { Service, byPid } from "./bootinfo";
 import { heartbeat, readiness, healthReply } from "./health";
 import { say } from "./say";
+import { rulesInit, baseName, sameService, nameRefusal, tagRefusal } from "./names";
 
-const eOwner = new StaticArray<i32>(REG_ENTRIES); // service index, -1: free
-const eVersion = new StaticArray<u32>(REG_ENTRIES);
-const eIface = new StaticArray<i64>(REG_ENTRIES);
-const eName = new Array<string>(REG_ENTRIES);
-const eTags = new Array<string[]>(REG_ENTRIES);
-const eStatic = new StaticArray<bool>(REG_ENTRIES); // from the manifest: kept while the service is down
+// Sized by registryInit from the boot table (at most REG_ENTRIES).
+let size = 0;
+let eOwner = new StaticArray<i32>(0); // service index, -1: free
+let eVersion = new StaticArray<u32>(0);
+let eIface = new StaticArray<i64>(0);
+let eName = new Array<string>(0);
+let eTags = new Array<string[]>(0);
+let eStatic = new StaticArray<bool>(0); // from the manifest: kept while the service is down
+let added = new StaticArray<i32>(0); // per service: entries it registered itself (its quota's use)
 const text = new StaticArray<u8>(REG_NAME_MAX);
 
 let all: Service[] = [];
 let subscriptions = new Map<i32, string>(); // subscriber's service index -> pattern
 let missed = new Map<i32, i64>(); // subscriber -> events lost to its full queue since the last it got
 
-/** Every service is registered under its name, version, interface hash and tags from the manifest. */
+/**
+ * Every service is registered under its name, version, interface hash and tags
+ * from the manifest; the table has room besides for every service's quota.
+ */
 export function registryInit(svcs: Service[]): void {
   all = svcs;
-  for (let i = 0; i < REG_ENTRIES; i++) { unchecked(eOwner[i] = -1); eName[i] = ""; eTags[i] = []; }
-  for (let i = 0; i < svcs.length && i < REG_ENTRIES; i++) {
+  size = tableSize(svcs);
+  eOwner = new StaticArray<i32>(size);
+  eVersion = new StaticArray<u32>(size);
+  eIface = new StaticArray<i64>(size);
+  eName = new Array<string>(size);
+  eTags = new Array<string[]>(size);
+  eStatic = new StaticArray<bool>(size);
+  added = new StaticArray<i32>(svcs.length);
+  rulesInit(svcs);
+  for (let i = 0; i < size; i++) { unchecked(eOwner[i] = -1); eName[i] = ""; eTags[i] = []; }
+  for (let i = 0; i < svcs.length && i < size; i++) {
     const s = svcs[i];
     unchecked(eOwner[i] = i);
     unchecked(eVersion[i] = s.version);
@@ -41,6 +62,17 @@ export function registryInit(svcs: Service[]): void {
     eName[i] = baseName(s.name);
     eTags[i] = s.tags.split(" ").filter((w: string) => w.length > 0);
   }
+}
+
+/**
+ * One manifest entry per process and its whole quota: then no service can
+ * take another's room. The build checks the sum fits REG_ENTRIES; a table
+ * made by hand that does not is cut there (quotas are then first come).
+ */
+function tableSize(svcs: Service[]): i32 {
+  let n: i64 = 0;
+  for (let i = 0; i < svcs.length; i++) n += 1 + <i64>svcs[i].registrations;
+  return <i32>min(n, <i64>REG_ENTRIES);
 }
 
 export function isRegistryTag(tag: i32): bool { return tag >= TAG_REG_REGISTER && tag <= TAG_REG_LAST; }
@@ -52,7 +84,7 @@ export function registry(svcs: Service[], pid: i32, tag: i32): i32 {
     case TAG_REG_LOOKUP: return lookup(svcs, pid);
     case TAG_REG_INFO: return info(svcs, <i32>arg(0));
     case TAG_REG_HEALTH: return arg(0) < 0 || arg(0) >= svcs.length ? E_BADSLOT : healthReply(svcs[<i32>arg(0)]);
-    case TAG_REG_COUNT: reply(REG_ENTRIES); return OK;
+    case TAG_REG_COUNT: reply(size); return OK;
     case TAG_REG_LOAD: return load(svcs, arg(0));
   }
   if (me < 0) return E_RIGHTS; // the rest act on the caller's own entries: services only
@@ -70,9 +102,11 @@ export function registry(svcs: Service[], pid: i32, tag: i32): i32 {
     default: return E_ARG;
   }
   say("audit: pid " + pid.toString() + " (" + svcs[me].name + "), through its registry capability: " + what + ": " +
-    (r >= 0 ? "ok" : "error " + r.toString()));
+    (r >= 0 ? "ok" : "error " + r.toString() + (why.length > 0 ? " (" + why + ")" : "")));
   return r;
 }
+
+let why = ""; // why the last registration was refused, for the audit line
 
 let lastText = "";
 
@@ -89,25 +123,35 @@ function validName(name: string): bool {
   if (name.length == 0 || name.length > 64) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x2f;
+    // a-z 0-9 - . _ / and # (an instance's name: "web#2")
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f || c == 0x2f || c == 0x23;
     if (!ok) return false;
   }
   return true;
 }
 
 function register(svcs: Service[], me: i32): i32 {
+  why = "";
   const t = leaseText();
   if (t == null) return E_ARG;
   const words = t.split(" ").filter((w: string) => w.length > 0);
   if (words.length == 0) return E_ARG;
   for (let k = 0; k < words.length; k++) if (!validName(words[k])) return E_ARG;
   const name = words[0];
+  why = refusal(svcs, me, words);
+  if (why.length > 0) return E_PERM;
   let id = find(me, name);
-  const fresh = id < 0;
-  if (fresh) id = free();
-  if (id < 0) return E_NOSPACE;
+  if (id < 0) {
+    if (unchecked(added[me]) >= svcs[me].registrations) {
+      why = "its quota of " + svcs[me].registrations.toString() + " registrations is used";
+      return E_NOSPACE;
+    }
+    id = free();
+    if (id < 0) { why = "the registry is full"; return E_NOSPACE; } // only a hand-made boot table gets here
+    unchecked(eStatic[id] = false); // a manifest entry updated at run time stays the manifest's
+    unchecked(added[me] = unchecked(added[me]) + 1);
+  }
   unchecked(eOwner[id] = me);
-  if (fresh) unchecked(eStatic[id] = false); // a manifest entry updated at run time stays the manifest's
   unchecked(eVersion[id] = <u32>arg(0));
   unchecked(eIface[id] = arg(1));
   eName[id] = name;
@@ -117,8 +161,21 @@ function register(svcs: Service[], me: i32): i32 {
   return OK;
 }
 
+/** "" if `me` may register words[0] with the tags words[1..]; else why not. */
+function refusal(svcs: Service[], me: i32, words: string[]): string {
+  let r = nameRefusal(me, words[0]);
+  for (let k = 1; k < words.length && r.length == 0; k++) r = tagRefusal(me, words[k]);
+  if (r.length > 0) return r;
+  // A free name is its first registrant's until its last entry under it goes.
+  for (let id = 0; id < size; id++) {
+    const owner = unchecked(eOwner[id]);
+    if (owner >= 0 && !sameService(owner, me) && eName[id] == words[0]) return "the name " + words[0] + " is registered by " + svcs[owner].name;
+  }
+  return "";
+}
+
 function unregister(svcs: Service[], me: i32, id: i64): i32 {
-  if (id < 0 || id >= REG_ENTRIES || unchecked(eOwner[<i32>id]) != me) return E_BADSLOT;
+  if (id < 0 || id >= size || unchecked(eOwner[<i32>id]) != me) return E_BADSLOT;
   if (unchecked(eStatic[<i32>id])) return E_STATE; // the manifest's entry lasts as long as the service
   drop(svcs, <i32>id);
   return OK;
@@ -127,20 +184,15 @@ function unregister(svcs: Service[], me: i32, id: i64): i32 {
 function drop(svcs: Service[], id: i32): void {
   const owner = unchecked(eOwner[id]);
   unchecked(eOwner[id] = -1);
+  if (!unchecked(eStatic[id])) unchecked(added[owner] = unchecked(added[owner]) - 1);
   svcs[owner].events.add(EV_UNREGISTERED, id);
 }
 
 /** The service stopped for good (stopped, disabled, failed): the entries it made go, and its subscription. */
 export function unregisterAll(svcs: Service[], owner: i32): void {
-  for (let id = 0; id < REG_ENTRIES; id++) if (unchecked(eOwner[id]) == owner && !unchecked(eStatic[id])) drop(svcs, id);
+  for (let id = 0; id < size; id++) if (unchecked(eOwner[id]) == owner && !unchecked(eStatic[id])) drop(svcs, id);
   subscriptions.delete(owner);
   missed.delete(owner);
-}
-
-/** Instances of a service share its name: "web#2" is registered as "web". */
-function baseName(name: string): string {
-  const k = name.indexOf(String.fromCharCode(INSTANCE_SEPARATOR));
-  return k < 0 ? name : name.substring(0, k);
 }
 
 /** How loaded service i is: messages waiting for it, messages it has handled. */
@@ -159,12 +211,12 @@ export function registeredVersion(svcs: Service[], owner: i32): u32 {
 }
 
 function find(owner: i32, name: string): i32 {
-  for (let id = 0; id < REG_ENTRIES; id++) if (unchecked(eOwner[id]) == owner && eName[id] == name) return id;
+  for (let id = 0; id < size; id++) if (unchecked(eOwner[id]) == owner && eName[id] == name) return id;
   return -1;
 }
 
 function free(): i32 {
-  for (let id = 0; id < REG_ENTRIES; id++) if (unchecked(eOwner[id]) < 0) return id;
+  for (let id = 0; id < size; id++) if (unchecked(eOwner[id]) < 0) return id;
   return -1;
 }
 
@@ -208,7 +260,7 @@ function lookup(svcs: Service[], pid: i32): i32 {
   if (mode > LOOKUP_PATTERN) return E_ARG;
   let k = arg(1);
   if (minted >= 0) { sys.cap_delete(minted); minted = -1; }
-  for (let id = 0; id < REG_ENTRIES; id++) {
+  for (let id = 0; id < size; id++) {
     const owner = unchecked(eOwner[id]);
     if (owner < 0 || !matches(id, mode, q)) continue;
     const s = svcs[owner];
@@ -230,7 +282,7 @@ function describe(svcs: Service[], id: i32): void {
 }
 
 function info(svcs: Service[], id: i32): i32 {
-  if (id < 0 || id >= REG_ENTRIES || unchecked(eOwner[id]) < 0) return E_BADSLOT;
+  if (id < 0 || id >= size || unchecked(eOwner[id]) < 0) return E_BADSLOT;
   const t = eTags[id].length > 0 ? eName[id] + " " + eTags[id].join(" ") : eName[id];
   const bytes = String.UTF8.encode(t);
   if (sys.lease_len(0) > 0) sys.lease_write(0, 0, changetype<usize>(bytes), min(bytes.byteLength, sys.lease_len(0)));

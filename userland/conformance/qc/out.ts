@@ -27,7 +27,7 @@ export function oneLine(s: string): string {
 const ERRORS: StaticArray<string> = [
   "OK", "E_BADSLOT", "E_RIGHTS", "E_KIND", "E_ARG", "E_BUSY", "E_DEAD", "E_CRASHED", "E_QFULL", "E_NOSPACE",
   "E_FAULT", "E_NOLEASE", "E_DEPTH", "E_NOSYS", "E_NOTCALL", "E_LINK", "E_NOMODULE", "E_NOENTRY", "E_REVOKED",
-  "E_UNSUPPORTED", "E_TIMEOUT", "E_STATE", "E_NOMEM", "E_UNMAPPED", "E_PROT",
+  "E_UNSUPPORTED", "E_TIMEOUT", "E_STATE", "E_NOMEM", "E_UNMAPPED", "E_PROT", "E_EOF", "E_PERM", "E_NORECV",
 ];
 
 /** "E_RIGHTS (-2)" for an error code, the plain number otherwise. */

@@ -2,14 +2,18 @@
 // registry capability; a lookup brings a capability badged with the client's
 // pid; entries carry version, interface hash and tags; lookups skip entries
 // that are not Healthy unless asked; subscribers hear state changes; the
-// registry capability allows nothing of init's control protocol.
+// registry capability allows nothing of init's control protocol. Names
+// belong to their owners: another manifest service's name, instance name or
+// tag is refused with E_PERM; a service registers at most its quota
+// (`registrations`) of entries besides its manifest one, then E_NOSPACE.
 import {
   sys, capByName, registry, OK, E_ARG, E_BADSLOT, E_RIGHTS, E_STATE, LEASE_READ, LEASE_WRITE, LOOKUP_NAME, LOOKUP_TAG,
   LOOKUP_PATTERN, LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, HEALTH_DEGRADED, TAG_REG_INFO, TAG_REG_LOOKUP, TAG_REG_REGISTER,
-  TAG_REG_HEARTBEAT, TAG_REG_HEALTH, TAG_INIT_HALT, TAG_INIT_STOP, TAG_INIT_COUNT, EV_CRASHED, EV_RESTARTED, TAG_REG_LAST, TAG_REG_COUNT, E_CRASHED, E_DEAD, REG_ENTRIES,
+  TAG_REG_HEARTBEAT, TAG_REG_HEALTH, TAG_INIT_HALT, TAG_INIT_STOP, TAG_INIT_COUNT, EV_CRASHED, EV_RESTARTED, TAG_REG_LAST, TAG_REG_COUNT, E_CRASHED, E_DEAD,
+  E_PERM, E_NOSPACE, DEFAULT_REGISTRATIONS,
 } from "../../lib";
 import { QC_ECHO, QC_BADGE, QC_TRAP } from "../common/tags";
-import { test, step, phase, later, poll, waitOver, check, expect, finish, track } from "./driver";
+import { test, step, phase, later, poll, waitOver, check, expect, finish, track, unsupported } from "./driver";
 import { peer, awaitPeer } from "./env";
 
 const S = "registry";
@@ -48,6 +52,10 @@ export function addRegistryTests(): void {
   test(S, "lookups-skip-entries-that-are-not-healthy-unless-asked", healthyOnly);
   test(S, "unregister-removes-only-ones-own-entries", unregisterOwn);
   test(S, "malformed-registrations-are-refused", malformed);
+  test(S, "another-services-name-and-instance-names-are-refused-with-e-perm", othersNames);
+  test(S, "another-services-tag-is-refused-with-e-perm", othersTags);
+  test(S, "a-service-registers-its-own-name-instance-names-and-tags", ownNames);
+  test(S, "registrations-stop-at-the-services-own-quota-with-e-nospace", quota);
   test(S, "the-registry-capability-allows-no-control-requests", noControl);
   test(S, "subscribers-hear-a-services-crash-and-restart", subscribers);
   test(S, "hostile-registry-requests-get-errors-and-leave-init-answering", hostile);
@@ -248,9 +256,95 @@ function hostile(): bool {
   expect("a lookup still works", lookupRaw("qc-peer", LOOKUP_NAME, 0), OK);
   track(sys.recv_cap());
   // Undo what the noise did to qc's own standing: its entries, readiness, health, subscription.
-  for (let id = 0; id < REG_ENTRIES; id++) registry.unregister(id);
+  unregisterMine();
   expect("ready again", registry.ready(true), OK);
   expect("healthy again", registry.heartbeat(false), OK);
   registry.subscribe("qc-p*");
+  return finish();
+}
+
+// ---------------------------------------------------------------- whose names
+
+/** Every entry qc added goes (its manifest entry stays: unregister refuses it). */
+function unregisterMine(): void {
+  const n = sys.call(reg, TAG_REG_COUNT, 0, 0, 0, 0, 0, 0) == OK ? <i32>sys.reply_word(0) : 0;
+  for (let id = 0; id < n; id++) registry.unregister(id);
+}
+
+/** The first match of `name` among entries of any health: its pid, or the error. */
+function pidOf(name: string, k: i32): i64 {
+  const r = lookupRaw(name, LOOKUP_NAME | LOOKUP_ANY_HEALTH, k);
+  track(sys.recv_cap());
+  return r == OK ? sys.reply_word(5) : <i64>r;
+}
+
+function othersNames(): bool {
+  expect("register qc-peer (qc-peer's name)", registerText("qc-peer"), E_PERM);
+  expect("register qc-peer#2 (its second instance's name)", registerText("qc-peer#2"), E_PERM);
+  expect("register qc-peer#9 (a name in its instance space)", registerText("qc-peer#9"), E_PERM);
+  expect("register qc-fuzz with qc's own tag", registerText("qc-fuzz qc"), E_PERM);
+  // No impostor came in: qc-peer's two instances are all a lookup finds.
+  check(pidOf("qc-peer", 0) != sys.self() && pidOf("qc-peer", 1) != sys.self(), "a lookup of qc-peer found qc");
+  expect("a third match of qc-peer", lookupRaw("qc-peer", LOOKUP_NAME | LOOKUP_ANY_HEALTH, 2), E_BADSLOT);
+  track(sys.recv_cap());
+  return finish();
+}
+
+/** A tag some other service's manifest entry has and qc's has not, or "". */
+function foreignTag(): string {
+  const mine = "qc";
+  const buf = new StaticArray<u8>(128);
+  const n = sys.call(reg, TAG_REG_COUNT, 0, 0, 0, 0, 0, 0) == OK ? <i32>sys.reply_word(0) : 0;
+  for (let id = 0; id < n; id++) {
+    memory.fill(changetype<usize>(buf), 0, 128);
+    sys.lease(0, changetype<usize>(buf), 128, LEASE_WRITE);
+    if (sys.call(reg, TAG_REG_INFO, id, 0, 0, 0, 0, 0) != OK || sys.reply_word(5) == sys.self()) continue;
+    const words = String.UTF8.decodeUnsafe(changetype<usize>(buf), 128).split(String.fromCharCode(0))[0].split(" ");
+    for (let k = 1; k < words.length; k++) if (words[k].length > 0 && words[k] != mine) return words[k];
+  }
+  return "";
+}
+
+function othersTags(): bool {
+  const tag = foreignTag();
+  if (tag.length == 0) return unsupported("no other service of the image declares a tag qc does not");
+  expect("register qc-tagged with the tag " + tag, registerText("qc-tagged " + tag), E_PERM);
+  expect("the same with qc's own tag first", registerText("qc-tagged qc " + tag), E_PERM);
+  expect("a lookup of the name refused", lookupRaw("qc-tagged", LOOKUP_NAME | LOOKUP_ANY_HEALTH, 0), E_BADSLOT);
+  return finish();
+}
+
+function ownNames(): bool {
+  expect("lookup of qc", lookupRaw("qc", LOOKUP_NAME | LOOKUP_ANY_HEALTH, 0), OK);
+  const entry = sys.reply_word(0), ver = sys.reply_word(2), iface = <i32>sys.reply_word(3);
+  track(sys.recv_cap());
+  expect("register qc (its own name) with its tag qc", registry.register("qc", "qc", <u32>ver, iface), <i32>entry);
+  const inst = registry.register("qc#2", "qc", 0, 0);
+  check(inst >= 0, "register qc#2 (in its own instance space) gave " + inst.toString());
+  expect("lookup of qc#2", pidOf("qc#2", 0), sys.self());
+  expect("unregister qc#2", registry.unregister(inst), OK);
+  const free = registry.register("qc-free-name", "qc-free-tag", 0, 0);
+  check(free >= 0, "register of a name and tag nobody owns gave " + free.toString());
+  expect("unregister it", registry.unregister(free), OK);
+  return finish();
+}
+
+function quota(): bool {
+  unregisterMine();
+  let n = 0, r = 0;
+  for (; n <= DEFAULT_REGISTRATIONS + 1; n++) {
+    r = registry.register("qc-quota-" + n.toString(), "", 0, 0);
+    if (r < 0) break;
+  }
+  expect("the refusal once qc's entries are used", r, E_NOSPACE);
+  expect("entries qc could add (its quota: registrations, default)", n, DEFAULT_REGISTRATIONS);
+  expect("registering one of its names again (an update, not an entry)", registry.register("qc-quota-0", "qc", 0, 0) >= 0 ? OK : -1, OK);
+  // The registry itself is not full: it keeps room for every other service's quota.
+  expect("lookup of qc-quota-0", lookupRaw("qc-quota-0", LOOKUP_NAME | LOOKUP_ANY_HEALTH, 0), OK);
+  const one = sys.reply_word(0);
+  track(sys.recv_cap());
+  expect("unregister one", registry.unregister(<i32>one), OK);
+  check(registry.register("qc-quota-again", "", 0, 0) >= 0, "a registration after unregistering one was refused");
+  unregisterMine();
   return finish();
 }
