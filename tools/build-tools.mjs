@@ -1,13 +1,17 @@
-// Bundles the TypeScript tools (CLI, Node host) into dist/ with esbuild.
+// Builds what the tools run: the TypeScript tools (CLI, Node host) bundled
+// into dist/ with esbuild, and the service loader (tools/loader/, AssemblyScript)
+// compiled to build/loader.wasm, which both hosts run on every service module.
 // Runs on `npm ci` (the `prepare` script) and whenever bin/quark.mjs finds dist/ stale.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const LOADER = join(root, "build/loader.wasm");
 
 export async function buildTools() {
-  await build({
+  await Promise.all([buildLoader(), build({
     entryPoints: [join(root, "tools/quark/cli.ts")],
     outfile: join(root, "dist/quark.mjs"),
     bundle: true,
@@ -17,7 +21,27 @@ export async function buildTools() {
     packages: "external",
     sourcemap: true,
     logLevel: "warning",
-  });
+  })]);
+}
+
+/** Compiles tools/loader/index.ts with asconfig.json's "loader" target; throws with asc's report if it fails. */
+export async function buildLoader() {
+  const { default: asc } = await import("assemblyscript/asc");
+  let wasm;
+  let stderr = "";
+  const result = await asc.main(
+    ["tools/loader/index.ts", "--config", "asconfig.json", "--target", "loader", "--outFile", "loader.wasm", "--baseDir", root],
+    {
+      writeFile: (_name, contents) => { wasm = contents; },
+      stderr: { write: (s) => { stderr += s; return true; } },
+    },
+  );
+  if (result.error || !wasm) throw new Error(`cannot build the service loader:\n${stderr || result.error}`);
+  mkdirSync(dirname(LOADER), { recursive: true });
+  // Written whole, then renamed: a host reading it meanwhile sees the old or the new loader, never half of one.
+  const tmp = `${LOADER}.${process.pid}.tmp`;
+  writeFileSync(tmp, wasm);
+  renameSync(tmp, LOADER);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

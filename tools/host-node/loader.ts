@@ -1,0 +1,65 @@
+// The service loader under Node: runs build/loader.wasm (tools/loader/, the
+// same module the wasmtime host runs) on a service module's bytes before the
+// host compiles it. The loader adds the CPU and stack charges and refuses
+// what it cannot vouch for; a refusal is a LoadError naming the module.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../lib/root";
+
+export class LoadError extends Error {
+  override name = "LoadError";
+}
+
+interface LoaderExports {
+  memory: WebAssembly.Memory;
+  alloc(len: number): number;
+  instrument(ptr: number, len: number, flags: number): number;
+  output_ptr(): number;
+  error_ptr(): number;
+  error_len(): number;
+  max_export_weight(): number;
+}
+
+export interface Instrumented {
+  wasm: Uint8Array;
+  /** The largest stack weight (8-byte slots) of any exported function: what the kernel charges an entry. */
+  entryWeight: number;
+}
+
+let loader: LoaderExports | undefined;
+const utf8 = new TextDecoder();
+
+export function loaderPath(): string {
+  return join(repoRoot(), "build", "loader.wasm");
+}
+
+function instance(): LoaderExports {
+  if (loader) return loader;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(readFileSync(loaderPath()));
+  } catch (e) {
+    throw new LoadError(`the service loader ${loaderPath()} is missing (${(e as Error).message}); run \`node tools/build-tools.mjs\``);
+  }
+  loader = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as LoaderExports;
+  return loader;
+}
+
+/** The module `name`'s bytes, instrumented, with its entry weight; throws LoadError if the loader refuses them. */
+export function instrumentDetailed(bytes: Uint8Array, name: string): Instrumented {
+  const l = instance();
+  const ptr = l.alloc(bytes.length);
+  if (ptr === 0) throw new LoadError(`service ${name}: the loader has no memory for a module of ${bytes.length} bytes`);
+  new Uint8Array(l.memory.buffer, ptr, bytes.length).set(bytes);
+  const n = l.instrument(ptr, bytes.length, 0);
+  if (n < 0) {
+    const message = utf8.decode(new Uint8Array(l.memory.buffer, l.error_ptr(), l.error_len()));
+    throw new LoadError(`service ${name} refused by the loader: ${message}`);
+  }
+  // Copy out: the loader's memory is reused by the next module.
+  return { wasm: new Uint8Array(l.memory.buffer, l.output_ptr(), n).slice(), entryWeight: l.max_export_weight() };
+}
+
+export function instrumentService(bytes: Uint8Array, name: string): Uint8Array {
+  return instrumentDetailed(bytes, name).wasm;
+}
