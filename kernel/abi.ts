@@ -362,7 +362,7 @@ export const TAG_INIT_LAST = 0x0313; // the control tags are TAG_INIT_STATUS..TA
 // The registry (init's endpoint; every service holds a registry capability labelled "registry",
 // badged with its pid | BADGE_REGISTRY, which allows only TAG_REG_*).
 export const BADGE_REGISTRY = 1 << 16;
-export const TAG_REG_REGISTER = 0x0320; // lease 0 (read) = "name tag tag..."; w0 = version (VERSION_*), w1 = interface hash; reply w0 = entry id
+export const TAG_REG_REGISTER = 0x0320; // lease 0 (read) = "name tag tag..."; w0 = version (VERSION_*), w1 = interface hash; reply w0 = entry id; E_PERM: another service's name or tag; E_NOSPACE: over the caller's `registrations`
 export const TAG_REG_UNREGISTER = 0x0321; // w0 = entry id (one's own)
 export const TAG_REG_LOOKUP = 0x0322; // lease 0 (read) = name, tag or pattern; w0 = LOOKUP_* | flags, w1 = k (the k-th match); reply: entry id, service index, version, interface hash, HEALTH_*, pid; reply cap = its endpoint (call, send), badged with the caller's pid
 export const TAG_REG_INFO = 0x0323; // w0 = entry id; lease 0 (write) = "name tag tag..."; reply as TAG_REG_LOOKUP, no capability

@@ -3,6 +3,7 @@
 // built from. The report object is also the `--json` output.
 import { formatVersion } from "./versions";
 import { readFileSync } from "node:fs";
+import * as abi from "../../kernel/abi";
 import { decodeBootTable } from "./boot-table";
 import { readImage, type Image } from "./image";
 import { RIGHTS } from "./manifest";
@@ -97,7 +98,7 @@ function table(header: string[], rows: string[][], right: Set<number>): string[]
 interface SummaryService {
   name?: unknown; requires?: unknown; wants?: unknown; restart?: unknown; maxRestarts?: unknown;
   restartWindowMs?: unknown; memoryBytes?: unknown; caps?: unknown; version?: unknown; instances?: unknown;
-  ranges?: unknown; tags?: unknown;
+  ranges?: unknown; tags?: unknown; registrations?: unknown;
 }
 
 function manifestSummary(manifest: unknown): string[] {
@@ -108,10 +109,10 @@ function manifestSummary(manifest: unknown): string[] {
   return [
     title,
     ...table(
-      ["service", "version", "requires", "wants", "restart", "memory", "caps", "tags"],
+      ["service", "version", "requires", "wants", "restart", "memory", "caps", "tags", "registrations"],
       services.map((s) => [name(s), typeof s.version === "number" ? formatVersion(s.version) : "-", deps(s, s.requires),
-        deps(s, s.wants), restart(s), bytes(s.memoryBytes), caps(s.caps), list(s.tags)]),
-      new Set([5]),
+        deps(s, s.wants), restart(s), bytes(s.memoryBytes), caps(s.caps), list(s.tags), registrations(s)]),
+      new Set([5, 8]),
     ),
   ];
 }
@@ -126,6 +127,11 @@ function deps(s: SummaryService, v: unknown): string {
   if (!Array.isArray(v) || v.length === 0) return "-";
   const ranges = (s.ranges ?? {}) as Record<string, { text?: string }>;
   return v.map((d) => (ranges[d]?.text ? `${d} ${ranges[d].text}` : String(d))).join(",");
+}
+
+/** Registry entries each process may add: the manifest's, or the default for an image built before the key. */
+function registrations(s: SummaryService): string {
+  return String(typeof s.registrations === "number" ? s.registrations : abi.DEFAULT_REGISTRATIONS);
 }
 
 function list(v: unknown): string {
