@@ -3,7 +3,9 @@
 // the hot path); each frame has a reference count, the number of memory
 // objects whose page list holds it (copy-on-write needs that), and the pid
 // it is charged to. Frame 0 is the zero frame: never written, read for
-// demand-zero pages.
+// demand-zero pages. Each frame also has AUX_WORDS words for the kernel object
+// that lives in it (a memory object's header sits beside its page-list frame),
+// so kernel tables grow with RAM and every entry is paid for by a frame.
 import { PAGE_SHIFT, PAGE_SIZE, MAX_RAM_FRAMES, E_NOMEM } from "./abi";
 import { uncharge, canCharge, charge } from "./quota";
 
@@ -14,16 +16,21 @@ let stack: usize = 0; // u32 frame numbers
 let refs: usize = 0; // u32 per frame
 let objRefs: usize = 0; // u32 per frame
 let owner: usize = 0; // u32 per frame: the pid it is charged to
+let aux: usize = 0; // AUX_WORDS u32 per frame: the header of the kernel object held in it
+export const AUX_WORDS = 4;
+const META_BYTES = 16 + AUX_WORDS * 4; // per frame: stack, refs, objRefs, owner, aux
 
 /** Grow the kernel's memory to hold `n` frames and their tables; false if it cannot. */
 export function framesInit(n: i32): bool {
   if (n < 2 || n > MAX_RAM_FRAMES) return false;
-  const meta = <usize>n * 16; // stack, refs, objRefs, owner
+  const meta = <usize>n * META_BYTES;
   const base = (<usize>memory.size() << 16);
   const metaPages = <i32>((meta + 0xffff) >> 16);
   const ramPages = (n * PAGE_SIZE + 0xffff) >> 16;
   if (memory.grow(metaPages + ramPages) < 0) return false;
   stack = base; refs = base + <usize>n * 4; objRefs = base + <usize>n * 8; owner = base + <usize>n * 12;
+  aux = base + <usize>n * 16;
+  memory.fill(aux, 0, <usize>n * AUX_WORDS * 4);
   ramBase = base + (<usize>metaPages << 16);
   count = n;
   freeTop = 0;
@@ -76,3 +83,7 @@ export function frameUnref(f: i32): void {
 
 @inline export function frameObjRefs(f: i32): u32 { return load<u32>(objRefs + (<usize>f << 2)); }
 export function setFrameObjRefs(f: i32, n: u32): void { store<u32>(objRefs + (<usize>f << 2), n); }
+
+/** Word `k` of the header of the kernel object held in frame `f`. */
+@inline export function auxGet(f: i32, k: i32): i32 { return <i32>load<u32>(aux + ((<usize>f * AUX_WORDS + k) << 2)); }
+@inline export function auxSet(f: i32, k: i32, v: i32): void { store<u32>(aux + ((<usize>f * AUX_WORDS + k) << 2), v); }

@@ -1,41 +1,59 @@
 // Memory objects: a set of frames that processes map shared, named by
 // K_MEMORY capabilities. An object's page list is one frame of u32 frame
-// numbers. Every mapping of an object is recorded with the capability it was
-// made through, so deleting that capability (and so revoking it) takes the
-// mapping away. A clone shares the frames copy-on-write: a frame held by more
-// than one object's page list is copied before a write reaches it.
+// numbers, and that frame's number is the object's identity: its header (pages,
+// capabilities, mappings) is in the frame's aux words (frames.ts). So the
+// object table grows with RAM, and each object costs its creator one page of
+// quota besides its pages: one process can exhaust only its own quota.
+//
+// Every mapping of an object is recorded with the capability it was made
+// through, so deleting that capability (and so revoking it) takes the mapping
+// away. Records live in record frames of the mapper (MAP_RECORDS_PER_FRAME a
+// frame, at most MAP_RECORD_FRAMES a process), charged to its quota; a record
+// is linked into its object's list, so work on an object visits only its own
+// mappings. A clone shares the frames copy-on-write: a frame held by more than
+// one object's page list is copied before a write reaches it.
 import {
-  MAX_OBJECT_PAGES, K_MEMORY, R_READ, R_WRITE, R_GRANT, R_CONTROL, VM_READ, VM_WRITE, PAGE_SHIFT, PAGE_SIZE,
+  MAX_OBJECT_PAGES, MAX_PROCS, K_MEMORY, R_READ, R_WRITE, R_GRANT, R_CONTROL, VM_READ, VM_WRITE, PAGE_SHIFT, PAGE_SIZE,
   PTE_PRESENT, PTE_SHARED, PTE_COW, PTE_READ, PTE_WRITE, MI_PAGES, MI_MAPPINGS, MI_FRAMES_SHARED,
-  OK, E_ARG, E_NOMEM, E_NOSPACE, E_STATE, E_RIGHTS,
+  MAP_RECORDS_PER_FRAME, MAP_RECORD_FRAMES, OK, E_ARG, E_NOMEM, E_NOSPACE, E_STATE, E_RIGHTS,
 } from "./abi";
 import { current } from "./proc";
 import { lookup, freeSlot, install, capTarget, capRights as capRightsOf } from "./cspace";
 import {
-  frameAddr, chargedFrame, frameRef, frameUnref, frameObjRefs, setFrameObjRefs, affordable,
+  frameAddr, chargedFrame, frameRef, frameUnref, frameObjRefs, setFrameObjRefs, affordable, auxGet, auxSet,
 } from "./frames";
 import { ptePtr, ptePtrCreate, tablesNeeded, pruneTable, tlbFlush } from "./pagetable";
+import { charge as work } from "./cpu";
 
-const MAX_OBJECTS = 256;
-const oUsed = new StaticArray<i32>(MAX_OBJECTS);
-const oPages = new StaticArray<i32>(MAX_OBJECTS);
-const oList = new StaticArray<i32>(MAX_OBJECTS); // frame holding the page list
-const oCaps = new StaticArray<i32>(MAX_OBJECTS); // capabilities naming the object
+// An object's header: aux words of its page-list frame.
+const O_PAGES = 0; // pages; 0: the frame holds no object
+const O_CAPS = 1; // capabilities naming it
+const O_FIRST = 2; // its first mapping + 1 (0: none)
+const O_MAPS = 3; // its mappings
 
-const MAX_MAPPINGS = 512;
-const mUsed = new StaticArray<i32>(MAX_MAPPINGS);
-const mPid = new StaticArray<i32>(MAX_MAPPINGS);
-const mVpn = new StaticArray<i32>(MAX_MAPPINGS);
-const mObj = new StaticArray<i32>(MAX_MAPPINGS);
-const mCap = new StaticArray<i32>(MAX_MAPPINGS); // global index of the capability it was made through
-const mRights = new StaticArray<i32>(MAX_MAPPINGS); // VM_* the capability allows
+// A mapping record: 8 u32 in a record frame. Mapping m is record m % 128 of frame m / 128.
+const REC_SHIFT = 7; // log2 MAP_RECORDS_PER_FRAME
+const M_PID = 0; // pid + 1; 0: a free record
+const M_VPN = 1;
+const M_OBJ = 2;
+const M_CAP = 3; // global index of the capability it was made through
+const M_RIGHTS = 4; // VM_* the capability allows
+const M_NEXT = 5; // the object's next mapping + 1
+const M_PREV = 6; // the object's previous mapping + 1
 
-@inline function pageFrame(obj: i32, i: i32): i32 {
-  return <i32>load<u32>(frameAddr(unchecked(oList[obj])) + (<usize>i << 2));
+const recFrame = new StaticArray<i32>(MAX_PROCS * MAP_RECORD_FRAMES); // 0: none
+const recUsed = new StaticArray<i32>(MAX_PROCS * MAP_RECORD_FRAMES); // used records in it
+
+@inline function rec(m: i32, k: i32): i32 {
+  return <i32>load<u32>(frameAddr(m >>> REC_SHIFT) + ((<usize>(m & (MAP_RECORDS_PER_FRAME - 1)) << 5) + (<usize>k << 2)));
 }
-@inline function setPageFrame(obj: i32, i: i32, f: i32): void {
-  store<u32>(frameAddr(unchecked(oList[obj])) + (<usize>i << 2), f);
+@inline function setRec(m: i32, k: i32, v: i32): void {
+  store<u32>(frameAddr(m >>> REC_SHIFT) + ((<usize>(m & (MAP_RECORDS_PER_FRAME - 1)) << 5) + (<usize>k << 2)), v);
 }
+
+@inline function pageFrame(obj: i32, i: i32): i32 { return <i32>load<u32>(frameAddr(obj) + (<usize>i << 2)); }
+@inline function setPageFrame(obj: i32, i: i32, f: i32): void { store<u32>(frameAddr(obj) + (<usize>i << 2), f); }
+@inline function objPages(obj: i32): i32 { return auxGet(obj, O_PAGES); }
 
 @inline function permBits(rights: i32): u32 {
   return ((rights & VM_READ) != 0 ? PTE_READ : 0) | ((rights & VM_WRITE) != 0 ? PTE_WRITE : 0);
@@ -46,33 +64,103 @@ const mRights = new StaticArray<i32>(MAX_MAPPINGS); // VM_* the capability allow
   return ((capRights & R_READ) != 0 ? VM_READ : 0) | ((capRights & R_WRITE) != 0 ? VM_WRITE : 0);
 }
 
+// ---------------------------------------------------------------- mapping records
+
+/** Frames a new mapping record of `pid` needs: 0 or 1, or E_NOSPACE when its record frames are full. */
+function recordCost(pid: i32): i32 {
+  let empty = false;
+  for (let d = 0; d < MAP_RECORD_FRAMES; d++) {
+    const i = pid * MAP_RECORD_FRAMES + d;
+    if (unchecked(recFrame[i]) == 0) empty = true;
+    else if (unchecked(recUsed[i]) < MAP_RECORDS_PER_FRAME) return 0;
+  }
+  return empty ? 1 : E_NOSPACE;
+}
+
+/** A free record of `pid` (recordCost said it can have one, and checked the quota). */
+function newRecord(pid: i32): i32 {
+  let spare = -1;
+  for (let d = 0; d < MAP_RECORD_FRAMES; d++) {
+    const i = pid * MAP_RECORD_FRAMES + d;
+    const f = unchecked(recFrame[i]);
+    if (f == 0) { if (spare < 0) spare = i; continue; }
+    if (unchecked(recUsed[i]) == MAP_RECORDS_PER_FRAME) continue;
+    for (let r = 0; r < MAP_RECORDS_PER_FRAME; r++) {
+      const m = (f << REC_SHIFT) | r;
+      if (rec(m, M_PID) == 0) { unchecked(recUsed[i] = unchecked(recUsed[i]) + 1); return m; }
+    }
+  }
+  const f = chargedFrame(pid); // zeroed: every record free
+  unchecked(recFrame[spare] = f); unchecked(recUsed[spare] = 1);
+  return f << REC_SHIFT;
+}
+
+/** Free record `m` of `pid`; its frame goes back with its last record. */
+function freeRecord(pid: i32, m: i32): void {
+  setRec(m, M_PID, 0);
+  const f = m >>> REC_SHIFT;
+  for (let d = 0; d < MAP_RECORD_FRAMES; d++) {
+    const i = pid * MAP_RECORD_FRAMES + d;
+    if (unchecked(recFrame[i]) != f) continue;
+    const left = unchecked(recUsed[i]) - 1;
+    unchecked(recUsed[i] = left);
+    if (left == 0) { unchecked(recFrame[i] = 0); frameUnref(f); }
+    return;
+  }
+}
+
+function linkMapping(obj: i32, m: i32): void {
+  const first = auxGet(obj, O_FIRST);
+  setRec(m, M_NEXT, first); setRec(m, M_PREV, 0);
+  if (first != 0) setRec(first - 1, M_PREV, m + 1);
+  auxSet(obj, O_FIRST, m + 1);
+  auxSet(obj, O_MAPS, auxGet(obj, O_MAPS) + 1);
+}
+
+function unlinkMapping(obj: i32, m: i32): void {
+  const next = rec(m, M_NEXT), prev = rec(m, M_PREV);
+  if (prev != 0) setRec(prev - 1, M_NEXT, next); else auxSet(obj, O_FIRST, next);
+  if (next != 0) setRec(next - 1, M_PREV, prev);
+  auxSet(obj, O_MAPS, auxGet(obj, O_MAPS) - 1);
+}
+
 // ---------------------------------------------------------------- lifetime
 
 /** Called by the capability space when a K_MEMORY capability is installed. */
-export function memCapAdded(obj: i32): void { unchecked(oCaps[obj] = unchecked(oCaps[obj]) + 1); }
+export function memCapAdded(obj: i32): void { auxSet(obj, O_CAPS, auxGet(obj, O_CAPS) + 1); }
 
-/** Called when one is removed: its mappings go, and the object with its last capability. */
+/**
+ * Called when one is removed: its mappings go, and the object with its last
+ * capability. The deleter pays one unit per mapping of the object visited.
+ */
 export function memCapRemoved(g: i32, obj: i32): void {
-  for (let m = 0; m < MAX_MAPPINGS; m++) {
-    if (unchecked(mUsed[m]) != 0 && unchecked(mCap[m]) == g) unmapRecord(m);
+  let m1 = auxGet(obj, O_FIRST);
+  work(auxGet(obj, O_MAPS));
+  while (m1 != 0) {
+    const m = m1 - 1;
+    m1 = rec(m, M_NEXT);
+    if (rec(m, M_CAP) == g) work(unmapRecord(m, true));
   }
-  unchecked(oCaps[obj] = unchecked(oCaps[obj]) - 1);
-  if (unchecked(oCaps[obj]) == 0) freeObject(obj);
+  const caps = auxGet(obj, O_CAPS) - 1;
+  auxSet(obj, O_CAPS, caps);
+  if (caps == 0) freeObject(obj);
 }
 
 function freeObject(obj: i32): void {
-  for (let i = 0, n = unchecked(oPages[obj]); i < n; i++) {
+  const n = objPages(obj);
+  work(n);
+  for (let i = 0; i < n; i++) {
     const f = pageFrame(obj, i);
     setFrameObjRefs(f, frameObjRefs(f) - 1);
     frameUnref(f);
   }
-  frameUnref(unchecked(oList[obj]));
-  unchecked(oUsed[obj] = 0);
+  auxSet(obj, O_PAGES, 0);
+  frameUnref(obj);
 }
 
-function newObject(): i32 {
-  for (let o = 0; o < MAX_OBJECTS; o++) if (unchecked(oUsed[o]) == 0) return o;
-  return -1;
+/** A new object's header in page-list frame `list`. */
+function newObject(list: i32, npages: i32): void {
+  auxSet(list, O_PAGES, npages); auxSet(list, O_CAPS, 0); auxSet(list, O_FIRST, 0); auxSet(list, O_MAPS, 0);
 }
 
 // ---------------------------------------------------------------- syscalls
@@ -82,11 +170,10 @@ export function memCreate(npages: i32): i32 {
   const pid = current();
   const slot = freeSlot(pid);
   if (slot < 0) return slot;
-  const obj = newObject();
-  if (obj < 0) return E_NOSPACE;
-  if (!affordable(pid, npages + 1)) return E_NOMEM;
-  const list = chargedFrame(pid);
-  unchecked(oUsed[obj] = 1); unchecked(oPages[obj] = npages); unchecked(oList[obj] = list); unchecked(oCaps[obj] = 0);
+  if (!affordable(pid, npages + 1)) return E_NOMEM; // its pages and its page list
+  work(npages);
+  const obj = chargedFrame(pid);
+  newObject(obj, npages);
   for (let i = 0; i < npages; i++) {
     const f = chargedFrame(pid);
     setFrameObjRefs(f, 1);
@@ -104,30 +191,26 @@ export function memMap(slot: i32, vaddr: i32, rights: i32): i32 {
   const allowed = capVmRights(capRightsOf(g));
   if (rights == 0 || (rights & ~(VM_READ | VM_WRITE)) != 0 || (vaddr & (PAGE_SIZE - 1)) != 0) return E_ARG;
   if ((rights & ~allowed) != 0) return E_RIGHTS;
-  const vpn = <i32>(<u32>vaddr >>> PAGE_SHIFT), n = unchecked(oPages[obj]);
+  const vpn = <i32>(<u32>vaddr >>> PAGE_SHIFT), n = objPages(obj);
   if (<i64>vpn + n > 1 << 20) return E_ARG;
+  work(2 * n);
   for (let i = 0; i < n; i++) {
     const p = ptePtr(pid, vpn + i);
     if (p != 0 && load<u32>(p) != 0) return E_STATE;
   }
-  const m = freeMapping();
-  if (m < 0) return E_NOSPACE;
-  if (!affordable(pid, tablesNeeded(pid, vpn, n))) return E_NOMEM;
+  const rc = recordCost(pid);
+  if (rc < 0) return rc;
+  if (!affordable(pid, tablesNeeded(pid, vpn, n) + rc)) return E_NOMEM;
+  const m = newRecord(pid);
   for (let i = 0; i < n; i++) {
     const f = pageFrame(obj, i);
     frameRef(f);
     const cow = frameObjRefs(f) > 1 ? PTE_COW : 0;
     store<u32>(ptePtrCreate(pid, vpn + i), (<u32>f << PAGE_SHIFT) | PTE_PRESENT | PTE_SHARED | cow | permBits(rights));
   }
-  unchecked(mUsed[m] = 1); unchecked(mPid[m] = pid); unchecked(mVpn[m] = vpn); unchecked(mObj[m] = obj);
-  unchecked(mCap[m] = g); unchecked(mRights[m] = allowed);
+  setRec(m, M_PID, pid + 1); setRec(m, M_VPN, vpn); setRec(m, M_OBJ, obj); setRec(m, M_CAP, g); setRec(m, M_RIGHTS, allowed);
+  linkMapping(obj, m);
   return OK;
-}
-
-
-function freeMapping(): i32 {
-  for (let m = 0; m < MAX_MAPPINGS; m++) if (unchecked(mUsed[m]) == 0) return m;
-  return -1;
 }
 
 /** A copy-on-write clone of the object: the same frames until either side writes. */
@@ -138,12 +221,11 @@ export function memClone(slot: i32): i32 {
   const src = capTarget(g);
   const s = freeSlot(pid);
   if (s < 0) return s;
-  const obj = newObject();
-  if (obj < 0) return E_NOSPACE;
-  const list = chargedFrame(pid);
-  if (list < 0) return E_NOMEM;
-  const n = unchecked(oPages[src]);
-  unchecked(oUsed[obj] = 1); unchecked(oPages[obj] = n); unchecked(oList[obj] = list); unchecked(oCaps[obj] = 0);
+  const obj = chargedFrame(pid); // the clone's page list: its one page of quota
+  if (obj < 0) return E_NOMEM;
+  const n = objPages(src);
+  work(n);
+  newObject(obj, n);
   for (let i = 0; i < n; i++) {
     const f = pageFrame(src, i);
     frameRef(f);
@@ -157,10 +239,12 @@ export function memClone(slot: i32): i32 {
 
 /** Every mapping of `obj` now copies before writing pages another object shares. */
 function markCow(obj: i32): void {
-  for (let m = 0; m < MAX_MAPPINGS; m++) {
-    if (unchecked(mUsed[m]) == 0 || unchecked(mObj[m]) != obj) continue;
-    const pid = unchecked(mPid[m]), vpn = unchecked(mVpn[m]);
-    for (let i = 0, n = unchecked(oPages[obj]); i < n; i++) {
+  const n = objPages(obj);
+  work(<i64>auxGet(obj, O_MAPS) * n);
+  for (let m1 = auxGet(obj, O_FIRST); m1 != 0; m1 = rec(m1 - 1, M_NEXT)) {
+    const m = m1 - 1;
+    const pid = rec(m, M_PID) - 1, vpn = rec(m, M_VPN);
+    for (let i = 0; i < n; i++) {
       const p = ptePtr(pid, vpn + i);
       if (frameObjRefs(pageFrame(obj, i)) > 1) store<u32>(p, load<u32>(p) | PTE_COW);
     }
@@ -171,15 +255,13 @@ export function memInfo(slot: i32, field: i32): i32 {
   const g = lookup(current(), slot, K_MEMORY, 0);
   if (g < 0) return g;
   const obj = capTarget(g);
-  if (field == MI_PAGES) return unchecked(oPages[obj]);
-  if (field == MI_MAPPINGS) {
-    let k = 0;
-    for (let m = 0; m < MAX_MAPPINGS; m++) if (unchecked(mUsed[m]) != 0 && unchecked(mObj[m]) == obj) k++;
-    return k;
-  }
+  if (field == MI_PAGES) return objPages(obj);
+  if (field == MI_MAPPINGS) return auxGet(obj, O_MAPS);
   if (field == MI_FRAMES_SHARED) {
+    const n = objPages(obj);
+    work(n);
     let k = 0;
-    for (let i = 0, n = unchecked(oPages[obj]); i < n; i++) if (frameObjRefs(pageFrame(obj, i)) > 1) k++;
+    for (let i = 0; i < n; i++) if (frameObjRefs(pageFrame(obj, i)) > 1) k++;
     return k;
   }
   return E_ARG;
@@ -187,24 +269,35 @@ export function memInfo(slot: i32, field: i32): i32 {
 
 // ---------------------------------------------------------------- for vm.ts
 
-/** The mapping of `pid` that covers page `vpn`, or -1. */
+/** The mapping of `pid` that covers page `vpn`, or -1. Charges the records visited. */
 export function mappingAt(pid: i32, vpn: i32): i32 {
-  for (let m = 0; m < MAX_MAPPINGS; m++) {
-    if (unchecked(mUsed[m]) == 0 || unchecked(mPid[m]) != pid) continue;
-    const start = unchecked(mVpn[m]);
-    if (vpn >= start && vpn < start + unchecked(oPages[unchecked(mObj[m])])) return m;
+  for (let d = 0; d < MAP_RECORD_FRAMES; d++) {
+    const f = unchecked(recFrame[pid * MAP_RECORD_FRAMES + d]);
+    if (f == 0) continue;
+    work(MAP_RECORDS_PER_FRAME);
+    for (let r = 0; r < MAP_RECORDS_PER_FRAME; r++) {
+      const m = (f << REC_SHIFT) | r;
+      if (rec(m, M_PID) == 0) continue;
+      const start = rec(m, M_VPN);
+      if (vpn >= start && vpn < start + objPages(rec(m, M_OBJ))) return m;
+    }
   }
   return -1;
 }
 
-export function mappingStart(m: i32): i32 { return unchecked(mVpn[m]); }
-export function mappingPages(m: i32): i32 { return unchecked(oPages[unchecked(mObj[m])]); }
-export function mappingRights(m: i32): i32 { return unchecked(mRights[m]); }
+export function mappingStart(m: i32): i32 { return rec(m, M_VPN); }
+export function mappingPages(m: i32): i32 { return objPages(rec(m, M_OBJ)); }
+export function mappingRights(m: i32): i32 { return rec(m, M_RIGHTS); }
 
-/** Remove mapping `m`: its PTEs, their frame references, and tables left empty. */
-export function unmapRecord(m: i32): void {
-  const pid = unchecked(mPid[m]), vpn = unchecked(mVpn[m]), n = mappingPages(m);
-  unchecked(mUsed[m] = 0);
+/**
+ * Remove mapping `m`: its PTEs, their frame references, its record, and (if
+ * `prune`) tables left empty. Returns the most work that took, in units (pages,
+ * and two scans of 1024 entries per table pruned), for the caller to charge.
+ */
+export function unmapRecord(m: i32, prune: bool): i32 {
+  const pid = rec(m, M_PID) - 1, vpn = rec(m, M_VPN), obj = rec(m, M_OBJ), n = objPages(obj);
+  unlinkMapping(obj, m);
+  freeRecord(pid, m);
   for (let i = 0; i < n; i++) {
     const p = ptePtr(pid, vpn + i);
     if (p == 0) continue;
@@ -213,18 +306,55 @@ export function unmapRecord(m: i32): void {
     if ((pte & PTE_PRESENT) != 0) frameUnref(<i32>(pte >>> PAGE_SHIFT));
   }
   tlbFlush(pid);
-  for (let i = 0; i < n; i += 1024) pruneTable(pid, vpn + i);
+  if (!prune) return n;
+  let prunes = 1;
+  for (let i = 0; i < n; i += 1024) { pruneTable(pid, vpn + i); prunes++; }
   pruneTable(pid, vpn + n - 1);
+  return n + 2048 * prunes;
 }
 
-/** Remove every mapping `pid` holds. */
+/**
+ * Visit `pid`'s mappings against pages [vpn, vpn + n): with `remove`, remove
+ * those inside it (tables are left for the caller to prune) and return their
+ * pages; without, return E_ARG if one lies partly inside it, else 0.
+ */
+export function mappingsIn(pid: i32, vpn: i32, n: i32, remove: bool): i32 {
+  let pages = 0;
+  const end = <i64>vpn + n;
+  for (let d = 0; d < MAP_RECORD_FRAMES; d++) {
+    const f = unchecked(recFrame[pid * MAP_RECORD_FRAMES + d]);
+    if (f == 0) continue;
+    work(MAP_RECORDS_PER_FRAME);
+    for (let r = 0; r < MAP_RECORDS_PER_FRAME; r++) {
+      const m = (f << REC_SHIFT) | r;
+      if (rec(m, M_PID) == 0) continue;
+      const start = <i64>rec(m, M_VPN), stop = start + objPages(rec(m, M_OBJ));
+      if (stop <= vpn || start >= end) continue;
+      const inside = start >= vpn && stop <= end;
+      if (!remove) { if (!inside) return E_ARG; continue; }
+      if (inside) { pages += <i32>(stop - start); work(unmapRecord(m, false)); }
+    }
+  }
+  return pages;
+}
+
+/** Remove every mapping `pid` holds, and its record frames. */
 export function unmapAllOf(pid: i32): void {
-  for (let m = 0; m < MAX_MAPPINGS; m++) if (unchecked(mUsed[m]) != 0 && unchecked(mPid[m]) == pid) unmapRecord(m);
+  for (let d = 0; d < MAP_RECORD_FRAMES; d++) {
+    const i = pid * MAP_RECORD_FRAMES + d;
+    const f = unchecked(recFrame[i]);
+    if (f == 0) continue;
+    // The frame goes with its last record, so check each record before reading it.
+    for (let r = 0; r < MAP_RECORDS_PER_FRAME && unchecked(recFrame[i]) == f; r++) {
+      const m = (f << REC_SHIFT) | r;
+      if (rec(m, M_PID) != 0) unmapRecord(m, true);
+    }
+  }
 }
 
 /** Frames a write to page `vpn` (mapped by `m`) must allocate first: 1 if copy-on-write applies. */
 export function cowCost(m: i32, vpn: i32): i32 {
-  return frameObjRefs(pageFrame(unchecked(mObj[m]), vpn - unchecked(mVpn[m]))) > 1 ? 1 : 0;
+  return frameObjRefs(pageFrame(rec(m, M_OBJ), vpn - rec(m, M_VPN))) > 1 ? 1 : 0;
 }
 
 /**
@@ -233,7 +363,7 @@ export function cowCost(m: i32, vpn: i32): i32 {
  * the object at the copy. The copy is charged to `writer`. OK or E_NOMEM.
  */
 export function breakCow(m: i32, vpn: i32, writer: i32): i32 {
-  const obj = unchecked(mObj[m]), i = vpn - unchecked(mVpn[m]);
+  const obj = rec(m, M_OBJ), i = vpn - rec(m, M_VPN);
   const old = pageFrame(obj, i);
   if (frameObjRefs(old) > 1) {
     const f = chargedFrame(writer);
@@ -245,16 +375,17 @@ export function breakCow(m: i32, vpn: i32, writer: i32): i32 {
     frameUnref(old); // the page list's reference
     repoint(obj, i, old, f);
   }
-  const p = ptePtr(unchecked(mPid[m]), vpn);
+  const p = ptePtr(rec(m, M_PID) - 1, vpn);
   store<u32>(p, load<u32>(p) & ~PTE_COW);
   return OK;
 }
 
 /** Every mapping of `obj` whose page `i` is frame `old` now maps frame `f`. */
 function repoint(obj: i32, i: i32, old: i32, f: i32): void {
-  for (let m = 0; m < MAX_MAPPINGS; m++) {
-    if (unchecked(mUsed[m]) == 0 || unchecked(mObj[m]) != obj) continue;
-    const p = ptePtr(unchecked(mPid[m]), unchecked(mVpn[m]) + i);
+  work(auxGet(obj, O_MAPS));
+  for (let m1 = auxGet(obj, O_FIRST); m1 != 0; m1 = rec(m1 - 1, M_NEXT)) {
+    const m = m1 - 1;
+    const p = ptePtr(rec(m, M_PID) - 1, rec(m, M_VPN) + i);
     const pte = load<u32>(p);
     if (<i32>(pte >>> PAGE_SHIFT) != old) continue;
     store<u32>(p, (<u32>f << PAGE_SHIFT) | (pte & 0xfff & ~PTE_COW));
@@ -262,4 +393,3 @@ function repoint(obj: i32, i: i32, old: i32, f: i32): void {
     frameUnref(old);
   }
 }
-

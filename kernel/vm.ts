@@ -3,7 +3,9 @@
 // virtual pages in kernel-managed memory. Every access is checked against the
 // page tables first, for the whole range, and the frames a write needs are
 // counted against the quota before anything changes, so a refused request
-// changes nothing. An access to an unmapped or protected page is an error,
+// changes nothing. Work that grows with a range is charged to the caller's CPU
+// budget, one unit per page, table entry or mapping record visited, and ranges
+// are walked table by table, skipping absent second-level tables whole. An access to an unmapped or protected page is an error,
 // or a demand-zero / copy-on-write resolution; never a trap.
 import {
   PAGE_SIZE, PAGE_SHIFT, VM_READ, VM_WRITE, PTE_PRESENT, PTE_READ, PTE_WRITE, PTE_SHARED, PTE_COW, PTE_ZERO,
@@ -12,7 +14,8 @@ import {
 import { current } from "./proc";
 import { frameAddr, chargedFrame, frameUnref, affordable } from "./frames";
 import { ptePtr, ptePtrCreate, translate, tablesNeeded, pruneTable, tlbFlush, tableAt, freeTables } from "./pagetable";
-import { mappingAt, mappingStart, mappingPages, mappingRights, unmapRecord, unmapAllOf, cowCost, breakCow } from "./memobj";
+import { mappingAt, mappingStart, mappingPages, mappingRights, mappingsIn, unmapAllOf, cowCost, breakCow } from "./memobj";
+import { charge as work } from "./cpu";
 import { host_copy } from "./host";
 
 const VPN_LIMIT = 1 << 20; // pages in a 32-bit address space
@@ -35,14 +38,58 @@ function pageRange(vaddr: i32, npages: i32): i32 {
   return p == 0 ? 0 : load<u32>(p);
 }
 
+/**
+ * Calls `visit(table, t, first, last, pid)` for each second-level table `t` of
+ * `pid` that holds pages of [vpn, vpn + n), with the entries in range. An
+ * absent table is skipped whole when `absent` is OK, or ends the walk with
+ * `absent`; so the work is bounded by the tables the process holds (each
+ * charged to its quota), not by the range. The caller is charged one unit per
+ * entry visited. Stops early with what `visit` returns if that is not OK.
+ */
+function eachTable(pid: i32, vpn: i32, n: i32, absent: i32, visit: (table: usize, t: i32, first: i32, last: i32, pid: i32) => i32): i32 {
+  const end = vpn + n; // <= VPN_LIMIT
+  for (let t = vpn >>> 10, lastT = (end - 1) >>> 10; t <= lastT; t++) {
+    const table = tableAt(pid, t);
+    if (table == 0) { if (absent != OK) return absent; continue; }
+    const first = max(vpn, t << 10) & 1023, last = (min(end, (t + 1) << 10) - 1) & 1023;
+    work(last - first + 1);
+    const r = visit(table, t, first, last, pid);
+    if (r != OK) return r;
+  }
+  return OK;
+}
+
+function anyEntry(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
+  for (let i = first; i <= last; i++) if (load<u32>(table + (<usize>i << 2)) != 0) return E_STATE;
+  return OK;
+}
+
 export function vmMap(vaddr: i32, npages: i32, rights: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0 || !validRights(rights)) return E_ARG;
   const pid = current();
-  for (let i = 0; i < npages; i++) if (pteAt(pid, vpn + i) != 0) return E_STATE;
+  const busy = eachTable(pid, vpn, npages, OK, anyEntry);
+  if (busy != OK) return busy;
   if (!affordable(pid, tablesNeeded(pid, vpn, npages))) return E_NOMEM;
+  // Every page written below lies in a table just paid for: the quota bounds this loop.
+  work(npages);
   const bits = PTE_ZERO | permBits(rights);
   for (let i = 0; i < npages; i++) store<u32>(ptePtrCreate(pid, vpn + i), bits);
+  return OK;
+}
+
+let unmapped = 0; // pages vm_unmap has cleared so far (a visitor cannot capture)
+
+/** Clear the anonymous entries of one table (object mappings in range are gone already). */
+function clearEntries(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
+  for (let i = first; i <= last; i++) {
+    const p = table + (<usize>i << 2);
+    const pte = load<u32>(p);
+    if (pte == 0) continue;
+    store<u32>(p, 0);
+    unmapped++;
+    if ((pte & PTE_PRESENT) != 0) frameUnref(<i32>(pte >>> PAGE_SHIFT));
+  }
   return OK;
 }
 
@@ -51,48 +98,56 @@ export function vmUnmap(vaddr: i32, npages: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0) return E_ARG;
   const pid = current();
-  for (let i = 0; i < npages; i++) {
-    if ((pteAt(pid, vpn + i) & PTE_SHARED) == 0) continue;
-    const m = mappingAt(pid, vpn + i);
-    if (m >= 0 && (mappingStart(m) < vpn || mappingStart(m) + mappingPages(m) > vpn + npages)) return E_ARG;
-  }
-  let n = 0;
-  for (let i = 0; i < npages; i++) {
-    const p = ptePtr(pid, vpn + i);
-    if (p == 0) continue;
-    const pte = load<u32>(p);
-    if (pte == 0) continue;
-    n++;
-    if ((pte & PTE_SHARED) != 0) {
-      const m = mappingAt(pid, vpn + i);
-      if (m >= 0 && mappingStart(m) == vpn + i) unmapRecord(m);
-      continue;
-    }
-    store<u32>(p, 0);
-    if ((pte & PTE_PRESENT) != 0) frameUnref(<i32>(pte >>> PAGE_SHIFT));
-  }
+  // An object mapping is unmapped whole or not at all: check before changing anything.
+  if (mappingsIn(pid, vpn, npages, false) < 0) return E_ARG;
+  unmapped = mappingsIn(pid, vpn, npages, true);
+  eachTable(pid, vpn, npages, OK, clearEntries);
   tlbFlush(pid);
-  for (let i = 0; i < npages; i += 1024) pruneTable(pid, vpn + i);
-  pruneTable(pid, vpn + npages - 1);
-  return n;
+  // Prune each table of the range that still exists (two scans of 1024 entries at most, charged).
+  for (let t = vpn >>> 10, lastT = (vpn + npages - 1) >>> 10; t <= lastT; t++) {
+    if (tableAt(pid, t) == 0) continue;
+    work(2048);
+    pruneTable(pid, t << 10);
+  }
+  return unmapped;
+}
+
+let protectRights = 0; // vm_protect's rights, for its visitors
+let protectMapping = -1; // the object mapping last looked up: one lookup per mapping, not per page
+
+/** Every entry in range is mapped, and each object mapping allows the rights. */
+function protectable(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
+  for (let i = first; i <= last; i++) {
+    const pte = load<u32>(table + (<usize>i << 2));
+    if (pte == 0) return E_UNMAPPED;
+    if ((pte & PTE_SHARED) == 0) continue;
+    const vpn = (t << 10) | i;
+    let m = protectMapping;
+    if (m < 0 || vpn < mappingStart(m) || vpn >= mappingStart(m) + mappingPages(m)) m = mappingAt(pid, vpn);
+    protectMapping = m;
+    if (m < 0 || (protectRights & ~mappingRights(m)) != 0) return E_PROT;
+  }
+  return OK;
+}
+
+function protectEntries(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
+  const bits = permBits(protectRights);
+  for (let i = first; i <= last; i++) {
+    const p = table + (<usize>i << 2);
+    store<u32>(p, (load<u32>(p) & ~(PTE_READ | PTE_WRITE)) | bits);
+  }
+  return OK;
 }
 
 export function vmProtect(vaddr: i32, npages: i32, rights: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0 || !validRights(rights)) return E_ARG;
   const pid = current();
-  for (let i = 0; i < npages; i++) {
-    const pte = pteAt(pid, vpn + i);
-    if (pte == 0) return E_UNMAPPED;
-    if ((pte & PTE_SHARED) != 0) {
-      const m = mappingAt(pid, vpn + i);
-      if (m < 0 || (rights & ~mappingRights(m)) != 0) return E_PROT;
-    }
-  }
-  for (let i = 0; i < npages; i++) {
-    const p = ptePtr(pid, vpn + i);
-    store<u32>(p, (load<u32>(p) & ~(PTE_READ | PTE_WRITE)) | permBits(rights));
-  }
+  protectRights = rights;
+  protectMapping = -1;
+  const c = eachTable(pid, vpn, npages, E_UNMAPPED, protectable);
+  if (c != OK) return c;
+  eachTable(pid, vpn, npages, E_UNMAPPED, protectEntries);
   return OK;
 }
 
@@ -107,6 +162,7 @@ function checkRange(pid: i32, vaddr: i32, len: i32, need: u32): i32 {
   if (len == 0) return OK;
   const first = <i32>(<u32>vaddr >>> PAGE_SHIFT), last = <i32>((<u32>vaddr + <u32>len - 1) >>> PAGE_SHIFT);
   for (let vpn = first; vpn <= last; vpn++) {
+    work(1);
     const p = translate(pid, vpn);
     const pte = p == 0 ? 0 : load<u32>(p);
     if (pte == 0) return E_UNMAPPED;
@@ -126,6 +182,7 @@ export function vmRead(vaddr: i32, dst: i32, len: i32): i32 {
     const va = <u32>vaddr + <u32>done;
     const off = <i32>(va & (PAGE_SIZE - 1));
     const n = min(PAGE_SIZE - off, len - done);
+    work(1);
     const p = translate(pid, <i32>(va >>> PAGE_SHIFT));
     const pte = load<u32>(p);
     store<u32>(p, pte | PTE_ACCESSED);
@@ -144,6 +201,7 @@ function framesForWrite(pid: i32, vaddr: i32, len: i32): i32 {
   let need = 0;
   const first = <i32>(<u32>vaddr >>> PAGE_SHIFT), last = <i32>((<u32>vaddr + <u32>len - 1) >>> PAGE_SHIFT);
   for (let vpn = first; vpn <= last; vpn++) {
+    work(1);
     const pte = load<u32>(translate(pid, vpn));
     if ((pte & PTE_PRESENT) == 0) need++;
     else if ((pte & PTE_COW) != 0) {
@@ -177,16 +235,17 @@ export function vmWrite(vaddr: i32, src: i32, len: i32): i32 {
   if (c != OK) return c;
   const need = framesForWrite(pid, vaddr, len);
   if (!affordable(pid, need)) return E_NOMEM;
-  // Backing pages changes the address space, so the source must be known good
-  // first: the source range is contiguous, so its last byte being in bounds
-  // (a one-byte copy onto itself) proves all of it is.
-  if (need > 0 && (<u64><u32>src + <u64>len > 0x100000000 || host_copy(pid, src + len - 1, pid, src + len - 1, 1) < 0)) return E_FAULT;
+  // The source must be known good before the first byte lands (a refused write
+  // changes nothing): the source range is contiguous, so its last byte being in
+  // bounds (a one-byte copy onto itself) proves all of it is.
+  if (len > 0 && (<u64><u32>src + <u64>len > 0x100000000 || host_copy(pid, src + len - 1, pid, src + len - 1, 1) < 0)) return E_FAULT;
   let done = 0;
   while (done < len) {
     const va = <u32>vaddr + <u32>done;
     const off = <i32>(va & (PAGE_SIZE - 1));
     const n = min(PAGE_SIZE - off, len - done);
     const vpn = <i32>(va >>> PAGE_SHIFT);
+    work(1);
     const p = translate(pid, vpn);
     const r0 = resolveWrite(pid, vpn, p);
     if (r0 < 0) return r0;

@@ -1,13 +1,35 @@
 // The real kernel module on a test bench: the HAL is the real one, and the
 // processes are JavaScript functions the test supplies. A test's code runs as
 // init (pid 1) inside quark_start, so it calls the kernel's syscalls directly
-// as that process, with a Uint8Array as its private memory.
+// as that process, with a Uint8Array as its private memory; `b.asProcess` runs
+// more code as a process init spawned, with a page quota of its own.
+//
+// With `instrument`, the kernel is a copy whose every function entry, return
+// and loop header calls out to a counter (binaryen's log-execution pass):
+// `b.steps()` is a deterministic measure of the work the kernel did.
+import binaryen from "binaryen";
 import * as abi from "../../kernel/abi";
 import { compileModule } from "../../tools/lib/compile";
 import { repoRoot } from "../../tools/lib/root";
 
 const root = repoRoot();
-let modules: Promise<{ kernel: WebAssembly.Module; hal: WebAssembly.Module }> | undefined;
+type Modules = { kernel: WebAssembly.Module; counted: WebAssembly.Module; hal: WebAssembly.Module };
+let modules: Promise<Modules> | undefined;
+
+/** The kernel with a call to env.log_execution at every function entry, return and loop header. */
+function counted(wasm: Uint8Array): WebAssembly.Module {
+  const read = binaryen.readBinary as unknown as (data: Uint8Array, features: number) => binaryen.Module;
+  const mod = read(wasm, binaryen.Features.All);
+  try {
+    // What AssemblyScript emits, and nothing newer (compact imports, ...) in the re-encoding.
+    mod.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt |
+      binaryen.Features.NontrappingFPToInt | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt);
+    mod.runPasses(["log-execution"]);
+    return new WebAssembly.Module(mod.emitBinary() as Uint8Array<ArrayBuffer>);
+  } finally {
+    mod.dispose();
+  }
+}
 
 function compiled() {
   modules ??= (async () => {
@@ -15,7 +37,8 @@ function compiled() {
       compileModule({ kind: "kernel", entry: `${root}/kernel/index.ts`, root }),
       compileModule({ kind: "hal", entry: `${root}/hal/index.ts`, root }),
     ]);
-    return { kernel: new WebAssembly.Module(k.wasm as Uint8Array<ArrayBuffer>), hal: new WebAssembly.Module(h.wasm as Uint8Array<ArrayBuffer>) };
+    const wasm = k.wasm as Uint8Array<ArrayBuffer>;
+    return { kernel: new WebAssembly.Module(wasm), counted: counted(wasm), hal: new WebAssembly.Module(h.wasm as Uint8Array<ArrayBuffer>) };
   })();
   return modules;
 }
@@ -24,9 +47,15 @@ export type Kernel = Record<string, (...args: any[]) => any> & { memory: WebAsse
 
 export interface Bench {
   k: Kernel;
-  /** init's private memory. */
+  /** The running process's private memory. */
   mem: Uint8Array;
   console: string[];
+  /** Steps the kernel has taken so far (function entries, returns, loop headers); 0 unless instrumented. */
+  steps(): number;
+  /** The running process's fuel left (kernel work charged to it comes off this). */
+  fuel(): bigint;
+  /** Spawn a process with `quota` pages and run `body` as it, in its quark_start; returns what `body` returns. */
+  asProcess<U>(quota: number, body: (b: Bench) => U, privateBytes?: number): U;
 }
 
 /** Any host import the HAL declares, with working now/console/random. */
@@ -45,8 +74,12 @@ function halImports(mod: WebAssembly.Module, out: string[], hal: () => any): Web
  * Boot a fresh kernel with `frames` of RAM and run `body` as init. Returns
  * whatever `body` returns; a trap anywhere fails the test (nothing catches it).
  */
-export async function asInit<T>(body: (b: Bench) => T, opts: { frames?: number; privateBytes?: number } = {}): Promise<T> {
-  const { kernel, hal } = await compiled();
+export async function asInit<T>(
+  body: (b: Bench) => T, opts: { frames?: number; privateBytes?: number; instrument?: boolean } = {},
+): Promise<T> {
+  const { kernel: plain, counted: instrumented, hal } = await compiled();
+  const kernel = opts.instrument ? instrumented : plain;
+  let steps = 0;
   const consoleLines: string[] = [];
   let halEx: any;
   halEx = new WebAssembly.Instance(hal, halImports(hal, consoleLines, () => halEx)).exports;
@@ -55,17 +88,45 @@ export async function asInit<T>(body: (b: Bench) => T, opts: { frames?: number; 
   let k!: Kernel;
   let result: T | undefined;
   let thrown: unknown;
+  const procMem = new Map<number, Uint8Array>([[1, mem]]);
   const memories = (pid: number): Uint8Array | undefined =>
-    pid === 0 ? new Uint8Array(k.memory.buffer) : pid === 1 ? mem : undefined;
+    pid === 0 ? new Uint8Array(k.memory.buffer) : procMem.get(pid);
+  let starting: ((b: Bench) => void) | undefined; // what the next spawned process runs
+  const bench = (m: Uint8Array): Bench => ({
+    k, mem: m, console: consoleLines, steps: () => steps, fuel: () => (k.fuel as unknown as WebAssembly.Global).value as bigint,
+    asProcess<U>(quota: number, run: (b: Bench) => U, privateBytes = 1 << 20): U {
+      const slot = k.proc_spawn(abi.INIT_SLOT_BOOT, 1);
+      if (slot < 0) throw new Error(`proc_spawn: ${slot}`);
+      if (k.proc_quota(slot, quota) !== abi.OK) throw new Error("proc_quota failed");
+      let out: U | undefined, err: unknown, ran = false;
+      procMem.set(-1, new Uint8Array(privateBytes));
+      starting = (b) => { ran = true; try { out = run(b); } catch (e) { err = e; } };
+      const r = k.proc_start(slot);
+      if (err) throw err;
+      if (!ran) throw new Error(`proc_start: ${r}`);
+      return out as U;
+    },
+  });
   const inst = new WebAssembly.Instance(kernel, {
-    hal: halEx,
+    // binaryen names the counter's import after the module's first import's module (hal).
+    hal: { ...halEx, log_execution: () => { steps++; } },
     host: {
       invoke: (pid: number, entry: number) => {
-        if (pid !== 1 || entry !== abi.ENTRY_START) return abi.INVOKE_NOENTRY;
-        try { result = body({ k, mem, console: consoleLines }); } catch (e) { thrown = e; }
+        if (entry !== abi.ENTRY_START) return abi.INVOKE_NOENTRY;
+        if (pid === 1) {
+          try { result = body(bench(mem)); } catch (e) { thrown = e; }
+          return abi.OK;
+        }
+        const run = starting;
+        starting = undefined;
+        if (!run) return abi.INVOKE_NOENTRY;
+        const m = procMem.get(-1)!;
+        procMem.delete(-1);
+        procMem.set(pid, m);
+        run(bench(m));
         return abi.OK;
       },
-      spawn: (pid: number) => (pid === 1 ? abi.OK : abi.E_NOMODULE),
+      spawn: () => abi.OK,
       kill: () => {},
       copy: (sp: number, s: number, dp: number, d: number, n: number) => {
         s >>>= 0; d >>>= 0; n >>>= 0;

@@ -69,6 +69,19 @@ describe("anonymous memory", () => {
       expect(vread(b, P, 4)).toEqual(new Uint8Array(4));
     }, { privateBytes: 2 << 20 }));
 
+  it("a write or read refused on its last page has changed nothing, even when it needed no frame", () =>
+    asInit((b) => {
+      expect(b.k.vm_map(0x10000, 3, RW)).toBe(abi.OK);
+      expect(vwrite(b, 0x10000, fill(3 * P, 0x11))).toBe(3 * P); // every page has its frame: the write needs none
+      const end = b.mem.length;
+      expect(b.k.vm_write(0x10000, end - 2 * P, 3 * P)).toBe(abi.E_FAULT); // the source's last page is past private memory
+      expect(vread(b, 0x10000, 3 * P)).toEqual(fill(3 * P, 0x11));
+      b.mem.fill(0x99, end - P);
+      expect(b.k.vm_read(0x10000, end - P, 2 * P)).toBe(abi.E_FAULT);
+      expect(b.mem.subarray(end - P)).toEqual(fill(P, 0x99));
+      expect(b.k.vm_unmap(0x10000, 3)).toBe(3);
+    }));
+
   it("crosses second-level tables and the top of the address space", () =>
     asInit((b) => {
       const start = free(b);
@@ -100,6 +113,8 @@ describe("memory objects", () => {
       expect(vwrite(b, 0x200000, fill(1, 1))).toBe(abi.E_PROT);
       expect(b.k.mem_info(obj, abi.MI_MAPPINGS)).toBe(2);
       expect(b.k.vm_unmap(0x100000, 1)).toBe(abi.E_ARG); // part of a mapping
+      expect(b.k.vm_unmap(0x200000, 2)).toBe(2); // a whole object mapping counts every page
+      expect(b.k.mem_info(obj, abi.MI_MAPPINGS)).toBe(1);
       expect(b.k.cap_delete(obj)).toBe(abi.OK); // the mappings go with the capability
       expect(b.k.vm_query(0x100000)).toBe(abi.E_UNMAPPED);
       expect(free(b)).toBe(start);

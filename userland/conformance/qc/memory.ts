@@ -10,9 +10,10 @@
 // other process runs, so every change in the count is the test's doing.
 import {
   sys, OK, E_ARG, E_BADSLOT, E_CRASHED, E_FAULT, E_NOMEM, E_PROT, E_RIGHTS, E_STATE, E_UNMAPPED, K_MEMORY,
-  R_READ, R_WRITE, VM_READ, VM_WRITE, PAGE_SIZE, PTE_PRESENT, PTE_READ, PTE_WRITE, PTE_SHARED, PTE_COW, PTE_ACCESSED,
+  R_READ, R_WRITE, VM_READ, VM_WRITE, PAGE_SIZE, E_NOSPACE, MAP_RECORDS_PER_FRAME, MAP_RECORD_FRAMES,
+  TAG_MEM_ALLOC, TAG_MEM_RELEASE, MEMTYPE_CLASSICAL, PTE_PRESENT, PTE_READ, PTE_WRITE, PTE_SHARED, PTE_COW, PTE_ACCESSED,
   PTE_DIRTY, PTE_ZERO, ST_FREE_FRAMES, MI_PAGES, MI_MAPPINGS, MI_FRAMES_SHARED, DEFAULT_PAGE_QUOTA, MAX_OBJECT_PAGES,
-  CSPACE_SLOTS,
+  CSPACE_SLOTS, callForCap,
 } from "../../lib";
 import {
   QC_STATS, QC_TRAP, QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP,
@@ -21,7 +22,7 @@ import {
 import {
   test, step, phase, later, poll, waitOver, check, expect, expectRights, finish,
 } from "./driver";
-import { peer, peerAnswers, rightsOf } from "./env";
+import { peer, peerAnswers, rightsOf, memoryCap } from "./env";
 import { code } from "./out";
 
 const S = "memory";
@@ -56,6 +57,11 @@ export function addMemoryTests(): void {
   test(S, "going-over-the-page-quota-is-e-nomem-not-a-crash", quotaRefuses);
   test(S, "the-frames-of-a-crashed-process-come-back", crashedFramesBack);
   test(S, "a-shared-object-outlives-a-crashed-process-that-mapped-it", objectOutlivesCrash);
+  test(S, "vm-unmap-returns-the-pages-it-unmapped-object-mappings-included", unmapCounts);
+  test(S, "a-vm-write-refused-on-its-last-page-changed-nothing", writeRefusedLast);
+  test(S, "a-vm-read-refused-on-its-last-page-changed-nothing", readRefusedLast);
+  test(S, "clones-come-out-of-the-cloners-quota-and-others-still-allocate-and-map", clonesCharged);
+  test(S, "mappings-come-out-of-the-mappers-own-records-and-others-still-map", mappingsCharged);
   test(S, "no-frame-leaks-across-the-suite", noLeaks);
 }
 
@@ -597,6 +603,141 @@ function objectOutlivesCrash(): bool {
   release(crashObj);
   crashObj = -1;
   frames("after the object was deleted, against before the crash test", crashFree);
+  return finish();
+}
+
+function unmapCounts(): bool {
+  const f0 = freeFrames();
+  const obj = ownObject(2);
+  if (obj < 0) return finish();
+  expect("vm_unmap of a two-page object mapping", sys.vm_unmap(QVA, 2), 2);
+  expect("mappings of the object after vm_unmap", sys.mem_info(obj, MI_MAPPINGS), 0);
+  if (expect("mem_map of the object again", sys.mem_map(obj, QVA, RW), OK) &&
+    expect("vm_map of 3 pages after it", sys.vm_map(QVA + 2 * P, 3, RW), OK)) {
+    expect("vm_write of 1 page after the object", writeBytes(QVA + 2 * P, 8, 1), 8);
+    expect("vm_unmap of the object and the 3 pages after it", sys.vm_unmap(QVA, 5), 5);
+    expect("vm_unmap of the same range again", sys.vm_unmap(QVA, 5), 0);
+  }
+  sys.cap_delete(obj);
+  frames("after vm_unmap and deleting the object", f0);
+  return finish();
+}
+
+// Seen in issue 9: a write whose pages all had frames (so it needed none) wrote
+// its first page before finding its source's end past private memory.
+function writeRefusedLast(): bool {
+  const f0 = freeFrames();
+  if (!expect("vm_map of 3 pages, read-write", sys.vm_map(QVA, 3, RW), OK)) return finish();
+  expect("vm_write of the 3 pages with 0x11", writeBytes(QVA, P, 0x11) + writeBytes(QVA + P, P, 0x11) + writeBytes(QVA + 2 * P, P, 0x11), 3 * P);
+  const f1 = freeFrames();
+  const end = <usize>memory.size() << 16;
+  expect("vm_write of 3 resident pages whose source's last page is past qc's private memory", sys.vm_write(QVA, end - 2 * P, 3 * P), E_FAULT);
+  bytesAre("the 3 pages after that refused write", QVA, 3 * P, 0x11);
+  expect("vm_protect of page 2 to read-only", sys.vm_protect(QVA + 2 * P, 1, VM_READ), OK);
+  expect("vm_write of 3 pages whose last is read-only", writeBytes(QVA, 3 * P, 0x22), E_PROT);
+  bytesAre("the 3 pages after the write refused on its last page", QVA, 3 * P, 0x11);
+  expect("vm_unmap of page 2", sys.vm_unmap(QVA + 2 * P, 1), 1);
+  expect("vm_write of 3 pages whose last is unmapped", writeBytes(QVA, 3 * P, 0x33), E_UNMAPPED);
+  bytesAre("the 2 pages after the write refused on its last page", QVA, 2 * P, 0x11);
+  frames("after the refused writes", f1 + 1);
+  expect("vm_unmap of the pages", sys.vm_unmap(QVA, 3), 2);
+  frames("after vm_unmap", f0);
+  return finish();
+}
+
+function readRefusedLast(): bool {
+  const f0 = freeFrames();
+  if (!expect("vm_map of 2 pages, read-write", sys.vm_map(QVA, 2, RW), OK)) return finish();
+  expect("vm_write of the 2 pages with 0x44", writeBytes(QVA, 2 * P, 0x44), 2 * P);
+  // The last page of qc's memory may hold live data: compare it with a copy rather than fill it.
+  const end = <usize>memory.size() << 16;
+  // Nothing may allocate between the copy and the comparison (the heap may use that page).
+  memory.copy(bufPtr(), end - P, P);
+  const r = sys.vm_read(QVA, end - P, 2 * P);
+  const same0 = memory.compare(bufPtr(), end - P, P) == 0;
+  expect("vm_read of 2 pages into the last page of qc's private memory and past it", r, E_FAULT);
+  check(same0, "the refused vm_read wrote into qc's private memory");
+  memory.fill(bufPtr(), 0x99, 3 * P);
+  expect("vm_read of 3 pages whose last is unmapped", sys.vm_read(QVA, bufPtr(), 3 * P), E_UNMAPPED);
+  let same = true;
+  for (let i = 0; i < 3 * P; i++) if (unchecked(buf[i]) != 0x99) { same = false; break; }
+  check(same, "the vm_read refused on its last page wrote into qc's buffer");
+  expect("vm_unmap of the pages", sys.vm_unmap(QVA, 2), 2);
+  frames("after vm_unmap", f0);
+  return finish();
+}
+
+/** Another service can still allocate and map while qc is at its limit. */
+function othersStillWork(obj: i32): void {
+  if (expect("qc-peer's vm_map of a page, filled, while qc is at its limit", peerOp(QC_VM_MAP, PVA, 1, RW, 0x33), OK)) {
+    expect("qc-peer's vm_unmap", peerOp(QC_VM_UNMAP, PVA, 1), 1);
+  }
+  expect("qc-peer's mem_map of a grant of qc's object", peerMaps(obj, R_READ, VM_READ, PVA + 0x100000), OK);
+  expect("qc-peer's vm_unmap of the object mapping", peerOp(QC_VM_UNMAP, PVA + 0x100000, 1), 1);
+  peerOp(QC_MEM_DROP);
+  if (memoryCap < 0) return;
+  const r = callForCap(memoryCap, TAG_MEM_ALLOC, 3 * P, MEMTYPE_CLASSICAL);
+  if (expect("the memory manager's allocation of a 3-page object while qc is at its limit", r, OK)) {
+    const h = sys.reply_word(0);
+    const cap = sys.recv_cap();
+    if (cap >= 0) sys.cap_delete(cap);
+    expect("release of that allocation", sys.call(memoryCap, TAG_MEM_RELEASE, h, 0, 0, 0, 0, 0), OK);
+  }
+}
+
+// Seen in issue 9: one service took every memory object of the machine by
+// cloning one small object. Each clone's page list is a page of the cloner's
+// quota, and the object table grows with RAM: the cloner stops at its own limit
+// (its quota, or its capability slots), and every other service carries on.
+function clonesCharged(): bool {
+  const f0 = freeFrames();
+  const obj = sys.mem_create(1);
+  if (!check(obj >= 0, "mem_create(1): expected a new slot, got " + code(obj))) return finish();
+  // Two slots kept free for the checks below (copies of obj make no object).
+  const spare0 = sys.cap_derive(obj, R_READ, 0), spare1 = sys.cap_derive(obj, R_READ, 0);
+  const clones = new StaticArray<i32>(CSPACE_SLOTS);
+  const f1 = freeFrames();
+  let made = 0, r = 0;
+  for (; made < CSPACE_SLOTS; made++) {
+    r = sys.mem_clone(obj);
+    if (r < 0) break;
+    unchecked(clones[made] = r);
+  }
+  check(r == E_NOMEM || r == E_NOSPACE, "cloning until refused ended with " + code(r) +
+    "; expected E_NOMEM (qc's quota) or E_NOSPACE (qc's capability slots)");
+  check(made > 64, "only " + made.toString() + " clones were made before a refusal");
+  frames("after " + made.toString() + " clones (one page list each)", f1 - made);
+  sys.cap_delete(spare0); sys.cap_delete(spare1);
+  othersStillWork(obj);
+  for (let i = 0; i < made; i++) sys.cap_delete(unchecked(clones[i]));
+  r = sys.mem_clone(obj);
+  check(r >= 0, "mem_clone once the clones were deleted: expected a new slot, got " + code(r));
+  if (r >= 0) sys.cap_delete(r);
+  sys.cap_delete(obj);
+  frames("after the test, against its start", f0);
+  return finish();
+}
+
+// Seen in issue 9: one service took every mapping of the machine. A process's
+// mapping records are its own (MAP_RECORD_FRAMES frames of its quota).
+function mappingsCharged(): bool {
+  const f0 = freeFrames();
+  const obj = sys.mem_create(1);
+  if (!check(obj >= 0, "mem_create(1): expected a new slot, got " + code(obj))) return finish();
+  const most = MAP_RECORDS_PER_FRAME * MAP_RECORD_FRAMES;
+  let made = 0, r = 0;
+  for (; made <= most; made++) {
+    r = sys.mem_map(obj, QVA + <u32>made * P, VM_READ);
+    if (r != OK) break;
+  }
+  expect("mappings made before a refusal", made, most);
+  expect("the mem_map after MAP_RECORDS_PER_FRAME × MAP_RECORD_FRAMES", r, E_NOSPACE);
+  expect("mappings of the object", sys.mem_info(obj, MI_MAPPINGS), made);
+  othersStillWork(obj);
+  expect("vm_unmap of every mapping", sys.vm_unmap(QVA, most), made);
+  expect("mappings of the object after vm_unmap", sys.mem_info(obj, MI_MAPPINGS), 0);
+  sys.cap_delete(obj);
+  frames("after the test, against its start", f0);
   return finish();
 }
 
