@@ -9,10 +9,19 @@ import {
   EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED, FAULT_CPU, FAULT_START,
   FAULT_HUNG, FAULT_INJECTED, FAULT_MEMORY, EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
 } from "../lib";
-import { openConsole, print, println, readLines } from "./console";
+import { openConsole, print, println, readLines, LINE_MAX } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
 import { healthOf, healthName } from "./registry";
 import { registryList, lookup, ownCaps, grantsOf } from "./inspect";
+import { argNumber, refusal } from "./number";
+
+// The ranges of the shell's numeric arguments. A sleep is for scripts (a day
+// at most keeps now + MS far from overflow); an exit code is what a process
+// can exit with; log asks for lines until the log has no more.
+const SLEEP_MAX_MS: i64 = 86400000;
+const EXIT_CODE_MAX: i64 = 255;
+const LOG_LINES_MAX: i64 = I32.MAX_VALUE;
+const LOG_LINES_DEFAULT = 20;
 
 let flags = 0;
 let ended = false;
@@ -29,6 +38,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 let greeted = false;
 
 let sleepUntil: i64 = 0;
+let halting = false; // a halt went through: no prompt after it
 
 export function quark_notify(bits: i32, unused: i32): i32 {
   if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; }
@@ -49,7 +59,7 @@ export function quark_notify(bits: i32, unused: i32): i32 {
 function prompt(): void { if (tty()) print("quark> "); }
 
 function poll(): void {
-  if (ended) return;
+  if (ended || halting) return;
   if (readLines(runLine)) return;
   ended = true;
   if ((flags & BOOT_INTERACTIVE) == 0) return; // nobody drives this console: stay up
@@ -61,13 +71,19 @@ function poll(): void {
 function runLine(line: string): bool {
   const words = line.trim().split(" ").filter((w: string) => w.length > 0);
   if (words.length > 0 && words[0] == "sleep") {
-    const ms = words.length > 1 ? I64.parseInt(words[1]) : 0;
-    sleepUntil = sys.time() + max<i64>(ms, 0) * 1000000;
-    sys.timer_set(sleepUntil);
-    return false;
+    const ms = argNumber("sleep", "MS", words.length > 1 ? words[1] : "", 0, SLEEP_MAX_MS);
+    if (ms >= 0) {
+      sleepUntil = sys.time() + ms * 1000000;
+      sys.timer_set(sleepUntil);
+      return false;
+    }
+    println(refusal);
+    prompt();
+    return true;
   }
   if (words.length > 0) execute(words);
-  if (words.length == 0 || words[0] != "halt") prompt();
+  if (halting) return false; // the lines after a halt are not run
+  prompt();
   return true;
 }
 
@@ -76,10 +92,10 @@ function execute(w: string[]): void {
   const args = w.filter((x: string) => x != "--json");
   const cmd = args[0];
   if (cmd == "help") { help(); return; }
-  if (cmd == "log") { showLog(args.length > 1 ? I32.parseInt(args[1]) : 20); return; }
+  if (cmd == "log") { logCommand(args); return; }
   if (cmd == "caps") { caps(args, json); return; }
   if (cmd == "echo") { println(w.slice(1).join(" ")); return; }
-  if (cmd == "halt") { sys.call(openInit(), TAG_INIT_HALT, args.length > 1 ? I32.parseInt(args[1]) : 0, 0, 0, 0, 0, 0); return; }
+  if (cmd == "halt") { haltCommand(args); return; }
   if (cmd != "svc" || args.length < 2) { println("unknown command: " + w.join(" ") + " (try help)"); return; }
   const sub = args[1];
   if (sub == "list") { list(json); return; }
@@ -108,6 +124,21 @@ function execute(w: string[]): void {
   else println(sub + ": " + args[2] + " refused: " + (r == E_STATE ? "it is " + stateName(status(i)!.state) : "error " + r.toString()));
 }
 
+/** halt [CODE]: a code outside 0..255 is refused (a process exit code could not carry it). */
+function haltCommand(args: string[]): void {
+  const code = args.length > 1 ? argNumber("halt", "CODE", args[1], 0, EXIT_CODE_MAX) : 0;
+  if (code < 0) { println(refusal); return; }
+  const r = sys.call(openInit(), TAG_INIT_HALT, code, 0, 0, 0, 0, 0);
+  if (r == OK) halting = true;
+  else println("halt refused: error " + r.toString());
+}
+
+function logCommand(args: string[]): void {
+  const n = args.length > 1 ? argNumber("log", "N", args[1], 1, LOG_LINES_MAX) : LOG_LINES_DEFAULT;
+  if (n < 0) { println(refusal); return; }
+  showLog(<i32>n);
+}
+
 function help(): void {
   println("commands:");
   println("  svc list [--json]            every service, its state, pid and restarts");
@@ -125,11 +156,12 @@ function help(): void {
   println("  svc check [--json]           a health check of every service now (a ping each), then their health");
   println("  svc lookup Q [--tag] [--all] what the registry gives a client for a name, a glob or a tag (healthy only unless --all)");
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
-  println("  sleep MS                     wait before the next command (for scripts)");
+  println("  sleep MS                     wait MS ms (0 to " + SLEEP_MAX_MS.toString() + ") before the next command (for scripts)");
   println("  echo TEXT                    print TEXT (scripts and quark ctl mark where answers end)");
   println("  log [N]                      the last N lines the log service wrote (default 20), audit trail included");
-  println("  halt [CODE]                  stop the machine");
+  println("  halt [CODE]                  stop the machine with exit code CODE (0 to " + EXIT_CODE_MAX.toString() + ", default 0)");
   println("  help                         this list");
+  println("lines longer than " + LINE_MAX.toString() + " bytes are refused; numbers are plain decimal digits");
 }
 
 function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + " ".repeat(n - s.length); }
