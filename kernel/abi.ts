@@ -85,7 +85,8 @@ export const E_UNMAPPED = -23; // no mapping at that virtual address
 export const E_PROT = -24; // the mapping does not allow that access
 export const E_EOF = -25; // the console's input has ended
 export const E_PERM = -26; // not yours: the name or tag belongs to another service
-export const E_LAST = -26;
+export const E_NORECV = -27; // the receiver has not asked for a capability (no empty slot armed with cap_recv)
+export const E_LAST = -27;
 
 // ---------------------------------------------------------------- rights
 export const R_CALL = 1; // synchronous call to an endpoint
@@ -121,6 +122,9 @@ export const INIT_SLOT_DEVICES = 3; // device id d is in slot INIT_SLOT_DEVICES 
 // msg_info() flags, for the server side of a message.
 export const MSG_CALL = 1; // a synchronous call (a reply is expected)
 export const MSG_CAP = 2; // a capability came with it: msg_cap() names the slot
+// cap_recv(slot) arguments besides a slot number: disarm, or let the kernel pick the lowest free slot.
+export const RECV_NONE = -1;
+export const RECV_ANY = -2;
 // msg_info() >> MSG_LEASE_SHIFT is the number of leases.
 export const MSG_LEASE_SHIFT = 8;
 
@@ -201,7 +205,8 @@ export const SYS_PROC_PING = 61; // proc_ping(proc_slot, fuel): enter its quark_
 export const SYS_PROC_RELOAD = 62; // proc_reload(proc_slot, flags): hot reload (RELOAD_*): a new instance of its module from the image file, same pid; the new quark_start's status, or an error after rolling back
 export const SYS_HANDOFF_PUT = 63; // handoff_put(src, len): keep len (<= HANDOFF_MAX) bytes for the next instance; only in quark_save during a reload (E_STATE otherwise)
 export const SYS_HANDOFF_GET = 64; // handoff_get(dst, len): copy up to len bytes the previous instance kept; bytes copied; only in a reloaded instance's quark_start (E_STATE otherwise)
-export const SYS_COUNT = 65;
+export const SYS_CAP_RECV = 65; // cap_recv(slot): the next capability transferred to the caller (with a call or send it gets, or a reply) lands in this empty slot; RECV_ANY: the kernel picks one; RECV_NONE disarms. The slot armed
+export const SYS_COUNT = 66;
 
 // CPU: every service module is metered at build time (a fuel charge at each
 // function entry, exit and loop header, against the kernel's exported global

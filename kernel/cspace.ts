@@ -4,8 +4,8 @@
 // (parent / first child / siblings) so that revoke reaches everything derived
 // from a capability, however it was passed on.
 import {
-  CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS, K_MEMORY,
-  E_BADSLOT, E_KIND, E_RIGHTS, E_REVOKED, E_NOSPACE,
+  CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS, K_MEMORY, R_ALL, RECV_ANY, RECV_NONE,
+  OK, E_BADSLOT, E_KIND, E_RIGHTS, E_REVOKED, E_NOSPACE, E_STATE, E_NORECV,
 } from "./abi";
 import { pGen } from "./proc";
 import { memCapAdded, memCapRemoved } from "./memobj";
@@ -21,6 +21,10 @@ const cParent = new StaticArray<i32>(N);
 const cFirst = new StaticArray<i32>(N);
 const cNext = new StaticArray<i32>(N);
 const cPrev = new StaticArray<i32>(N);
+// Per process: the empty slot it armed with cap_recv for the next capability
+// transferred to it, or -1. The slot is reserved: freeSlot never hands it out,
+// so nothing but that transfer fills it.
+const cRecv = new StaticArray<i32>(MAX_PROCS);
 
 export function cspaceInit(): void {
   for (let g = 0; g < N; g++) {
@@ -28,6 +32,7 @@ export function cspaceInit(): void {
     unchecked(cParent[g] = -1); unchecked(cFirst[g] = -1);
     unchecked(cNext[g] = -1); unchecked(cPrev[g] = -1);
   }
+  for (let p = 0; p < MAX_PROCS; p++) unchecked(cRecv[p] = -1);
 }
 
 @inline function pidBacked(kind: i32): bool {
@@ -66,10 +71,40 @@ export function lookupAny(pid: i32, slot: i32): i32 {
 export function setLabel(g: i32, label: i32): void { unchecked(cLabel[g] = label); }
 @inline export function slotOf(g: i32): i32 { return g % CSPACE_SLOTS; }
 
+/** The lowest empty slot of `pid` other than its armed receive slot, or E_NOSPACE. */
 export function freeSlot(pid: i32): i32 {
   const base = pid * CSPACE_SLOTS;
-  for (let s = 0; s < CSPACE_SLOTS; s++) if (unchecked(cKind[base + s]) == K_NONE) return s;
+  const armed = unchecked(cRecv[pid]);
+  for (let s = 0; s < CSPACE_SLOTS; s++) if (unchecked(cKind[base + s]) == K_NONE && s != armed) return s;
   return E_NOSPACE;
+}
+
+/**
+ * Arm `slot` of `pid` to receive the next capability transferred to it:
+ * RECV_ANY picks the lowest free slot, -1 disarms. The slot armed (OK when
+ * disarming); E_BADSLOT out of range, E_STATE if it holds a capability,
+ * E_NOSPACE if RECV_ANY finds no free slot.
+ */
+export function armRecv(pid: i32, slot: i32): i32 {
+  if (slot == RECV_NONE) { unchecked(cRecv[pid] = -1); return OK; }
+  if (slot == RECV_ANY) {
+    const old = unchecked(cRecv[pid]);
+    unchecked(cRecv[pid] = -1); // the slot armed before may be picked again
+    slot = freeSlot(pid);
+    if (slot < 0) { unchecked(cRecv[pid] = old); return slot; }
+  } else {
+    if (<u32>slot >= <u32>CSPACE_SLOTS) return E_BADSLOT;
+    if (unchecked(cKind[pid * CSPACE_SLOTS + slot]) != K_NONE) return E_STATE;
+  }
+  unchecked(cRecv[pid] = slot);
+  return slot;
+}
+
+/** The slot `pid` armed if it is still empty (it takes the next transfer), or E_NORECV. */
+export function recvSlot(pid: i32): i32 {
+  const s = unchecked(cRecv[pid]);
+  if (s < 0 || unchecked(cKind[pid * CSPACE_SLOTS + s]) != K_NONE) return E_NORECV;
+  return s;
 }
 
 /** Put a new capability in `pid`'s slot `slot`, as a child of `parent` (-1: a root). */
@@ -91,9 +126,27 @@ export function install(pid: i32, slot: i32, kind: i32, rights: i32, target: i32
 export function copyTo(src: i32, pid: i32, rights: i32, badge: i32, label: i32): i32 {
   const s = freeSlot(pid);
   if (s < 0) return s;
-  const g = install(pid, s, unchecked(cKind[src]), unchecked(cRights[src]) & rights, unchecked(cTarget[src]), badge, label, src);
-  inheritGeneration(g, src);
+  copyInto(src, pid, s, rights, badge, label);
   return s;
+}
+
+/**
+ * Deliver a transferred capability: a copy of `src` (same rights and badge)
+ * into the slot `pid` armed, which it consumes. The slot, or E_NORECV when
+ * `pid` armed none or it is no longer empty: then nothing is copied.
+ */
+export function receive(src: i32, pid: i32): i32 {
+  const s = recvSlot(pid);
+  if (s < 0) return s;
+  unchecked(cRecv[pid] = -1);
+  copyInto(src, pid, s, R_ALL, unchecked(cBadge[src]), 0);
+  return s;
+}
+
+/** A copy of capability `src` into the empty slot `slot` of `pid`, derived from it. */
+function copyInto(src: i32, pid: i32, slot: i32, rights: i32, badge: i32, label: i32): void {
+  const g = install(pid, slot, unchecked(cKind[src]), unchecked(cRights[src]) & rights, unchecked(cTarget[src]), badge, label, src);
+  inheritGeneration(g, src);
 }
 
 /** A copy names the same object generation as its source: copying never revives a stale capability. */
@@ -155,6 +208,7 @@ export function revoke(g: i32): i32 {
 
 /** Empty every slot of `pid` (the pid is being freed). */
 export function clearCspace(pid: i32): void {
+  unchecked(cRecv[pid] = -1);
   const base = pid * CSPACE_SLOTS;
   for (let s = 0; s < CSPACE_SLOTS; s++) if (unchecked(cKind[base + s]) != K_NONE) remove(base + s);
 }

@@ -13,7 +13,7 @@ export function exit_code(): i32 { return getExitCode(); }
 export { syscall } from "./syscall";
 export {
   call, send, reply, msgWord as msg_word, replyWord as reply_word, msgInfo as msg_info, xfer,
-  msgCap as msg_cap, replyCap as reply_cap, recvCap as recv_cap,
+  msgCap as msg_cap, replyCap as reply_cap, recvCap as recv_cap, capRecv as cap_recv,
 } from "./ipc";
 export { setLease as lease, leaseLen as lease_len, leaseRead as lease_read, leaseWrite as lease_write } from "./lease";
 export {

@@ -3,15 +3,15 @@
 // nothing, checks each argument once, and touches the host only through
 // host.invoke (the trap-isolating trampoline).
 import {
-  MAX_PROCS, MSG_WORDS, MAX_CALL_DEPTH, QUEUE_DEPTH, K_ENDPOINT, K_NONE, R_CALL, R_SEND, R_GRANT, R_ALL,
+  MAX_PROCS, MSG_WORDS, MAX_CALL_DEPTH, QUEUE_DEPTH, K_ENDPOINT, K_NONE, R_CALL, R_SEND, R_GRANT,
   PS_RUNNING, PS_CREATED, PS_STARTING, PS_PAUSED, ENTRY_HANDLE, ENTRY_NOTIFY, INVOKE_TRAPPED, INVOKE_NOENTRY,
   MSG_CALL, MSG_CAP, MSG_LEASE_SHIFT, FAULT_TRAP, NOTE_STOP, TAG_PING,
-  OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG,
+  OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG, E_NORECV, RECV_NONE,
 } from "./abi";
 import { current, pState, pActive, pCalls, pErrors } from "./proc";
 import { activate, deactivate } from "./activation";
 import { beginFuel, endFuel, beginPing, endPing } from "./cpu";
-import { lookup, lookupAny, copyTo, capTarget, capBadge, capRights, capKind } from "./cspace";
+import { lookup, lookupAny, capTarget, capBadge, capRights, capKind, receive, recvSlot, armRecv, remove } from "./cspace";
 import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
 } from "./frame";
@@ -22,15 +22,23 @@ import { markReady, clearReady } from "./sched";
 import { fault, finishExit, requestExit, memoryHandled } from "./fault";
 import { host_invoke, host_spawn } from "./host";
 
-// Per-process client registers: the reply of the last call, and a capability
-// to attach to the next call or send.
+// Per-process client registers: the reply of the last call, the capability
+// it brought (its slot, -1: none, E_NORECV: refused), and a capability to
+// attach to the next call or send.
 const rWords = new StaticArray<i64>(MAX_PROCS * MSG_WORDS);
 const rCap = new StaticArray<i32>(MAX_PROCS);
 const xSlot = new StaticArray<i32>(MAX_PROCS);
 let callCount: u64 = 0;
 let sendCount: u64 = 0;
 
+/** A fresh instance starts with no attachment, no reply and no armed receive slot. */
 export function ipcResetProcess(pid: i32): void {
+  dropAttachments(pid);
+  armRecv(pid, RECV_NONE);
+}
+
+/** A call or send that failed takes nothing with it: the next one starts clean. */
+function dropAttachments(pid: i32): void {
   unchecked(xSlot[pid] = -1);
   unchecked(rCap[pid] = -1);
   dropLeases(pid);
@@ -98,7 +106,11 @@ const NO_CAP: i32 = -0x10000;
   unchecked(fReplyCap[d] = -1);
 }
 
-/** Copy the capability `from` attached (if any) to `to`: its slot there, NO_CAP, or an error. */
+/**
+ * Copy the capability `from` attached (if any) into the slot `to` armed with
+ * cap_recv: that slot, NO_CAP, or an error (E_NORECV: `to` asked for none).
+ * Only into an armed slot, so a receiver holds only what it asked for.
+ */
 function transferCap(from: i32, to: i32, epGlobal: i32): i32 {
   const s = unchecked(xSlot[from]);
   if (s < 0) return NO_CAP;
@@ -106,22 +118,30 @@ function transferCap(from: i32, to: i32, epGlobal: i32): i32 {
   if ((capRights(epGlobal) & R_GRANT) == 0) return E_RIGHTS;
   const g = lookupAny(from, s);
   if (g < 0) return g;
-  return copyTo(g, to, R_ALL, capBadge(g), 0);
+  return receive(g, to);
+}
+
+/** A message that never reached the handler gives its capability back: the slot is empty and armed again. */
+function untransfer(to: i32, slot: i32): void {
+  const g = lookupAny(to, slot);
+  if (g >= 0) remove(g);
+  armRecv(to, slot);
 }
 
 export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {
   const caller = current();
   const g = lookup(caller, slot, K_ENDPOINT, R_CALL);
-  if (g < 0) { ipcResetProcess(caller); return g; }
+  if (g < 0) { dropAttachments(caller); return g; }
   const server = capTarget(g);
   let err = unavailable(server);
   const d = getDepth();
   if (err == OK && d == MAX_CALL_DEPTH) err = E_DEPTH;
-  if (err != OK) { ipcResetProcess(caller); return err; }
+  if (err != OK) { dropAttachments(caller); return err; }
+  unchecked(rCap[caller] = -1); // until this call's reply brings one
   let flags = MSG_CALL;
   let cap = transferCap(caller, server, g);
   if (cap == NO_CAP) cap = -1;
-  else if (cap < 0) { ipcResetProcess(caller); return cap; }
+  else if (cap < 0) { dropAttachments(caller); return cap; }
   else flags |= MSG_CAP;
   flags |= attachLeases(caller, d) << MSG_LEASE_SHIFT;
   openFrame(d, caller, server, flags, cap);
@@ -134,30 +154,35 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   setDepth(d);
   callCount++;
   if (r == INVOKE_TRAPPED) { fault(server, FAULT_TRAP); return E_CRASHED; }
-  if (r == INVOKE_NOENTRY) return E_NOENTRY;
-  if (r == INVOKE_TOO_DEEP) return E_DEPTH;
+  if (r == INVOKE_NOENTRY || r == INVOKE_TOO_DEEP) {
+    if (cap >= 0) untransfer(server, cap);
+    return r == INVOKE_NOENTRY ? E_NOENTRY : E_DEPTH;
+  }
   unchecked(pCalls[server] = unchecked(pCalls[server]) + 1);
   if (r < 0) unchecked(pErrors[server] = unchecked(pErrors[server]) + 1);
   const rw = caller * MSG_WORDS;
   for (let i = 0; i < MSG_WORDS; i++) unchecked(rWords[rw + i] = unchecked(fReply[w + i]));
-  // The server may have deleted the capability after naming it for the reply.
+  // The server may have deleted the capability after naming it for the reply;
+  // the caller's armed slot may have been filled meanwhile (E_NORECV then).
   const rc = unchecked(fReplyCap[d]);
-  unchecked(rCap[caller] = rc < 0 || capKind(rc) == K_NONE ? -1 : copyTo(rc, caller, R_ALL, capBadge(rc), 0));
+  if (rc == E_NORECV) unchecked(rCap[caller] = E_NORECV);
+  else if (rc >= 0 && capKind(rc) != K_NONE) unchecked(rCap[caller] = receive(rc, caller));
   return r;
 }
 
 export function send(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {
   const caller = current();
   const g = lookup(caller, slot, K_ENDPOINT, R_SEND);
-  if (g < 0) { ipcResetProcess(caller); return g; }
-  if (unchecked(lCount[caller]) != 0) { ipcResetProcess(caller); return E_ARG; } // leases need a call
+  if (g < 0) { dropAttachments(caller); return g; }
+  if (unchecked(lCount[caller]) != 0) { dropAttachments(caller); return E_ARG; } // leases need a call
   const server = capTarget(g);
   const st = unchecked(pState[server]);
-  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING && st != PS_PAUSED) { ipcResetProcess(caller); return E_DEAD; }
-  if (unchecked(qCount[server]) >= unchecked(qLimit[server])) { ipcResetProcess(caller); return E_QFULL; }
+  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING && st != PS_PAUSED) { dropAttachments(caller); return E_DEAD; }
+  if (unchecked(qCount[server]) >= unchecked(qLimit[server])) { dropAttachments(caller); return E_QFULL; }
+  // The capability lands in the server's armed slot now: a queue never holds one in flight.
   let cap = transferCap(caller, server, g);
   if (cap == NO_CAP) cap = -1;
-  else if (cap < 0) { ipcResetProcess(caller); return cap; }
+  else if (cap < 0) { dropAttachments(caller); return cap; }
   enqueue(server, capBadge(g), tag, cap, w0, w1, w2, w3, w4, w5);
   if (st == PS_RUNNING) markReady(server);
   sendCount++;
@@ -257,17 +282,29 @@ export function xfer(slot: i32): i32 {
   return OK;
 }
 
+/**
+ * Attach capability `slot` to the reply of the call being handled (negative:
+ * none). E_NORECV when the caller armed no empty slot for it: the server
+ * learns now, while it can still clean up; the reply carries none and the
+ * caller's recv_cap() is E_NORECV.
+ */
 export function replyCap(slot: i32): i32 {
   const d = ownCallFrame();
   if (d < 0) return E_NOTCALL;
   if (slot < 0) { unchecked(fReplyCap[d] = -1); return OK; }
   const g = lookupAny(current(), slot);
   if (g < 0) return g;
+  // Remembered as refused, so the caller's recv_cap() says so too.
+  if (recvSlot(unchecked(fCaller[d])) < 0) { unchecked(fReplyCap[d] = E_NORECV); return E_NORECV; }
   unchecked(fReplyCap[d] = g);
   return OK;
 }
 
+/** What the last call's reply brought: the slot it landed in, -1 (none), or E_NORECV (refused: no armed slot). */
 export function recvCap(): i32 { return unchecked(rCap[current()]); }
+
+/** Arm one empty slot for the next capability transferred to the caller (see cspace.ts: armRecv). */
+export function capRecv(slot: i32): i32 { return armRecv(current(), slot); }
 
 /** After a (re)start, a process may hold queued messages: make it runnable. */
 export function wake(pid: i32): void {

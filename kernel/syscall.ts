@@ -3,7 +3,7 @@
 // that prefer one entry use it, and so does the hostile-syscall test. Every
 // argument arrives as i64 and is narrowed here; no value traps the kernel.
 import * as abi from "./abi";
-import { call, send, reply, msgWord, replyWord, msgInfo, xfer, msgCap, replyCap, recvCap } from "./ipc";
+import { call, send, reply, msgWord, replyWord, msgInfo, xfer, msgCap, replyCap, recvCap, capRecv } from "./ipc";
 import { setLease, leaseLen, leaseRead, leaseWrite } from "./lease";
 import { capDerive, capDelete, capRevoke, capInfo, capFind, capSetLabel, signal } from "./caps";
 import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo, procQuota, procBudget, procCrash, procPause, procQueue, procPing } from "./process";
@@ -31,6 +31,7 @@ const NARROW: StaticArray<u8> = [
   1, 3, 1, 2, 1, // mem_create mem_map mem_clone mem_info self_endpoint
   2, 3, 2, 1, 1, 3, 1, 1, 2, 2, // dev_read dev_write proc_quota fault_next proc_budget console_read proc_crash exit proc_pause proc_queue
   0, 1, 2, 2, 2, // tick_set proc_ping proc_reload handoff_put handoff_get
+  1, // cap_recv
 ];
 
 /** A 32-bit argument given as 64 bits must be an i32 or u32 bit pattern; anything wider is refused, not cut. */
@@ -79,6 +80,7 @@ export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5:
     case abi.SYS_MSG_CAP: return msgCap();
     case abi.SYS_REPLY_CAP: return replyCap(x0);
     case abi.SYS_RECV_CAP: return recvCap();
+    case abi.SYS_CAP_RECV: return capRecv(x0);
     case abi.SYS_PROC_NOTIFY: return procNotify(x0, x1);
     case abi.SYS_PROC_INFO: return procInfo(x0, x1);
     case abi.SYS_SELF: return self();

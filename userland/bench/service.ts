@@ -1,7 +1,7 @@
 // Service-management figures: registry lookups, limit enforcement and the
 // cost of monitoring, each measured through the calls a service makes.
 import {
-  sys, call, send, registry, OK, E_CRASHED, E_QFULL, E_NOMEM, LEASE_READ, MAX_OBJECT_PAGES,
+  sys, call, send, registry, OK, E_CRASHED, E_QFULL, E_NOMEM, LEASE_READ, MAX_OBJECT_PAGES, RECV_ANY,
   TAG_REG_LOOKUP, LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN, TAG_INIT_HEALTH_CHECK, TAG_SPIN, TAG_SPIN_NOP,
 } from "../lib";
 
@@ -26,6 +26,7 @@ export function lookups(reg: i32, samples: i32, batch: i32, emit: EmitWith): voi
 
 @inline function lookupOnce(reg: i32, q: usize, n: i32, mode: i32): i32 {
   sys.lease(0, q, n, LEASE_READ);
+  sys.cap_recv(RECV_ANY); // the slot the reply's capability lands in (the transfer consumes it)
   const r = sys.call(reg, TAG_REG_LOOKUP, mode, 0, 0, 0, 0, 0);
   if (r < 0) return r;
   const cap = sys.recv_cap();

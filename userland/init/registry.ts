@@ -268,7 +268,8 @@ function lookup(svcs: Service[], pid: i32): i32 {
     if (k-- > 0) continue;
     if (s.ep >= 0) {
       minted = sys.cap_derive(s.ep, R_CALL | R_SEND, pid);
-      if (minted >= 0) sys.reply_cap(minted);
+      // A client that armed no slot (cap_recv) is refused it: drop it now.
+      if (minted >= 0 && sys.reply_cap(minted) < 0) { sys.cap_delete(minted); minted = -1; }
     }
     describe(svcs, id);
     return OK;

@@ -7,7 +7,7 @@
 // quark_handle(badge, tag) and quark_notify(bits, 0), each returning i32;
 // see docs/writing-a-service.md.
 export * from "../../kernel/abi";
-export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite, lendReadWrite } from "./ipc";
+export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite, lendReadWrite, callForCap, recvCap, acceptCaps, keepCap, rearmCap } from "./ipc";
 export { fnv1a, capByName } from "./caps";
 export { log, logCap } from "./log";
 export { memAlloc, memFree, memError, memHandle } from "./memory";

@@ -9,6 +9,7 @@ import {
   E_BADSLOT,
 } from "../../kernel/abi";
 import { capByName, fnv1a } from "./caps";
+import { callForCap } from "./ipc";
 
 const ARENA_VA: u32 = 0x10000000;
 const OBJECTS_VA: u32 = 0x20000000;
@@ -45,7 +46,7 @@ function mapArena(cap: i32): bool {
 export function memAlloc(bytes: i32): u32 {
   const m = managerSlot();
   if (m < 0) { lastError = m; return 0; }
-  const r = sys.call(m, TAG_MEM_ALLOC, bytes, MEMTYPE_CLASSICAL, 0, 0, 0, 0);
+  const r = callForCap(m, TAG_MEM_ALLOC, bytes, MEMTYPE_CLASSICAL); // the object's capability comes with the reply
   if (r < 0) { lastError = r; return 0; }
   lastHandle = sys.reply_word(0);
   const offset = <u32>sys.reply_word(1), size = <u32>sys.reply_word(2), kind = <i32>sys.reply_word(3);

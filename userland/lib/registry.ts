@@ -9,6 +9,7 @@
 // send then, and register/lookup belong in handlers and notifications.
 import * as sys from "./sys";
 import { capByName } from "./caps";
+import { callForCap } from "./ipc";
 import {
   E_BUSY, LEASE_READ, NOTE_TICK, HEALTH_HEALTHY, HEALTH_DEGRADED, LOOKUP_NAME, LOOKUP_ANY_HEALTH,
   TAG_REG_REGISTER, TAG_REG_UNREGISTER, TAG_REG_LOOKUP, TAG_REG_HEARTBEAT, TAG_REG_READY, TAG_REG_SUBSCRIBE,
@@ -48,7 +49,8 @@ export function unregister(id: i32): i32 { return sys.call(registry(), TAG_REG_U
 export function lookup(query: string, mode: i32 = LOOKUP_NAME, k: i32 = 0, anyHealth: bool = false): i32 {
   const q = String.UTF8.encode(query);
   sys.lease(0, changetype<usize>(q), q.byteLength, LEASE_READ);
-  const r = sys.call(registry(), TAG_REG_LOOKUP, mode | (anyHealth ? LOOKUP_ANY_HEALTH : 0), k, 0, 0, 0, 0);
+  // The capability comes with the reply: a slot is armed for it (cap_recv) during this call only.
+  const r = callForCap(registry(), TAG_REG_LOOKUP, mode | (anyHealth ? LOOKUP_ANY_HEALTH : 0), k);
   if (r < 0) return r;
   return sys.recv_cap();
 }

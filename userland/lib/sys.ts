@@ -38,6 +38,7 @@
 @external("quark", "msg_cap") export declare function msg_cap(): i32;
 @external("quark", "reply_cap") export declare function reply_cap(slot: i32): i32;
 @external("quark", "recv_cap") export declare function recv_cap(): i32;
+@external("quark", "cap_recv") export declare function cap_recv(slot: i32): i32;
 @external("quark", "self") export declare function self(): i32;
 @external("quark", "stats") export declare function stats(field: i32): i32;
 @external("quark", "vm_map") export declare function vm_map(vaddr: u32, npages: i32, rights: i32): i32;

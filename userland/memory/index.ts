@@ -2,7 +2,7 @@
 // to clients (alloc/, TAG_MEM_* and TAG_ASSOC_*: arenas, objects, shares,
 // associative stores, qubit-register bookkeeping, quotas, pressure) and
 // serves the entropy pool (entropy/, TAG_ENTROPY_*).
-import { sys, OK, E_ARG, CSPACE_SLOTS, K_MEMORY, NOTE_STOP } from "../lib";
+import { sys, OK, E_ARG, CSPACE_SLOTS, K_MEMORY, NOTE_STOP, acceptCaps, rearmCap } from "../lib";
 import { startEntropy, isEntropyTag, handleEntropy, entropyNotify } from "./entropy";
 import { allocInit, isAllocTag, handleAlloc } from "./alloc/protocol";
 import { say } from "./alloc/say";
@@ -11,6 +11,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
   if (restarts > 0) forgetAllocations();
   allocInit();
   startEntropy(pid, restarts);
+  acceptCaps(); // clients send their endpoint with TAG_MEM_RECLAIMABLE
   return OK;
 }
 
@@ -32,6 +33,12 @@ function forgetAllocations(): void {
 }
 
 export function quark_handle(badge: i32, tag: i32): i32 {
+  const r = dispatch(badge, tag);
+  rearmCap(); // a capability that came with any other request is deleted, and the next one may come
+  return r;
+}
+
+function dispatch(badge: i32, tag: i32): i32 {
   if (isAllocTag(tag)) return handleAlloc(badge, tag);
   if (isEntropyTag(tag)) return handleEntropy(tag);
   return E_ARG;

@@ -31,6 +31,15 @@ export const QC_CALLBACK = 0x0910;
 // reply: msg_info(), msg_cap(), cap_info on it (or the error), lease count, lease_len(0)
 export const QC_INFO = 0x0911;
 export const QC_SLOTS = 0x0912; // reply w0 = occupied capability slots
+// Where qc-peer receives capabilities (cap_recv): w0 = QC_RECV_ON (the default:
+// a slot the kernel picks, armed again after each capability that arrives),
+// QC_RECV_OFF (disarmed, and left so), QC_RECV_ONCE (slot w1, once; not armed
+// again). Reply w0 = cap_recv's result.
+export const QC_RECV = 0x0913;
+export const QC_SLOT_INFO = 0x0914; // status = cap_info(w0) in qc-peer
+export const QC_RECV_OFF = 0;
+export const QC_RECV_ON = 1;
+export const QC_RECV_ONCE = 2;
 
 // Kernel-managed memory in qc-peer's own address space; status = the syscall's result.
 // w0 = vaddr, w1 = npages, w2 = VM_* rights, w3 = byte: vm_map, then (byte != 0)
@@ -63,3 +72,13 @@ export const QC_PROBE_BYTE: u8 = 0xa5;
 export const QC_FUZZ_RUN = 0x0920;
 // Call qc-peer with tag w0 and words w1..w5; reply (its status, its reply w0, the fuzzer's pid).
 export const QC_FUZZ_RELAY = 0x0921;
+// The same, with qc-fuzz's own qc-peer capability attached (xfer) to the call.
+export const QC_FUZZ_RELAY_CAP = 0x0922;
+
+// ---------------------------------------------------------------- qc-hostile
+// w0 = frames to recurse before the syscall, w1 = QC_DEEP_SELF (self()) or
+// QC_DEEP_CALL (a call to qc-peer); status = that syscall's result.
+export const QC_DEEP = 0x0940;
+export const QC_DEEP_SELF = 0;
+export const QC_DEEP_CALL = 1;
+export const QC_ABORT_AND_RETURN = 0x0941; // calls env.abort, then returns 42 as if nothing happened

@@ -5,9 +5,9 @@
 // right over any process. Whatever it does, the kernel must answer with an
 // error code, never trap, and leave the other services working.
 import {
-  sys, arg, reply, capByName, OK, E_ARG, E_STATE, K_ENDPOINT, CSPACE_SLOTS, SYS_COUNT, SYS_TIME, SYS_STATS, SYS_SELF,
+  sys, arg, reply, capByName, OK, E_ARG, E_STATE, K_ENDPOINT, CSPACE_SLOTS, SYS_COUNT, SYS_TIME, SYS_STATS, SYS_SELF, RECV_NONE,
 } from "../../lib";
-import { QC_FUZZ_RUN, QC_FUZZ_RELAY } from "../common/tags";
+import { QC_FUZZ_RUN, QC_FUZZ_RELAY, QC_FUZZ_RELAY_CAP } from "../common/tags";
 
 let peer = -1;
 let state: u64 = 1;
@@ -26,7 +26,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 
 export function quark_handle(badge: i32, tag: i32): i32 {
   if (tag == QC_FUZZ_RUN) return run(<i32>arg(0), arg(1));
-  if (tag == QC_FUZZ_RELAY) return relay();
+  if (tag == QC_FUZZ_RELAY || tag == QC_FUZZ_RELAY_CAP) return relay(tag == QC_FUZZ_RELAY_CAP);
   return E_ARG;
 }
 
@@ -147,6 +147,7 @@ function settle(): void {
   sys.xfer(-1);
   sys.call(-1, 0, 0, 0, 0, 0, 0, 0);
   sys.reply_cap(-1);
+  sys.cap_recv(RECV_NONE);
   sys.timer_set(0);
   // What the random calls made for themselves: memory objects (with their
   // mappings), anonymous pages, and endpoints (derived ones, its own), which
@@ -160,9 +161,10 @@ function settle(): void {
   sys.vm_unmap(0, 1 << 20);
 }
 
-function relay(): i32 {
+function relay(withCap: bool): i32 {
   if (peer < 0) return E_STATE;
   sys.call(-1, 0, 0, 0, 0, 0, 0, 0); // drops anything a RUN left attached
+  if (withCap) sys.xfer(peer);
 
   const r = sys.call(peer, <i32>arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), 0);
   reply(r, sys.reply_word(0), sys.self());

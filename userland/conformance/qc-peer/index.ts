@@ -1,11 +1,14 @@
 // qc-peer: the server the conformance suite (qc) drives. Each op exposes one
 // kernel behaviour to the caller as a status or reply words, so that qc can
 // check from outside what the kernel did inside another process.
-import { sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_SLOTS, PAGE_SIZE, TAG_PING } from "../../lib";
+import {
+  sys, arg, reply, OK, E_ARG, E_STATE, MSG_CALL, MSG_LEASE_SHIFT, CSPACE_SLOTS, PAGE_SIZE, TAG_PING, RECV_ANY, RECV_NONE,
+} from "../../lib";
 import {
   QC_ECHO, QC_STATUS, QC_BADGE, QC_TRAP, QC_PROBE, QC_SUM, QC_FILL, QC_STATS, QC_SEQ, QC_RESET, QC_KEEP, QC_USE,
   QC_DROP, QC_CAP_BACK, QC_CAP_BACK_DELETED, QC_CALLBACK, QC_INFO, QC_SLOTS, QC_PROBE_READ, QC_PROBE_BYTE, foldSeq,
   QC_VM_MAP, QC_VM_UNMAP, QC_VM_PROTECT, QC_VM_READ, QC_VM_WRITE, QC_VM_QUERY, QC_MEM_MAP, QC_MEM_DROP, QC_SPIN, QC_SPIN_N, QC_HANG_PINGS, QC_PID,
+  QC_RECV, QC_RECV_OFF, QC_RECV_ON, QC_RECV_ONCE, QC_SLOT_INFO,
 } from "../common/tags";
 
 const BUF = 4096;
@@ -26,9 +29,27 @@ let memKept = -1;
 // it after the return), so it is deleted when the next message arrives.
 let pendingDelete = -1;
 
+// How qc-peer receives capabilities (QC_RECV_*): by default it takes one with
+// any message, in a slot the kernel picks, and arms the next slot after each.
+let receiving = QC_RECV_ON;
+
 export function quark_start(pid: i32, restartCount: i32): i32 {
   restarts = restartCount;
+  sys.cap_recv(RECV_ANY);
   return OK;
+}
+
+/** QC_RECV: change how capabilities are received; cap_recv's result. */
+function setReceiving(mode: i32, slot: i32): i64 {
+  if (mode == QC_RECV_OFF) { receiving = mode; return sys.cap_recv(RECV_NONE); }
+  if (mode == QC_RECV_ON) { receiving = mode; return sys.cap_recv(RECV_ANY); }
+  if (mode == QC_RECV_ONCE) { receiving = mode; return sys.cap_recv(slot); }
+  return E_ARG;
+}
+
+/** A capability arrived and consumed the armed slot: arm the next one if receiving by default. */
+function received(cap: i32): void {
+  if (cap >= 0 && receiving == QC_RECV_ON) sys.cap_recv(RECV_ANY);
 }
 
 let hangPings = false;
@@ -42,6 +63,7 @@ export function quark_handle(badge: i32, tag: i32): i32 {
     onQueued(tag, info);
     // Every capability sent to the peer is released, or a sender could fill its space.
     if (cap >= 0) sys.cap_delete(cap);
+    received(cap);
     return OK;
   }
   calls++;
@@ -99,6 +121,8 @@ export function quark_handle(badge: i32, tag: i32): i32 {
       break;
     }
     case QC_SLOTS: reply(occupiedSlots()); break;
+    case QC_RECV: reply(setReceiving(<i32>arg(0), <i32>arg(1))); break;
+    case QC_SLOT_INFO: status = sys.cap_info(<i32>arg(0)); break;
     case QC_SPIN: spin(-1); break;
     case QC_SPIN_N: reply(spin(arg(0))); break;
     case QC_HANG_PINGS: hangPings = true; break;
@@ -135,6 +159,7 @@ export function quark_handle(badge: i32, tag: i32): i32 {
     default: status = E_ARG;
   }
   if (cap >= 0 && !keepCap) sys.cap_delete(cap);
+  received(cap);
   return status;
 }
 

@@ -2,10 +2,13 @@
 // every derived copy wherever it went, slot numbers cannot be forged, and the
 // badge a server sees is the one its caller's capability was minted with.
 import {
-  sys, OK, E_RIGHTS, E_BADSLOT, E_KIND, E_ARG, R_CALL, R_SEND, R_SIGNAL, R_CONTROL, R_READ, R_ALL, PID_INIT,
-  TAG_LOG_NAME, LEASE_READ,
+  sys, OK, E_RIGHTS, E_BADSLOT, E_KIND, E_ARG, E_STATE, E_NORECV, R_CALL, R_SEND, R_SIGNAL, R_CONTROL, R_READ, R_ALL, PID_INIT,
+  TAG_LOG_NAME, LEASE_READ, MSG_CAP, CSPACE_SLOTS, RECV_ANY, RECV_NONE, SYS_CAP_RECV,
 } from "../../lib";
-import { QC_ECHO, QC_BADGE, QC_KEEP, QC_USE, QC_DROP, QC_FUZZ_RELAY } from "../common/tags";
+import {
+  QC_ECHO, QC_BADGE, QC_KEEP, QC_USE, QC_DROP, QC_FUZZ_RELAY, QC_FUZZ_RELAY_CAP, QC_INFO, QC_STATS, QC_SLOTS,
+  QC_RECV, QC_RECV_OFF, QC_RECV_ON, QC_RECV_ONCE, QC_SLOT_INFO,
+} from "../common/tags";
 import { test, check, expect, expectRights, expectSlot, track, finish, unsupported } from "./driver";
 import { peer, fuzz, consoleCap, logCap, rightsOf, emptySlot, NO_LOG } from "./env";
 import { code, rightsName } from "./out";
@@ -33,6 +36,104 @@ export function addCapsTests(): void {
   test(S, "console-write-needs-the-write-right", consoleWriteNeedsWrite);
   test(S, "process-and-machine-syscalls-need-their-capability", machineSyscallsNeedCaps);
   test(S, "a-label-names-a-slot-for-cap-find", labelNamesSlot);
+  test(S, "capabilities-sent-to-a-server-that-armed-no-slot-are-refused-and-nothing-accumulates", unarmedRefused);
+  test(S, "arming-a-slot-that-holds-a-capability-or-is-out-of-range-is-refused", armingChecked);
+  test(S, "an-armed-slot-is-reserved-for-the-transfer", armedSlotReserved);
+  test(S, "a-capability-attached-to-a-call-lands-in-the-named-slot-and-consumes-it", callLandsInNamedSlot);
+}
+
+// ---------------------------------------------------------------- receiving only where asked
+
+/** Tell qc-peer how to receive capabilities (QC_RECV_*); false (a problem recorded) if it did not. */
+export function peerReceives(mode: i32, slot: i32 = 0): bool {
+  if (!expect("qc-peer's QC_RECV " + mode.toString(), sys.call(peer, QC_RECV, mode, slot, 0, 0, 0, 0), OK)) return false;
+  const r = sys.reply_word(0);
+  return check(r >= 0, "cap_recv in qc-peer (mode " + mode.toString() + "): expected a slot or OK, got " + code(r));
+}
+
+/** An empty slot of qc-peer's (searched from the top), or -1. */
+export function peerEmptySlot(): i32 {
+  for (let s = CSPACE_SLOTS - 1; s >= 0; s--) if (sys.call(peer, QC_SLOT_INFO, s, 0, 0, 0, 0, 0) == E_BADSLOT) return s;
+  return -1;
+}
+
+function peerSlots(): i64 { return sys.call(peer, QC_SLOTS, 0, 0, 0, 0, 0, 0) == OK ? sys.reply_word(0) : -1; }
+function peerCalls(): i64 { return sys.call(peer, QC_STATS, 0, 0, 0, 0, 0, 0) == OK ? sys.reply_word(1) : -1; }
+
+const REFUSED_CALLS = 300; // more than a capability space has slots
+
+function unarmedRefused(): bool {
+  if (!peerReceives(QC_RECV_OFF)) return finish();
+  const d = track(sys.cap_derive(peer, R_CALL, 0));
+  if (!expectSlot("cap_derive(qc-peer, call)", d)) { peerReceives(QC_RECV_ON); return finish(); }
+  const slots = peerSlots();
+  const calls = peerCalls();
+  for (let i = 0; i < REFUSED_CALLS; i++) {
+    expect("xfer", sys.xfer(d), OK);
+    if (!expect("call " + (i + 1).toString() + " carrying a capability to qc-peer, which armed no slot",
+      sys.call(peer, QC_ECHO, i, 0, 0, 0, 0, 0), E_NORECV)) break;
+  }
+  expect("calls qc-peer handled meanwhile (only the stats call itself: nothing refused was delivered)", peerCalls(), calls + 1);
+  expect("qc-peer's occupied slots after " + REFUSED_CALLS.toString() + " refused transfers", peerSlots(), slots);
+  if (expect("the next call, without xfer", sys.call(peer, QC_INFO, 0, 0, 0, 0, 0, 0), OK)) {
+    check((sys.reply_word(0) & MSG_CAP) == 0, "a refused attachment was still attached to the next call");
+  }
+  // Once it asks, another client's transfer goes through.
+  if (peerReceives(QC_RECV_ON)) {
+    if (expect("qc-fuzz relaying a call with its capability attached", sys.call(fuzz, QC_FUZZ_RELAY_CAP, QC_INFO, 0, 0, 0, 0, 0), OK)) {
+      expect("qc-peer's status for qc-fuzz's call", sys.reply_word(0), OK);
+      const flags = sys.reply_word(1);
+      check(flags >= 0 && (flags & MSG_CAP) != 0, "msg_info() in qc-peer for qc-fuzz's call: expected MSG_CAP, got " + code(flags));
+    }
+  }
+  peerReceives(QC_RECV_ON);
+  return finish();
+}
+
+function armingChecked(): bool {
+  const d = track(sys.cap_derive(peer, R_CALL, 0));
+  if (!expectSlot("cap_derive(qc-peer, call)", d)) return finish();
+  expect("cap_recv on a slot that holds a capability", sys.cap_recv(d), E_STATE);
+  const bad: StaticArray<i32> = [CSPACE_SLOTS, CSPACE_SLOTS + 1, 1 << 30, i32.MAX_VALUE, -3, i32.MIN_VALUE];
+  for (let i = 0; i < bad.length; i++) expect("cap_recv(" + bad[i].toString() + ")", sys.cap_recv(bad[i]), E_BADSLOT);
+  expect("cap_recv through syscall() with a slot wider than 32 bits", sys.syscall(SYS_CAP_RECV, 1 << 32, 0, 0, 0, 0, 0, 0, 0), E_ARG);
+  const e = emptySlot();
+  if (check(e >= 0, "qc has no empty slot")) {
+    expect("cap_recv on an empty slot (the slot armed)", sys.cap_recv(e), e);
+    expect("cap_recv(RECV_NONE) disarms", sys.cap_recv(RECV_NONE), OK);
+  }
+  return finish();
+}
+
+function armedSlotReserved(): bool {
+  const a = sys.cap_recv(RECV_ANY);
+  if (!check(a >= 0, "cap_recv(RECV_ANY): expected the slot armed, got " + code(a))) return finish();
+  expect("cap_info on the armed slot", sys.cap_info(a), E_BADSLOT);
+  const d = track(sys.cap_derive(peer, R_CALL, 0));
+  if (expectSlot("cap_derive(qc-peer, call) while a slot is armed", d)) {
+    check(d != a, "cap_derive put its capability in slot " + a.toString() + ", the one armed to receive");
+  }
+  expect("cap_recv(RECV_NONE)", sys.cap_recv(RECV_NONE), OK);
+  return finish();
+}
+
+function callLandsInNamedSlot(): bool {
+  const s = peerEmptySlot();
+  if (!check(s >= 0, "qc-peer has no empty slot")) return finish();
+  if (!peerReceives(QC_RECV_ONCE, s)) { peerReceives(QC_RECV_ON); return finish(); }
+  const d = track(sys.cap_derive(peer, R_CALL, 0));
+  if (expectSlot("cap_derive(qc-peer, call)", d)) {
+    expect("xfer", sys.xfer(d), OK);
+    if (expect("a call carrying it", sys.call(peer, QC_INFO, 0, 0, 0, 0, 0, 0), OK)) {
+      expect("msg_cap() in qc-peer: the slot it named", sys.reply_word(1), s);
+      expect("cap_info in qc-peer on it", sys.reply_word(2), sys.cap_info(d));
+    }
+    expect("xfer", sys.xfer(d), OK);
+    expect("a second call carrying it (the one transfer consumed the armed slot)",
+      sys.call(peer, QC_INFO, 0, 0, 0, 0, 0, 0), E_NORECV);
+  }
+  peerReceives(QC_RECV_ON);
+  return finish();
 }
 
 function deriveKeepsNoMoreRights(): bool {

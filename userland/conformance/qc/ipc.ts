@@ -2,16 +2,18 @@
 // a send is queued and delivered later, in order, up to QUEUE_DEPTH; no
 // process is entered twice; capabilities travel only with the grant right.
 import {
-  sys, OK, E_RIGHTS, E_ARG, E_BUSY, E_QFULL, E_NOTCALL, R_CALL, R_SEND, MSG_CALL, MSG_CAP, QUEUE_DEPTH, LEASE_READ,
+  sys, OK, E_RIGHTS, E_ARG, E_BUSY, E_QFULL, E_NOTCALL, E_NORECV, E_BADSLOT, R_CALL, R_SEND, MSG_CALL, MSG_CAP, QUEUE_DEPTH,
+  LEASE_READ, RECV_ANY, RECV_NONE, CSPACE_SLOTS,
 } from "../../lib";
 import {
   QC_ECHO, QC_STATUS, QC_STATS, QC_SEQ, QC_RESET, QC_KEEP, QC_DROP, QC_CAP_BACK, QC_CAP_BACK_DELETED, QC_CALLBACK,
-  QC_INFO, QC_BADGE, QC_FUZZ_RELAY, foldSeq,
+  QC_INFO, QC_BADGE, QC_FUZZ_RELAY, QC_SLOT_INFO, QC_RECV_OFF, QC_RECV_ON, QC_RECV_ONCE, foldSeq,
 } from "../common/tags";
+import { peerReceives, peerEmptySlot } from "./caps";
 import {
   test, step, phase, later, poll, nextPass, waitOver, check, expect, expectSlot, track, failed, finish,
 } from "./driver";
-import { peer, fuzz } from "./env";
+import { peer, fuzz, emptySlot } from "./env";
 import { code } from "./out";
 
 const S = "ipc";
@@ -32,6 +34,10 @@ export function addIpcTests(): void {
   test(S, "a-transferred-capability-reaches-the-server", transferReachesServer);
   test(S, "a-capability-can-be-returned-in-the-reply", capabilityInReply);
   test(S, "a-reply-never-delivers-a-deleted-capability", replyNeverDeliversDeleted);
+  test(S, "a-capability-in-a-reply-lands-in-the-slot-the-caller-named", replyLandsInNamedSlot);
+  test(S, "a-reply-capability-for-a-caller-that-armed-no-slot-is-refused-and-the-reply-still-arrives", replyCapRefused);
+  test(S, "a-send-carrying-a-capability-to-a-server-that-armed-no-slot-is-refused-and-not-queued", sendToUnarmedRefused);
+  test(S, "a-queued-sends-capability-is-in-the-named-slot-at-send-time", sendLandsAtSendTime);
   test(S, "reply-and-message-syscalls-outside-a-message-are-errors", outsideAMessage);
   test(S, "leases-on-an-asynchronous-send-are-refused", leasesOnSendRefused);
 }
@@ -184,9 +190,12 @@ function capabilityInReply(): bool {
   const d = sys.cap_derive(peer, R_CALL | R_SEND, 0);
   if (!expectSlot("cap_derive(qc-peer, call+send)", d)) return finish();
   expect("xfer", sys.xfer(d), OK);
-  if (!expect("a call asking qc-peer to send the capability back", sys.call(peer, QC_CAP_BACK, 0, 0, 0, 0, 0, 0), OK)) return finish();
+  const armed = sys.cap_recv(RECV_ANY);
+  if (!check(armed >= 0, "cap_recv(RECV_ANY): expected a slot, got " + code(armed))) return finish();
+  if (!expect("a call asking qc-peer to send the capability back", sys.call(peer, QC_CAP_BACK, 0, 0, 0, 0, 0, 0), OK)) return disarmed();
   const r = track(sys.recv_cap());
-  if (!check(r >= 0, "recv_cap() after the reply: expected a slot, got " + code(r))) return finish();
+  if (!check(r >= 0, "recv_cap() after the reply: expected a slot, got " + code(r))) return disarmed();
+  expect("recv_cap(): the slot armed", r, armed);
   check(r != d, "recv_cap() named the slot of the capability sent (" + d.toString() + "), not a new one");
   expect("cap_info on the returned capability", sys.cap_info(r), sys.cap_info(d));
   if (expect("a badge call through the returned capability", sys.call(r, QC_BADGE, 0, 0, 0, 0, 0, 0), OK)) {
@@ -199,16 +208,113 @@ function replyNeverDeliversDeleted(): bool {
   const d = sys.cap_derive(peer, R_CALL, 0);
   if (!expectSlot("cap_derive(qc-peer, call)", d)) return finish();
   expect("xfer", sys.xfer(d), OK);
+  sys.cap_recv(RECV_ANY);
   const st = sys.call(peer, QC_CAP_BACK_DELETED, 0, 0, 0, 0, 0, 0);
-  if (!expect("a call whose handler attaches the capability to its reply, then deletes it", st, OK)) return finish();
+  if (!expect("a call whose handler attaches the capability to its reply, then deletes it", st, OK)) return disarmed();
   const r = track(sys.recv_cap());
   if (r >= 0) {
     const info = sys.cap_info(r);
     check(info >= 0, "recv_cap() named slot " + r.toString() + ", which holds nothing (cap_info: " + code(info) +
       "); the reply carried a capability qc-peer had deleted before returning");
   }
+  return disarmed();
+}
+
+/** End a test that armed a receive slot: disarm it, so nothing can land there later. */
+function disarmed(): bool {
+  sys.cap_recv(RECV_NONE);
   return finish();
 }
+
+function occupiedSlots(): i32 {
+  let n = 0;
+  for (let s = 0; s < CSPACE_SLOTS; s++) if (sys.cap_info(s) >= 0) n++;
+  return n;
+}
+
+function replyLandsInNamedSlot(): bool {
+  const d = track(sys.cap_derive(peer, R_CALL | R_SEND, 0));
+  if (!expectSlot("cap_derive(qc-peer, call+send)", d)) return finish();
+  const e = emptySlot();
+  if (!check(e >= 0, "qc has no empty slot")) return finish();
+  expect("cap_recv on empty slot " + e.toString(), sys.cap_recv(e), e);
+  expect("xfer", sys.xfer(d), OK);
+  if (!expect("a call asking qc-peer to send the capability back", sys.call(peer, QC_CAP_BACK, 0, 0, 0, 0, 0, 0), OK)) return disarmed();
+  track(e);
+  expect("recv_cap(): the slot qc named", sys.recv_cap(), e);
+  expect("cap_info on that slot", sys.cap_info(e), sys.cap_info(d));
+  // The transfer consumed the arming: the next reply capability is refused.
+  expect("xfer", sys.xfer(d), OK);
+  expect("the same call again, with no slot armed (qc-peer's reply_cap)", sys.call(peer, QC_CAP_BACK, 0, 0, 0, 0, 0, 0), E_NORECV);
+  return disarmed();
+}
+
+function replyCapRefused(): bool {
+  const d = track(sys.cap_derive(peer, R_CALL | R_SEND, 0));
+  if (!expectSlot("cap_derive(qc-peer, call+send)", d)) return finish();
+  expect("cap_recv(RECV_NONE)", sys.cap_recv(RECV_NONE), OK);
+  const before = occupiedSlots();
+  expect("xfer", sys.xfer(d), OK);
+  // qc-peer's status is what its reply_cap returned; its reply words still come back.
+  expect("a call whose handler attaches a capability to the reply (its reply_cap's result)",
+    sys.call(peer, QC_CAP_BACK, 0, 0, 0, 0, 0, 0), E_NORECV);
+  expect("the reply's word 0 (qc-peer's cap_info on the capability)", sys.reply_word(0), sys.cap_info(d));
+  expect("recv_cap() after the reply", sys.recv_cap(), E_NORECV);
+  expect("qc's occupied slots", occupiedSlots(), before);
+  if (expect("the next call, without a capability in its reply", sys.call(peer, QC_ECHO, 0, 0, 0, 0, 0, 0), OK)) {
+    expect("recv_cap() after it", sys.recv_cap(), -1);
+  }
+  return finish();
+}
+
+const REFUSED_SEQ = 7;
+
+function sendToUnarmedRefused(): bool {
+  if (phase() == 0) {
+    if (!peerReceives(QC_RECV_OFF)) return finish();
+    const d = track(sys.cap_derive(peer, R_CALL, 0));
+    if (expectSlot("cap_derive(qc-peer, call)", d) &&
+      expect("resetting qc-peer's counters", sys.call(peer, QC_RESET, 0, 0, 0, 0, 0, 0), OK)) {
+      expect("xfer", sys.xfer(d), OK);
+      expect("a send carrying a capability to qc-peer, which armed no slot", sys.send(peer, QC_SEQ, REFUSED_SEQ, 0, 0, 0, 0, 0), E_NORECV);
+      expect("a send without one", sys.send(peer, QC_SEQ, 0, 0, 0, 0, 0, 0), OK);
+    }
+    peerReceives(QC_RECV_ON);
+    if (failed()) return finish();
+    return later(1);
+  }
+  const s = queuedReached(1);
+  if (s == 0) return false;
+  if (s > 0) checkSequence(1); // the refused send was never queued: one message, sequence number 0
+  return finish();
+}
+
+function sendLandsAtSendTime(): bool {
+  if (phase() == 0) {
+    slotAtSend = peerEmptySlot();
+    if (!check(slotAtSend >= 0, "qc-peer has no empty slot")) return finish();
+    if (!peerReceives(QC_RECV_ONCE, slotAtSend)) { peerReceives(QC_RECV_ON); return finish(); }
+    const d = track(sys.cap_derive(peer, R_CALL, 0));
+    if (expectSlot("cap_derive(qc-peer, call)", d) &&
+      expect("resetting qc-peer's counters", sys.call(peer, QC_RESET, 0, 0, 0, 0, 0, 0), OK)) {
+      expect("xfer", sys.xfer(d), OK);
+      expect("a send carrying a capability", sys.send(peer, QC_SEQ, 0, 0, 0, 0, 0, 0), OK);
+      // Still queued, and already in qc-peer's space, where it asked.
+      expect("cap_info in qc-peer on the slot it named, while the send waits", sys.call(peer, QC_SLOT_INFO, slotAtSend, 0, 0, 0, 0, 0), sys.cap_info(d));
+      expect("queued messages qc-peer handled so far", sys.call(peer, QC_STATS, 0, 0, 0, 0, 0, 0) == OK ? sys.reply_word(0) : -1, 0);
+    }
+    if (failed()) { peerReceives(QC_RECV_ON); return finish(); }
+    return later(1);
+  }
+  const s = queuedReached(1);
+  if (s == 0) return false;
+  if (s > 0) expect("the slot once qc-peer handled the message (it deletes what is sent to it)",
+    sys.call(peer, QC_SLOT_INFO, slotAtSend, 0, 0, 0, 0, 0), E_BADSLOT);
+  peerReceives(QC_RECV_ON);
+  return finish();
+}
+
+let slotAtSend = -1;
 
 function outsideAMessage(): bool {
   const p = changetype<usize>(scratch);

@@ -1,7 +1,7 @@
 // memsvc: the memory manager's protocol (TAG_MEM_*, TAG_ASSOC_*): what a
 // client gets, what it may do with it, and that the manager keeps its books.
 import {
-  sys, OK, E_ARG, E_RIGHTS, E_BADSLOT, E_NOMEM, E_UNMAPPED, VM_READ, VM_WRITE, R_READ, R_WRITE, PAGE_SIZE,
+  sys, callForCap, OK, E_ARG, E_RIGHTS, E_BADSLOT, E_NOMEM, E_UNMAPPED, VM_READ, VM_WRITE, R_READ, R_WRITE, PAGE_SIZE,
   TAG_MEM_ALLOC, TAG_MEM_RELEASE, TAG_MEM_SHARE, TAG_MEM_PROTECT, TAG_MEM_STATUS, TAG_ASSOC_PUT, TAG_ASSOC_GET,
   TAG_ASSOC_DEL, TAG_ASSOC_FIND, MEMTYPE_CLASSICAL, MEMTYPE_ASSOCIATIVE, MEMTYPE_QUANTUM, MEMKIND_ARENA,
   MEMKIND_OBJECT, MEMKIND_STORE, MEMKIND_QUBITS, QUBIT_CAPACITY, ST_FREE_FRAMES, MEM_SMALL_MAX,
@@ -31,7 +31,7 @@ export function addMemsvcTests(): void {
 }
 
 @inline function mem(tag: i32, w0: i64 = 0, w1: i64 = 0, w2: i64 = 0, w3: i64 = 0, w4: i64 = 0, w5: i64 = 0): i32 {
-  return sys.call(memoryCap, tag, w0, w1, w2, w3, w4, w5);
+  return callForCap(memoryCap, tag, w0, w1, w2, w3, w4, w5); // a slot armed for a capability in the reply
 }
 
 function smallIsArenaChunk(): bool {

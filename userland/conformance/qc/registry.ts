@@ -7,7 +7,7 @@
 // tag is refused with E_PERM; a service registers at most its quota
 // (`registrations`) of entries besides its manifest one, then E_NOSPACE.
 import {
-  sys, capByName, registry, OK, E_ARG, E_BADSLOT, E_RIGHTS, E_STATE, LEASE_READ, LEASE_WRITE, LOOKUP_NAME, LOOKUP_TAG,
+  sys, callForCap, capByName, registry, OK, E_ARG, E_BADSLOT, E_RIGHTS, E_STATE, LEASE_READ, LEASE_WRITE, LOOKUP_NAME, LOOKUP_TAG,
   LOOKUP_PATTERN, LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, HEALTH_DEGRADED, TAG_REG_INFO, TAG_REG_LOOKUP, TAG_REG_REGISTER,
   TAG_REG_HEARTBEAT, TAG_REG_HEALTH, TAG_INIT_HALT, TAG_INIT_STOP, TAG_INIT_COUNT, EV_CRASHED, EV_RESTARTED, TAG_REG_LAST, TAG_REG_COUNT, E_CRASHED, E_DEAD,
   E_PERM, E_NOSPACE, DEFAULT_REGISTRATIONS,
@@ -65,7 +65,7 @@ export function addRegistryTests(): void {
 function lookupRaw(q: string, mode: i32, k: i32): i32 {
   const b = String.UTF8.encode(q);
   sys.lease(0, changetype<usize>(b), b.byteLength, LEASE_READ);
-  return sys.call(reg, TAG_REG_LOOKUP, mode, k, 0, 0, 0, 0);
+  return callForCap(reg, TAG_REG_LOOKUP, mode, k); // a slot armed for the capability the reply brings
 }
 
 function registeredFromManifest(): bool {

@@ -36,7 +36,8 @@ export function objectAlloc(badge: i32, bytes: i32): i32 {
   const h = newHandle(badge, MEMKIND_OBJECT, 0, pages * PAGE_SIZE, slot, VM_READ | VM_WRITE);
   if (h == 0) { release(slot, badge, pages); return E_NOMEM; }
   const r = handOver(slot, R_READ | R_WRITE | R_GRANT);
-  if (r < 0) return r;
+  // A client that armed no slot for the capability (E_NORECV) could never use the object: undo it.
+  if (r < 0) { objectRelease(badge, h); return r; }
   sys.reply(h, 0, pages * PAGE_SIZE, MEMKIND_OBJECT, 0, 0);
   return OK;
 }
@@ -47,8 +48,11 @@ export function ensureArena(badge: i32, giveCap: bool): i32 {
   if (slot < 0) {
     slot = createFor(badge, MEM_ARENA_PAGES);
     if (slot < 0) return slot;
+    // The client must take the arena's capability now (it armed a slot), or it gets no arena.
+    const r = handOver(slot, R_READ | R_WRITE);
+    if (r < 0) { release(slot, badge, MEM_ARENA_PAGES); return r; }
     unchecked(cArena[badge] = slot);
-    giveCap = true;
+    return OK;
   }
   return giveCap ? handOver(slot, R_READ | R_WRITE) : OK;
 }

@@ -2,7 +2,7 @@
 // request names the caller by its badge, and a handle answers only to the
 // client that got it.
 import {
-  sys, arg, reply, OK, E_ARG, E_NOMEM, E_RIGHTS, E_BADSLOT, PAGE_SIZE, ST_FREE_FRAMES, ST_TOTAL_FRAMES,
+  sys, arg, reply, keepCap, OK, E_ARG, E_NOMEM, E_RIGHTS, E_BADSLOT, PAGE_SIZE, ST_FREE_FRAMES, ST_TOTAL_FRAMES,
   MEMTYPE_CLASSICAL, MEMTYPE_ASSOCIATIVE, MEMTYPE_QUANTUM, MEMKIND_ARENA, MEMKIND_OBJECT, MEMKIND_STORE, MEMKIND_QUBITS,
   MEM_CLIENT_QUOTA, MEM_SMALL_MAX, MAX_OBJECT_PAGES, K_ENDPOINT,
   TAG_MEM_ALLOC, TAG_MEM_RELEASE, TAG_MEM_SHARE, TAG_MEM_PROTECT, TAG_MEM_STATUS, TAG_MEM_RECLAIMABLE,
@@ -134,7 +134,8 @@ function status(badge: i32): i32 {
 function reclaimable(badge: i32): i32 {
   const slot = sys.msg_cap();
   if (slot < 0) return E_ARG;
-  if ((sys.cap_info(slot) & 0xff) != K_ENDPOINT) { sys.cap_delete(slot); return E_ARG; }
+  if ((sys.cap_info(slot) & 0xff) != K_ENDPOINT) return E_ARG; // rearmCap deletes what is not kept
+  keepCap();
   const old = unchecked(cReclaim[badge]);
   if (old >= 0) sys.cap_delete(old);
   unchecked(cReclaim[badge] = slot);
