@@ -1,0 +1,356 @@
+// The service loader (tools/loader/, build/loader.wasm) as the hosts run it:
+// every service of the shipped images comes out valid and deterministic; a
+// hand-made module cannot import what only the loader links; the inserted
+// charges stop a loop at its fuel, a recursion at its stack budget (frame by
+// frame, as the weights say) and report a refused memory.grow; hostile bytes
+// never trap the loader; and the renumbered module still computes what it did.
+// The wasmtime host's wrapper (loader.py) runs the same loader: its output
+// and its refusals must be byte-for-byte the Node host's.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import binaryen from "binaryen";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildLoader } from "../../tools/build-tools.mjs";
+import { buildImage } from "../../tools/lib/build";
+import { readImage } from "../../tools/lib/image";
+import { instrumentDetailed, instrumentService, LoadError } from "../../tools/host-node/loader";
+import { ensureWasmtime, wasmtimePaths } from "../../tools/host-wasmtime/setup";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const out = join(root, "build/test/loader");
+const services = new Map<string, Uint8Array>();
+
+beforeAll(async () => {
+  await buildLoader(); // the tests drive the loader built from this checkout's sources
+  mkdirSync(out, { recursive: true });
+  for (const image of ["default", "bench"]) {
+    const built = await buildImage(join(root, `images/${image}.toml`), { out: join(out, `${image}.wasm`) });
+    for (const m of readImage(readFileSync(built.out)).modules) {
+      // A copy: readImage's bytes are views of one Buffer, whose slice() would not copy either.
+      if (m.kind === "service") services.set(`${image}/${m.name}`, new Uint8Array(m.bytes));
+    }
+  }
+});
+
+// ---------------------------------------------------------------- hand-made modules
+
+type Build = (m: binaryen.Module) => void;
+
+/** A module built with binaryen (names kept, so the name section is exercised too). */
+function handMade(build: Build): Uint8Array {
+  const m = new binaryen.Module();
+  try {
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory | binaryen.Features.SignExt);
+    build(m);
+    binaryen.setDebugInfo(true);
+    if (!m.validate()) throw new Error("the hand-made module does not validate");
+    return m.emitBinary();
+  } finally {
+    binaryen.setDebugInfo(false);
+    m.dispose();
+  }
+}
+
+interface Stubs {
+  fuel: WebAssembly.Global;
+  stack: WebAssembly.Global;
+  calls: { fuel_out: number; stack_out: number; mem_limit: number };
+  imports: WebAssembly.Imports;
+}
+
+/** What the kernel exports to a loaded module, as counters. */
+function stubs(fuel: bigint, stack: number, env: Record<string, unknown> = {}): Stubs {
+  const calls = { fuel_out: 0, stack_out: 0, mem_limit: 0 };
+  const g = {
+    fuel: new WebAssembly.Global({ value: "i64", mutable: true }, fuel),
+    stack: new WebAssembly.Global({ value: "i32", mutable: true }, stack),
+  };
+  const quark = {
+    ...g,
+    fuel_out: () => { calls.fuel_out++; },
+    stack_out: () => { calls.stack_out++; },
+    mem_limit: () => { calls.mem_limit++; },
+  };
+  return { ...g, calls, imports: { quark, env } as WebAssembly.Imports };
+}
+
+function load(bytes: Uint8Array, s: Stubs): Record<string, any> {
+  const wasm = instrumentService(bytes, "test");
+  expect(WebAssembly.validate(wasm)).toBe(true);
+  return new WebAssembly.Instance(new WebAssembly.Module(wasm), s.imports).exports as Record<string, any>;
+}
+
+function refusal(bytes: Uint8Array): string {
+  try {
+    instrumentService(bytes, "hostile");
+  } catch (e) {
+    expect(e).toBeInstanceOf(LoadError);
+    return (e as Error).message;
+  }
+  throw new Error("the loader accepted the module");
+}
+
+const none = binaryen.none, i32 = binaryen.i32, i64 = binaryen.i64;
+
+// ---------------------------------------------------------------- tests
+
+describe("the service loader on the shipped images", () => {
+  it("instruments every service of images/default.toml and images/bench.toml: valid, deterministic, importing what the loader adds", () => {
+    expect(services.size).toBeGreaterThan(5);
+    for (const [name, bytes] of services) {
+      const t0 = performance.now();
+      const first = instrumentDetailed(bytes, name);
+      const ms = performance.now() - t0;
+      const again = instrumentService(bytes, name);
+      expect(WebAssembly.validate(first.wasm), name).toBe(true);
+      expect(Buffer.from(again).equals(Buffer.from(first.wasm)), name).toBe(true);
+      const imports = WebAssembly.Module.imports(new WebAssembly.Module(first.wasm)).map((i) => `${i.module}.${i.name}:${i.kind}`);
+      expect(imports).toEqual(expect.arrayContaining(["quark.fuel:global", "quark.stack:global", "quark.fuel_out:function", "quark.stack_out:function"]));
+      console.log(`${name}: ${bytes.length} -> ${first.wasm.length} bytes in ${ms.toFixed(2)} ms; largest entry weight ${first.entryWeight} slots`);
+    }
+  });
+});
+
+describe("the service loader refuses what only it may link", () => {
+  const reserved: [string, Build][] = [
+    ["quark.fuel", (m) => m.addGlobalImport("fuel", "quark", "fuel", i64, true)],
+    ["quark.stack", (m) => m.addGlobalImport("stack", "quark", "stack", i32, true)],
+    ["quark.fuel_out", (m) => m.addFunctionImport("fo", "quark", "fuel_out", none, none)],
+    ["quark.stack_out", (m) => m.addFunctionImport("so", "quark", "stack_out", none, none)],
+    ["quark.mem_limit", (m) => m.addFunctionImport("ml", "quark", "mem_limit", none, none)],
+  ];
+  it.each(reserved)("an import of %s", (name, build) => {
+    const message = refusal(handMade((m) => {
+      build(m);
+      m.addFunction("f", none, none, [], m.nop());
+      m.addFunctionExport("f", "quark_start");
+    }));
+    expect(message).toContain("service hostile refused by the loader");
+    expect(message).toContain(`import ${name}: only the loader links ${name}`);
+  });
+
+  const kinds: [string, Build, string][] = [
+    ["a memory", (m) => m.addMemoryImport("0", "env", "memory"), "import env.memory is a memory"],
+    ["a table", (m) => { m.addTableImport("t", "env", "table"); }, "import env.table is a table"],
+    ["a global", (m) => m.addGlobalImport("g", "env", "counter", i32, false), "import env.counter is a global"],
+    ["another module's function", (m) => m.addFunctionImport("h", "host", "spawn", none, none), "import host.spawn: services import only from modules quark and env"],
+  ];
+  it.each(kinds)("an import of %s", (_what, build, expected) => {
+    const message = refusal(handMade((m) => {
+      if (!expected.includes("memory")) m.setMemory(1, 1);
+      build(m);
+    }));
+    expect(message).toContain(expected);
+  });
+
+  it("tail calls, naming the function, the byte and the opcode", () => {
+    // (func $loop (return_call $loop)): binaryen needs the tail-call feature to write it.
+    const m = new binaryen.Module();
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.TailCall);
+    m.addFunction("loop", none, none, [], m.return_call("loop", [], none));
+    binaryen.setDebugInfo(true);
+    const bytes = m.emitBinary();
+    binaryen.setDebugInfo(false);
+    m.dispose();
+    expect(refusal(bytes)).toMatch(/function 0 \(loop\), byte \d+: opcode 0x12 \(tail call\) is not allowed/);
+  });
+
+  it("more than one memory, and opcodes it does not know", () => {
+    const two = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 5, 2, 0, 1, 0, 1]);
+    expect(refusal(two)).toContain("more than one memory (2)");
+    // (func) whose body is the unassigned opcode 0xd7, then end.
+    const body = [0, 0xd7, 0x0b];
+    const unknown = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 5, 1, body.length, ...body]);
+    expect(refusal(unknown)).toContain("function 0, byte 23: unknown opcode 0xd7");
+  });
+});
+
+describe("the inserted charges", () => {
+  it("stop an infinite loop after its fuel, through fuel_out", () => {
+    // (func (export "spin") (loop (global.set $n (i32.add (global.get $n) (i32.const 1))) (br 0)))
+    const bytes = handMade((m) => {
+      m.addGlobal("n", i32, true, m.i32.const(0));
+      m.addGlobalExport("n", "n");
+      m.addFunction("spin", none, none, [], m.loop("top", m.block(null, [
+        m.global.set("n", m.i32.add(m.global.get("n", i32), m.i32.const(1))),
+        m.br("top"),
+      ])));
+      m.addFunctionExport("spin", "spin");
+    });
+    const s = stubs(1000n, 1 << 20);
+    const ex = load(bytes, s);
+    expect(() => ex.spin()).toThrow(WebAssembly.RuntimeError);
+    // One unit at the function's entry, one per loop header: the 1000th header finds the fuel spent.
+    expect(s.calls.fuel_out).toBe(1);
+    expect(s.fuel.value).toBe(-1n);
+    expect(ex.n.value).toBe(999);
+  });
+
+  it("stop a recursion when the stack budget runs out, after as many frames as the weight allows", () => {
+    // (func $down (global.set $depth (i32.add (global.get $depth) (i32.const 1))) (call $down))
+    const bytes = handMade((m) => {
+      m.addGlobal("depth", i32, true, m.i32.const(0));
+      m.addGlobalExport("depth", "depth");
+      m.addFunction("down", none, none, [], m.block(null, [
+        m.global.set("depth", m.i32.add(m.global.get("depth", i32), m.i32.const(1))),
+        m.call("down", [], none),
+      ]));
+      m.addFunction("go", none, none, [], m.call("down", [], none));
+      m.addFunctionExport("go", "go");
+    });
+    // $down's weight: no params or locals, two operands at most, 4 frame slots, 2 for the charges.
+    const weight = 0 + 0 + 2 + 4 + 2;
+    const budget = 1000;
+    const s = stubs(1n << 40n, budget);
+    const ex = load(bytes, s);
+    expect(() => ex.go()).toThrow(WebAssembly.RuntimeError);
+    expect(s.calls.stack_out).toBe(1);
+    expect(ex.depth.value).toBe(Math.floor(budget / weight));
+    expect(s.stack.value).toBe(budget - (Math.floor(budget / weight) + 1) * weight);
+    expect(s.calls.fuel_out).toBe(0);
+  });
+
+  it("give the stack back after each call, and leave a module within its budget alone", () => {
+    // (func $add1 (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))), called 100 times in a loop
+    const bytes = handMade((m) => {
+      m.addFunction("add1", i32, i32, [], m.i32.add(m.local.get(0, i32), m.i32.const(1)));
+      m.addFunction("count", none, i32, [i32], m.block(null, [
+        m.loop("again", m.block(null, [
+          m.local.set(0, m.call("add1", [m.local.get(0, i32)], i32)),
+          m.br("again", m.i32.lt_u(m.local.get(0, i32), m.i32.const(100))),
+        ])),
+        m.local.get(0, i32),
+      ], i32));
+      m.addFunctionExport("count", "count");
+    });
+    const s = stubs(1000n, 50);
+    expect(load(bytes, s).count()).toBe(100);
+    expect(s.stack.value).toBe(50);
+    expect(s.fuel.value).toBe(1000n - 1n - 100n - 100n); // count's entry, 100 loop headers, 100 entries of add1
+    expect(s.calls).toEqual({ fuel_out: 0, stack_out: 0, mem_limit: 0 });
+  });
+
+  it("report a refused memory.grow through mem_limit, and only a refused one", () => {
+    const bytes = handMade((m) => {
+      m.setMemory(1, 2);
+      m.addFunction("grow", i32, i32, [], m.memory.grow(m.local.get(0, i32)));
+      m.addFunctionExport("grow", "grow");
+    });
+    const s = stubs(1000n, 1000);
+    const ex = load(bytes, s);
+    expect(ex.grow(1)).toBe(1);
+    expect(s.calls.mem_limit).toBe(0);
+    expect(ex.grow(1)).toBe(-1);
+    expect(s.calls.mem_limit).toBe(1);
+  });
+});
+
+describe("renumbering", () => {
+  it("keeps calls, call_indirect through an element segment, the start function, exports and names right", () => {
+    const bytes = handMade((m) => {
+      m.addFunctionImport("add1", "env", "add1", i32, i32);
+      m.addGlobal("g", i32, true, m.i32.const(5));
+      m.addGlobal("k", i32, false, m.i32.const(7));
+      m.addGlobalExport("g", "g");
+      const x = () => m.local.get(0, i32);
+      m.addFunction("double", i32, i32, [], m.i32.mul(x(), m.i32.const(2)));
+      m.addFunction("triple", i32, i32, [], m.i32.mul(x(), m.i32.const(3)));
+      m.addTable("t", 2, 2);
+      m.addActiveElementSegment("t", "e", ["double", "triple"], m.i32.const(0));
+      const pair = binaryen.createType([i32, i32]);
+      m.addFunction("apply", pair, i32, [], m.call_indirect("t", m.local.get(0, i32), [m.local.get(1, i32)], i32, i32));
+      m.addFunction("main", i32, i32, [], m.i32.add(
+        m.call("apply", [m.i32.const(0), m.call("add1", [x()], i32)], i32),
+        m.global.get("k", i32)));
+      m.addFunction("init", none, none, [], m.global.set("g", m.i32.const(42)));
+      m.setStart(m.getFunction("init"));
+      m.addFunction("inner", none, none, [], m.unreachable());
+      m.addFunction("boom", none, none, [], m.call("inner", [], none));
+      m.addFunctionExport("main", "main");
+      m.addFunctionExport("apply", "apply");
+      m.addFunctionExport("boom", "boom");
+    });
+    const s = stubs(1n << 40n, 1 << 20, { add1: (v: number) => v + 1 });
+    const ex = load(bytes, s);
+    expect(ex.g.value).toBe(42); // the start function ran, and set the exported global
+    expect(ex.main(3)).toBe((3 + 1) * 2 + 7);
+    expect(ex.apply(1, 5)).toBe(15);
+    expect(ex.apply(0, 5)).toBe(10);
+    expect(s.stack.value).toBe(1 << 20); // every weight taken was given back, also across call_indirect
+    // The name section still names the right function: V8 prints it in the trace.
+    let stack = "";
+    try { ex.boom(); } catch (e) { stack = (e as Error).stack ?? ""; }
+    expect(stack).toMatch(/at inner \(wasm:/);
+    expect(stack).toMatch(/at boom \(wasm:/);
+  });
+});
+
+describe("hostile bytes", () => {
+  const sample = () => services.get("default/echo")!;
+
+  function check(bytes: Uint8Array): void {
+    let output: Uint8Array | undefined;
+    try {
+      output = instrumentService(bytes, "fuzz");
+    } catch (e) {
+      // A refusal, never a trap of the loader (a RuntimeError) or anything else.
+      expect(e).toBeInstanceOf(LoadError);
+      return;
+    }
+    if (WebAssembly.validate(bytes)) expect(WebAssembly.validate(output)).toBe(true);
+  }
+
+  it("truncations of a real module", () => {
+    fc.assert(fc.property(fc.nat(), (n) => check(sample().subarray(0, n % (sample().length + 1)))), { numRuns: 400 });
+  });
+
+  it("bit flips in a real module", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 4 }), (flips) => {
+      const bytes = sample().slice();
+      for (const [at, bit] of flips) bytes[at % bytes.length] ^= 1 << bit;
+      check(bytes);
+    }), { numRuns: 1500 });
+  });
+
+  it("random bytes, with and without a valid header", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (tail, header) => {
+      check(header ? Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...tail]) : tail);
+    }), { numRuns: 1500 });
+  });
+});
+
+describe("the wasmtime host's loader (loader.py)", () => {
+  it("writes the same bytes and the same refusals as the Node host's", async () => {
+    await ensureWasmtime({ root, quiet: true });
+    const names = [...services.keys()].filter((n) => n.startsWith("default/"));
+    const files = names.map((n, i) => {
+      const file = join(out, `in-${i}.wasm`);
+      writeFileSync(file, services.get(n)!);
+      return file;
+    });
+    const hostile = join(out, "hostile.wasm");
+    writeFileSync(hostile, handMade((m) => m.addGlobalImport("fuel", "quark", "fuel", i64, true)));
+    const script = [
+      "import sys, hashlib",
+      `sys.path.insert(0, ${JSON.stringify(join(root, "tools/host-wasmtime"))})`,
+      "from loader import Loader, LoadError",
+      `l = Loader(${JSON.stringify(join(root, "build/loader.wasm"))})`,
+      "for f in sys.argv[1:]:",
+      "    try:",
+      "        print(hashlib.sha256(l.instrument(open(f, 'rb').read(), 'hostile')).hexdigest(), l.entry_weight)",
+      "    except LoadError as e:",
+      "        print('refused', e)",
+    ].join("\n");
+    const lines = execFileSync(wasmtimePaths(root).python, ["-c", script, ...files, hostile], { encoding: "utf8" }).trimEnd().split("\n");
+    const expected = names.map((n) => {
+      const r = instrumentDetailed(services.get(n)!, n);
+      return `${createHash("sha256").update(r.wasm).digest("hex")} ${r.entryWeight}`;
+    });
+    expect(lines.slice(0, names.length)).toEqual(expected);
+    expect(lines[names.length]).toBe(`refused ${refusal(readFileSync(hostile))}`);
+  });
+});
