@@ -3,7 +3,7 @@
 // clock (host.now), the console byte streams (host.console_out, uart_rx) and
 // random bytes (host.random_fill).
 import * as abi from "../kernel/abi";
-import { uartReset, uartTx, uartRxRead, uartStatus, uartCtrl, uartSetCtrl, uartRx, uartFlush } from "./uart";
+import { uartReset, uartTx, uartRxRead, uartStatus, uartCtrl, uartSetCtrl, uartRx, uartFlush, uartRxBuffer, uartRxWrite } from "./uart";
 import { timerReset, timerNowLo, timerNowHi, timerSetCmpHi, timerSetCmpLo, timerCtrl, timerSetCtrl, check } from "./timer";
 import { intcReset, intcPending, intcAck, intcEnabled, intcSetEnabled } from "./intc";
 import { entropyReset, entropyRead, entropyWrite } from "./entropy";
@@ -53,3 +53,5 @@ export function mmio_write(addr: i32, value: i32): void {
 }
 
 export function uart_rx(byte: i32): i32 { return uartRx(byte); }
+export function uart_rx_buffer(): i32 { return <i32>uartRxBuffer(); }
+export function uart_rx_write(len: i32): i32 { return uartRxWrite(len); }

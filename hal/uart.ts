@@ -1,15 +1,19 @@
 // Console UART model: a TX buffer flushed to the host a line at a time, and an
-// RX FIFO the host fills byte by byte. Registers are in kernel/abi.ts (UART_*).
-import { UART_RX_EOF, UART_RX_READY, UART_IRQ_RX, IRQ_UART_RX, E_QFULL, OK } from "../kernel/abi";
+// RX FIFO the host fills: a byte at a time (uart_rx) or, through a staging
+// buffer in this memory, as many bytes as fit in one call (uart_rx_write).
+// When the FIFO is full the host keeps the rest and retries after the kernel
+// has run: that is the back-pressure. Registers are in kernel/abi.ts (UART_*).
+import { UART_RX_EOF, UART_RX_READY, UART_IRQ_RX, UART_RX_BUFFER, IRQ_UART_RX, E_QFULL, E_ARG, OK } from "../kernel/abi";
 import { raise } from "./intc";
 
 @external("host", "console_out")
 declare function console_out(ptr: usize, len: i32): void;
 
 const TX_SIZE = 4096;
-const RX_SIZE = 1024;
+const RX_SIZE = UART_RX_BUFFER;
 const tx = new StaticArray<u8>(TX_SIZE);
 const rx = new StaticArray<u8>(RX_SIZE);
+const staged = new StaticArray<u8>(UART_RX_BUFFER);
 let txLen = 0;
 let rxHead = 0;
 let rxCount = 0;
@@ -52,9 +56,29 @@ export function uartSetCtrl(v: i32): void { ctrl = v; }
 /** Host input: one byte, or -1 for end of input. */
 export function uartRx(byte: i32): i32 {
   if (byte < 0) { rxEof = true; if (ctrl & UART_IRQ_RX) raise(IRQ_UART_RX); return OK; }
+  if (byte > 255) return E_ARG;
   if (rxCount == RX_SIZE) return E_QFULL;
   unchecked(rx[(rxHead + rxCount) % RX_SIZE] = <u8>byte);
   rxCount++;
   if (ctrl & UART_IRQ_RX) raise(IRQ_UART_RX);
   return OK;
+}
+
+/** Where the host stages bytes for uartRxWrite: UART_RX_BUFFER bytes of this memory. */
+export function uartRxBuffer(): usize { return changetype<usize>(staged); }
+
+/**
+ * Host input in bulk: move the first `len` staged bytes, as many as fit, into
+ * the RX FIFO. Returns how many it took (0 when the FIFO is full), or E_ARG
+ * for a length outside 0..UART_RX_BUFFER.
+ */
+export function uartRxWrite(len: i32): i32 {
+  if (<u32>len > <u32>UART_RX_BUFFER) return E_ARG;
+  const n = min(len, RX_SIZE - rxCount);
+  for (let i = 0; i < n; i++) {
+    unchecked(rx[(rxHead + rxCount) % RX_SIZE] = unchecked(staged[i])); // i < n <= len <= UART_RX_BUFFER
+    rxCount++;
+  }
+  if (n > 0 && (ctrl & UART_IRQ_RX) != 0) raise(IRQ_UART_RX);
+  return n;
 }

@@ -447,6 +447,10 @@ export const UART_FLUSH = 0x100c; // write: send what the TX buffer holds now (a
 export const UART_RX_READY = 1;
 export const UART_RX_EOF = 2;
 export const UART_IRQ_RX = 1;
+// Console input in bulk (docs/machine-abi.md): the host stages up to this many
+// bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into
+// the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte.
+export const UART_RX_BUFFER = 4096;
 export const TIMER_NOW_LO = 0x2000; // reading LO latches the whole 64-bit ns counter
 export const TIMER_NOW_HI = 0x2004;
 export const TIMER_CMP_LO = 0x2008; // writing LO arms the comparator (write HI first)

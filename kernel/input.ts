@@ -19,6 +19,11 @@ export function consoleRead(slot: i32, dst: i32, len: i32): i32 {
   if (len < 0) return E_ARG;
   let n = 0;
   const want = min(len, CHUNK);
+  // Check the destination before taking bytes from the FIFO: a refused read loses no input.
+  if (want > 0) {
+    const ok = host_copy(current(), dst, current(), dst, want);
+    if (ok < 0) return ok;
+  }
   while (n < want) {
     const b = mmio_read(UART_DATA);
     if (b < 0) break;

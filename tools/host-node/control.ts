@@ -3,9 +3,13 @@
 // What a connection writes is console input, like standard input; every
 // console output byte is copied to every open connection. While the socket
 // is open, the end of standard input is not the end of console input: the
-// machine runs until it is halted.
+// machine runs until it is halted. A connection is paused while the console's
+// input queue is full and resumed when it has room, so nothing it sends is lost.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { existsSync, unlinkSync } from "node:fs";
+
+/** How long a connection may take to read the last output once the machine has halted. */
+const CLOSE_GRACE_MS = 5000;
 
 /** Is a system listening on `path` now? */
 function inUse(path: string): Promise<boolean> {
@@ -16,25 +20,36 @@ function inUse(path: string): Promise<boolean> {
   });
 }
 
+/** Where a connection's bytes go: the console's input queue (input.ts). */
+export interface InputSink {
+  /** Queue bytes; false: full, pause until whenRoom calls back. */
+  push(bytes: Uint8Array): boolean;
+  whenRoom(resume: () => void): void;
+}
+
 export class ControlSocket {
   private server: Server;
   private clients = new Set<Socket>();
 
   /** Open the socket at `path`; refused if another system is listening there. */
-  static async open(path: string, onInput: (bytes: Uint8Array) => void): Promise<ControlSocket> {
+  static async open(path: string, input: InputSink): Promise<ControlSocket> {
     if (existsSync(path)) {
       if (await inUse(path)) throw new Error(`${path}: another system is listening there; halt it (quark ctl --control ${path} halt) or choose another path`);
       unlinkSync(path); // a socket left by a machine that is gone
     }
-    const s = new ControlSocket(path, onInput);
+    const s = new ControlSocket(path, input);
     await s.ready();
     return s;
   }
 
-  private constructor(readonly path: string, onInput: (bytes: Uint8Array) => void) {
+  private constructor(readonly path: string, input: InputSink) {
     this.server = createServer((c) => {
       this.clients.add(c);
-      c.on("data", (b) => onInput(new Uint8Array(b)));
+      c.on("data", (b) => {
+        if (input.push(new Uint8Array(b))) return;
+        c.pause();
+        input.whenRoom(() => c.resume());
+      });
       c.on("close", () => this.clients.delete(c));
       c.on("error", () => this.clients.delete(c));
     });
@@ -56,7 +71,12 @@ export class ControlSocket {
   }
 
   close(): void {
-    for (const c of this.clients) c.destroy();
+    // End, not destroy: what the machine printed last (its halt) still reaches
+    // each connection; one that stops reading is cut off after a while.
+    for (const c of this.clients) {
+      c.end();
+      setTimeout(() => c.destroy(), CLOSE_GRACE_MS).unref();
+    }
     this.server.close();
     try { unlinkSync(this.path); } catch { /* already gone */ }
   }

@@ -5,6 +5,7 @@ import * as abi from "../../kernel/abi";
 import { loadImage } from "./image";
 import { NodeMachine, type MachineOptions } from "./machine";
 import { ControlSocket } from "./control";
+import { ConsoleInput, type UartRx } from "./input";
 
 export interface BootOptions extends MachineOptions {
   untilReady?: boolean;
@@ -35,11 +36,12 @@ export async function bootNode(imagePath: string, opts: BootOptions = {}): Promi
   const t0 = performance.now();
   const image = loadImage(new Uint8Array(readFileSync(imagePath)), imagePath);
   const onTrap = opts.onTrap ?? (opts.verbose ? (t: { pid: number; message: string }) => process.stderr.write(`host: trap in pid ${t.pid}: ${t.message}\n`) : undefined);
+  // The queue exists before the socket opens, so a connection made during boot loses nothing.
+  const input = opts.input || opts.control ? new ConsoleInput(opts.input, opts.control !== undefined) : undefined;
   let control: ControlSocket | undefined;
-  let feed: ReturnType<typeof inputFeeder> | undefined;
   if (opts.control) {
     try {
-      control = await ControlSocket.open(opts.control, (b) => feed?.push(b));
+      control = await ControlSocket.open(opts.control, input!);
     } catch (e) {
       process.stderr.write(`quark: cannot open the control socket: ${(e as Error).message}\n`);
       return 2;
@@ -54,15 +56,22 @@ export async function bootNode(imagePath: string, opts: BootOptions = {}): Promi
       process.stderr.write(`quark: the kernel trapped during boot: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
       return KERNEL_TRAP_EXIT;
     }
-    feed = opts.input || control ? inputFeeder(m, opts.input, control !== undefined) : undefined;
-    return await runLoop(m, feed);
+    return await runLoop(m, input);
   } finally {
     control?.close();
   }
 }
 
-export async function runLoop(m: NodeMachine, feed?: ReturnType<typeof inputFeeder>): Promise<number> {
-  if (!feed) m.hal.uart_rx(-1);
+/** Wait `ms`, or until `wake` settles; the timer does not outlive the wait. */
+async function sleepOrWake(ms: number, wake: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([new Promise<void>((r) => { timer = setTimeout(r, ms); }), wake]);
+  clearTimeout(timer);
+}
+
+export async function runLoop(m: NodeMachine, input?: ConsoleInput): Promise<number> {
+  if (!input) m.hal.uart_rx(-1);
+  const hal = m.hal as unknown as UartRx;
   let spins = 0;
   for (;;) {
     const r = m.kernel.run() as number;
@@ -72,50 +81,19 @@ export async function runLoop(m: NodeMachine, feed?: ReturnType<typeof inputFeed
     }
     if (r === abi.RUN_HALT) return m.kernel.exit_code() as number;
     if (r === abi.RUN_BUSY) {
+      input?.feed(hal);
       // Let timers and input in now and then during long bursts of work.
       if (++spins % 64 === 0) await sleep(0);
       continue;
     }
+    // Idle: first hand over queued input (the FIFO may have room now), as the wasmtime host does.
+    if (input?.feed(hal)) continue;
     const d = m.kernel.next_deadline() as number;
-    // Nothing can wake the system: with a control socket too, since no one reads the console.
-    if (d === -2 && (!feed?.open() || feed.held)) return 0;
+    // Nothing can wake the system: input would reach no reader (docs/machine-abi.md).
+    if (d === -2) return 0;
     if (d >= 0 && d <= m.now()) continue;
-    if (d >= 0) await Promise.race([sleep(Math.max(0, (d - m.now()) / 1e6)), feed?.next() ?? new Promise(() => {})]);
-    else if (feed?.open()) await feed.next();
+    if (d >= 0) await sleepOrWake(Math.max(0, (d - m.now()) / 1e6), input?.next() ?? new Promise(() => {}));
+    else if (input?.open()) await input.next();
     else return 0;
   }
-}
-
-/**
- * Moves console input into the HAL's RX FIFO as it arrives: from `input`
- * and, with `held`, from a control socket too, in which case the end of
- * `input` is not the end of console input.
- */
-export function inputFeeder(m: NodeMachine, input: AsyncIterable<Uint8Array | string> | undefined, held = false) {
-  let open = true;
-  let wake: (() => void) | undefined;
-  const pending: number[] = [];
-  const flush = () => {
-    while (pending.length > 0 && m.hal.uart_rx(pending[0]) === abi.OK) pending.shift();
-  };
-  const push = (bytes: Uint8Array) => {
-    for (const b of bytes) pending.push(b);
-    flush();
-    wake?.();
-  };
-  (async () => {
-    if (input) {
-      for await (const chunk of input) push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
-    }
-    if (held) return;
-    open = false;
-    m.hal.uart_rx(-1);
-    wake?.();
-  })();
-  return {
-    push,
-    held,
-    open: () => open || pending.length > 0,
-    next: () => new Promise<void>((r) => { wake = () => { flush(); r(); }; }),
-  };
 }
