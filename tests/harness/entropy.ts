@@ -42,7 +42,7 @@ export function entropyCode(): Promise<EntropyCode> {
     const { wasm } = await compileModule({ kind: "service", entry: `${root}/tests/harness/as/entropy.ts`, root });
     const module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
     const abort = () => { throw new Error("abort in the entropy code"); };
-    const ex = new WebAssembly.Instance(module, { env: { abort }, quark: meterImports() }).exports as unknown as Exports;
+    const ex = new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as Exports;
     const base = ex.scratch();
     return {
       ...ex,
@@ -56,11 +56,3 @@ export function entropyCode(): Promise<EntropyCode> {
   return loaded;
 }
 
-/** Service modules are metered (tools/lib/meter.ts): a fuel supply that never runs out here. */
-function meterImports(): WebAssembly.ModuleImports {
-  const fuel = new WebAssembly.Global({ value: "i64", mutable: true }, 1n << 60n);
-  return {
-    fuel, fuel_out: () => { throw new Error("the entropy code ran out of fuel"); },
-    mem_limit: () => { throw new Error("the entropy code ran out of memory"); },
-  };
-}

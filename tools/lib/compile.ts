@@ -13,7 +13,6 @@ import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { readImports, readSections, readMemoryLimits, encodeU32 } from "./wasm-sections";
-import { meter, METER_FORMAT } from "./meter";
 
 export type ModuleKind = "kernel" | "hal" | "service";
 
@@ -44,8 +43,9 @@ export class CompileError extends Error {
   override name = "CompileError";
 }
 
-// Bump when the post-processing below changes what a cache entry holds.
-const CACHE_FORMAT = 3;
+// Bump when the post-processing below changes what a cache entry holds
+// (4: services are no longer metered at build time).
+const CACHE_FORMAT = 4;
 
 const MAX_WORKERS = 4;
 
@@ -72,9 +72,9 @@ export async function compileModule(opts: CompileOptions): Promise<CompileResult
   }
   if (run.stderr.trim() && opts.log) opts.log(run.stderr.trimEnd());
   checkImports(run.wasm, opts.kind, label);
-  // Services are metered (CPU budgets, tools/lib/meter.ts); the kernel and the HAL are trusted code.
-  const metered = opts.kind === "service" ? meter(run.wasm, label) : run.wasm;
-  const wasm = opts.memoryMaxPages === undefined ? metered : setMemoryMax(metered, opts.memoryMaxPages, label);
+  // Services are not instrumented here: each host runs the service loader
+  // (tools/loader/) on every service module at spawn, so hand-made modules are metered too.
+  const wasm = opts.memoryMaxPages === undefined ? run.wasm : setMemoryMax(run.wasm, opts.memoryMaxPages, label);
   writeCache(cacheDir, lookup, opts.root, run.reads, wasm);
   return { wasm, cached: false, ms: Math.round(run.ms + performance.now() - compiled) };
 }
@@ -220,7 +220,6 @@ function lookupKey(opts: CompileOptions, options: Record<string, OptionValue>): 
   return sha256(
     JSON.stringify({
       format: CACHE_FORMAT,
-      meter: opts.kind === "service" ? METER_FORMAT : 0,
       kind: opts.kind,
       asc: packageVersion("assemblyscript"),
       binaryen: packageVersion("binaryen"),
