@@ -22,7 +22,7 @@ import { ensureWasmtime, wasmtimePaths } from "../../tools/host-wasmtime/setup";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const out = join(root, "build/test/loader");
-const services = new Map<string, Uint8Array>();
+const services = new Map<string, Uint8Array<ArrayBuffer>>();
 
 beforeAll(async () => {
   await buildLoader(); // the tests drive the loader built from this checkout's sources
@@ -41,14 +41,14 @@ beforeAll(async () => {
 type Build = (m: binaryen.Module) => void;
 
 /** A module built with binaryen (names kept, so the name section is exercised too). */
-function handMade(build: Build): Uint8Array {
+function handMade(build: Build): Uint8Array<ArrayBuffer> {
   const m = new binaryen.Module();
   try {
     m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory | binaryen.Features.SignExt);
     build(m);
     binaryen.setDebugInfo(true);
     if (!m.validate()) throw new Error("the hand-made module does not validate");
-    return m.emitBinary();
+    return m.emitBinary() as Uint8Array<ArrayBuffer>;
   } finally {
     binaryen.setDebugInfo(false);
     m.dispose();
@@ -292,8 +292,8 @@ describe("renumbering", () => {
 describe("hostile bytes", () => {
   const sample = () => services.get("default/echo")!;
 
-  function check(bytes: Uint8Array): void {
-    let output: Uint8Array | undefined;
+  function check(bytes: Uint8Array<ArrayBuffer>): void {
+    let output: Uint8Array<ArrayBuffer>;
     try {
       output = instrumentService(bytes, "fuzz");
     } catch (e) {

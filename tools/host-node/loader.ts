@@ -21,7 +21,7 @@ interface LoaderExports {
 }
 
 export interface Instrumented {
-  wasm: Uint8Array;
+  wasm: Uint8Array<ArrayBuffer>;
   /** The largest stack weight (8-byte slots) of any exported function: what the kernel charges an entry. */
   entryWeight: number;
 }
@@ -60,6 +60,6 @@ export function instrumentDetailed(bytes: Uint8Array, name: string): Instrumente
   return { wasm: new Uint8Array(l.memory.buffer, l.output_ptr(), n).slice(), entryWeight: l.max_export_weight() };
 }
 
-export function instrumentService(bytes: Uint8Array, name: string): Uint8Array {
+export function instrumentService(bytes: Uint8Array, name: string): Uint8Array<ArrayBuffer> {
   return instrumentDetailed(bytes, name).wasm;
 }
