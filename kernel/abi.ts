@@ -41,6 +41,10 @@ export const BOOT_QUIET = 2; // services' log lines are not echoed to the consol
 export const BOOT_INTERACTIVE = 4; // a person or a script drives the console: the shell halts at end of input
 export const BOOT_TTY = 8; // that is a terminal: the shell prompts
 
+// Host exit status when the file is not a usable image: unreadable, damaged, or
+// built from another checkout (tools/lib/image-check.ts); the same in both hosts.
+export const EXIT_BAD_IMAGE = 2;
+
 // Process identifiers: pid 0 is the kernel itself (its memory in host.copy).
 export const PID_KERNEL = 0;
 export const PID_INIT = 1;
@@ -213,6 +217,17 @@ export const SYS_COUNT = 66;
 // "fuel"); a handler that spends its budget traps, as FAULT_CPU.
 export const DEFAULT_CPU_BUDGET = 100000000; // fuel units per handler invocation
 
+// Engine stack (kernel/stack.ts). The loader (tools/loader/) makes every call
+// inside a service charge the callee's frame weight, in 8-byte slots, against
+// the kernel's exported global "stack"; the kernel gives each entry a window of
+// STACK_BUDGET slots, and refuses an entry (E_DEPTH to its caller) when the
+// stack left beneath, after STACK_KERNEL_COST for its own and the host's frames,
+// could not hold one. STACK_SLOTS is the whole machine's stack in slots, set
+// well inside both engines' limits (docs/security.md has the measurements).
+export const STACK_SLOTS = 24576;
+export const STACK_BUDGET = 2048;
+export const STACK_KERNEL_COST = 256;
+
 // fault_next packs a fault report: pid | cause << 8 | faults since the last report << 16 | messages dropped << 32.
 export const FN_CAUSE_SHIFT = 8;
 export const FN_COUNT_SHIFT = 16;
@@ -256,6 +271,17 @@ export const DEFAULT_PAGE_QUOTA = 256; // pages (1 MiB) a process may hold until
 export const DEFAULT_RAM_FRAMES = 4096; // 16 MiB of kernel-managed memory unless the manifest says otherwise
 export const MAX_RAM_FRAMES = 65536; // 256 MiB
 export const MAX_OBJECT_PAGES = 1024; // pages in one memory object (4 MiB)
+// Kernel objects come out of page quotas (docs/memory.md): a memory object's
+// header sits beside its page-list frame, and mapping records live in record
+// frames charged to the mapper, MAP_RECORDS_PER_FRAME to a frame.
+export const MAP_RECORDS_PER_FRAME = 128; // 32-byte records in one 4 KiB frame
+export const MAP_RECORD_FRAMES = 16; // record frames a process may hold: at most 2048 mappings each
+// Bounded kernel work: a memory syscall charges its caller one unit of fuel per
+// page, table entry or mapping record it visits; besides that it does at most
+// WORK_UNCHARGED steps (function entries and loop iterations), and at most
+// WORK_PER_UNIT steps per unit charged (tests/unit/kernel-work.test.ts).
+export const WORK_UNCHARGED = 4096;
+export const WORK_PER_UNIT = 8;
 
 // Process states
 export const PS_FREE = 0;
@@ -289,6 +315,8 @@ export const FAULT_INJECTED = 5; // made to trap on purpose (proc_crash: chaos t
 export const FAULT_EXIT = 6; // not a fault: the process called exit (a graceful stop, or it was done)
 export const FAULT_HUNG = 7; // did not answer a ping (proc_ping) within its fuel deadline
 export const FAULT_MEMORY = 8; // trapped after the engine refused to grow its memory past the manifest's `memory`
+export const FAULT_STACK = 9; // its calls went deeper than its stack window (STACK_BUDGET)
+export const FAULT_ABORT = 10; // called abort (AssemblyScript's env.abort): a trap, whether or not the module trapped after it
 
 // Every service's quark_handle may get this from its supervisor's proc_ping: returning at all is the answer.
 export const TAG_PING = 0x0010;

@@ -23,6 +23,9 @@ let depth = 0;
   return level;
 }
 
+/** How many entries are on the stack (0: the host called the kernel directly). */
+@inline export function activeDepth(): i32 { return depth; }
+
 /** Close every activation from `level` up, and make `prev` current again. */
 @inline export function deactivate(level: i32, prev: i32): void {
   while (depth > level) {

@@ -18,16 +18,19 @@ import { queuesInit } from "./endpoint";
 import { startProcess } from "./process";
 import { setSupervisor } from "./fault";
 import { host_copy, mmio_write } from "./host";
-import { spawnAs } from "./ipc";
+import { spawnAs } from "./entry";
 import { klog, puts, puti, setQuiet } from "./console";
 import { halt, bootFlags, setBootFlags, isHalted } from "./state";
 
 const BOOT_MAX = 64 * 1024;
 const bootTable = new StaticArray<u8>(BOOT_MAX);
 let bootLen = 0;
+// The machine boots once: a second boot() would wipe every capability under
+// running instances (the hosts never link boot to a service; this holds even so).
+let booted = false;
 
 export function bootBuffer(len: i32): i32 {
-  if (len < BT_HEADER_BYTES || len > BOOT_MAX) return 0;
+  if (booted || len < BT_HEADER_BYTES || len > BOOT_MAX) return 0;
   bootLen = len;
   return <i32>changetype<usize>(bootTable);
 }
@@ -35,6 +38,8 @@ export function bootBuffer(len: i32): i32 {
 @inline function header(off: i32): u32 { return load<u32>(changetype<usize>(bootTable) + <usize>off); }
 
 export function boot(flags: i32): i32 {
+  if (booted) return E_STATE;
+  booted = true;
   setBootFlags(flags);
   setQuiet((flags & BOOT_QUIET) != 0);
   if (bootLen < BT_HEADER_BYTES || header(0) != <u32>BT_MAGIC) return bootError("the boot table is missing or not a quark boot table", E_ARG);
@@ -50,7 +55,7 @@ export function boot(flags: i32): i32 {
   mmio_write(UART_CTRL, UART_IRQ_RX);
   mmio_write(TIMER_CTRL, 1);
   const initModule = <i32>header(12);
-  const r = spawnAs(PID_INIT, initModule);
+  const r = spawnAs(PID_INIT, initModule, 0);
   if (r < 0) return bootError("cannot instantiate init", r == E_NOMODULE ? E_NOMODULE : r);
   unchecked(pState[PID_INIT] = PS_CREATED);
   unchecked(pModule[PID_INIT] = initModule);

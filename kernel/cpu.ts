@@ -19,8 +19,19 @@ export function cpuInit(): void {
   for (let p = 0; p < MAX_PROCS; p++) { unchecked(pBudget[p] = DEFAULT_CPU_BUDGET); unchecked(pSpent[p] = 0); unchecked(crashNext[p] = 0); }
 }
 
-/** Called by a metered module whose fuel ran out; it traps right after. */
-export function fuelOut(): void { outOfFuel = current(); }
+/**
+ * Called by a loaded module whose fuel ran out; it traps right after. Believed
+ * only when the fuel is spent, so a call out of turn cannot make a later,
+ * unrelated trap read as a spent budget.
+ */
+export function fuelOut(): void { if (fuel < 0) outOfFuel = current(); }
+
+/**
+ * Charge `units` of kernel work to the running process's budget: work that
+ * grows with a syscall's arguments is paid by its caller. A budget driven
+ * below zero stops the caller at its next metering point (FAULT_CPU).
+ */
+export function charge(units: i64): void { fuel -= units; }
 
 /** Give `pid` its budget; what the caller had left, to restore afterwards. */
 @inline export function beginFuel(pid: i32): i64 {

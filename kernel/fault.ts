@@ -6,7 +6,7 @@
 // fault_next and decides what happens next (policy lives in init, not here).
 // A record per process, not a message in a bounded queue: no report is lost.
 import {
-  PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG, FAULT_MEMORY, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
+  PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG, FAULT_MEMORY, FAULT_STACK, FAULT_ABORT, STACK_BUDGET, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
   FN_DROPPED_SHIFT,
 } from "./abi";
 import { pState, pFaults } from "./proc";
@@ -20,6 +20,8 @@ import { dropLeases } from "./lease";
 import { vmTeardown } from "./vm";
 import { klog, puts, putu, puti } from "./console";
 import { budgetCause, budgetOf, disarmCrash } from "./cpu";
+import { stackCause } from "./stack";
+import { abortCause } from "./entry";
 import { halt } from "./state";
 
 let supervisor = -1; // pid that gets NOTE_FAULT
@@ -46,6 +48,8 @@ export function fault(pid: i32, cause: i32): void {
   faults++;
   const why = budgetCause(pid);
   if (why != 0) cause = why;
+  else if (stackCause(pid)) cause = FAULT_STACK;
+  else if (abortCause(pid)) cause = FAULT_ABORT;
   else if (memoryRefused == pid) cause = FAULT_MEMORY;
   memoryRefused = -1;
   disarmCrash(pid);
@@ -57,6 +61,8 @@ export function fault(pid: i32, cause: i32): void {
   else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
   else if (cause == FAULT_HUNG) puts(" did not answer a ping within its deadline");
   else if (cause == FAULT_MEMORY) puts(" trapped at its memory limit (the manifest's memory): the engine refused to grow it");
+  else if (cause == FAULT_STACK) { puts(" called deeper than its stack window of "); puti(STACK_BUDGET); puts(" slots"); }
+  else if (cause == FAULT_ABORT) puts(" aborted");
   else puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");
   if (dropped > 0) { puts("; dropped "); putu(dropped); puts(" queued messages"); }
   puts("\n");

@@ -27,8 +27,10 @@ export {
   procPing as proc_ping,
 } from "./process";
 export { procReload as proc_reload, handoffPut as handoff_put, handoffGet as handoff_get } from "./reload";
-// Metered modules import these (tools/lib/meter.ts).
+// Loaded modules import these, and only the loader can name them
+// (tools/loader/): the hosts link them to no other import.
 export { fuel, fuelOut as fuel_out } from "./cpu";
+export { stack, stackOut as stack_out } from "./stack";
 export { bootRead as boot_read, faultEndpoint as fault_endpoint, ready, sysHalt as halt } from "./boot";
 export { faultNext as fault_next, sysExit as exit, memLimit as mem_limit } from "./fault";
 export { consoleRead as console_read } from "./input";

@@ -9,8 +9,8 @@ import {
   OK, E_DEAD, E_BUSY, E_DEPTH, E_QFULL, E_CRASHED, E_NOENTRY, E_NOTCALL, E_RIGHTS, E_ARG, E_NORECV, RECV_NONE,
 } from "./abi";
 import { current, pState, pActive, pCalls, pErrors } from "./proc";
-import { activate, deactivate } from "./activation";
-import { beginFuel, endFuel, beginPing, endPing } from "./cpu";
+import { beginPing, endPing } from "./cpu";
+import { invokeAs, INVOKE_TOO_DEEP } from "./entry";
 import { lookup, lookupAny, capTarget, capBadge, capRights, capKind, receive, recvSlot, armRecv, remove } from "./cspace";
 import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
@@ -20,7 +20,6 @@ import { enqueue, head, dequeue, qCount, qLimit, entryBadge, entryTag, entryCap,
 import { notePending } from "./notify";
 import { markReady, clearReady } from "./sched";
 import { fault, finishExit, requestExit, memoryHandled } from "./fault";
-import { host_invoke, host_spawn } from "./host";
 
 // Per-process client registers: the reply of the last call, the capability
 // it brought (its slot, -1: none, E_NORECV: refused), and a capability to
@@ -48,41 +47,10 @@ export function ipcInit(): void { for (let p = 0; p < MAX_PROCS; p++) ipcResetPr
 export function calls(): u64 { return callCount; }
 export function sends(): u64 { return sendCount; }
 
-/** What enter() returns when the activation stack is full (no host value is this). */
-export const INVOKE_TOO_DEEP = INVOKE_NOENTRY + 1;
-
 /** Run an entry of `pid` as the current process. */
 export function enter(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
   const r = invokeAs(pid, entry, a0, a1);
   if (r != INVOKE_TRAPPED && r != INVOKE_TOO_DEEP) { memoryHandled(pid); finishExit(pid); }
-  return r;
-}
-
-/** The entry alone, metered and on the activation stack; what follows it (an exit it asked for) is the caller's. */
-export function invokeAs(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
-  const prev = current();
-  const level = activate(pid);
-  if (level < 0) return INVOKE_TOO_DEEP;
-  const saved = beginFuel(pid);
-  const r = host_invoke(pid, entry, a0, a1);
-  endFuel(pid, saved);
-  deactivate(level, prev);
-  return r;
-}
-
-/**
- * Instantiate `module` as `pid`. A module's own start code runs inside the
- * host's spawn, so it runs as `pid`: a syscall made there acts on the new
- * process's (still empty) space, never on its creator's.
- */
-export function spawnAs(pid: i32, module: i32): i32 {
-  const prev = current();
-  const level = activate(pid);
-  if (level < 0) return E_DEPTH;
-  const saved = beginFuel(pid); // the module's start code is metered too
-  const r = host_spawn(pid, module, 0);
-  endFuel(pid, saved);
-  deactivate(level, prev);
   return r;
 }
 

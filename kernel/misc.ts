@@ -2,10 +2,11 @@
 // the `env` functions AssemblyScript modules import (abort, trace, seed).
 import {
   K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_FRAMES, ST_TOTAL_FRAMES, ST_BOOT_FLAGS,
-  PS_FREE, MAX_PROCS, UART_FLUSH,
+  PS_FREE, MAX_PROCS, UART_FLUSH, CSPACE_SLOTS,
 } from "./abi";
 import { current, pState } from "./proc";
 import { lookup, freeSlotsTotal, freeSlot, install } from "./cspace";
+import { abortEntry } from "./entry";
 import { nowNs } from "./clock";
 import { setTimer, setTick } from "./notify";
 import { host_copy, mmio_write } from "./host";
@@ -89,13 +90,28 @@ function putRemoteString(ptr: i32): void {
   }
 }
 
-/** AssemblyScript's abort: report it; the module traps right after, and that is the fault. */
+/**
+ * AssemblyScript's abort. It is the process's trap whether or not its module
+ * traps after it (entry.ts), so it is reported once per entry: a module that
+ * calls it in a loop cannot flood the console. The text is the process's own,
+ * shown as such, after the kernel's prefix and its pid.
+ */
 export function envAbort(msg: i32, file: i32, line: i32, col: i32): void {
+  if (!abortEntry()) return;
   klog(); puts("pid "); putu(current()); puts(" aborted: "); putRemoteString(msg);
   puts(" at "); putRemoteString(file); putc(58); puti(line); putc(58); puti(col); putc(10);
 }
 
+/** Whether the current process may write to the console: it holds the console with R_WRITE. */
+function mayPrint(): bool {
+  const pid = current();
+  for (let s = 0; s < CSPACE_SLOTS; s++) if (lookup(pid, s, K_CONSOLE, R_WRITE) >= 0) return true;
+  return false;
+}
+
+/** AssemblyScript's trace: console output, so only for a holder of the console capability. */
 export function envTrace(msg: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64): void {
+  if (!mayPrint()) return;
   klog(); puts("trace pid "); putu(current()); puts(": "); putRemoteString(msg);
   if (n > 0) putf(a0);
   if (n > 1) putf(a1);

@@ -11,7 +11,8 @@ import {
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults, pErrors } from "./proc";
 import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } from "./cspace";
 import { host_kill } from "./host";
-import { enter, spawnAs, ipcResetProcess, wake, ping, INVOKE_TOO_DEEP } from "./ipc";
+import { enter, ipcResetProcess, wake, ping } from "./ipc";
+import { spawnAs, INVOKE_TOO_DEEP } from "./entry";
 import { fault } from "./fault";
 import { drain, qLimit, qCount } from "./endpoint";
 import { clearNotes } from "./notify";
@@ -29,7 +30,7 @@ export function procSpawn(bootSlot: i32, module: i32): i32 {
   if (slot < 0) return slot;
   const pid = allocPid();
   if (pid < 0) return E_NOSPACE;
-  const r = spawnAs(pid, module);
+  const r = spawnAs(pid, module, 0);
   if (r < 0) return r;
   unchecked(pState[pid] = PS_CREATED);
   unchecked(pModule[pid] = module);
@@ -71,7 +72,7 @@ export function procRestart(slot: i32): i32 {
   const st = unchecked(pState[pid]);
   if (st == PS_FREE || st == PS_STARTING) return E_STATE;
   stop(pid, PS_STOPPED);
-  const r = spawnAs(pid, unchecked(pModule[pid]));
+  const r = spawnAs(pid, unchecked(pModule[pid]), 0);
   if (r < 0) return r;
   unchecked(pRestarts[pid] = unchecked(pRestarts[pid]) + 1);
   unchecked(pState[pid] = PS_CREATED);

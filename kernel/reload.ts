@@ -22,11 +22,12 @@ import {
   SPAWN_STAGE, SPAWN_SWAP, SPAWN_DISCARD, HANDOFF_MAX, OK, E_ARG, E_BUSY, E_STATE, E_CRASHED, E_DEPTH, E_DEAD,
 } from "./abi";
 import { current, pState, pModule, pActive, pRestarts } from "./proc";
-import { activate, deactivate } from "./activation";
-import { beginFuel, endFuel, armCrash, disarmCrash, budgetCause } from "./cpu";
+import { armCrash, disarmCrash, budgetCause } from "./cpu";
 import { host_spawn, host_copy } from "./host";
 import { controlled } from "./process";
-import { wake, invokeAs, INVOKE_TOO_DEEP } from "./ipc";
+import { wake } from "./ipc";
+import { invokeAs, spawnAs, abortCause, INVOKE_TOO_DEEP } from "./entry";
+import { stackCause } from "./stack";
 import { fault, finishExit, exitPending, cancelExit } from "./fault";
 
 const handoff = new StaticArray<u8>(HANDOFF_MAX);
@@ -52,7 +53,7 @@ export function procReload(slot: i32, flags: i32): i32 {
 }
 
 function reload(pid: i32, flags: i32): i32 {
-  let r = hostAs(pid, SPAWN_STAGE);
+  let r = spawnAs(pid, unchecked(pModule[pid]), SPAWN_STAGE);
   if (r < 0) return r;
   saving = pid;
   r = invokeAs(pid, ENTRY_SAVE, pid, 0);
@@ -74,7 +75,7 @@ function reload(pid: i32, flags: i32): i32 {
   r = invokeAs(pid, ENTRY_START, pid, unchecked(pRestarts[pid]));
   loading = -1;
   let err = OK;
-  if (r == INVOKE_TRAPPED) { budgetCause(pid); err = E_CRASHED; }
+  if (r == INVOKE_TRAPPED) { budgetCause(pid); stackCause(pid); abortCause(pid); err = E_CRASHED; }
   else if (r == INVOKE_TOO_DEEP) err = E_DEPTH;
   else if ((flags & RELOAD_ROLLBACK_TEST) != 0) err = E_CRASHED; // no quark_start to trap in
   else if (exitPending(pid)) err = E_STATE;
@@ -91,19 +92,6 @@ function reload(pid: i32, flags: i32): i32 {
   wake(pid);
   return r == INVOKE_NOENTRY ? OK : r;
 }
-
-/** host.spawn(pid, module, op) as `pid` (a module's start code runs as it, metered). */
-function hostAs(pid: i32, op: i32): i32 {
-  const prev = current();
-  const level = activate(pid);
-  if (level < 0) return E_DEPTH;
-  const saved = beginFuel(pid);
-  const r = host_spawn(pid, unchecked(pModule[pid]), op);
-  endFuel(pid, saved);
-  deactivate(level, prev);
-  return r;
-}
-
 
 /** Keep `len` bytes of the caller's memory at `src` for the next instance (replacing any kept before). */
 export function handoffPut(src: i32, len: i32): i32 {

@@ -1,13 +1,14 @@
 // The run loop the host drives: take interrupts, then deliver queued messages
 // and notifications one at a time, round robin, until nothing is ready or
 // the budget is spent (so the host gets control back to feed input).
-import { RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX } from "./abi";
+import { E_BUSY, RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX } from "./abi";
 import { inputArrived, awaitingInput } from "./input";
 import { mmio_read, mmio_write } from "./host";
 import { expireTimers, nextDeadline, timerPending } from "./notify";
 import { pickReady } from "./sched";
 import { deliver } from "./ipc";
 import { isHalted } from "./state";
+import { activeDepth } from "./activation";
 
 const BUDGET = 4096;
 
@@ -21,7 +22,14 @@ function interrupts(): bool {
   return true;
 }
 
+/**
+ * One slice of the run loop; only the host calls it, with nothing on the
+ * stack. Called from inside an entry (the hosts never link it to a service;
+ * this holds even so) it would deliver messages inside a running handler:
+ * it refuses with E_BUSY.
+ */
 export function run(): i32 {
+  if (activeDepth() != 0) return E_BUSY;
   if (isHalted()) return RUN_HALT;
   interrupts();
   for (let n = 0; n < BUDGET; n++) {

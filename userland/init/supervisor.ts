@@ -8,7 +8,7 @@
 import {
   sys, fmtMicros, RESTART_NEVER, RESTART_ALWAYS, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_EXIT, NOTE_TIMER, NOTE_STOP,
   EV_EXITED, EV_STOPPING, EV_KILLED, BACKOFF_FIXED, BACKOFF_LINEAR, BACKOFF_EXPONENTIAL,
-  EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP, EV_START_TIMEOUT, EV_ESCALATED, FAULT_HUNG, FAULT_MEMORY, HEALTH_UNHEALTHY, HEALTH_UNKNOWN,
+  EV_CRASHED, EV_RESTARTING, EV_RESTARTED, EV_RESTART_FAILED, EV_GAVE_UP, EV_START_TIMEOUT, EV_ESCALATED, FAULT_HUNG, FAULT_MEMORY, FAULT_STACK, FAULT_ABORT, HEALTH_UNHEALTHY, HEALTH_UNKNOWN,
 } from "../lib";
 import { Service, byPid } from "./bootinfo";
 import { ST_RUNNING, ST_FAILED, ST_STOPPED, ST_STOPPING, ST_DISABLED, ST_STARTING, launched, startReady } from "./start";
@@ -31,7 +31,8 @@ export function onFault(svcs: Service[], pid: i32, cause: i32, dropped: i32): vo
   setHealth(s, HEALTH_UNHEALTHY, 0);
   s.crashes++;
   say(s.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : cause == FAULT_CPU ? ": CPU budget spent" : cause == FAULT_INJECTED ? " (injected)" : cause == FAULT_HUNG ? ": it did not answer a ping in time" :
-    cause == FAULT_MEMORY ? ": out of memory at its limit (the manifest's memory)" : "") +
+    cause == FAULT_MEMORY ? ": out of memory at its limit (the manifest's memory)" : cause == FAULT_STACK ? ": it called deeper than its stack window" :
+    cause == FAULT_ABORT ? ": it aborted" : "") +
     (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
   failed(svcs, i);
 }
