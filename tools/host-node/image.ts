@@ -1,39 +1,37 @@
-// Reading an image with the engine's own API: the image is the kernel module,
-// everything else is in its quark.* custom sections (docs/machine-abi.md).
-import * as abi from "../../kernel/abi";
+// The Node host's image: the one check every host runs (tools/lib/image-check.ts),
+// then V8 compiles the kernel (the image itself) and each module. A module V8
+// refuses is refused as image.py refuses it under wasmtime: one line,
+// `FILE: module NAME does not compile: <V8's reason>`.
+import { checkImage, compileError, readBytes } from "../lib/image-check";
 
 export interface BootImage {
   kernel: WebAssembly.Module;
-  modules: { name: string; kind: string; module: WebAssembly.Module }[];
+  modules: { name: string; kind: string; module: WebAssembly.Module; bytes: Uint8Array }[];
   bootTable: Uint8Array;
   abi: Record<string, number>;
 }
 
-const utf8 = new TextDecoder();
+/** The module's name as refusals give it: "kernel" for the image itself. */
+export const KERNEL = "kernel";
 
-function section(mod: WebAssembly.Module, name: string, file: string): Uint8Array<ArrayBuffer> {
-  const found = WebAssembly.Module.customSections(mod, name);
-  if (found.length !== 1) throw new Error(`${file}: not a quark image (section ${name} ${found.length === 0 ? "missing" : "repeated"})`);
-  return new Uint8Array(found[0]);
+/** Compiles one module, or throws the shared refusal naming it. */
+export function compile(bytes: Uint8Array, name: string, file: string): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    // V8 prefixes its reason with the API's name ("WebAssembly.Module(): "); the reason is the rest.
+    throw compileError(file, name, String((e as Error).message).replace(/^WebAssembly\.Module\(\): /, ""));
+  }
 }
 
-export function loadImage(bytes: Uint8Array<ArrayBuffer>, file = "image"): BootImage {
-  let kernel: WebAssembly.Module;
-  try {
-    kernel = new WebAssembly.Module(bytes);
-  } catch (e) {
-    throw new Error(`${file}: not a valid WebAssembly module (${(e as Error).message})`);
-  }
-  const abiTable = JSON.parse(utf8.decode(section(kernel, "quark.abi", file))) as Record<string, number>;
-  if (abiTable.ABI_VERSION !== abi.ABI_VERSION) {
-    throw new Error(`${file}: built for ABI version ${abiTable.ABI_VERSION}, this host speaks version ${abi.ABI_VERSION}; rebuild the image with this checkout's \`quark build\``);
-  }
-  const list = JSON.parse(utf8.decode(section(kernel, "quark.modules", file))) as { name: string; kind: string }[];
-  const modules = list.map((m) => ({
-    name: m.name,
-    kind: m.kind,
-    module: new WebAssembly.Module(section(kernel, `quark.mod.${m.name}`, file)),
-  }));
-  if (modules.length === 0 || modules[0].kind !== "hal") throw new Error(`${file}: module 0 must be the HAL`);
-  return { kernel, modules, bootTable: section(kernel, "quark.boot", file), abi: abiTable };
+export function loadImage(bytes: Uint8Array, file = "image"): BootImage {
+  const checked = checkImage(bytes, file);
+  const kernel = compile(bytes, KERNEL, file);
+  const modules = checked.modules.map((m) => ({ name: m.name, kind: m.kind, bytes: m.bytes, module: compile(m.bytes, m.name, file) }));
+  return { kernel, modules, bootTable: checked.bootTable.slice(), abi: checked.abi };
+}
+
+/** Reads, checks and compiles an image file; every failure is an ImageCheckError. */
+export function loadImageFile(path: string): BootImage {
+  return loadImage(readBytes(path), path);
 }

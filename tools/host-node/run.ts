@@ -1,8 +1,8 @@
 // The Node host's run loop (docs/machine-abi.md, boot step 6): drive
 // kernel.run(), sleep until the next timer, feed console input.
-import { readFileSync } from "node:fs";
 import * as abi from "../../kernel/abi";
-import { loadImage } from "./image";
+import { loadImageFile, type BootImage } from "./image";
+import { ImageCheckError } from "../lib/image-check";
 import { NodeMachine, type MachineOptions } from "./machine";
 import { ControlSocket } from "./control";
 import { ConsoleInput, type UartRx } from "./input";
@@ -34,7 +34,15 @@ export function flagsOf(o: { untilReady?: boolean; quiet?: boolean; interactive?
 export async function bootNode(imagePath: string, opts: BootOptions = {}): Promise<number> {
   // The clock starts before the image is read: boot time counts from the host's start.
   const t0 = performance.now();
-  const image = loadImage(new Uint8Array(readFileSync(imagePath)), imagePath);
+  let image: BootImage;
+  try {
+    image = loadImageFile(imagePath);
+  } catch (e) {
+    if (!(e instanceof ImageCheckError)) throw e;
+    // Not a usable image: one line and the same exit code as host.py.
+    process.stderr.write(e.message + "\n");
+    return e.exitCode;
+  }
   const onTrap = opts.onTrap ?? (opts.verbose ? (t: { pid: number; message: string }) => process.stderr.write(`host: trap in pid ${t.pid}: ${t.message}\n`) : undefined);
   // The queue exists before the socket opens, so a connection made during boot loses nothing.
   const input = opts.input || opts.control ? new ConsoleInput(opts.input, opts.control !== undefined) : undefined;
@@ -51,7 +59,12 @@ export async function bootNode(imagePath: string, opts: BootOptions = {}): Promi
   const m = new NodeMachine(image, { t0, imagePath, ...opts, onTrap, out: control ? (b) => { out(b); control!.write(b); } : out });
   try {
     const r = m.boot(flagsOf(opts));
-    if (r < 0) return 2;
+    if (r < 0) {
+      // The kernel refused the boot (it said why on the console): as host.py, exit 1.
+      const name = Object.entries(abi).find(([k, v]) => k.startsWith("E_") && k !== "E_LAST" && v === r)?.[0] ?? String(r);
+      process.stderr.write(`quark: kernel.boot() failed: ${name} (${r})\n`);
+      return 1;
+    }
     if (m.kernelTrap) {
       process.stderr.write(`quark: the kernel trapped during boot: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
       return KERNEL_TRAP_EXIT;

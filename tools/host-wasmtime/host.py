@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from image import ImageError, load  # noqa: E402
+from image import ImageError, checkout_abi, load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SHIM = ROOT / "build" / "host-wasmtime" / "libquarkshim.so"
@@ -182,13 +182,19 @@ def main(argv):
     from shim import trampoline, root_cause
 
     try:
-        image = load(args.image)
+        expected = checkout_abi()  # what this checkout's kernel/abi.ts says: every image must agree
+    except (OSError, ValueError, SyntaxError) as e:
+        return fail("cannot read this checkout's kernel/abi.ts: %s" % e, 2)
+    try:
+        image = load(args.image, expected)
         tramp, slow = trampoline(args.shim, args.python_trampoline, image, args.verbose)
         if slow:
             print(SLOW_NOTICE % slow, file=sys.stderr)
         machine = Machine(image, tramp, args.verbose, args.image)
     except ImageError as e:
-        return fail("%s: %s" % (args.image, e), 2)
+        # One line with no prefix and EXIT_BAD_IMAGE, as the Node host (tools/lib/image-check.ts).
+        print(str(e) if e.file else "%s: %s" % (args.image, e), file=sys.stderr)
+        return expected["EXIT_BAD_IMAGE"]
     except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
         return fail("%s: cannot instantiate: %s" % (args.image, root_cause(e)), 2)
     control = None

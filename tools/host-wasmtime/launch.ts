@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { ensureWasmtime, wasmtimePaths } from "./setup";
+import { ImageCheckError, readImageFile } from "../lib/image-check";
 
 export interface WasmtimeFlags {
   untilReady?: boolean;
@@ -45,6 +46,14 @@ export async function bootWasmtime(
   flags: WasmtimeFlags = {},
   stdio: WasmtimeStdio = {},
 ): Promise<number> {
+  // The image check every host runs (tools/lib/image-check.ts), on the Node
+  // side first: the same refusal and exit code as the Node host, before Python starts.
+  const refused = imageRefusal(image);
+  if (refused) {
+    if (stdio.capture) stdio.capture.stderr += refused.message + "\n";
+    else process.stderr.write(refused.message + "\n");
+    return refused.exitCode;
+  }
   await ensureWasmtime({ root, quiet: stdio.quietSetup });
   const { cmd, args } = wasmtimeCommand(root, image, flags);
   const capture = stdio.capture;
@@ -64,4 +73,14 @@ export async function bootWasmtime(
     child.on("error", reject);
     child.on("close", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
+}
+
+function imageRefusal(image: string): ImageCheckError | undefined {
+  try {
+    readImageFile(image);
+    return undefined;
+  } catch (e) {
+    if (e instanceof ImageCheckError) return e;
+    throw e;
+  }
 }

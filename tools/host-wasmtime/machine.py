@@ -16,7 +16,7 @@ import sys
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from image import ImageError, load
+from image import ImageError, compile_error, load
 from shim import ENTRY_EXPORTS, root_cause
 
 U32 = 0xFFFFFFFF
@@ -91,13 +91,13 @@ class Machine:
         try:
             self.kernel_module = wasmtime.Module(engine, self.image.kernel)
         except wasmtime.WasmtimeError as e:
-            raise ImageError("the kernel does not compile: %s" % root_cause(e))
+            raise compile_error(self.path or "image", "kernel", root_cause(e))
         self.modules = []
         for entry, body in zip(self.image.modules, self.image.module_bytes):
             try:
                 self.modules.append(wasmtime.Module(engine, body))
             except wasmtime.WasmtimeError as e:
-                raise ImageError("module %s does not compile: %s" % (entry["name"], root_cause(e)))
+                raise compile_error(self.path or "image", entry["name"], root_cause(e))
 
     def _add_hal_callbacks(self):
         i32 = wasmtime.ValType.i32()
@@ -173,7 +173,7 @@ class Machine:
         try:
             fresh = load(self.path)
         except ImageError as e:
-            print("quark: reload of pid %d: cannot use %s: %s" % (pid, self.path, e), file=sys.stderr)
+            print("quark: reload of pid %d: %s" % (pid, e), file=sys.stderr)  # e names the file, as the Node host says it
             return c("E_NOMODULE"), None
         name = fresh.modules[index].get("name") if index < len(fresh.modules) else None
         if name != booted.name:

@@ -2,10 +2,10 @@
 // and memory limits, the ABI version, and a summary of the manifest it was
 // built from. The report object is also the `--json` output.
 import { formatVersion } from "./versions";
-import { readFileSync } from "node:fs";
 import * as abi from "../../kernel/abi";
 import { decodeBootTable } from "./boot-table";
-import { readImage, type Image } from "./image";
+import { readImage } from "./image";
+import { readBytes } from "./image-check";
 import { RIGHTS } from "./manifest";
 import { readMemoryLimits } from "./wasm-sections";
 
@@ -30,13 +30,9 @@ export interface InspectReport {
 }
 
 export function inspectImage(path: string): InspectReport {
-  const bytes = new Uint8Array(readFileSync(path));
-  let image: Image;
-  try {
-    image = readImage(bytes);
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
-  }
+  // The hosts' own check (image-check.ts): an ImageCheckError naming the file, as a boot would give.
+  const bytes = readBytes(path);
+  const image = readImage(bytes, path);
   return {
     file: path,
     size: bytes.length,
@@ -54,7 +50,9 @@ function describe(
   index: number | null, name: string, kind: InspectModule["kind"],
   m: { size: number; sha256: string; bytes: Uint8Array },
 ): InspectModule {
-  const limits = readMemoryLimits(m.bytes);
+  // A module's own bytes are the engine's to judge at boot; inspect lists it even when they are not Wasm.
+  let limits: ReturnType<typeof readMemoryLimits> = null;
+  try { limits = readMemoryLimits(m.bytes); } catch { /* listed without its memory */ }
   const memory = limits && { initial: limits.initial, maximum: limits.maximum };
   return { index, name, kind, size: m.size, sha256: m.sha256, memory };
 }

@@ -15,6 +15,7 @@ import { ctl, ctlAttach } from "../lib/ctl";
 import { runBench } from "../bench/run";
 import { newService } from "../lib/scaffold";
 import { ManifestError } from "../lib/manifest";
+import { ImageCheckError, readImageFile } from "../lib/image-check";
 
 const RUNTIMES = ["node", "wasmtime"] as const;
 
@@ -62,8 +63,9 @@ function log(s: string): void { process.stderr.write(s + "\n"); }
 async function imageFrom(arg: string | undefined, quiet: boolean): Promise<string> {
   if (!arg) throw new UsageError("missing IMAGE (a .wasm image or a .toml manifest)");
   const p = resolve(arg);
+  // An image is checked here, before any host: one refusal, the same under every runtime.
+  if (!p.endsWith(".toml")) { readImageFile(p); return p; }
   if (!existsSync(p)) throw new UsageError(`${arg}: no such file`);
-  if (!p.endsWith(".toml")) return p;
   const r = await buildImage(p, { root: repoRoot(), log: quiet ? undefined : log });
   for (const w of r.warnings) log(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);
   return r.out;
@@ -202,6 +204,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) { log(`quark ${cmd}: ${e.message}`); return 2; }
     if (e instanceof ManifestError) { log(e.message); return 1; }
+    if (e instanceof ImageCheckError) { log(e.message); return e.exitCode; }
     log(`quark ${cmd}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }

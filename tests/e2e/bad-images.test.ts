@@ -1,0 +1,161 @@
+// A table of bad images, made from images/default.wasm, driven through every
+// way a user reads an image: `quark boot` under Node and under wasmtime,
+// `quark inspect`, and the wasmtime host run directly (host.py, its own check
+// in image.py). Each row says what every reader must answer, and all of them
+// must answer it alike: the same exit code and the same one-line message
+// (docs/machine-abi.md, "The image"; tools/lib/image-check.ts).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as abi from "../../kernel/abi";
+import { ImageCheckError, readImageFile, sha256 } from "../../tools/lib/image-check";
+import { encodeCustomSection, readSections } from "../../tools/lib/wasm-sections";
+import { wasmtimePaths } from "../../tools/host-wasmtime/setup";
+import { image, quark, root } from "./helpers";
+
+type Runner = "node" | "wasmtime" | "inspect" | "host.py";
+const RUNNERS: Runner[] = ["node", "wasmtime", "inspect", "host.py"];
+
+interface Row {
+  name: string;
+  /** The file's bytes, or a path made by the row itself. */
+  make: (good: Uint8Array, dir: string) => Uint8Array | { path: string };
+  /** What every reader answers; `boots` rows are valid images. */
+  expect: { code: string; message: RegExp } | "boots";
+  /** A fault only an engine can see: inspect (which compiles nothing) lists the image. */
+  engineOnly?: boolean;
+  why: string;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function section(b: Uint8Array, name: string) {
+  const s = readSections(b).find((x) => x.name === name);
+  if (!s) throw new Error(`the default image has no ${name}`);
+  return s;
+}
+
+function codeSection(b: Uint8Array) {
+  return readSections(b).find((x) => x.id === 10)!;
+}
+
+function changed(b: Uint8Array, at: number, value: (old: number) => number): Uint8Array {
+  const out = b.slice();
+  out[at] = value(out[at]);
+  return out;
+}
+
+/** The image with section `name`'s data replaced, in place (the other sections keep their order). */
+function replaced(b: Uint8Array, name: string, data: Uint8Array): Uint8Array {
+  const s = section(b, name);
+  const encoded = encodeCustomSection(name, data);
+  const out = new Uint8Array(b.length - (s.end - s.offset) + encoded.length);
+  out.set(b.subarray(0, s.offset));
+  out.set(encoded, s.offset);
+  out.set(b.subarray(s.end), s.offset + encoded.length);
+  return out;
+}
+
+function json(b: Uint8Array, name: string): any {
+  const s = section(b, name);
+  return JSON.parse(dec.decode(b.subarray(s.dataStart!, s.end)));
+}
+
+const withJson = (name: string, edit: (v: any) => void) => (b: Uint8Array) => {
+  const v = json(b, name);
+  edit(v);
+  return replaced(b, name, enc.encode(JSON.stringify(v)));
+};
+
+const truncatedIn = (name: string | null, cut: (s: { start: number; end: number }) => number) => (b: Uint8Array) => {
+  const s = name === null ? codeSection(b) : section(b, name);
+  return b.slice(0, cut(s));
+};
+
+const refused = (code: string, message: RegExp) => ({ code, message });
+
+const ROWS: Row[] = [
+  { name: "an empty file", make: () => new Uint8Array(0), expect: refused("empty", /: the file is empty; /), why: "nothing to read" },
+  { name: "a text file", make: () => enc.encode("[image]\nname = \"x\"\n"), expect: refused("not-wasm", /: not a WebAssembly module \(it does not start with \\0asm\)/), why: "no Wasm magic" },
+  { name: "a directory", make: (_, dir) => { const p = join(dir, "a-directory.wasm"); mkdirSync(p, { recursive: true }); return { path: p }; }, expect: refused("directory", /: cannot read: it is a directory; /), why: "not a file" },
+  { name: "a missing file", make: (_, dir) => ({ path: join(dir, "no-such-image.wasm") }), expect: refused("missing-file", /: cannot read: no such file; /), why: "not there" },
+  { name: "truncated inside the Wasm header (6 bytes)", make: (b) => b.slice(0, 6), expect: refused("truncated", /: truncated: the file ends inside the WebAssembly header; /), why: "the 8-byte header is cut" },
+  { name: "truncated inside the kernel's code section", make: truncatedIn(null, (s) => s.start + 10), expect: refused("truncated", /: truncated: the section at byte \d+ needs \d+ bytes, the file has 10; /), why: "the walk bounds-checks every section, the engine never sees it" },
+  { name: "truncated inside a module (quark.mod.echo)", make: truncatedIn("quark.mod.echo", (s) => (s.start + s.end) >> 1), expect: refused("truncated", /: truncated: the section at byte \d+ needs/), why: "as above, in a module's section" },
+  { name: "truncated by one byte (inside quark.boot, the last section)", make: (b) => b.slice(0, b.length - 1), expect: refused("truncated", /: truncated: the section at byte \d+ needs/), why: "the last section is one byte short" },
+  { name: "truncated at a section boundary (quark.boot dropped)", make: (b) => b.slice(0, section(b, "quark.boot").offset), expect: refused("missing-section", /: missing section quark\.boot: not a quark image/), why: "a valid Wasm module that lacks the boot table" },
+  { name: "a flipped byte in the kernel's code (its function count)", make: (b) => changed(b, codeSection(b).start, (v) => v ^ 1), expect: refused("compile", /: module kernel does not compile: \S/), engineOnly: true, why: "the code and function sections disagree: only the engine sees it, and both refuse it with their own reason" },
+  { name: "a flipped byte in a module's bytes (echo)", make: (b) => { const s = section(b, "quark.mod.echo"); return changed(b, (s.dataStart! + s.end) >> 1, (v) => v ^ 0xff); }, expect: refused("module-sha256", /: module echo does not match its sha256 in quark\.modules; /), why: "every module is hashed" },
+  { name: "a flipped byte in quark.abi (its opening brace)", make: (b) => changed(b, section(b, "quark.abi").dataStart!, (v) => v ^ 0xff), expect: refused("bad-json", /: section quark\.abi is not UTF-8 JSON; /), why: "the JSON no longer parses" },
+  { name: "a flipped byte in quark.modules (its opening bracket)", make: (b) => changed(b, section(b, "quark.modules").dataStart!, (v) => v ^ 0xff), expect: refused("bad-json", /: section quark\.modules is not UTF-8 JSON; /), why: "the JSON no longer parses" },
+  { name: "a changed byte in quark.modules (a digit of echo's sha256)", make: withJson("quark.modules", (v) => { const e = v.find((m: any) => m.name === "echo"); e.sha256 = (e.sha256[0] === "0" ? "1" : "0") + e.sha256.slice(1); }), expect: refused("module-sha256", /: module echo does not match its sha256/), why: "the recorded hash no longer matches the bytes" },
+  { name: "a flipped byte in quark.boot (its magic)", make: (b) => changed(b, section(b, "quark.boot").dataStart!, (v) => v ^ 0xff), expect: refused("boot-table", /: section quark\.boot is not a quark boot table/), why: "the header is checked before the kernel sees it" },
+  { name: "a changed byte inside quark.manifest's description", make: (b) => { const s = section(b, "quark.manifest"); const at = dec.decode(b.subarray(s.dataStart!, s.end)).indexOf('"description":"') + 15; return changed(b, s.dataStart! + at, (v) => (v === 0x71 ? 0x51 : 0x71)); }, expect: "boots", why: "still a valid image: hosts do not read the manifest, and the text is still JSON" },
+  { name: "a duplicated quark.* section (quark.abi twice)", make: (b) => { const s = section(b, "quark.abi"); const out = new Uint8Array(b.length + s.end - s.offset); out.set(b); out.set(b.subarray(s.offset, s.end), b.length); return out; }, expect: refused("duplicate-section", /: section quark\.abi appears twice; /), why: "which one counts would be up to the reader" },
+  { name: "another ABI_VERSION", make: withJson("quark.abi", (v) => { v.ABI_VERSION = 99; }), expect: refused("abi-version", new RegExp(`: built for ABI_VERSION 99, this host speaks ABI_VERSION ${abi.ABI_VERSION}; rebuild the image`)), why: "another ABI" },
+  { name: "a changed ABI constant (E_ARG)", make: withJson("quark.abi", (v) => { v.E_ARG = -99; }), expect: refused("abi-constant", new RegExp(`: ABI constant E_ARG is -99 in the image but ${abi.E_ARG} in this checkout's kernel/abi\\.ts; rebuild the image with this checkout's \`quark build\`$`)), why: "the image's kernel speaks other numbers than this host" },
+  { name: "an ABI constant the checkout lacks", make: withJson("quark.abi", (v) => { v.A_NEW_CONSTANT = 1; }), expect: refused("abi-constant", /: ABI constant A_NEW_CONSTANT is 1 in the image and absent from this checkout's kernel\/abi\.ts; /), why: "built from another checkout" },
+  { name: "a module whose size does not match", make: withJson("quark.modules", (v) => { v.find((m: any) => m.name === "log").size += 1; }), expect: refused("module-size", /: module log is (\d+) bytes, but quark\.modules says (\d+); /), why: "sizes are checked before hashes" },
+  { name: "module 0 is not the HAL", make: withJson("quark.modules", (v) => { v[0].kind = "service"; }), expect: refused("hal-first", /: module 0 is hal, not the HAL; /), why: "the host instantiates module 0 as the HAL" },
+  { name: "a module the engine does not compile (echo, hash and size consistent)", make: (b) => {
+      const bad = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x01, 0x04, 0x01, 0x60, 0x00, 0x7f);
+      const withBytes = replaced(b, "quark.mod.echo", bad);
+      return withJson("quark.modules", (v) => { const e = v.find((m: any) => m.name === "echo"); e.size = bad.length; e.sha256 = sha256(bad); })(withBytes);
+    }, expect: refused("compile", /: module echo does not compile: \S/), engineOnly: true, why: "a truncated type section inside a module whose record matches: only the engine judges a module's code" },
+];
+
+let good: Uint8Array;
+let dir: string;
+
+function run(runner: Runner, file: string): { code: number | null; stderr: string } {
+  if (runner === "inspect") return quark(["inspect", file]);
+  if (runner === "host.py") {
+    const p = wasmtimePaths(root);
+    const r = spawnSync(p.python, [p.hostPy, file, "--until-ready", "--quiet"], { encoding: "utf8", input: "", timeout: 120_000 });
+    return { code: r.status, stderr: r.stderr };
+  }
+  return quark(["boot", file, "--runtime", runner, "--until-ready", "--quiet"]);
+}
+
+beforeAll(async () => {
+  good = new Uint8Array(readFileSync(await image("default")));
+  dir = mkdtempSync(join(tmpdir(), "quark-bad-images-"));
+  quark(["setup", "wasmtime"]);
+});
+
+describe("a bad image is refused alike by both hosts, inspect and host.py", () => {
+  it.each(ROWS.map((r, i) => [r.name, i] as const))("%s", (_, i) => {
+    const row = ROWS[i];
+    const made = row.make(good, dir);
+    const file = "path" in made ? made.path : join(dir, `row-${i}.wasm`);
+    if (!("path" in made)) writeFileSync(file, made);
+    const results = Object.fromEntries(RUNNERS.map((r) => [r, run(r, file)]));
+    if (row.expect === "boots") {
+      for (const r of RUNNERS) expect(results[r].code, `${r}: ${results[r].stderr}`).toBe(0);
+      return;
+    }
+    const refusers = RUNNERS.filter((r) => !(row.engineOnly && r === "inspect"));
+    const lines = refusers.map((r) => results[r].stderr.trimEnd());
+    for (const [k, r] of refusers.entries()) {
+      expect(results[r].code, `${r}: ${results[r].stderr}`).toBe(abi.EXIT_BAD_IMAGE);
+      expect(lines[k].split("\n"), r).toHaveLength(1);
+      expect(lines[k].startsWith(`${file}: `), `${r}: ${lines[k]}`).toBe(true);
+      expect(lines[k], r).toMatch(row.expect.message);
+    }
+    // The same message everywhere; an engine's own reason (after "does not compile: ") may differ.
+    const same = (l: string) => (row.engineOnly ? l.replace(/(does not compile: ).*$/, "$1…") : l);
+    expect(new Set(lines.map(same)).size, lines.join("\n")).toBe(1);
+    if (row.engineOnly) expect(results.inspect.code, results.inspect.stderr).toBe(0);
+    // The library's refusal is the same line, with the row's stable code (engine faults come from the hosts).
+    if (!row.engineOnly) {
+      const thrown = (() => { try { readImageFile(file); } catch (e) { return e; } })();
+      expect(thrown).toBeInstanceOf(ImageCheckError);
+      expect((thrown as ImageCheckError).code).toBe(row.expect.code);
+      expect((thrown as ImageCheckError).message).toBe(lines[0]);
+    }
+  });
+
+});

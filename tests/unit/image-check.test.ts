@@ -1,0 +1,203 @@
+// The image check (tools/lib/image-check.ts) on small hand-made images: one
+// case per fault, each with its stable code and message; and its Python
+// mirror (tools/host-wasmtime/image.py) given the very same bytes, which must
+// answer with the same code and the same message.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import binaryen from "binaryen";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as abi from "../../kernel/abi";
+import { abiConstants, checkImage, compileError, ImageCheckError, readImageFile, sha256 } from "../../tools/lib/image-check";
+import { linkImage } from "../../tools/lib/image";
+import { encodeCustomSection, readSections, stripCustomSections } from "../../tools/lib/wasm-sections";
+import { wasmtimePaths } from "../../tools/host-wasmtime/setup";
+import { repoRoot } from "../../tools/lib/root";
+
+const root = repoRoot();
+const enc = new TextEncoder();
+
+function moduleReturning(n: number): Uint8Array {
+  const mod = binaryen.parseText(`(module (memory (export "memory") 1 4)
+    (func (export "quark_start") (param i32 i32) (result i32) (i32.const ${n})))`);
+  try { return mod.emitBinary(); } finally { mod.dispose(); }
+}
+
+function bootTable(): Uint8Array {
+  const t = new Uint8Array(abi.BT_HEADER_BYTES);
+  new DataView(t.buffer).setUint32(0, abi.BT_MAGIC, true);
+  return t;
+}
+
+const good = () => linkImage({
+  kernel: moduleReturning(100), hal: moduleReturning(1), init: moduleReturning(2),
+  services: [{ name: "echo", wasm: moduleReturning(3) }],
+  manifestJson: { name: "t" }, bootTable: bootTable(),
+});
+
+const section = (b: Uint8Array, name: string) => readSections(b).find((s) => s.name === name)!;
+
+function replaced(b: Uint8Array, name: string, data: Uint8Array): Uint8Array {
+  const s = section(b, name);
+  const e = encodeCustomSection(name, data);
+  return Uint8Array.from([...b.subarray(0, s.offset), ...e, ...b.subarray(s.end)]);
+}
+
+const withText = (name: string, text: string) => (b: Uint8Array) => replaced(b, name, enc.encode(text));
+const withAbi = (edit: (a: Record<string, unknown>) => void) => (b: Uint8Array) => {
+  const a: Record<string, unknown> = { ...abiConstants() };
+  edit(a);
+  return replaced(b, "quark.abi", enc.encode(JSON.stringify(a)));
+};
+const abiText = (edit: (text: string) => string) => (b: Uint8Array) =>
+  replaced(b, "quark.abi", enc.encode(edit(JSON.stringify(abiConstants()))));
+const withModules = (edit: (m: any[]) => void) => (b: Uint8Array) => {
+  const s = section(b, "quark.modules");
+  const list = JSON.parse(new TextDecoder().decode(b.subarray(s.dataStart!, s.end)));
+  edit(list);
+  return replaced(b, "quark.modules", enc.encode(JSON.stringify(list)));
+};
+const appended = (bytes: number[]) => (b: Uint8Array) => Uint8Array.from([...b, ...bytes]);
+
+// [name, how to make it from the good image, code, message after "FILE: "]
+const CASES: [string, (b: Uint8Array) => Uint8Array, string, RegExp][] = [
+  ["empty", () => new Uint8Array(0), "empty", /^the file is empty; give the \.wasm file/],
+  ["not Wasm", () => enc.encode("hello"), "not-wasm", /^not a WebAssembly module/],
+  ["three bytes of the magic", () => Uint8Array.of(0, 0x61, 0x73), "truncated", /^truncated: the file ends inside the WebAssembly header/],
+  ["binary version 2", (b) => Uint8Array.from([...b.subarray(0, 4), 2, 0, 0, 0, ...b.subarray(8)]), "wasm-version", /^WebAssembly binary version 2, not 1/],
+  ["a section header cut after its id", appended([0]), "truncated", /^truncated: the file ends inside the section header at byte \d+/],
+  ["a section longer than the file", appended([0, 0x10, 1]), "truncated", /^truncated: the section at byte \d+ needs 16 bytes, the file has 1/],
+  ["a size LEB of six bytes", appended([1, 0x80, 0x80, 0x80, 0x80, 0x80, 0]), "malformed", /^malformed section header at byte \d+/],
+  ["a size LEB past 32 bits", appended([1, 0x80, 0x80, 0x80, 0x80, 0x10]), "malformed", /^malformed section header/],
+  ["a custom name longer than its section", appended([0, 2, 5, 0x71]), "malformed", /^the custom section at byte \d+ has a malformed name/],
+  ["a quark.* name that is not UTF-8", appended([0, 8, 7, ...enc.encode("quark."), 0xff]), "malformed", /has a malformed name/],
+  ["a repeated quark.boot", (b) => Uint8Array.from([...b, ...encodeCustomSection("quark.boot", bootTable())]), "duplicate-section", /^section quark\.boot appears twice/],
+  ["a repeated section with an unprintable name", (b) => { const n = "quark.x\ny"; return Uint8Array.from([...b, ...encodeCustomSection(n, new Uint8Array(1)), ...encodeCustomSection(n, new Uint8Array(1))]); }, "duplicate-section", /^section quark\.x\?y appears twice/],
+  ["no quark.abi", (b) => stripCustomSections(b, "quark.abi"), "missing-section", /^missing section quark\.abi: not a quark image, or a damaged one; rebuild/],
+  ["quark.abi not JSON", withText("quark.abi", "{"), "bad-json", /^section quark\.abi is not UTF-8 JSON/],
+  ["quark.abi with a BOM", abiText((t) => "\ufeff" + t), "bad-json", /^section quark\.abi is not UTF-8 JSON/],
+  ["quark.abi with NaN", abiText((t) => t.replace('"OK":0', '"OK":NaN')), "bad-json", /is not UTF-8 JSON/],
+  ["quark.abi an array", withText("quark.abi", "[1]"), "abi-format", /^section quark\.abi is not a JSON object/],
+  ["quark.abi with a lower-case key after a bad value", abiText((t) => t.replace("{", '{"OK2":1.5,"1":2,')), "abi-format", /has a key that is not a constant name/],
+  ["quark.abi with a fraction", withAbi((a) => { a.OK = 0.5; }), "abi-format", /^section quark\.abi gives OK a value that is not an integer/],
+  ["quark.abi with true", withAbi((a) => { a.OK = true; }), "abi-format", /gives OK a value that is not an integer/],
+  ["quark.abi with 2^53", abiText((t) => t.replace('"OK":0', '"OK":9007199254740992')), "abi-format", /gives OK a value that is not an integer/],
+  ["quark.abi with a 5000-digit number", abiText((t) => t.replace('"OK":0', `"OK":${"9".repeat(5000)}`)), "abi-format", /gives OK a value that is not an integer/],
+  ["quark.abi with 1.0 and 1e0 (integers still)", abiText((t) => t.replace('"OK":0', '"OK":0.0').replace(`"ABI_VERSION":${abi.ABI_VERSION}`, `"ABI_VERSION":${abi.ABI_VERSION}e0`)), "", /^$/],
+  ["quark.abi without ABI_VERSION", withAbi((a) => { delete a.ABI_VERSION; }), "abi-format", /^section quark\.abi has no ABI_VERSION/],
+  ["another ABI_VERSION", withAbi((a) => { a.ABI_VERSION = 7; }), "abi-version", new RegExp(`^built for ABI_VERSION 7, this host speaks ABI_VERSION ${abi.ABI_VERSION}; rebuild the image with this checkout's \`quark build\`$`)],
+  ["a changed constant", withAbi((a) => { a.E_ARG = 5; a.OK = 9; }), "abi-constant", new RegExp(`^ABI constant E_ARG is 5 in the image but ${abi.E_ARG} in this checkout's kernel/abi\\.ts; rebuild`)],
+  ["a missing constant", withAbi((a) => { delete a.RUN_BUSY; }), "abi-constant", /^ABI constant RUN_BUSY is missing from the image \(this checkout's kernel\/abi\.ts has 1\)/],
+  ["an extra constant", withAbi((a) => { a.AAA = 1; }), "abi-constant", /^ABI constant AAA is 1 in the image and absent from this checkout's kernel\/abi\.ts/],
+  ["quark.modules empty", withText("quark.modules", "[]"), "modules-format", /^section quark\.modules is not a non-empty JSON array/],
+  ["an entry without sha256", withModules((m) => { delete m[1].sha256; }), "modules-format", /^section quark\.modules entry 1 lacks a valid name/],
+  ["an entry with a bad name", withModules((m) => { m[1].name = "Init"; }), "modules-format", /entry 1 lacks a valid name/],
+  ["an entry with a negative size", withModules((m) => { m[1].size = -1; }), "modules-format", /entry 1 lacks/],
+  ["a module listed twice", withModules((m) => { m.push({ ...m[1] }); }), "modules-format", /^section quark\.modules lists module init twice/],
+  ["module 0 a service", withModules((m) => { m[0].kind = "service"; }), "hal-first", /^module 0 is hal, not the HAL/],
+  ["a second HAL", withModules((m) => { m[2].kind = "hal"; }), "hal-first", /^module 2 \(echo\) is a HAL; only module 0 may be/],
+  ["a listed module without its section", withModules((m) => { m.push({ ...m[1], name: "ghost" }); }), "missing-section", /^missing section quark\.mod\.ghost: not a quark image/],
+  ["a module's size", withModules((m) => { m[2].size += 1; }), "module-size", /^module echo is \d+ bytes, but quark\.modules says \d+; the image is damaged/],
+  ["a module's sha256", withModules((m) => { m[2].sha256 = "0".repeat(64); }), "module-sha256", /^module echo does not match its sha256 in quark\.modules/],
+  ["a module section no entry lists", (b) => Uint8Array.from([...b, ...encodeCustomSection("quark.mod.stray", moduleReturning(9))]), "stray-module", /^section quark\.mod\.stray names no module of quark\.modules/],
+  ["a boot table that is too short", withText("quark.boot", "QBT1"), "boot-table", /^section quark\.boot is not a quark boot table/],
+  ["quark.manifest not JSON", withText("quark.manifest", "{"), "bad-json", /^section quark\.manifest is not UTF-8 JSON/],
+  ["an unknown quark.* section, and a foreign one", (b) => Uint8Array.from([...b, ...encodeCustomSection("quark.later", new Uint8Array(1)), ...encodeCustomSection("producers", new Uint8Array(1))]), "", /^$/],
+];
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), "quark-image-check-")); });
+
+function tsVerdict(bytes: Uint8Array, file: string): { code: string; message: string } {
+  try {
+    checkImage(bytes, file);
+    return { code: "", message: "" };
+  } catch (e) {
+    if (!(e instanceof ImageCheckError)) throw e;
+    return { code: e.code, message: e.message };
+  }
+}
+
+/** image.py's verdict on each file, in one Python process. */
+function pyVerdicts(files: string[]): { code: string; message: string }[] {
+  const script = `
+import json, sys
+sys.path.insert(0, "tools/host-wasmtime")
+from image import ImageError, load
+out = []
+for f in sys.argv[1:]:
+    try:
+        load(f)
+        out.append({"code": "", "message": ""})
+    except ImageError as e:
+        out.append({"code": e.code, "message": str(e)})
+print(json.dumps(out))
+`;
+  const r = spawnSync(wasmtimePaths(root).python, ["-c", script, ...files], { cwd: root, encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  return JSON.parse(r.stdout);
+}
+
+describe("checkImage", () => {
+  it("accepts the image the build links, with every part", () => {
+    const img = checkImage(good(), "t.wasm");
+    expect(img.modules.map((m) => [m.index, m.name, m.kind])).toEqual([[0, "hal", "hal"], [1, "init", "service"], [2, "echo", "service"]]);
+    expect(img.modules[2].sha256).toBe(sha256(img.modules[2].bytes));
+    expect(img.abi).toEqual(abiConstants());
+    expect(img.manifest).toEqual({ name: "t" });
+    expect(img.bootTable).toEqual(bootTable());
+  });
+
+  it.each(CASES)("%s", (_, make, code, message) => {
+    const v = tsVerdict(make(good()), "t.wasm");
+    expect(v.code).toBe(code);
+    if (code) {
+      expect(v.message.startsWith("t.wasm: ")).toBe(true);
+      expect(v.message.slice("t.wasm: ".length)).toMatch(message);
+      expect(v.message).not.toContain("\n");
+    }
+  });
+
+  it("refuses with exit code EXIT_BAD_IMAGE (2)", () => {
+    const e = (() => { try { checkImage(new Uint8Array(0), "x"); } catch (err) { return err as ImageCheckError; } })()!;
+    expect(e.exitCode).toBe(abi.EXIT_BAD_IMAGE);
+    expect(abi.EXIT_BAD_IMAGE).toBe(2);
+  });
+
+  it("reads files: a missing one and a directory are refusals too", () => {
+    const missing = join(dir, "none.wasm");
+    expect(() => readImageFile(missing)).toThrow(`${missing}: cannot read: no such file; build the image with \`quark build MANIFEST.toml\``);
+    expect(() => readImageFile(dir)).toThrow(`${dir}: cannot read: it is a directory; give the .wasm file that \`quark build\` wrote`);
+  });
+
+  it("puts an engine's reason on one line, its last", () => {
+    expect(compileError("f.wasm", "echo", "Compiling failed\n  at 0x1: bad opcode\n").message).toBe("f.wasm: module echo does not compile: at 0x1: bad opcode");
+  });
+});
+
+describe("image.py, the wasmtime host's mirror", () => {
+  it("gives the same code and message as image-check.ts for every case", () => {
+    const files = CASES.map((c, i) => {
+      const f = join(dir, `case-${i}.wasm`);
+      writeFileSync(f, c[1](good()));
+      return f;
+    });
+    const missing = join(dir, "missing.wasm");
+    const sub = join(dir, "a-dir");
+    mkdirSync(sub, { recursive: true });
+    const all = [...files, join(dir, "good.wasm"), missing, sub];
+    writeFileSync(all[files.length], good());
+    const py = pyVerdicts(all);
+    const ts = all.map((f) => { try { readImageFile(f); return { code: "", message: "" }; } catch (e) { return { code: (e as ImageCheckError).code, message: (e as Error).message }; } });
+    expect(py).toEqual(ts);
+  });
+
+  it("reads this checkout's kernel/abi.ts to the same constants as the TypeScript import", () => {
+    const r = spawnSync(wasmtimePaths(root).python, ["-c",
+      'import json, sys; sys.path.insert(0, "tools/host-wasmtime"); from image import checkout_abi; print(json.dumps(checkout_abi()))'],
+    { cwd: root, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual(abiConstants());
+  });
+});
