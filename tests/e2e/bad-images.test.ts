@@ -22,8 +22,12 @@ interface Row {
   name: string;
   /** The file's bytes, or a path made by the row itself. */
   make: (good: Uint8Array, dir: string) => Uint8Array | { path: string };
-  /** What every reader answers; `boots` rows are valid images. */
-  expect: { code: string; message: RegExp } | "boots";
+  /**
+   * What every reader answers: refused by the image check; "boots", a valid
+   * image; "kernel-refuses", a table only the kernel reads, whose boot() both
+   * hosts report alike with exit 1 (inspect, which boots nothing, lists it).
+   */
+  expect: { code: string; message: RegExp } | "boots" | "kernel-refuses";
   /** A fault only an engine can see: inspect (which compiles nothing) lists the image. */
   engineOnly?: boolean;
   why: string;
@@ -92,7 +96,7 @@ const ROWS: Row[] = [
   { name: "a flipped byte in quark.abi (its opening brace)", make: (b) => changed(b, section(b, "quark.abi").dataStart!, (v) => v ^ 0xff), expect: refused("bad-json", /: section quark\.abi is not UTF-8 JSON; /), why: "the JSON no longer parses" },
   { name: "a flipped byte in quark.modules (its opening bracket)", make: (b) => changed(b, section(b, "quark.modules").dataStart!, (v) => v ^ 0xff), expect: refused("bad-json", /: section quark\.modules is not UTF-8 JSON; /), why: "the JSON no longer parses" },
   { name: "a changed byte in quark.modules (a digit of echo's sha256)", make: withJson("quark.modules", (v) => { const e = v.find((m: any) => m.name === "echo"); e.sha256 = (e.sha256[0] === "0" ? "1" : "0") + e.sha256.slice(1); }), expect: refused("module-sha256", /: module echo does not match its sha256/), why: "the recorded hash no longer matches the bytes" },
-  { name: "a flipped byte in quark.boot (its magic)", make: (b) => changed(b, section(b, "quark.boot").dataStart!, (v) => v ^ 0xff), expect: refused("boot-table", /: section quark\.boot is not a quark boot table/), why: "the header is checked before the kernel sees it" },
+  { name: "a flipped byte in quark.boot (its magic)", make: (b) => changed(b, section(b, "quark.boot").dataStart!, (v) => v ^ 0xff), expect: "kernel-refuses", why: "the boot table is the kernel's to read: it refuses it (kernel/boot.ts), and both hosts say so alike" },
   { name: "a changed byte inside quark.manifest's description", make: (b) => { const s = section(b, "quark.manifest"); const at = dec.decode(b.subarray(s.dataStart!, s.end)).indexOf('"description":"') + 15; return changed(b, s.dataStart! + at, (v) => (v === 0x71 ? 0x51 : 0x71)); }, expect: "boots", why: "still a valid image: hosts do not read the manifest, and the text is still JSON" },
   { name: "a duplicated quark.* section (quark.abi twice)", make: (b) => { const s = section(b, "quark.abi"); const out = new Uint8Array(b.length + s.end - s.offset); out.set(b); out.set(b.subarray(s.offset, s.end), b.length); return out; }, expect: refused("duplicate-section", /: section quark\.abi appears twice; /), why: "which one counts would be up to the reader" },
   { name: "another ABI_VERSION", make: withJson("quark.abi", (v) => { v.ABI_VERSION = 99; }), expect: refused("abi-version", new RegExp(`: built for ABI_VERSION 99, this host speaks ABI_VERSION ${abi.ABI_VERSION}; rebuild the image`)), why: "another ABI" },
@@ -135,6 +139,14 @@ describe("a bad image is refused alike by both hosts, inspect and host.py", () =
     const results = Object.fromEntries(RUNNERS.map((r) => [r, run(r, file)]));
     if (row.expect === "boots") {
       for (const r of RUNNERS) expect(results[r].code, `${r}: ${results[r].stderr}`).toBe(0);
+      return;
+    }
+    if (row.expect === "kernel-refuses") {
+      for (const r of RUNNERS.filter((x) => x !== "inspect")) {
+        expect(results[r].code, `${r}: ${results[r].stderr}`).toBe(1);
+        expect(results[r].stderr, r).toBe(`quark: kernel.boot() failed: E_ARG (${abi.E_ARG})\n`);
+      }
+      expect(results.inspect.code, results.inspect.stderr).toBe(0);
       return;
     }
     const refusers = RUNNERS.filter((r) => !(row.engineOnly && r === "inspect"));

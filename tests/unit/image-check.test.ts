@@ -101,7 +101,6 @@ const CASES: [string, (b: Uint8Array) => Uint8Array, string, RegExp][] = [
   ["a module's size", withModules((m) => { m[2].size += 1; }), "module-size", /^module echo is \d+ bytes, but quark\.modules says \d+; the image is damaged/],
   ["a module's sha256", withModules((m) => { m[2].sha256 = "0".repeat(64); }), "module-sha256", /^module echo does not match its sha256 in quark\.modules/],
   ["a module section no entry lists", (b) => Uint8Array.from([...b, ...encodeCustomSection("quark.mod.stray", moduleReturning(9))]), "stray-module", /^section quark\.mod\.stray names no module of quark\.modules/],
-  ["a boot table that is too short", withText("quark.boot", "QBT1"), "boot-table", /^section quark\.boot is not a quark boot table/],
   ["quark.manifest not JSON", withText("quark.manifest", "{"), "bad-json", /^section quark\.manifest is not UTF-8 JSON/],
   ["an unknown quark.* section, and a foreign one", (b) => Uint8Array.from([...b, ...encodeCustomSection("quark.later", new Uint8Array(1)), ...encodeCustomSection("producers", new Uint8Array(1))]), "", /^$/],
 ];
