@@ -4,8 +4,8 @@
 // in image.py). Each row says what every reader must answer, and all of them
 // must answer it alike: the same exit code and the same one-line message
 // (docs/machine-abi.md, "The image"; tools/lib/image-check.ts).
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -170,4 +170,54 @@ describe("a bad image is refused alike by both hosts, inspect and host.py", () =
     }
   });
 
+});
+
+/**
+ * Boots a copy of the default image, replaces the file with `damaged` once
+ * the shell answers, and asks for a hot reload of echo, which reads the file
+ * again (SPAWN_STAGE) and must refuse it with the same check.
+ */
+async function reloadFrom(runtime: "node" | "wasmtime", damaged: Uint8Array, name: string) {
+  const file = join(dir, `${name}-${runtime}.wasm`);
+  writeFileSync(file, good);
+  const child = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", file, "--runtime", runtime], { cwd: root });
+  let out = "";
+  let err = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    out += d;
+    for (const w of waiters.splice(0)) if (w.pattern.test(out)) w.resolve(); else waiters.push(w);
+  });
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+  const exited = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
+  const until = (pattern: RegExp) => new Promise<void>((resolve) => {
+    if (pattern.test(out)) resolve(); else waiters.push({ pattern, resolve });
+  });
+  child.stdin.write("svc status echo --json\n");
+  await until(/^\{"name":"echo"/m);
+  // Written whole, then renamed, as a build writes it: the reload never sees half a file.
+  writeFileSync(`${file}.tmp`, damaged);
+  renameSync(`${file}.tmp`, file);
+  child.stdin.write("svc reload echo\n");
+  await until(/^reload: echo .*$/m);
+  child.stdin.end();
+  return { code: await exited, out, err, file };
+}
+
+describe("a hot reload reads the image file again through the same check", () => {
+  it("refuses a damaged rebuild alike under both hosts, and the old echo keeps running", async () => {
+    const s = readSections(good).find((x) => x.name === "quark.mod.echo")!;
+    const damaged = changed(good, (s.dataStart! + s.end) >> 1, (v) => v ^ 0xff);
+    const runs = [];
+    for (const runtime of ["node", "wasmtime"] as const) runs.push(await reloadFrom(runtime, damaged, "reload"));
+    const said = runs.map((r) => {
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^reload: echo failed: error ${abi.E_NOMODULE}; the old instance keeps running$`, "m"));
+      const lines = r.err.split("\n").filter((l) => l.startsWith("quark: reload of pid"));
+      expect(lines, r.err).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^quark: reload of pid \\d+: ${r.file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: module echo does not match its sha256 in quark\\.modules; `));
+      return lines[0].replace(r.file, "FILE");
+    });
+    expect(said[0]).toBe(said[1]);
+  });
 });

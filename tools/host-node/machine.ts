@@ -3,9 +3,8 @@
 // on the per-message path; both are plain functions that allocate nothing in
 // the common case.
 import * as abi from "../../kernel/abi";
-import { readFileSync } from "node:fs";
 import type { BootImage } from "./image";
-import { customSections } from "../lib/wasm-sections";
+import { checkImage, ImageCheckError, readBytes } from "../lib/image-check";
 
 export interface Trap {
   pid: number;
@@ -35,7 +34,6 @@ type Entry = (a0: number, a1: number) => number;
 const RANDOM_CHUNK = 65536;
 // Indexed by ENTRY_* number.
 const ENTRY_NAMES = ["quark_start", "quark_handle", "quark_notify", "quark_save"];
-const utf8 = new TextDecoder();
 
 export class NodeMachine {
   readonly kernel: Record<string, any>;
@@ -203,22 +201,17 @@ export class NodeMachine {
     if (path === undefined) return [booted.module, this.imports[index]];
     const say = this.opts.err ?? ((l: string) => { process.stderr.write(l + "\n"); });
     try {
-      const bytes = new Uint8Array(readFileSync(path));
-      const sections = new Map(customSections(bytes).map((c) => [c.name, c.data]));
-      const abiTable = JSON.parse(utf8.decode(sections.get("quark.abi") ?? new Uint8Array())) as Record<string, number>;
-      if (abiTable.ABI_VERSION !== abi.ABI_VERSION) throw new Error(`it was built for ABI version ${abiTable.ABI_VERSION}`);
-      const list = JSON.parse(utf8.decode(sections.get("quark.modules") ?? new Uint8Array())) as { name: string }[];
-      const name = list[index]?.name;
+      // The same check as at boot (tools/lib/image-check.ts): a damaged or foreign file is refused whole.
+      const fresh = checkImage(readBytes(path), path);
+      const name = fresh.modules[index]?.name;
       if (name !== booted.name) {
         say(`quark: reload of pid ${pid}: module ${index} of ${path} is ${name === undefined ? "missing" : `"${name}"`}, not "${booted.name}" (was the image rebuilt from another manifest?)`);
         return abi.E_NOMODULE;
       }
-      const body = sections.get(`quark.mod.${name}`);
-      if (body === undefined) throw new Error(`section quark.mod.${name} is missing`);
-      const mod = new WebAssembly.Module(new Uint8Array(body));
+      const mod = new WebAssembly.Module(fresh.modules[index].bytes as Uint8Array<ArrayBuffer>);
       return [mod, this.link(mod)];
     } catch (e) {
-      say(`quark: reload of pid ${pid}: cannot use ${path}: ${(e as Error).message}`);
+      say(`quark: reload of pid ${pid}: ${e instanceof ImageCheckError ? e.message : `cannot use ${path}: ${(e as Error).message}`}`);
       return abi.E_NOMODULE;
     }
   }
