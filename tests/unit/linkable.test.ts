@@ -15,7 +15,7 @@ const HOST_DRIVEN = ["boot_buffer", "boot", "run", "next_deadline", "exit_code",
 describe("what a service may link", () => {
   it("is every syscall of the ABI, each a kernel export, and nothing the host drives", async () => {
     const kernel = await compileModule({ kind: "kernel", entry: join(root, "kernel", "index.ts"), root });
-    const exports = WebAssembly.Module.exports(new WebAssembly.Module(kernel.wasm)).map((e) => e.name);
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(kernel.wasm as Uint8Array<ArrayBuffer>)).map((e) => e.name);
     const syscalls = syscallExports(abi);
     expect(syscalls.size).toBe(abi.SYS_COUNT); // SYS_1 .. SYS_(COUNT-1), and the generic entry
     for (const name of syscalls) expect(exports, name).toContain(name);

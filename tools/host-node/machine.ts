@@ -5,6 +5,8 @@
 import * as abi from "../../kernel/abi";
 import type { BootImage } from "./image";
 import { checkImage, ImageCheckError, readBytes } from "../lib/image-check";
+import { linkTarget, syscallExports } from "../lib/linkable";
+import { instrumentService } from "./loader";
 
 export interface Trap {
   pid: number;
@@ -27,6 +29,8 @@ export interface MachineOptions {
   imagePath?: string;
   /** Host diagnostics (default: standard error). */
   err?: (line: string) => void;
+  /** Say on stderr why a module cannot be spawned, each time it is asked for (as the wasmtime host does). */
+  verbose?: boolean;
 }
 
 type Entry = (a0: number, a1: number) => number;
@@ -34,6 +38,7 @@ type Entry = (a0: number, a1: number) => number;
 const RANDOM_CHUNK = 65536;
 // Indexed by ENTRY_* number.
 const ENTRY_NAMES = ["quark_start", "quark_handle", "quark_notify", "quark_save"];
+const SYSCALLS = syscallExports(abi);
 
 export class NodeMachine {
   readonly kernel: Record<string, any>;
@@ -42,6 +47,8 @@ export class NodeMachine {
   private readonly memories: (WebAssembly.Memory | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
   private readonly views: Uint8Array[] = new Array(abi.MAX_PROCS).fill(new Uint8Array(0));
   private readonly imports: (WebAssembly.Imports | string)[];
+  // Per module index: the service module as the loader rewrote it (metered), compiled.
+  private readonly loaded: (WebAssembly.Module | undefined)[] = [];
   // Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE), until swapped or discarded.
   private readonly staged: ({ entries: (Entry | undefined)[]; memory: WebAssembly.Memory | undefined } | undefined)[] =
     new Array(abi.MAX_PROCS).fill(undefined);
@@ -73,7 +80,14 @@ export class NodeMachine {
     });
     this.kernel = kernelInstance.exports as Record<string, any>;
     this.memories[abi.PID_KERNEL] = this.kernel.memory as WebAssembly.Memory;
-    this.imports = image.modules.map((m, i) => (i === 0 ? "the HAL is not a process" : this.link(m.module)));
+    this.imports = image.modules.map((m, i) => {
+      if (i === 0) return "the HAL is not a process";
+      const bytes = WebAssembly.Module.customSections(image.kernel, `quark.mod.${m.name}`)[0];
+      const loaded = bytes === undefined ? `section quark.mod.${m.name} is missing` : this.load(m.name, new Uint8Array(bytes));
+      if (typeof loaded === "string") return loaded;
+      this.loaded[i] = loaded;
+      return this.link(loaded);
+    });
   }
 
   /** Boot: copy the boot table in and start init. */
@@ -85,13 +99,27 @@ export class NodeMachine {
     return this.kernel.boot(flags) as number;
   }
 
-  /** Resolve a module's imports against the kernel once; a string says why it cannot link. */
+  /**
+   * A service module through the service loader (./loader.ts), which adds
+   * the CPU and stack charges, compiled; a string says why it cannot be (a
+   * refusal is a link failure: spawn answers E_LINK).
+   */
+  private load(name: string, bytes: Uint8Array): WebAssembly.Module | string {
+    try {
+      return new WebAssembly.Module(instrumentService(bytes, name));
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  /** Resolve a module's imports against the kernel's syscalls once; a string says why it cannot link. */
   private link(mod: WebAssembly.Module): WebAssembly.Imports | string {
     const quark: Record<string, unknown> = {};
     const env: Record<string, unknown> = {};
     for (const imp of WebAssembly.Module.imports(mod)) {
-      const name = imp.module === "quark" ? imp.name : imp.module === "env" ? `env_${imp.name}` : undefined;
-      const fn = name === undefined ? undefined : this.kernel[name];
+      const target = linkTarget(SYSCALLS, imp.module, imp.name);
+      if ("refused" in target) return target.refused;
+      const fn = this.kernel[target.export];
       if (fn === undefined) return `import ${imp.module}.${imp.name} is not provided by the kernel`;
       (imp.module === "quark" ? quark : env)[imp.name] = fn;
     }
@@ -146,14 +174,17 @@ export class NodeMachine {
     if (flags === abi.SPAWN_DISCARD) { this.staged[pid] = undefined; return abi.OK; }
     if (flags !== 0 && flags !== abi.SPAWN_STAGE) return abi.E_ARG;
     if (module <= 0 || module >= this.image.modules.length) return abi.E_NOMODULE;
-    let mod = this.image.modules[module].module;
+    let mod = this.loaded[module];
     let imports = this.imports[module];
     if (flags === abi.SPAWN_STAGE) {
       const fresh = this.rebuilt(pid, module);
       if (typeof fresh === "number") return fresh;
       [mod, imports] = fresh;
     }
-    if (typeof imports === "string") return abi.E_LINK;
+    if (typeof imports === "string" || mod === undefined) {
+      if (this.opts.verbose) this.say(`quark: pid ${pid} (${this.image.modules[module].name}) ${imports}`);
+      return abi.E_LINK;
+    }
     if (flags === 0) this.kill(pid);
     else this.staged[pid] = undefined;
     let inst: WebAssembly.Instance;
@@ -198,8 +229,8 @@ export class NodeMachine {
   private rebuilt(pid: number, index: number): [WebAssembly.Module, WebAssembly.Imports | string] | number {
     const booted = this.image.modules[index];
     const path = this.opts.imagePath;
-    if (path === undefined) return [booted.module, this.imports[index]];
-    const say = this.opts.err ?? ((l: string) => { process.stderr.write(l + "\n"); });
+    if (path === undefined) return [this.loaded[index] ?? booted.module, this.imports[index]];
+    const say = (l: string) => this.say(l);
     try {
       // The same check as at boot (tools/lib/image-check.ts): a damaged or foreign file is refused whole.
       const fresh = checkImage(readBytes(path), path);
@@ -208,12 +239,17 @@ export class NodeMachine {
         say(`quark: reload of pid ${pid}: module ${index} of ${path} is ${name === undefined ? "missing" : `"${name}"`}, not "${booted.name}" (was the image rebuilt from another manifest?)`);
         return abi.E_NOMODULE;
       }
-      const mod = new WebAssembly.Module(fresh.modules[index].bytes as Uint8Array<ArrayBuffer>);
-      return [mod, this.link(mod)];
+      const mod = this.load(name, fresh.modules[index].bytes);
+      return typeof mod === "string" ? [booted.module, mod] : [mod, this.link(mod)];
     } catch (e) {
       say(`quark: reload of pid ${pid}: ${e instanceof ImageCheckError ? e.message : `cannot use ${path}: ${(e as Error).message}`}`);
       return abi.E_NOMODULE;
     }
+  }
+
+  private say(line: string): void {
+    if (this.opts.err) this.opts.err(line);
+    else process.stderr.write(line + "\n");
   }
 
   private kill(pid: number): void {

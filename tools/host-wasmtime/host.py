@@ -3,6 +3,7 @@
 
     python3 host.py IMAGE.wasm [--until-ready] [--quiet] [--verbose]
                                [--python-trampoline] [--shim PATH] [--control PATH]
+                               [--loader PATH]
 
 Standard output carries the console and nothing else; diagnostics go to
 standard error. Exit status: the kernel's exit code after RUN_HALT; 0 when
@@ -23,6 +24,7 @@ from image import ImageError, checkout_abi, load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SHIM = ROOT / "build" / "host-wasmtime" / "libquarkshim.so"
+DEFAULT_LOADER = ROOT / "build" / "loader.wasm"
 SLOW_NOTICE = "quark: %s; using the slow Python trampoline (~50 µs per call)"
 
 
@@ -37,6 +39,7 @@ def parse_args(argv):
     p.add_argument("--python-trampoline", action="store_true", help="use the Python invoke/copy/now")
     p.add_argument("--shim", default=str(DEFAULT_SHIM), help="the compiled trampoline (libquarkshim.so)")
     p.add_argument("--control", help="a Unix socket for `quark ctl --control`: the machine runs until halted")
+    p.add_argument("--loader", default=str(DEFAULT_LOADER), help="the service loader (build/loader.wasm)")
     return p.parse_args(argv)
 
 
@@ -190,7 +193,7 @@ def main(argv):
         tramp, slow = trampoline(args.shim, args.python_trampoline, image, args.verbose)
         if slow:
             print(SLOW_NOTICE % slow, file=sys.stderr)
-        machine = Machine(image, tramp, args.verbose, args.image)
+        machine = Machine(image, tramp, args.verbose, args.image, args.loader)
     except ImageError as e:
         # One line with no prefix and EXIT_BAD_IMAGE, as the Node host (tools/lib/image-check.ts).
         print(str(e) if e.file else "%s: %s" % (args.image, e), file=sys.stderr)

@@ -2,6 +2,7 @@
 // runs tools/host-wasmtime/host.py in the virtual environment's Python.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { join } from "node:path";
 import { ensureWasmtime, wasmtimePaths } from "./setup";
 import { ImageCheckError, readImageFile } from "../lib/image-check";
 
@@ -28,7 +29,8 @@ export interface WasmtimeStdio {
 
 export function wasmtimeCommand(root: string, image: string, flags: WasmtimeFlags): { cmd: string; args: string[] } {
   const paths = wasmtimePaths(root);
-  const args = [paths.hostPy, image, "--shim", paths.shim];
+  // The service loader both hosts run on every service module (tools/loader/, built by tools/build-tools.mjs).
+  const args = [paths.hostPy, image, "--shim", paths.shim, "--loader", join(root, "build", "loader.wasm")];
   if (flags.untilReady) args.push("--until-ready");
   if (flags.quiet) args.push("--quiet");
   if (flags.verbose) args.push("--verbose");

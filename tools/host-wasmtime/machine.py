@@ -18,6 +18,8 @@ from wasmtime import _ffi as ffi
 
 from image import ImageError, compile_error, load
 from shim import ENTRY_EXPORTS, root_cause
+from linkable import link_refusal, linkable_imports, syscall_exports
+from loader import LoadError, Loader
 
 U32 = 0xFFFFFFFF
 ENTRY_PARAMS = ["i32", "i32"]
@@ -41,8 +43,16 @@ def _names(valtypes):
     return [str(t) for t in valtypes]
 
 
-def _engine():
+# The engine stack wasm may use. The kernel's stack accounting (kernel/stack.ts,
+# STACK_SLOTS) is measured against this (tests/unit/stack-calibration.test.ts);
+# set here rather than left to the engine's default so the two cannot drift.
+MAX_WASM_STACK = 1 << 20
+
+
+def engine_config():
+    """The engine settings every instance of the machine runs under."""
     config = wasmtime.Config()
+    config.max_wasm_stack = MAX_WASM_STACK
     # Copy-on-write memory images map each instance's initial memory from a
     # file and then take a copy fault on the first write to every page; for
     # quark's services, whose data segments are a few pages, copying the
@@ -56,7 +66,11 @@ def _engine():
         config.cache = True
     except wasmtime.WasmtimeError:
         pass  # no usable cache directory: compile every time
-    return wasmtime.Engine(config)
+    return config
+
+
+def _engine():
+    return wasmtime.Engine(engine_config())
 
 
 def _instantiate(store, module, resolve, who):
@@ -65,7 +79,7 @@ def _instantiate(store, module, resolve, who):
 
 
 class Machine:
-    def __init__(self, image, trampoline, verbose, path=None):
+    def __init__(self, image, trampoline, verbose, path=None, loader=None):
         self.tee = None  # where console output is copied too (the control socket), or None
         self.image = image
         self.path = path  # the image file: a hot reload reads the new build from it
@@ -73,6 +87,11 @@ class Machine:
         self.trampoline = trampoline
         self.verbose = verbose
         self.store = wasmtime.Store(_engine())
+        # The service loader (loader.py): every service module goes through it before it is compiled.
+        try:
+            self.loader = Loader(loader, self.store.engine)
+        except (LoadError, wasmtime.WasmtimeError) as e:
+            raise ImageError("cannot start the service loader: %s" % e)
         self.c = image.const
         self._compile()
         self.host = trampoline.host_funcs(self.store)
@@ -95,7 +114,10 @@ class Machine:
         self.modules = []
         for entry, body in zip(self.image.modules, self.image.module_bytes):
             try:
-                self.modules.append(wasmtime.Module(engine, body))
+                service = entry.get("kind") == "service"
+                if service:  # the engine's verdict on the module as built, before the loader rewrites it (as Node)
+                    wasmtime.Module.validate(engine, body)
+                self.modules.append(self._compile_service(entry["name"], body) if service else wasmtime.Module(engine, body))
             except wasmtime.WasmtimeError as e:
                 raise compile_error(self.path or "image", entry["name"], root_cause(e))
 
@@ -131,14 +153,18 @@ class Machine:
         every instance of a module, so they are done once: a restart only
         instantiates the InstancePre.
         """
-        # Functions, and the fuel global metered modules charge (tools/lib/meter.ts).
-        funcs = {name: item for name, item in self.kernel.items() if isinstance(item, (wasmtime.Func, wasmtime.Global))}
+        # Only what a service may import (tools/lib/linkable.ts): the syscalls,
+        # env's abort/trace/seed, and the loader's metering imports. Never what
+        # the host drives (boot, run, ...).
+        exported = {name: item for name, item in self.kernel.items() if isinstance(item, (wasmtime.Func, wasmtime.Global))}
+        self._syscalls = syscall_exports(self.image.abi)
+        funcs = {}
         linker = wasmtime.Linker(self.store.engine)
+        for module, name, export in linkable_imports(self._syscalls):
+            if export in exported:
+                linker.define(self.store, module, name, exported[export])
+                funcs[(module, name)] = exported[export]
         self._funcs, self._linker = funcs, linker
-        for name, func in funcs.items():
-            linker.define(self.store, "quark", name, func)
-            if name.startswith("env_"):
-                linker.define(self.store, "env", name[len("env_"):], func)
         services = []
         for index, (entry, module) in enumerate(zip(self.image.modules, self.modules)):
             if index == 0 or entry.get("kind") != "service":
@@ -147,7 +173,16 @@ class Machine:
             services.append(self._link_one(entry["name"], module))
         return services
 
+    def _compile_service(self, name, body):
+        """The module through the loader, compiled; a LoadError (a link failure: E_LINK) if the loader refuses it."""
+        try:
+            return wasmtime.Module(self.store.engine, self.loader.instrument(body, name))
+        except LoadError as e:
+            return e
+
     def _link_one(self, name, module):
+        if isinstance(module, LoadError):
+            return Service(name, link_error=str(module))
         try:
             self._check_links(module, self._funcs)
             return Service(name, pre=self._linker.instantiate_pre(module))
@@ -188,7 +223,7 @@ class Machine:
                 service = booted
             else:
                 try:
-                    service = self._link_one(name, wasmtime.Module(self.store.engine, body))
+                    service = self._link_one(name, self._compile_service(name, body))
                 except wasmtime.WasmtimeError as e:
                     print("quark: reload of pid %d: module %s does not compile: %s" % (pid, name, root_cause(e)),
                           file=sys.stderr)
@@ -203,9 +238,8 @@ class Machine:
     @staticmethod
     def _check_links(module, funcs):
         for imp in module.imports:
-            export = {"quark": imp.name, "env": "env_%s" % imp.name}.get(imp.module)
-            if export not in funcs:
-                raise LinkError("imports %s.%s, which the kernel does not export" % (imp.module, imp.name))
+            if (imp.module, imp.name) not in funcs:
+                raise LinkError(link_refusal(imp.module, imp.name))
         entries = set(ENTRY_EXPORTS.values())
         for exp in module.exports:
             if exp.name not in entries:
