@@ -212,9 +212,10 @@ export const SYS_HANDOFF_GET = 64; // handoff_get(dst, len): copy up to len byte
 export const SYS_CAP_RECV = 65; // cap_recv(slot): the next capability transferred to the caller (with a call or send it gets, or a reply) lands in this empty slot; RECV_ANY: the kernel picks one; RECV_NONE disarms. The slot armed
 export const SYS_COUNT = 66;
 
-// CPU: every service module is metered at build time (a fuel charge at each
-// function entry, exit and loop header, against the kernel's exported global
-// "fuel"); a handler that spends its budget traps, as FAULT_CPU.
+// CPU: the hosts run every service module through the loader (tools/loader/),
+// which puts a fuel charge at each function entry and loop header against the
+// kernel's exported global "fuel"; memory syscalls charge their work to it too
+// (kernel/cpu.ts: charge). A handler that spends its budget traps, as FAULT_CPU.
 export const DEFAULT_CPU_BUDGET = 100000000; // fuel units per handler invocation
 
 // Engine stack (kernel/stack.ts). The loader (tools/loader/) makes every call
@@ -227,6 +228,9 @@ export const DEFAULT_CPU_BUDGET = 100000000; // fuel units per handler invocatio
 export const STACK_SLOTS = 24576;
 export const STACK_BUDGET = 2048;
 export const STACK_KERNEL_COST = 256;
+// The service loader's flags (tools/loader/index.ts: instrument). Only `quark
+// bench` passes one, to measure the guard's cost beside the same build with it.
+export const LOADER_NO_STACK_GUARD = 1;
 
 // fault_next packs a fault report: pid | cause << 8 | faults since the last report << 16 | messages dropped << 32.
 export const FN_CAUSE_SHIFT = 8;

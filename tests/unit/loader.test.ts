@@ -19,6 +19,7 @@ import { buildImage } from "../../tools/lib/build";
 import { readImage } from "../../tools/lib/image";
 import { instrumentDetailed, instrumentService, LoadError } from "../../tools/host-node/loader";
 import { ensureWasmtime, wasmtimePaths } from "../../tools/host-wasmtime/setup";
+import * as abi from "../../kernel/abi";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const out = join(root, "build/test/loader");
@@ -78,8 +79,8 @@ function stubs(fuel: bigint, stack: number, env: Record<string, unknown> = {}): 
   return { ...g, calls, imports: { quark, env } as WebAssembly.Imports };
 }
 
-function load(bytes: Uint8Array, s: Stubs): Record<string, any> {
-  const wasm = instrumentService(bytes, "test");
+function load(bytes: Uint8Array, s: Stubs, flags = 0): Record<string, any> {
+  const wasm = instrumentService(bytes, "test", flags);
   expect(WebAssembly.validate(wasm)).toBe(true);
   return new WebAssembly.Instance(new WebAssembly.Module(wasm), s.imports).exports as Record<string, any>;
 }
@@ -212,6 +213,21 @@ describe("the inserted charges", () => {
     expect(ex.depth.value).toBe(Math.floor(budget / weight));
     expect(s.stack.value).toBe(budget - (Math.floor(budget / weight) + 1) * weight);
     expect(s.calls.fuel_out).toBe(0);
+  });
+
+  it("are left out of calls only when LOADER_NO_STACK_GUARD asks (the bench's comparison), fuel charges staying", () => {
+    const bytes = handMade((m) => {
+      m.addFunction("add1", i32, i32, [], m.i32.add(m.local.get(0, i32), m.i32.const(1)));
+      m.addFunction("twice", i32, i32, [], m.call("add1", [m.call("add1", [m.local.get(0, i32)], i32)], i32));
+      m.addFunctionExport("twice", "twice");
+    });
+    const guarded = stubs(1000n, 0), bare = stubs(1000n, 0);
+    expect(() => load(bytes, guarded).twice(1)).toThrow(WebAssembly.RuntimeError); // a budget of 0 slots: the first call trips
+    expect(guarded.calls.stack_out).toBe(1);
+    expect(load(bytes, bare, abi.LOADER_NO_STACK_GUARD).twice(1)).toBe(3);
+    expect(bare.calls).toEqual({ fuel_out: 0, stack_out: 0, mem_limit: 0 });
+    expect(bare.fuel.value).toBe(1000n - 3n); // twice's entry and add1's two
+    expect(() => instrumentService(bytes, "test", 2)).toThrow(/unknown flags/);
   });
 
   it("give the stack back after each call, and leave a module within its budget alone", () => {

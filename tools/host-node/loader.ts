@@ -46,12 +46,12 @@ function instance(): LoaderExports {
 }
 
 /** The module `name`'s bytes, instrumented, with its entry weight; throws LoadError if the loader refuses them. */
-export function instrumentDetailed(bytes: Uint8Array, name: string): Instrumented {
+export function instrumentDetailed(bytes: Uint8Array, name: string, flags = 0): Instrumented {
   const l = instance();
   const ptr = l.alloc(bytes.length);
   if (ptr === 0) throw new LoadError(`service ${name}: the loader has no memory for a module of ${bytes.length} bytes`);
   new Uint8Array(l.memory.buffer, ptr, bytes.length).set(bytes);
-  const n = l.instrument(ptr, bytes.length, 0);
+  const n = l.instrument(ptr, bytes.length, flags);
   if (n < 0) {
     const message = utf8.decode(new Uint8Array(l.memory.buffer, l.error_ptr(), l.error_len()));
     throw new LoadError(`service ${name} refused by the loader: ${message}`);
@@ -60,6 +60,7 @@ export function instrumentDetailed(bytes: Uint8Array, name: string): Instrumente
   return { wasm: new Uint8Array(l.memory.buffer, l.output_ptr(), n).slice(), entryWeight: l.max_export_weight() };
 }
 
-export function instrumentService(bytes: Uint8Array, name: string): Uint8Array<ArrayBuffer> {
-  return instrumentDetailed(bytes, name).wasm;
+/** `flags`: 0, or LOADER_NO_STACK_GUARD, which only `quark bench` uses. */
+export function instrumentService(bytes: Uint8Array, name: string, flags = 0): Uint8Array<ArrayBuffer> {
+  return instrumentDetailed(bytes, name, flags).wasm;
 }

@@ -31,13 +31,15 @@ class Loader:
     def _call(self, name, *args):
         return self.exports[name](self.store, *args)
 
-    def instrument(self, data, name):
-        """The module `name`'s bytes, instrumented; raises LoadError if the loader refuses them."""
+    def instrument(self, data, name, flags=0):
+        """The module `name`'s bytes, instrumented; raises LoadError if the loader refuses them.
+
+        `flags`: 0, or LOADER_NO_STACK_GUARD, which only `quark bench` uses."""
         ptr = self._call("alloc", len(data)) & 0xFFFFFFFF
         if ptr == 0:
             raise LoadError("service %s: the loader has no memory for a module of %d bytes" % (name, len(data)))
         self.memory.write(self.store, data, ptr)
-        n = self._call("instrument", ptr, len(data), 0)
+        n = self._call("instrument", ptr, len(data), flags)
         if n < 0:
             at = self._call("error_ptr") & 0xFFFFFFFF
             message = self.memory.read(self.store, at, at + self._call("error_len"))

@@ -673,7 +673,7 @@ function cpuBudget(t: TomlTable, where: string, report: Report): number {
   const v = e.value;
   if (v.kind !== "integer" || v.value < 1000 || v.value > 4_000_000_000) {
     report.error(v, `cpu_budget of ${where} must be a whole number of fuel units from 1000 to 4000000000, found ${v.kind === "integer" ? v.value : describeKind(v)}`,
-      `a unit is one function entry, exit or loop iteration; the default is ${abi.DEFAULT_CPU_BUDGET}, e.g. cpu_budget = 1000000`);
+      `a unit is one function entry or loop iteration, or a page or record a memory syscall visits; the default is ${abi.DEFAULT_CPU_BUDGET}, e.g. cpu_budget = 1000000`);
     return abi.DEFAULT_CPU_BUDGET;
   }
   return v.value;

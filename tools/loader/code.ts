@@ -13,6 +13,11 @@ import { measure } from "./weights";
 import { fuelCharge, stackCharge, stackRestore, growBody } from "./charges";
 import * as d from "./decoder";
 
+// Whether calls get the stack guard. Only `quark bench` turns it off, to
+// measure what the guard costs beside the same build with it (LOADER_NO_STACK_GUARD).
+let guardStack = true;
+export function setStackGuard(on: bool): void { guardStack = on; }
+
 /** Pass 1: every body checked and weighed; then the call_indirect weight. */
 export function measureCode(): void {
   if (!enter(S_CODE)) {
@@ -88,9 +93,11 @@ function emitBody(end: usize): void {
       fuelCharge();
     } else if (k == d.K_CALL && d.imm >= info.nImportFuncs) {
       const w = weightOf(d.imm);
-      stackCharge(w);
+      if (guardStack) stackCharge(w);
       emitByte(0x10); emitU32(renumberFunc(d.imm));
-      stackRestore(w);
+      if (guardStack) stackRestore(w);
+    } else if (k == d.K_CALL_INDIRECT && !guardStack) {
+      emitRange(from, pos);
     } else if (k == d.K_CALL_INDIRECT) {
       stackCharge(info.indirectWeight);
       emitRange(from, pos);

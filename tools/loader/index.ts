@@ -11,7 +11,8 @@
 //                              n < 0: refused (ERR_REFUSED) or out of memory (ERR_MEMORY);
 //                              the reason is error_len() bytes of UTF-8 at error_ptr(),
 //                              "function 12 (name), byte 345: rule" or "byte 8: rule".
-//                              flags must be 0 (reserved).
+//                              flags: 0, or LOADER_NO_STACK_GUARD (1: calls get no stack
+//                              guard; only `quark bench` asks, to measure what the guard costs).
 //   max_export_weight() -> w   after a success: the largest stack weight (8-byte slots)
 //                              of any exported function, for the kernel's entry charge.
 //   output_ptr(), error_ptr(), error_len()
@@ -28,6 +29,8 @@ import { outBase, outLength } from "./writer";
 import { info, resetInfo } from "./module";
 import { resetWeights } from "./weights";
 import { parse, emit } from "./rewrite";
+import { setStackGuard } from "./code";
+import { LOADER_NO_STACK_GUARD } from "../../kernel/abi";
 import { appendFuncName } from "./names";
 
 export const ERR_REFUSED: i32 = -1;
@@ -51,7 +54,8 @@ export function instrument(ptr: usize, len: u32, flags: u32): i32 {
     fail(0, "the module was not copied into the loader's memory by alloc()");
     return finish(ERR_REFUSED);
   }
-  if (flags != 0) { fail(0, "unknown flags"); return finish(ERR_REFUSED); }
+  if ((flags & ~LOADER_NO_STACK_GUARD) != 0) { fail(0, "unknown flags"); return finish(ERR_REFUSED); }
+  setStackGuard((flags & LOADER_NO_STACK_GUARD) == 0);
   setInput(ptr, len);
   parse();
   if (!failed) emit();
