@@ -2,7 +2,7 @@
 // adds the in-image suite (userland/conformance: qc, qc-peer, qc-fuzz) to the
 // image's own services, boots the result under each host, and turns the
 // suite's console lines into TAP, JUnit XML or a readable summary.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as abi from "../../kernel/abi";
 import { compileModule } from "./compile";
@@ -48,9 +48,12 @@ function suiteServices(has: (name: string) => boolean): SuiteService[] {
     // Two instances: the services suite balances over them and works the second's lifecycle.
     { name: "qc-peer", restart: "always", maxRestarts: 100, requires: [], caps: [...log], instances: 2 },
     { name: "qc-fuzz", restart: "always", maxRestarts: 100, requires: [], caps: [["qc-peer", peer]] },
+    // The hostile suite's: one that overflows its stack and aborts on request, one the host must refuse to link.
+    { name: "qc-hostile", restart: "always", maxRestarts: 100, requires: [], caps: [["qc-peer", peer]] },
+    { name: "qc-grab", restart: "never", maxRestarts: 0, requires: [], caps: [] },
     {
-      name: "qc", restart: "never", maxRestarts: 0, requires: ["qc-peer", "qc-fuzz"],
-      caps: [["console", abi.R_WRITE], ["qc-peer", peer], ["qc-fuzz", abi.R_CALL], ["init", abi.R_CALL], ...log, ...memory],
+      name: "qc", restart: "never", maxRestarts: 0, requires: ["qc-peer", "qc-fuzz", "qc-hostile"],
+      caps: [["console", abi.R_WRITE], ["qc-peer", peer], ["qc-fuzz", abi.R_CALL], ["qc-hostile", abi.R_CALL], ["init", abi.R_CALL], ...log, ...memory],
     },
   ];
 }
@@ -105,7 +108,10 @@ export async function conformanceImage(imagePath: string, log?: (s: string) => v
   const dir = join(root, "build", "conformance");
   mkdirSync(dir, { recursive: true });
   const out = join(dir, basename(imagePath).replace(/\.wasm$/, "") + ".qc.wasm");
-  writeFileSync(out, bytes);
+  // Written whole, then renamed: runs in parallel read it while another writes it.
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, out);
   return out;
 }
 

@@ -21,6 +21,7 @@ import { addRegistryTests, onRegistryEvent } from "./registry";
 import { addHealthTests, onTick } from "./health";
 import { addReloadTests } from "./reload";
 import { addServicesTests } from "./services";
+import { addHostileTests } from "./hostile";
 
 let registered = false;
 
@@ -40,6 +41,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addHealthTests();
     addReloadTests();
     addServicesTests();
+    addHostileTests();
     registered = true;
   }
   sys.timer_set(max<i64>(sys.time(), 1));
