@@ -280,12 +280,18 @@ export const MAX_OBJECT_PAGES = 1024; // pages in one memory object (4 MiB)
 // frames charged to the mapper, MAP_RECORDS_PER_FRAME to a frame.
 export const MAP_RECORDS_PER_FRAME = 128; // 32-byte records in one 4 KiB frame
 export const MAP_RECORD_FRAMES = 16; // record frames a process may hold: at most 2048 mappings each
-// Bounded kernel work: a memory syscall charges its caller one unit of fuel per
-// page, table entry or mapping record it visits; besides that it does at most
+// Bounded kernel work: a syscall whose work grows with its arguments charges its
+// caller one unit of fuel per page, table entry, mapping record, capability
+// slot or byte it visits (docs/security.md); besides that it does at most
 // WORK_UNCHARGED steps (function entries and loop iterations), and at most
 // WORK_PER_UNIT steps per unit charged (tests/unit/kernel-work.test.ts).
 export const WORK_UNCHARGED = 4096;
 export const WORK_PER_UNIT = 8;
+// Ending a process (proc_kill, proc_restart, a fault or exit in a call) tears
+// down its address space uncharged: at most WORK_PER_FRAME_HELD steps per frame
+// it held (a page table's 1024 entries, and margin), so bounded by its page
+// quota, which the manifest sets (docs/security.md, "Kernel work per syscall").
+export const WORK_PER_FRAME_HELD = 1100;
 
 // Process states
 export const PS_FREE = 0;

@@ -6,6 +6,7 @@ import {
   setLabel, findLabel, inheritGeneration,
 } from "./cspace";
 import { raiseBits } from "./notify";
+import { charge } from "./cpu";
 
 /**
  * A new capability in the caller's space derived from `slot`, with the rights
@@ -30,17 +31,21 @@ export function capDerive(slot: i32, rights: i32, badge: i32): i32 {
   return s;
 }
 
+// Work that grows with the derivation tree is the caller's: one unit of fuel
+// per child handed up by a delete, per capability a revoke deletes.
 export function capDelete(slot: i32): i32 {
   const g = lookupAny(current(), slot);
   if (g < 0) return g;
-  remove(g);
+  charge(remove(g));
   return OK;
 }
 
 export function capRevoke(slot: i32): i32 {
   const g = lookupAny(current(), slot);
   if (g < 0) return g;
-  return revoke(g);
+  const n = revoke(g);
+  charge(n);
+  return n;
 }
 
 export function capInfo(slot: i32): i32 {

@@ -15,6 +15,7 @@ import { calls, sends } from "./ipc";
 import { faultCount } from "./fault";
 import { freeFrames, totalFrames } from "./frames";
 import { bootFlags } from "./state";
+import { charge } from "./cpu";
 
 const CHUNK = 512;
 const buf = new StaticArray<u8>(CHUNK);
@@ -38,6 +39,7 @@ export function consoleWrite(slot: i32, ptr: i32, len: i32): i32 {
   const g = lookup(current(), slot, K_CONSOLE, R_WRITE);
   if (g < 0) return g;
   if (len < 0) return E_ARG;
+  charge(len); // a step or two per byte: the writer pays one unit of fuel per byte
   for (let off = 0; off < len; off += CHUNK) {
     const n = min(CHUNK, len - off);
     const r = host_copy(current(), ptr + off, 0, bufAddr(), n);
