@@ -228,6 +228,9 @@ export const DEFAULT_CPU_BUDGET = 100000000; // fuel units per handler invocatio
 export const STACK_SLOTS = 24576;
 export const STACK_BUDGET = 2048;
 export const STACK_KERNEL_COST = 256;
+// The heaviest entry point (exported or start function) the loader accepts:
+// an entry's own frame is charged by no call site, so STACK_KERNEL_COST covers it.
+export const STACK_ENTRY_MAX = 128;
 // The service loader's flags (tools/loader/index.ts: instrument). Only `quark
 // bench` passes one, to measure the guard's cost beside the same build with it.
 export const LOADER_NO_STACK_GUARD = 1;

@@ -160,6 +160,17 @@ describe("the service loader refuses what only it may link", () => {
     expect(refusal(bytes)).toMatch(/function 0 \(loop\), byte \d+: opcode 0x12 \(tail call\) is not allowed/);
   });
 
+  it("an entry point whose own frame is heavier than the kernel's entry reserve (STACK_ENTRY_MAX)", () => {
+    // No call site charges an entry's frame: 200 i64 locals would sit on the stack uncounted.
+    const heavy = (locals: number) => handMade((m) => {
+      const body = m.block(null, Array.from({ length: locals }, (_, k) => m.local.set(k + 2, m.local.get(k + 2, i64))));
+      m.addFunction("quark_handle", binaryen.createType([i32, i32]), i32, Array(locals).fill(i64), m.block(null, [body, m.i32.const(0)], i32));
+      m.addFunctionExport("quark_handle", "quark_handle");
+    });
+    expect(refusal(heavy(200))).toMatch(/exported or start function 0 weighs \d+ stack slots; an entry may weigh at most 128: move its work into a function it calls/);
+    expect(() => instrumentService(heavy(20), "light")).not.toThrow();
+  });
+
   it("more than one memory, and opcodes it does not know", () => {
     const two = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 5, 2, 0, 1, 0, 1]);
     expect(refusal(two)).toContain("more than one memory (2)");
@@ -354,7 +365,7 @@ describe("the wasmtime host's loader (loader.py)", () => {
       "import sys, hashlib",
       `sys.path.insert(0, ${JSON.stringify(join(root, "tools/host-wasmtime"))})`,
       "from loader import Loader, LoadError",
-      `l = Loader(${JSON.stringify(join(root, "build/loader.wasm"))})`,
+      `l = Loader(${JSON.stringify(join(root, "build/loader.wasm"))}, cache=False)`,
       "for f in sys.argv[1:]:",
       "    try:",
       "        print(hashlib.sha256(l.instrument(open(f, 'rb').read(), 'hostile')).hexdigest(), l.entry_weight)",

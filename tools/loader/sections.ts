@@ -4,6 +4,7 @@
 // the module and refuse what the loader cannot vouch for; the emit phase
 // walks it again and writes. Walking twice keeps one reading of each format.
 import { fail, failed, text, bytes, hex, decimal } from "./errors";
+import { STACK_ENTRY_MAX } from "../../kernel/abi";
 import { take } from "./arena";
 import {
   pos, limit, seek, setPos, readByte, readU32, readName, nameLen, nameIs, skip, skipSigned, here, offsetOf, remaining,
@@ -316,6 +317,7 @@ export function walkExports(emit: bool): void {
         emitU32(renumberFunc(idx));
         if (idx >= info.nImportFuncs) {
           const w = load<u32>(info.weights + (idx - info.nImportFuncs) * 4);
+          if (!entryFits(at, idx, w)) return;
           if (w > info.maxExportWeight) info.maxExportWeight = w;
         }
       }
@@ -337,8 +339,25 @@ export function walkStart(emit: bool): void {
   const at = here();
   const f = readU32();
   if (!failed && f >= totalFuncs()) { if (fail(at, "start function index out of range: ")) decimal(f); return; }
-  if (emit) emitU32(renumberFunc(f));
+  if (emit) {
+    if (f >= info.nImportFuncs && !entryFits(at, f, load<u32>(info.weights + (f - info.nImportFuncs) * 4))) return;
+    emitU32(renumberFunc(f));
+  }
   leave();
+}
+
+/**
+ * An entry's own frame is not charged by any call site: the kernel's
+ * STACK_KERNEL_COST, taken for every entry, covers it up to STACK_ENTRY_MAX
+ * slots. A heavier exported or start function is refused.
+ */
+function entryFits(at: usize, f: u32, w: u32): bool {
+  if (w <= <u32>STACK_ENTRY_MAX) return true;
+  if (fail(at, "exported or start function ")) {
+    decimal(f); text(" weighs "); decimal(w); text(" stack slots; an entry may weigh at most "); decimal(<u32>STACK_ENTRY_MAX);
+    text(": move its work into a function it calls");
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------- elements, data
