@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../lib/root";
+import { LoaderCache } from "./loader-cache";
 
 export class LoadError extends Error {
   override name = "LoadError";
@@ -27,21 +28,32 @@ export interface Instrumented {
 }
 
 let loader: LoaderExports | undefined;
+let loaderBytes: Uint8Array<ArrayBuffer> | undefined;
+let cache: LoaderCache | undefined;
 const utf8 = new TextDecoder();
 
 export function loaderPath(): string {
   return join(repoRoot(), "build", "loader.wasm");
 }
 
-function instance(): LoaderExports {
-  if (loader) return loader;
-  let bytes: Uint8Array<ArrayBuffer>;
+/** Where the loader's outputs are kept (loader-cache.ts). */
+export function loaderCacheDir(): string {
+  return join(repoRoot(), "build", "loader-cache");
+}
+
+function bytesOfLoader(): Uint8Array<ArrayBuffer> {
+  if (loaderBytes) return loaderBytes;
   try {
-    bytes = new Uint8Array(readFileSync(loaderPath()));
+    loaderBytes = new Uint8Array(readFileSync(loaderPath()));
   } catch (e) {
     throw new LoadError(`the service loader ${loaderPath()} is missing (${(e as Error).message}); run \`node tools/build-tools.mjs\``);
   }
-  loader = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as LoaderExports;
+  return loaderBytes;
+}
+
+function instance(): LoaderExports {
+  if (loader) return loader;
+  loader = new WebAssembly.Instance(new WebAssembly.Module(bytesOfLoader()), {}).exports as unknown as LoaderExports;
   return loader;
 }
 
@@ -62,5 +74,10 @@ export function instrumentDetailed(bytes: Uint8Array, name: string, flags = 0): 
 
 /** `flags`: 0, or LOADER_NO_STACK_GUARD, which only `quark bench` uses. */
 export function instrumentService(bytes: Uint8Array, name: string, flags = 0): Uint8Array<ArrayBuffer> {
-  return instrumentDetailed(bytes, name, flags).wasm;
+  cache ??= new LoaderCache(loaderCacheDir(), bytesOfLoader());
+  const kept = cache.get(bytes, flags);
+  if (kept) return kept;
+  const out = instrumentDetailed(bytes, name, flags).wasm; // a refusal is never kept: it is said every time
+  cache.put(bytes, flags, out);
+  return out;
 }

@@ -31,6 +31,8 @@ export interface MachineOptions {
   err?: (line: string) => void;
   /** Say on stderr why a module cannot be spawned, each time it is asked for (as the wasmtime host does). */
   verbose?: boolean;
+  /** The service loader's flags (kernel/abi.ts LOADER_*): only `quark bench` sets one, to measure what a guard costs. */
+  loaderFlags?: number;
 }
 
 type Entry = (a0: number, a1: number) => number;
@@ -60,7 +62,9 @@ export class NodeMachine {
   constructor(private readonly image: BootImage, private readonly opts: MachineOptions = {}) {
     this.t0 = opts.t0 ?? performance.now();
     const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
-    const halInstance = new WebAssembly.Instance(image.modules[0].module, {
+    const halModule = image.modules[0].module;
+    if (halModule === undefined) throw new Error("module 0 of the image is not a compiled HAL");
+    const halInstance = new WebAssembly.Instance(halModule, {
       host: {
         now: () => (performance.now() - this.t0) * 1e6,
         console_out: (ptr: number, len: number) => out(new Uint8Array(this.hal.memory.buffer, ptr, len).slice()),
@@ -82,8 +86,7 @@ export class NodeMachine {
     this.memories[abi.PID_KERNEL] = this.kernel.memory as WebAssembly.Memory;
     this.imports = image.modules.map((m, i) => {
       if (i === 0) return "the HAL is not a process";
-      const bytes = WebAssembly.Module.customSections(image.kernel, `quark.mod.${m.name}`)[0];
-      const loaded = bytes === undefined ? `section quark.mod.${m.name} is missing` : this.load(m.name, new Uint8Array(bytes));
+      const loaded = this.load(m.name, m.bytes);
       if (typeof loaded === "string") return loaded;
       this.loaded[i] = loaded;
       return this.link(loaded);
@@ -106,7 +109,7 @@ export class NodeMachine {
    */
   private load(name: string, bytes: Uint8Array): WebAssembly.Module | string {
     try {
-      return new WebAssembly.Module(instrumentService(bytes, name));
+      return new WebAssembly.Module(instrumentService(bytes, name, this.opts.loaderFlags ?? 0));
     } catch (e) {
       return (e as Error).message;
     }
@@ -226,10 +229,10 @@ export class NodeMachine {
    * Module `index` as the image file holds it now (it may have been rebuilt
    * since boot), compiled and linked; or an error code, said on stderr.
    */
-  private rebuilt(pid: number, index: number): [WebAssembly.Module, WebAssembly.Imports | string] | number {
+  private rebuilt(pid: number, index: number): [WebAssembly.Module | undefined, WebAssembly.Imports | string] | number {
     const booted = this.image.modules[index];
     const path = this.opts.imagePath;
-    if (path === undefined) return [this.loaded[index] ?? booted.module, this.imports[index]];
+    if (path === undefined) return [this.loaded[index], this.imports[index]];
     const say = (l: string) => this.say(l);
     try {
       // The same check as at boot (tools/lib/image-check.ts): a damaged or foreign file is refused whole.
@@ -240,7 +243,7 @@ export class NodeMachine {
         return abi.E_NOMODULE;
       }
       const mod = this.load(name, fresh.modules[index].bytes);
-      return typeof mod === "string" ? [booted.module, mod] : [mod, this.link(mod)];
+      return typeof mod === "string" ? [undefined, mod] : [mod, this.link(mod)];
     } catch (e) {
       say(`quark: reload of pid ${pid}: ${e instanceof ImageCheckError ? e.message : `cannot use ${path}: ${(e as Error).message}`}`);
       return abi.E_NOMODULE;

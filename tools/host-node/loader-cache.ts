@@ -1,0 +1,56 @@
+// The loader's output, kept on disk beside the loader (build/loader-cache/),
+// so a boot of an image already seen runs no loader at all: the same role as
+// wasmtime's compiled-code cache. An entry is named by the sha256 of the
+// loader's own bytes, the flags and the sha256 of the module as given, so it
+// is exactly what this loader makes of those bytes, and a changed module or
+// loader simply misses. The folder is the host's own, as trusted as
+// build/loader.wasm; tools/host-wasmtime/loader.py keeps the same entries.
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Entries kept; past this, the older half goes at the next write. */
+const KEEP = 512;
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+export class LoaderCache {
+  private readonly loaderHash: string;
+
+  constructor(private readonly dir: string, loaderBytes: Uint8Array) {
+    this.loaderHash = sha256(loaderBytes).slice(0, 16);
+  }
+
+  private path(bytes: Uint8Array, flags: number): string {
+    return join(this.dir, `${this.loaderHash}-${flags}-${sha256(bytes)}.wasm`);
+  }
+
+  get(bytes: Uint8Array, flags: number): Uint8Array<ArrayBuffer> | undefined {
+    try {
+      return new Uint8Array(readFileSync(this.path(bytes, flags)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Best effort: a cache that cannot be written is only a slower boot. */
+  put(bytes: Uint8Array, flags: number, out: Uint8Array): void {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const file = this.path(bytes, flags);
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, out);
+      renameSync(tmp, file);
+      this.prune();
+    } catch {
+      // read-only checkout, full disk: instrument every time
+    }
+  }
+
+  private prune(): void {
+    const names = readdirSync(this.dir).filter((n) => n.endsWith(".wasm"));
+    if (names.length <= KEEP) return;
+    const byAge = names.map((n) => ({ n, t: statSync(join(this.dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+    for (const { n } of byAge.slice(0, names.length - KEEP / 2)) rmSync(join(this.dir, n), { force: true });
+  }
+}
