@@ -7,6 +7,8 @@ import { quark } from "./helpers";
 const FIGURES = [
   "ipc.call.roundtrip", "ipc.send.throughput", "lease.copy.4k", "boot.ready", "restart.after_trap",
   "registry.lookup", "registry.lookup.pattern", "registry.lookup.tag",
+  // The stack guard's cost: the same round trip beside services loaded without it, in the same run.
+  "isolation.stack_guard",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [

@@ -156,6 +156,22 @@ async function bootReady(runtime: Runtime, image: string, runs: number): Promise
   return { name: "boot.ready", unit: "ns", batch: 1, samples, line: 0, attrs: {} } as BenchSeries;
 }
 
+/**
+ * isolation.stack_guard: ipc.call.roundtrip as measured above, beside the same
+ * image booted again in the same run with the loader told to leave out the
+ * stack guard (LOADER_NO_STACK_GUARD; fuel charges stay, they are the CPU
+ * limit). The import check costs nothing per call: it runs once, at spawn.
+ */
+async function stackGuardCost(image: string, runtime: Runtime, guarded: BenchSeries[]): Promise<BenchResult> {
+  const { text } = await runSuite(image, runtime, true, abi.LOADER_NO_STACK_GUARD);
+  if (!text.includes("#bench-done")) throw new Error(`the bench service did not finish without the stack guard under ${runtime}:\n${text.slice(-2000)}`);
+  const bare = parseConsole(text).bench.find((s) => s.name === "ipc.call.roundtrip");
+  const with_ = guarded.find((s) => s.name === "ipc.call.roundtrip");
+  if (!bare || !with_) throw new Error(`ipc.call.roundtrip missing under ${runtime}`);
+  const peer = { name: "the same round trip with services loaded without the stack guard (fuel charges kept), same run", samples: bare.samples };
+  return resultFromSeries({ ...numericAttrs(with_), name: "isolation.stack_guard" }, runtime, peer);
+}
+
 export async function runBench(opts: BenchOptions): Promise<number> {
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
   const root = repoRoot();
@@ -185,6 +201,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
       const withConditions = { ...s, attrs: { ...s.attrs, ...conditions(s.name, benchManifest) } as Record<string, string> };
       results.push(withTarget(resultFromSeries(withConditions, runtime, peerFor(s.name, peers) ?? inImagePeer(s.name, series))));
     }
+    results.push(await stackGuardCost(built.out, runtime, series));
     const check = results.find((r) => r.name === "monitor.check" && r.host === runtime);
     const beat = results.find((r) => r.name === "monitor.heartbeat" && r.host === runtime);
     if (!check || !beat) throw new Error(`monitor.check or monitor.heartbeat missing under ${runtime}`);

@@ -40,6 +40,7 @@ def parse_args(argv):
     p.add_argument("--shim", default=str(DEFAULT_SHIM), help="the compiled trampoline (libquarkshim.so)")
     p.add_argument("--control", help="a Unix socket for `quark ctl --control`: the machine runs until halted")
     p.add_argument("--loader", default=str(DEFAULT_LOADER), help="the service loader (build/loader.wasm)")
+    p.add_argument("--loader-flags", type=int, default=0, help="the loader's LOADER_* flags (kernel/abi.ts); only quark bench sets one")
     return p.parse_args(argv)
 
 
@@ -193,7 +194,7 @@ def main(argv):
         tramp, slow = trampoline(args.shim, args.python_trampoline, image, args.verbose)
         if slow:
             print(SLOW_NOTICE % slow, file=sys.stderr)
-        machine = Machine(image, tramp, args.verbose, args.image, args.loader)
+        machine = Machine(image, tramp, args.verbose, args.image, args.loader, args.loader_flags)
     except ImageError as e:
         # One line with no prefix and EXIT_BAD_IMAGE, as the Node host (tools/lib/image-check.ts).
         print(str(e) if e.file else "%s: %s" % (args.image, e), file=sys.stderr)

@@ -16,6 +16,8 @@ export interface WasmtimeFlags {
   tty?: boolean;
   /** A Unix socket for `quark ctl --control`; the machine then runs until halted. */
   control?: string;
+  /** The service loader's LOADER_* flags (kernel/abi.ts): only `quark bench` sets one. */
+  loaderFlags?: number;
 }
 
 export interface WasmtimeStdio {
@@ -38,6 +40,7 @@ export function wasmtimeCommand(root: string, image: string, flags: WasmtimeFlag
   if (flags.interactive) args.push("--interactive");
   if (flags.tty) args.push("--tty");
   if (flags.control) args.push("--control", flags.control);
+  if (flags.loaderFlags) args.push("--loader-flags", String(flags.loaderFlags));
   return { cmd: paths.python, args };
 }
 

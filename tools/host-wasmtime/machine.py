@@ -79,13 +79,14 @@ def _instantiate(store, module, resolve, who):
 
 
 class Machine:
-    def __init__(self, image, trampoline, verbose, path=None, loader=None):
+    def __init__(self, image, trampoline, verbose, path=None, loader=None, loader_flags=0):
         self.tee = None  # where console output is copied too (the control socket), or None
         self.image = image
         self.path = path  # the image file: a hot reload reads the new build from it
         self._reloaded = {}  # sha256 of a module's bytes -> its Service, kept alive for the shim
         self.trampoline = trampoline
         self.verbose = verbose
+        self.loader_flags = loader_flags  # LOADER_* (kernel/abi.ts): only `quark bench` sets one
         self.store = wasmtime.Store(_engine())
         # The service loader (loader.py): every service module goes through it before it is compiled.
         try:
@@ -176,7 +177,7 @@ class Machine:
     def _compile_service(self, name, body):
         """The module through the loader, compiled; a LoadError (a link failure: E_LINK) if the loader refuses it."""
         try:
-            return wasmtime.Module(self.store.engine, self.loader.instrument(body, name))
+            return wasmtime.Module(self.store.engine, self.loader.instrument(body, name, self.loader_flags))
         except LoadError as e:
             return e
 

@@ -116,16 +116,17 @@ export async function conformanceImage(imagePath: string, log?: (s: string) => v
 }
 
 /** Boot the suite image under one host; the console text and how long it took. */
-export async function runSuite(image: string, runtime: Runtime, quiet = false): Promise<{ text: string; ms: number; exit: number }> {
+/** Boot an image with no console input and collect its console; `loaderFlags` only for `quark bench`. */
+export async function runSuite(image: string, runtime: Runtime, quiet = false, loaderFlags = 0): Promise<{ text: string; ms: number; exit: number }> {
   const t0 = performance.now();
   let text = "";
   let exit: number;
   if (runtime === "node") {
     const dec = new TextDecoder();
-    exit = await bootNode(image, { quiet, out: (b) => { text += dec.decode(b, { stream: true }); } });
+    exit = await bootNode(image, { quiet, loaderFlags, out: (b) => { text += dec.decode(b, { stream: true }); } });
   } else {
     const capture = { stdout: "", stderr: "" };
-    exit = await bootWasmtime(repoRoot(), image, { quiet }, { capture, input: "", quietSetup: true });
+    exit = await bootWasmtime(repoRoot(), image, { quiet, loaderFlags }, { capture, input: "", quietSetup: true });
     text = capture.stdout;
     if (exit !== 0 && capture.stderr) text += capture.stderr.split("\n").map((l) => (l ? `host: ${l}` : l)).join("\n");
   }
