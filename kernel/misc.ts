@@ -2,7 +2,7 @@
 // the `env` functions AssemblyScript modules import (abort, trace, seed).
 import {
   K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_FRAMES, ST_TOTAL_FRAMES, ST_BOOT_FLAGS,
-  PS_FREE, MAX_PROCS, UART_FLUSH, CSPACE_SLOTS,
+  PS_FREE, MAX_PROCS, UART_FLUSH, CSPACE_SLOTS, E_FAULT,
 } from "./abi";
 import { current, pState } from "./proc";
 import { lookup, freeSlotsTotal, freeSlot, install } from "./cspace";
@@ -39,6 +39,9 @@ export function consoleWrite(slot: i32, ptr: i32, len: i32): i32 {
   const g = lookup(current(), slot, K_CONSOLE, R_WRITE);
   if (g < 0) return g;
   if (len < 0) return E_ARG;
+  // A refused write prints nothing: the range's last byte is checked before the
+  // first chunk goes out (the host checks each chunk's bounds again).
+  if (len > 0 && (<u64><u32>ptr + <u64>len > 0x100000000 || host_copy(current(), ptr + len - 1, 0, bufAddr(), 1) < 0)) return E_FAULT;
   charge(len); // a step or two per byte: the writer pays one unit of fuel per byte
   for (let off = 0; off < len; off += CHUNK) {
     const n = min(CHUNK, len - off);

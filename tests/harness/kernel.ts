@@ -147,9 +147,11 @@ export async function asInit<T>(
     setEntries(entries) { procEntries.set(k.self(), entries); },
   });
   const inst = new WebAssembly.Instance(kernel, {
-    // binaryen names the counter's import after the module's first import's module (hal).
+    // binaryen names the counter's import after the module of the kernel's first
+    // import, which depends on the order code first uses them: offer it in both.
     hal: { ...halEx, log_execution: () => { levelSteps[level]++; } },
     host: {
+      log_execution: () => { levelSteps[level]++; },
       invoke: (pid: number, entry: number, a0: number, a1: number) => {
         const run = procEntries.get(pid)?.[ENTRY_NAMES[entry]];
         if (!run) return abi.INVOKE_NOENTRY;
