@@ -46,6 +46,29 @@ describe("quark bench --json", () => {
     }
   });
 
+  it("measures ipc.floor under both hosts and sets ipc.call.roundtrip beside it as a multiple, in the same run", () => {
+    expect(r.code, r.stderr).toBe(0);
+    for (const host of ["node", "wasmtime"]) {
+      const floor = find("ipc.floor", host);
+      const call = find("ipc.call.roundtrip", host);
+      expect(floor, `ipc.floor under ${host}`).toBeDefined();
+      expect(floor.unit).toBe("ns");
+      expect(floor.p50_ns).toBeGreaterThan(0);
+      expect(floor.p99_ns).toBeGreaterThanOrEqual(floor.p50_ns);
+      // The same batching as quark's own figure, so the two differ only by the kernel.
+      expect(floor.batch).toBe(call.batch);
+      expect(floor.samples).toBe(call.samples);
+      expect(floor.peer).toBeNull();
+      expect(call.floor_p50_ns).toBe(floor.p50_ns);
+      expect(call.floor_multiple).toBeCloseTo(call.p50_ns / floor.p50_ns, 3);
+      // The MessageChannel peer stays beside it.
+      expect(call.peer).toMatch(/MessageChannel/);
+      expect(call.target).toMatch(/ipc\.floor/);
+      expect(typeof call.target_met).toBe("boolean");
+      expect(call.target_met).toBe(call.floor_multiple <= 4);
+    }
+  });
+
   it("reports the limit and monitoring figures under both hosts, with what they were measured under", () => {
     expect(r.code, r.stderr).toBe(0);
     for (const host of ["node", "wasmtime"]) {

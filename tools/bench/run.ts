@@ -18,8 +18,9 @@ import { measureMessageChannelRoundTrip, measureMessageChannelThroughput, ROUND_
 import { measureWorkerStart, WORKER_START_PEER, measureMessageChannelBytes, BYTES_PEER } from "./peer-extra";
 import { measureRegistryLookup, REGISTRY_PEER, type LookupMode } from "./peer-registry";
 import { monitorHostCheck, type MonitorHostCheck } from "./monitor-host";
+import { measureFloor } from "./floor/index";
 import {
-  machineInfo, resultFromSeries, formatBenchTable, toBenchJson, withTarget, monitorOverhead,
+  machineInfo, resultFromSeries, formatBenchTable, toBenchJson, withTarget, monitorOverhead, withFloor, FLOOR_TEXT,
   type BenchResult, type PeerSamples,
 } from "./report";
 
@@ -196,10 +197,16 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     const err = /^#bench-error (.*)$/m.exec(text);
     if (err) throw new Error(`the bench service could not measure some figures under ${runtime}: ${err[1]}`);
     const series = [...run.bench.map(numericAttrs), await bootReady(runtime, dflt.out, opts.quick ? 5 : 20)];
+    // The engine's own floor for a round trip, measured right after quark's in the same run.
+    opts.log?.(`quark: ipc.floor under ${runtime} (plain Wasm instances, the host's trampoline, no kernel)`);
+    const floor = { ...resultFromSeries(await measureFloor(runtime), runtime), derived: FLOOR_TEXT };
+    results.push(floor);
     for (const s of series) {
       if (BASELINES.has(s.name)) continue;
       const withConditions = { ...s, attrs: { ...s.attrs, ...conditions(s.name, benchManifest) } as Record<string, string> };
-      results.push(withTarget(resultFromSeries(withConditions, runtime, peerFor(s.name, peers) ?? inImagePeer(s.name, series))));
+      let r = resultFromSeries(withConditions, runtime, peerFor(s.name, peers) ?? inImagePeer(s.name, series));
+      if (s.name === "ipc.call.roundtrip") r = withFloor(r, floor);
+      results.push(withTarget(r));
     }
     results.push(await stackGuardCost(built.out, runtime, series));
     const check = results.find((r) => r.name === "monitor.check" && r.host === runtime);
