@@ -10,7 +10,9 @@ export class Events {
   time: StaticArray<i64> = new StaticArray<i64>(EVENTS);
   detail: StaticArray<i64> = new StaticArray<i64>(EVENTS);
   count: i32 = 0; // ever recorded; the newest is at (count - 1) % EVENTS
-  owner: i32 = -1; // the service's index
+
+  /** `owner`: the service's index, whom the registry's subscribers hear of. */
+  constructor(readonly owner: i32) {}
 
   /** Record an event and tell the registry's subscribers. */
   add(kind: i32, detail: i64): void {

@@ -8,9 +8,11 @@
 import {
   sys, reply, OK, E_ARG, PI_CALLS, PING_FUEL, HEARTBEATS_MISSED_UNHEALTHY, HEALTH_UNKNOWN, HEALTH_HEALTHY,
   HEALTH_DEGRADED, HEALTH_UNHEALTHY, EV_HEALTHY, EV_DEGRADED, EV_UNHEALTHY, EV_READY, E_CRASHED,
+  SVC_RUNNING, SVC_STARTING, SVC_FAILED,
 } from "../lib";
-import { Service, healthMs } from "./bootinfo";
-import { ST_RUNNING, ST_STARTING, ST_FAILED, startReady } from "./start";
+import { Service, services } from "./service";
+import { healthMs } from "./bootinfo";
+import { startReady } from "./start";
 import { giveUpOn } from "./supervisor";
 import { say } from "./say";
 
@@ -20,18 +22,18 @@ export function armTick(): void {
 }
 
 /** A health check of every service. */
-export function onTick(svcs: Service[]): void {
-  checkAll(svcs);
+export function onTick(): void {
+  checkAll();
   armTick();
 }
 
 /** Check every service; how many were running (and so pinged). */
-export function checkAll(svcs: Service[]): i32 {
+export function checkAll(): i32 {
   let n = 0;
-  for (let i = 0; i < svcs.length; i++) {
-    const s = svcs[i];
-    if (s.state == ST_RUNNING || s.state == ST_STARTING) n++;
-    check(svcs, s);
+  for (let i = 0; i < services.length; i++) {
+    const s = services[i];
+    if (s.state == SVC_RUNNING || s.state == SVC_STARTING) n++;
+    check(s);
   }
   return n;
 }
@@ -41,29 +43,29 @@ export function resetHealth(s: Service): void {
   const now = sys.time();
   s.lastBeat = now;
   s.selfDegraded = false;
-  s.ready = !s.notifyReady;
+  s.ready = !s.spec.notifyReady;
   s.seenCalls = -1;
   s.lastMsgAt = 0;
 }
 
 /** Ping `s` now and set its status from what is known of it. */
-export function check(svcs: Service[], s: Service): void {
-  if (s.state != ST_RUNNING && s.state != ST_STARTING) { setHealth(s, s.state == ST_FAILED ? HEALTH_UNHEALTHY : HEALTH_UNKNOWN, 0); return; }
+export function check(s: Service): void {
+  if (s.state != SVC_RUNNING && s.state != SVC_STARTING) { setHealth(s, s.state == SVC_FAILED ? HEALTH_UNHEALTHY : HEALTH_UNKNOWN, 0); return; }
   const now = sys.time();
   noteMessages(s, now);
   const r = sys.proc_ping(s.proc, PING_FUEL);
   s.lastPing = now;
   s.pingStatus = r;
   if (r == E_CRASHED) { setHealth(s, HEALTH_UNHEALTHY, 0); return; } // the fault report does the rest
-  if (s.heartbeatMs > 0) {
-    s.missed = <i32>((now - s.lastBeat) / (<i64>s.heartbeatMs * 1000000));
+  if (s.spec.heartbeatMs > 0) {
+    s.missed = <i32>((now - s.lastBeat) / (<i64>s.spec.heartbeatMs * 1000000));
     if (s.missed >= HEARTBEATS_MISSED_UNHEALTHY) {
       setHealth(s, HEALTH_UNHEALTHY, s.missed);
-      giveUpOn(svcs, s, "missed " + s.missed.toString() + " heartbeats");
+      giveUpOn(s, "missed " + s.missed.toString() + " heartbeats");
       return;
     }
   }
-  if (s.state == ST_STARTING) setHealth(s, HEALTH_UNKNOWN, 0);
+  if (s.state == SVC_STARTING) setHealth(s, HEALTH_UNKNOWN, 0);
   else if (s.missed > 0) setHealth(s, HEALTH_DEGRADED, s.missed);
   else setHealth(s, asItSays(s), 0);
 }
@@ -87,30 +89,30 @@ export function setHealth(s: Service, h: i32, detail: i64): void {
 }
 
 /** TAG_REG_HEARTBEAT from service `me`: alive, and how it sees itself. */
-export function heartbeat(svcs: Service[], me: i32, status: i32): i32 {
+export function heartbeat(me: i32, status: i32): i32 {
   if (status != HEALTH_HEALTHY && status != HEALTH_DEGRADED) return E_ARG;
-  const s = svcs[me];
+  const s = services[me];
   s.lastBeat = sys.time();
   s.missed = 0;
   s.selfDegraded = status == HEALTH_DEGRADED;
-  if (s.state == ST_RUNNING) setHealth(s, asItSays(s), 0);
+  if (s.state == SVC_RUNNING) setHealth(s, asItSays(s), 0);
   return OK;
 }
 
 /** TAG_REG_READY from service `me`. A Starting service becomes Running, and what waits for it can start. */
-export function readiness(svcs: Service[], me: i32, ready: bool): i32 {
-  const s = svcs[me];
+export function readiness(me: i32, ready: bool): i32 {
+  const s = services[me];
   s.ready = ready;
-  if (ready && s.state == ST_STARTING) {
-    s.state = ST_RUNNING;
+  if (ready && s.state == SVC_STARTING) {
+    s.state = SVC_RUNNING;
     s.startBy = 0;
     s.events.add(EV_READY, 0);
-    say(s.name + " is ready");
-    check(svcs, s);
-    startReady(svcs);
+    say(s.spec.name + " is ready");
+    check(s);
+    startReady();
     return OK;
   }
-  if (s.state == ST_RUNNING) setHealth(s, asItSays(s), 0);
+  if (s.state == SVC_RUNNING) setHealth(s, asItSays(s), 0);
   return OK;
 }
 

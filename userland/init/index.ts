@@ -5,7 +5,7 @@
 import {
   sys, OK, E_ARG, E_RIGHTS, INIT_SLOT_BOOT, INIT_SLOT_SELF, NOTE_FAULT, NOTE_TICK, FN_CAUSE_SHIFT, FN_DROPPED_SHIFT, BADGE_REGISTRY,
 } from "../lib";
-import { Service, readBootTable } from "./bootinfo";
+import { readBootTable } from "./bootinfo";
 import { spawnAll, startReady } from "./start";
 import { onFault, onNotify } from "./supervisor";
 import { say } from "./say";
@@ -13,33 +13,29 @@ import { isControlTag, control } from "./control";
 import { registryInit, isRegistryTag, registry } from "./registry";
 import { onTick, armTick } from "./health";
 
-let services = new Array<Service>();
-
 export function quark_start(pid: i32, restarts: i32): i32 {
-  const svcs = readBootTable();
-  if (svcs == null) { say("the boot table is unreadable"); return E_ARG; }
-  services = svcs;
-  registryInit(services);
+  if (!readBootTable()) { say("the boot table is unreadable"); return E_ARG; }
+  registryInit();
   sys.fault_endpoint(INIT_SLOT_BOOT, INIT_SLOT_SELF); // faults raise NOTE_FAULT here
-  spawnAll(services);
-  startReady(services); // reports ready once nothing is left Starting
+  spawnAll();
+  startReady(); // reports ready once nothing is left Starting
   armTick();
   return OK;
 }
 
 export function quark_handle(badge: i32, tag: i32): i32 {
-  if (isRegistryTag(tag)) return registry(services, badge & (BADGE_REGISTRY - 1), tag);
-  if (isControlTag(tag)) return (badge & BADGE_REGISTRY) != 0 ? E_RIGHTS : control(services, badge, tag);
+  if (isRegistryTag(tag)) return registry(badge & (BADGE_REGISTRY - 1), tag);
+  if (isControlTag(tag)) return (badge & BADGE_REGISTRY) != 0 ? E_RIGHTS : control(badge, tag);
   return E_ARG;
 }
 
 export function quark_notify(bits: i32, unused: i32): i32 {
   if ((bits & NOTE_FAULT) != 0) {
     for (let r = sys.fault_next(INIT_SLOT_BOOT); r > 0; r = sys.fault_next(INIT_SLOT_BOOT)) {
-      onFault(services, <i32>(r & 0xff), <i32>((r >> FN_CAUSE_SHIFT) & 0xff), <i32>(r >> FN_DROPPED_SHIFT));
+      onFault(<i32>(r & 0xff), <i32>((r >> FN_CAUSE_SHIFT) & 0xff), <i32>(r >> FN_DROPPED_SHIFT));
     }
   }
-  onNotify(services, bits);
-  if ((bits & NOTE_TICK) != 0) onTick(services);
+  onNotify(bits);
+  if ((bits & NOTE_TICK) != 0) onTick();
   return OK;
 }

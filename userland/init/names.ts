@@ -5,17 +5,17 @@
 // it until its last entry under that name goes (registry.ts checks that, as
 // it needs the table). Instances of one service count as one owner.
 import { INSTANCE_SEPARATOR } from "../lib";
-import { Service } from "./bootinfo";
+import { services } from "./service";
 
 let bases: string[] = []; // per process: its manifest service's name
 let declared: string[][] = []; // per process: the tags its manifest declares
 
-export function rulesInit(svcs: Service[]): void {
+export function rulesInit(): void {
   bases = [];
   declared = [];
-  for (let i = 0; i < svcs.length; i++) {
-    bases.push(baseName(svcs[i].name));
-    declared.push(svcs[i].tags.split(" ").filter((w: string) => w.length > 0));
+  for (let i = 0; i < services.length; i++) {
+    bases.push(baseName(services[i].spec.name));
+    declared.push(services[i].spec.tags.split(" ").filter((w: string) => w.length > 0));
   }
 }
 

@@ -6,7 +6,7 @@
 // Subscribers hear every state change of the services they match as queued
 // TAG_REG_EVENT messages.
 //
-// Names belong to their owners (rules.ts says whose a name or tag is), and
+// Names belong to their owners (names.ts says whose a name or tag is), and
 // each process may add at most its manifest's `registrations` entries. The
 // table is sized so that every process's manifest entry and whole quota fit
 // at once: a service can exhaust only its own quota, never the registry.
@@ -17,7 +17,7 @@ import {
   LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
   LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, EV_REGISTERED, EV_UNREGISTERED,
 } from "../lib";
-import { Service, byPid } from "./bootinfo";
+import { services, byPid } from "./service";
 import { heartbeat, readiness, healthReply } from "./health";
 import { say } from "./say";
 import { rulesInit, baseName, sameService, nameRefusal, tagRefusal } from "./names";
@@ -33,7 +33,6 @@ let eStatic = new StaticArray<bool>(0); // from the manifest: kept while the ser
 let added = new StaticArray<i32>(0); // per service: entries it registered itself (its quota's use)
 const text = new StaticArray<u8>(REG_NAME_MAX);
 
-let all: Service[] = [];
 let subscriptions = new Map<i32, string>(); // subscriber's service index -> pattern
 let missed = new Map<i32, i64>(); // subscriber -> events lost to its full queue since the last it got
 
@@ -41,26 +40,25 @@ let missed = new Map<i32, i64>(); // subscriber -> events lost to its full queue
  * Every service is registered under its name, version, interface hash and tags
  * from the manifest; the table has room besides for every service's quota.
  */
-export function registryInit(svcs: Service[]): void {
-  all = svcs;
-  size = tableSize(svcs);
+export function registryInit(): void {
+  size = tableSize();
   eOwner = new StaticArray<i32>(size);
   eVersion = new StaticArray<u32>(size);
   eIface = new StaticArray<i64>(size);
   eName = new Array<string>(size);
   eTags = new Array<string[]>(size);
   eStatic = new StaticArray<bool>(size);
-  added = new StaticArray<i32>(svcs.length);
-  rulesInit(svcs);
+  added = new StaticArray<i32>(services.length);
+  rulesInit();
   for (let i = 0; i < size; i++) { unchecked(eOwner[i] = -1); eName[i] = ""; eTags[i] = []; }
-  for (let i = 0; i < svcs.length && i < size; i++) {
-    const s = svcs[i];
+  for (let i = 0; i < services.length && i < size; i++) {
+    const s = services[i];
     unchecked(eOwner[i] = i);
-    unchecked(eVersion[i] = s.version);
-    unchecked(eIface[i] = <i64><u32>s.iface);
+    unchecked(eVersion[i] = s.spec.version);
+    unchecked(eIface[i] = <i64><u32>s.spec.iface);
     unchecked(eStatic[i] = true);
-    eName[i] = baseName(s.name);
-    eTags[i] = s.tags.split(" ").filter((w: string) => w.length > 0);
+    eName[i] = baseName(s.spec.name);
+    eTags[i] = s.spec.tags.split(" ").filter((w: string) => w.length > 0);
   }
 }
 
@@ -69,39 +67,39 @@ export function registryInit(svcs: Service[]): void {
  * take another's room. The build checks the sum fits REG_ENTRIES; a table
  * made by hand that does not is cut there (quotas are then first come).
  */
-function tableSize(svcs: Service[]): i32 {
+function tableSize(): i32 {
   let n: i64 = 0;
-  for (let i = 0; i < svcs.length; i++) n += 1 + <i64>svcs[i].registrations;
+  for (let i = 0; i < services.length; i++) n += 1 + <i64>services[i].spec.registrations;
   return <i32>min(n, <i64>REG_ENTRIES);
 }
 
 export function isRegistryTag(tag: i32): bool { return tag >= TAG_REG_REGISTER && tag <= TAG_REG_LAST; }
 
 /** A registry request from the service with pid `pid`. */
-export function registry(svcs: Service[], pid: i32, tag: i32): i32 {
-  const me = byPid(svcs, pid);
+export function registry(pid: i32, tag: i32): i32 {
+  const me = byPid(pid);
   switch (tag) {
-    case TAG_REG_LOOKUP: return lookup(svcs, pid);
-    case TAG_REG_INFO: return info(svcs, <i32>arg(0));
-    case TAG_REG_HEALTH: return arg(0) < 0 || arg(0) >= svcs.length ? E_BADSLOT : healthReply(svcs[<i32>arg(0)]);
+    case TAG_REG_LOOKUP: return lookup(pid);
+    case TAG_REG_INFO: return info(<i32>arg(0));
+    case TAG_REG_HEALTH: return arg(0) < 0 || arg(0) >= services.length ? E_BADSLOT : healthReply(services[<i32>arg(0)]);
     case TAG_REG_COUNT: reply(size); return OK;
-    case TAG_REG_LOAD: return load(svcs, arg(0));
+    case TAG_REG_LOAD: return load(arg(0));
   }
   if (me < 0) return E_RIGHTS; // the rest act on the caller's own entries: services only
   switch (tag) {
-    case TAG_REG_HEARTBEAT: return heartbeat(svcs, me, <i32>arg(0));
-    case TAG_REG_READY: return readiness(svcs, me, arg(0) != 0);
+    case TAG_REG_HEARTBEAT: return heartbeat(me, <i32>arg(0));
+    case TAG_REG_READY: return readiness(me, arg(0) != 0);
   }
   // Changes to the registry are service operations: the audit trail has them.
   let r: i32 = E_ARG, what = "";
   switch (tag) {
-    case TAG_REG_REGISTER: r = register(svcs, me); what = "register " + (lastText.length > 0 ? lastText : "(unreadable)"); break;
-    case TAG_REG_UNREGISTER: r = unregister(svcs, me, arg(0)); what = "unregister entry " + arg(0).toString(); break;
+    case TAG_REG_REGISTER: r = register(me); what = "register " + (lastText.length > 0 ? lastText : "(unreadable)"); break;
+    case TAG_REG_UNREGISTER: r = unregister(me, arg(0)); what = "unregister entry " + arg(0).toString(); break;
     case TAG_REG_SUBSCRIBE: r = subscribe(me); what = "subscribe " + lastText; break;
     case TAG_REG_UNSUBSCRIBE: subscriptions.delete(me); r = OK; what = "unsubscribe"; break;
     default: return E_ARG;
   }
-  say("audit: pid " + pid.toString() + " (" + svcs[me].name + "), through its registry capability: " + what + ": " +
+  say("audit: pid " + pid.toString() + " (" + services[me].spec.name + "), through its registry capability: " + what + ": " +
     (r >= 0 ? "ok" : "error " + r.toString() + (why.length > 0 ? " (" + why + ")" : "")));
   return r;
 }
@@ -130,7 +128,7 @@ function validName(name: string): bool {
   return true;
 }
 
-function register(svcs: Service[], me: i32): i32 {
+function register(me: i32): i32 {
   why = "";
   const t = leaseText();
   if (t == null) return E_ARG;
@@ -138,12 +136,12 @@ function register(svcs: Service[], me: i32): i32 {
   if (words.length == 0) return E_ARG;
   for (let k = 0; k < words.length; k++) if (!validName(words[k])) return E_ARG;
   const name = words[0];
-  why = refusal(svcs, me, words);
+  why = refusal(me, words);
   if (why.length > 0) return E_PERM;
   let id = find(me, name);
   if (id < 0) {
-    if (unchecked(added[me]) >= svcs[me].registrations) {
-      why = "its quota of " + svcs[me].registrations.toString() + " registrations is used";
+    if (unchecked(added[me]) >= services[me].spec.registrations) {
+      why = "its quota of " + services[me].spec.registrations.toString() + " registrations is used";
       return E_NOSPACE;
     }
     id = free();
@@ -156,58 +154,58 @@ function register(svcs: Service[], me: i32): i32 {
   unchecked(eIface[id] = arg(1));
   eName[id] = name;
   eTags[id] = words.slice(1);
-  svcs[me].events.add(EV_REGISTERED, id);
+  services[me].events.add(EV_REGISTERED, id);
   reply(id);
   return OK;
 }
 
 /** "" if `me` may register words[0] with the tags words[1..]; else why not. */
-function refusal(svcs: Service[], me: i32, words: string[]): string {
+function refusal(me: i32, words: string[]): string {
   let r = nameRefusal(me, words[0]);
   for (let k = 1; k < words.length && r.length == 0; k++) r = tagRefusal(me, words[k]);
   if (r.length > 0) return r;
   // A free name is its first registrant's until its last entry under it goes.
   for (let id = 0; id < size; id++) {
     const owner = unchecked(eOwner[id]);
-    if (owner >= 0 && !sameService(owner, me) && eName[id] == words[0]) return "the name " + words[0] + " is registered by " + svcs[owner].name;
+    if (owner >= 0 && !sameService(owner, me) && eName[id] == words[0]) return "the name " + words[0] + " is registered by " + services[owner].spec.name;
   }
   return "";
 }
 
-function unregister(svcs: Service[], me: i32, id: i64): i32 {
+function unregister(me: i32, id: i64): i32 {
   if (id < 0 || id >= size || unchecked(eOwner[<i32>id]) != me) return E_BADSLOT;
   if (unchecked(eStatic[<i32>id])) return E_STATE; // the manifest's entry lasts as long as the service
-  drop(svcs, <i32>id);
+  drop(<i32>id);
   return OK;
 }
 
-function drop(svcs: Service[], id: i32): void {
+function drop(id: i32): void {
   const owner = unchecked(eOwner[id]);
   unchecked(eOwner[id] = -1);
   if (!unchecked(eStatic[id])) unchecked(added[owner] = unchecked(added[owner]) - 1);
-  svcs[owner].events.add(EV_UNREGISTERED, id);
+  services[owner].events.add(EV_UNREGISTERED, id);
 }
 
 /** The service stopped for good (stopped, disabled, failed): the entries it made go, and its subscription. */
-export function unregisterAll(svcs: Service[], owner: i32): void {
-  for (let id = 0; id < size; id++) if (unchecked(eOwner[id]) == owner && !unchecked(eStatic[id])) drop(svcs, id);
+export function unregisterAll(owner: i32): void {
+  for (let id = 0; id < size; id++) if (unchecked(eOwner[id]) == owner && !unchecked(eStatic[id])) drop(id);
   subscriptions.delete(owner);
   missed.delete(owner);
 }
 
 /** How loaded service i is: messages waiting for it, messages it has handled. */
-function load(svcs: Service[], i: i64): i32 {
-  if (i < 0 || i >= svcs.length) return E_BADSLOT;
-  const s = svcs[<i32>i];
+function load(i: i64): i32 {
+  if (i < 0 || i >= services.length) return E_BADSLOT;
+  const s = services[<i32>i];
   if (s.proc < 0) return E_STATE;
   reply(sys.proc_info(s.proc, PI_QUEUED), sys.proc_info(s.proc, PI_CALLS));
   return OK;
 }
 
 /** The version `owner` registered under its own name, or its declared version. */
-export function registeredVersion(svcs: Service[], owner: i32): u32 {
-  const id = find(owner, baseName(svcs[owner].name));
-  return id >= 0 ? unchecked(eVersion[id]) : svcs[owner].version;
+export function registeredVersion(owner: i32): u32 {
+  const id = find(owner, baseName(services[owner].spec.name));
+  return id >= 0 ? unchecked(eVersion[id]) : services[owner].spec.version;
 }
 
 function find(owner: i32, name: string): i32 {
@@ -252,7 +250,7 @@ export function glob(p: string, s: string): bool {
 let minted = -1;
 
 /** The k-th entry matching the query; its endpoint comes with the reply. */
-function lookup(svcs: Service[], pid: i32): i32 {
+function lookup(pid: i32): i32 {
   const q = leaseText();
   if (q == null) return E_ARG;
   const mode = <i32>(arg(0) & 0xff);
@@ -263,7 +261,7 @@ function lookup(svcs: Service[], pid: i32): i32 {
   for (let id = 0; id < size; id++) {
     const owner = unchecked(eOwner[id]);
     if (owner < 0 || !matches(id, mode, q)) continue;
-    const s = svcs[owner];
+    const s = services[owner];
     if (!anyHealth && s.health != HEALTH_HEALTHY) continue;
     if (k-- > 0) continue;
     if (s.ep >= 0) {
@@ -271,44 +269,44 @@ function lookup(svcs: Service[], pid: i32): i32 {
       // A client that armed no slot (cap_recv) is refused it: drop it now.
       if (minted >= 0 && sys.reply_cap(minted) < 0) { sys.cap_delete(minted); minted = -1; }
     }
-    describe(svcs, id);
+    describe(id);
     return OK;
   }
   return E_BADSLOT;
 }
 
-function describe(svcs: Service[], id: i32): void {
-  const s = svcs[unchecked(eOwner[id])];
+function describe(id: i32): void {
+  const s = services[unchecked(eOwner[id])];
   reply(id, unchecked(eOwner[id]), unchecked(eVersion[id]), unchecked(eIface[id]), s.health, s.pid);
 }
 
-function info(svcs: Service[], id: i32): i32 {
+function info(id: i32): i32 {
   if (id < 0 || id >= size || unchecked(eOwner[id]) < 0) return E_BADSLOT;
   const t = eTags[id].length > 0 ? eName[id] + " " + eTags[id].join(" ") : eName[id];
   const bytes = String.UTF8.encode(t);
   if (sys.lease_len(0) > 0) sys.lease_write(0, 0, changetype<usize>(bytes), min(bytes.byteLength, sys.lease_len(0)));
-  describe(svcs, id);
+  describe(id);
   return OK;
 }
 
 function subscribe(me: i32): i32 {
   const p = leaseText();
   if (p == null) return E_ARG;
-  if (all[me].ep < 0) return E_STATE;
+  if (services[me].ep < 0) return E_STATE;
   subscriptions.set(me, p.length == 0 ? "*" : p);
   return OK;
 }
 
 /** Tell every subscriber whose pattern matches service `owner` what happened to it. */
 export function publish(owner: i32, kind: i32, time: i64, detail: i64): void {
-  if (owner < 0 || owner >= all.length || subscriptions.size == 0) return;
-  const s = all[owner];
+  if (owner < 0 || owner >= services.length || subscriptions.size == 0) return;
+  const s = services[owner];
   // By service index rather than subscriptions.keys(): no array is made for every event.
-  for (let sub = 0; sub < all.length; sub++) {
-    if (sub == owner || !subscriptions.has(sub) || !glob(subscriptions.get(sub), s.name)) continue;
+  for (let sub = 0; sub < services.length; sub++) {
+    if (sub == owner || !subscriptions.has(sub) || !glob(subscriptions.get(sub), s.spec.name)) continue;
     // A full queue loses the event; the next one delivered says how many were lost (the event log keeps them all).
     const lost = missed.has(sub) ? missed.get(sub) : 0;
-    if (sys.send(all[sub].ep, TAG_REG_EVENT, owner, kind, time, detail, s.health, lost) == OK) missed.delete(sub);
+    if (sys.send(services[sub].ep, TAG_REG_EVENT, owner, kind, time, detail, s.health, lost) == OK) missed.delete(sub);
     else missed.set(sub, lost + 1);
   }
 }

@@ -8,38 +8,29 @@
 import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
   GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
-  SVC_SKIPPED, SVC_STOPPED, SVC_STOPPING, SVC_DISABLED, SVC_PAUSED, SVC_STARTING, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
+  SVC_SKIPPED, SVC_DISABLED, SVC_STARTING, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
   BADGE_REGISTRY, VERSION_ANY_MAX, fmtMillis, fmtVersion,
 } from "../lib";
-import { Service } from "./bootinfo";
+import { Service, services } from "./service";
 import { say } from "./say";
 import { registeredVersion } from "./registry";
 import { resetHealth, check } from "./health";
 import { armTimer } from "./supervisor";
 
-export const ST_WAITING = SVC_WAITING;
-export const ST_RUNNING = SVC_RUNNING;
-export const ST_FAILED = SVC_FAILED;
-export const ST_SKIPPED = SVC_SKIPPED;
-export const ST_STOPPED = SVC_STOPPED;
-export const ST_STOPPING = SVC_STOPPING;
-export const ST_DISABLED = SVC_DISABLED;
-export const ST_PAUSED = SVC_PAUSED;
-export const ST_STARTING = SVC_STARTING;
 
-export function spawnAll(svcs: Service[]): void {
-  for (let i = 0; i < svcs.length; i++) {
-    const s = svcs[i];
-    s.proc = sys.proc_spawn(INIT_SLOT_BOOT, s.module);
-    if (s.proc < 0) { s.state = ST_FAILED; say("cannot create " + s.name + ": error " + s.proc.toString()); continue; }
+export function spawnAll(): void {
+  for (let i = 0; i < services.length; i++) {
+    const s = services[i];
+    s.proc = sys.proc_spawn(INIT_SLOT_BOOT, s.spec.module);
+    if (s.proc < 0) { s.state = SVC_FAILED; say("cannot create " + s.spec.name + ": error " + s.proc.toString()); continue; }
     s.ep = sys.proc_endpoint(s.proc, 0);
-    sys.proc_quota(s.proc, s.pageQuota);
-    sys.proc_budget(s.proc, <i64>s.cpuBudget);
-    if (s.queueDepth > 0) sys.proc_queue(s.proc, s.queueDepth);
+    sys.proc_quota(s.proc, s.spec.pageQuota);
+    sys.proc_budget(s.proc, <i64>s.spec.cpuBudget);
+    if (s.spec.queueDepth > 0) sys.proc_queue(s.proc, s.spec.queueDepth);
     s.note = sys.proc_notify(s.proc, NOTE_STOP);
     s.pid = sys.proc_info(s.proc, PI_PID);
   }
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].proc >= 0) { grant(svcs, svcs[i]); giveRegistry(svcs[i]); }
+  for (let i = 0; i < services.length; i++) if (services[i].proc >= 0) { grant(services[i]); giveRegistry(services[i]); }
 }
 
 /** Every service may use the registry: init's endpoint, badged so that it allows nothing else. */
@@ -51,14 +42,14 @@ function giveRegistry(s: Service): void {
 }
 
 /** Give `s` every capability its manifest lists; endpoints are badged with its pid. */
-function grant(svcs: Service[], s: Service): void {
-  for (let k = 0; k < s.grants.length; k++) {
-    const g = s.grants[k];
+function grant(s: Service): void {
+  for (let k = 0; k < s.spec.grants.length; k++) {
+    const g = s.spec.grants[k];
     if (g.kind == GRANT_CONSOLE) { sys.cap_give(s.proc, INIT_SLOT_CONSOLE, g.rights, g.label); continue; }
     if (g.kind == GRANT_INIT) { giveInit(s, g.rights, g.label); continue; }
     if (g.kind == GRANT_DEVICE) { giveDevice(s, g.target, g.rights, g.label); continue; }
-    if (g.kind != GRANT_SERVICE || g.target >= svcs.length) continue;
-    const t = svcs[g.target];
+    if (g.kind != GRANT_SERVICE || g.target >= services.length) continue;
+    const t = services[g.target];
     if (t.ep < 0) continue;
     const minted = sys.cap_derive(t.ep, g.rights, s.pid);
     if (minted < 0) continue;
@@ -76,7 +67,7 @@ function giveDevice(s: Service, id: i32, rights: i32, label: i32): void {
   const slot = INIT_SLOT_DEVICES + id - 1;
   const info = sys.cap_info(slot);
   if (info < 0 || (info & 0xff) != K_DEVICE) {
-    say("not granting device " + id.toString() + " to " + s.name + ": init holds no such device");
+    say("not granting device " + id.toString() + " to " + s.spec.name + ": init holds no such device");
     return;
   }
   sys.cap_give(s.proc, slot, rights, label);
@@ -85,24 +76,24 @@ function giveDevice(s: Service, id: i32, rights: i32, label: i32): void {
 let booted = false;
 
 /** Start every waiting service whose requirements are ready, in waves, until none is left. */
-export function startReady(svcs: Service[]): void {
-  for (let waves = 0; waves <= svcs.length; waves++) {
+export function startReady(): void {
+  for (let waves = 0; waves <= services.length; waves++) {
     const wave = new Array<i32>();
-    for (let i = 0; i < svcs.length; i++) {
-      const s = svcs[i];
-      if (s.state != ST_WAITING || s.proc < 0) continue;
-      if (s.disabled) { s.state = ST_DISABLED; say("not starting " + s.name + ": it is disabled"); continue; }
-      const blocker = blockedBy(svcs, s);
+    for (let i = 0; i < services.length; i++) {
+      const s = services[i];
+      if (s.state != SVC_WAITING || s.proc < 0) continue;
+      if (s.disabled) { s.state = SVC_DISABLED; say("not starting " + s.spec.name + ": it is disabled"); continue; }
+      const blocker = blockedBy(s);
       if (blocker == -1) continue;
-      if (blocker >= 0) { s.state = ST_SKIPPED; say("not starting " + s.name + ": " + whyBlocked(svcs, s, blocker)); continue; }
+      if (blocker >= 0) { s.state = SVC_SKIPPED; say("not starting " + s.spec.name + ": " + whyBlocked(s, blocker)); continue; }
       wave.push(i);
     }
     if (wave.length == 0) break;
-    if (wave.length > 1) say("starting together: " + names(svcs, wave));
-    for (let k = 0; k < wave.length; k++) startOne(svcs, svcs[wave[k]]);
+    if (wave.length > 1) say("starting together: " + names(wave));
+    for (let k = 0; k < wave.length; k++) startOne(services[wave[k]]);
   }
-  breakCycles(svcs);
-  maybeBooted(svcs);
+  breakCycles();
+  maybeBooted();
 }
 
 /**
@@ -110,45 +101,45 @@ export function startReady(svcs: Service[]): void {
  * services still wait while nothing is Starting, they wait on each other.
  * Name the cycle and do not start what is caught in it.
  */
-function breakCycles(svcs: Service[]): void {
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].state == ST_STARTING) return;
-  for (let i = 0; i < svcs.length; i++) {
-    if (svcs[i].state != ST_WAITING || svcs[i].proc < 0) continue;
+function breakCycles(): void {
+  for (let i = 0; i < services.length; i++) if (services[i].state == SVC_STARTING) return;
+  for (let i = 0; i < services.length; i++) {
+    if (services[i].state != SVC_WAITING || services[i].proc < 0) continue;
     const path = new Array<i32>();
     let at = i;
-    while (at >= 0 && !path.includes(at)) { path.push(at); at = waitingDep(svcs, svcs[at]); }
+    while (at >= 0 && !path.includes(at)) { path.push(at); at = waitingDep(services[at]); }
     if (at < 0) continue;
     let cycle = "";
-    for (let k = path.indexOf(at); k < path.length; k++) cycle += svcs[path[k]].name + " -> ";
-    say("dependency cycle: " + cycle + svcs[at].name + "; none of them can start");
-    for (let k = path.indexOf(at); k < path.length; k++) svcs[path[k]].state = ST_SKIPPED;
-    startReady(svcs); // what waited on the cycle is skipped now, with its reason
+    for (let k = path.indexOf(at); k < path.length; k++) cycle += services[path[k]].spec.name + " -> ";
+    say("dependency cycle: " + cycle + services[at].spec.name + "; none of them can start");
+    for (let k = path.indexOf(at); k < path.length; k++) services[path[k]].state = SVC_SKIPPED;
+    startReady(); // what waited on the cycle is skipped now, with its reason
     return;
   }
 }
 
-function waitingDep(svcs: Service[], s: Service): i32 {
-  for (let k = 0; k < s.deps.length; k++) if (svcs[s.deps[k]].state == ST_WAITING && svcs[s.deps[k]].proc >= 0) return s.deps[k];
+function waitingDep(s: Service): i32 {
+  for (let k = 0; k < s.spec.deps.length; k++) if (services[s.spec.deps[k]].state == SVC_WAITING && services[s.spec.deps[k]].proc >= 0) return s.spec.deps[k];
   return -1;
 }
 
-function names(svcs: Service[], wave: i32[]): string {
+function names(wave: i32[]): string {
   let out = "";
-  for (let k = 0; k < wave.length; k++) out += (k > 0 ? ", " : "") + svcs[wave[k]].name;
+  for (let k = 0; k < wave.length; k++) out += (k > 0 ? ", " : "") + services[wave[k]].spec.name;
   return out;
 }
 
 /** Once nothing waits or is Starting: the ready line, and the kernel is told. */
-function maybeBooted(svcs: Service[]): void {
+function maybeBooted(): void {
   if (booted) return;
   let running = 0;
-  for (let i = 0; i < svcs.length; i++) {
-    const st = svcs[i].state;
-    if (st == ST_STARTING || (st == ST_WAITING && svcs[i].proc >= 0)) return;
-    if (st == ST_RUNNING) running++;
+  for (let i = 0; i < services.length; i++) {
+    const st = services[i].state;
+    if (st == SVC_STARTING || (st == SVC_WAITING && services[i].proc >= 0)) return;
+    if (st == SVC_RUNNING) running++;
   }
   booted = true;
-  say("ready: " + running.toString() + " of " + svcs.length.toString() + " services running, boot took " +
+  say("ready: " + running.toString() + " of " + services.length.toString() + " services running, boot took " +
     fmtMillis(sys.time()) + " ms");
   sys.ready(INIT_SLOT_BOOT);
 }
@@ -156,66 +147,66 @@ function maybeBooted(svcs: Service[]): void {
 export function isBooted(): bool { return booted; }
 
 /** -2: ready to start; -1: a requirement is not ready yet; i >= 0: requirement i failed or has the wrong version. */
-function blockedBy(svcs: Service[], s: Service): i32 {
-  for (let k = 0; k < s.deps.length; k++) {
-    const d = svcs[s.deps[k]];
-    if ((d.state == ST_WAITING && d.proc >= 0) || d.state == ST_STARTING) return -1;
-    if (d.state != ST_RUNNING || !inRange(svcs, s, k, s.deps[k])) return s.deps[k];
+function blockedBy(s: Service): i32 {
+  for (let k = 0; k < s.spec.deps.length; k++) {
+    const d = services[s.spec.deps[k]];
+    if ((d.state == SVC_WAITING && d.proc >= 0) || d.state == SVC_STARTING) return -1;
+    if (d.state != SVC_RUNNING || !inRange(s, k, s.spec.deps[k])) return s.spec.deps[k];
   }
   return -2;
 }
 
 /** Does dependency `d` (the k-th of s's requires, then wants) run a version s accepts? */
-function inRange(svcs: Service[], s: Service, k: i32, d: i32): bool {
-  if (2 * k + 1 >= s.ranges.length) return true;
-  const lo = s.ranges[2 * k], hi = s.ranges[2 * k + 1];
+function inRange(s: Service, k: i32, d: i32): bool {
+  if (2 * k + 1 >= s.spec.ranges.length) return true;
+  const lo = s.spec.ranges[2 * k], hi = s.spec.ranges[2 * k + 1];
   if (lo == 0 && hi == <u32>VERSION_ANY_MAX) return true;
-  const v = registeredVersion(svcs, d);
+  const v = registeredVersion(d);
   return v >= lo && v < hi;
 }
 
-function whyBlocked(svcs: Service[], s: Service, d: i32): string {
-  const dep = svcs[d];
-  if (dep.state != ST_RUNNING) return "it requires " + dep.name + ", which is not running";
-  const k = 2 * s.deps.indexOf(d);
-  return "it requires " + dep.name + " in versions " + fmtVersion(s.ranges[k]) + " to " + fmtVersion(s.ranges[k + 1]) +
-    " (exclusive), but " + dep.name + " is version " + fmtVersion(registeredVersion(svcs, d));
+function whyBlocked(s: Service, d: i32): string {
+  const dep = services[d];
+  if (dep.state != SVC_RUNNING) return "it requires " + dep.spec.name + ", which is not running";
+  const k = 2 * s.spec.deps.indexOf(d);
+  return "it requires " + dep.spec.name + " in versions " + fmtVersion(s.spec.ranges[k]) + " to " + fmtVersion(s.spec.ranges[k + 1]) +
+    " (exclusive), but " + dep.spec.name + " is version " + fmtVersion(registeredVersion(d));
 }
 
-function startOne(svcs: Service[], s: Service): void {
+function startOne(s: Service): void {
   const t0 = sys.time();
   const r = sys.proc_start(s.proc);
   const dt = sys.time() - t0;
-  if (r < 0) { s.state = ST_FAILED; say("failed to start " + s.name + " (pid " + s.pid.toString() + "): error " + r.toString()); return; }
-  if (s.name == "log") { adoptLog(s); nameAll(svcs); }
-  say("started " + s.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(svcs, s) +
-    (s.notifyReady ? "; waiting for it to report ready" : ""));
-  launched(svcs, s, EV_STARTED, 0);
+  if (r < 0) { s.state = SVC_FAILED; say("failed to start " + s.spec.name + " (pid " + s.pid.toString() + "): error " + r.toString()); return; }
+  if (s.spec.name == "log") { adoptLog(s); nameAll(); }
+  say("started " + s.spec.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(s) +
+    (s.spec.notifyReady ? "; waiting for it to report ready" : ""));
+  launched(s, EV_STARTED, 0);
 }
 
 /**
  * A service's instance was (re)started: record it, and it is Running — or,
  * for a notify-type service, Starting until it reports ready by its deadline.
  */
-export function launched(svcs: Service[], s: Service, kind: i32, detail: i64): void {
+export function launched(s: Service, kind: i32, detail: i64): void {
   s.startedAt = sys.time();
   s.events.add(kind, detail);
   resetHealth(s);
-  if (s.notifyReady) {
-    s.state = ST_STARTING;
-    s.startBy = s.startedAt + <i64>s.startTimeoutMs * 1000000;
-    armTimer(svcs);
+  if (s.spec.notifyReady) {
+    s.state = SVC_STARTING;
+    s.startBy = s.startedAt + <i64>s.spec.startTimeoutMs * 1000000;
+    armTimer();
     return;
   }
-  s.state = ST_RUNNING;
-  check(svcs, s);
+  s.state = SVC_RUNNING;
+  check(s);
 }
 
-function optionalNote(svcs: Service[], s: Service): string {
+function optionalNote(s: Service): string {
   let missing = "";
-  for (let k = 0; k < s.wants.length; k++) {
-    const w = svcs[s.wants[k]];
-    if (w.state != ST_RUNNING) missing += (missing.length > 0 ? ", " : "") + w.name;
+  for (let k = 0; k < s.spec.wants.length; k++) {
+    const w = services[s.spec.wants[k]];
+    if (w.state != SVC_RUNNING) missing += (missing.length > 0 ? ", " : "") + w.spec.name;
   }
   return missing.length > 0 ? "; optional " + missing + " not running" : "";
 }
@@ -233,13 +224,13 @@ function adoptLog(s: Service): void {
 }
 
 /** Tell the log service every name again (it restarted). */
-export function renameAll(svcs: Service[]): void {
+export function renameAll(): void {
   tellName(PID_INIT, "init");
-  nameAll(svcs);
+  nameAll();
 }
 
-function nameAll(svcs: Service[]): void {
-  for (let i = 0; i < svcs.length; i++) if (svcs[i].pid > 0) tellName(svcs[i].pid, svcs[i].name);
+function nameAll(): void {
+  for (let i = 0; i < services.length; i++) if (services[i].pid > 0) tellName(services[i].pid, services[i].spec.name);
 }
 
 function tellName(pid: i32, name: string): void {
