@@ -13,7 +13,7 @@ import { beginPing, endPing } from "./cpu";
 import { invokeAs, INVOKE_TOO_DEEP } from "./entry";
 import { lookup, lookupAny, capTarget, capBadge, capRights, capKind, receive, recvSlot, armRecv, remove } from "./cspace";
 import {
-  fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, getDepth, setDepth, ownFrame, ownCallFrame,
+  fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, setWords, setReply, copyReply, getDepth, setDepth, ownFrame, ownCallFrame,
 } from "./frame";
 import { attachLeases, dropLeases, lCount } from "./lease";
 import { enqueue, head, dequeue, qCount, qLimit, entryBadge, entryTag, entryCap, entryWord } from "./endpoint";
@@ -114,9 +114,8 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   flags |= attachLeases(caller, d) << MSG_LEASE_SHIFT;
   openFrame(d, caller, server, flags, cap);
   const w = d * MSG_WORDS;
-  unchecked(fWords[w] = w0); unchecked(fWords[w + 1] = w1); unchecked(fWords[w + 2] = w2);
-  unchecked(fWords[w + 3] = w3); unchecked(fWords[w + 4] = w4); unchecked(fWords[w + 5] = w5);
-  for (let i = 0; i < MSG_WORDS; i++) unchecked(fReply[w + i] = 0);
+  setWords(w, w0, w1, w2, w3, w4, w5);
+  setReply(w, 0, 0, 0, 0, 0, 0);
   setDepth(d + 1);
   const r = enter(server, ENTRY_HANDLE, capBadge(g), tag);
   setDepth(d);
@@ -129,7 +128,7 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   unchecked(pCalls[server] = unchecked(pCalls[server]) + 1);
   if (r < 0) unchecked(pErrors[server] = unchecked(pErrors[server]) + 1);
   const rw = caller * MSG_WORDS;
-  for (let i = 0; i < MSG_WORDS; i++) unchecked(rWords[rw + i] = unchecked(fReply[w + i]));
+  copyReply(w, changetype<usize>(rWords) + (<usize>rw << 3));
   // The server may have deleted the capability after naming it for the reply;
   // the caller's armed slot may have been filled meanwhile (E_NORECV then).
   const rc = unchecked(fReplyCap[d]);

@@ -5,7 +5,7 @@ import { quark } from "./helpers";
 
 // Figures measured against a peer (another system's way of doing the same).
 const FIGURES = [
-  "ipc.call.roundtrip", "ipc.send.throughput", "lease.copy.4k", "boot.ready", "restart.after_trap",
+  "ipc.call.roundtrip", "ipc.call.null", "ipc.send.throughput", "lease.copy.4k", "boot.ready", "restart.after_trap",
   "registry.lookup", "registry.lookup.pattern", "registry.lookup.tag",
   // The stack guard's cost: the same round trip beside services loaded without it, in the same run.
   "isolation.stack_guard",
@@ -66,6 +66,10 @@ describe("quark bench --json", () => {
       expect(call.target).toMatch(/ipc\.floor/);
       expect(typeof call.target_met).toBe("boolean");
       expect(call.target_met).toBe(call.floor_multiple <= 4);
+      // The same call to a handler that answers at once: the floor's shape exactly.
+      const bare = find("ipc.call.null", host);
+      expect(bare.floor_p50_ns).toBe(floor.p50_ns);
+      expect(bare.floor_multiple).toBeCloseTo(bare.p50_ns / floor.p50_ns, 3);
     }
   });
 

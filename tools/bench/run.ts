@@ -84,6 +84,7 @@ function inImagePeer(name: string, series: BenchSeries[]): PeerSamples | undefin
 function peerFor(name: string, p: Peers): PeerSamples | undefined {
   switch (name) {
     case "ipc.call.roundtrip": return p.roundTrip;
+    case "ipc.call.null": return p.roundTrip;
     case "ipc.send.throughput": return p.throughput;
     case "lease.copy.4k": return p.bytes;
     case "restart.after_trap": return p.workerStart;
@@ -205,7 +206,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
       if (BASELINES.has(s.name)) continue;
       const withConditions = { ...s, attrs: { ...s.attrs, ...conditions(s.name, benchManifest) } as Record<string, string> };
       let r = resultFromSeries(withConditions, runtime, peerFor(s.name, peers) ?? inImagePeer(s.name, series));
-      if (s.name === "ipc.call.roundtrip") r = withFloor(r, floor);
+      if (s.name === "ipc.call.roundtrip" || s.name === "ipc.call.null") r = withFloor(r, floor);
       results.push(withTarget(r));
     }
     results.push(await stackGuardCost(built.out, runtime, series));

@@ -4,7 +4,7 @@
 // Each sample is the mean of one batch, timed with the HAL's clock.
 import {
   sys, call, send, capByName, writeStr, writeU64, OK, E_CRASHED, QUEUE_DEPTH, NOTE_TIMER,
-  TAG_ECHO, TAG_ECHO_CRASH, TAG_ECHO_LEASE_READ, LEASE_READ, TAG_ECHO_STATS,
+  TAG_ECHO, TAG_PING, TAG_ECHO_CRASH, TAG_ECHO_LEASE_READ, LEASE_READ, TAG_ECHO_STATS,
 } from "../lib";
 import { readWrite, mapUnmap, faults, smallAlloc } from "./memory";
 import { lookups, heartbeats, healthChecks, queueRefuse, quotaRefuse, cpuStopStep, failure } from "./service";
@@ -113,16 +113,26 @@ function emitWith(name: string, unit: string, batch: i32, samples: Array<i64>, s
   sys.console_write(console, base, <i32>(p - base));
 }
 
-/** ipc.call.roundtrip: call + reply through a capability, one word each way. */
+/**
+ * ipc.call.roundtrip: call + reply through a capability, one word out, echo's
+ * six words back (its handler reads them and replies: seven syscalls).
+ * ipc.call.null: the same call to a handler that answers at once (TAG_PING),
+ * the shape of ipc.floor's round trip exactly.
+ */
 function roundTrip(): void {
+  callFigure("ipc.call.roundtrip", TAG_ECHO);
+  callFigure("ipc.call.null", TAG_PING);
+}
+
+function callFigure(name: string, tag: i32): void {
   const samples = new Array<i64>();
-  for (let i = 0; i < BATCH; i++) call(echo, TAG_ECHO, i);
+  for (let i = 0; i < BATCH; i++) call(echo, tag, i);
   for (let s = 0; s < SAMPLES; s++) {
     const t0 = sys.time();
-    for (let i = 0; i < BATCH; i++) call(echo, TAG_ECHO, i);
+    for (let i = 0; i < BATCH; i++) call(echo, tag, i);
     samples.push(sys.time() - t0);
   }
-  emit("ipc.call.roundtrip", "ns", BATCH, samples, BATCH);
+  emit(name, "ns", BATCH, samples, BATCH);
 }
 
 /** lease.copy.4k: a call lending 4 KiB that the server copies into its memory in one lease_read. */
