@@ -44,6 +44,10 @@ export const BOOT_TTY = 8; // that is a terminal: the shell prompts
 // Host exit status when the file is not a usable image: unreadable, damaged, or
 // built from another checkout (tools/lib/image-check.ts); the same in both hosts.
 export const EXIT_BAD_IMAGE = 2;
+// Console output a control-socket connection may leave unread (both hosts'
+// control.ts/control.py): past it the connection is dropped, so a client that
+// stops reading costs the machine nothing.
+export const CONTROL_BACKLOG = 4194304;
 
 // Process identifiers: pid 0 is the kernel itself (its memory in host.copy).
 export const PID_KERNEL = 0;

@@ -4,10 +4,12 @@
 // stops it, removing the socket.
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { createConnection } from "node:net";
 import { image, quark, root } from "./helpers";
+import * as abi from "../../kernel/abi";
 
 async function until(ok: () => boolean, ms: number): Promise<boolean> {
   for (const t0 = Date.now(); Date.now() - t0 < ms;) {
@@ -47,6 +49,39 @@ describe("quark ctl --control", () => {
       expect(existsSync(sock)).toBe(false);
       expect(console).toContain("init: audit: pid 5 (shell), through its init capability: stop echo: ok");
     } finally {
+      boot.kill();
+    }
+  }, 120_000);
+
+  it.each(["node", "wasmtime"])("drops a connection that stops reading, and keeps serving the others (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const sock = join(mkdtempSync(join(tmpdir(), "quark-ctl-")), "quark.sock");
+    // Console to a file, not a pipe: quark ctl below runs synchronously, and a
+    // pipe nobody drains meanwhile would stall the machine's own standard output.
+    const out = join(dirname(sock), "console.txt");
+    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
+      { cwd: root, stdio: ["ignore", openSync(out, "w"), "pipe"] });
+    let errors = "";
+    boot.stderr!.on("data", (b) => { errors += b; });
+    const console = { includes: (s: string) => existsSync(out) && readFileSync(out, "utf8").includes(s) };
+    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    let mute: ReturnType<typeof createConnection> | undefined;
+    try {
+      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
+      // Asks for far more than CONTROL_BACKLOG of output and never reads it.
+      mute = createConnection(sock);
+      await new Promise<void>((resolve, reject) => { mute!.once("connect", () => resolve()); mute!.once("error", reject); });
+      mute.pause();
+      mute.write("help\n".repeat(6000)); // about 1.5 KB of output each: some 9 MB
+      expect(await until(() => errors.includes("control connection dropped"), 60_000), errors).toBe(true);
+      expect(errors).toContain(`it left ${abi.CONTROL_BACKLOG} bytes of console output unread`);
+      const alive = quark(["ctl", "--control", sock, "svc status echo"]);
+      expect(alive.code, alive.stdout.slice(-500) + alive.stderr).toBe(0);
+      expect(alive.stdout).toMatch(/^echo: running/m);
+      expect(quark(["ctl", "--control", sock, "halt"]).code).toBe(0);
+      expect(await exited).toBe(0);
+    } finally {
+      mute?.destroy();
       boot.kill();
     }
   }, 120_000);

@@ -5,6 +5,7 @@
 // is open, the end of standard input is not the end of console input: the
 // machine runs until it is halted. A connection is paused while the console's
 // input queue is full and resumed when it has room, so nothing it sends is lost.
+import * as abi from "../../kernel/abi";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { existsSync, unlinkSync } from "node:fs";
 
@@ -27,6 +28,8 @@ export interface InputSink {
   whenRoom(resume: () => void): void;
 }
 
+const NEWLINE = new Uint8Array([10]);
+
 export class ControlSocket {
   private server: Server;
   private clients = new Set<Socket>();
@@ -45,13 +48,20 @@ export class ControlSocket {
   private constructor(readonly path: string, input: InputSink) {
     this.server = createServer((c) => {
       this.clients.add(c);
+      let midLine = false;
       c.on("data", (b) => {
+        midLine = b.length > 0 && b[b.length - 1] !== 10;
         if (input.push(new Uint8Array(b))) return;
         c.pause();
         input.whenRoom(() => c.resume());
       });
-      c.on("close", () => this.clients.delete(c));
-      c.on("error", () => this.clients.delete(c));
+      // A connection that ends mid-line gets its line ended, so it cannot run into the next connection's.
+      const gone = () => {
+        this.clients.delete(c);
+        if (midLine) { midLine = false; input.push(NEWLINE); }
+      };
+      c.on("close", gone);
+      c.on("error", gone);
     });
     this.server.listen(path);
   }
@@ -65,9 +75,18 @@ export class ControlSocket {
     });
   }
 
-  /** Copy console output to every connection. */
+  /** Copy console output to every connection; one that leaves CONTROL_BACKLOG bytes unread is dropped. */
   write(bytes: Uint8Array): void {
-    for (const c of this.clients) c.write(bytes);
+    for (const c of this.clients) {
+      if (c.writableLength + bytes.length > abi.CONTROL_BACKLOG) { this.drop(c); continue; }
+      c.write(bytes);
+    }
+  }
+
+  private drop(c: Socket): void {
+    this.clients.delete(c);
+    c.destroy();
+    process.stderr.write(`quark: control connection dropped: it left ${abi.CONTROL_BACKLOG} bytes of console output unread\n`);
   }
 
   close(): void {

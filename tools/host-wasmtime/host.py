@@ -103,7 +103,8 @@ class Input:
 
     def _wait_control(self, timeout):
         fds = self.control.fds() + ([] if self.eof else [self.fd])
-        ready = select.select(fds, [], [], timeout)[0]
+        ready, writable, _ = select.select(fds, self.control.waiting(), [], timeout)
+        self.control.flush(writable)
         if self.fd in ready:
             try:
                 data = os.read(self.fd, 4096)
@@ -205,7 +206,7 @@ def main(argv):
     if args.control:
         from control import ControlSocket
         try:
-            control = ControlSocket(args.control)
+            control = ControlSocket(args.control, image.const("CONTROL_BACKLOG"))
         except OSError as e:
             return fail("cannot open the control socket %s: %s" % (args.control, e), 2)
         machine.tee = control.write
