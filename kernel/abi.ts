@@ -526,6 +526,11 @@ export const ENT_FAULT_BIASED = 2; // the source's bits are mostly ones
 // and strings addressed by byte offsets from the table's start.
 export const BT_MAGIC = 0x31544251; // "QBT1"
 export const BT_HEADER_BYTES = 32; // magic, version, nservices, init_module, flags, size, 2 reserved
+export const BT_MAGIC_OFF = 0; // header offset: BT_MAGIC
+export const BT_ABI_VERSION = 4; // header offset: the ABI_VERSION it was built for
+export const BT_COUNT = 8; // header offset: number of service records
+export const BT_INIT_MODULE = 12; // header offset: init's module index
+export const BT_FLAGS = 16; // header offset: flags (none defined: 0)
 export const BT_SIZE = 20; // header offset of the whole table's size in bytes
 export const BT_RAM_FRAMES = 24; // header offset: frames of kernel-managed memory (physical RAM)
 export const BT_HEALTH_MS = 28; // header offset: init's health-check interval in ms (0: no health checks)

@@ -3,7 +3,7 @@
 // quark_start, from which init starts everything else. Also the syscalls that
 // only the holder of the boot capability (init) may use.
 import {
-  BT_MAGIC, BT_HEADER_BYTES, ABI_VERSION, PID_INIT, K_BOOT, K_CONSOLE, K_ENDPOINT, R_ALL, R_WRITE, R_READ,
+  BT_MAGIC, BT_MAGIC_OFF, BT_ABI_VERSION, BT_INIT_MODULE, BT_HEADER_BYTES, ABI_VERSION, PID_INIT, K_BOOT, K_CONSOLE, K_ENDPOINT, R_ALL, R_WRITE, R_READ,
   R_SPAWN, R_CONTROL, R_CALL, R_SEND, R_GRANT, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_SELF, PS_CREATED,
   BOOT_UNTIL_READY, BOOT_QUIET, INTC_ENABLE, IRQ_TIMER, TIMER_CTRL, OK, E_ARG, E_FAULT, E_STATE, E_NOMODULE,
   MAX_PROCS, IRQ_UART_RX, UART_CTRL, UART_IRQ_RX, INIT_SLOT_DEVICES, DEV_ENTROPY, K_DEVICE, BT_RAM_FRAMES, DEFAULT_RAM_FRAMES,
@@ -42,8 +42,8 @@ export function boot(flags: i32): i32 {
   booted = true;
   setBootFlags(flags);
   setQuiet((flags & BOOT_QUIET) != 0);
-  if (bootLen < BT_HEADER_BYTES || header(0) != <u32>BT_MAGIC) return bootError("the boot table is missing or not a quark boot table", E_ARG);
-  if (header(4) != <u32>ABI_VERSION) return bootError("the boot table was built for another ABI version", E_ARG);
+  if (bootLen < BT_HEADER_BYTES || header(BT_MAGIC_OFF) != <u32>BT_MAGIC) return bootError("the boot table is missing or not a quark boot table", E_ARG);
+  if (header(BT_ABI_VERSION) != <u32>ABI_VERSION) return bootError("the boot table was built for another ABI version", E_ARG);
   const frames = header(BT_RAM_FRAMES) == 0 ? DEFAULT_RAM_FRAMES : <i32>header(BT_RAM_FRAMES);
   if (!framesInit(frames)) return bootError("cannot set up kernel-managed memory of that size", E_ARG);
   quotaInit();
@@ -54,7 +54,7 @@ export function boot(flags: i32): i32 {
   mmio_write(INTC_ENABLE, IRQ_TIMER | IRQ_UART_RX);
   mmio_write(UART_CTRL, UART_IRQ_RX);
   mmio_write(TIMER_CTRL, 1);
-  const initModule = <i32>header(12);
+  const initModule = <i32>header(BT_INIT_MODULE);
   const r = spawnAs(PID_INIT, initModule, 0);
   if (r < 0) return bootError("cannot instantiate init", r == E_NOMODULE ? E_NOMODULE : r);
   unchecked(pState[PID_INIT] = PS_CREATED);

@@ -180,11 +180,11 @@ function planLayout(rows: Row[]): Layout {
 type Put = (off: number, v: number) => void;
 
 function writeHeader(u32: Put, nservices: number, initModule: number, size: number, ramFrames: number): void {
-  u32(0, abi.BT_MAGIC);
-  u32(4, abi.ABI_VERSION);
-  u32(8, nservices);
-  u32(12, initModule);
-  u32(16, 0); // flags
+  u32(abi.BT_MAGIC_OFF, abi.BT_MAGIC);
+  u32(abi.BT_ABI_VERSION, abi.ABI_VERSION);
+  u32(abi.BT_COUNT, nservices);
+  u32(abi.BT_INIT_MODULE, initModule);
+  u32(abi.BT_FLAGS, 0);
   u32(abi.BT_SIZE, size);
   u32(abi.BT_RAM_FRAMES, ramFrames);
 }
@@ -252,15 +252,15 @@ function checkU32(v: number, what: string): number {
 
 export function decodeBootTable(bytes: Uint8Array): BootTable {
   const read = reader(bytes);
-  if (read(0) !== abi.BT_MAGIC) {
-    throw new Error(`boot table: bad magic 0x${read(0).toString(16)} (expected 0x${abi.BT_MAGIC.toString(16)})`);
+  if (read(abi.BT_MAGIC_OFF) !== abi.BT_MAGIC) {
+    throw new Error(`boot table: bad magic 0x${read(abi.BT_MAGIC_OFF).toString(16)} (expected 0x${abi.BT_MAGIC.toString(16)})`);
   }
   const size = read(abi.BT_SIZE);
   if (size > bytes.byteLength) throw new Error(`boot table: the header says ${size} bytes but only ${bytes.byteLength} are present`);
-  const n = read(8);
+  const n = read(abi.BT_COUNT);
   const services: BootService[] = [];
   for (let i = 0; i < n; i++) services.push(decodeService(bytes, read, abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES));
-  return { size, version: read(4), initModule: read(12), flags: read(16), ramFrames: read(abi.BT_RAM_FRAMES), healthMs: read(abi.BT_HEALTH_MS), services };
+  return { size, version: read(abi.BT_ABI_VERSION), initModule: read(abi.BT_INIT_MODULE), flags: read(abi.BT_FLAGS), ramFrames: read(abi.BT_RAM_FRAMES), healthMs: read(abi.BT_HEALTH_MS), services };
 }
 
 type Read = (off: number) => number;
