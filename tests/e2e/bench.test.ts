@@ -59,6 +59,9 @@ describe("quark bench --json", () => {
       expect(floor.batch).toBe(call.batch);
       expect(floor.samples).toBe(call.samples);
       expect(floor.peer).toBeNull();
+      // The floor runs through the trampoline the host itself runs.
+      if (host === "node") expect(floor.trampoline).toBe("JS try/catch");
+      else expect(floor.trampoline === "C shim").toBe(/\(C trampoline\)/.test(out.machine.wasmtime));
       expect(call.floor_p50_ns).toBe(floor.p50_ns);
       expect(call.floor_multiple).toBeCloseTo(call.p50_ns / floor.p50_ns, 3);
       // The MessageChannel peer stays beside it.

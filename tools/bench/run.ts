@@ -200,7 +200,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     const series = [...run.bench.map(numericAttrs), await bootReady(runtime, dflt.out, opts.quick ? 5 : 20)];
     // The engine's own floor for a round trip, measured right after quark's in the same run.
     opts.log?.(`quark: ipc.floor under ${runtime} (plain Wasm instances, the host's trampoline, no kernel)`);
-    const floor = { ...resultFromSeries(await measureFloor(runtime), runtime), derived: FLOOR_TEXT };
+    const floorSeries = await measureFloor(runtime);
+    const floor = { ...resultFromSeries(floorSeries, runtime), derived: `${FLOOR_TEXT} (trampoline: ${floorSeries.attrs.trampoline})` };
     results.push(floor);
     for (const s of series) {
       if (BASELINES.has(s.name)) continue;

@@ -1,10 +1,12 @@
 """ipc.floor under wasmtime: the floor's modules (build/bench-floor/, built by
 floor/build.ts) as plain instances in one store, joined by the wasmtime
-host's own C trampoline (libquarkshim.so, loaded and configured exactly as
-tools/host-wasmtime/shim.py does for a booted image). No service loader, no
-HAL: the floor kernel is the only thing between client and server.
+host's own trampoline, chosen as the host chooses it (shim.trampoline: the C
+one, libquarkshim.so, loaded and configured as for a booted image, or the
+Python fallback where the shim cannot be used; the report names which). No
+service loader, no HAL: the floor kernel is the only thing between client
+and server.
 
-    python floor.py DIR SHIM SAMPLES BATCH   ->  {"samples_ns": [...]} on stdout
+    python floor.py DIR SHIM SAMPLES BATCH   ->  {"samples_ns": [...], "trampoline": ...} on stdout
 """
 
 import json
@@ -19,7 +21,7 @@ import wasmtime  # noqa: E402
 
 from image import checkout_abi  # noqa: E402
 from machine import Service, engine_config  # noqa: E402
-from shim import NativeTrampoline  # noqa: E402
+from shim import trampoline  # noqa: E402
 
 # The floor kernel's layout (floor/build.ts LAYOUT).
 SAMPLES_EXPORT = "samples_at"
@@ -36,10 +38,12 @@ class Abi:
 
 
 def main(argv):
+    if len(argv) != 4 or not (argv[2].isdigit() and argv[3].isdigit()):
+        raise SystemExit("usage: floor.py DIR SHIM SAMPLES BATCH (SAMPLES and BATCH whole numbers)")
     folder, shim_path, samples, batch = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
     abi = Abi(checkout_abi())
     store = wasmtime.Store(wasmtime.Engine(engine_config()))
-    tramp = NativeTrampoline(shim_path, abi, False)
+    tramp, slow = trampoline(shim_path, False, abi, False)
     host = tramp.host_funcs(store)
     module = {n: wasmtime.Module(store.engine, (folder / ("%s.wasm" % n)).read_bytes()) for n in ("kernel", "client", "server")}
     kernel_imports = [host[imp.name] for imp in module["kernel"].imports]
@@ -58,7 +62,8 @@ def main(argv):
         raise SystemExit("ipc.floor under wasmtime: the client answered %d" % status)
     at = kernel[SAMPLES_EXPORT](store)
     raw = kernel["memory"].read(store, at, at + 8 * samples)
-    print(json.dumps({"samples_ns": list(struct.unpack("<%dq" % samples, raw))}))
+    kind = "Python fallback: %s" % slow if slow else "C shim"
+    print(json.dumps({"samples_ns": list(struct.unpack("<%dq" % samples, raw)), "trampoline": kind}))
     return 0
 
 

@@ -20,16 +20,18 @@ export const FLOOR_BATCH = 2000;
 export async function measureFloor(runtime: Runtime, samples = FLOOR_SAMPLES, batch = FLOOR_BATCH): Promise<BenchSeries> {
   if (samples > FLOOR_MAX_SAMPLES) throw new Error(`ipc.floor: at most ${FLOOR_MAX_SAMPLES} samples`);
   const { modules, dir } = await buildFloor();
-  const totals = runtime === "node" ? floorNode(modules, samples, batch) : floorWasmtime(dir, samples, batch);
-  return { name: "ipc.floor", unit: "ns", batch, samples: totals.map((t) => t / batch), line: 0, attrs: {} } as BenchSeries;
+  const { totals, trampoline } = runtime === "node"
+    ? { totals: floorNode(modules, samples, batch), trampoline: "JS try/catch" }
+    : floorWasmtime(dir, samples, batch);
+  return { name: "ipc.floor", unit: "ns", batch, samples: totals.map((t) => t / batch), line: 0, attrs: { trampoline } } as BenchSeries;
 }
 
-function floorWasmtime(dir: string, samples: number, batch: number): number[] {
+function floorWasmtime(dir: string, samples: number, batch: number): { totals: number[]; trampoline: string } {
   const paths = wasmtimePaths(repoRoot());
   const script = join(repoRoot(), "tools", "bench", "floor", "floor.py");
   const r = spawnSync(paths.python, [script, dir, paths.shim, String(samples), String(batch)], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`ipc.floor under wasmtime failed (${r.status}): ${r.stderr.trim() || r.error?.message}`);
-  const out = JSON.parse(r.stdout) as { samples_ns: number[] };
+  const out = JSON.parse(r.stdout) as { samples_ns: number[]; trampoline: string };
   if (out.samples_ns.length !== samples) throw new Error(`ipc.floor under wasmtime: ${out.samples_ns.length} samples, not ${samples}`);
-  return out.samples_ns;
+  return { totals: out.samples_ns, trampoline: out.trampoline };
 }
