@@ -6,13 +6,14 @@
 // the kernel and every other service carry on. (Registry names, quotas,
 // capability transfer and refused VM requests have their own suites.)
 import {
-  sys, capByName, OK, E_CRASHED, E_DEPTH, LEASE_READ, TAG_INIT_STATUS, TAG_INIT_FIND, TAG_INIT_EVENTS, SVC_FAILED, SVC_RUNNING,
+  sys, capByName, OK, E_CRASHED, E_DEPTH, TAG_INIT_EVENTS, SVC_FAILED, SVC_RUNNING,
   EV_CRASHED, FAULT_STACK, FAULT_ABORT,
 } from "../../lib";
 import { QC_DEEP, QC_DEEP_SELF, QC_DEEP_CALL, QC_ABORT_AND_RETURN } from "../common/tags";
 import { test, step, phase, later, poll, waitOver, check, expect, finish, fail, unsupported } from "./driver";
 import { awaitPeer, peerAnswers } from "./env";
 import { code } from "./out";
+import { findService as find, serviceStatus as status, initCap } from "./initctl";
 
 const S = "hostile";
 const DEEPEST = 1 << 20; // far past any stack window
@@ -33,14 +34,6 @@ export function addHostileTests(): void {
   step(S, awaitPeer);
 }
 
-function find(name: string): i32 {
-  const b = String.UTF8.encode(name);
-  sys.lease(0, changetype<usize>(b), b.byteLength, LEASE_READ);
-  return sys.call(init, TAG_INIT_FIND, 0, 0, 0, 0, 0, 0) == OK ? <i32>sys.reply_word(0) : -1;
-}
-
-/** SVC_* state of service i (reply words: state, pid, restarts, faults, ...), or -1. */
-function status(i: i32): i64 { return sys.call(init, TAG_INIT_STATUS, i, 0, 0, 0, 0, 0) == OK ? sys.reply_word(0) : -1; }
 
 /** The cause recorded with qc-hostile's newest crash event, or -1. */
 function lastCrashCause(): i64 {
@@ -68,7 +61,7 @@ function causeWas(want: i32, what: string): bool {
 }
 
 function linkRefused(): bool {
-  init = capByName("init");
+  init = initCap();
   hostile = capByName("qc-hostile");
   if (init < 0 || hostile < 0) return unsupported("qc holds no init or qc-hostile capability (the runner grants both)");
   hostileIndex = find("qc-hostile");

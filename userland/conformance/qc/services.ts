@@ -15,6 +15,7 @@ import {
 import { QC_ECHO, QC_STATUS, QC_PID } from "../common/tags";
 import { test, step, phase, later, poll, waitOver, check, expect, finish, track, unsupported } from "./driver";
 import { awaitPeer, logCap } from "./env";
+import { findService as find, serviceStatus as status } from "./initctl";
 import { eventsArrived, eventsLost } from "./registry";
 
 const S = "services";
@@ -51,13 +52,6 @@ export function addServicesTests(): void {
   step(S, awaitPeer);
 }
 
-function find(name: string): i32 {
-  const b = String.UTF8.encode(name);
-  sys.lease(0, changetype<usize>(b), b.byteLength, LEASE_READ);
-  return sys.call(init, TAG_INIT_FIND, 0, 0, 0, 0, 0, 0) == OK ? <i32>sys.reply_word(0) : -1;
-}
-
-function status(i: i32): i64 { return sys.call(init, TAG_INIT_STATUS, i, 0, 0, 0, 0, 0) == OK ? sys.reply_word(0) : -1; }
 function ctl(tag: i32, i: i32): i32 { return sys.call(init, tag, i, 0, 0, 0, 0, 0); }
 
 /** Wait (polling) until service i is in `state`; false when the wait is over. */
