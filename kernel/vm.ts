@@ -59,8 +59,9 @@ function eachTable(pid: i32, vpn: i32, n: i32, absent: i32, visit: (table: usize
   return OK;
 }
 
+let entryBits: u32 = 0; // what anyEntry looks for: any bit of it in an entry (a visitor cannot capture)
 function anyEntry(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
-  for (let i = first; i <= last; i++) if (load<u32>(table + (<usize>i << 2)) != 0) return E_STATE;
+  for (let i = first; i <= last; i++) if ((load<u32>(table + (<usize>i << 2)) & entryBits) != 0) return E_STATE;
   return OK;
 }
 
@@ -68,6 +69,7 @@ export function vmMap(vaddr: i32, npages: i32, rights: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0 || !validRights(rights)) return E_ARG;
   const pid = current();
+  entryBits = 0xffffffff;
   const busy = eachTable(pid, vpn, npages, OK, anyEntry);
   if (busy != OK) return busy;
   if (!affordable(pid, tablesNeeded(pid, vpn, npages))) return E_NOMEM;
@@ -98,9 +100,15 @@ export function vmUnmap(vaddr: i32, npages: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0) return E_ARG;
   const pid = current();
-  // An object mapping is unmapped whole or not at all: check before changing anything.
-  if (mappingsIn(pid, vpn, npages, false) < 0) return E_ARG;
-  unmapped = mappingsIn(pid, vpn, npages, true);
+  unmapped = 0;
+  // Every page of an object mapping is PTE_SHARED: a range with none (most
+  // unmaps) needs no look at the mapping records. An object mapping is
+  // unmapped whole or not at all: check before changing anything.
+  entryBits = PTE_SHARED;
+  if (eachTable(pid, vpn, npages, OK, anyEntry) != OK) {
+    if (mappingsIn(pid, vpn, npages, false) < 0) return E_ARG;
+    unmapped = mappingsIn(pid, vpn, npages, true);
+  }
   eachTable(pid, vpn, npages, OK, clearEntries);
   tlbFlush(pid);
   // Prune each table of the range that still exists (two scans of 1024 entries at most, charged).
