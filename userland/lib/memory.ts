@@ -6,7 +6,7 @@
 import * as sys from "./sys";
 import {
   TAG_MEM_ALLOC, TAG_MEM_RELEASE, MEMTYPE_CLASSICAL, MEMKIND_ARENA, MEMKIND_OBJECT, VM_READ, VM_WRITE, PAGE_SIZE,
-  E_BADSLOT,
+  E_BADSLOT, E_NORECV, MEM_SMALL_MAX,
 } from "../../kernel/abi";
 import { capByName, fnv1a } from "./caps";
 import { callForCap } from "./ipc";
@@ -46,7 +46,17 @@ function mapArena(cap: i32): bool {
 export function memAlloc(bytes: i32): u32 {
   const m = managerSlot();
   if (m < 0) { lastError = m; return 0; }
-  const r = callForCap(m, TAG_MEM_ALLOC, bytes, MEMTYPE_CLASSICAL); // the object's capability comes with the reply
+  // A capability comes with the reply for an object, and for the arena the
+  // first time; a small request served from the arena already mapped brings
+  // none, so it needs no slot armed (two syscalls fewer). If the manager was
+  // restarted meanwhile, it must hand a new arena over: it refuses without a
+  // slot (E_NORECV), and the request is made again with one.
+  const small = arenaMapped && bytes <= MEM_SMALL_MAX;
+  let r = small ? sys.call(m, TAG_MEM_ALLOC, bytes, MEMTYPE_CLASSICAL, 0, 0, 0, 0) : callForCap(m, TAG_MEM_ALLOC, bytes, MEMTYPE_CLASSICAL);
+  if (small && r == E_NORECV) {
+    arenaMapped = false;
+    r = callForCap(m, TAG_MEM_ALLOC, bytes, MEMTYPE_CLASSICAL);
+  }
   if (r < 0) { lastError = r; return 0; }
   lastHandle = sys.reply_word(0);
   const offset = <u32>sys.reply_word(1), size = <u32>sys.reply_word(2), kind = <i32>sys.reply_word(3);

@@ -5,9 +5,10 @@ import {
   TAG_MEM_ALLOC, TAG_MEM_RELEASE, TAG_MEM_SHARE, TAG_MEM_PROTECT, TAG_MEM_STATUS, TAG_ASSOC_PUT, TAG_ASSOC_GET,
   TAG_ASSOC_DEL, TAG_ASSOC_FIND, MEMTYPE_CLASSICAL, MEMTYPE_ASSOCIATIVE, MEMTYPE_QUANTUM, MEMKIND_ARENA,
   MEMKIND_OBJECT, MEMKIND_STORE, MEMKIND_QUBITS, QUBIT_CAPACITY, ST_FREE_FRAMES, MEM_SMALL_MAX,
-  memAlloc, memFree, memHandle, memError,
+  memAlloc, memFree, memHandle, memError, TAG_INIT_RESTART, SVC_RUNNING,
 } from "../../lib";
-import { test, check, expect, finish, unsupported, track } from "./driver";
+import { test, check, expect, finish, unsupported, track, phase, later, poll, waitOver, fail } from "./driver";
+import { findService, serviceStatus, initCap } from "./initctl";
 import { memoryCap } from "./env";
 import { rightsOf } from "./env";
 
@@ -28,6 +29,7 @@ export function addMemsvcTests(): void {
   test(S, "qubit-registers-are-booked-and-returned", qubits);
   test(S, "bad-requests-are-refused", badRequests);
   test(S, "no-frame-is-left-behind", noLeak);
+  test(S, "after-the-manager-restarts-a-small-allocation-gets-a-new-arena", afterRestart);
 }
 
 @inline function mem(tag: i32, w0: i64 = 0, w1: i64 = 0, w2: i64 = 0, w3: i64 = 0, w4: i64 = 0, w5: i64 = 0): i32 {
@@ -215,3 +217,32 @@ function noLeak(): bool {
   return finish();
 }
 
+
+// The restarted manager revokes the old instance's allocations, the arena and
+// its mapping in qc among them: the library's next small request must bring a
+// new arena (the manager hands it over only into an armed slot) and work.
+let memoryIndex = -1;
+function afterRestart(): bool {
+  if (memoryCap < 0) return unsupported(NO_MEMORY);
+  if (initCap() < 0) return unsupported("qc holds no init capability");
+  if (phase() == 0) {
+    memoryIndex = findService("memory");
+    if (memoryIndex < 0) return unsupported("init knows no service named memory");
+    expect("a small allocation before", memAlloc(64) != 0 ? 1 : 0, 1);
+    memFree(memHandle());
+    expect("restart of the memory manager", sys.call(initCap(), TAG_INIT_RESTART, memoryIndex, 0, 0, 0, 0, 0), OK);
+    return later(1);
+  }
+  if (serviceStatus(memoryIndex) != SVC_RUNNING) {
+    if (!waitOver()) return poll(1);
+    return fail("the memory manager is not running again within 2 s");
+  }
+  const a = memAlloc(64);
+  if (!check(a != 0, "memAlloc(64) after the restart failed: " + memError().toString())) return finish();
+  memory.fill(bufPtr(), 0x5a, 64);
+  expect("vm_write into the new arena", sys.vm_write(a, bufPtr(), 64), 64);
+  expect("vm_read it back", sys.vm_read(a, bufPtr() + 4096, 64), 64);
+  expect("a byte read back", load<u8>(bufPtr() + 4096 + 63), 0x5a);
+  expect("release", memFree(memHandle()), OK);
+  return finish();
+}
