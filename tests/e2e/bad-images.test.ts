@@ -4,7 +4,7 @@
 // in image.py). Each row says what every reader must answer, and all of them
 // must answer it alike: the same exit code and the same one-line message
 // (docs/machine-abi.md, "The image"; tools/lib/image-check.ts).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import * as abi from "../../kernel/abi";
 import { ImageCheckError, readImageFile, sha256 } from "../../tools/lib/image-check";
 import { encodeCustomSection, readSections } from "../../tools/lib/wasm-sections";
 import { wasmtimePaths } from "../../tools/host-wasmtime/setup";
-import { image, quark, root } from "./helpers";
+import { image, quark, root, bootInteractive } from "./helpers";
 
 type Runner = "node" | "wasmtime" | "inspect" | "host.py";
 const RUNNERS: Runner[] = ["node", "wasmtime", "inspect", "host.py"];
@@ -180,19 +180,8 @@ describe("a bad image is refused alike by both hosts, inspect and host.py", () =
 async function reloadFrom(runtime: "node" | "wasmtime", damaged: Uint8Array, name: string) {
   const file = join(dir, `${name}-${runtime}.wasm`);
   writeFileSync(file, good);
-  const child = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", file, "--runtime", runtime], { cwd: root });
-  let out = "";
-  let err = "";
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  child.stdout.setEncoding("utf8").on("data", (d: string) => {
-    out += d;
-    for (const w of waiters.splice(0)) if (w.pattern.test(out)) w.resolve(); else waiters.push(w);
-  });
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const exited = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
-  const until = (pattern: RegExp) => new Promise<void>((resolve) => {
-    if (pattern.test(out)) resolve(); else waiters.push({ pattern, resolve });
-  });
+  const child = bootInteractive(file, runtime);
+  const until = child.until;
   child.stdin.write("svc status echo --json\n");
   await until(/^\{"name":"echo"/m);
   // Written whole, then renamed, as a build writes it: the reload never sees half a file.
@@ -201,7 +190,7 @@ async function reloadFrom(runtime: "node" | "wasmtime", damaged: Uint8Array, nam
   child.stdin.write("svc reload echo\n");
   await until(/^reload: echo .*$/m);
   child.stdin.end();
-  return { code: await exited, out, err, file };
+  return { code: await child.exited, out: child.out(), err: child.err(), file };
 }
 
 describe("a hot reload reads the image file again through the same check", () => {

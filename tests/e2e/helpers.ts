@@ -1,6 +1,6 @@
 // Shared by the end-to-end tests: build images once, run the real CLI, and
 // compare boot logs with their timings taken out.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { buildImage } from "../../tools/lib/build";
 import { repoRoot } from "../../tools/lib/root";
@@ -44,4 +44,26 @@ const MONITORING = new Set(["healthy", "degraded", "unhealthy", "registered", "u
 /** The lifecycle events among `events` (svc events --json), by name. */
 export function lifecycle(events: { event: string }[]): string[] {
   return events.map((e) => e.event).filter((e) => !MONITORING.has(e));
+}
+
+/**
+ * `quark boot IMAGE --runtime R` with its standard input open for shell
+ * commands: `until(pattern)` resolves once the console shows it; `out()` and
+ * `err()` are what it printed so far; `exited` is its exit code.
+ */
+export function bootInteractive(image: string, runtime: string) {
+  const child = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", image, "--runtime", runtime], { cwd: root });
+  let out = "";
+  let err = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    out += d;
+    for (const w of waiters.splice(0)) if (w.pattern.test(out)) w.resolve(); else waiters.push(w);
+  });
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+  const exited = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
+  const until = (pattern: RegExp) => new Promise<void>((resolve) => {
+    if (pattern.test(out)) resolve(); else waiters.push({ pattern, resolve });
+  });
+  return { stdin: child.stdin, until, exited, out: () => out, err: () => err };
 }

@@ -6,11 +6,10 @@
 // image file on disk is replaced by new builds between boot and reload: one
 // whose echo cannot start (rolled back), one with a changed echo (it runs).
 import { describe, expect, it, beforeAll } from "vitest";
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { image as defaultImage, quark, root } from "./helpers";
+import { image as defaultImage, quark, root, bootInteractive } from "./helpers";
 
 const dir = join(root, "tests", "fixtures", "reload");
 const built = (name: string) => join(dir, `${name}.wasm`);
@@ -79,19 +78,8 @@ describe("hot reload", () => {
 
   it.each(["node", "wasmtime"])("reloads echo from the image file rebuilt after boot: a broken build rolls back, a changed one runs (%s)", async (runtime) => {
     const image = bootedCopy();
-    const child = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", image, "--runtime", runtime], { cwd: root });
-    let out = "";
-    let err = "";
-    const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      for (const w of waiters.splice(0)) if (w.pattern.test(out)) w.resolve(); else waiters.push(w);
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    const exited = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
-    const until = (pattern: RegExp) => new Promise<void>((resolve) => {
-      if (pattern.test(out)) resolve(); else waiters.push({ pattern, resolve });
-    });
+    const child = bootInteractive(image, runtime);
+    const until = child.until;
 
     child.stdin.write("svc status echo --json\n");
     await until(/^\{"name":"echo"/m);
@@ -101,7 +89,8 @@ describe("hot reload", () => {
     replaceFile(built("v2"), image); // rebuilt again: a working, changed echo
     child.stdin.write("svc reload echo --json\nsleep 300\nsvc status echo --json\n");
     child.stdin.end();
-    expect(await exited, err).toBe(0);
+    const code = await child.exited, out = child.out();
+    expect(code, child.err()).toBe(0);
 
     expect(out).toContain("init: reload of echo failed: error -4; the old instance keeps running");
     expect(out).toContain("reload: echo failed: error -4; the old instance keeps running");
