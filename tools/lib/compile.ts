@@ -68,7 +68,8 @@ export async function compileModule(opts: CompileOptions): Promise<CompileResult
   const compiled = performance.now();
   const label = opts.name ?? posixRelative(opts.root, opts.entry);
   if (run.error !== null || run.wasm === null) {
-    throw new CompileError(`asc could not compile ${opts.kind} ${label}:\n${run.stderr || run.error || "no output"}`);
+    const detail = run.stderr || run.error || "no output";
+    throw new CompileError(`asc could not compile ${opts.kind} ${label}:\n${detail}${packageHint(detail, opts.root)}`);
   }
   if (run.stderr.trim() && opts.log) opts.log(run.stderr.trimEnd());
   checkImports(run.wasm, opts.kind, label);
@@ -120,8 +121,31 @@ export function optionsToArgv(options: Record<string, OptionValue>): string[] {
   return argv;
 }
 
+// ---------------------------------------------------------------- stable import paths
+//
+// A service imports the library as "quark/service" and a protocol as
+// "quark/proto/NAME", wherever its source sits. asc resolves a non-relative
+// import `P/REST` by reading node_modules/P/REST.ts (then REST/index.ts) in
+// each directory from the base directory (the root) up; the first of those
+// reads is answered here: `quark/REST` is this checkout's userland/lib/REST.
+// The answer is a one-line re-export of the real file by its ordinary path, so
+// the library compiles once under the same names as for an in-tree service's
+// relative import, and the cache hashes the real file.
+export const PACKAGES: Record<string, string> = { quark: "userland/lib" };
+
+function packageMaps(root: string): PackageMap[] {
+  return Object.entries(PACKAGES).map(([name, dir]) => ({ from: join(root, "node_modules", name), to: dir }));
+}
+
+/** asc names a missing `quark/X` import ~lib/quark/X.ts; say where that is looked for. */
+function packageHint(stderr: string, root: string): string {
+  const names = Object.keys(PACKAGES).filter((name) => stderr.includes(`'~lib/${name}/`));
+  return names.map((name) => `\n"${name}/X" is ${join(root, PACKAGES[name])}/X.ts (or X/index.ts): see docs/writing-a-service.md`).join("");
+}
+
 function ascRequest(opts: CompileOptions, options: Record<string, OptionValue>): AscRequest {
   return {
+    packages: packageMaps(opts.root),
     // Entries relative to the root keep checkout paths out of the binary
     // (asc embeds source names in assertion messages).
     argv: [
@@ -284,8 +308,16 @@ function writeCache(dir: string, lookup: string, root: string, reads: FileHash[]
 
 // ---------------------------------------------------------------- asc pool
 
+interface PackageMap {
+  /** Where asc looks for the package: <root>/node_modules/NAME. */
+  from: string;
+  /** What it finds there: this folder, relative to the root (asc's base directory). */
+  to: string;
+}
+
 interface AscRequest {
   argv: string[];
+  packages: PackageMap[];
   /** A path asc's readFile must report as absent. */
   hidden: string;
 }
@@ -308,9 +340,25 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { readFile, readdir } = require("node:fs/promises");
 const { createHash } = require("node:crypto");
-const { resolve, join } = require("node:path");
+const { resolve, join, sep } = require("node:path");
 const ascReady = import(workerData.ascUrl).then((m) => m.default);
-parentPort.on("message", async ({ argv, hidden }) => {
+async function read(path, reads) {
+  const bytes = await readFile(path).catch(() => null);
+  reads.push([path, bytes && createHash("sha256").update(bytes).digest("hex")]);
+  return bytes;
+}
+// A read inside a mapped package: undefined when the path is in none.
+async function readMapped(path, base, packages, reads) {
+  const map = packages.find((p) => path.startsWith(p.from + sep));
+  if (!map) return undefined;
+  const rest = path.slice(map.from.length + 1).split(sep);
+  if (!rest[rest.length - 1].endsWith(".ts") || rest.includes("node_modules")) return null;
+  const target = map.to + "/" + rest.join("/");
+  if (!(await read(resolve(base, target), reads))) return null;
+  // asc names this file ~lib/NAME/REST: climb to the base directory, then down.
+  return 'export * from "' + "../".repeat(rest.length + 1) + target.slice(0, -3) + '";\\n';
+}
+parentPort.on("message", async ({ argv, hidden, packages }) => {
   const reads = [];
   let wasm = null;
   let started = performance.now();
@@ -321,8 +369,9 @@ parentPort.on("message", async ({ argv, hidden }) => {
       readFile: async (file, base) => {
         const path = resolve(base, file);
         if (path === hidden) return null;
-        const bytes = await readFile(path).catch(() => null);
-        reads.push([path, bytes && createHash("sha256").update(bytes).digest("hex")]);
+        const mapped = await readMapped(path, base, packages, reads);
+        if (mapped !== undefined) return mapped;
+        const bytes = await read(path, reads);
         return bytes && bytes.toString("utf8");
       },
       writeFile: (file, contents) => { if (typeof contents !== "string") wasm = contents; },
