@@ -80,14 +80,17 @@ function capSpec(name: string, rights: number): CapSpec {
   return cap;
 }
 
+/** Every service the suite adds is named with this prefix; an image's own may not be (quark new refuses it too). */
+export const SUITE_PREFIX = "qc";
+
 /** The image plus the conformance suite, written under build/conformance/. */
 export async function conformanceImage(imagePath: string, log?: (s: string) => void): Promise<string> {
   const root = repoRoot();
   const img = readImage(new Uint8Array(readFileSync(imagePath)));
   const manifest = img.manifest as Manifest;
   const own = manifest.services as ServiceSpec[];
-  const taken = own.find((s) => s.name.startsWith("qc"));
-  if (taken) throw new Error(`${imagePath}: service "${taken.name}" uses the conformance suite's name prefix "qc"`);
+  const taken = own.find((s) => s.name.startsWith(SUITE_PREFIX));
+  if (taken) throw new Error(`${imagePath}: service "${taken.name}" uses the conformance suite's name prefix "${SUITE_PREFIX}"`);
   const extra = suiteServices((name) => own.some((s) => s.name === name)).map((s) => specFor(s, root));
   const compiled = await Promise.all(extra.map((s) =>
     compileModule({ kind: "service", entry: s.entry, root, memoryMaxPages: s.memoryPages, name: s.name, log })));

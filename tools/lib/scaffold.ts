@@ -1,14 +1,45 @@
-// `quark new service NAME`: a working service from the template, ready to
-// list in a manifest.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+// `quark new service NAME`: a working service from the template, in this
+// checkout or anywhere else, and the manifest lines that list it.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { capKind } from "./manifest";
+import { parseToml, TomlError } from "./toml";
+import { SUITE_PREFIX } from "./conformance";
 
+// The manifest's rule for a service name (tools/lib/manifest.ts checks it at build).
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const NAME_RULE = "a service name is 1 to 32 characters: a lowercase letter, then lowercase letters, digits or -";
+// The image whose services are the system's: their names are reserved.
+const DEFAULT_MANIFEST = ["images", "default.toml"];
 
-export function serviceTemplate(name: string, libImport: string): string {
+export class ScaffoldError extends Error {
+  override name = "ScaffoldError";
+}
+
+export interface NewServiceOptions {
+  /** The checkout: where userland/ and the default image are. */
+  root: string;
+  /** Where index.ts goes (absolute); default <root>/userland/NAME. */
+  dir?: string;
+  /** The manifest the service is to be listed in (absolute); default <root>/images/default.toml. */
+  manifest?: string;
+}
+
+export interface NewService {
+  dir: string;
+  file: string;
+  manifest: string;
+  manifestExists: boolean;
+  /** TOML to append to the manifest; the whole manifest when it does not exist yet. */
+  toml: string;
+}
+
+export function serviceTemplate(name: string): string {
   return `// ${name}: a quark service. It answers TAG_ECHO calls with the words it was
 // sent and logs once at start. See docs/writing-a-service.md.
-import { arg, reply, log, OK, E_ARG, TAG_ECHO } from "${libImport}";
+// "quark/..." paths work wherever this file sits: quark build maps them to
+// the checkout's userland/lib.
+import { arg, reply, log, OK, E_ARG, TAG_ECHO } from "quark/service";
 
 let calls = 0;
 
@@ -31,15 +62,82 @@ export function quark_handle(badge: i32, tag: i32): i32 {
 `;
 }
 
-/** Writes DIR/index.ts (default userland/NAME); returns DIR. */
-export function newService(name: string, opts: { root: string; dir?: string }): string {
-  if (!NAME.test(name)) throw new Error(`"${name}" is not a service name: use lowercase letters, digits and dashes, starting with a letter (at most 32)`);
+/** Writes DIR/index.ts and returns what to add to the manifest. */
+export function newService(name: string, opts: NewServiceOptions): NewService {
+  if (!NAME.test(name)) throw new ScaffoldError(`"${name}" is not a service name: ${NAME_RULE}`);
+  const why = reservedBy(name, opts.root);
+  if (why) throw new ScaffoldError(`"${name}" is reserved: ${why}; choose another name`);
+  const manifest = opts.manifest ?? join(opts.root, ...DEFAULT_MANIFEST);
+  const manifestExists = existsSync(manifest);
+  if (manifestExists && servicesOf(manifest).includes(name)) {
+    throw new ScaffoldError(`${manifest} already has a service named "${name}"; choose another name or --manifest`);
+  }
   const dir = opts.dir ?? join(opts.root, "userland", name);
   const file = join(dir, "index.ts");
-  if (existsSync(file)) throw new Error(`${file} already exists; choose another name or --dir`);
+  if (existsSync(file)) throw new ScaffoldError(`${file} already exists; choose another name or --dir`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ScaffoldError(`${dir} is a file, not a directory; choose another --dir`);
   mkdirSync(dir, { recursive: true });
-  let lib = relative(dir, join(opts.root, "userland", "lib")).split("\\").join("/");
-  if (!lib.startsWith(".")) lib = "./" + lib;
-  writeFileSync(file, serviceTemplate(name, lib));
-  return dir;
+  writeFileSync(file, serviceTemplate(name));
+  const section = serviceSection(name, modulePath(manifest, dir));
+  const toml = manifestExists ? section : newManifest(name, manifest, opts.root) + section;
+  return { dir, file, manifest, manifestExists, toml };
+}
+
+/** Why NAME cannot be a service's, or undefined when it can. */
+export function reservedBy(name: string, root: string): string | undefined {
+  const kind = capKind(name);
+  if (kind === "init") return "init, the service manager, is part of every image (its module is set by [init] in the manifest)";
+  if (kind === "console") return `in caps, "${name}" names the console`;
+  if (kind === "device") return `in caps, "${name}" names the ${name} device`;
+  if (name.startsWith(SUITE_PREFIX)) return `names starting with "${SUITE_PREFIX}" belong to the conformance suite's services, which quark conformance adds to an image`;
+  const system = join(root, ...DEFAULT_MANIFEST);
+  if (servicesOf(system).includes(name)) return `it is a system service of the default image (${DEFAULT_MANIFEST.join("/")})`;
+  return undefined;
+}
+
+/** The service names a manifest lists ([service.NAME] tables). */
+function servicesOf(manifest: string): string[] {
+  let doc;
+  try {
+    doc = parseToml(readFileSync(manifest, "utf8"));
+  } catch (e) {
+    const what = e instanceof TomlError ? e.message : (e as Error).message;
+    throw new ScaffoldError(`cannot read the service names of ${manifest}: ${what}`);
+  }
+  const services = doc.entries.get("service")?.value;
+  return services?.kind === "table" ? [...services.entries.keys()] : [];
+}
+
+/** The manifest's `module` value: DIR relative to the manifest's directory, with / separators. */
+export function modulePath(manifest: string, dir: string): string {
+  const rel = relative(dirname(resolve(manifest)), resolve(dir));
+  if (rel === "") return ".";
+  return rel.split(sep).join("/");
+}
+
+function serviceSection(name: string, module: string): string {
+  return `[service.${name}]\nmodule = ${JSON.stringify(module)}\nrequires = ["log"]\ncaps = ["log"]\n`;
+}
+
+// A manifest that does not exist yet gets the [image] table and the log
+// service the template logs through, so it builds as printed.
+function newManifest(name: string, manifest: string, root: string): string {
+  const file = basename(manifest).replace(/\.toml$/, "");
+  const image = /^[a-z][a-z0-9-]*$/.test(file) ? file : name;
+  const log = modulePath(manifest, join(root, "userland", "log"));
+  return `[image]\nname = "${image}"\n\n[service.log]\nmodule = ${JSON.stringify(log)}\ncaps = ["console"]\n\n`;
+}
+
+/** What `quark new service` prints: the file written, the TOML to add and where, and the next command. */
+export function newServiceReport(r: NewService): string {
+  const manifest = shown(r.manifest);
+  const where = r.manifestExists ? `add it to ${manifest}:` : `${manifest} does not exist yet; write it with:`;
+  const image = shown(r.manifest.replace(/\.toml$/, "") + ".wasm");
+  return `created ${shown(r.file)}\n${where}\n\n${r.toml}\nthen: npx quark build ${manifest} && npx quark boot ${image} --until-ready\n`;
+}
+
+// A path as the user would type it from here: relative when below the current directory.
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !rel.startsWith(sep) ? rel : path;
 }

@@ -13,7 +13,7 @@ import { ensureWasmtime } from "../host-wasmtime/setup";
 import { runConformance } from "../lib/conformance";
 import { ctl, ctlAttach } from "../lib/ctl";
 import { runBench } from "../bench/run";
-import { newService } from "../lib/scaffold";
+import { newService, newServiceReport } from "../lib/scaffold";
 import { ManifestError } from "../lib/manifest";
 import { ImageCheckError, readImageFile } from "../lib/image-check";
 
@@ -48,8 +48,16 @@ commands:
       Run the in-image conformance suite against an image; exit 1 on any failure.
   bench [--runtime node|wasmtime|both] [--json] [--quick]
       Run the benchmarks and print them beside their peers, with the machine.
-  new service NAME [--dir DIR]
-      Create a service from the template (default dir: userland/NAME).
+  new service NAME [--dir DIR] [--manifest FILE]
+      Write DIR/index.ts (default DIR: userland/NAME in this checkout): a service
+      that imports the library as "quark/service", so it builds wherever DIR is.
+      Then print the lines that list it in FILE (default images/default.toml):
+      module is the path from FILE's directory to DIR; for a FILE that does not
+      exist yet, a whole manifest with the log service it needs. Refused, with
+      the reason: a NAME that is not 1 to 32 lowercase letters, digits or -
+      starting with a letter; a reserved NAME (init, console, a device's name,
+      names starting with qc, the default image's services); a NAME that FILE
+      already lists; an existing DIR/index.ts, which is never overwritten.
   setup wasmtime
       Install the wasmtime engine into .venv and compile its trampoline (boot and
       test do this by themselves when needed).
@@ -161,10 +169,11 @@ async function cmdBench(argv: string[]): Promise<number> {
 }
 
 async function cmdNew(argv: string[]): Promise<number> {
-  const { flags, rest } = parseArgs(argv, { dir: "string" });
-  if (rest[0] !== "service" || rest.length !== 2) throw new UsageError("usage: quark new service NAME [--dir DIR]");
-  const dir = newService(rest[1], { root: repoRoot(), dir: flags.dir ? resolve(String(flags.dir)) : undefined });
-  process.stdout.write(`created ${dir}/index.ts\nadd it to a manifest:\n\n[service.${rest[1]}]\nmodule = "<path from the manifest to ${dir}>"\ncaps = ["log"]\n`);
+  const { flags, rest } = parseArgs(argv, { dir: "string", manifest: "string" });
+  if (rest[0] !== "service" || rest.length !== 2) throw new UsageError("usage: quark new service NAME [--dir DIR] [--manifest FILE]");
+  const path = (flag: string | boolean | undefined) => (flag ? resolve(String(flag)) : undefined);
+  const r = newService(rest[1], { root: repoRoot(), dir: path(flags.dir), manifest: path(flags.manifest) });
+  process.stdout.write(newServiceReport(r));
   return 0;
 }
 

@@ -1,0 +1,282 @@
+// Services written outside the checkout, the way a user writes them: `quark
+// new service` in a directory of their own, a manifest in another directory
+// that lists it beside the default services, `quark build` run from there,
+// and the image booted under both hosts. Also what `quark new` refuses, and
+// that the build cache follows files reached through the "quark/" import map.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileModule, CompileError } from "../../tools/lib/compile";
+import { root, withoutTimings } from "./helpers";
+
+const RUNTIMES = ["node", "wasmtime"];
+
+/** `quark ARGS...` run from `cwd`, as a user in that directory would. */
+function quark(cwd: string, args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, "bin", "quark.mjs"), ...args], { cwd, encoding: "utf8", timeout: 180_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** What `quark new` printed for the manifest: the TOML between "...:" and "then:". */
+function printedToml(stdout: string): string {
+  const m = /:\n\n([\s\S]*?)\nthen: /.exec(stdout);
+  if (!m) throw new Error(`no TOML in:\n${stdout}`);
+  return m[1];
+}
+
+/** The default image's services, with their module paths made relative to `dir`. */
+function defaultServices(dir: string): string {
+  const text = readFileSync(join(root, "images", "default.toml"), "utf8");
+  const services = text.slice(text.indexOf("[service."));
+  return services.replace(/^module = "\.\.\/userland\/([a-z-]+)"/gm,
+    (_, name: string) => `module = "${relative(dir, join(root, "userland", name))}"`);
+}
+
+// A client of the new service, also outside the checkout: it calls the new
+// service at start with two words and logs the reply.
+const CALLER = `import { call, result, capByName, log, OK, TAG_ECHO } from "quark/service";
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  const status = call(capByName("greeter"), TAG_ECHO, 6, 7);
+  log("greeter answered " + status.toString() + ": " + result(0).toString() + " " + result(1).toString());
+  return OK;
+}
+`;
+
+describe("a service outside the checkout, listed in a manifest outside it", () => {
+  let work: string;
+  let manifest: string;
+  let image: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "quark-oot-"));
+    mkdirSync(join(work, "image"));
+    manifest = join(work, "image", "system.toml");
+    image = join(work, "image", "system.wasm");
+    writeFileSync(manifest, `[image]\nname = "system"\n\n${defaultServices(join(work, "image"))}\n`);
+  });
+
+  it("scaffolds the service and prints the lines that list it, with the path from the manifest", () => {
+    const r = quark(work, ["new", "service", "greeter", "--dir", join(work, "src", "greeter"), "--manifest", manifest]);
+    expect(r.code, r.stderr).toBe(0);
+    // Paths below the current directory are shown relative to it, as the user would type them.
+    expect(r.stdout).toContain(`created src/greeter/index.ts\nadd it to image/system.toml:\n`);
+    const toml = printedToml(r.stdout);
+    expect(toml).toBe(`[service.greeter]\nmodule = "../src/greeter"\nrequires = ["log"]\ncaps = ["log"]\n`);
+    expect(readFileSync(join(work, "src", "greeter", "index.ts"), "utf8")).toContain(`from "quark/service"`);
+    writeFileSync(manifest, readFileSync(manifest, "utf8") + "\n" + toml);
+  });
+
+  it("scaffolds a client with a relative --dir and --manifest, run from the user's directory", () => {
+    const r = quark(work, ["new", "service", "caller", "--dir", "src/caller", "--manifest", "image/system.toml"]);
+    expect(r.code, r.stderr).toBe(0);
+    const toml = printedToml(r.stdout);
+    expect(toml).toContain(`module = "../src/caller"\n`);
+    writeFileSync(join(work, "src", "caller", "index.ts"), CALLER);
+    const section = toml.replace(`requires = ["log"]`, `requires = ["log", "greeter"]`).replace(`caps = ["log"]`, `caps = ["log", "greeter"]`);
+    writeFileSync(manifest, readFileSync(manifest, "utf8") + "\n" + section);
+  });
+
+  it("builds from the manifest's directory, and the client's call reaches the new service under both hosts", () => {
+    const built = quark(join(work, "image"), ["build", "system.toml"]);
+    expect(built.code, built.stderr).toBe(0);
+    for (const runtime of RUNTIMES) {
+      const boot = quark(work, ["boot", image, "--until-ready", "--runtime", runtime]);
+      expect(boot.code, `${runtime}: ${boot.stderr}`).toBe(0);
+      expect(boot.stdout).toMatch(/\] greeter: greeter is up \(restart 0\)\n/);
+      expect(boot.stdout).toMatch(/\] caller: greeter answered 0: 6 7\n/);
+      expect(boot.stdout).toContain("ready: 6 of 6 services running");
+    }
+  });
+
+  it("answers the shell's svc status for it under both hosts", () => {
+    for (const runtime of RUNTIMES) {
+      const r = quark(work, ["ctl", "--runtime", runtime, image, "svc status greeter --json"]);
+      expect(r.code, `${runtime}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ name: "greeter", state: "running", restarts: 0 });
+    }
+  });
+
+  it("rebuilds after the out-of-tree source changes, including a file it imports", () => {
+    const src = join(work, "src", "greeter");
+    writeFileSync(join(src, "words.ts"), `export const GREETING = "greeter v2 is up";\n`);
+    const index = readFileSync(join(src, "index.ts"), "utf8");
+    writeFileSync(join(src, "index.ts"), `import { GREETING } from "./words";\n` +
+      index.replace(`log("greeter is up (restart "`, `log(GREETING + " (restart "`));
+    const first = quark(work, ["build", manifest]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/compile greeter \d+ ms/);
+    writeFileSync(join(src, "words.ts"), `export const GREETING = "greeter v3 is up";\n`);
+    const second = quark(work, ["build", manifest]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/compile greeter \d+ ms/);
+    expect(second.stderr).toContain("compile caller (cached)");
+    for (const runtime of RUNTIMES) {
+      const boot = quark(work, ["boot", image, "--until-ready", "--runtime", runtime]);
+      expect(boot.code, `${runtime}: ${boot.stderr}`).toBe(0);
+      expect(boot.stdout).toMatch(/\] greeter: greeter v3 is up \(restart 0\)\n/);
+    }
+    const again = quark(work, ["build", manifest]);
+    expect(again.stderr).toContain("compile greeter (cached)");
+  });
+});
+
+describe("quark new service refuses", () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "quark-new-"));
+  });
+
+  it.each([
+    ["init", /"init" is reserved: init, the service manager, is part of every image/],
+    ["console", /"console" is reserved: in caps, "console" names the console/],
+    ["entropy", /"entropy" is reserved: in caps, "entropy" names the entropy device/],
+    ["qc-mine", /"qc-mine" is reserved: names starting with "qc" belong to the conformance suite's services/],
+    ["log", /"log" is reserved: it is a system service of the default image \(images\/default\.toml\)/],
+    ["shell", /"shell" is reserved: it is a system service of the default image/],
+  ])("a reserved name (%s), saying by what, and writes nothing", (name, message) => {
+    const dir = join(work, `r-${name}`);
+    const r = quark(work, ["new", "service", name, "--dir", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("a name the manifest already lists", () => {
+    const m = join(work, "mine.toml");
+    writeFileSync(m, `[image]\nname = "mine"\n\n[service.web]\nmodule = "web"\n`);
+    const r = quark(work, ["new", "service", "web", "--dir", "web2", "--manifest", "mine.toml"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${m} already has a service named "web"`);
+    expect(existsSync(join(work, "web2"))).toBe(false);
+  });
+
+  it("an existing file, which it leaves as it was", () => {
+    const first = quark(work, ["new", "service", "twice", "--dir", "twice"]);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(join(work, "twice", "index.ts"), "// mine\n");
+    const r = quark(work, ["new", "service", "twice", "--dir", "twice"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(work, "twice", "index.ts")} already exists`);
+    expect(readFileSync(join(work, "twice", "index.ts"), "utf8")).toBe("// mine\n");
+  });
+
+  it("a --dir that is a file", () => {
+    writeFileSync(join(work, "plain"), "");
+    const r = quark(work, ["new", "service", "plain", "--dir", "plain"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(work, "plain")} is a file, not a directory`);
+  });
+
+  it.each(["Bad_Name", "9lives", "a".repeat(33), "-x"])("a bad name (%s), naming the rule", (name) => {
+    const r = quark(work, ["new", "service", name, "--dir", join(work, "bad")]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/is not a service name: a service name is 1 to 32 characters: a lowercase letter, then lowercase letters, digits or -|unknown option/);
+    expect(existsSync(join(work, "bad"))).toBe(false);
+  });
+
+  it("prints a whole manifest when the one named does not exist yet, and that manifest builds", () => {
+    const r = quark(work, ["new", "service", "solo", "--dir", "solo", "--manifest", "fresh/solo.toml"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("fresh/solo.toml does not exist yet; write it with:");
+    mkdirSync(join(work, "fresh"));
+    writeFileSync(join(work, "fresh", "solo.toml"), printedToml(r.stdout));
+    const built = quark(work, ["build", "fresh/solo.toml"]);
+    expect(built.code, built.stderr).toBe(0);
+    for (const runtime of RUNTIMES) {
+      const boot = quark(work, ["boot", "fresh/solo.wasm", "--until-ready", "--runtime", runtime]);
+      expect(boot.code, `${runtime}: ${boot.stderr}`).toBe(0);
+      expect(boot.stdout).toMatch(/\] solo: solo is up \(restart 0\)\n/);
+    }
+  });
+
+  it("documents all of that in --help", () => {
+    const r = quark(work, ["new", "--help"]);
+    expect(r.code).toBe(0);
+    for (const s of ["--manifest FILE", "quark/service", "reserved", "already lists", "never overwritten", "path from FILE's directory to DIR"]) {
+      expect(r.stdout).toContain(s);
+    }
+  });
+});
+
+describe('the "quark/" import map', () => {
+  // A checkout of its own (asconfig.json and a userland/lib), so the test may
+  // edit the library without touching the real one.
+  let fake: string;
+  let cacheDir: string;
+  const compile = (entry: string) =>
+    compileModule({ kind: "service", entry: join(fake, entry), root: fake, cacheDir, name: entry });
+
+  beforeAll(() => {
+    fake = mkdtempSync(join(tmpdir(), "quark-map-"));
+    cacheDir = join(fake, "cache");
+    cpSync(join(root, "asconfig.json"), join(fake, "asconfig.json"));
+    mkdirSync(join(fake, "userland", "lib", "proto"), { recursive: true });
+    writeFileSync(join(fake, "userland", "lib", "count.ts"), "export function step(): i32 { return 1; }\n");
+    writeFileSync(join(fake, "userland", "lib", "proto", "greet.ts"), "export const TAG_GREET: i32 = 0x7001;\n");
+    const outside = mkdtempSync(join(tmpdir(), "quark-map-svc-"));
+    writeFileSync(join(outside, "index.ts"), [
+      `import { step } from "quark/count";`,
+      `import { TAG_GREET } from "quark/proto/greet";`,
+      `export function quark_handle(badge: i32, tag: i32): i32 { return tag == TAG_GREET ? step() : -1; }`, ``,
+    ].join("\n"));
+    writeFileSync(join(fake, "entry.txt"), relative(fake, join(outside, "index.ts")));
+  });
+
+  const entry = () => readFileSync(join(fake, "entry.txt"), "utf8");
+
+  it("resolves quark/X and quark/proto/X to the checkout's userland/lib, and a library change rebuilds", async () => {
+    const first = await compile(entry());
+    expect(first.cached).toBe(false);
+    expect((await compile(entry())).cached).toBe(true);
+    writeFileSync(join(fake, "userland", "lib", "count.ts"), "export function step(): i32 { return 2; }\n");
+    const second = await compile(entry());
+    expect(second.cached).toBe(false);
+    expect(Buffer.from(second.wasm).equals(Buffer.from(first.wasm))).toBe(false);
+    writeFileSync(join(fake, "userland", "lib", "proto", "greet.ts"), "export const TAG_GREET: i32 = 0x7002;\n");
+    expect((await compile(entry())).cached).toBe(false);
+  });
+
+  it("compiles the library once, under the same names as a relative import", async () => {
+    mkdirSync(join(fake, "userland", "a"), { recursive: true });
+    mkdirSync(join(fake, "userland", "b"), { recursive: true });
+    const body = `export function quark_handle(badge: i32, tag: i32): i32 { return step() + tag; }\n`;
+    writeFileSync(join(fake, "userland", "a", "index.ts"), `import { step } from "quark/count";\n` + body);
+    writeFileSync(join(fake, "userland", "b", "index.ts"), `import { step } from "../lib/count";\n` + body);
+    const a = await compile("userland/a/index.ts");
+    const b = await compile("userland/b/index.ts");
+    expect(Buffer.from(a.wasm).equals(Buffer.from(b.wasm))).toBe(true);
+  });
+
+  it("names a missing quark/X and where it was looked for, and a later file there is picked up", async () => {
+    writeFileSync(join(fake, "missing.ts"), `import { nope } from "quark/nope";\nexport function quark_start(a: i32, b: i32): i32 { return nope; }\n`);
+    const err = await compile("missing.ts").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CompileError);
+    expect((err as Error).message).toContain("File '~lib/quark/nope.ts' not found");
+    expect((err as Error).message).toContain(`"quark/X" is ${join(fake, "userland", "lib")}/X.ts`);
+    writeFileSync(join(fake, "userland", "lib", "nope.ts"), "export const nope: i32 = 0;\n");
+    expect((await compile("missing.ts")).cached).toBe(false);
+  });
+});
+
+// The walk-through in docs/writing-a-service.md runs as printed.
+describe("docs/writing-a-service.md's walk-through", () => {
+  const doc = readFileSync(join(root, "docs", "writing-a-service.md"), "utf8");
+  const script = /<!-- walk-through -->\n```sh\n([\s\S]*?)```/.exec(doc)?.[1];
+  const output = /<!-- walk-through output -->\n```\n([\s\S]*?)```/.exec(doc)?.[1];
+
+  it("prints what the page says it prints", () => {
+    expect(script, "the walk-through block").toBeDefined();
+    expect(output, "its output block").toBeDefined();
+    const home = mkdtempSync(join(tmpdir(), "quark-walk-"));
+    // `npx quark` is bin/quark.mjs of this checkout, which the script runs from.
+    const r = spawnSync("bash", ["-euc", script!.replace(/npx quark /g, `node ${join(root, "bin", "quark.mjs")} `)], {
+      cwd: root, encoding: "utf8", env: { ...process.env, TMPDIR: home }, timeout: 180_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const shown = (s: string) => withoutTimings(s).split("\n").filter((l) => l.startsWith("[T] ") && !l.includes("kernel:"));
+    expect(shown(r.stdout)).toEqual(shown(output!));
+  });
+});
