@@ -191,7 +191,7 @@ const SERVICE = (n: number) => `export function quark_start(pid: i32, restarts: 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "quark-image-"));
   copyFileSync(join(repo, "asconfig.json"), join(root, "asconfig.json"));
-  write("kernel/abi.ts", readFileSync(join(repo, "kernel/abi.ts"), "utf8"));
+  for (const f of ["abi.ts", "abi-boot.ts", "abi-hal.ts"]) write(`kernel/${f}`, readFileSync(join(repo, "kernel", f), "utf8"));
   write("kernel/index.ts", 'import { ABI_VERSION } from "./abi";\nexport function run(): i32 { return ABI_VERSION; }\n');
   write("hal/index.ts", "export function hal_init(): void {}\n");
   write("userland/init/index.ts", SERVICE(1));

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { buildImage } from "../lib/build";
 import { parseManifest, type Manifest } from "../lib/manifest";
 import * as abi from "../../kernel/abi";
+import * as proto from "../../userland/lib/proto/index";
 import { parseConsole, type BenchSeries } from "../lib/results";
 import { repoRoot } from "../lib/root";
 import { runSuite, type Runtime } from "../lib/conformance";
@@ -129,7 +130,7 @@ function heartbeatsPerSecond(dflt: Manifest): number {
   let n = 0;
   for (const s of dflt.services) {
     if (s.heartbeatMs <= 0) continue;
-    n += s.name === "echo" ? 1000 / abi.ECHO_HEARTBEAT_MS : 2000 / s.heartbeatMs;
+    n += s.name === "echo" ? 1000 / proto.ECHO_HEARTBEAT_MS : 2000 / s.heartbeatMs;
   }
   return n;
 }

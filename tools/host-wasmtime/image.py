@@ -81,8 +81,12 @@ def _eval(node, known):
 def checkout_abi(path=ABI_TS):
     """Every constant of this checkout's kernel/abi.ts, as tools/lib/image-check.ts's abiConstants()."""
     known = {}
-    for m in re.finditer(r"^export const ([A-Z][A-Z0-9_]*)(?:\s*:\s*\w+)?\s*=\s*([^;]+);", path.read_text(), re.M):
+    text = path.read_text()
+    for m in re.finditer(r"^export const ([A-Z][A-Z0-9_]*)(?:\s*:\s*\w+)?\s*=\s*([^;]+);", text, re.M):
         known[m.group(1)] = _eval(ast.parse(m.group(2).strip(), mode="eval").body, known)
+    # kernel/abi.ts re-exports the boot-table and HAL constants (`export * from "./abi-boot";`).
+    for m in re.finditer(r'^export \* from "\./([\w-]+)";', text, re.M):
+        known.update(checkout_abi(path.with_name(m.group(1) + ".ts")))
     return known
 
 

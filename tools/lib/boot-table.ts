@@ -6,6 +6,7 @@
 // has offset 0.
 
 import * as abi from "../../kernel/abi";
+import * as proto from "../../userland/lib/proto/index";
 import type { CapSpec, Manifest, RestartPolicy, ServiceSpec } from "./manifest";
 
 export interface BootGrant {
@@ -127,12 +128,12 @@ interface Row {
  * first; clients reach all of them through the registry.
  */
 function expandInstances(services: ServiceSpec[]): ServiceSpec[] {
-  const sep = String.fromCharCode(abi.INSTANCE_SEPARATOR);
+  const sep = String.fromCharCode(proto.INSTANCE_SEPARATOR);
   return services.flatMap((s) => Array.from({ length: Math.max(1, s.instances ?? 1) }, (_, k) =>
     k === 0 ? s : { ...s, name: `${s.name}${sep}${k + 1}`, interface: s.interface ?? s.name }));
 }
 
-function baseName(name: string): string { return name.split(String.fromCharCode(abi.INSTANCE_SEPARATOR))[0]; }
+function baseName(name: string): string { return name.split(String.fromCharCode(proto.INSTANCE_SEPARATOR))[0]; }
 
 function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex: (name: string) => number): Row {
   const at = (dep: string): number => {

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
+import * as proto from "../../userland/lib/proto/index";
 import { fnv1a } from "./boot-table";
 import { repoRoot } from "./root";
 import { parseConstraint, parseVersion, formatVersion, satisfies, type Range } from "./versions";
@@ -499,7 +500,7 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     pageQuota: pageQuota(t, where, ctx.report),
     cpuBudget: cpuBudget(t, where, ctx.report),
     queueDepth: integerSetting(t, "queue_depth", abi.QUEUE_DEPTH, 1, abi.QUEUE_DEPTH, where, "sends that may wait for the service", ctx.report),
-    qubits: integerSetting(t, "qubits", 0, 0, abi.QUBIT_CAPACITY, where, "qubits the quantum scheduler may give it", ctx.report),
+    qubits: integerSetting(t, "qubits", 0, 0, proto.QUBIT_CAPACITY, where, "qubits the quantum scheduler may give it", ctx.report),
     restartBackoff: backoff(t, where, ctx.report),
     restartDelayMaxMs: durationSetting(t, "restart_delay_max", "30s", 0, where, ctx.report),
     stableAfterMs: durationSetting(t, "stable_after", "10s", 0, where, ctx.report),

@@ -12,8 +12,11 @@
 import * as sys from "./sys";
 import { lookup } from "./registry";
 import {
-  E_ARG, E_BADSLOT, E_NOSPACE, BALANCE_LEAST_OUTSTANDING, BALANCE_CONSISTENT_HASH, TAG_REG_LOAD, LOOKUP_NAME,
+  E_ARG, E_BADSLOT, E_NOSPACE,
 } from "../../kernel/abi";
+import {
+  BALANCE_LEAST_OUTSTANDING, BALANCE_CONSISTENT_HASH, TAG_REG_LOAD, LOOKUP_NAME,
+} from "./proto/index";
 import { capByName } from "./caps";
 
 const VNODES = 32; // points per instance on the hash ring

@@ -7,6 +7,7 @@
 // quark_handle(badge, tag) and quark_notify(bits, 0), each returning i32;
 // see docs/writing-a-service.md.
 export * from "../../kernel/abi";
+export * from "./proto/index";
 export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite, lendReadWrite, callForCap, recvCap, acceptCaps, keepCap, rearmCap } from "./ipc";
 export { fnv1a, capByName } from "./caps";
 export { log, logCap } from "./log";

@@ -1,7 +1,8 @@
 // Logging through the log service: the text goes to it in a read-only lease,
 // and it stamps the line with the time and the caller's name.
 import * as sys from "./sys";
-import { TAG_LOG_WRITE, LEASE_READ } from "../../kernel/abi";
+import { LEASE_READ } from "../../kernel/abi";
+import { TAG_LOG_WRITE } from "./proto/index";
 import { capByName } from "./caps";
 import { writeStr } from "./fmt";
 

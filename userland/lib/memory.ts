@@ -5,9 +5,11 @@
 // ones are objects of their own, mapped on their own pages.
 import * as sys from "./sys";
 import {
-  TAG_MEM_ALLOC, TAG_MEM_RELEASE, MEMTYPE_CLASSICAL, MEMKIND_ARENA, MEMKIND_OBJECT, VM_READ, VM_WRITE, PAGE_SIZE,
-  E_BADSLOT, E_NORECV, MEM_SMALL_MAX,
+  VM_READ, VM_WRITE, PAGE_SIZE, E_BADSLOT, E_NORECV,
 } from "../../kernel/abi";
+import {
+  TAG_MEM_ALLOC, TAG_MEM_RELEASE, MEMTYPE_CLASSICAL, MEMKIND_ARENA, MEMKIND_OBJECT, MEM_SMALL_MAX,
+} from "./proto/index";
 import { capByName, fnv1a } from "./caps";
 import { callForCap } from "./ipc";
 

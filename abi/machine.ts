@@ -1,0 +1,215 @@
+// The machine ABI: what a host (the "board": Node or wasmtime) and a quark
+// image agree on. docs/machine-abi.md describes it in prose; every number and
+// name below reaches the kernel, the tools and both hosts through `npm run abi`.
+import type { Group, HostImport, Text } from "./schema";
+
+export const machine: Group[] = [
+  {
+    title: "version",
+    doc: [
+      "Bump on any incompatible change to anything in kernel/abi.ts.",
+    ],
+    rows: [
+      { name: "ABI_VERSION", value: 1 },
+    ],
+  },
+  {
+    title: "entry points",
+    doc: [
+      "Entry points a process may export; `host.invoke(pid, entry, a0, a1)` calls them.",
+    ],
+    rows: [
+      { name: "ENTRY_START", value: 0, doc: "quark_start(a0 = pid, a1 = restarts): i32" },
+      { name: "ENTRY_HANDLE", value: 1, doc: "quark_handle(badge, tag): i32 (the reply status)" },
+      { name: "ENTRY_NOTIFY", value: 2, doc: "quark_notify(bits, 0): i32" },
+      { name: "ENTRY_COUNT", value: 4 },
+      { name: "ENTRY_SAVE", value: 3, doc: "quark_save(a0 = pid, 0): i32 -- the old instance during a hot reload; handoff_put keeps state for the new one" },
+    ],
+  },
+  {
+    title: "invoke results",
+    doc: [
+      "What `host.invoke` returns when the callee trapped (i32 minimum), or when the",
+      "process does not export that entry. A handler cannot produce them: a host that",
+      "sees a handler return one returns E_ARG instead.",
+    ],
+    rows: [
+      { name: "INVOKE_TRAPPED", value: "1 << 31" },
+      { name: "INVOKE_NOENTRY", value: "(1 << 31) + 1" },
+    ],
+  },
+  {
+    title: "run results",
+    doc: [
+      "`kernel.run()` results.",
+    ],
+    rows: [
+      { name: "RUN_IDLE", value: 0, doc: "nothing to do until input or the next timer deadline" },
+      { name: "RUN_BUSY", value: 1, doc: "budget used up with work left: call run() again" },
+      { name: "RUN_HALT", value: 2, doc: "the system halted; kernel.exit_code() has the code" },
+    ],
+  },
+  {
+    title: "boot flags",
+    doc: [
+      "`kernel.boot(flags)` flags.",
+    ],
+    rows: [
+      { name: "BOOT_UNTIL_READY", value: 1, doc: "halt with code 0 once init reports ready" },
+      { name: "BOOT_QUIET", value: 2, doc: "services' log lines are not echoed to the console" },
+      { name: "BOOT_INTERACTIVE", value: 4, doc: "a person or a script drives the console: the shell halts at end of input" },
+      { name: "BOOT_TTY", value: 8, doc: "that is a terminal: the shell prompts" },
+    ],
+  },
+  {
+    title: "host limits and exit codes",
+    doc: [
+      "Host exit status when the file is not a usable image: unreadable, damaged, or",
+      "built from another checkout (tools/lib/image-check.ts); the same in both hosts.",
+    ],
+    rows: [
+      { name: "EXIT_BAD_IMAGE", value: 2 },
+      { name: "CONTROL_BACKLOG", value: 4194304 },
+    ],
+  },
+  {
+    title: "processes and limits",
+    doc: [
+      "Process identifiers: pid 0 is the kernel itself (its memory in host.copy).",
+    ],
+    rows: [
+      { name: "PID_KERNEL", value: 0 },
+      { name: "PID_INIT", value: 1 },
+      { name: "MAX_PROCS", value: 64 },
+      { name: "CSPACE_SLOTS", value: 256, doc: "capability slots per process (a memory manager holds one per object)" },
+      { name: "MSG_WORDS", value: 6, doc: "data words per message (i64 each)" },
+      { name: "MAX_LEASES", value: 4, doc: "leases per call" },
+      { name: "QUEUE_DEPTH", value: 16, doc: "asynchronous messages per endpoint" },
+      { name: "MAX_CALL_DEPTH", value: 16, doc: "nested synchronous calls" },
+    ],
+  },
+  {
+    title: "spawn operations",
+    doc: [
+      "`host.spawn(pid, module, flags)` operations (hot reload, kernel/reload.ts); 0 spawns as always.",
+    ],
+    rows: [
+      { name: "SPAWN_STAGE", value: 1, doc: "instantiate the module as read from the image file now into pid's staging slot; the live instance is untouched" },
+      { name: "SPAWN_SWAP", value: 2, doc: "exchange pid's live and staged instances (module ignored)" },
+      { name: "SPAWN_DISCARD", value: 3, doc: "drop pid's staged instance (module ignored)" },
+      { name: "HANDOFF_MAX", value: 4096, doc: "bytes quark_save may hand to the next instance (handoff_put)" },
+    ],
+  },
+  {
+    title: "cpu",
+    doc: [
+      "CPU: the hosts run every service module through the loader (tools/loader/),",
+      "which puts a fuel charge at each function entry and loop header against the",
+      "kernel's exported global \"fuel\"; memory syscalls charge their work to it too",
+      "(kernel/cpu.ts: charge). A handler that spends its budget traps, as FAULT_CPU.",
+    ],
+    rows: [
+      { name: "DEFAULT_CPU_BUDGET", value: 100000000, doc: "fuel units per handler invocation" },
+    ],
+  },
+  {
+    title: "engine stack",
+    doc: [
+      "Engine stack (kernel/stack.ts). The loader (tools/loader/) makes every call",
+      "inside a service charge the callee's frame weight, in 8-byte slots, against",
+      "the kernel's exported global \"stack\"; the kernel gives each entry a window of",
+      "STACK_BUDGET slots, and refuses an entry (E_DEPTH to its caller) when the",
+      "stack left beneath, after STACK_KERNEL_COST for its own and the host's frames,",
+      "could not hold one. STACK_SLOTS is the whole machine's stack in slots, set",
+      "well inside both engines' limits (docs/security.md has the measurements).",
+      "STACK_ENTRY_MAX is the heaviest entry point (exported or start function) the",
+      "loader accepts: an entry's own frame is charged by no call site, so",
+      "STACK_KERNEL_COST covers it. The loader's flags (tools/loader/index.ts:",
+      "instrument): only `quark bench` passes one, to measure the guard's cost.",
+    ],
+    rows: [
+      { name: "STACK_SLOTS", value: 24576 },
+      { name: "STACK_BUDGET", value: 2048 },
+      { name: "STACK_KERNEL_COST", value: 256 },
+      { name: "STACK_ENTRY_MAX", value: 128 },
+      { name: "LOADER_NO_STACK_GUARD", value: 1 },
+    ],
+  },
+  {
+    title: "bounded kernel work",
+    doc: [
+      "A syscall whose work grows with its arguments charges its",
+      "caller one unit of fuel per page, table entry, mapping record, capability",
+      "slot or byte it visits (docs/security.md); besides that it does at most",
+      "WORK_UNCHARGED steps (function entries and loop iterations), and at most",
+      "WORK_PER_UNIT steps per unit charged (tests/unit/kernel-work.test.ts).",
+      "Ending a process tears down its address space uncharged: at most",
+      "WORK_PER_FRAME_HELD steps per frame it held.",
+    ],
+    rows: [
+      { name: "WORK_UNCHARGED", value: 4096 },
+      { name: "WORK_PER_UNIT", value: 8 },
+      { name: "WORK_PER_FRAME_HELD", value: 1100 },
+    ],
+  },
+  {
+    title: "kernel exit codes",
+    doc: ["The exit code the kernel halts with when init cannot start or dies (EX_SOFTWARE)."],
+    rows: [
+      { name: "EXIT_PANIC", value: 70, doc: "init failed to start, died, or exited: the machine cannot go on" },
+    ],
+  },
+  {
+    title: "deadline sentinels",
+    doc: [
+      "What `kernel.next_deadline()` returns besides a host-clock time (ns, >= 0):",
+      "the run loops of both hosts and the test bench compare with these names.",
+    ],
+    rows: [
+      { name: "DEADLINE_INPUT", value: -1, doc: "nothing is due, but console input may wake the system" },
+      { name: "DEADLINE_NEVER", value: -2, doc: "nothing can wake the system: exit with code 0, printing nothing" },
+    ],
+  },
+];
+
+/**
+ * The status codes the wasmtime host's C trampoline (shim.c) needs, in the
+ * order shim.py passes them to quark_shim_configure: generated into both
+ * quark_abi.h (an enum) and quark_abi.py (a tuple), so the order is written once.
+ */
+export const trampolineCodes: string[] = [
+  "INVOKE_TRAPPED", "INVOKE_NOENTRY", "OK", "E_ARG", "E_CRASHED", "E_FAULT", "E_LINK", "E_NOMODULE",
+  "E_NOSPACE", "PID_KERNEL", "SPAWN_STAGE", "SPAWN_SWAP", "SPAWN_DISCARD",
+];
+
+/** Names the tools and both hosts share: image sections and module names. */
+export const texts: Text[] = [
+  { name: "KERNEL_MODULE_NAME", value: "quark-kernel", doc: "the kernel's name in its Wasm name section: a trap whose innermost frame is in it is the kernel's" },
+  { name: "HAL_MODULE_NAME", value: "quark-hal", doc: "the HAL's name in its Wasm name section" },
+  { name: "KERNEL_REFUSAL_NAME", value: "kernel", doc: "the image itself, as a refusal names it (`module kernel does not compile`)" },
+  { name: "SECTION_PREFIX", value: "quark.", doc: "every custom section of an image that quark reads starts with this" },
+  { name: "SECTION_ABI", value: "quark.abi", doc: "UTF-8 JSON: every constant of kernel/abi.ts by name" },
+  { name: "SECTION_MODULES", value: "quark.modules", doc: "UTF-8 JSON array: name, kind, size, sha256 of each module" },
+  { name: "SECTION_MODULE_PREFIX", value: "quark.mod.", doc: "followed by a module's name: that module's bytes" },
+  { name: "SECTION_MANIFEST", value: "quark.manifest", doc: "UTF-8 JSON: the manifest as the build normalised it" },
+  { name: "SECTION_BOOT", value: "quark.boot", doc: "the boot table init reads through boot_read" },
+];
+
+/** The process entry points' export names, by ENTRY_* constant. */
+export const entryExports: Text[] = [
+  { name: "ENTRY_START", value: "quark_start" },
+  { name: "ENTRY_HANDLE", value: "quark_handle" },
+  { name: "ENTRY_NOTIFY", value: "quark_notify" },
+  { name: "ENTRY_SAVE", value: "quark_save" },
+];
+
+/** What a host provides to each instance (module "host"). */
+export const hostImports: HostImport[] = [
+  { importer: "hal", module: "host", name: "now", params: [], result: "f64", doc: "monotonic nanoseconds since the host started" },
+  { importer: "hal", module: "host", name: "console_out", params: ["ptr: i32", "len: i32"], result: "", doc: "write `len` bytes of the HAL's memory at `ptr` to standard output" },
+  { importer: "hal", module: "host", name: "random_fill", params: ["ptr: i32", "len: i32"], result: "", doc: "fill `len` bytes of the HAL's memory at `ptr` from the host's cryptographic random source" },
+  { importer: "kernel", module: "host", name: "invoke", params: ["pid: i32", "entry: i32", "a0: i32", "a1: i32"], result: "i32", doc: "call process `pid`'s entry; INVOKE_TRAPPED if it trapped, INVOKE_NOENTRY if there is none" },
+  { importer: "kernel", module: "host", name: "spawn", params: ["pid: i32", "module: i32", "flags: i32"], result: "i32", doc: "instantiate module `module` as process `pid` (flags: 0 or a SPAWN_* operation)" },
+  { importer: "kernel", module: "host", name: "kill", params: ["pid: i32"], result: "", doc: "drop process `pid`'s instances" },
+  { importer: "kernel", module: "host", name: "copy", params: ["src_pid: i32", "src: i32", "dst_pid: i32", "dst: i32", "len: i32"], result: "i32", doc: "copy bytes between two instances' memories (pid 0: the kernel); E_FAULT outside either" },
+];

@@ -1,0 +1,90 @@
+// Emits, from abi/hal.ts, the HAL's register constants (kernel/abi-hal.ts,
+// which kernel/abi.ts re-exports) and the HAL's register dispatch
+// (hal/mmio.ts: mmio_read and mmio_write call each register's handler in its
+// device's file).
+import { halDevices } from "../../abi/hal";
+import type { HalDevice, HalRegister } from "../../abi/schema-boot";
+import { constLine, generatedHeader } from "./emit-boot-table";
+import type { Tables } from "./tables";
+
+const SRC = "abi/hal.ts";
+
+export function emitHal(_t: Tables): Array<[string, string]> {
+  check();
+  return [["kernel/abi-hal.ts", constants()], ["hal/mmio.ts", dispatch()]];
+}
+
+const regName = (d: HalDevice, r: HalRegister): string => `${d.prefix}_${r.name}`;
+/** The address mmio_read/mmio_write see, as an expression of the generated constants. */
+const address = (d: HalDevice, r: HalRegister): string => (d.absolute ? regName(d, r) : `${d.name.toUpperCase()}_BASE + ${regName(d, r)}`);
+
+/** Windows must not overlap, registers must lie in their window and match their access. */
+function check(): void {
+  const sorted = [...halDevices].sort((a, b) => a.base - b.base);
+  sorted.forEach((d, i) => {
+    const next = sorted[i + 1];
+    if (next && d.base + d.size > next.base) throw new Error(`${SRC}: ${d.name}'s window overlaps ${next.name}'s`);
+    for (const r of d.registers) {
+      if (r.offset < 0 || r.offset + 4 > d.size) throw new Error(`${SRC}: ${regName(d, r)} lies outside ${d.name}'s window`);
+      if (r.access.includes("r") !== Boolean(r.read) || r.access.includes("w") !== Boolean(r.write)) {
+        throw new Error(`${SRC}: ${regName(d, r)} is "${r.access}" but has ${r.read ? "a" : "no"} read and ${r.write ? "a" : "no"} write handler`);
+      }
+    }
+  });
+}
+
+function constants(): string {
+  const lines = [
+    generatedHeader(SRC),
+    "// The HAL's devices, reached by the kernel through hal.mmio_read/mmio_write",
+    "// at these addresses; a device with an id (DEV_*) is reached by a service",
+    "// holding a K_DEVICE capability, by offset in its window (dev_read/dev_write).",
+  ];
+  for (const d of halDevices) {
+    lines.push(`// ${d.name}: ${d.doc}`);
+    if (d.id !== undefined) {
+      lines.push(constLine(`DEV_${d.name.toUpperCase()}`, d.id, "its device id"));
+      lines.push(constLine(`${d.name.toUpperCase()}_BASE`, d.base, "its register window", true));
+      lines.push(constLine(`${d.name.toUpperCase()}_SIZE`, d.size, undefined, true));
+    }
+    for (const r of d.registers) lines.push(constLine(regName(d, r), d.absolute ? d.base + r.offset : r.offset, `${r.access}: ${r.doc}`, true));
+    for (const v of d.values) lines.push(constLine(v.name, v.value, v.doc));
+  }
+  return lines.join("\n") + "\n";
+}
+
+function dispatch(): string {
+  const used = (pick: (r: HalRegister) => string | undefined) =>
+    halDevices.flatMap((d) => d.registers.filter(pick).map((r) => ({ d, r, fn: pick(r)! })));
+  const reads = used((r) => r.read);
+  const writes = used((r) => r.write);
+  const names = halDevices.flatMap((d) => [
+    ...d.registers.map((r) => regName(d, r)),
+    ...(d.absolute ? [] : [`${d.name.toUpperCase()}_BASE`]),
+  ]);
+  const imports = halDevices.map((d) => {
+    const fns = [...new Set(d.registers.flatMap((r) => [r.read, r.write]).filter((f): f is string => !!f))];
+    return `import { ${fns.join(", ")} } from "./${d.file}";`;
+  });
+  const out = [
+    generatedHeader(SRC),
+    "// The register bus: each address of abi/hal.ts goes to its device's handler.",
+    "// An unmapped register reads as zero and ignores writes, as on a bus with pull-downs.",
+    `import { ${[...new Set(names)].join(", ")} } from "../kernel/abi";`,
+    ...imports,
+    "",
+    "export function mmio_read(addr: i32): i32 {",
+    "  switch (addr) {",
+    ...reads.map(({ d, r, fn }) => `    case ${address(d, r)}: return ${fn}();`),
+    "  }",
+    "  return 0;",
+    "}",
+    "",
+    "export function mmio_write(addr: i32, value: i32): void {",
+    "  switch (addr) {",
+    ...writes.map(({ d, r, fn }) => `    case ${address(d, r)}: ${fn}(value); break;`),
+    "  }",
+    "}",
+  ];
+  return out.join("\n") + "\n";
+}
