@@ -7,6 +7,7 @@ import {
 } from "./cspace";
 import { raiseBits } from "./notify";
 import { charge } from "./cpu";
+import { reapOrphans } from "./lifecycle";
 
 /**
  * A new capability in the caller's space derived from `slot`, with the rights
@@ -32,11 +33,13 @@ export function capDerive(slot: i32, rights: i32, badge: i32): i32 {
 }
 
 // Work that grows with the derivation tree is the caller's: one unit of fuel
-// per child handed up by a delete, per capability a revoke deletes.
+// per child handed up by a delete, per capability a revoke deletes. Deleting
+// the last process capability to a stopped process frees its pid (lifecycle.ts).
 export function capDelete(slot: i32): i32 {
   const g = lookupAny(current(), slot);
   if (g < 0) return g;
   charge(remove(g));
+  reapOrphans();
   return OK;
 }
 
@@ -45,6 +48,7 @@ export function capRevoke(slot: i32): i32 {
   if (g < 0) return g;
   const n = revoke(g);
   charge(n);
+  reapOrphans();
   return n;
 }
 

@@ -7,7 +7,8 @@ import {
   CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS, K_MEMORY, R_ALL, RECV_ANY, RECV_NONE,
   OK, E_BADSLOT, E_KIND, E_RIGHTS, E_REVOKED, E_NOSPACE, E_STATE, E_NORECV,
 } from "./abi";
-import { pGen } from "./proc";
+import { pGen, pCtl } from "./proc";
+import { mayBeFree } from "./lifecycle";
 import { memCapAdded, memCapRemoved } from "./memobj";
 import { charge } from "./cpu";
 
@@ -45,7 +46,10 @@ export function cspaceInit(): void {
  * `kind` with every right in `rights`; otherwise the error. The only gate
  * between a slot number a process names and the object behind it.
  */
-@inline export function lookup(pid: i32, slot: i32, kind: i32, rights: i32): i32 {
+export function lookup(pid: i32, slot: i32, kind: i32, rights: i32): i32 { return lookupInline(pid, slot, kind, rights); }
+
+/** lookup, written into its caller: for the message path (call, send) only, so the rest of the kernel stays small. */
+@inline export function lookupInline(pid: i32, slot: i32, kind: i32, rights: i32): i32 {
   if (<u32>slot >= <u32>CSPACE_SLOTS) return E_BADSLOT;
   const g = pid * CSPACE_SLOTS + slot;
   const k = unchecked(cKind[g]);
@@ -120,6 +124,7 @@ export function install(pid: i32, slot: i32, kind: i32, rights: i32, target: i32
   unchecked(cFirst[g] = -1);
   link(g, parent);
   if (kind == K_MEMORY) memCapAdded(target);
+  if (kind == K_PROCESS && target != pid) unchecked(pCtl[target] = unchecked(pCtl[target]) + 1);
   return g;
 }
 
@@ -190,8 +195,15 @@ export function remove(g: i32): i32 {
   unlink(g);
   const kind = unchecked(cKind[g]);
   unchecked(cKind[g] = K_NONE);
+  const target = unchecked(cTarget[g]);
   // A memory capability takes its mappings with it (and the object, if it was the last).
-  if (kind == K_MEMORY) memCapRemoved(g, unchecked(cTarget[g]));
+  if (kind == K_MEMORY) memCapRemoved(g, target);
+  // The last hold on a process: it may be freed (lifecycle.ts), once this syscall is done.
+  if (kind == K_PROCESS && target != g / CSPACE_SLOTS) {
+    const n = unchecked(pCtl[target]) - 1;
+    unchecked(pCtl[target] = n);
+    if (n == 0) mayBeFree(target);
+  }
   unchecked(cRights[g] = 0);
   unchecked(cBadge[g] = 0);
   unchecked(cLabel[g] = 0);
@@ -219,11 +231,15 @@ export function revoke(g: i32): i32 {
   return n;
 }
 
-/** Empty every slot of `pid` (the pid is being freed). */
+/**
+ * Empty every slot of `pid`, which is being freed, with everything derived
+ * from them: a capability the process handed on (a badge naming its pid
+ * among them) must not outlive it into the next process given the pid.
+ */
 export function clearCspace(pid: i32): void {
   unchecked(cRecv[pid] = -1);
   const base = pid * CSPACE_SLOTS;
-  for (let s = 0; s < CSPACE_SLOTS; s++) if (unchecked(cKind[base + s]) != K_NONE) remove(base + s);
+  for (let g = base; g < base + CSPACE_SLOTS; g++) if (unchecked(cKind[g]) != K_NONE) { revoke(g); remove(g); }
 }
 
 /** Every slot of the machine is visited: one unit each, charged to the caller (stats(ST_FREE_SLOTS)). */

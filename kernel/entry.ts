@@ -1,9 +1,10 @@
 // The one way into a process. Every entry (a handler, a start, a notification,
-// a module's own start code inside host.spawn, a reload's save) runs the same
-// way: the process becomes current and active, it gets its CPU budget and its
-// stack window, the host runs it behind the trap-isolating trampoline, and
-// everything is put back whether it returned or trapped.
-import { INVOKE_NOENTRY, INVOKE_TRAPPED, E_DEPTH } from "./abi";
+// a ping, a reload's save, and a module's own start code, which runs inside
+// host.spawn) goes through `enterAs`: the process becomes current and active,
+// it gets its CPU budget and its stack window, the host runs it behind the
+// trap-isolating trampoline, and everything is put back whether it returned
+// or trapped.
+import { INVOKE_NOENTRY, INVOKE_TRAPPED, E_DEPTH, E_CRASHED } from "./abi";
 import { current } from "./proc";
 import { activate, deactivate } from "./activation";
 import { beginFuel, endFuel } from "./cpu";
@@ -30,38 +31,36 @@ export function abortCause(pid: i32): bool {
   return true;
 }
 
-/** Run entry `entry` of `pid`: its status, INVOKE_TRAPPED, INVOKE_NOENTRY or INVOKE_TOO_DEEP. */
-export function invokeAs(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
+/**
+ * Run `pid` through the host: host.spawn(pid, x, y) when `spawning` (the
+ * module's start code runs as `pid`, so a syscall made there acts on the new
+ * process's still empty space, never on its creator's), else
+ * host.invoke(pid, x, y, z). INVOKE_TOO_DEEP when the stack cannot take it.
+ */
+@inline function enterAs(pid: i32, spawning: bool, x: i32, y: i32, z: i32): i32 {
   const window = beginStack();
   if (window < 0) return INVOKE_TOO_DEEP;
   const prev = current();
   const level = activate(pid);
   if (level < 0) { endStack(window); return INVOKE_TOO_DEEP; }
   const saved = beginFuel(pid);
-  let r = host_invoke(pid, entry, a0, a1);
+  const r = spawning ? host_spawn(pid, x, y) : host_invoke(pid, x, y, z);
   endFuel(pid, saved);
   deactivate(level, prev);
   endStack(window);
-  // An abort the module survived is still its trap.
-  if (aborted == pid && r != INVOKE_TRAPPED) r = INVOKE_TRAPPED;
   return r;
 }
 
-/**
- * host.spawn(pid, module, op) as `pid`: a module's own start code runs inside
- * the host's spawn, so it runs as `pid`, metered, in a stack window; a syscall
- * made there acts on the new process's (still empty) space, never on its creator's.
- */
+/** Run entry `entry` of `pid`: its status, INVOKE_TRAPPED, INVOKE_NOENTRY or INVOKE_TOO_DEEP. */
+export function invokeAs(pid: i32, entry: i32, a0: i32, a1: i32): i32 {
+  const r = enterAs(pid, false, entry, a0, a1);
+  // An abort the module survived is still its trap.
+  return aborted == pid ? INVOKE_TRAPPED : r;
+}
+
+/** host.spawn(pid, module, op) as `pid`: its status; E_DEPTH when the stack cannot take it, E_CRASHED for an abort. */
 export function spawnAs(pid: i32, module: i32, op: i32): i32 {
-  const window = beginStack();
-  if (window < 0) return E_DEPTH;
-  const prev = current();
-  const level = activate(pid);
-  if (level < 0) { endStack(window); return E_DEPTH; }
-  const saved = beginFuel(pid);
-  const r = host_spawn(pid, module, op);
-  endFuel(pid, saved);
-  deactivate(level, prev);
-  endStack(window);
-  return r;
+  const r = enterAs(pid, true, module, op, 0);
+  if (r == INVOKE_TOO_DEEP) return E_DEPTH;
+  return abortCause(pid) ? E_CRASHED : r;
 }

@@ -9,17 +9,12 @@ import {
   PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG, FAULT_MEMORY, FAULT_STACK, FAULT_ABORT, STACK_BUDGET, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
   FN_DROPPED_SHIFT,
 } from "./abi";
-import { pState, pFaults } from "./proc";
-import { drain } from "./endpoint";
-import { clearNotes, raiseBits } from "./notify";
-import { clearReady } from "./sched";
-import { current } from "./proc";
+import { current, pFaults } from "./proc";
+import { raiseBits } from "./notify";
 import { lookup } from "./cspace";
-import { host_kill } from "./host";
-import { dropLeases } from "./lease";
-import { vmTeardown } from "./vm";
+import { takeDown, mayBeFree, reapOrphans } from "./lifecycle";
 import { klog, puts, putu, puti } from "./console";
-import { budgetCause, budgetOf, disarmCrash } from "./cpu";
+import { budgetCause, budgetOf } from "./cpu";
 import { stackCause } from "./stack";
 import { abortCause } from "./entry";
 import { halt } from "./state";
@@ -52,7 +47,6 @@ export function fault(pid: i32, cause: i32): void {
   else if (abortCause(pid)) cause = FAULT_ABORT;
   else if (memoryRefused == pid) cause = FAULT_MEMORY;
   memoryRefused = -1;
-  disarmCrash(pid);
   unchecked(exitAsked[pid] = 0);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
   const dropped = takeDown(pid, PS_CRASHED);
@@ -100,18 +94,6 @@ export function finishExit(pid: i32): void {
   report(pid, FAULT_EXIT, dropped);
 }
 
-/** Stop `pid` where it stands: its queue, notes, leases, address space and instance go; how many messages were dropped. */
-function takeDown(pid: i32, state: i32): i32 {
-  unchecked(pState[pid] = state);
-  const dropped = drain(pid);
-  clearNotes(pid);
-  clearReady(pid);
-  dropLeases(pid);
-  vmTeardown(pid);
-  host_kill(pid);
-  return dropped;
-}
-
 function report(pid: i32, cause: i32, dropped: i32): void {
   unchecked(fCause[pid] = cause);
   unchecked(fCount[pid] = unchecked(fCount[pid]) + 1);
@@ -129,7 +111,21 @@ export function faultNext(slot: i32): i64 {
     const packed = <i64>p | (<i64>cause << FN_CAUSE_SHIFT) | (<i64>min(unchecked(fCount[p]), 0xffff) << FN_COUNT_SHIFT) |
       (<i64>unchecked(fDropped[p]) << FN_DROPPED_SHIFT);
     unchecked(fCause[p] = 0); unchecked(fCount[p] = 0); unchecked(fDropped[p] = 0);
+    // The supervisor has been told: nothing else holds the pid back.
+    mayBeFree(p);
+    reapOrphans();
     return packed;
   }
   return 0;
+}
+
+/** Has the supervisor still to read a record of `pid`? A pid is not freed before it has. */
+export function faultPending(pid: i32): bool { return unchecked(fCause[pid]) != 0; }
+
+/** The pid is being freed: nothing of its faults or exit carries over, and it supervises no more. */
+export function forgetFaults(pid: i32): void {
+  unchecked(fCount[pid] = 0); unchecked(fDropped[pid] = 0);
+  unchecked(exitAsked[pid] = 0);
+  if (memoryRefused == pid) memoryRefused = -1;
+  if (supervisor == pid) supervisor = -1;
 }

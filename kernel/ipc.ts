@@ -11,7 +11,7 @@ import {
 import { current, pState, pActive, pCalls, pErrors } from "./proc";
 import { beginPing, endPing } from "./cpu";
 import { invokeAs, INVOKE_TOO_DEEP } from "./entry";
-import { lookup, lookupAny, capTarget, capBadge, capRights, capKind, receive, recvSlot, armRecv, remove } from "./cspace";
+import { lookupInline, lookupAny, capTarget, capBadge, capRights, capKind, receive, recvSlot, armRecv, remove } from "./cspace";
 import {
   fCaller, fServer, fFlags, fCap, fReplyCap, fWords, fReply, setWords, setReply, copyReply, getDepth, setDepth, ownFrame, ownCallFrame,
 } from "./frame";
@@ -34,6 +34,7 @@ let sendCount: u64 = 0;
 export function ipcResetProcess(pid: i32): void {
   dropAttachments(pid);
   armRecv(pid, RECV_NONE);
+  memory.fill(changetype<usize>(rWords) + (<usize>(pid * MSG_WORDS) << 3), 0, MSG_WORDS << 3); // the last reply's words
 }
 
 /** A call or send that failed takes nothing with it: the next one starts clean. */
@@ -98,7 +99,7 @@ function untransfer(to: i32, slot: i32): void {
 
 export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {
   const caller = current();
-  const g = lookup(caller, slot, K_ENDPOINT, R_CALL);
+  const g = lookupInline(caller, slot, K_ENDPOINT, R_CALL);
   if (g < 0) { dropAttachments(caller); return g; }
   const server = capTarget(g);
   let err = unavailable(server);
@@ -139,7 +140,7 @@ export function call(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
 
 export function send(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4: i64, w5: i64): i32 {
   const caller = current();
-  const g = lookup(caller, slot, K_ENDPOINT, R_SEND);
+  const g = lookupInline(caller, slot, K_ENDPOINT, R_SEND);
   if (g < 0) { dropAttachments(caller); return g; }
   if (unchecked(lCount[caller]) != 0) { dropAttachments(caller); return E_ARG; } // leases need a call
   const server = capTarget(g);

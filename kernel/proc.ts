@@ -3,6 +3,7 @@
 // the kernel sets it whenever it enters a process, so every syscall knows
 // its caller without the caller being able to claim another identity.
 import { MAX_PROCS, PS_FREE } from "./abi";
+import { pPages } from "./quota";
 
 export const pState = new StaticArray<i32>(MAX_PROCS);
 export const pModule = new StaticArray<i32>(MAX_PROCS);
@@ -12,16 +13,21 @@ export const pRestarts = new StaticArray<i32>(MAX_PROCS);
 export const pCalls = new StaticArray<i32>(MAX_PROCS);
 export const pErrors = new StaticArray<i32>(MAX_PROCS); // handler returns < 0
 export const pFaults = new StaticArray<i32>(MAX_PROCS);
+// Process-control capabilities (K_PROCESS) naming the pid held by other
+// processes: while one exists, someone may still restart it (lifecycle.ts).
+export const pCtl = new StaticArray<i32>(MAX_PROCS);
 
 let cur = 0;
 
 @inline export function current(): i32 { return cur; }
 @inline export function setCurrent(pid: i32): void { cur = pid; }
 
-@inline export function validPid(pid: i32): bool { return <u32>pid < <u32>MAX_PROCS; }
-
-/** A free pid (init is always 1), or -1. */
+/**
+ * A free pid (init is always 1), or -1. A freed pid whose frames are still
+ * charged to it (pages of a memory object it made, which others still hold)
+ * waits until they are gone, so a new process never inherits a charge.
+ */
 export function allocPid(): i32 {
-  for (let p = 2; p < MAX_PROCS; p++) if (unchecked(pState[p]) == PS_FREE) return p;
+  for (let p = 2; p < MAX_PROCS; p++) if (unchecked(pState[p]) == PS_FREE && unchecked(pPages[p]) == 0) return p;
   return -1;
 }

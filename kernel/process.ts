@@ -10,32 +10,33 @@ import {
 } from "./abi";
 import { current, allocPid, pState, pModule, pActive, pRestarts, pCalls, pFaults, pErrors } from "./proc";
 import { lookup, lookupAny, freeSlot, install, copyTo, capTarget, capBadge } from "./cspace";
-import { host_kill } from "./host";
-import { enter, ipcResetProcess, wake, ping } from "./ipc";
+import { enter, wake, ping } from "./ipc";
 import { spawnAs, INVOKE_TOO_DEEP } from "./entry";
 import { fault } from "./fault";
-import { drain, qLimit, qCount } from "./endpoint";
-import { clearNotes } from "./notify";
+import { takeDown, reapOrphans } from "./lifecycle";
+import { qLimit, qCount } from "./endpoint";
 import { clearReady } from "./sched";
-import { vmTeardown } from "./vm";
 import { pPages, pQuota } from "./quota";
-import { spentBy, budgetOf, setBudget, armCrash, disarmCrash } from "./cpu";
+import { spentBy, budgetOf, setBudget, armCrash } from "./cpu";
 
-/** Create process `pid` from `module`; its capability in the caller's space. */
+/**
+ * Create a process from `module`; its capability in the caller's space. The
+ * pid is a free one (lifecycle.ts: every row of it is as boot left it), a
+ * freed pid coming back with its generation bumped.
+ */
 export function procSpawn(bootSlot: i32, module: i32): i32 {
   const caller = current();
   const b = lookup(caller, bootSlot, K_BOOT, R_SPAWN);
   if (b < 0) return b;
   const slot = freeSlot(caller);
   if (slot < 0) return slot;
+  reapOrphans();
   const pid = allocPid();
   if (pid < 0) return E_NOSPACE;
   const r = spawnAs(pid, module, 0);
   if (r < 0) return r;
   unchecked(pState[pid] = PS_CREATED);
   unchecked(pModule[pid] = module);
-  unchecked(pRestarts[pid] = 0); unchecked(pCalls[pid] = 0); unchecked(pFaults[pid] = 0); unchecked(pErrors[pid] = 0);
-  ipcResetProcess(pid);
   install(caller, slot, K_PROCESS, R_ALL, pid, 0, 0, -1);
   return slot;
 }
@@ -46,7 +47,7 @@ export function startProcess(pid: i32): i32 {
   const r = enter(pid, ENTRY_START, pid, unchecked(pRestarts[pid]));
   if (r == INVOKE_TOO_DEEP) { unchecked(pState[pid] = PS_CREATED); return E_DEPTH; }
   if (r == INVOKE_TRAPPED) { fault(pid, FAULT_START); return E_CRASHED; }
-  if (r < 0 && r != INVOKE_NOENTRY) { stop(pid, PS_CRASHED); return r; }
+  if (r < 0 && r != INVOKE_NOENTRY) { takeDown(pid, PS_CRASHED); return r; }
   unchecked(pState[pid] = PS_RUNNING);
   wake(pid);
   return r == INVOKE_NOENTRY ? OK : r;
@@ -71,7 +72,7 @@ export function procRestart(slot: i32): i32 {
   if (unchecked(pActive[pid]) != 0) return E_BUSY;
   const st = unchecked(pState[pid]);
   if (st == PS_FREE || st == PS_STARTING) return E_STATE;
-  stop(pid, PS_STOPPED);
+  takeDown(pid, PS_STOPPED);
   const r = spawnAs(pid, unchecked(pModule[pid]), 0);
   if (r < 0) return r;
   unchecked(pRestarts[pid] = unchecked(pRestarts[pid]) + 1);
@@ -83,19 +84,8 @@ export function procKill(slot: i32): i32 {
   const pid = controlled(slot);
   if (pid < 0) return pid;
   if (unchecked(pActive[pid]) != 0) return E_BUSY;
-  stop(pid, PS_STOPPED);
+  takeDown(pid, PS_STOPPED);
   return OK;
-}
-
-function stop(pid: i32, state: i32): void {
-  unchecked(pState[pid] = state);
-  disarmCrash(pid);
-  vmTeardown(pid);
-  drain(pid);
-  clearNotes(pid);
-  clearReady(pid);
-  ipcResetProcess(pid);
-  host_kill(pid);
 }
 
 /** An endpoint capability to the controlled process, minted with `badge`. */
