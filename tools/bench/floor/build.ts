@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as abi from "../../../kernel/abi";
+import * as proto from "../../../userland/lib/proto/index";
 import { repoRoot } from "../../lib/root";
 
 // The floor kernel's own memory layout (not part of the ABI): its slot table
@@ -17,7 +18,7 @@ export const FLOOR_SAMPLES_AT = LAYOUT.FLOOR_SAMPLES_AT;
 
 function fill(name: string, wat: string): string {
   return wat.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, key: string) => {
-    const v = key in LAYOUT ? LAYOUT[key] : (abi as Record<string, unknown>)[key];
+    const v = key in LAYOUT ? LAYOUT[key] : ({ ...abi, ...proto } as Record<string, unknown>)[key];
     if (typeof v !== "number") throw new Error(`tools/bench/floor/${name}.wat: {{${key}}} is not a constant of kernel/abi.ts`);
     return String(v);
   });
