@@ -4,7 +4,7 @@
 // source fail through ENT_FAULT: stuck (one value repeated) or biased (each
 // bit is one with probability 255/256), which is what the health tests of a
 // driver are there to notice.
-import { ENT_SOURCES, ENT_SELECT, ENT_DATA, ENT_FAULT, ENT_FAULT_NONE, ENT_FAULT_STUCK, ENT_FAULT_BIASED } from "../kernel/abi";
+import { ENT_FAULT_NONE, ENT_FAULT_STUCK, ENT_FAULT_BIASED } from "../kernel/abi";
 
 @external("host", "random_fill")
 declare function random_fill(ptr: usize, len: i32): void;
@@ -64,21 +64,11 @@ function setFault(kind: i32): void {
   unchecked(faults[s] = kind);
 }
 
-/** A register read; `reg` is the offset in the device's window. */
-export function entropyRead(reg: i32): i32 {
-  switch (reg) {
-    case ENT_SOURCES: return SOURCES;
-    case ENT_SELECT: return selected;
-    case ENT_DATA: return data();
-    case ENT_FAULT: return unchecked(faults[selected]);
-  }
-  return 0;
-}
-
-export function entropyWrite(reg: i32, value: i32): void {
-  switch (reg) {
-    // A source that does not exist is ignored: the selection stays valid.
-    case ENT_SELECT: if (<u32>value < <u32>SOURCES) selected = value; break;
-    case ENT_FAULT: setFault(value); break;
-  }
-}
+// Register handlers (abi/hal.ts routes each ENT_* register here).
+export function entropySources(): i32 { return SOURCES; }
+export function entropySelected(): i32 { return selected; }
+export function entropyData(): i32 { return data(); }
+export function entropyFault(): i32 { return unchecked(faults[selected]); } // selected < SOURCES: entropySelect keeps it so
+// A source that does not exist is ignored: the selection stays valid.
+export function entropySelect(value: i32): void { if (<u32>value < <u32>SOURCES) selected = value; }
+export function entropySetFault(value: i32): void { setFault(value); }

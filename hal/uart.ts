@@ -2,7 +2,7 @@
 // RX FIFO the host fills: a byte at a time (uart_rx) or, through a staging
 // buffer in this memory, as many bytes as fit in one call (uart_rx_write).
 // When the FIFO is full the host keeps the rest and retries after the kernel
-// has run: that is the back-pressure. Registers are in kernel/abi.ts (UART_*).
+// has run: that is the back-pressure. Registers are in abi/hal.ts (UART_*).
 import { UART_RX_EOF, UART_RX_READY, UART_IRQ_RX, UART_RX_BUFFER, IRQ_UART_RX, E_QFULL, E_ARG, OK } from "../kernel/abi";
 import { raise } from "./intc";
 
@@ -24,7 +24,8 @@ export function uartReset(): void {
   txLen = 0; rxHead = 0; rxCount = 0; rxEof = false; ctrl = 0;
 }
 
-export function uartFlush(): void { flush(); }
+/** UART_FLUSH: any value written sends what the TX buffer holds. */
+export function uartFlush(_value: i32): void { flush(); }
 
 function flush(): void {
   if (txLen > 0) console_out(changetype<usize>(tx), txLen);

@@ -122,7 +122,7 @@ function schema(): string {
     ...TABLES.flatMap((t) => [
       `export const ${t.toUpperCase()} = {`,
       ...manifestKeys.filter((k) => k.table === t).map(keyObject),
-      "} satisfies Record<string, KeySpec>;",
+      "} as const satisfies Record<string, KeySpec>;",
     ]),
     "",
     "/** The [image] settings the boot table's header carries. */",

@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
-import * as proto from "../../userland/lib/proto/index";
-import { fnv1a } from "./boot-table";
+import { fnv1a } from "./fnv1a";
+import * as keys from "./manifest-keys";
 import { repoRoot } from "./root";
 import { parseConstraint, parseVersion, formatVersion, satisfies, type Range } from "./versions";
 import {
@@ -24,8 +24,8 @@ export interface Diagnostic {
   hint: string;
 }
 
-export type RestartPolicy = "never" | "on-failure" | "always";
-export type Backoff = "none" | "fixed" | "linear" | "exponential";
+export type RestartPolicy = keys.Restart;
+export type Backoff = keys.RestartBackoff;
 
 export type CapKind = "service" | "console" | "device" | "init";
 
@@ -37,36 +37,20 @@ export interface CapSpec {
   device?: number; // DEV_* id, for kind "device"
 }
 
-export interface ServiceSpec {
+/**
+ * A service as the manifest gives it. The settings the boot table carries
+ * (ServiceSettings) are generated from abi/manifest.ts; the rest are the
+ * references and lists the build resolves.
+ */
+export interface ServiceSpec extends keys.ServiceSettings {
   name: string;
   line: number;
   module: string; // absolute path of the module directory or .ts file
   entry: string; // absolute path of the entry .ts file
   description?: string;
-  memoryBytes: number;
   memoryPages: number; // 64 KiB pages
-  restart: RestartPolicy;
-  maxRestarts: number;
-  restartWindowMs: number;
-  restartDelayMs: number;
-  pageQuota: number; // 4 KiB pages of kernel-managed memory the service may hold
-  cpuBudget: number; // fuel units one handler invocation may spend
-  queueDepth: number; // sends that may wait for it (1..QUEUE_DEPTH)
-  qubits: number; // qubit quota, for the quantum scheduler
-  version?: number; // its interface version, packed (versions.ts); undefined: none declared
   tags: string[]; // registry tags
-  interface: string; // the interface it serves (its hash goes to the registry); default: its name
-  registrations?: number; // registry entries each of its processes may add besides its manifest entry (default DEFAULT_REGISTRATIONS)
-  heartbeatMs: number; // it promises a heartbeat at least this often (0: none)
-  ready: "started" | "notify"; // notify: Starting until it reports ready
-  startTimeoutMs: number; // how long a notify-type service may take to report ready
-  instances: number; // processes running its module behind its name
   ranges: Record<string, Range>; // version constraints on its dependencies, by name
-  restartBackoff: Backoff;
-  restartDelayMaxMs: number;
-  stableAfterMs: number;
-  stopTimeoutMs: number; // a graceful stop waits this long before killing
-  enabled: boolean; // false: not started until `svc enable`
   requires: string[];
   bindsTo: string[]; // requires it is restarted with
   group?: { index: number; strategy: Strategy; position: number }; // its supervision group
@@ -100,26 +84,18 @@ export class ManifestError extends Error {
 // ---------------------------------------------------------------- vocabulary
 
 export const PAGE_BYTES = 64 * 1024;
-export const MIN_MEMORY = PAGE_BYTES;
-export const MAX_MEMORY = 256 * 1024 * 1024;
 // pid 0 is the kernel and pid 1 is init.
 export const MAX_SERVICES = abi.MAX_PROCS - 2;
 const U32_MAX = 0xffffffff;
 
+// Keys, types, defaults and ranges: abi/manifest.ts, through the generated manifest-keys.ts.
 const TOP_KEYS = ["image", "init", "service", "group"];
-const GROUP_KEYS = ["strategy", "services"];
-const STRATEGIES = ["one-for-one", "one-for-all", "rest-for-one"];
-export type Strategy = "one-for-one" | "one-for-all" | "rest-for-one";
-export const IMAGE_KEYS = ["name", "description", "ram", "health_interval"];
-const INIT_KEYS = ["module"];
-export const SERVICE_KEYS = [
-  "module", "description", "memory", "restart", "max_restarts",
-  "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after",
-  "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps",
-  "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface", "registrations",
-];
-const POLICIES: RestartPolicy[] = ["never", "on-failure", "always"];
-const DEFAULTS = { memory: "1MiB", restart: "on-failure" as RestartPolicy, maxRestarts: 5, window: "30s", delay: "0ms" };
+const { GROUP_KEYS, IMAGE_KEYS, INIT_KEYS, SERVICE_KEYS } = keys;
+export { IMAGE_KEYS, SERVICE_KEYS };
+const STRATEGIES: readonly string[] = keys.STRATEGY_VALUES;
+export type Strategy = keys.Strategy;
+const POLICIES: readonly string[] = keys.RESTART_VALUES;
+const S = keys.SERVICE;
 
 const IMAGE_NAME = /^[a-z][a-z0-9-]*$/;
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
@@ -142,6 +118,21 @@ const RIGHTS_FOR = {
   device: { allowed: ["read", "write"], defaults: abi.R_READ | abi.R_WRITE, what: "a device" },
   init: { allowed: ["call", "send"], defaults: abi.R_CALL, what: "init (the service manager)" },
 };
+
+/**
+ * A service's settings when its manifest gives none: the defaults of
+ * abi/manifest.ts, parsed. The boot-table encoder fills a spec from an image
+ * built before a key existed with these.
+ */
+export function serviceDefaults(): Omit<keys.ServiceSettings, "interface"> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.values(S) as keys.KeySpec[]) {
+    if (!k.field || k.default === undefined) continue;
+    out[k.field] = typeof k.default !== "string" ? k.default
+      : k.type === "duration" ? parseDuration(k.default) : k.type === "size" ? parseMemory(k.default) : k.default;
+  }
+  return out as unknown as Omit<keys.ServiceSettings, "interface">;
+}
 
 /** What a capability name in `caps` refers to: the console, a HAL device, or else a service. */
 export function capKind(name: string): CapKind {
@@ -338,7 +329,7 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   supervisionGroups(doc, services, ctx);
   return {
     file: report.file, dir, name: image.name, description: image.description,
-    ramFrames: image.ramFrames ?? abi.DEFAULT_RAM_FRAMES, healthMs: image.healthMs ?? abi.DEFAULT_HEALTH_MS, init, services, warnings: [],
+    ramFrames: image.ramFrames ?? keys.IMAGE.ram.default, healthMs: image.healthMs ?? keys.IMAGE.health_interval.default, init, services, warnings: [],
   };
 }
 
@@ -354,7 +345,7 @@ function supervisionGroups(doc: TomlTable, services: ServiceSpec[], ctx: Context
     if (!t) continue;
     checkKeys(t, GROUP_KEYS, `in [group.${name}]`, "Valid keys", ctx.report);
     const st = t.entries.get("strategy");
-    let strategy: Strategy = "one-for-one";
+    let strategy: Strategy = keys.GROUP.strategy.default;
     if (st) {
       const v = expectString(st, `strategy of group "${name}"`, 'strategy = "one-for-all"', ctx.report);
       if (v && STRATEGIES.includes(v.value)) strategy = v.value as Strategy;
@@ -421,7 +412,7 @@ function imageSection(doc: TomlTable, report: Report): { name: string; descripti
     report.error(name, `invalid image name "${name.value}"`,
       `an image name is a lowercase letter, then lowercase letters, digits or -, e.g. "${example}"`);
   }
-  const healthMs = durationSetting(t, "health_interval", `${abi.DEFAULT_HEALTH_MS}ms`, 0, "[image]", report);
+  const healthMs = durationSetting(t, keys.IMAGE.health_interval, "[image]", report);
   return { name: name?.value ?? "", description, ramFrames: ramFrames(t, report), healthMs };
 }
 
@@ -495,26 +486,25 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     description: optionalString(t, "description", `description of ${where}`, ctx.report),
     memoryBytes, memoryPages: memoryBytes / PAGE_BYTES, restart,
     maxRestarts: maxRestarts(t, restart, where, ctx.report),
-    restartWindowMs: durationSetting(t, "restart_window", DEFAULTS.window, 1, where, ctx.report),
-    restartDelayMs: durationSetting(t, "restart_delay", DEFAULTS.delay, 0, where, ctx.report),
-    pageQuota: pageQuota(t, where, ctx.report),
+    restartWindowMs: durationSetting(t, S.restart_window, where, ctx.report),
+    restartDelayMs: durationSetting(t, S.restart_delay, where, ctx.report),
+    pageQuota: pagesSetting(t, S.page_quota, where, 'page_quota = "4MiB"', ctx.report),
     cpuBudget: cpuBudget(t, where, ctx.report),
-    queueDepth: integerSetting(t, "queue_depth", abi.QUEUE_DEPTH, 1, abi.QUEUE_DEPTH, where, "sends that may wait for the service", ctx.report),
-    qubits: integerSetting(t, "qubits", 0, 0, proto.QUBIT_CAPACITY, where, "qubits the quantum scheduler may give it", ctx.report),
+    queueDepth: integerSetting(t, S.queue_depth, where, ctx.report),
+    qubits: integerSetting(t, S.qubits, where, ctx.report),
     restartBackoff: backoff(t, where, ctx.report),
-    restartDelayMaxMs: durationSetting(t, "restart_delay_max", "30s", 0, where, ctx.report),
-    stableAfterMs: durationSetting(t, "stable_after", "10s", 0, where, ctx.report),
-    stopTimeoutMs: durationSetting(t, "stop_timeout", "1s", 0, where, ctx.report),
+    restartDelayMaxMs: durationSetting(t, S.restart_delay_max, where, ctx.report),
+    stableAfterMs: durationSetting(t, S.stable_after, where, ctx.report),
+    stopTimeoutMs: durationSetting(t, S.stop_timeout, where, ctx.report),
     enabled: enabledSetting(t, where, ctx.report),
     version: versionSetting(t, where, ctx.report),
     tags: tagList(t, where, ctx.report),
     interface: optionalString(t, "interface", `interface of ${where}`, ctx.report) ?? name,
-    heartbeatMs: durationSetting(t, "heartbeat", "0ms", 0, where, ctx.report),
+    heartbeatMs: durationSetting(t, S.heartbeat, where, ctx.report),
     ready: readySetting(t, where, ctx.report),
-    startTimeoutMs: durationSetting(t, "start_timeout", "10s", 1, where, ctx.report),
-    instances: integerSetting(t, "instances", 1, 1, 16, where, "processes that run the module behind the service's name", ctx.report),
-    registrations: integerSetting(t, "registrations", abi.DEFAULT_REGISTRATIONS, 0, abi.REG_QUOTA_MAX, where,
-      "registry entries each of its processes may add besides the one init makes from the manifest", ctx.report),
+    startTimeoutMs: durationSetting(t, S.start_timeout, where, ctx.report),
+    instances: integerSetting(t, S.instances, where, ctx.report),
+    registrations: integerSetting(t, S.registrations, where, ctx.report),
     ranges: {},
     requires: dependencies(t, "requires", name, ctx),
     bindsTo: [],
@@ -627,69 +617,71 @@ function pagesOf(v: TomlNode, what: string, example: string, min: number, max: n
   return pages;
 }
 
-function pageQuota(t: TomlTable, where: string, report: Report): number {
-  const e = t.entries.get("page_quota");
-  if (!e) return abi.DEFAULT_PAGE_QUOTA;
-  return pagesOf(e.value, `page_quota of ${where}`, 'page_quota = "4MiB"', 0, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_PAGE_QUOTA;
+/** A count of 4 KiB pages (a "pages" key: page_quota, ram), within the key's range. */
+function pagesSetting(t: TomlTable, k: keys.KeySpec & { default: number; min: number; max: number }, where: string, example: string, report: Report): number {
+  const e = t.entries.get(k.key);
+  if (!e) return k.default;
+  return pagesOf(e.value, `${k.key} ${where.startsWith("[") ? "in" : "of"} ${where}`, example, k.min, k.max, report) ?? k.default;
 }
 
-function integerSetting(t: TomlTable, key: string, dflt: number, min: number, max: number, where: string, what: string, report: Report): number {
-  const e = t.entries.get(key);
-  if (!e) return dflt;
+/** An "integer" key, within its range; its `counts` says what it counts, for the hint. */
+function integerSetting(t: TomlTable, k: keys.KeySpec & { default: number; min: number; max: number }, where: string, report: Report): number {
+  const e = t.entries.get(k.key);
+  if (!e) return k.default;
   const v = e.value;
-  if (v.kind !== "integer" || v.value < min || v.value > max) {
-    report.error(v, `${key} of ${where} must be a whole number from ${min} to ${max}, found ${v.kind === "integer" ? v.value : describeKind(v)}`,
-      `${key} is the number of ${what}; e.g. ${key} = ${Math.max(min, Math.min(max, dflt || 1))}`);
-    return dflt;
+  if (v.kind !== "integer" || v.value < k.min || v.value > k.max) {
+    report.error(v, `${k.key} of ${where} must be a whole number from ${k.min} to ${k.max}, found ${v.kind === "integer" ? v.value : describeKind(v)}`,
+      `${k.key} is the number of ${k.counts}; e.g. ${k.key} = ${Math.max(k.min, Math.min(k.max, k.default || 1))}`);
+    return k.default;
   }
   return v.value;
 }
 
 function enabledSetting(t: TomlTable, where: string, report: Report): boolean {
   const e = t.entries.get("enabled");
-  if (!e) return true;
+  if (!e) return S.enabled.default;
   if (e.value.kind !== "boolean") {
     report.error(e.value, `enabled of ${where} must be true or false, found ${describeKind(e.value)}`, "enabled = false");
-    return true;
+    return S.enabled.default;
   }
   return e.value.value;
 }
 
-const BACKOFFS: Backoff[] = ["none", "fixed", "linear", "exponential"];
+const BACKOFFS: readonly string[] = keys.RESTART_BACKOFF_VALUES;
 
 function backoff(t: TomlTable, where: string, report: Report): Backoff {
+  const dflt = S.restart_backoff.default;
   const e = t.entries.get("restart_backoff");
-  if (!e) return "fixed";
+  if (!e) return dflt;
   const v = expectString(e, `restart_backoff of ${where}`, 'restart_backoff = "exponential"', report);
-  if (!v) return "fixed";
-  if ((BACKOFFS as string[]).includes(v.value)) return v.value as Backoff;
+  if (!v) return dflt;
+  if (BACKOFFS.includes(v.value)) return v.value as Backoff;
   report.error(v, `invalid restart_backoff "${v.value}" for ${where}`, didYouMean(v.value, BACKOFFS, `Backoffs: ${BACKOFFS.join(", ")}`));
-  return "fixed";
+  return dflt;
 }
 
-/** Fuel units per handler invocation: an integer, 1000 .. 4 000 000 000. */
+/** Fuel units per handler invocation, within cpu_budget's range. */
 function cpuBudget(t: TomlTable, where: string, report: Report): number {
-  const e = t.entries.get("cpu_budget");
-  if (!e) return abi.DEFAULT_CPU_BUDGET;
+  const k = S.cpu_budget;
+  const e = t.entries.get(k.key);
+  if (!e) return k.default;
   const v = e.value;
-  if (v.kind !== "integer" || v.value < 1000 || v.value > 4_000_000_000) {
-    report.error(v, `cpu_budget of ${where} must be a whole number of fuel units from 1000 to 4000000000, found ${v.kind === "integer" ? v.value : describeKind(v)}`,
-      `a unit is one function entry or loop iteration, or a page or record a memory syscall visits; the default is ${abi.DEFAULT_CPU_BUDGET}, e.g. cpu_budget = 1000000`);
-    return abi.DEFAULT_CPU_BUDGET;
+  if (v.kind !== "integer" || v.value < k.min || v.value > k.max) {
+    report.error(v, `cpu_budget of ${where} must be a whole number of fuel units from ${k.min} to ${k.max}, found ${v.kind === "integer" ? v.value : describeKind(v)}`,
+      `a unit is one function entry or loop iteration, or a page or record a memory syscall visits; the default is ${k.default}, e.g. cpu_budget = 1000000`);
+    return k.default;
   }
   return v.value;
 }
 
 /** The [image] ram: frames of kernel-managed memory. */
 function ramFrames(t: TomlTable, report: Report): number {
-  const e = t.entries.get("ram");
-  if (!e) return abi.DEFAULT_RAM_FRAMES;
-  return pagesOf(e.value, "ram in [image]", 'ram = "16MiB"', 16, abi.MAX_RAM_FRAMES, report) ?? abi.DEFAULT_RAM_FRAMES;
+  return pagesSetting(t, keys.IMAGE.ram, "[image]", 'ram = "16MiB"', report);
 }
 
 function memorySetting(t: TomlTable, where: string, report: Report): number {
   const e = t.entries.get("memory");
-  const fallback = parseMemory(DEFAULTS.memory) as number;
+  const fallback = parseMemory(S.memory.default) as number;
   if (!e) return fallback;
   const v = e.value;
   if (v.kind !== "string" && v.kind !== "integer") {
@@ -741,7 +733,7 @@ function parseSize(text: string): number | Problem {
 }
 
 function checkMemoryBytes(bytes: number, shown: string): number | Problem {
-  if (bytes < MIN_MEMORY || bytes > MAX_MEMORY) {
+  if (bytes < S.memory.min || bytes > S.memory.max) {
     return { message: `${shown} is out of range`, hint: "a service's memory must be between 64KiB and 256MiB" };
   }
   if (bytes % PAGE_BYTES !== 0) {
@@ -774,8 +766,11 @@ export function parseDuration(text: string): number | Problem {
   return ms;
 }
 
-function durationSetting(t: TomlTable, key: string, fallback: string, min: number, where: string, report: Report): number {
-  const dflt = parseDuration(fallback) as number;
+/** A "duration" key in milliseconds, at least its `min`; its default is as a manifest writes it, or ms. */
+function durationSetting(t: TomlTable, k: keys.KeySpec & { default: string | number; min: number }, where: string, report: Report): number {
+  const { key, min } = k;
+  const dflt = typeof k.default === "number" ? k.default : parseDuration(k.default) as number;
+  const fallback = typeof k.default === "number" ? `${k.default}ms` : k.default;
   const e = t.entries.get(key);
   if (!e) return dflt;
   const v = expectString(e, `${key} of ${where}`, `${key} = "${fallback === "0ms" ? "100ms" : fallback}"`, report);
@@ -793,27 +788,29 @@ function durationSetting(t: TomlTable, key: string, fallback: string, min: numbe
 }
 
 function restartPolicy(t: TomlTable, where: string, report: Report): RestartPolicy {
+  const dflt = S.restart.default;
   const e = t.entries.get("restart");
-  if (!e) return DEFAULTS.restart;
+  if (!e) return dflt;
   const v = expectString(e, `restart of ${where}`, 'restart = "on-failure"', report);
-  if (!v) return DEFAULTS.restart;
-  if ((POLICIES as string[]).includes(v.value)) return v.value as RestartPolicy;
+  if (!v) return dflt;
+  if (POLICIES.includes(v.value)) return v.value as RestartPolicy;
   report.error(v, `invalid restart policy "${v.value}" for ${where}`,
     didYouMean(v.value, POLICIES, `Policies: ${POLICIES.join(", ")}`));
-  return DEFAULTS.restart;
+  return dflt;
 }
 
 function maxRestarts(t: TomlTable, restart: RestartPolicy, where: string, report: Report): number {
-  const e = t.entries.get("max_restarts");
-  if (!e) return DEFAULTS.maxRestarts;
+  const k = S.max_restarts;
+  const e = t.entries.get(k.key);
+  if (!e) return k.default;
   const v = e.value;
   if (v.kind !== "integer") {
-    report.error(v, `max_restarts of ${where} must be an integer, found ${describeKind(v)}`, "write e.g. max_restarts = 5");
-    return DEFAULTS.maxRestarts;
+    report.error(v, `max_restarts of ${where} must be an integer, found ${describeKind(v)}`, `write e.g. max_restarts = ${k.default}`);
+    return k.default;
   }
-  if (v.value < 0 || v.value > U32_MAX) {
-    report.error(v, `max_restarts of ${where} is out of range: ${v.value}`, `use 0 to ${U32_MAX}; 0 means never restart`);
-    return DEFAULTS.maxRestarts;
+  if (v.value < k.min || v.value > k.max) {
+    report.error(v, `max_restarts of ${where} is out of range: ${v.value}`, `use ${k.min} to ${k.max}; 0 means never restart`);
+    return k.default;
   }
   if (v.value === 0 && restart === "always") {
     report.error(v, `max_restarts = 0 contradicts restart = "always" for ${where}: 0 means never restart, and unlimited restarts are not allowed`,
@@ -908,14 +905,14 @@ function checkProcesses(services: ServiceSpec[], entries: TomlEntry[], ctx: Cont
  * quota); that sum must fit in the REG_ENTRIES init can keep.
  */
 function checkRegistry(services: ServiceSpec[], entries: TomlEntry[], ctx: Context): void {
-  const quota = (s: ServiceSpec): number => s.instances * (1 + (s.registrations ?? abi.DEFAULT_REGISTRATIONS));
+  const quota = (s: ServiceSpec): number => s.instances * (1 + (s.registrations ?? S.registrations.default));
   const total = services.reduce((n, s) => n + quota(s), 0);
   if (total <= abi.REG_ENTRIES || services.length === 0) return;
   const most = services.reduce((a, b) => (quota(b) > quota(a) ? b : a));
   const e = entries.find((x) => x.key === most.name)!;
   const at = (e.value as TomlTable).entries.get("registrations") ?? e;
   ctx.report.error(at.value ?? at, `the registry would need ${total} entries (each process's manifest entry and registrations): more than the ${abi.REG_ENTRIES} init keeps`,
-    `lower registrations of service "${most.name}" (${most.registrations ?? abi.DEFAULT_REGISTRATIONS}, for ${most.instances} process${most.instances > 1 ? "es" : ""}) or of others`);
+    `lower registrations of service "${most.name}" (${most.registrations ?? S.registrations.default}, for ${most.instances} process${most.instances > 1 ? "es" : ""}) or of others`);
 }
 
 /** Every version constraint must be met by the version its dependency declares. */
@@ -961,14 +958,15 @@ function versionSetting(t: TomlTable, where: string, report: Report): number | u
   return undefined;
 }
 
-function readySetting(t: TomlTable, where: string, report: Report): "started" | "notify" {
+function readySetting(t: TomlTable, where: string, report: Report): keys.Ready {
+  const dflt = S.ready.default;
   const e = t.entries.get("ready");
-  if (!e) return "started";
+  if (!e) return dflt;
   const v = expectString(e, `ready of ${where}`, 'ready = "notify"', report);
-  if (v && (v.value === "started" || v.value === "notify")) return v.value;
+  if (v && (S.ready.values as readonly string[]).includes(v.value)) return v.value as keys.Ready;
   if (v) report.error(v, `invalid ready "${v.value}" for ${where}`,
     '"started": ready when quark_start returns; "notify": Starting until the service reports ready (registry.ready())');
-  return "started";
+  return dflt;
 }
 
 function dependencies(t: TomlTable, key: "requires", name: string, ctx: Context): string[] {
