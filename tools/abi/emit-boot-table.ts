@@ -18,6 +18,7 @@ export function emitBootTable(_t: Tables): Array<[string, string]> {
     ["kernel/abi-boot.ts", constants()],
     ["tools/lib/boot-record.ts", tsCodec()],
     ["userland/init/spec.ts", asSpec()],
+    ["tests/harness/as/boot-spec.ts", asHarness()],
   ];
 }
 
@@ -200,7 +201,7 @@ const initName = (f: BootField): string => (typeof f.init === "object" ? f.init.
 const initType = (f: BootField): string => (typeof f.init === "object" || f.init === "bool" ? "bool" : f.init!);
 
 function initRead(f: BootField): string {
-  const at = `u32at(r + BT_${f.name})`;
+  const at = `field(at, BT_${f.name})`;
   if (typeof f.init === "object") return `${at} == ${f.init.is}`;
   if (f.init === "bool") return `${at} != 0`;
   return f.init === "u32" ? `<u32>${at}` : at;
@@ -228,7 +229,7 @@ function asSpec(): string {
     "  readonly ranges: u32[]; // version min, max per required then optional dependency",
     "  readonly tags: string; // space-separated",
     "  readonly grants: Grant[];",
-    ...fields.map((f) => `  readonly ${initName(f)}: ${initType(f)}; // ${f.doc}`),
+    ...fields.map((f) => `  readonly ${initName(f)}: ${initType(f)}; // ${typeof f.init === "object" ? `BT_${f.name} == ${f.init.is}` : f.doc}`),
     "}",
     "",
     "/** The lists and strings of a record, which bootinfo.ts follows. */",
@@ -236,12 +237,48 @@ function asSpec(): string {
     "  constructor(readonly name: string, readonly deps: i32[], readonly wants: i32[], readonly ranges: u32[], readonly tags: string, readonly grants: Grant[]) {}",
     "}",
     "",
-    "/** The spec in the record at byte `r` of the table that `u32at` reads. */",
-    "export function readSpec(u32at: (off: i32) => i32, r: i32, l: SpecLists): Spec {",
+    "@inline function field(at: usize, off: i32): i32 { return <i32>load<u32>(at + <usize>off); }",
+    "",
+    "/** The spec in the record at address `at` (in init's copy of the table), with its lists. */",
+    "export function readSpec(at: usize, l: SpecLists): Spec {",
     "  return {",
     "    name: l.name, deps: l.deps, wants: l.wants, ranges: l.ranges, tags: l.tags, grants: l.grants,",
     ...fields.map((f) => `    ${initName(f)}: ${initRead(f)},`),
     "  };",
+    "}",
+  ];
+  return out.join("\n") + "\n";
+}
+
+/** The fields init reads, in record order: what the harness reports. */
+export function initFields(): BootField[] {
+  return bootTable.record.filter((f) => f.init !== undefined);
+}
+
+/**
+ * A test harness around init's own reader: tests/unit/boot-record.test.ts
+ * writes a table with the build's encoder, and this reports every setting
+ * readSpec found, as u32s in record order (a flag as 0 or 1).
+ */
+function asHarness(): string {
+  const out = [
+    generatedHeader(SRC),
+    "// For tests/unit/boot-record.test.ts: init's readSpec (userland/init/spec.ts) over a",
+    "// boot table the test writes at scratch(), every setting it read stored as a u32",
+    "// in record order (a flag as 0 or 1).",
+    'import { readSpec, SpecLists } from "../../../userland/init/spec";',
+    'import { Grant } from "../../../userland/init/service";',
+    "",
+    "const buf = new StaticArray<u8>(1 << 16);",
+    "const out = new StaticArray<u32>(" + initFields().length + ");",
+    "",
+    "export function scratch(): usize { return changetype<usize>(buf); }",
+    "export function results(): usize { return changetype<usize>(out); }",
+    "",
+    "/** Reads the record at byte `r` of the table at scratch(). */",
+    "export function read(r: i32): void {",
+    '  const s = readSpec(changetype<usize>(buf) + <usize>r, new SpecLists("", [], [], [], "", new Array<Grant>()));',
+    ...initFields().map((f, i) => `  out[${i}] = ${initType(f) === "bool" ? `s.${initName(f)} ? 1 : 0` : `<u32>s.${initName(f)}`};`),
     "}",
   ];
   return out.join("\n") + "\n";

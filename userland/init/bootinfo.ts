@@ -1,13 +1,15 @@
-// The boot table (kernel/abi.ts, BT_*), read once through boot_read: each
+// The boot table (abi/boot-table.ts), read once through boot_read: each
 // record becomes a Service (service.ts) whose spec is what the record says.
+// The settings are read by the generated readSpec (spec.ts); this file
+// follows the offsets to the lists and strings.
 import {
-  sys, INIT_SLOT_BOOT, BT_MAGIC, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN, BT_MODULE,
-  BT_RESTART, BT_MAX_RESTARTS, BT_WINDOW_MS, BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF,
-  BT_DELAY_MS, BT_PAGE_QUOTA, BT_CPU_BUDGET, BT_BACKOFF, BT_DELAY_MAX_MS, BT_STABLE_MS, BT_STOP_MS, BT_DISABLED, BT_BINDS, BT_GROUP, BT_QUEUE_DEPTH, BT_QUBITS, BT_GRANT_BYTES, BT_VERSION, BT_HEARTBEAT_MS, BT_START_TIMEOUT_MS, BT_READY, BT_INSTANCES, BT_RANGES_OFF,
-  BT_HEALTH_MS, BT_COUNT, READY_NOTIFY, BT_TAGS_OFF, BT_TAGS_LEN, BT_IFACE, BT_REGISTRATIONS, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
+  sys, INIT_SLOT_BOOT, BT_MAGIC, BT_MAGIC_OFF, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN,
+  BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF, BT_GRANT_BYTES, BT_RANGES_OFF,
+  BT_HEALTH_MS, BT_COUNT, BT_TAGS_OFF, BT_TAGS_LEN, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
 } from "../lib";
 
-import { Grant, Spec, Service, services } from "./service";
+import { Grant, Service, services } from "./service";
+import { Spec, SpecLists, readSpec } from "./spec";
 
 let table = new StaticArray<u8>(0);
 
@@ -20,7 +22,7 @@ export let healthMs: i32 = 0;
 export function readBootTable(): bool {
   const head = new StaticArray<u8>(BT_HEADER_BYTES);
   if (sys.boot_read(INIT_SLOT_BOOT, 0, changetype<usize>(head), BT_HEADER_BYTES) != BT_HEADER_BYTES) return false;
-  if (load<u32>(changetype<usize>(head)) != <u32>BT_MAGIC) return false;
+  if (load<u32>(changetype<usize>(head) + BT_MAGIC_OFF) != <u32>BT_MAGIC) return false;
   const size = <i32>load<u32>(changetype<usize>(head) + BT_SIZE);
   if (size < BT_HEADER_BYTES) return false;
   table = new StaticArray<u8>(size);
@@ -40,37 +42,14 @@ function parse(size: i32): bool {
 function spec(r: i32): Spec {
   const deps = indices(u32at(r + BT_DEPS_OFF), u32at(r + BT_NDEPS));
   const wants = indices(u32at(r + BT_OPT_OFF), u32at(r + BT_NOPT));
-  return {
-    name: text(u32at(r + BT_NAME_OFF), u32at(r + BT_NAME_LEN)),
-    module: u32at(r + BT_MODULE),
-    instances: u32at(r + BT_INSTANCES),
-    disabled: u32at(r + BT_DISABLED) != 0,
-    restart: u32at(r + BT_RESTART),
-    maxRestarts: u32at(r + BT_MAX_RESTARTS),
-    windowMs: u32at(r + BT_WINDOW_MS),
-    delayMs: u32at(r + BT_DELAY_MS),
-    backoff: u32at(r + BT_BACKOFF),
-    delayMaxMs: u32at(r + BT_DELAY_MAX_MS),
-    stableMs: u32at(r + BT_STABLE_MS),
-    stopMs: u32at(r + BT_STOP_MS),
-    pageQuota: u32at(r + BT_PAGE_QUOTA),
-    cpuBudget: <u32>u32at(r + BT_CPU_BUDGET),
-    queueDepth: u32at(r + BT_QUEUE_DEPTH),
-    qubits: u32at(r + BT_QUBITS),
+  return readSpec(changetype<usize>(table) + <usize>r, new SpecLists(
+    text(u32at(r + BT_NAME_OFF), u32at(r + BT_NAME_LEN)),
     deps,
     wants,
-    ranges: ranges(u32at(r + BT_RANGES_OFF), 2 * (deps.length + wants.length)),
-    binds: <u32>u32at(r + BT_BINDS),
-    group: <u32>u32at(r + BT_GROUP),
-    notifyReady: u32at(r + BT_READY) == READY_NOTIFY,
-    startTimeoutMs: u32at(r + BT_START_TIMEOUT_MS),
-    heartbeatMs: u32at(r + BT_HEARTBEAT_MS),
-    version: <u32>u32at(r + BT_VERSION),
-    iface: u32at(r + BT_IFACE),
-    tags: text(u32at(r + BT_TAGS_OFF), u32at(r + BT_TAGS_LEN)),
-    registrations: u32at(r + BT_REGISTRATIONS),
-    grants: grants(u32at(r + BT_GRANTS_OFF), u32at(r + BT_NGRANTS)),
-  };
+    ranges(u32at(r + BT_RANGES_OFF), 2 * (deps.length + wants.length)),
+    text(u32at(r + BT_TAGS_OFF), u32at(r + BT_TAGS_LEN)),
+    grants(u32at(r + BT_GRANTS_OFF), u32at(r + BT_NGRANTS)),
+  ));
 }
 
 function text(off: i32, len: i32): string {

@@ -6,53 +6,13 @@
 // `services`.
 import { SVC_WAITING, HEALTH_UNKNOWN } from "../lib";
 import { Events } from "./events";
+// What the manifest says of a service: generated from abi/boot-table.ts and abi/manifest.ts.
+import { Spec } from "./spec";
+export { Spec };
 
 /** A capability the manifest grants a service (GRANT_*). */
 export class Grant {
   constructor(readonly kind: i32, readonly target: i32, readonly rights: i32, readonly label: i32) {}
-}
-
-/**
- * What the manifest says of a service, as the boot table carries it. Every
- * field is readonly, so the compiler refuses a change after boot: what init
- * does at run time (a `svc disable`, a restart) lives in `Service`, never
- * here. The lists are fixed too: nothing pushes to them after decoding.
- */
-export class Spec {
-  readonly name: string;
-  readonly module: i32; // its module's index in the image
-  readonly instances: i32;
-  readonly disabled: bool; // at boot; `Service.disabled` is what it is now
-  // restart policy
-  readonly restart: i32; // RESTART_*
-  readonly maxRestarts: i32;
-  readonly windowMs: i32;
-  readonly delayMs: i32;
-  readonly backoff: i32; // BACKOFF_*
-  readonly delayMaxMs: i32;
-  readonly stableMs: i32; // running this long ends a streak of failures
-  readonly stopMs: i32; // a graceful stop's time before the kill
-  // limits
-  readonly pageQuota: i32;
-  readonly cpuBudget: u32;
-  readonly queueDepth: i32;
-  readonly qubits: i32; // its qubit quota, for the quantum scheduler
-  // dependencies (indices into `services`)
-  readonly deps: i32[]; // requires
-  readonly wants: i32[];
-  readonly ranges: u32[]; // version min, max per required then optional dependency
-  readonly binds: u32; // bit k: restarted with deps[k]
-  readonly group: u32; // supervision group: number + 1 | strategy << 16 | position << 24 (0: none)
-  // readiness and health
-  readonly notifyReady: bool; // Starting until it reports ready
-  readonly startTimeoutMs: i32;
-  readonly heartbeatMs: i32; // it promises a heartbeat this often (0: none)
-  // the registry
-  readonly version: u32; // its interface version (VERSION_*), 0: none declared
-  readonly iface: i32; // interface hash
-  readonly tags: string; // space-separated
-  readonly registrations: i32; // entries it may add besides its manifest entry
-  readonly grants: Grant[];
 }
 
 export class Service {

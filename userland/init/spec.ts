@@ -35,7 +35,7 @@ export class Spec {
   readonly version: u32; // its interface version (VERSION_*: major << 20 | minor << 10 | patch; 0: none declared)
   readonly heartbeatMs: i32; // it promises a heartbeat at least this often (0: none expected)
   readonly startTimeoutMs: i32; // a READY_NOTIFY service must report ready within this
-  readonly notifyReady: bool; // READY_*
+  readonly notifyReady: bool; // BT_READY == READY_NOTIFY
   readonly instances: i32; // how many processes run its module behind its name
   readonly iface: i32; // fnv1a of its interface name: the interface hash it is registered with
   readonly registrations: i32; // registry entries each of its processes may add besides its manifest entry
@@ -46,32 +46,34 @@ export class SpecLists {
   constructor(readonly name: string, readonly deps: i32[], readonly wants: i32[], readonly ranges: u32[], readonly tags: string, readonly grants: Grant[]) {}
 }
 
-/** The spec in the record at byte `r` of the table that `u32at` reads. */
-export function readSpec(u32at: (off: i32) => i32, r: i32, l: SpecLists): Spec {
+@inline function field(at: usize, off: i32): i32 { return <i32>load<u32>(at + <usize>off); }
+
+/** The spec in the record at address `at` (in init's copy of the table), with its lists. */
+export function readSpec(at: usize, l: SpecLists): Spec {
   return {
     name: l.name, deps: l.deps, wants: l.wants, ranges: l.ranges, tags: l.tags, grants: l.grants,
-    module: u32at(r + BT_MODULE),
-    restart: u32at(r + BT_RESTART),
-    maxRestarts: u32at(r + BT_MAX_RESTARTS),
-    windowMs: u32at(r + BT_WINDOW_MS),
-    delayMs: u32at(r + BT_DELAY_MS),
-    pageQuota: u32at(r + BT_PAGE_QUOTA),
-    cpuBudget: <u32>u32at(r + BT_CPU_BUDGET),
-    backoff: u32at(r + BT_BACKOFF),
-    delayMaxMs: u32at(r + BT_DELAY_MAX_MS),
-    stableMs: u32at(r + BT_STABLE_MS),
-    stopMs: u32at(r + BT_STOP_MS),
-    disabled: u32at(r + BT_DISABLED) != 0,
-    binds: <u32>u32at(r + BT_BINDS),
-    group: <u32>u32at(r + BT_GROUP),
-    queueDepth: u32at(r + BT_QUEUE_DEPTH),
-    qubits: u32at(r + BT_QUBITS),
-    version: <u32>u32at(r + BT_VERSION),
-    heartbeatMs: u32at(r + BT_HEARTBEAT_MS),
-    startTimeoutMs: u32at(r + BT_START_TIMEOUT_MS),
-    notifyReady: u32at(r + BT_READY) == READY_NOTIFY,
-    instances: u32at(r + BT_INSTANCES),
-    iface: u32at(r + BT_IFACE),
-    registrations: u32at(r + BT_REGISTRATIONS),
+    module: field(at, BT_MODULE),
+    restart: field(at, BT_RESTART),
+    maxRestarts: field(at, BT_MAX_RESTARTS),
+    windowMs: field(at, BT_WINDOW_MS),
+    delayMs: field(at, BT_DELAY_MS),
+    pageQuota: field(at, BT_PAGE_QUOTA),
+    cpuBudget: <u32>field(at, BT_CPU_BUDGET),
+    backoff: field(at, BT_BACKOFF),
+    delayMaxMs: field(at, BT_DELAY_MAX_MS),
+    stableMs: field(at, BT_STABLE_MS),
+    stopMs: field(at, BT_STOP_MS),
+    disabled: field(at, BT_DISABLED) != 0,
+    binds: <u32>field(at, BT_BINDS),
+    group: <u32>field(at, BT_GROUP),
+    queueDepth: field(at, BT_QUEUE_DEPTH),
+    qubits: field(at, BT_QUBITS),
+    version: <u32>field(at, BT_VERSION),
+    heartbeatMs: field(at, BT_HEARTBEAT_MS),
+    startTimeoutMs: field(at, BT_START_TIMEOUT_MS),
+    notifyReady: field(at, BT_READY) == READY_NOTIFY,
+    instances: field(at, BT_INSTANCES),
+    iface: field(at, BT_IFACE),
+    registrations: field(at, BT_REGISTRATIONS),
   };
 }
