@@ -38,8 +38,10 @@ export function serviceTemplate(name: string): string {
   return `// ${name}: a quark service. It answers TAG_ECHO calls with the words it was
 // sent and logs once at start. See docs/writing-a-service.md.
 // "quark/..." paths work wherever this file sits: quark build maps them to
-// the checkout's userland/lib.
-import { arg, reply, log, OK, E_ARG, TAG_ECHO } from "quark/service";
+// the checkout's userland/lib. A protocol of your own takes its tags from
+// TAG_THIRD_PARTY_FIRST up, which no system protocol uses.
+import { arg, reply, log, OK, E_ARG } from "quark/service";
+import { TAG_ECHO } from "quark/proto/echo";
 
 let calls = 0;
 
