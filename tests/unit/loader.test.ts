@@ -42,10 +42,10 @@ beforeAll(async () => {
 type Build = (m: binaryen.Module) => void;
 
 /** A module built with binaryen (names kept, so the name section is exercised too). */
-function handMade(build: Build): Uint8Array<ArrayBuffer> {
+function handMade(build: Build, features = 0): Uint8Array<ArrayBuffer> {
   const m = new binaryen.Module();
   try {
-    m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory | binaryen.Features.SignExt);
+    m.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory | binaryen.Features.SignExt | features);
     build(m);
     binaryen.setDebugInfo(true);
     if (!m.validate()) throw new Error("the hand-made module does not validate");
@@ -313,6 +313,90 @@ describe("renumbering", () => {
     try { ex.boom(); } catch (e) { stack = (e as Error).stack ?? ""; }
     expect(stack).toMatch(/at inner \(wasm:/);
     expect(stack).toMatch(/at boom \(wasm:/);
+  });
+});
+
+describe("the reset pass (tools/loader/reset.ts)", () => {
+  // Data at two offsets, a mutable global of each number type, an immutable
+  // one, a start function that writes memory and a global, and a table.
+  const resettable = (extra?: (m: binaryen.Module) => void) => handMade((m) => {
+    m.setMemory(2, 5, "memory", [
+      { offset: m.i32.const(16), data: new TextEncoder().encode("hello") },
+      { offset: m.i32.const(70000), data: new Uint8Array([1, 2, 3]) },
+      { passive: true, offset: null, data: new Uint8Array([9, 9]) },
+    ], false);
+    m.addGlobal("a", i32, true, m.i32.const(7));
+    m.addGlobal("b", i64, true, m.i64.const(-5n));
+    m.addGlobal("c", binaryen.f64, true, m.f64.const(2.5));
+    m.addGlobal("k", i32, false, m.i32.const(11));
+    m.addGlobal("starts", i32, true, m.i32.const(0));
+    m.addFunction("init", none, none, [], m.block(null, [
+      m.i32.store8(0, 1, m.i32.const(100), m.i32.const(42)),
+      m.global.set("starts", m.i32.add(m.global.get("starts", i32), m.i32.const(1))),
+    ]));
+    m.setStart(m.getFunction("init"));
+    m.addFunction("seven", none, i32, [], m.i32.const(7));
+    m.addTable("t", 1, 1);
+    m.addActiveElementSegment("t", "e", ["seven"], m.i32.const(0));
+    m.addFunction("viaTable", none, i32, [], m.call_indirect("t", m.i32.const(0), [], none, i32));
+    // What a service does to its instance over a life: writes everywhere, grows, changes every mutable global.
+    m.addFunction("scribble", none, none, [], m.block(null, [
+      m.drop(m.memory.grow(m.i32.const(1))),
+      m.memory.fill(m.i32.const(0), m.i32.const(0xab), m.i32.mul(m.memory.size(), m.i32.const(65536))),
+      m.global.set("a", m.i32.const(-1)),
+      m.global.set("b", m.i64.const(123n)),
+      m.global.set("c", m.f64.const(-0.5)),
+    ]));
+    m.addFunction("globals", none, binaryen.f64, [], m.f64.add(
+      m.f64.add(m.f64.convert_s.i32(m.global.get("a", i32)), m.f64.convert_s.i64(m.global.get("b", i64))),
+      m.f64.add(m.global.get("c", binaryen.f64), m.f64.convert_s.i32(m.i32.add(m.global.get("k", i32), m.i32.mul(m.global.get("starts", i32), m.i32.const(1000)))))));
+    for (const f of ["scribble", "globals", "viaTable"]) m.addFunctionExport(f, f);
+    extra?.(m);
+  }, binaryen.Features.BulkMemoryOpt | binaryen.Features.ReferenceTypes);
+
+  it("gives back, after any scribbling, the memory and globals of a fresh instance; memory.size stays what it grew to", () => {
+    const bytes = resettable();
+    const s = stubs(1n << 40n, 1 << 20);
+    const fresh = load(bytes, s);
+    const used = load(bytes, s);
+    expect(typeof used.quark_reset).toBe("function");
+    const pristine = new Uint8Array(fresh.memory.buffer).slice();
+    expect(pristine[100]).toBe(42); // the start function ran after the segments were copied
+    expect(new TextDecoder().decode(pristine.subarray(16, 21))).toBe("hello");
+    expect([...pristine.subarray(70000, 70003)]).toEqual([1, 2, 3]);
+    const before = fresh.globals();
+    expect(before).toBe(7 - 5 + 2.5 + 11 + 1000);
+    for (let round = 0; round < 3; round++) {
+      used.scribble();
+      expect(used.globals()).not.toBe(before);
+      used.quark_reset();
+      const now = new Uint8Array(used.memory.buffer);
+      expect(now.length).toBe((3 + round) * 65536); // grown pages stay, within the module's maximum
+      expect(now.subarray(0, pristine.length)).toEqual(pristine);
+      expect(now.subarray(pristine.length).every((b) => b === 0)).toBe(true);
+      expect(used.globals()).toBe(before); // the start function ran once more, on a global set back to 0
+      expect(used.viaTable()).toBe(7);
+    }
+    expect(s.stack.value).toBe(1 << 20);
+  });
+
+  it("leaves out modules whose code changes segments or tables, and refuses a module exporting quark_reset itself", () => {
+    const dropping = resettable((m) => m.addFunction("drop", none, none, [], m.data.drop("2")));
+    const s = stubs(1n << 40n, 1 << 20);
+    expect(load(dropping, s).quark_reset).toBeUndefined();
+    const copying = resettable((m) => m.addFunction("mi", none, none, [], m.memory.init("2", m.i32.const(0), m.i32.const(0), m.i32.const(1))));
+    expect(load(copying, s).quark_reset).toBeUndefined();
+    const noMemory = handMade((m) => m.addFunctionExport(m.addFunction("f", none, none, [], m.nop()) && "f", "f"));
+    expect(load(noMemory, s).quark_reset).toBeUndefined();
+    const claiming = handMade((m) => { m.setMemory(1, 1, "memory"); m.addFunction("r", none, none, [], m.nop()); m.addFunctionExport("r", "quark_reset"); });
+    expect(refusal(claiming)).toMatch(/byte \d+: the export name quark_reset belongs to the loader/);
+  });
+
+  it("is added to every service of the shipped images", () => {
+    for (const [name, bytes] of services) {
+      const ex = WebAssembly.Module.exports(new WebAssembly.Module(instrumentService(bytes, name))).map((e) => e.name);
+      expect(ex, name).toContain("quark_reset");
+    }
   });
 });
 

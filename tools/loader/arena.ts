@@ -30,3 +30,6 @@ export function take(size: u64): usize {
 
 /** Where the next take() would start: the output buffer begins here. */
 export function arenaTop(): usize { return top; }
+
+/** Keeps [top, end) as written (the reset pass's output becomes the next pass's input). */
+export function claim(end: usize): void { top = (end + 15) & ~<usize>15; }

@@ -9,7 +9,7 @@
 import { fail, failed, text, hex, decimal } from "./errors";
 import { readByte, readU32, readS33, skip, skipSigned, here } from "./reader";
 import { readValType } from "./sections";
-import { valueWidth } from "./module";
+import { valueWidth, info } from "./module";
 
 export const K_PLAIN: u32 = 0; // pops/push say it all
 export const K_UNREACHABLE: u32 = 1;
@@ -177,6 +177,8 @@ function numeric(op: u32): void {
 function misc(sub: u32): void {
   if (failed) return;
   if (sub <= 7) { plain(1, 1); return; } // saturating truncations
+  // A segment or table the code changes could not be put back by a reset (reset.ts).
+  if (sub != 10 && sub != 11 && sub != 16) info.segmentOps = true;
   switch (sub) {
     case 8: readU32(); memIndex(); plain(3, 0); return; // memory.init
     case 9: readU32(); return; // data.drop

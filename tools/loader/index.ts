@@ -15,6 +15,8 @@
 //                              guard; only `quark bench` asks, to measure what the guard costs).
 //   max_export_weight() -> w   after a success: the largest stack weight (8-byte slots)
 //                              of any exported function, for the kernel's entry charge.
+//   A module the reset pass can make resettable (reset.ts) comes out with
+//   an export quark_reset that puts an instance back as instantiated.
 //   output_ptr(), error_ptr(), error_len()
 //
 // The loader never traps: every read is bounds-checked and every failure is
@@ -32,6 +34,7 @@ import { parse, emit } from "./rewrite";
 import { setStackGuard } from "./code";
 import { LOADER_NO_STACK_GUARD } from "../../kernel/abi";
 import { appendFuncName } from "./names";
+import { resettable, rewriteResettable, resetLength } from "./reset";
 
 export const ERR_REFUSED: i32 = -1;
 export const ERR_MEMORY: i32 = -2;
@@ -58,9 +61,20 @@ export function instrument(ptr: usize, len: u32, flags: u32): i32 {
   setStackGuard((flags & LOADER_NO_STACK_GUARD) == 0);
   setInput(ptr, len);
   parse();
+  if (!failed && resettable()) reparse(rewriteResettable());
   if (!failed) emit();
   if (failed) return finish(ERR_REFUSED);
   return <i32>outLength();
+}
+
+/** Parses the module the reset pass wrote in place of the one given (reset.ts); refusals were said of the original. */
+function reparse(at: usize): void {
+  if (failed) return;
+  resetInfo();
+  resetWeights();
+  info.resetPass = true;
+  setInput(at, resetLength);
+  parse();
 }
 
 /** Composes "function F (name), byte N: rule" from what errors.ts recorded. */

@@ -71,6 +71,10 @@ export class Info {
   /** The largest weight of a function call_indirect may reach, and of an exported one. */
   indirectWeight: u32;
   maxExportWeight: u32;
+  /** Some function uses memory.init, data.drop or changes a table: no reset is added (reset.ts). */
+  segmentOps: bool;
+  /** Parsing the module reset.ts wrote: its quark_reset export is the loader's own. */
+  resetPass: bool;
   /** The "name" custom section's content after its name, or 0. */
   namesStart: usize;
   namesEnd: usize;

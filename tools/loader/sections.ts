@@ -5,6 +5,7 @@
 // walks it again and writes. Walking twice keeps one reading of each format.
 import { fail, failed, text, bytes, hex, decimal } from "./errors";
 import { STACK_ENTRY_MAX } from "../../kernel/abi";
+import { RESET_EXPORT } from "./reset-name";
 import { take } from "./arena";
 import {
   pos, limit, seek, setPos, readByte, readU32, readName, nameLen, nameIs, skip, skipSigned, here, offsetOf, remaining,
@@ -304,8 +305,12 @@ export function walkExports(emit: bool): void {
   if (emit) emitU32(n);
   for (let i: u32 = 0; i < n && !failed; i++) {
     const start = pos;
-    readName();
+    const name = readName();
     const at = here();
+    if (!emit && !info.resetPass && nameIs(name, nameLen, RESET_EXPORT)) {
+      fail(at, "the export name quark_reset belongs to the loader (it adds the module's reset function)");
+      return;
+    }
     const kind = readByte();
     const kindEnd = pos;
     const idx = readU32();
