@@ -4,7 +4,8 @@
 // here, the boot-table writer and init's reader carry each `boot` field
 // through, and docs/manifest.md's key tables are generated from these rows.
 // A new key that init needs: a row here (and its field at the end of the
-// record in abi/boot-table.ts), `npm run abi`, and the code that uses it.
+// record in abi/boot-table.ts), `npm run abi`, and the code that uses it; an
+// integer or a duration needs no parser code (readServiceNumbers).
 import type { ManifestKey } from "./schema-boot";
 
 const U32_MAX = 0xffffffff;
@@ -36,7 +37,7 @@ export const manifestKeys: ManifestKey[] = [
   { table: "service", key: "restart", type: "enum", default: "on-failure",
     values: [["never", "RESTART_NEVER"], ["on-failure", "RESTART_ON_FAILURE"], ["always", "RESTART_ALWAYS"]],
     field: "restart", boot: "RESTART", doc: "`\"never\"`, `\"on-failure\"` or `\"always\"`: see [Restarts](#restarts)." },
-  { table: "service", key: "max_restarts", type: "integer", default: 5, min: 0, max: U32_MAX, field: "maxRestarts", boot: "MAX_RESTARTS",
+  { table: "service", key: "max_restarts", type: "integer", default: 5, min: 0, max: U32_MAX, field: "maxRestarts", boot: "MAX_RESTARTS", custom: true,
     counts: "restarts allowed within restart_window",
     doc: "Restarts allowed within `restart_window`; `0` means never restart." },
   { table: "service", key: "restart_window", type: "duration", default: "30s", min: 1, field: "restartWindowMs", boot: "WINDOW_MS",
@@ -59,7 +60,7 @@ export const manifestKeys: ManifestKey[] = [
     field: "pageQuota", boot: "PAGE_QUOTA",
     doc: "How much kernel-managed memory the service may hold (page tables, pages it writes, memory objects it creates): a size in whole 4 KiB pages, or a number of pages. Over it, the request is refused with `E_NOMEM`." },
   { table: "service", key: "cpu_budget", type: "integer", default: { abi: "DEFAULT_CPU_BUDGET" }, min: 1000, max: 4000000000,
-    field: "cpuBudget", boot: "CPU_BUDGET", counts: "fuel units one handler invocation may spend",
+    field: "cpuBudget", boot: "CPU_BUDGET", custom: true, counts: "fuel units one handler invocation may spend",
     doc: "Fuel one handler invocation may spend: every service is metered when a host loads it (the service loader, `docs/architecture.md`, CPU), one unit per function entry and loop iteration. A handler that spends it is stopped like a trap (`FAULT_CPU`), its caller gets `E_CRASHED`, and the restart policy applies." },
   { table: "service", key: "queue_depth", type: "integer", default: { abi: "QUEUE_DEPTH" }, min: 1, max: { abi: "QUEUE_DEPTH" },
     field: "queueDepth", boot: "QUEUE_DEPTH", counts: "sends that may wait for the service",

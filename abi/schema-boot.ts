@@ -70,6 +70,8 @@ export interface ManifestKey {
   boot?: string;
   /** How it is written there, when not as it is: "not" (a boolean inverted), "wasm-pages" (bytes to 64 KiB pages), "fnv1a" (a name's hash), "or-zero" (absent: 0). */
   encode?: "not" | "wasm-pages" | "fnv1a" | "or-zero";
+  /** The parser checks it with code of its own (messages of its own); else an integer or a duration is checked from this row alone. */
+  custom?: boolean;
   /** integer: what it counts, for the hint of an out-of-range value ("sends that may wait for the service"). */
   counts?: string;
   /** One line for docs/manifest.md (Markdown). */

@@ -87,6 +87,27 @@ export interface ImageSettings {
   healthMs: number; // health_interval
 }
 
+/**
+ * The integer and duration settings of a service that no code of the
+ * parser's own checks: each read by `int` or `dur` from its row.
+ */
+export function readServiceNumbers(int: (k: KeySpec & { default: number; min: number; max: number }) => number,
+  dur: (k: KeySpec & { default: string | number; min: number }) => number) {
+  return {
+    restartWindowMs: dur(SERVICE.restart_window),
+    restartDelayMs: dur(SERVICE.restart_delay),
+    restartDelayMaxMs: dur(SERVICE.restart_delay_max),
+    stableAfterMs: dur(SERVICE.stable_after),
+    stopTimeoutMs: dur(SERVICE.stop_timeout),
+    queueDepth: int(SERVICE.queue_depth),
+    qubits: int(SERVICE.qubits),
+    heartbeatMs: dur(SERVICE.heartbeat),
+    startTimeoutMs: dur(SERVICE.start_timeout),
+    instances: int(SERVICE.instances),
+    registrations: int(SERVICE.registrations),
+  };
+}
+
 /** A service's settings the boot table carries, as the parser gives them. */
 export interface ServiceSettings {
   memoryBytes: number; // memory
