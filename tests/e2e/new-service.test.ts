@@ -4,7 +4,7 @@
 // and the image booted under both hosts. Also what `quark new` refuses, and
 // that the build cache follows files reached through the "quark/" import map.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -124,6 +124,34 @@ describe("a service outside the checkout, listed in a manifest outside it", () =
     }
     const again = quark(work, ["build", manifest]);
     expect(again.stderr).toContain("compile greeter (cached)");
+  });
+});
+
+describe("quark new service without --dir", () => {
+  it("writes userland/NAME in the checkout and the path from images/default.toml", () => {
+    const name = `scaffold-test-${process.pid}`;
+    const dir = join(root, "userland", name);
+    try {
+      const r = quark(root, ["new", "service", name]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`created userland/${name}/index.ts\nadd it to images/default.toml:\n`);
+      expect(printedToml(r.stdout)).toContain(`module = "../userland/${name}"\n`);
+      expect(existsSync(join(dir, "index.ts"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a compile error in a service outside the checkout", () => {
+  it("names the file by a path that works where the user stands", () => {
+    const work = mkdtempSync(join(tmpdir(), "quark-err-"));
+    writeFileSync(join(work, "broken.ts"), `import { OK } from "quark/service";\nexport function quark_start(a: i32, b: i32): i32 { return nope; }\n`);
+    writeFileSync(join(work, "broken.toml"), `[image]\nname = "broken"\n\n[service.broken]\nmodule = "broken.ts"\n`);
+    const r = quark(work, ["build", "broken.toml"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`in ${join(work, "broken.ts")}(2,`);
+    expect(r.stderr).not.toContain(" in ../");
   });
 });
 

@@ -68,10 +68,10 @@ export async function compileModule(opts: CompileOptions): Promise<CompileResult
   const compiled = performance.now();
   const label = opts.name ?? posixRelative(opts.root, opts.entry);
   if (run.error !== null || run.wasm === null) {
-    const detail = run.stderr || run.error || "no output";
+    const detail = outsidePathsAbsolute(run.stderr || run.error || "no output", opts.root);
     throw new CompileError(`asc could not compile ${opts.kind} ${label}:\n${detail}${packageHint(detail, opts.root)}`);
   }
-  if (run.stderr.trim() && opts.log) opts.log(run.stderr.trimEnd());
+  if (run.stderr.trim() && opts.log) opts.log(outsidePathsAbsolute(run.stderr.trimEnd(), opts.root));
   checkImports(run.wasm, opts.kind, label);
   // Services are not instrumented here: each host runs the service loader
   // (tools/loader/) on every service module at spawn, so hand-made modules are metered too.
@@ -135,6 +135,15 @@ export const PACKAGES: Record<string, string> = { quark: "userland/lib" };
 
 function packageMaps(root: string): PackageMap[] {
   return Object.entries(PACKAGES).map(([name, dir]) => ({ from: join(root, "node_modules", name), to: dir }));
+}
+
+/**
+ * asc names sources relative to its base directory, the root; a source
+ * outside the checkout (a service written elsewhere) would read as
+ * ../../home/..., a path that means nothing where the user stands: make those absolute.
+ */
+function outsidePathsAbsolute(stderr: string, root: string): string {
+  return stderr.replace(/(?<= in )((?:\.\.\/)+[^\s()]+)(?=\(\d+,\d+\))/g, (p) => resolve(root, p));
 }
 
 /** asc names a missing `quark/X` import ~lib/quark/X.ts; say where that is looked for. */
