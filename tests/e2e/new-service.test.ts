@@ -286,6 +286,26 @@ describe('the "quark/" import map', () => {
     expect((instance.exports.quark_handle as (a: number, b: number) => number)(0, 0)).toBe(2);
   });
 
+  it("finds AssemblyScript packages installed beside a service outside the checkout, but quark/ stays the checkout's", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "quark-map-pkg-"));
+    mkdirSync(join(outside, "node_modules", "wordlib"), { recursive: true });
+    mkdirSync(join(outside, "node_modules", "quark"), { recursive: true });
+    mkdirSync(join(outside, "svc"));
+    writeFileSync(join(outside, "node_modules", "wordlib", "index.ts"), "export function twice(x: i32): i32 { return x * 2; }\n");
+    // A package of the same name does not shadow the checkout's library.
+    writeFileSync(join(outside, "node_modules", "quark", "count.ts"), "export function step(): i32 { return 100; }\n");
+    writeFileSync(join(outside, "svc", "index.ts"), [
+      `import { twice } from "wordlib";`,
+      `import { step } from "quark/count";`,
+      `export function quark_handle(badge: i32, tag: i32): i32 { return twice(step()); }`, ``,
+    ].join("\n"));
+    const { wasm } = await compile(relative(fake, join(outside, "svc", "index.ts")));
+    const abort = () => { throw new Error("abort"); };
+    const instance = await WebAssembly.instantiate(new WebAssembly.Module(new Uint8Array(wasm)), { env: { abort } });
+    const step = Number(/return (\d+)/.exec(readFileSync(join(fake, "userland", "lib", "count.ts"), "utf8"))![1]);
+    expect((instance.exports.quark_handle as (a: number, b: number) => number)(0, 0)).toBe(2 * step);
+  });
+
   it("names a missing quark/X and where it was looked for, and a later file there is picked up", async () => {
     writeFileSync(join(fake, "missing.ts"), `import { nope } from "quark/nope";\nexport function quark_start(a: i32, b: i32): i32 { return nope; }\n`);
     const err = await compile("missing.ts").catch((e: unknown) => e);

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { readImports, readSections, readMemoryLimits, encodeU32 } from "./wasm-sections";
@@ -152,6 +152,21 @@ function packageHint(stderr: string, root: string): string {
   return names.map((name) => `\n"${name}/X" is ${join(root, PACKAGES[name])}/X.ts (or X/index.ts): see docs/writing-a-service.md`).join("");
 }
 
+/**
+ * asc looks for packages in node_modules folders above its base directory
+ * (the root) only; a service outside the checkout also finds the AssemblyScript
+ * packages installed beside it, in the node_modules folders above its entry.
+ * After the root's: "quark/" stays this checkout's library.
+ */
+function ownPackages(root: string, entry: string): string[] {
+  if (!relative(root, entry).startsWith("..")) return [];
+  const dirs: string[] = [];
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    if (basename(dir) !== "node_modules") dirs.push(join(dir, "node_modules"));
+    if (dirname(dir) === dir) return dirs;
+  }
+}
+
 function ascRequest(opts: CompileOptions, options: Record<string, OptionValue>): AscRequest {
   return {
     packages: packageMaps(opts.root),
@@ -160,6 +175,7 @@ function ascRequest(opts: CompileOptions, options: Record<string, OptionValue>):
     argv: [
       posixRelative(opts.root, opts.entry), ...optionsToArgv(options),
       "--baseDir", opts.root, "--outFile", "module.wasm", "--noColors",
+      ...ownPackages(opts.root, opts.entry).flatMap((dir) => ["--path", dir]),
     ],
     // The options come from targetOptions(); asc must not merge asconfig.json again.
     hidden: resolve(opts.root, "asconfig.json"),
