@@ -62,6 +62,7 @@ export const bootTable: BootTableFormat = {
     { name: "TAGS_LEN", field: "tagsLen", source: "layout", doc: "the tags' length in bytes" },
     { name: "IFACE", field: "iface", init: "i32", doc: "fnv1a of its interface name: the interface hash it is registered with" },
     { name: "REGISTRATIONS", field: "registrations", init: "i32", doc: "registry entries each of its processes may add besides its manifest entry" },
+    { name: "PING_FUEL", field: "pingFuel", init: "u32", doc: "fuel it may spend answering a health check's ping" },
   ],
   grant: [
     { name: "KIND", field: "kind", source: "layout", doc: "GRANT_*" },

@@ -96,6 +96,9 @@ export const manifestKeys: ManifestKey[] = [
     field: "registrations", boot: "REGISTRATIONS",
     counts: "registry entries each of its processes may add besides the one init makes from the manifest",
     doc: "How many registry entries each of its processes may add besides the one init makes for it from the manifest; one more is refused with `E_NOSPACE`, for that service only. init sizes the registry to hold every process's manifest entry and whole quota, so no service can use up another's room; the sum over the image must fit the entries init keeps (`REG_ENTRIES`)." },
+  { table: "service", key: "ping_fuel", type: "integer", default: { abi: "PING_FUEL" }, min: 1000, max: 4000000000,
+    field: "pingFuel", boot: "PING_FUEL", counts: "fuel units it may spend answering a health check's ping",
+    doc: "Fuel the service may spend answering a health check's ping (`proc_ping`, every `health_interval`): a service whose ping handler does real work (a self-test, a flush) gets more; one that spends it is hung (`FAULT_HUNG`), handled like a crash." },
 
   // ---------------------------------------------------------------- [group.NAME]
   { table: "group", key: "strategy", type: "enum", default: "one-for-one",

@@ -132,18 +132,18 @@ describe("encodeBootTable", () => {
         {
           name: "log", label: fnv1a("log"), module: 2, memPages: 4, restart: abi.RESTART_ALWAYS, maxRestarts: 9,
           windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("log"), registrations: abi.DEFAULT_REGISTRATIONS, ranges: [], deps: [], optional: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("log"), registrations: abi.DEFAULT_REGISTRATIONS, pingFuel: abi.PING_FUEL, ranges: [], deps: [], optional: [],
           grants: [{ kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_WRITE, label: fnv1a("console") }],
         },
         {
           name: "timer", label: fnv1a("timer"), module: 3, memPages: 16, restart: abi.RESTART_NEVER, maxRestarts: 5,
           windowMs: 30_000, delayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("timer"), registrations: abi.DEFAULT_REGISTRATIONS, ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }], deps: [0], optional: [], grants: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("timer"), registrations: abi.DEFAULT_REGISTRATIONS, pingFuel: abi.PING_FUEL, ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }], deps: [0], optional: [], grants: [],
         },
         {
           name: "echo", label: fnv1a("echo"), module: 4, memPages: 16, restart: abi.RESTART_ON_FAILURE, maxRestarts: 5,
           windowMs: 60_000, delayMs: 20, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("echo"), registrations: abi.DEFAULT_REGISTRATIONS, ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }, { min: 0, max: abi.VERSION_ANY_MAX }], deps: [0, 1], optional: [],
+          backoff: abi.BACKOFF_FIXED, delayMaxMs: 30_000, stableMs: 10_000, stopMs: 1000, disabled: 0, binds: 0, group: 0, queueDepth: abi.QUEUE_DEPTH, qubits: 0, version: 0, heartbeatMs: 0, startTimeoutMs: 10_000, ready: 0, instances: 1, tags: "", iface: fnv1a("echo"), registrations: abi.DEFAULT_REGISTRATIONS, pingFuel: abi.PING_FUEL, ranges: [{ min: 0, max: abi.VERSION_ANY_MAX }, { min: 0, max: abi.VERSION_ANY_MAX }], deps: [0, 1], optional: [],
           grants: [
             { kind: abi.GRANT_SERVICE, target: 0, rights: abi.R_CALL, label: fnv1a("log") },
             { kind: abi.GRANT_CONSOLE, target: 0, rights: abi.R_READ | abi.R_WRITE, label: fnv1a("console") },

@@ -103,7 +103,7 @@ describe("a valid manifest", () => {
       name: "log", line: 6, module: join(root, "userland", "log"), entry: join(root, "userland", "log", "index.ts"),
       description: "console log", memoryBytes: 256 * 1024, memoryPages: 4, restart: "always",
       maxRestarts: 5, restartWindowMs: 30_000, restartDelayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA, cpuBudget: abi.DEFAULT_CPU_BUDGET,
-      restartBackoff: "fixed", restartDelayMaxMs: 30_000, stableAfterMs: 10_000, stopTimeoutMs: 1000, enabled: true, bindsTo: [], queueDepth: abi.QUEUE_DEPTH, qubits: 0, heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: 1, ranges: {}, tags: [], interface: "log", registrations: abi.DEFAULT_REGISTRATIONS, requires: [], wants: [],
+      restartBackoff: "fixed", restartDelayMaxMs: 30_000, stableAfterMs: 10_000, stopTimeoutMs: 1000, enabled: true, bindsTo: [], queueDepth: abi.QUEUE_DEPTH, qubits: 0, heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: 1, ranges: {}, tags: [], interface: "log", registrations: abi.DEFAULT_REGISTRATIONS, pingFuel: abi.PING_FUEL, requires: [], wants: [],
       caps: [{ name: "console", kind: "console", rights: abi.R_WRITE, label: fnv1a("console") }],
     });
     expect(echo).toMatchObject({
@@ -140,14 +140,14 @@ describe("unknown keys", () => {
       file, line: 5, col: 1,
       message: 'unknown key "modul" in [service.log]',
       hint: 'did you mean "module"? Valid keys: module, description, memory, restart, max_restarts, ' +
-        "restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations",
+        "restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations, ping_fuel",
     });
   });
 
   it("list the valid keys when nothing is close", () => {
     const d = only(toml(...HEAD, ...LOG, "colour = 3"));
     expect(d).toMatchObject({ line: 7, col: 1, message: 'unknown key "colour" in [service.log]' });
-    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations");
+    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations, ping_fuel");
   });
 
   it("name a misspelt top-level table without also calling it missing", () => {

@@ -44,6 +44,7 @@ export interface BootRecordValues {
   instances: number; // how many processes run its module behind its name
   iface: number; // fnv1a of its interface name: the interface hash it is registered with
   registrations: number; // registry entries each of its processes may add besides its manifest entry
+  pingFuel: number; // fuel it may spend answering a health check's ping
 }
 
 /** The fields no manifest key gives as it is: the encoder computes them. */
@@ -97,6 +98,7 @@ export function recordValues(s: ServiceSettings, d: BootDerived): BootRecordValu
     instances: s.instances,
     iface: fnv1a(s.interface),
     registrations: s.registrations,
+    pingFuel: s.pingFuel,
   };
 }
 
@@ -139,6 +141,7 @@ export function writeRecordValues(put: Put, r: number, v: BootRecordValues): voi
   put(r + abi.BT_INSTANCES, v.instances);
   put(r + abi.BT_IFACE, v.iface);
   put(r + abi.BT_REGISTRATIONS, v.registrations);
+  put(r + abi.BT_PING_FUEL, v.pingFuel);
 }
 
 export function readRecordValues(read: Read, r: number): BootRecordValues {
@@ -168,6 +171,7 @@ export function readRecordValues(read: Read, r: number): BootRecordValues {
     instances: read(r + abi.BT_INSTANCES),
     iface: read(r + abi.BT_IFACE),
     registrations: read(r + abi.BT_REGISTRATIONS),
+    pingFuel: read(r + abi.BT_PING_FUEL),
   };
 }
 

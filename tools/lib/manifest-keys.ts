@@ -21,7 +21,7 @@ export interface KeySpec {
 
 export const IMAGE_KEYS: string[] = ["name", "description", "ram", "health_interval"];
 export const INIT_KEYS: string[] = ["module"];
-export const SERVICE_KEYS: string[] = ["module", "description", "memory", "restart", "max_restarts", "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after", "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps", "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface", "registrations"];
+export const SERVICE_KEYS: string[] = ["module", "description", "memory", "restart", "max_restarts", "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after", "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps", "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface", "registrations", "ping_fuel"];
 export const GROUP_KEYS: string[] = ["strategy", "services"];
 
 export const RESTART_VALUES = ["never", "on-failure", "always"] as const;
@@ -75,6 +75,7 @@ export const SERVICE = {
   tags: { key: "tags", type: "strings", field: "tags" },
   interface: { key: "interface", type: "string", field: "interface" },
   registrations: { key: "registrations", type: "integer", default: abi.DEFAULT_REGISTRATIONS, min: 0, max: abi.REG_QUOTA_MAX, counts: "registry entries each of its processes may add besides the one init makes from the manifest", field: "registrations" },
+  ping_fuel: { key: "ping_fuel", type: "integer", default: abi.PING_FUEL, min: 1000, max: 4000000000, counts: "fuel units it may spend answering a health check's ping", field: "pingFuel" },
 } as const satisfies Record<string, KeySpec>;
 export const GROUP = {
   strategy: { key: "strategy", type: "enum", default: "one-for-one", values: STRATEGY_VALUES },
@@ -105,6 +106,7 @@ export function readServiceNumbers(int: (k: KeySpec & { default: number; min: nu
     startTimeoutMs: dur(SERVICE.start_timeout),
     instances: int(SERVICE.instances),
     registrations: int(SERVICE.registrations),
+    pingFuel: int(SERVICE.ping_fuel),
   };
 }
 
@@ -131,4 +133,5 @@ export interface ServiceSettings {
   instances: number; // instances
   interface: string; // interface
   registrations: number; // registrations
+  pingFuel: number; // ping_fuel
 }

@@ -6,7 +6,7 @@
 // Unhealthy or Unknown. HEARTBEATS_MISSED_UNHEALTHY missed heartbeats make it
 // Unhealthy, and init restarts it per its policy. Every change is an event.
 import {
-  sys, reply, OK, E_ARG, PI_CALLS, PING_FUEL, HEARTBEATS_MISSED_UNHEALTHY, HEALTH_UNKNOWN, HEALTH_HEALTHY,
+  sys, reply, OK, E_ARG, PI_CALLS, HEARTBEATS_MISSED_UNHEALTHY, HEALTH_UNKNOWN, HEALTH_HEALTHY,
   HEALTH_DEGRADED, HEALTH_UNHEALTHY, EV_HEALTHY, EV_DEGRADED, EV_UNHEALTHY, EV_READY, E_CRASHED,
   SVC_RUNNING, SVC_STARTING, SVC_FAILED,
 } from "../lib";
@@ -53,7 +53,7 @@ export function check(s: Service): void {
   if (s.state != SVC_RUNNING && s.state != SVC_STARTING) { setHealth(s, s.state == SVC_FAILED ? HEALTH_UNHEALTHY : HEALTH_UNKNOWN, 0); return; }
   const now = sys.time();
   noteMessages(s, now);
-  const r = sys.proc_ping(s.proc, PING_FUEL);
+  const r = sys.proc_ping(s.proc, <i64>s.spec.pingFuel); // ping_fuel: PING_FUEL unless the manifest says
   s.lastPing = now;
   s.pingStatus = r;
   if (r == E_CRASHED) { setHealth(s, HEALTH_UNHEALTHY, 0); return; } // the fault report does the rest

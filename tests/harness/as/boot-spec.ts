@@ -6,7 +6,7 @@ import { readSpec, SpecLists } from "../../../userland/init/spec";
 import { Grant } from "../../../userland/init/service";
 
 const buf = new StaticArray<u8>(1 << 16);
-const out = new StaticArray<u32>(23);
+const out = new StaticArray<u32>(24);
 
 export function scratch(): usize { return changetype<usize>(buf); }
 export function results(): usize { return changetype<usize>(out); }
@@ -37,4 +37,5 @@ export function read(r: i32): void {
   out[20] = <u32>s.instances;
   out[21] = <u32>s.iface;
   out[22] = <u32>s.registrations;
+  out[23] = <u32>s.pingFuel;
 }
