@@ -7,6 +7,9 @@ import type { BootImage } from "./image";
 import { checkImage, ImageCheckError, readBytes } from "../lib/image-check";
 import { linkTarget, syscallExports } from "../lib/linkable";
 import { instrumentService } from "./loader";
+import { InstancePool } from "./recycle";
+import { INIT_EXPORT, RESET_EXPORT } from "../loader/reset-name";
+import { createHash } from "node:crypto";
 
 export interface Trap {
   pid: number;
@@ -33,9 +36,13 @@ export interface MachineOptions {
   verbose?: boolean;
   /** The service loader's flags (kernel/abi.ts LOADER_*): only `quark bench` sets one, to measure what a guard costs. */
   loaderFlags?: number;
+  /** Recycle dead instances (default true); `quark bench` turns it off to compare. */
+  recycle?: boolean;
 }
 
 type Entry = (a0: number, a1: number) => number;
+/** An instance as a process holds it; `module` and `reset` for recycling (./recycle.ts). */
+interface Live { entries: (Entry | undefined)[]; memory: WebAssembly.Memory | undefined; module: WebAssembly.Module; reset: (() => void) | undefined }
 // crypto.getRandomValues fills at most 65 536 bytes per call.
 const RANDOM_CHUNK = 65536;
 // Indexed by ENTRY_* number.
@@ -52,8 +59,13 @@ export class NodeMachine {
   // Per module index: the service module as the loader rewrote it (metered), compiled.
   private readonly loaded: (WebAssembly.Module | undefined)[] = [];
   // Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE), until swapped or discarded.
-  private readonly staged: ({ entries: (Entry | undefined)[]; memory: WebAssembly.Memory | undefined } | undefined)[] =
-    new Array(abi.MAX_PROCS).fill(undefined);
+  private readonly staged: (Live | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
+  // Per pid, the live instance's module and reset, so that kill can recycle it.
+  private readonly live: (Live | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
+  private readonly pool: InstancePool<Live>;
+  private made = 0;
+  // Reloaded modules by the sha256 of their bytes: reloading a build again reuses its instances.
+  private readonly reloaded = new Map<string, [WebAssembly.Module | undefined, WebAssembly.Imports | string]>();
   private readonly t0: number;
   readonly traps: Trap[] = [];
   /** The first trap inside the kernel, if any: the run loop stops on it. */
@@ -61,6 +73,7 @@ export class NodeMachine {
 
   constructor(private readonly image: BootImage, private readonly opts: MachineOptions = {}) {
     this.t0 = opts.t0 ?? performance.now();
+    this.pool = new InstancePool<Live>(opts.recycle ?? true);
     const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
     const halModule = image.modules[0].module;
     if (halModule === undefined) throw new Error("module 0 of the image is not a compiled HAL");
@@ -174,7 +187,7 @@ export class NodeMachine {
   private spawn(pid: number, module: number, flags: number): number {
     if (pid <= 0 || pid >= abi.MAX_PROCS) return abi.E_ARG;
     if (flags === abi.SPAWN_SWAP) return this.swap(pid);
-    if (flags === abi.SPAWN_DISCARD) { this.staged[pid] = undefined; return abi.OK; }
+    if (flags === abi.SPAWN_DISCARD) { this.recycle(this.staged[pid]); this.staged[pid] = undefined; return abi.OK; }
     if (flags !== 0 && flags !== abi.SPAWN_STAGE) return abi.E_ARG;
     if (module <= 0 || module >= this.image.modules.length) return abi.E_NOMODULE;
     let mod = this.loaded[module];
@@ -189,39 +202,78 @@ export class NodeMachine {
       return abi.E_LINK;
     }
     if (flags === 0) this.kill(pid);
-    else this.staged[pid] = undefined;
-    let inst: WebAssembly.Instance;
+    else { this.recycle(this.staged[pid]); this.staged[pid] = undefined; }
+    const made = this.instantiate(pid, mod, imports);
+    if (typeof made === "number") return made;
+    if (flags === abi.SPAWN_STAGE) { this.staged[pid] = made; return abi.OK; }
+    this.install(pid, made);
+    return abi.OK;
+  }
+
+  /**
+   * An instance of `mod` ready to run as `pid`: a dead one of the same module
+   * put back as new by its quark_reset, or a new one set up by its quark_init
+   * (tools/loader/reset.ts); or an error code. The module's start code runs
+   * here, inside the kernel's host.spawn, metered as `pid`; a trap in it is
+   * the spawn's E_CRASHED, and the instance goes back to the pool.
+   */
+  private instantiate(pid: number, mod: WebAssembly.Module, imports: WebAssembly.Imports): Live | number {
+    let inst = this.pool.take(mod);
+    let setUp = inst?.reset;
+    if (inst === undefined) {
+      let made: WebAssembly.Instance;
+      try {
+        made = new WebAssembly.Instance(mod, imports);
+      } catch (e) {
+        this.trapped(pid, e);
+        return e instanceof WebAssembly.LinkError ? abi.E_LINK : abi.E_CRASHED;
+      }
+      const fresh = this.exportsOf(made, mod);
+      this.made++;
+      inst = fresh;
+      setUp = fresh.init;
+    }
     try {
-      inst = new WebAssembly.Instance(mod, imports);
+      setUp?.();
     } catch (e) {
       this.trapped(pid, e);
-      return e instanceof WebAssembly.LinkError ? abi.E_LINK : abi.E_CRASHED;
+      this.recycle(inst);
+      return abi.E_CRASHED;
     }
-    const ex = inst.exports as Record<string, unknown>;
+    return inst;
+  }
+
+  private exportsOf(made: WebAssembly.Instance, module: WebAssembly.Module): Live & { init: (() => void) | undefined } {
+    const ex = made.exports as Record<string, unknown>;
     const entries: (Entry | undefined)[] = [];
     for (let i = 0; i < abi.ENTRY_COUNT; i++) {
       const f = ex[ENTRY_NAMES[i]];
       entries.push(typeof f === "function" ? (f as Entry) : undefined);
     }
     const memory = ex.memory instanceof WebAssembly.Memory ? ex.memory : undefined;
-    if (flags === abi.SPAWN_STAGE) { this.staged[pid] = { entries, memory }; return abi.OK; }
-    for (let i = 0; i < abi.ENTRY_COUNT; i++) this.entries[pid * abi.ENTRY_COUNT + i] = entries[i];
-    this.memories[pid] = memory;
-    return abi.OK;
+    const fn = (name: string) => (typeof ex[name] === "function" ? (ex[name] as () => void) : undefined);
+    return { entries, memory, module, reset: fn(RESET_EXPORT), init: fn(INIT_EXPORT) };
+  }
+
+  /** Make `inst` pid's live instance. */
+  private install(pid: number, inst: Live): void {
+    for (let i = 0; i < abi.ENTRY_COUNT; i++) this.entries[pid * abi.ENTRY_COUNT + i] = inst.entries[i];
+    this.memories[pid] = inst.memory;
+    this.views[pid] = new Uint8Array(0);
+    this.live[pid] = inst;
+  }
+
+  /** A dead instance goes back to its module's pool if it can be reset (never for a module without quark_reset). */
+  private recycle(inst: Live | undefined): void {
+    if (inst?.reset !== undefined) this.pool.give(inst.module, inst);
   }
 
   /** Exchange pid's live and staged instances (hot reload). */
   private swap(pid: number): number {
     const st = this.staged[pid];
     if (st === undefined) return abi.E_ARG;
-    const live: (Entry | undefined)[] = [];
-    for (let i = 0; i < abi.ENTRY_COUNT; i++) {
-      live.push(this.entries[pid * abi.ENTRY_COUNT + i]);
-      this.entries[pid * abi.ENTRY_COUNT + i] = st.entries[i];
-    }
-    this.staged[pid] = { entries: live, memory: this.memories[pid] };
-    this.memories[pid] = st.memory;
-    this.views[pid] = new Uint8Array(0);
+    this.staged[pid] = this.live[pid];
+    this.install(pid, st);
     return abi.OK;
   }
 
@@ -242,8 +294,16 @@ export class NodeMachine {
         say(`quark: reload of pid ${pid}: module ${index} of ${path} is ${name === undefined ? "missing" : `"${name}"`}, not "${booted.name}" (was the image rebuilt from another manifest?)`);
         return abi.E_NOMODULE;
       }
-      const mod = this.load(name, fresh.modules[index].bytes);
-      return typeof mod === "string" ? [undefined, mod] : [mod, this.link(mod)];
+      const bytes = fresh.modules[index].bytes;
+      const key = createHash("sha256").update(bytes).digest("hex");
+      let known = this.reloaded.get(key);
+      if (known === undefined) {
+        const same = Buffer.from(bytes).equals(Buffer.from(booted.bytes));
+        const mod = same ? this.loaded[index] ?? this.load(name, bytes) : this.load(name, bytes);
+        known = typeof mod === "string" ? [undefined, mod] : [mod, same ? this.imports[index] : this.link(mod)];
+        this.reloaded.set(key, known);
+      }
+      return known;
     } catch (e) {
       say(`quark: reload of pid ${pid}: ${e instanceof ImageCheckError ? e.message : `cannot use ${path}: ${(e as Error).message}`}`);
       return abi.E_NOMODULE;
@@ -260,8 +320,14 @@ export class NodeMachine {
     for (let i = 0; i < abi.ENTRY_COUNT; i++) this.entries[pid * abi.ENTRY_COUNT + i] = undefined;
     this.memories[pid] = undefined;
     this.views[pid] = new Uint8Array(0);
+    this.recycle(this.live[pid]);
+    this.recycle(this.staged[pid]);
+    this.live[pid] = undefined;
     this.staged[pid] = undefined;
   }
+
+  /** Instances made since boot, and those waiting in pools (tests and the bench). */
+  instanceCounts(): { made: number; pooled: number } { return { made: this.made, pooled: this.pool.size() }; }
 
   // The HAL's entropy device asks for a few hundred bytes at a time; a bad
   // range is ignored rather than thrown, since a throw would trap the HAL.

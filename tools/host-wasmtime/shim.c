@@ -151,6 +151,10 @@ typedef struct {
   wasmtime_func_t entry[MAX_ENTRIES];
   bool has_memory;
   wasmtime_memory_t memory;
+  // Recycling (tools/loader/reset.ts): what it is an instance of, and its quark_reset if it can be reset.
+  const wasmtime_instance_pre_t *pre;
+  bool has_reset;
+  wasmtime_func_t reset;
 } proc_t;
 
 static proc_t *procs;
@@ -411,29 +415,75 @@ static int32_t spawn_failed(uint32_t pid, const module_t *m, wasm_trap_t *trap, 
   return status;
 }
 
-// Instantiate `pre` and fill `row` with its entries and memory.
-static int32_t instantiate_into(wasmtime_context_t *cx, uint32_t pid, const module_t *m,
-                                const wasmtime_instance_pre_t *pre, proc_t *row) {
+// ---------------------------------------------------------------- recycled instances
+// Dead instances of modules the loader made resettable, kept for the next
+// spawn of the same module (tools/host-node/recycle.ts is the Node host's):
+// a store never frees an instance, so reusing them is what keeps memory
+// bounded over any number of restarts and reloads. At most 2 x MAX_PROCS
+// wait per module, as many as could ever be alive at once.
+static proc_t *pool;
+static uint32_t npool, pool_cap, instances_made;
+static bool recycling = true;
+
+void quark_shim_set_recycling(int32_t on) { recycling = on != 0; }
+// Instances made since boot, and those waiting in the pool.
+void quark_shim_instances(uint32_t out[2]) {
+  out[0] = instances_made;
+  out[1] = npool;
+}
+
+static void recycle(const proc_t *row) {
+  if (!recycling || !row->present || !row->has_reset) return;
+  uint32_t same = 0;
+  for (uint32_t i = 0; i < npool; i++) same += pool[i].pre == row->pre;
+  if (same >= 2 * nprocs) return;
+  if (npool == pool_cap) {
+    uint32_t cap = pool_cap ? 2 * pool_cap : 16;
+    proc_t *grown = realloc(pool, cap * sizeof(proc_t));
+    if (!grown) return;
+    pool = grown;
+    pool_cap = cap;
+  }
+  pool[npool++] = *row;
+}
+
+static bool take_pooled(const wasmtime_instance_pre_t *pre, proc_t *out) {
+  for (uint32_t i = npool; i-- > 0;) {
+    if (pool[i].pre != pre) continue;
+    *out = pool[i];
+    pool[i] = pool[--npool];
+    return true;
+  }
+  return false;
+}
+
+static bool func_export(wasmtime_context_t *cx, wasmtime_instance_t *instance, const char *name,
+                        wasmtime_func_t *out) {
+  wasmtime_extern_t item;
+  if (!wasmtime_instance_export_get(cx, instance, name, strlen(name), &item)) return false;
+  if (item.kind == WASMTIME_EXTERN_FUNC) {
+    *out = item.of.func;
+    return true;
+  }
+  wasmtime_extern_delete(&item);
+  return false;
+}
+
+// A new instance of `pre` in `row` (its quark_init in `init`, if it has one).
+static int32_t instantiate_new(wasmtime_context_t *cx, uint32_t pid, const module_t *m,
+                               const wasmtime_instance_pre_t *pre, proc_t *row, bool *has_init,
+                               wasmtime_func_t *init) {
   wasmtime_instance_t instance;
   wasm_trap_t *trap = NULL;
   wasmtime_error_t *error = wasmtime_instance_pre_instantiate(pre, cx, &instance, &trap);
   if (error || trap) return spawn_failed(pid, m, trap, error);
-  // The row is filled only once the start function has returned: until then
-  // the pid has no instance to invoke or copy into. Whatever that function
-  // may have spawned as this pid meanwhile is replaced, not merged.
+  instances_made++;
   memset(row, 0, sizeof(proc_t));
   row->present = true;
+  row->pre = pre;
+  for (uint32_t e = 0; e < nentries; e++)
+    if (entry_name[e]) row->has_entry[e] = func_export(cx, &instance, entry_name[e], &row->entry[e]);
   wasmtime_extern_t item;
-  for (uint32_t e = 0; e < nentries; e++) {
-    const char *name = entry_name[e];
-    if (!name || !wasmtime_instance_export_get(cx, &instance, name, strlen(name), &item)) continue;
-    if (item.kind == WASMTIME_EXTERN_FUNC) {
-      row->entry[e] = item.of.func;
-      row->has_entry[e] = true;
-    } else {
-      wasmtime_extern_delete(&item);
-    }
-  }
   if (wasmtime_instance_export_get(cx, &instance, "memory", 6, &item)) {
     if (item.kind == WASMTIME_EXTERN_MEMORY) {
       row->memory = item.of.memory;
@@ -442,6 +492,39 @@ static int32_t instantiate_into(wasmtime_context_t *cx, uint32_t pid, const modu
       wasmtime_extern_delete(&item);
     }
   }
+  row->has_reset = func_export(cx, &instance, "quark_reset", &row->reset);
+  *has_init = func_export(cx, &instance, "quark_init", init);
+  return code[C_OK];
+}
+
+// An instance of `pre` ready to run as `pid`, in `row`: a dead one put back
+// as new by its quark_reset, or a new one set up by its quark_init. The
+// module's start code runs here, metered as `pid` (the kernel's spawnAs); a
+// trap in it fails the spawn with E_CRASHED and the instance is kept for
+// the next try. The row is filled only once that code has returned: until
+// then the pid has no instance to invoke or copy into, and whatever the code
+// may have spawned as this pid meanwhile is replaced, not merged.
+static int32_t instantiate_into(wasmtime_context_t *cx, uint32_t pid, const module_t *m,
+                                const wasmtime_instance_pre_t *pre, proc_t *row) {
+  proc_t got;
+  wasmtime_func_t setup;
+  bool has_setup = take_pooled(pre, &got);
+  if (has_setup) setup = got.reset;
+  else {
+    int32_t status = instantiate_new(cx, pid, m, pre, &got, &has_setup, &setup);
+    if (status != code[C_OK]) return status;
+  }
+  if (has_setup) {
+    wasmtime_val_raw_t none[1];
+    wasm_trap_t *trap = NULL;
+    wasmtime_error_t *error = wasmtime_func_call_unchecked(cx, &setup, none, 0, &trap);
+    if (error || trap) {
+      recycle(&got);
+      spawn_failed(pid, m, trap, error); // says why (--verbose) and releases them
+      return code[C_E_CRASHED];
+    }
+  }
+  *row = got;
   return code[C_OK];
 }
 
@@ -455,6 +538,7 @@ static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t inde
     return code[C_OK];
   }
   if (flags == code[C_SPAWN_DISCARD]) {
+    recycle(&staged[pid]);
     memset(&staged[pid], 0, sizeof(proc_t));
     return code[C_OK];
   }
@@ -462,6 +546,7 @@ static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t inde
   if (index >= nmodules || !modules[index].service) return code[C_E_NOMODULE];
   const module_t *m = &modules[index];
   if (flags == code[C_SPAWN_STAGE]) {
+    recycle(&staged[pid]);
     memset(&staged[pid], 0, sizeof(proc_t));
     const wasmtime_instance_pre_t *pre = m->pre;
     if (loader) {
@@ -474,6 +559,7 @@ static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t inde
     }
     return instantiate_into(cx, pid, m, pre, &staged[pid]);
   }
+  recycle(&procs[pid]);
   clear_proc(pid);
   if (!m->pre) {
     if (verbose) fprintf(stderr, "quark: pid %u (%s) %s\n", pid, m->name, m->link_error);
@@ -497,6 +583,8 @@ static wasm_trap_t *host_kill(void *env, wasmtime_caller_t *caller, wasmtime_val
   (void)n;
   uint32_t pid = (uint32_t)io[0].i32;
   if (is_process(pid)) {
+    recycle(&procs[pid]);
+    recycle(&staged[pid]);
     clear_proc(pid);
     memset(&staged[pid], 0, sizeof(proc_t));
   }

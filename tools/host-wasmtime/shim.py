@@ -125,6 +125,16 @@ class NativeTrampoline:
     def now(self):
         return self._lib.quark_shim_now()
 
+    def set_recycling(self, on):
+        """Recycle dead instances (the default); off only for the bench's comparison."""
+        self._lib.quark_shim_set_recycling(int(on))
+
+    def instances(self):
+        """(instances made since boot, instances waiting to be recycled)."""
+        out = (ctypes.c_uint32 * 2)()
+        self._lib.quark_shim_instances(out)
+        return out[0], out[1]
+
     def kernel_trap(self):
         """The pid being served when the kernel itself trapped, or -1."""
         return self._lib.quark_shim_kernel_trap()
@@ -166,6 +176,8 @@ def _open(path):
         "quark_shim_now": (ctypes.c_double, []),
         "quark_shim_kernel_trap": (ctypes.c_int32, []),
         "quark_shim_set_loader": (None, [LOADER]),
+        "quark_shim_set_recycling": (None, [i32]),
+        "quark_shim_instances": (None, [ptr]),
     }
     for name, (restype, argtypes) in signatures.items():
         try:
@@ -201,9 +213,27 @@ class PythonTrampoline:
         self._epoch = time.monotonic_ns()
         self._store = None
         self._kernel_trap = -1
+        # Dead instances kept per module for reuse (shim.c's pool, the same rule).
+        self._pool = {}
+        self._recycling = True
+        self._made = 0
 
     def kernel_trap(self):
         return self._kernel_trap
+
+    def set_recycling(self, on):
+        self._recycling = bool(on)
+
+    def instances(self):
+        return self._made, sum(len(rows) for rows in self._pool.values())
+
+    def _recycle(self, row):
+        """A dead instance goes back to its module's pool if it can be reset."""
+        if not self._recycling or row is None or row[3] is None:
+            return
+        rows = self._pool.setdefault(id(row[2]), [])
+        if len(rows) < 2 * self._c["MAX_PROCS"]:
+            rows.append(row)
 
     def host_funcs(self, store):
         self._store = store
@@ -266,14 +296,14 @@ class PythonTrampoline:
 
     def _kill(self, pid):
         if self._is_process(pid):
-            self._procs.pop(pid, None)
-            self._staged.pop(pid, None)
+            self._recycle(self._procs.pop(pid, None))
+            self._recycle(self._staged.pop(pid, None))
 
     def _spawn(self, pid, index, flags):
         c = self._c
         try:
             if flags in (c["SPAWN_SWAP"], c["SPAWN_DISCARD"]) and self._is_process(pid):
-                return self._swap(pid) if flags == c["SPAWN_SWAP"] else (self._staged.pop(pid, None), c["OK"])[1]
+                return self._swap(pid) if flags == c["SPAWN_SWAP"] else (self._recycle(self._staged.pop(pid, None)), c["OK"])[1]
             if flags == c["SPAWN_STAGE"]:
                 return self._stage(pid, index)
             if flags != 0:
@@ -299,7 +329,7 @@ class PythonTrampoline:
         service = self._services[index] if 0 <= index < len(self._services) else None
         if service is None:
             return self._c["E_NOMODULE"]
-        self._staged.pop(pid, None)
+        self._recycle(self._staged.pop(pid, None))
         if self._reload_module is not None:
             status, service = self._reload_module(pid, index)
             if status != self._c["OK"]:
@@ -328,21 +358,39 @@ class PythonTrampoline:
         if service.pre is None:
             self._say("%s %s" % (who, service.link_error))
             return c["E_LINK"], None
-        try:
-            instance = service.pre.instantiate(self._store)
-        except wasmtime.Trap as e:
-            self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
-            return c["E_CRASHED"], None
-        except wasmtime.WasmtimeError as e:
-            self._say("%s cannot be instantiated: %s" % (who, root_cause(e)))
-            # A store never frees an instance, and caps their number (10000 by default):
-            # past it every spawn fails this way.
-            return (c["E_NOSPACE"] if "resource limit" in str(e) else c["E_LINK"]), None
-        exports = instance.exports(self._store)
-        # machine.py checked at link time that each entry export is an (i32, i32) -> i32 function.
-        entries = {number: exports[name] for number, name in self._entries.items() if name in exports}
-        memory = exports.get("memory")
-        return c["OK"], (entries, memory if isinstance(memory, wasmtime.Memory) else None)
+        # A dead instance of the module put back as new by its quark_reset, or a
+        # new one set up by its quark_init (tools/loader/reset.ts); the module's
+        # start code runs here, metered as the pid, and a trap in it is E_CRASHED.
+        rows = self._pool.get(id(service.pre))
+        row = rows.pop() if rows else None
+        setup = row[3] if row else None
+        if row is None:
+            try:
+                instance = service.pre.instantiate(self._store)
+            except wasmtime.Trap as e:
+                self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
+                return c["E_CRASHED"], None
+            except wasmtime.WasmtimeError as e:
+                self._say("%s cannot be instantiated: %s" % (who, root_cause(e)))
+                # A store never frees an instance, and caps their number (10000 by default):
+                # past it every spawn fails this way.
+                return (c["E_NOSPACE"] if "resource limit" in str(e) else c["E_LINK"]), None
+            self._made += 1
+            exports = instance.exports(self._store)
+            # machine.py checked at link time that each entry export is an (i32, i32) -> i32 function.
+            entries = {number: exports[name] for number, name in self._entries.items() if name in exports}
+            memory = exports.get("memory")
+            reset, setup = exports.get("quark_reset"), exports.get("quark_init")
+            row = (entries, memory if isinstance(memory, wasmtime.Memory) else None, service.pre,
+                   reset if isinstance(reset, wasmtime.Func) else None)
+        if isinstance(setup, wasmtime.Func):
+            try:
+                setup(self._store)
+            except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+                self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
+                self._recycle(row)
+                return c["E_CRASHED"], None
+        return c["OK"], row
 
 
 def trampoline(shim_path, force_python, image, verbose):

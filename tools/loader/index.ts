@@ -15,8 +15,9 @@
 //                              guard; only `quark bench` asks, to measure what the guard costs).
 //   max_export_weight() -> w   after a success: the largest stack weight (8-byte slots)
 //                              of any exported function, for the kernel's entry charge.
-//   A module the reset pass can make resettable (reset.ts) comes out with
-//   an export quark_reset that puts an instance back as instantiated.
+//   A module the reset pass can make resettable (reset.ts) comes out with no
+//   start function and two exports: quark_init, which the host calls on a
+//   new instance, and quark_reset, which puts a used one back as new.
 //   output_ptr(), error_ptr(), error_len()
 //
 // The loader never traps: every read is bounds-checked and every failure is

@@ -6,15 +6,23 @@
 // charges are added (so the functions it adds are metered like any other),
 // writes a module that does so itself:
 //
-//   - every active data segment becomes passive, and a new function $init
-//     copies each one to its offset with memory.init, then calls the
-//     module's own start function; $init is the new start function, so a
-//     fresh instance starts exactly as before (segments, then start);
+//   - every active data segment becomes passive, and a new function $init,
+//     exported as quark_init, copies each one to its offset with
+//     memory.init, then calls the module's own start function, which is no
+//     longer the start function: the module has none, so instantiating it
+//     runs no code of the module and cannot trap, and the host calls
+//     quark_init right after (the same steps as before: segments, then
+//     start, metered as the module's start code always was);
 //   - a new function $reset, exported as quark_reset, fills the whole memory
 //     with zeros, sets every mutable global to its initialiser again, and
 //     calls $init: the same state as a fresh instance, except that
 //     memory.size stays at what the instance had grown to (never above the
 //     module's maximum, the manifest's `memory`).
+//
+// Since instantiation cannot trap, a host keeps every instance it made of
+// such a module (one whose quark_init or quark_reset trapped too): none is
+// ever lost, which matters where an engine never frees one (wasmtime's
+// store).
 //
 // Tables need nothing: a module reset here changes no table (see below), so
 // its tables still hold what its element segments put there. A module whose
@@ -27,11 +35,11 @@ import { pos, seek, readByte, readU32, skip, inputBase, inputEnd } from "./reade
 import { emitByte, emitU32, emitS32, emitRange, reserveSize, patchSize, startOutput, outBase, outLength } from "./writer";
 import { arenaTop, take, claim } from "./arena";
 import {
-  info, sectionStart, sectionEnd, S_TYPE, S_FUNCTION, S_GLOBAL, S_EXPORT, S_START, S_ELEMENT, S_DATACOUNT, S_CODE, S_DATA,
+  info, sectionStart, sectionEnd, S_TYPE, S_FUNCTION, S_GLOBAL, S_EXPORT, S_START, S_DATACOUNT, S_CODE, S_DATA,
   I32, I64, F32, F64, V128,
 } from "./module";
 import { enter, constExpr, readValType } from "./sections";
-import { RESET_EXPORT } from "./reset-name";
+import { RESET_EXPORT, INIT_EXPORT } from "./reset-name";
 
 // Per active data segment: its index, its offset expression [start, end) and its length (4 x u32).
 let segs: usize = 0;
@@ -45,7 +53,7 @@ let start: i64 = -1; // the module's start function, or -1
 /** Whether the module can be made resettable; gathers what the rewrite needs. */
 export function resettable(): bool {
   if (failed || info.nMemories != 1 || info.segmentOps) return false;
-  if (sectionStart(S_TYPE) == 0 || sectionStart(S_FUNCTION) == 0 || sectionStart(S_CODE) == 0) return false;
+  if (sectionStart(S_TYPE) == 0 || sectionStart(S_FUNCTION) == 0 || sectionStart(S_CODE) == 0 || sectionStart(S_EXPORT) == 0) return false;
   start = -1;
   if (enter(S_START)) start = readU32();
   return globals() && dataSegments() && !failed;
@@ -98,14 +106,12 @@ function dataSegments(): bool {
 @inline function initFunc(): u32 { return info.nImportFuncs + info.nFuncs; }
 @inline function resetFunc(): u32 { return info.nImportFuncs + info.nFuncs + 1; }
 
-let startDone = false;
 let countDone = false;
 
 /** Writes the resettable module after the arena's tables; its bytes are [ptr, ptr + len) (returned as ptr, length in resetLength). */
 export let resetLength: usize = 0;
 export function rewriteResettable(): usize {
   startOutput(arenaTop());
-  startDone = sectionStart(S_START) != 0;
   countDone = sectionStart(S_DATACOUNT) != 0 || nSegs == 0;
   emitRange(inputBase, inputBase + 8);
   seek(inputBase + 8, inputEnd);
@@ -115,12 +121,10 @@ export function rewriteResettable(): usize {
     const size = readU32();
     const from = pos;
     const end = pos + size;
-    if (id == S_ELEMENT || id == S_DATACOUNT || id == S_CODE || id == S_DATA) addStart();
     if (id == S_CODE || id == S_DATA) addCount();
-    if (id == 0 || !section(id)) emitRange(headerAt, end);
+    if (id != S_START && (id == 0 || !section(id))) emitRange(headerAt, end); // $init calls the start function
     seek(end, inputEnd);
   }
-  addStart();
   if (failed) return 0;
   resetLength = outLength();
   claim(outBase + resetLength);
@@ -129,13 +133,12 @@ export function rewriteResettable(): usize {
 
 /** Writes section `id` changed; false when it is copied as it is. */
 function section(id: u32): bool {
-  if (id != S_TYPE && id != S_FUNCTION && id != S_EXPORT && id != S_START && id != S_CODE && id != S_DATA) return false;
+  if (id != S_TYPE && id != S_FUNCTION && id != S_EXPORT && id != S_CODE && id != S_DATA) return false;
   emitByte(id);
   const at = reserveSize();
   if (id == S_TYPE) { extend(S_TYPE, 1); emitByte(0x60); emitByte(0); emitByte(0); }
   else if (id == S_FUNCTION) { extend(S_FUNCTION, 2); emitU32(voidType()); emitU32(voidType()); }
-  else if (id == S_EXPORT) { extend(S_EXPORT, 1); exportReset(); }
-  else if (id == S_START) emitU32(initFunc());
+  else if (id == S_EXPORT) { extend(S_EXPORT, 2); exportFunc(INIT_EXPORT, initFunc()); exportFunc(RESET_EXPORT, resetFunc()); }
   else if (id == S_CODE) { extend(S_CODE, 2); initBody(); resetBody(); }
   else passiveData();
   patchSize(at);
@@ -149,21 +152,11 @@ function extend(id: u32, more: u32): void {
   emitRange(pos, sectionEnd(id));
 }
 
-function exportReset(): void {
-  emitU32(<u32>RESET_EXPORT.length);
-  for (let i = 0; i < RESET_EXPORT.length; i++) emitByte(<u32>RESET_EXPORT.charCodeAt(i));
+function exportFunc(name: string, f: u32): void {
+  emitU32(<u32>name.length);
+  for (let i = 0; i < name.length; i++) emitByte(<u32>name.charCodeAt(i));
   emitByte(0);
-  emitU32(resetFunc());
-}
-
-/** A start section (for a module without one) and an export section are needed before elements, code and data. */
-function addStart(): void {
-  if (startDone) return;
-  startDone = true;
-  emitByte(S_START);
-  const at = reserveSize();
-  emitU32(initFunc());
-  patchSize(at);
+  emitU32(f);
 }
 
 /** memory.init in code needs the data count section. */

@@ -5,7 +5,7 @@
 // walks it again and writes. Walking twice keeps one reading of each format.
 import { fail, failed, text, bytes, hex, decimal } from "./errors";
 import { STACK_ENTRY_MAX } from "../../kernel/abi";
-import { RESET_EXPORT } from "./reset-name";
+import { RESET_EXPORT, INIT_EXPORT } from "./reset-name";
 import { take } from "./arena";
 import {
   pos, limit, seek, setPos, readByte, readU32, readName, nameLen, nameIs, skip, skipSigned, here, offsetOf, remaining,
@@ -307,8 +307,8 @@ export function walkExports(emit: bool): void {
     const start = pos;
     const name = readName();
     const at = here();
-    if (!emit && !info.resetPass && nameIs(name, nameLen, RESET_EXPORT)) {
-      fail(at, "the export name quark_reset belongs to the loader (it adds the module's reset function)");
+    if (!emit && !info.resetPass && (nameIs(name, nameLen, RESET_EXPORT) || nameIs(name, nameLen, INIT_EXPORT))) {
+      if (fail(at, "the export name ")) { bytes(name, nameLen); text(" belongs to the loader (it adds the module's reset functions)"); }
       return;
     }
     const kind = readByte();
