@@ -235,14 +235,16 @@ describe("quark new service refuses", () => {
 
 describe('the "quark/" import map', () => {
   // A checkout of its own (asconfig.json and a userland/lib), so the test may
-  // edit the library without touching the real one.
+  // edit the library without touching the real one. It sits where npm would
+  // install quark as a project's dependency: node_modules/quark.
   let fake: string;
   let cacheDir: string;
   const compile = (entry: string) =>
     compileModule({ kind: "service", entry: join(fake, entry), root: fake, cacheDir, name: entry });
 
   beforeAll(() => {
-    fake = mkdtempSync(join(tmpdir(), "quark-map-"));
+    fake = join(mkdtempSync(join(tmpdir(), "quark-map-")), "node_modules", "quark");
+    mkdirSync(fake, { recursive: true });
     cacheDir = join(fake, "cache");
     cpSync(join(root, "asconfig.json"), join(fake, "asconfig.json"));
     mkdirSync(join(fake, "userland", "lib", "proto"), { recursive: true });
@@ -291,7 +293,9 @@ describe('the "quark/" import map', () => {
     mkdirSync(join(outside, "node_modules", "wordlib"), { recursive: true });
     mkdirSync(join(outside, "node_modules", "quark"), { recursive: true });
     mkdirSync(join(outside, "svc"));
-    writeFileSync(join(outside, "node_modules", "wordlib", "index.ts"), "export function twice(x: i32): i32 { return x * 2; }\n");
+    // The package uses the service library too.
+    writeFileSync(join(outside, "node_modules", "wordlib", "index.ts"),
+      `import { step } from "quark/count";\nexport function twice(x: i32): i32 { return x * 2 + step(); }\n`);
     // A package of the same name does not shadow the checkout's library.
     writeFileSync(join(outside, "node_modules", "quark", "count.ts"), "export function step(): i32 { return 100; }\n");
     writeFileSync(join(outside, "svc", "index.ts"), [
@@ -303,7 +307,8 @@ describe('the "quark/" import map', () => {
     const abort = () => { throw new Error("abort"); };
     const instance = await WebAssembly.instantiate(new WebAssembly.Module(new Uint8Array(wasm)), { env: { abort } });
     const step = Number(/return (\d+)/.exec(readFileSync(join(fake, "userland", "lib", "count.ts"), "utf8"))![1]);
-    expect((instance.exports.quark_handle as (a: number, b: number) => number)(0, 0)).toBe(2 * step);
+    // Both imports of quark/count reach the checkout's (the one beside the service answers 100).
+    expect((instance.exports.quark_handle as (a: number, b: number) => number)(0, 0)).toBe(3 * step);
   });
 
   it("names a missing quark/X and where it was looked for, and a later file there is picked up", async () => {

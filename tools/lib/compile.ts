@@ -126,15 +126,17 @@ export function optionsToArgv(options: Record<string, OptionValue>): string[] {
 // A service imports the library as "quark/service" and a protocol as
 // "quark/proto/NAME", wherever its source sits. asc resolves a non-relative
 // import `P/REST` by reading node_modules/P/REST.ts (then REST/index.ts) in
-// each directory from the base directory (the root) up; the first of those
-// reads is answered here: `quark/REST` is this checkout's userland/lib/REST.
-// The answer is a one-line re-export of the real file by its ordinary path, so
-// the library compiles once under the same names as for an in-tree service's
-// relative import, and the cache hashes the real file.
+// each directory from the importing file's (the root, for a service's own
+// files) up; the first of those reads is answered here, whichever folder it is
+// in: `quark/REST` is this checkout's userland/lib/REST, for a service's files
+// and for the packages they use alike. The answer is a one-line re-export of
+// the real file by its ordinary path, so the library compiles once under the
+// same names as for an in-tree service's relative import, and the cache hashes
+// the real file.
 export const PACKAGES: Record<string, string> = { quark: "userland/lib" };
 
-function packageMaps(root: string): PackageMap[] {
-  return Object.entries(PACKAGES).map(([name, dir]) => ({ from: join(root, "node_modules", name), to: dir }));
+function packageMaps(): PackageMap[] {
+  return Object.entries(PACKAGES).map(([name, to]) => ({ name, to }));
 }
 
 /**
@@ -169,7 +171,7 @@ function ownPackages(root: string, entry: string): string[] {
 
 function ascRequest(opts: CompileOptions, options: Record<string, OptionValue>): AscRequest {
   return {
-    packages: packageMaps(opts.root),
+    packages: packageMaps(),
     // Entries relative to the root keep checkout paths out of the binary
     // (asc embeds source names in assertion messages).
     argv: [
@@ -334,8 +336,8 @@ function writeCache(dir: string, lookup: string, root: string, reads: FileHash[]
 // ---------------------------------------------------------------- asc pool
 
 interface PackageMap {
-  /** Where asc looks for the package: <root>/node_modules/NAME. */
-  from: string;
+  /** The package: asc looks for it in node_modules/NAME folders. */
+  name: string;
   /** What it finds there: this folder, relative to the root (asc's base directory). */
   to: string;
 }
@@ -372,11 +374,15 @@ async function read(path, reads) {
   reads.push([path, bytes && createHash("sha256").update(bytes).digest("hex")]);
   return bytes;
 }
-// A read inside a mapped package: undefined when the path is in none.
+const marker = (p) => sep + "node_modules" + sep + p.name + sep;
+// A read inside a mapped package: undefined when the path is in none. Inside
+// the base directory (the checkout, which may itself be node_modules/quark
+// of an npm project) only its own node_modules count.
 async function readMapped(path, base, packages, reads) {
-  const map = packages.find((p) => path.startsWith(p.from + sep));
+  const local = path.startsWith(base + sep) ? path.slice(base.length) : path;
+  const map = packages.find((p) => local.includes(marker(p)));
   if (!map) return undefined;
-  const rest = path.slice(map.from.length + 1).split(sep);
+  const rest = local.slice(local.lastIndexOf(marker(map)) + marker(map).length).split(sep);
   if (!rest[rest.length - 1].endsWith(".ts") || rest.includes("node_modules")) return null;
   const target = map.to + "/" + rest.join("/");
   if (!(await read(resolve(base, target), reads))) return null;
