@@ -185,6 +185,18 @@ describe("quark new service refuses", () => {
     expect(existsSync(join(work, "web2"))).toBe(false);
   });
 
+  it("a --manifest that is a directory or not valid TOML, saying where", () => {
+    mkdirSync(join(work, "mdir"));
+    const dir = quark(work, ["new", "service", "m1", "--dir", "m1", "--manifest", "mdir"]);
+    expect(dir.code).toBe(1);
+    expect(dir.stderr).toContain(`${join(work, "mdir")} is a directory; --manifest names a manifest file (.toml)`);
+    writeFileSync(join(work, "broken.toml"), "[image\nname = 1\n");
+    const bad = quark(work, ["new", "service", "m1", "--dir", "m1", "--manifest", "broken.toml"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`${join(work, "broken.toml")}:1:\\d+: .*; fix the manifest first`));
+    expect(existsSync(join(work, "m1"))).toBe(false);
+  });
+
   it("an existing file, which it leaves as it was", () => {
     const first = quark(work, ["new", "service", "twice", "--dir", "twice"]);
     expect(first.code, first.stderr).toBe(0);

@@ -99,12 +99,13 @@ export function reservedBy(name: string, root: string): string | undefined {
 
 /** The service names a manifest lists ([service.NAME] tables). */
 function servicesOf(manifest: string): string[] {
+  if (statSync(manifest).isDirectory()) throw new ScaffoldError(`${manifest} is a directory; --manifest names a manifest file (.toml)`);
   let doc;
   try {
     doc = parseToml(readFileSync(manifest, "utf8"));
   } catch (e) {
-    const what = e instanceof TomlError ? e.message : (e as Error).message;
-    throw new ScaffoldError(`cannot read the service names of ${manifest}: ${what}`);
+    const where = e instanceof TomlError ? `${manifest}:${e.line}:${e.column}` : manifest;
+    throw new ScaffoldError(`${where}: ${(e as Error).message}; fix the manifest first, or name another with --manifest`);
   }
   const services = doc.entries.get("service")?.value;
   return services?.kind === "table" ? [...services.entries.keys()] : [];

@@ -51,9 +51,10 @@ commands:
   new service NAME [--dir DIR] [--manifest FILE]
       Write DIR/index.ts (default DIR: userland/NAME in this checkout): a service
       that imports the library as "quark/service", so it builds wherever DIR is.
-      Then print the lines that list it in FILE (default images/default.toml):
-      module is the path from FILE's directory to DIR; for a FILE that does not
-      exist yet, a whole manifest with the log service it needs. Refused, with
+      Then print the lines that list it in FILE (default: this checkout's
+      images/default.toml): module is the path from FILE's directory to DIR;
+      for a FILE that does not exist yet, a whole manifest with the log service
+      it needs. DIR and FILE are relative to the current directory. Refused, with
       the reason: a NAME that is not 1 to 32 lowercase letters, digits or -
       starting with a letter; a reserved NAME (init, console, a device's name,
       names starting with qc, the default image's services); a NAME that FILE
