@@ -47,6 +47,27 @@ describe("quark build with a bad manifest", () => {
   });
 });
 
+describe("quark inspect", () => {
+  it("lists the keys each service sets besides their defaults, as the manifest writes them", () => {
+    const d = scratch();
+    const m = join(d, "keys.toml");
+    writeFileSync(m, [
+      "[image]", 'name = "keys"', "",
+      "[service.a]", 'module = "svc"', 'memory = "128KiB"', 'restart_delay = "1500ms"', "ping_fuel = 2000000", "enabled = false", 'restart = "always"', "",
+      "[service.b]", 'module = "svc"', 'memory = "1MiB"', "queue_depth = 16", "",
+    ].join("\n"));
+    expect(quark(["build", m]).code).toBe(0);
+    const text = quark(["inspect", join(d, "keys.wasm")]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/settings besides the defaults:\n {2}a {2}memory = "128KiB", restart = "always", restart_delay = "1500ms", enabled = false, ping_fuel = 2000000\n/);
+    expect(text.stdout.slice(text.stdout.indexOf("settings besides"))).not.toMatch(/\n {2}b /); // b's values are the defaults, written out
+    const json = JSON.parse(quark(["inspect", join(d, "keys.wasm"), "--json"]).stdout);
+    expect(json.settings).toEqual({
+      a: { memory: '"128KiB"', restart: '"always"', restart_delay: '"1500ms"', enabled: "false", ping_fuel: "2000000" }, b: {},
+    });
+  });
+});
+
 describe("quark new service", () => {
   it("creates a service that builds, boots under both hosts, and logs through the log service", () => {
     const d = mkdtempSync(join(tmpdir(), "quark-new-"));

@@ -2,11 +2,11 @@
 // and memory limits, the ABI version, and a summary of the manifest it was
 // built from. The report object is also the `--json` output.
 import { formatVersion } from "./versions";
-import * as abi from "../../kernel/abi";
 import { decodeBootTable } from "./boot-table";
 import { readImage } from "./image";
 import { readBytes } from "./image-check";
-import { RIGHTS } from "./manifest";
+import { RIGHTS, serviceDefaults } from "./manifest";
+import { SERVICE, type KeySpec } from "./manifest-keys";
 import { readMemoryLimits } from "./wasm-sections";
 
 export interface InspectModule {
@@ -26,6 +26,8 @@ export interface InspectReport {
   abiVersion: number;
   modules: InspectModule[];
   manifest: unknown;
+  /** Per service, each key of abi/manifest.ts it sets to other than its default, as a manifest writes it. */
+  settings: Record<string, Record<string, string>>;
   bootTable: { size: number; decoded: unknown; error?: string };
 }
 
@@ -42,6 +44,7 @@ export function inspectImage(path: string): InspectReport {
       ...image.modules.map((m) => describe(m.index, m.name, m.kind, m)),
     ],
     manifest: image.manifest,
+    settings: settings(image.manifest),
     bootTable: bootTable(image.bootTable),
   };
 }
@@ -67,6 +70,31 @@ function bootTable(bytes: Uint8Array): InspectReport["bootTable"] {
   }
 }
 
+// ---------------------------------------------------------------- settings
+
+// The keys with a plain value; lists, capabilities and names are in the summary table.
+const PLAIN = new Set(["integer", "duration", "size", "pages", "enum", "boolean"]);
+
+/** Every plain key a service of `manifest` sets to other than its default (keys from abi/manifest.ts). */
+function settings(manifest: unknown): InspectReport["settings"] {
+  const services = (manifest as { services?: unknown })?.services;
+  if (!Array.isArray(services)) return {};
+  const defaults = serviceDefaults() as unknown as Record<string, unknown>;
+  const keys = (Object.values(SERVICE) as KeySpec[]).filter((k) => k.field && PLAIN.has(k.type));
+  return Object.fromEntries(services.map((s: Record<string, unknown>) => [String(s.name), Object.fromEntries(keys
+    .filter((k) => s[k.field!] !== undefined && s[k.field!] !== defaults[k.field!])
+    .map((k) => [k.key, written(k, s[k.field!])]))]));
+}
+
+/** A value as a manifest writes it. */
+function written(k: KeySpec, v: unknown): string {
+  if (typeof v !== "number") return typeof v === "string" ? JSON.stringify(v) : String(v);
+  if (k.type === "duration") return `"${duration(v)}"`;
+  if (k.type === "size") return `"${bytes(v).replace(" ", "")}"`;
+  if (k.type === "pages") return `"${bytes(v * 4096).replace(" ", "")}"`;
+  return String(v);
+}
+
 // ---------------------------------------------------------------- text form
 
 export function formatInspect(r: InspectReport): string {
@@ -80,6 +108,12 @@ export function formatInspect(r: InspectReport): string {
     new Set([3]),
   ));
   lines.push("", ...manifestSummary(r.manifest));
+  const set = Object.entries(r.settings).filter(([, keys]) => Object.keys(keys).length > 0);
+  if (set.length > 0) {
+    lines.push("", "settings besides the defaults:");
+    const width = Math.max(...set.map(([name]) => name.length));
+    for (const [name, keys] of set) lines.push(`  ${name.padEnd(width)}  ${Object.entries(keys).map(([k, v]) => `${k} = ${v}`).join(", ")}`);
+  }
   const boot = r.bootTable.error ? `boot table: ${r.bootTable.size} bytes, unreadable: ${r.bootTable.error}` : `boot table: ${r.bootTable.size} bytes`;
   lines.push("", boot);
   return lines.join("\n");
@@ -129,7 +163,7 @@ function deps(s: SummaryService, v: unknown): string {
 
 /** Registry entries each process may add: the manifest's, or the default for an image built before the key. */
 function registrations(s: SummaryService): string {
-  return String(typeof s.registrations === "number" ? s.registrations : abi.DEFAULT_REGISTRATIONS);
+  return String(typeof s.registrations === "number" ? s.registrations : SERVICE.registrations.default);
 }
 
 function list(v: unknown): string {
