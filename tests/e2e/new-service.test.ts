@@ -64,6 +64,8 @@ describe("a service outside the checkout, listed in a manifest outside it", () =
     expect(r.code, r.stderr).toBe(0);
     // Paths below the current directory are shown relative to it, as the user would type them.
     expect(r.stdout).toContain(`created src/greeter/index.ts\nadd it to image/system.toml:\n`);
+    // Outside the checkout npx would not find quark: the next step names its CLI by path.
+    expect(r.stdout).toContain(`then: node ${join(root, "bin", "quark.mjs")} build image/system.toml && `);
     const toml = printedToml(r.stdout);
     expect(toml).toBe(`[service.greeter]\nmodule = "../src/greeter"\nrequires = ["log"]\ncaps = ["log"]\n`);
     const source = readFileSync(join(work, "src", "greeter", "index.ts"), "utf8");
@@ -136,6 +138,7 @@ describe("quark new service without --dir", () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`created userland/${name}/index.ts\nadd it to images/default.toml:\n`);
       expect(printedToml(r.stdout)).toContain(`module = "../userland/${name}"\n`);
+      expect(r.stdout).toContain("then: npx quark build images/default.toml && npx quark boot images/default.wasm --until-ready\n");
       expect(existsSync(join(dir, "index.ts"))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -26,6 +26,7 @@ export interface NewServiceOptions {
 }
 
 export interface NewService {
+  root: string;
   dir: string;
   file: string;
   manifest: string;
@@ -82,7 +83,7 @@ export function newService(name: string, opts: NewServiceOptions): NewService {
   writeFileSync(file, serviceTemplate(name));
   const section = serviceSection(name, modulePath(manifest, dir));
   const toml = manifestExists ? section : newManifest(name, manifest, opts.root) + section;
-  return { dir, file, manifest, manifestExists, toml };
+  return { root: opts.root, dir, file, manifest, manifestExists, toml };
 }
 
 /** Why NAME cannot be a service's, or undefined when it can. */
@@ -136,7 +137,14 @@ export function newServiceReport(r: NewService): string {
   const manifest = shown(r.manifest);
   const where = r.manifestExists ? `add it to ${manifest}:` : `${manifest} does not exist yet; write it with:`;
   const image = shown(r.manifest.replace(/\.toml$/, "") + ".wasm");
-  return `created ${shown(r.file)}\n${where}\n\n${r.toml}\nthen: npx quark build ${manifest} && npx quark boot ${image} --until-ready\n`;
+  const quark = below(process.cwd(), r.root) ? "npx quark" : `node ${join(r.root, "bin", "quark.mjs")}`;
+  return `created ${shown(r.file)}\n${where}\n\n${r.toml}\nthen: ${quark} build ${manifest} && ${quark} boot ${image} --until-ready\n`;
+}
+
+// npx finds this checkout's quark only from inside it; elsewhere it would ask the registry.
+function below(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return !rel.startsWith("..") && !rel.startsWith(sep);
 }
 
 // A path as the user would type it from here: relative when below the current directory.
