@@ -6,6 +6,7 @@ import type { NamedSet } from "./schema";
 
 export const errors: NamedSet = {
   fn: "errorName",
+  textFn: "errorText",
   title: "errors",
   doc: ["Every syscall returns a value >= 0 on success or one of these."],
   unknown: "error %d",

@@ -36,6 +36,8 @@ export interface NamedSet {
   fn: string;
   title: string;
   doc?: string[];
+  /** If set, a second generated function of this name returns each row's doc (`errorText(code)`). */
+  textFn?: string;
   /** What the function returns for a number not in the set; `%d` is replaced by the number. */
   unknown: string;
   rows: Named[];

@@ -7,6 +7,7 @@ import {
   R_SPAWN, R_CONTROL, R_CALL, R_SEND, R_GRANT, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_SELF, PS_CREATED,
   BOOT_UNTIL_READY, BOOT_QUIET, INTC_ENABLE, IRQ_TIMER, TIMER_CTRL, OK, E_ARG, E_FAULT, E_STATE, E_NOMODULE,
   MAX_PROCS, IRQ_UART_RX, UART_CTRL, UART_IRQ_RX, INIT_SLOT_DEVICES, DEV_ENTROPY, K_DEVICE, BT_RAM_FRAMES, DEFAULT_RAM_FRAMES,
+  EXIT_PANIC,
 } from "./abi";
 import { current, pState, pModule } from "./proc";
 import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
@@ -66,7 +67,7 @@ export function boot(flags: i32): i32 {
   klog(); puts("quark kernel, ABI "); puti(ABI_VERSION); puts(", "); puti(MAX_PROCS); puts(" process slots, ");
   puti(totalFrames() >> 8); puts(" MiB of kernel-managed memory\n");
   const s = startProcess(PID_INIT);
-  if (s < 0 && !isHalted()) { klog(); puts("init failed to start: "); puti(s); puts("\n"); halt(70); }
+  if (s < 0 && !isHalted()) { klog(); puts("init failed to start: "); puti(s); puts("\n"); halt(EXIT_PANIC); }
   return OK;
 }
 

@@ -37,6 +37,6 @@ describe("chaos", () => {
       expect(s.faults, `${name}: faults the kernel counted`).toBe(n);
       expect(s.crashes_logged, `${name}: crashes init handled and logged`).toBe(n);
     }
-    expect(r.stdout.match(/crashed \(injected\)/g)?.length).toBe(1000);
+    expect(r.stdout.match(/crashed: was made to trap \(proc_crash\)/g)?.length).toBe(1000);
   });
 });

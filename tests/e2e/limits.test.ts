@@ -22,7 +22,7 @@ describe("per-service limits", () => {
     expect(r.stdout).toMatch(/sender: allocate 16 KiB in grower: 0\n/);
     expect(r.stdout).toMatch(/kernel: fault: pid \d+ trapped at its memory limit \(the manifest's memory\)/);
     expect(r.stdout).toMatch(/sender: allocate 1 MiB in grower: -7\n/); // E_CRASHED: the caller runs on
-    expect(r.stdout).toMatch(/init: grower \(pid \d+\) crashed: out of memory at its limit \(the manifest's memory\)\n/);
+    expect(r.stdout).toMatch(/init: grower \(pid \d+\) crashed: trapped at its memory limit \(the manifest's memory\)\n/);
     const events: { event: string; detail: number }[] = JSON.parse(r.stdout.split("\n").find((l) => l.startsWith('[{"event"'))!);
     expect(events.find((e) => e.event === "crashed")?.detail).toBe(abi.FAULT_MEMORY);
     expect(lifecycle(events)).toEqual(["started", "crashed", "restarting", "restarted"]);

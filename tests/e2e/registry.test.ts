@@ -21,8 +21,8 @@ describe("registry ownership", () => {
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout;
     expect(out).toContain(`tenant: squatter as echo: ${abi.E_PERM}, as echo#2: ${abi.E_PERM}, with echo's tag: ${abi.E_PERM}\n`);
-    expect(out).toMatch(/init: audit: pid \d+ \(squatter\), through its registry capability: register echo demo: error -26 \(the name echo belongs to service echo\)\n/);
-    expect(out).toMatch(/register squat demo: error -26 \(the tag demo belongs to service echo\)\n/);
+    expect(out).toMatch(/init: audit: pid \d+ \(squatter\), through its registry capability: register echo demo: E_PERM \(the name echo belongs to service echo\)\n/);
+    expect(out).toMatch(/register squat demo: E_PERM \(the tag demo belongs to service echo\)\n/);
     expect(out).toContain("tenant: squatter takes spot: ok\n");
     expect(out).toContain(`tenant: squatter filled: ${abi.DEFAULT_REGISTRATIONS - 1} more, then ${abi.E_NOSPACE}\n`);
     expect(out).toContain("tenant: tenant registers tenant-a: ok\n");

@@ -63,8 +63,8 @@ describe("hot reload", () => {
     const reloads = json(out, '{"service":"echo"');
     expect(reloads[0]).toMatchObject({ ok: true, error: 0, pid: before.pid, pid_before: before.pid, state: "running" });
     // Rollback: the new instance's start is made to trap; the old one keeps answering.
-    expect(out).toContain("init: reload of echo failed: error -7; the old instance keeps running");
-    expect(out).toContain("reload: echo failed: error -7; the old instance keeps running");
+    expect(out).toContain("init: reload of echo failed: E_CRASHED; the old instance keeps running");
+    expect(out).toContain("reload: echo failed: E_CRASHED; the old instance keeps running");
     expect(reloads[1]).toMatchObject({ ok: false, error: -7, pid: before.pid, state: "running" });
     // After every reload and both rollbacks, the client still saw only results, and echo's count (handed over) adds up.
     expectClientSawNothingWrong(out);
@@ -92,8 +92,8 @@ describe("hot reload", () => {
     const code = await child.exited, out = child.out();
     expect(code, child.err()).toBe(0);
 
-    expect(out).toContain("init: reload of echo failed: error -4; the old instance keeps running");
-    expect(out).toContain("reload: echo failed: error -4; the old instance keeps running");
+    expect(out).toContain("init: reload of echo failed: E_ARG; the old instance keeps running");
+    expect(out).toContain("reload: echo failed: E_ARG; the old instance keeps running");
     const [before, after] = json(out, '{"name":"echo"');
     const [reload] = json(out, '{"service":"echo"');
     expect(reload).toMatchObject({ ok: true, pid: before.pid, pid_before: before.pid, state: "running" });

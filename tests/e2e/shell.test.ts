@@ -116,6 +116,6 @@ describe("the audit trail", () => {
     const r = quark(["ctl", "--runtime", runtime, wasm, "svc stop echo", "svc start log", "sleep 20", "log 30"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\n  \[ *\d+\.\d{6}\] init: audit: pid \d+ \(shell\), through its init capability: stop echo: ok\n/);
-    expect(r.stdout).toMatch(/\n  \[ *\d+\.\d{6}\] init: audit: pid \d+ \(shell\), through its init capability: start log: error -21\n/);
+    expect(r.stdout).toMatch(/\n  \[ *\d+\.\d{6}\] init: audit: pid \d+ \(shell\), through its init capability: start log: E_STATE\n/);
   });
 });

@@ -6,6 +6,10 @@
 import { loadTables, type Tables } from "./tables";
 import { emitAbi } from "./emit-abi";
 import { emitProtocols } from "./emit-protocols";
+import { emitSyscalls } from "./emit-syscalls";
+import { emitNames } from "./emit-names";
+import { emitHost } from "./emit-host";
+import { emitDocs } from "./emit-docs";
 import { emitBootTable } from "./emit-boot-table";
 import { emitManifest } from "./emit-manifest";
 import { emitHal } from "./emit-hal";
@@ -15,6 +19,10 @@ type Emitter = (t: Tables) => Array<[string, string]>;
 const EMITTERS: Emitter[] = [
   emitAbi,
   emitProtocols,
+  emitSyscalls,
+  emitNames,
+  emitHost,
+  emitDocs,
   emitBootTable, emitManifest, emitHal,
 ];
 

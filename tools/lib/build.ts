@@ -7,7 +7,8 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeBootTable } from "./boot-table";
 import { compileModule, type ModuleKind } from "./compile";
-import { linkImage, KERNEL_MODULE_NAME } from "./image";
+import { linkImage } from "./image";
+import { HAL_MODULE_NAME, KERNEL_MODULE_NAME } from "./abi-texts";
 import { withModuleName } from "./wasm-sections";
 import { parseManifest, type Diagnostic, type Manifest } from "./manifest";
 
@@ -82,7 +83,7 @@ export async function buildImage(manifestPath: string, opts: BuildOptions = {}):
 }
 
 function moduleName(j: Job): string {
-  return j.kind === "kernel" ? KERNEL_MODULE_NAME : j.kind === "hal" ? "quark-hal" : j.name;
+  return j.kind === "kernel" ? KERNEL_MODULE_NAME : j.kind === "hal" ? HAL_MODULE_NAME : j.name;
 }
 
 export function defaultOut(manifestPath: string): string {

@@ -10,7 +10,7 @@ import { appendCustomSections, checkHeader, stripCustomSections, type CustomSect
 export { abiConstants, sha256, SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULES, SECTION_MODULE_PREFIX, SECTION_PREFIX };
 export type { ModuleEntry, ModuleKind };
 /** The kernel's name in its "name" section: hosts look for it in trap backtraces. */
-export const KERNEL_MODULE_NAME = "quark-kernel";
+export { KERNEL_MODULE_NAME } from "./abi-texts";
 
 export interface ImageModule extends ModuleEntry {
   index: number;

@@ -9,6 +9,7 @@ import {
   DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_RESTARTED, TAG_INIT_CAPS, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK,
   SVC_RUNNING, SVC_STOPPED, SVC_FAILED, SVC_SKIPPED, SVC_STOPPING, SVC_PAUSED, SVC_DISABLED, SVC_STARTING,
 } from "../lib";
+import { errorName } from "../lib/names";
 import { Service, services, byPid } from "./service";
 import { launched } from "./start";
 import { beginStop } from "./supervisor";
@@ -47,7 +48,7 @@ export function control(badge: i32, tag: i32): i32 {
   const r = perform(badge, tag);
   if (op.length > 0 && tag != TAG_INIT_CRASH) {
     say("audit: pid " + badge.toString() + " (" + nameOfPid(badge) + "), through its init capability: " + op +
-      (target.length > 0 ? " " + target : " " + arg(0).toString()) + ": " + (r == OK ? "ok" : "error " + r.toString()));
+      (target.length > 0 ? " " + target : " " + arg(0).toString()) + ": " + (r == OK ? "ok" : errorName(r)));
   }
   return r;
 }
@@ -108,7 +109,7 @@ function start(s: Service, badge: i32): i32 {
   if (s.state == SVC_RUNNING || s.state == SVC_STARTING || s.state == SVC_PAUSED || s.state == SVC_STOPPING || s.disabled) return E_STATE;
   if (s.proc < 0) return E_STATE;
   const r = sys.proc_restart(s.proc);
-  if (r < 0) { s.state = SVC_FAILED; say("start of " + s.spec.name + " failed: error " + r.toString() + by(badge)); return r; }
+  if (r < 0) { s.state = SVC_FAILED; say("start of " + s.spec.name + " failed: " + errorName(r) + by(badge)); return r; }
   s.recent = [];
   s.streak = 0;
   launched(s, EV_STARTED, badge);
@@ -159,7 +160,7 @@ function enable(s: Service, badge: i32): i32 {
 function restart(s: Service, badge: i32): i32 {
   if (s.proc < 0 || s.state == SVC_SKIPPED || s.disabled) return E_STATE;
   const r = sys.proc_restart(s.proc);
-  if (r < 0) { s.state = SVC_FAILED; say("restart of " + s.spec.name + " failed: error " + r.toString() + by(badge)); return r; }
+  if (r < 0) { s.state = SVC_FAILED; say("restart of " + s.spec.name + " failed: " + errorName(r) + by(badge)); return r; }
   s.restarts++;
   launched(s, EV_RESTARTED, s.restarts);
   say("restarted " + s.spec.name + by(badge));

@@ -3,6 +3,7 @@
 // stopped and remember why; when it is back they start again. A service that
 // binds_to a dependency is restarted whenever that dependency is restarted.
 import { sys, EV_HELD, EV_STARTED, EV_BOUND_RESTART, SVC_RUNNING, SVC_PAUSED, SVC_STOPPED, SVC_STOPPING, SVC_STARTING } from "../lib";
+import { errorName } from "../lib/names";
 import { Service, services } from "./service";
 import { launched } from "./start";
 import { beginStop } from "./supervisor";
@@ -37,7 +38,7 @@ export function dependencyUp(x: i32): void {
     if (d.state == SVC_STOPPING) continue; // still on its way down: it starts when its stop ends
     if (d.state != SVC_STOPPED) { d.heldBy = -1; continue; }
     const r = sys.proc_restart(d.proc);
-    if (r < 0) { say("could not start " + d.spec.name + " again: error " + r.toString()); continue; }
+    if (r < 0) { say("could not start " + d.spec.name + " again: " + errorName(r)); continue; }
     d.heldBy = -1;
     launched(d, EV_STARTED, x);
     say("started " + d.spec.name + " again: " + services[x].spec.name + " is back");
@@ -51,7 +52,7 @@ export function restartBound(x: i32): void {
     const k = requires(d, x);
     if (k < 0 || (d.spec.binds & (<u32>1 << <u32>k)) == 0 || d.state != SVC_RUNNING) continue;
     const r = sys.proc_restart(d.proc);
-    if (r < 0) { say("could not restart " + d.spec.name + " with " + services[x].spec.name + ": error " + r.toString()); continue; }
+    if (r < 0) { say("could not restart " + d.spec.name + " with " + services[x].spec.name + ": " + errorName(r)); continue; }
     d.restarts++;
     launched(d, EV_BOUND_RESTART, x);
     say("restarted " + d.spec.name + " with " + services[x].spec.name + " (binds_to)");

@@ -2,6 +2,7 @@
 // failure, one-for-all restarts every other member too, rest-for-one the
 // members after it in the group's order, one-for-one nobody else.
 import { sys, GROUP_ONE_FOR_ALL, GROUP_REST_FOR_ONE, EV_GROUP_RESTART, SVC_RUNNING } from "../lib";
+import { errorName } from "../lib/names";
 import { Service, services } from "./service";
 import { launched } from "./start";
 import { say } from "./say";
@@ -20,7 +21,7 @@ export function restartGroup(x: i32): void {
     if (i == x || groupOf(m) != g || m.state != SVC_RUNNING) continue;
     if (strategy == GROUP_REST_FOR_ONE && positionOf(m) <= positionOf(s)) continue;
     const r = sys.proc_restart(m.proc);
-    if (r < 0) { say("could not restart " + m.spec.name + " with " + s.spec.name + " (its group): error " + r.toString()); continue; }
+    if (r < 0) { say("could not restart " + m.spec.name + " with " + s.spec.name + " (its group): " + errorName(r)); continue; }
     m.restarts++;
     launched(m, EV_GROUP_RESTART, x);
     say("restarted " + m.spec.name + " with " + s.spec.name + " (" + (strategy == GROUP_ONE_FOR_ALL ? "one-for-all" : "rest-for-one") + ")");

@@ -17,6 +17,7 @@ import {
   LOOKUP_NAME, LOOKUP_TAG, LOOKUP_PATTERN,
   LOOKUP_ANY_HEALTH, HEALTH_HEALTHY, EV_REGISTERED, EV_UNREGISTERED,
 } from "../lib";
+import { errorName } from "../lib/names";
 import { services, byPid } from "./service";
 import { heartbeat, readiness, healthReply } from "./health";
 import { say } from "./say";
@@ -100,7 +101,7 @@ export function registry(pid: i32, tag: i32): i32 {
     default: return E_ARG;
   }
   say("audit: pid " + pid.toString() + " (" + services[me].spec.name + "), through its registry capability: " + what + ": " +
-    (r >= 0 ? "ok" : "error " + r.toString() + (why.length > 0 ? " (" + why + ")" : "")));
+    (r >= 0 ? "ok" : errorName(r) + (why.length > 0 ? " (" + why + ")" : "")));
   return r;
 }
 

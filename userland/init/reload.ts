@@ -10,6 +10,7 @@ import {
   sys, fmtMicros, OK, E_STATE, PI_QUEUED, PI_STATE, PS_RUNNING, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED,
   SVC_RUNNING,
 } from "../lib";
+import { errorName } from "../lib/names";
 import { Service } from "./service";
 import { renameAll } from "./start";
 import { say } from "./say";
@@ -30,7 +31,7 @@ export function reload(s: Service, flags: i32, badge: i32): i32 {
     s.events.add(EV_RELOAD_FAILED, r);
     // The old instance trapped in quark_save, or exited there: the supervisor hears of it as a fault.
     const running = sys.proc_info(s.proc, PI_STATE) == PS_RUNNING;
-    say("reload of " + s.spec.name + " failed: error " + r.toString() +
+    say("reload of " + s.spec.name + " failed: " + errorName(r) +
       (running ? "; the old instance keeps running" : "; it stopped (its restart policy applies)") + asked(badge));
     return r;
   }

@@ -11,6 +11,7 @@ import {
   SVC_SKIPPED, SVC_DISABLED, SVC_STARTING, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
   BADGE_REGISTRY, VERSION_ANY_MAX, fmtMillis, fmtVersion,
 } from "../lib";
+import { errorName } from "../lib/names";
 import { Service, services } from "./service";
 import { say } from "./say";
 import { registeredVersion } from "./registry";
@@ -22,7 +23,7 @@ export function spawnAll(): void {
   for (let i = 0; i < services.length; i++) {
     const s = services[i];
     s.proc = sys.proc_spawn(INIT_SLOT_BOOT, s.spec.module);
-    if (s.proc < 0) { s.state = SVC_FAILED; say("cannot create " + s.spec.name + ": error " + s.proc.toString()); continue; }
+    if (s.proc < 0) { s.state = SVC_FAILED; say("cannot create " + s.spec.name + ": " + errorName(s.proc)); continue; }
     s.ep = sys.proc_endpoint(s.proc, 0);
     sys.proc_quota(s.proc, s.spec.pageQuota);
     sys.proc_budget(s.proc, <i64>s.spec.cpuBudget);
@@ -177,7 +178,7 @@ function startOne(s: Service): void {
   const t0 = sys.time();
   const r = sys.proc_start(s.proc);
   const dt = sys.time() - t0;
-  if (r < 0) { s.state = SVC_FAILED; say("failed to start " + s.spec.name + " (pid " + s.pid.toString() + "): error " + r.toString()); return; }
+  if (r < 0) { s.state = SVC_FAILED; say("failed to start " + s.spec.name + " (pid " + s.pid.toString() + "): " + errorName(r)); return; }
   if (s.spec.name == "log") { adoptLog(s); nameAll(); }
   say("started " + s.spec.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(s) +
     (s.spec.notifyReady ? "; waiting for it to report ready" : ""));

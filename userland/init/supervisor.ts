@@ -14,6 +14,7 @@ import {
 import { Service, services, byPid } from "./service";
 import { launched, startReady, renameAll } from "./start";
 import { say } from "./say";
+import { errorName, faultText } from "../lib/names";
 import { dependencyDown, dependencyUp, restartBound } from "./deps";
 import { restartGroup } from "./groups";
 import { unregisterAll } from "./registry";
@@ -30,9 +31,7 @@ export function onFault(pid: i32, cause: i32, dropped: i32): void {
   s.events.add(EV_CRASHED, cause);
   setHealth(s, HEALTH_UNHEALTHY, 0);
   s.crashes++;
-  say(s.spec.name + " (pid " + pid.toString() + ") crashed" + (cause == FAULT_START ? " while starting" : cause == FAULT_CPU ? ": CPU budget spent" : cause == FAULT_INJECTED ? " (injected)" : cause == FAULT_HUNG ? ": it did not answer a ping in time" :
-    cause == FAULT_MEMORY ? ": out of memory at its limit (the manifest's memory)" : cause == FAULT_STACK ? ": it called deeper than its stack window" :
-    cause == FAULT_ABORT ? ": it aborted" : "") +
+  say(s.spec.name + " (pid " + pid.toString() + ") crashed: " + faultText(cause) +
     (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
   failed(i);
 }
@@ -147,7 +146,7 @@ function restart(s: Service, faultNs: i64): void {
   s.restartAt = 0;
   const r = sys.proc_restart(s.proc);
   s.restarts++;
-  if (r < 0) { s.events.add(EV_RESTART_FAILED, r); say("restart of " + s.spec.name + " failed: error " + r.toString()); return; }
+  if (r < 0) { s.events.add(EV_RESTART_FAILED, r); say("restart of " + s.spec.name + " failed: " + errorName(r)); return; }
   launched(s, EV_RESTARTED, s.restarts);
   if (s.spec.name == "log") renameAll(); // a fresh log service knows no names
   const i = s.index;

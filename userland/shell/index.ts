@@ -6,9 +6,10 @@ import {
   sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
   TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
-  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED, FAULT_CPU, FAULT_START,
-  FAULT_HUNG, FAULT_INJECTED, FAULT_MEMORY, EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
+  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED,
+  EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
 } from "../lib";
+import { errorName, eventName, faultText } from "../lib/names";
 import { openConsole, print, println, readLines, LINE_MAX } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
 import { healthOf, healthName } from "./registry";
@@ -121,7 +122,7 @@ function execute(w: string[]): void {
   if (tag == 0) { println("unknown svc command: " + sub + " (try help)"); return; }
   const r = request(tag, i);
   if (r == OK) println(sub + ": " + args[2] + " ok");
-  else println(sub + ": " + args[2] + " refused: " + (r == E_STATE ? "it is " + stateName(status(i)!.state) : "error " + r.toString()));
+  else println(sub + ": " + args[2] + " refused: " + (r == E_STATE ? "it is " + stateName(status(i)!.state) : errorName(r)));
 }
 
 /** halt [CODE]: a code outside 0..255 is refused (a process exit code could not carry it). */
@@ -130,7 +131,7 @@ function haltCommand(args: string[]): void {
   if (code < 0) { println(refusal); return; }
   const r = sys.call(openInit(), TAG_INIT_HALT, code, 0, 0, 0, 0, 0);
   if (r == OK) halting = true;
-  else println("halt refused: error " + r.toString());
+  else println("halt refused: " + errorName(r));
 }
 
 function logCommand(args: string[]): void {
@@ -168,7 +169,7 @@ function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + "
 
 function list(json: bool): void {
   const n = count();
-  if (n < 0) { println("init does not answer: error " + n.toString()); return; }
+  if (n < 0) { println("init does not answer: " + errorName(n)); return; }
   if (json) {
     let out = "[";
     for (let i = 0; i < n; i++) out += (i > 0 ? "," : "") + record(i);
@@ -213,15 +214,10 @@ function show(i: i32, json: bool): void {
     (h.lastMessage > 0 ? ", last message at " + fmtSeconds(h.lastMessage) + " s" : "")));
 }
 
-const EVENT_NAMES = ["", "started", "crashed", "restarting", "restarted", "restart-failed", "stopped", "gave-up",
-  "exited", "stopping", "killed", "paused", "resumed", "disabled", "enabled", "held", "restarted-with", "restarted-with-group",
-  "registered", "healthy", "degraded", "unhealthy", "unregistered", "draining", "reloaded", "reload-failed", "ready",
-  "start-timeout", "escalated"];
-
 /** svc check: init pings every running service now; then each one's health. */
 function checkNow(json: bool): void {
   const r = sys.call(openInit(), TAG_INIT_HEALTH_CHECK, 0, 0, 0, 0, 0, 0);
-  if (r != OK) { println("svc check refused: error " + r.toString()); return; }
+  if (r != OK) { println("svc check refused: " + errorName(r)); return; }
   const pinged = sys.reply_word(0), ns = sys.reply_word(1);
   const n = count();
   if (json) {
@@ -248,7 +244,7 @@ function caps(args: string[], json: bool): void {
 }
 
 function eventDetail(kind: i32, d: i64): string {
-  if (kind == EV_CRASHED) return d == FAULT_CPU ? "spent its CPU budget" : d == FAULT_START ? "trapped while starting" : d == FAULT_HUNG ? "missed a ping" : d == FAULT_INJECTED ? "injected" : d == FAULT_MEMORY ? "out of memory at its manifest limit" : "trapped";
+  if (kind == EV_CRASHED) return faultText(d);
   if (kind == EV_DEGRADED) return d == 0 ? "it says so" : d.toString() + " heartbeats missed";
   if (kind == EV_UNHEALTHY) return d == 0 ? "no answer" : d.toString() + " heartbeats missed";
   if (kind == EV_START_TIMEOUT) return "not ready within " + d.toString() + " ms";
@@ -256,14 +252,14 @@ function eventDetail(kind: i32, d: i64): string {
   if (kind == EV_REGISTERED || kind == EV_UNREGISTERED) return "entry " + d.toString();
   if (kind == EV_RESTARTING) return "in " + d.toString() + " ms";
   if (kind == EV_RESTARTED) return "restart " + d.toString();
-  if (kind == EV_RESTART_FAILED) return "error " + d.toString();
+  if (kind == EV_RESTART_FAILED) return errorName(d);
   if (kind == EV_GAVE_UP) return d.toString() + " restarts in the window";
   if (kind == EV_STOPPING) return "killed if not stopped in " + d.toString() + " ms";
   if (kind == EV_HELD) return "a required dependency, " + nameOf(<i32>d) + ", is down";
   if (kind == EV_BOUND_RESTART) return "it binds to " + nameOf(<i32>d);
   if (kind == EV_DRAINING) return d.toString() + " messages queued";
   if (kind == EV_RELOADED) return "reload " + d.toString();
-  if (kind == EV_RELOAD_FAILED) return "error " + d.toString() + "; the old instance kept";
+  if (kind == EV_RELOAD_FAILED) return errorName(d) + "; the old instance kept";
   return "";
 }
 
@@ -273,7 +269,7 @@ function events(i: i32, name: string, json: bool): void {
   let out = json ? "[" : "";
   for (let k = n - 1; k >= 0; k--) {
     const e = eventAt(i, k)!;
-    const kind = e.kind < EVENT_NAMES.length ? EVENT_NAMES[e.kind] : "event-" + e.kind.toString();
+    const kind = eventName(e.kind);
     if (json) {
       out += (k < n - 1 ? "," : "") + '{"event":"' + kind + '","time_ns":' + e.time.toString() + ',"detail":' + e.detail.toString() + "}";
     } else {
@@ -360,5 +356,5 @@ function reload(i: i32, name: string, flags: i32, json: bool): void {
   }
   if (r >= 0) { println("reload: " + name + " ok, pid " + pid.toString()); return; }
   if (r == E_STATE && before != null && before.state != SVC_RUNNING) { println("reload: " + name + " refused: it is " + stateName(before.state)); return; }
-  println("reload: " + name + " failed: error " + r.toString() + (state == "running" ? "; the old instance keeps running" : "; it is " + state));
+  println("reload: " + name + " failed: " + errorName(r) + (state == "running" ? "; the old instance keeps running" : "; it is " + state));
 }

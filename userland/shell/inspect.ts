@@ -4,6 +4,7 @@ import {
   sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, K_ENDPOINT, K_NOTIFY,
   K_PROCESS, K_CONSOLE, K_BOOT, K_MEMORY, K_DEVICE, R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN,
 } from "../lib";
+import { kindName, rightsName } from "../lib/names";
 import { println } from "./console";
 import { nameOf, request2 } from "./services";
 import { entries, lookupAt, healthName, Entry } from "./registry";
@@ -51,27 +52,6 @@ export function lookup(query: string, byTag: bool, all: bool, json: bool): void 
   }
   if (json) println(out + "]");
   else if (n == 0) println("no " + (all ? "" : "healthy ") + "service matches " + (byTag ? "tag " : "") + query);
-}
-
-function kindName(k: i32): string {
-  switch (k) {
-    case K_ENDPOINT: return "endpoint";
-    case K_NOTIFY: return "notify";
-    case K_PROCESS: return "process";
-    case K_CONSOLE: return "console";
-    case K_BOOT: return "boot";
-    case K_MEMORY: return "memory";
-    case K_DEVICE: return "device";
-  }
-  return "kind-" + k.toString();
-}
-
-function rightsName(r: i32): string {
-  const names = ["call", "send", "grant", "signal", "read", "write", "control", "spawn"];
-  const bits = [R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN];
-  let out = "";
-  for (let k = 0; k < bits.length; k++) if ((r & bits[k]) != 0) out += (out.length > 0 ? "+" : "") + names[k];
-  return out.length > 0 ? out : "none";
 }
 
 /** caps: the shell's own capability slots, as the kernel sees them. */

@@ -20,9 +20,8 @@ export function healthOf(i: i32): Health | null {
   return h;
 }
 
-export function healthName(h: i32): string {
-  return h == HEALTH_HEALTHY ? "healthy" : h == HEALTH_DEGRADED ? "degraded" : h == HEALTH_UNHEALTHY ? "unhealthy" : "unknown";
-}
+/** A health as users see it (abi/states.ts). */
+export { healthName } from "../lib/names";
 
 export class Entry { id: i32 = 0; service: i32 = 0; version: i64 = 0; iface: i64 = 0; health: i32 = 0; pid: i32 = 0; text: string = ""; }
 

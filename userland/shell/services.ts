@@ -38,20 +38,8 @@ export function status(i: i32): Status | null {
   return s;
 }
 
-export function stateName(state: i32): string {
-  switch (state) {
-    case SVC_WAITING: return "waiting";
-    case SVC_RUNNING: return "running";
-    case SVC_FAILED: return "failed";
-    case SVC_SKIPPED: return "skipped";
-    case SVC_STOPPED: return "stopped";
-    case SVC_STOPPING: return "stopping";
-    case SVC_DISABLED: return "disabled";
-    case SVC_PAUSED: return "paused";
-    case SVC_STARTING: return "starting";
-  }
-  return "unknown";
-}
+/** A service state as users see it (abi/states.ts). */
+export { stateName } from "../lib/names";
 
 /** Send a control request (start, stop, restart) for service `i`. */
 export function request(tag: i32, i: i32): i32 { return sys.call(init, tag, i, 0, 0, 0, 0, 0); }

@@ -6,3 +6,6 @@ export * from "./bench";
 export * from "./init";
 export * from "./registry";
 export * from "./memory";
+export * from "./qc-peer";
+export * from "./qc-fuzz";
+export * from "./qc-hostile";
