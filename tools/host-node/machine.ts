@@ -36,7 +36,7 @@ export interface MachineOptions {
   verbose?: boolean;
   /** The service loader's flags (kernel/abi.ts LOADER_*): only `quark bench` sets one, to measure what a guard costs. */
   loaderFlags?: number;
-  /** Recycle dead instances (default true); `quark bench` turns it off to compare. */
+  /** Recycle dead instances (default: unless the environment has QUARK_RECYCLE=0, the bench's comparison). */
   recycle?: boolean;
 }
 
@@ -73,7 +73,7 @@ export class NodeMachine {
 
   constructor(private readonly image: BootImage, private readonly opts: MachineOptions = {}) {
     this.t0 = opts.t0 ?? performance.now();
-    this.pool = new InstancePool<Live>(opts.recycle ?? true);
+    this.pool = new InstancePool<Live>(opts.recycle ?? process.env.QUARK_RECYCLE !== "0");
     const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
     const halModule = image.modules[0].module;
     if (halModule === undefined) throw new Error("module 0 of the image is not a compiled HAL");

@@ -36,6 +36,11 @@ CODES = (
 LOADER = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_uint32, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p))
 
 
+def recycling():
+    """Whether dead instances are recycled: yes, unless QUARK_RECYCLE=0 (the bench's comparison, as the Node host)."""
+    return os.environ.get("QUARK_RECYCLE") != "0"
+
+
 class ShimUnavailable(Exception):
     """The native shim cannot be used; the message says why."""
 
@@ -78,6 +83,7 @@ class NativeTrampoline:
         self._ok, self._nomodule = image.const("OK"), image.const("E_NOMODULE")
         self._types = _types()
         self._services = []
+        self.set_recycling(recycling())
 
     def host_funcs(self, store):
         ptrs = [ctypes.cast(self._types[name].ptr(), ctypes.c_void_p) for name in HOST_FUNCS]
@@ -215,7 +221,7 @@ class PythonTrampoline:
         self._kernel_trap = -1
         # Dead instances kept per module for reuse (shim.c's pool, the same rule).
         self._pool = {}
-        self._recycling = True
+        self._recycling = recycling()
         self._made = 0
 
     def kernel_trap(self):
