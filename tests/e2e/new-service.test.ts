@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileModule, CompileError } from "../../tools/lib/compile";
+import { serviceTemplate } from "../../tools/lib/scaffold";
 import { root, withoutTimings } from "./helpers";
 
 const RUNTIMES = ["node", "wasmtime"];
@@ -337,11 +338,23 @@ describe('the "quark/" import map', () => {
   });
 });
 
-// The walk-through in docs/writing-a-service.md runs as printed.
-describe("docs/writing-a-service.md's walk-through", () => {
+// docs/writing-a-service.md shows the template as written, and its walk-through runs as printed.
+describe("docs/writing-a-service.md", () => {
   const doc = readFileSync(join(root, "docs", "writing-a-service.md"), "utf8");
   const script = /<!-- walk-through -->\n```sh\n([\s\S]*?)```/.exec(doc)?.[1];
   const output = /<!-- walk-through output -->\n```\n([\s\S]*?)```/.exec(doc)?.[1];
+
+  it("shows the template quark new writes", () => {
+    const shown = /```ts\n\/\/ greeter\/index\.ts\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(shown, "the template block").toBeDefined();
+    const written = serviceTemplate("greeter").split("\n");
+    let at = 0;
+    for (const line of shown!.trimEnd().split("\n")) {
+      const found = written.indexOf(line, at);
+      expect(found, `"${line}" in the template`).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
+  });
 
   it("prints what the page says it prints", () => {
     expect(script, "the walk-through block").toBeDefined();
