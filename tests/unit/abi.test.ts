@@ -153,6 +153,7 @@ describe("the lint", () => {
   const planted: Array<[Violation["rule"], string, string]> = [
     ["error-literal", "kernel/x.ts", "export const E_CRASHED = -7;"],
     ["error-literal", "tools/x.py", "E_ARG = -4"],
+    ["error-literal", "userland/x.ts", "if (r == -7) retry();"],
     ["error-name", "userland/x.ts", 'const NAMES = ["OK", "E_BADSLOT", "E_RIGHTS"];'],
     ["deadline-sentinel", "tools/x.py", "if deadline == -2:"],
     ["deadline-sentinel", "tools/x.ts", "const d = kernel.next_deadline();\nif (d === -1) wait();"],

@@ -1,6 +1,7 @@
 // The lint that keeps ABI numbers and names out of hand-written code: outside
 // abi/ and the files generated from it, no source file may
-// - give an error code a number of its own (`E_ARG = -4`, `E_ARG: -4`) or
+// - give an error code a number of its own (`E_ARG = -4`, `E_ARG: -4`),
+//   compare a status with one (`r == -7`), or
 //   spell two error names as strings on one line (a hand-typed name table: use errorName),
 // - compare a deadline with -1 or -2 (DEADLINE_INPUT, DEADLINE_NEVER),
 // - write an image section's name ("quark.abi", "quark.mod.", ...),
@@ -25,6 +26,8 @@ const COMMENT = /^\s*(?:\/\/|\/\*|\*|#|;;|""")/;
 
 const RULES: Array<[Violation["rule"], RegExp]> = [
   ["error-literal", /\bE_[A-Z]+\s*[:=]\s*-\s*\d/],
+  // A status compared with an error's number (-3 and below: -1 and -2 also mean "none" elsewhere).
+  ["error-literal", /(?:===?|!==?)\s*-(?:[3-9]|[1-9]\d)\b/],
   ["error-name", /["'`]E_[A-Z]{2,}["'`]\s*,\s*["'`]E_[A-Z]{2,}["'`]/],
   ["deadline-sentinel", /deadline\w*\s*(?:===?|!==?|<=?|>=?)\s*-[12]\b|-[12]\s*(?:===?|!==?)\s*\w*deadline/i],
   ["section-name", /["'`]quark\.(?:(?:abi|modules|manifest|boot)\b|mod\.)/],
