@@ -1,7 +1,8 @@
 // Device capabilities: a K_DEVICE capability (badge = device id) lets its
 // holder read and write that device's registers, and nothing else, through
 // the kernel. Drivers live in user space; the kernel only checks the window.
-import { K_DEVICE, R_READ, R_WRITE, E_ARG, OK, DEV_ENTROPY, ENTROPY_BASE, ENTROPY_SIZE } from "./abi";
+import { K_DEVICE, R_READ, R_WRITE, E_ARG, OK } from "./abi";
+import { deviceAddress } from "./devices";
 import { current } from "./proc";
 import { lookup, capBadge } from "./cspace";
 import { mmio_read, mmio_write } from "./host";
@@ -9,10 +10,7 @@ import { mmio_read, mmio_write } from "./host";
 /** The bus address of register `reg` of the device the capability names, or -1. */
 function address(g: i32, reg: i32): i32 {
   if (reg < 0 || (reg & 3) != 0) return -1;
-  switch (capBadge(g)) {
-    case DEV_ENTROPY: return reg < ENTROPY_SIZE ? ENTROPY_BASE + reg : -1;
-  }
-  return -1;
+  return deviceAddress(capBadge(g), reg); // the windows of abi/hal.ts
 }
 
 /** The register's 32 bits, zero-extended, so no value reads as an error code. */

@@ -11,7 +11,10 @@ const SRC = "abi/hal.ts";
 
 export function emitHal(_t: Tables): Array<[string, string]> {
   check();
-  return [["kernel/abi-hal.ts", constants()], ["hal/mmio.ts", dispatch()]];
+  return [
+    ["kernel/abi-hal.ts", constants()], ["hal/mmio.ts", dispatch()],
+    ["kernel/devices.ts", kernelWindows()], ["tools/lib/devices.ts", deviceNames()],
+  ];
 }
 
 const regName = (d: HalDevice, r: HalRegister): string => `${d.prefix}_${r.name}`;
@@ -51,6 +54,44 @@ function constants(): string {
     for (const v of d.values) lines.push(constLine(v.name, v.value, v.doc));
   }
   return lines.join("\n") + "\n";
+}
+
+const withId = (): HalDevice[] => halDevices.filter((d) => d.id !== undefined);
+const upper = (d: HalDevice): string => d.name.toUpperCase();
+
+/** The kernel's check of a device capability's register offset: only the device's own window. */
+function kernelWindows(): string {
+  const names = withId().flatMap((d) => [`DEV_${upper(d)}`, `${upper(d)}_BASE`, `${upper(d)}_SIZE`]);
+  const out = [
+    generatedHeader(SRC),
+    "// The register windows a K_DEVICE capability opens (kernel/device.ts checks",
+    "// every dev_read and dev_write against them).",
+    `import { ${names.join(", ")} } from "./abi";`,
+    "",
+    "/** The bus address of register `reg` of device `id` (reg >= 0, checked by the caller), or -1 outside its window. */",
+    "@inline export function deviceAddress(id: i32, reg: i32): i32 {",
+    "  switch (id) {",
+    ...withId().map((d) => `    case DEV_${upper(d)}: return reg < ${upper(d)}_SIZE ? ${upper(d)}_BASE + reg : -1;`),
+    "  }",
+    "  return -1;",
+    "}",
+  ];
+  return out.join("\n") + "\n";
+}
+
+/** The devices a manifest may grant by name (caps = ["entropy"]). */
+function deviceNames(): string {
+  const out = [
+    generatedHeader(SRC),
+    "// HAL devices a service can be granted by name in a manifest's caps (a",
+    "// K_DEVICE capability on the device's register window), with their ids.",
+    'import * as abi from "../../kernel/abi";',
+    "",
+    "export const DEVICES: Record<string, number> = {",
+    ...withId().map((d) => `  ${d.name}: abi.DEV_${upper(d)},`),
+    "};",
+  ];
+  return out.join("\n") + "\n";
 }
 
 function dispatch(): string {

@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./fnv1a";
 import * as keys from "./manifest-keys";
+import { DEVICES } from "./devices";
 import { repoRoot } from "./root";
 import { parseConstraint, parseVersion, formatVersion, satisfies, type Range } from "./versions";
 import {
@@ -102,8 +103,8 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const CONSOLE = "console";
 const INIT = "init"; // in caps: init's endpoint, for its control protocol (svc start, stop, ...)
 // HAL devices a service can be granted by name (a K_DEVICE capability on the
-// device's register window).
-export const DEVICES: Record<string, number> = { entropy: abi.DEV_ENTROPY };
+// device's register window): generated from abi/hal.ts.
+export { DEVICES };
 const DEVICE_NAMES = Object.keys(DEVICES);
 
 export const RIGHTS: Record<string, number> = {
