@@ -9,6 +9,8 @@ const FIGURES = [
   "registry.lookup", "registry.lookup.pattern", "registry.lookup.tag",
   // The stack guard's cost: the same round trip beside services loaded without it, in the same run.
   "isolation.stack_guard",
+  // A restart on a recycled instance beside the same restart on a fresh one (QUARK_RECYCLE=0), in the same run.
+  "proc.restart.recycled",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [

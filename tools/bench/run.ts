@@ -175,6 +175,30 @@ async function stackGuardCost(image: string, runtime: Runtime, guarded: BenchSer
   return resultFromSeries({ ...numericAttrs(with_), name: "isolation.stack_guard" }, runtime, peer);
 }
 
+/**
+ * proc.restart.recycled: restart.after_trap as measured above, where the
+ * host gives the restarted echo its dead instance back through quark_reset
+ * (tools/loader/reset.ts), beside the same image booted again in the same
+ * run with recycling off (QUARK_RECYCLE=0: every restart instantiates afresh).
+ */
+async function recycleGain(image: string, runtime: Runtime, recycled: BenchSeries[]): Promise<BenchResult> {
+  const before = process.env.QUARK_RECYCLE;
+  process.env.QUARK_RECYCLE = "0"; // read by the Node host in this process and inherited by the wasmtime host
+  let text: string;
+  try {
+    ({ text } = await runSuite(image, runtime, true));
+  } finally {
+    if (before === undefined) delete process.env.QUARK_RECYCLE;
+    else process.env.QUARK_RECYCLE = before;
+  }
+  if (!text.includes("#bench-done")) throw new Error(`the bench service did not finish without recycling under ${runtime}:\n${text.slice(-2000)}`);
+  const fresh = parseConsole(text).bench.find((s) => s.name === "restart.after_trap");
+  const reused = recycled.find((s) => s.name === "restart.after_trap");
+  if (!fresh || !reused) throw new Error(`restart.after_trap missing under ${runtime}`);
+  const peer = { name: "the same restart with a fresh instance each time (QUARK_RECYCLE=0), same run", samples: fresh.samples };
+  return resultFromSeries({ ...numericAttrs(reused), name: "proc.restart.recycled" }, runtime, peer);
+}
+
 export async function runBench(opts: BenchOptions): Promise<number> {
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
   const root = repoRoot();
@@ -212,6 +236,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
       results.push(withTarget(r));
     }
     results.push(await stackGuardCost(built.out, runtime, series));
+    results.push(await recycleGain(built.out, runtime, series));
     const check = results.find((r) => r.name === "monitor.check" && r.host === runtime);
     const beat = results.find((r) => r.name === "monitor.heartbeat" && r.host === runtime);
     if (!check || !beat) throw new Error(`monitor.check or monitor.heartbeat missing under ${runtime}`);
