@@ -6,9 +6,10 @@ import {
   BT_MAGIC, BT_MAGIC_OFF, BT_ABI_VERSION, BT_INIT_MODULE, BT_HEADER_BYTES, ABI_VERSION, PID_INIT, K_BOOT, K_CONSOLE, K_ENDPOINT, R_ALL, R_WRITE, R_READ,
   R_SPAWN, R_CONTROL, R_CALL, R_SEND, R_GRANT, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_SELF, PS_CREATED,
   BOOT_UNTIL_READY, BOOT_QUIET, INTC_ENABLE, IRQ_TIMER, TIMER_CTRL, OK, E_ARG, E_FAULT, E_STATE, E_NOMODULE,
-  MAX_PROCS, IRQ_UART_RX, UART_CTRL, UART_IRQ_RX, INIT_SLOT_DEVICES, DEV_ENTROPY, K_DEVICE, BT_RAM_FRAMES, DEFAULT_RAM_FRAMES,
+  MAX_PROCS, IRQ_UART_RX, UART_CTRL, UART_IRQ_RX, INIT_SLOT_DEVICES, K_DEVICE, BT_RAM_FRAMES, DEFAULT_RAM_FRAMES,
   EXIT_PANIC,
 } from "./abi";
+import { installDevices } from "./devices";
 import { current, pState, pModule } from "./proc";
 import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
 import { ipcInit } from "./ipc";
@@ -63,7 +64,7 @@ export function boot(flags: i32): i32 {
   install(PID_INIT, INIT_SLOT_BOOT, K_BOOT, R_ALL, 0, 0, 0, -1);
   install(PID_INIT, INIT_SLOT_CONSOLE, K_CONSOLE, R_WRITE | R_READ, 0, 0, 0, -1);
   install(PID_INIT, INIT_SLOT_SELF, K_ENDPOINT, R_CALL | R_SEND | R_GRANT, PID_INIT, 0, 0, -1);
-  install(PID_INIT, INIT_SLOT_DEVICES + DEV_ENTROPY - 1, K_DEVICE, R_READ | R_WRITE, 0, DEV_ENTROPY, 0, -1);
+  installDevices(PID_INIT); // abi/hal.ts's devices
   klog(); puts("quark kernel, ABI "); puti(ABI_VERSION); puts(", "); puti(MAX_PROCS); puts(" process slots, ");
   puti(totalFrames() >> 8); puts(" MiB of kernel-managed memory\n");
   const s = startProcess(PID_INIT);

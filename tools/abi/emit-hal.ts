@@ -23,6 +23,8 @@ const address = (d: HalDevice, r: HalRegister): string => (d.absolute ? regName(
 
 /** Windows must not overlap, registers must lie in their window and match their access. */
 function check(): void {
+  // init holds one capability per device from boot, in slots INIT_SLOT_DEVICES + id - 1: ids are 1, 2, ...
+  withId().forEach((d, i) => { if (d.id !== i + 1) throw new Error(`${SRC}: device ${d.name} has id ${d.id}; ids run 1, 2, ... in table order`); });
   const sorted = [...halDevices].sort((a, b) => a.base - b.base);
   sorted.forEach((d, i) => {
     const next = sorted[i + 1];
@@ -64,9 +66,16 @@ function kernelWindows(): string {
   const names = withId().flatMap((d) => [`DEV_${upper(d)}`, `${upper(d)}_BASE`, `${upper(d)}_SIZE`]);
   const out = [
     generatedHeader(SRC),
-    "// The register windows a K_DEVICE capability opens (kernel/device.ts checks",
-    "// every dev_read and dev_write against them).",
-    `import { ${names.join(", ")} } from "./abi";`,
+    "// The HAL's devices as the kernel sees them: init's capabilities to them at",
+    "// boot, and the register window each capability opens (kernel/device.ts",
+    "// checks every dev_read and dev_write against it).",
+    `import { ${names.join(", ")}, INIT_SLOT_DEVICES, K_DEVICE, R_READ, R_WRITE } from "./abi";`,
+    'import { install } from "./cspace";',
+    "",
+    "/** Gives `pid` (init, at boot) a capability to every device, device `id` in slot INIT_SLOT_DEVICES + id - 1. */",
+    "@inline export function installDevices(pid: i32): void {",
+    ...withId().map((d) => `  install(pid, INIT_SLOT_DEVICES + DEV_${upper(d)} - 1, K_DEVICE, R_READ | R_WRITE, 0, DEV_${upper(d)}, 0, -1);`),
+    "}",
     "",
     "/** The bus address of register `reg` of device `id` (reg >= 0, checked by the caller), or -1 outside its window. */",
     "@inline export function deviceAddress(id: i32, reg: i32): i32 {",
