@@ -18,8 +18,11 @@ function newest(dir) {
   return t;
 }
 
+// The bundle holds tools/ and what it imports from outside it: the ABI
+// constants (kernel/abi.ts and the files it re-exports) and the protocols.
+const abiFiles = readdirSync(join(root, "kernel")).filter((n) => /^abi.*\.ts$/.test(n)).map((n) => statSync(join(root, "kernel", n)).mtimeMs);
 const stale = !existsSync(bundle) ||
-  statSync(bundle).mtimeMs < Math.max(newest(join(root, "tools")), statSync(join(root, "kernel/abi.ts")).mtimeMs);
+  statSync(bundle).mtimeMs < Math.max(newest(join(root, "tools")), newest(join(root, "userland/lib/proto")), ...abiFiles);
 if (stale) {
   const { buildTools } = await import(pathToFileURL(join(root, "tools/build-tools.mjs")).href);
   await buildTools();
