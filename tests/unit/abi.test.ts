@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { generate } from "../../tools/abi/generate";
-import { stale } from "../../tools/abi/main";
+import { main, stale } from "../../tools/abi/main";
 import { lintText, lintTree, type Violation } from "../../tools/abi/lint";
 import { evaluate } from "../../tools/abi/text";
 import { syscalls } from "../../abi/syscalls";
@@ -56,6 +56,42 @@ const PENDING = new Set([
 describe("generated files", () => {
   it("are each what a fresh `npm run abi` writes (run it and commit the result if this fails)", () => {
     expect(stale(root, files)).toEqual([]);
+  });
+
+  it("are listed by `npm run abi -- --check` (exit 1) when stale, and written by `npm run abi`", () => {
+    const dir = mkdtempSync(join(tmpdir(), "quark-abi-check-"));
+    const out: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => { out.push(s); return true; }) as typeof process.stdout.write;
+    try {
+      for (const doc of ["docs/machine-abi.md", "docs/manifest.md"]) {
+        mkdirSync(join(dir, "docs"), { recursive: true });
+        writeFileSync(join(dir, doc), readFileSync(join(root, doc), "utf8"));
+      }
+      writeFileSync(join(dir, "docs/machine-abi.md"), readFileSync(join(root, "docs/machine-abi.md"), "utf8").replace("| 1 | `call(", "| 1 | `kall("));
+      expect(main(["--check"], dir)).toBe(1);
+      expect(out.join("")).toContain("stale: kernel/abi.ts\n");
+      expect(out.join("")).toContain("stale: docs/machine-abi.md\n");
+      expect(main([], dir)).toBe(0);
+      expect(stale(dir, generate(dir))).toEqual([]);
+      expect(main(["--check"], dir)).toBe(0);
+      expect(readFileSync(join(dir, "kernel/abi.ts"), "utf8")).toBe(files.get("kernel/abi.ts"));
+    } finally {
+      process.stdout.write = write;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses an unknown argument with a usage line (exit 2)", () => {
+    const write = process.stderr.write;
+    let err = "";
+    process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
+    try {
+      expect(main(["--chek"], root)).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(err).toBe("usage: npm run abi [-- --check]\nunknown argument: --chek\n");
   });
 
   it("each start with the generated-file header naming their tables", () => {
