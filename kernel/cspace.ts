@@ -74,7 +74,6 @@ export function lookupAny(pid: i32, slot: i32): i32 {
 @inline export function capBadge(g: i32): i32 { return unchecked(cBadge[g]); }
 @inline export function capLabel(g: i32): i32 { return unchecked(cLabel[g]); }
 export function setLabel(g: i32, label: i32): void { unchecked(cLabel[g] = label); }
-@inline export function slotOf(g: i32): i32 { return g % CSPACE_SLOTS; }
 
 /** The lowest empty slot of `pid` other than its armed receive slot, or E_NOSPACE. */
 export function freeSlot(pid: i32): i32 {

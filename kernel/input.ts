@@ -45,5 +45,8 @@ export function inputArrived(): void {
   waiter = -1;
 }
 
+/** `pid` is being freed: a wait of its own must not wake the next process given the pid. */
+export function forgetReader(pid: i32): void { if (waiter == pid) waiter = -1; }
+
 /** Is a process waiting for console input (so the host should wait for it too)? */
 export function awaitingInput(): bool { return waiter >= 0; }

@@ -24,6 +24,7 @@ import { fuel, charge, disarmCrash, setBudget, resetSpent, budgetCause } from ".
 import { stackCause } from "./stack";
 import { abortCause } from "./entry";
 import { faultPending, forgetFaults } from "./fault";
+import { forgetReader } from "./input";
 
 /** Stop `pid` where it stands: its queue, notes, leases, address space and instance go; how many messages were dropped. */
 export function takeDown(pid: i32, state: i32): i32 {
@@ -70,6 +71,7 @@ function reap(pid: i32): void {
   setBudget(pid, 0);
   resetSpent(pid);
   forgetFaults(pid);
+  forgetReader(pid);
   // Causes that answer once and were never asked for (a trap while instantiating) must not blame the next process.
   budgetCause(pid); stackCause(pid); abortCause(pid);
   charge(fuel - before);

@@ -35,9 +35,6 @@ let handoffLen = 0;
 let reloading = -1; // the pid being reloaded, or -1
 let saving = -1; // the pid whose quark_save runs: handoff_put is allowed
 let loading = -1; // the pid whose new quark_start runs: handoff_get is allowed
-let reloads: u32 = 0;
-
-export function reloadCount(): u32 { return reloads; }
 
 export function procReload(slot: i32, flags: i32): i32 {
   const pid = controlled(slot);
@@ -88,7 +85,6 @@ function reload(pid: i32, flags: i32): i32 {
     return err;
   }
   host_spawn(pid, 0, SPAWN_DISCARD);
-  reloads++;
   wake(pid);
   return r == INVOKE_NOENTRY ? OK : r;
 }
