@@ -37,12 +37,15 @@ function defaultServices(dir: string): string {
 
 // A client of the new service, also outside the checkout: it calls the new
 // service at start with two words and logs the reply.
-const CALLER = `import { call, result, capByName, log, OK } from "quark/service";
+// A tag the greeter does not serve comes back as an error, logged by its name.
+const CALLER = `import { call, result, capByName, errorName, log, OK, TAG_THIRD_PARTY_FIRST } from "quark/service";
 import { TAG_ECHO } from "quark/proto/echo";
 
 export function quark_start(pid: i32, restarts: i32): i32 {
-  const status = call(capByName("greeter"), TAG_ECHO, 6, 7);
-  log("greeter answered " + status.toString() + ": " + result(0).toString() + " " + result(1).toString());
+  const greeter = capByName("greeter");
+  const status = call(greeter, TAG_ECHO, 6, 7);
+  log("greeter answered " + errorName(status) + ": " + result(0).toString() + " " + result(1).toString());
+  log("greeter refused " + errorName(call(greeter, TAG_THIRD_PARTY_FIRST)));
   return OK;
 }
 `;
@@ -93,7 +96,8 @@ describe("a service outside the checkout, listed in a manifest outside it", () =
       const boot = quark(work, ["boot", image, "--until-ready", "--runtime", runtime]);
       expect(boot.code, `${runtime}: ${boot.stderr}`).toBe(0);
       expect(boot.stdout).toMatch(/\] greeter: greeter is up \(restart 0\)\n/);
-      expect(boot.stdout).toMatch(/\] caller: greeter answered 0: 6 7\n/);
+      expect(boot.stdout).toMatch(/\] caller: greeter answered OK: 6 7\n/);
+      expect(boot.stdout).toMatch(/\] caller: greeter refused E_ARG\n/);
       expect(boot.stdout).toContain("ready: 6 of 6 services running");
     }
   });
