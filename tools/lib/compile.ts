@@ -173,7 +173,9 @@ function ascRequest(opts: CompileOptions, options: Record<string, OptionValue>):
   return {
     packages: packageMaps(),
     // Entries relative to the root keep checkout paths out of the binary
-    // (asc embeds source names in assertion messages).
+    // (asc embeds source names in assertion messages); an entry outside the
+    // checkout is named by its path from the root (../../...), bytes that
+    // change when either moves.
     argv: [
       posixRelative(opts.root, opts.entry), ...optionsToArgv(options),
       "--baseDir", opts.root, "--outFile", "module.wasm", "--noColors",
