@@ -28,6 +28,14 @@ export interface Group {
 export interface Named extends Constant {
   /** What shells, logs and reports print for it. */
   display: string;
+  /**
+   * For an event: how its detail word reads (`svc events`), with {n} the
+   * number, {fault} its faultText, {error} its errorName, {service} the name
+   * of the service with that index. None: the detail is not shown.
+   */
+  detail?: string;
+  /** The detail's wording when the word is 0, if it differs. */
+  detailZero?: string;
 }
 
 /** A set of named numbers with display text; a name function is generated per set. */

@@ -22,7 +22,7 @@ import { serviceStates, processStates, healthStates } from "../../abi/states";
 import { protocols, tagRanges } from "../../abi/protocols/index";
 import * as abi from "../../kernel/abi";
 import * as proto from "../../userland/lib/proto/index";
-import { errorName, faultText, eventName, rightsName, stateName } from "../../tools/lib/names";
+import { errorName, eventDetail, faultText, eventName, rightsName, stateName } from "../../tools/lib/names";
 
 const root = join(import.meta.dirname, "../..");
 const files = generate(root);
@@ -175,6 +175,11 @@ describe("the tables", () => {
     expect(stateName(abi.SVC_STOPPING)).toBe("stopping");
     expect(rightsName(abi.R_CALL | abi.R_SEND)).toBe("call+send");
     expect(rightsName(0)).toBe("none");
+    expect(eventDetail(abi.EV_CRASHED, abi.FAULT_HUNG, String)).toBe("did not answer a ping within its deadline");
+    expect(eventDetail(abi.EV_RELOAD_FAILED, abi.E_CRASHED, String)).toBe("E_CRASHED; the old instance kept");
+    expect(eventDetail(abi.EV_HELD, 2, (i) => ["a", "b", "log"][i])).toBe("a required dependency, log, is down");
+    expect(eventDetail(abi.EV_DEGRADED, 0, String)).toBe("it says so");
+    expect(eventDetail(abi.EV_STARTED, 0, String)).toBe("");
   });
 });
 

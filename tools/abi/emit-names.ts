@@ -74,13 +74,45 @@ export function rightsName(bits: ${type}): string {
 `;
 }
 
+/** An event's detail template as an expression over `d` (and `service`), in either language. */
+function detailExpr(template: string, lang: "as" | "ts"): string {
+  const parts = template.split(/(\{\w+\})/).filter((p) => p.length > 0).map((p) => {
+    switch (p) {
+      case "{n}": return lang === "as" ? "d.toString()" : "String(d)";
+      case "{fault}": return "faultText(d)";
+      case "{error}": return "errorName(d)";
+      case "{service}": return lang === "as" ? "service(<i32>d)" : "service(d)";
+    }
+    if (/^\{\w+\}$/.test(p)) throw new Error(`abi: unknown placeholder ${p} in an event's detail`);
+    return str(p);
+  });
+  return parts.join(" + ");
+}
+
+function eventDetail(t: Tables, lang: "as" | "ts"): string {
+  const cases = t.events.rows.filter((r) => r.detail).map((r) => {
+    const expr = detailExpr(r.detail!, lang);
+    const body = r.detailZero ? `d == 0 ? ${str(r.detailZero)} : ${expr}` : expr;
+    return `    case abi.${r.name}: return ${body};`;
+  });
+  const sig = lang === "as" ? "kind: i32, d: i64, service: (i: i32) => string" : "kind: number, d: number, service: (i: number) => string";
+  return `/** How an event's detail word reads in \`svc events\` ("" when it is not shown); \`service\` names a service by index. */
+export function eventDetail(${sig}): string {
+  switch (kind) {
+${cases.join("\n")}
+  }
+  return "";
+}
+`;
+}
+
 export function emitNames(t: Tables): Array<[string, string]> {
   const intro = (importPath: string) => header(SOURCES) + `//
 // What users see for the ABI's numbers: one name or one wording per number,
 // the same in the shell, init's log, the conformance output and the tools.
 import * as abi from "${importPath}";
 `;
-  const as = intro("../../kernel/abi") + "\n" + [...functions(t, "as"), rightsJoin(t, "as")].join("\n");
-  const ts = intro("../../kernel/abi") + "\n" + [...functions(t, "ts"), rightsJoin(t, "ts")].join("\n");
+  const as = intro("../../kernel/abi") + "\n" + [...functions(t, "as"), rightsJoin(t, "as"), eventDetail(t, "as")].join("\n");
+  const ts = intro("../../kernel/abi") + "\n" + [...functions(t, "ts"), rightsJoin(t, "ts"), eventDetail(t, "ts")].join("\n");
   return [["userland/lib/names.ts", as], ["tools/lib/names.ts", ts]];
 }

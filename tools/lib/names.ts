@@ -207,3 +207,27 @@ export function rightsName(bits: number): string {
   }
   return out.length > 0 ? out : "none";
 }
+
+/** How an event's detail word reads in `svc events` ("" when it is not shown); `service` names a service by index. */
+export function eventDetail(kind: number, d: number, service: (i: number) => string): string {
+  switch (kind) {
+    case abi.EV_CRASHED: return faultText(d);
+    case abi.EV_RESTARTING: return "in " + String(d) + " ms";
+    case abi.EV_RESTARTED: return "restart " + String(d);
+    case abi.EV_RESTART_FAILED: return errorName(d);
+    case abi.EV_GAVE_UP: return String(d) + " restarts in the window";
+    case abi.EV_STOPPING: return "killed if not stopped in " + String(d) + " ms";
+    case abi.EV_HELD: return "a required dependency, " + service(d) + ", is down";
+    case abi.EV_BOUND_RESTART: return "it binds to " + service(d);
+    case abi.EV_REGISTERED: return "entry " + String(d);
+    case abi.EV_DEGRADED: return d == 0 ? "it says so" : String(d) + " heartbeats missed";
+    case abi.EV_UNHEALTHY: return d == 0 ? "no answer" : String(d) + " heartbeats missed";
+    case abi.EV_UNREGISTERED: return "entry " + String(d);
+    case abi.EV_DRAINING: return String(d) + " messages queued";
+    case abi.EV_RELOADED: return "reload " + String(d);
+    case abi.EV_RELOAD_FAILED: return errorName(d) + "; the old instance kept";
+    case abi.EV_START_TIMEOUT: return "not ready within " + String(d) + " ms";
+    case abi.EV_ESCALATED: return String(d) + " dependents stopped";
+  }
+  return "";
+}

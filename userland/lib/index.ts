@@ -18,4 +18,4 @@ export { sys };
 import * as registry from "./registry";
 export { registry };
 export { Balancer } from "./balance";
-export { errorName, errorText, eventName, stateName, processStateName, healthName, faultText, kindName, rightName, rightsName } from "./names";
+export { errorName, errorText, eventName, eventDetail, stateName, processStateName, healthName, faultText, kindName, rightName, rightsName } from "./names";

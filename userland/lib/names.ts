@@ -234,3 +234,27 @@ export function rightsName(bits: i32): string {
   }
   return out.length > 0 ? out : "none";
 }
+
+/** How an event's detail word reads in `svc events` ("" when it is not shown); `service` names a service by index. */
+export function eventDetail(kind: i32, d: i64, service: (i: i32) => string): string {
+  switch (kind) {
+    case abi.EV_CRASHED: return faultText(d);
+    case abi.EV_RESTARTING: return "in " + d.toString() + " ms";
+    case abi.EV_RESTARTED: return "restart " + d.toString();
+    case abi.EV_RESTART_FAILED: return errorName(d);
+    case abi.EV_GAVE_UP: return d.toString() + " restarts in the window";
+    case abi.EV_STOPPING: return "killed if not stopped in " + d.toString() + " ms";
+    case abi.EV_HELD: return "a required dependency, " + service(<i32>d) + ", is down";
+    case abi.EV_BOUND_RESTART: return "it binds to " + service(<i32>d);
+    case abi.EV_REGISTERED: return "entry " + d.toString();
+    case abi.EV_DEGRADED: return d == 0 ? "it says so" : d.toString() + " heartbeats missed";
+    case abi.EV_UNHEALTHY: return d == 0 ? "no answer" : d.toString() + " heartbeats missed";
+    case abi.EV_UNREGISTERED: return "entry " + d.toString();
+    case abi.EV_DRAINING: return d.toString() + " messages queued";
+    case abi.EV_RELOADED: return "reload " + d.toString();
+    case abi.EV_RELOAD_FAILED: return errorName(d) + "; the old instance kept";
+    case abi.EV_START_TIMEOUT: return "not ready within " + d.toString() + " ms";
+    case abi.EV_ESCALATED: return d.toString() + " dependents stopped";
+  }
+  return "";
+}

@@ -5,11 +5,9 @@
 import {
   sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
-  TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, EV_CRASHED, EV_RESTARTING, EV_RESTARTED,
-  EV_RESTART_FAILED, EV_GAVE_UP, EV_STOPPING, EV_HELD, EV_BOUND_RESTART, EV_DRAINING, EV_RELOADED, EV_RELOAD_FAILED,
-  EV_DEGRADED, EV_UNHEALTHY, EV_START_TIMEOUT, EV_ESCALATED, EV_REGISTERED, EV_UNREGISTERED, HEALTH_UNKNOWN,
+  TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, HEALTH_UNKNOWN,
 } from "../lib";
-import { errorName, eventName, faultText } from "../lib/names";
+import { errorName, eventName, eventDetail } from "../lib/names";
 import { openConsole, print, println, readLines, LINE_MAX } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
 import { healthOf, healthName } from "./registry";
@@ -243,26 +241,6 @@ function caps(args: string[], json: bool): void {
   grantsOf(i, args[1], json);
 }
 
-function eventDetail(kind: i32, d: i64): string {
-  if (kind == EV_CRASHED) return faultText(d);
-  if (kind == EV_DEGRADED) return d == 0 ? "it says so" : d.toString() + " heartbeats missed";
-  if (kind == EV_UNHEALTHY) return d == 0 ? "no answer" : d.toString() + " heartbeats missed";
-  if (kind == EV_START_TIMEOUT) return "not ready within " + d.toString() + " ms";
-  if (kind == EV_ESCALATED) return d.toString() + " dependents stopped";
-  if (kind == EV_REGISTERED || kind == EV_UNREGISTERED) return "entry " + d.toString();
-  if (kind == EV_RESTARTING) return "in " + d.toString() + " ms";
-  if (kind == EV_RESTARTED) return "restart " + d.toString();
-  if (kind == EV_RESTART_FAILED) return errorName(d);
-  if (kind == EV_GAVE_UP) return d.toString() + " restarts in the window";
-  if (kind == EV_STOPPING) return "killed if not stopped in " + d.toString() + " ms";
-  if (kind == EV_HELD) return "a required dependency, " + nameOf(<i32>d) + ", is down";
-  if (kind == EV_BOUND_RESTART) return "it binds to " + nameOf(<i32>d);
-  if (kind == EV_DRAINING) return d.toString() + " messages queued";
-  if (kind == EV_RELOADED) return "reload " + d.toString();
-  if (kind == EV_RELOAD_FAILED) return errorName(d) + "; the old instance kept";
-  return "";
-}
-
 function events(i: i32, name: string, json: bool): void {
   let n = 0;
   while (eventAt(i, n) != null) n++;
@@ -273,7 +251,8 @@ function events(i: i32, name: string, json: bool): void {
     if (json) {
       out += (k < n - 1 ? "," : "") + '{"event":"' + kind + '","time_ns":' + e.time.toString() + ',"detail":' + e.detail.toString() + "}";
     } else {
-      println("[" + fmtSeconds(e.time) + "] " + name + " " + kind + (eventDetail(e.kind, e.detail).length > 0 ? " (" + eventDetail(e.kind, e.detail) + ")" : ""));
+      const detail = eventDetail(e.kind, e.detail, nameOf);
+      println("[" + fmtSeconds(e.time) + "] " + name + " " + kind + (detail.length > 0 ? " (" + detail + ")" : ""));
     }
   }
   if (json) println(out + "]");
