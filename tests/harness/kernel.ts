@@ -14,6 +14,7 @@
 // entry, not for the caller: a caller's count is the kernel's own work.
 import binaryen from "binaryen";
 import * as abi from "../../kernel/abi";
+import { headerOnlyBootTable } from "../../tools/lib/boot-table";
 import { compileModule } from "../../tools/lib/compile";
 import { repoRoot } from "../../tools/lib/root";
 
@@ -190,13 +191,7 @@ export async function asInit<T>(
     },
   });
   k = inst.exports as unknown as Kernel;
-  const table = new Uint8Array(abi.BT_HEADER_BYTES);
-  const v = new DataView(table.buffer);
-  v.setUint32(0, abi.BT_MAGIC, true);
-  v.setUint32(4, abi.ABI_VERSION, true);
-  v.setUint32(12, 1, true);
-  v.setUint32(abi.BT_SIZE, table.length, true);
-  v.setUint32(abi.BT_RAM_FRAMES, opts.frames ?? 1024, true);
+  const table = headerOnlyBootTable(1, opts.frames ?? 1024); // init is module 1
   const at = k.boot_buffer(table.length);
   new Uint8Array(k.memory.buffer, at, table.length).set(table);
   const status = k.boot(0);

@@ -59,7 +59,7 @@ const parts = (): ImageParts => ({
 /** A boot table's header as the image check wants it (the magic; the rest is not read here). */
 function bootTable(): Uint8Array {
   const t = new Uint8Array(abi.BT_HEADER_BYTES + 3);
-  new DataView(t.buffer).setUint32(0, abi.BT_MAGIC, true);
+  new DataView(t.buffer).setUint32(abi.BT_MAGIC_OFF, abi.BT_MAGIC, true);
   t.set([1, 2, 3], abi.BT_HEADER_BYTES);
   return t;
 }

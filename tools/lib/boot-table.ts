@@ -71,6 +71,16 @@ export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) 
   return bytes;
 }
 
+/** A table of the header alone (no services): what a test bench boots the bare kernel with. */
+export function headerOnlyBootTable(initModule: number, ramFrames: number): Uint8Array {
+  const bytes = new Uint8Array(abi.BT_HEADER_BYTES);
+  const view = new DataView(bytes.buffer);
+  const u32 = (off: number, v: number): void => view.setUint32(off, checkU32(v, `field at byte ${off}`), true);
+  writeHeader(u32, 0, initModule, bytes.length);
+  writeHeaderValues(u32, { ramFrames, healthMs: 0 });
+  return bytes;
+}
+
 // A service with its references turned into indices.
 interface Row {
   spec: ServiceSpec;
