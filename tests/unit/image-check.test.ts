@@ -1,9 +1,7 @@
 // The image check (tools/lib/image-check.ts) on small hand-made images: one
-// case per fault, each with its stable code and message; and its Python
-// mirror (tools/host-wasmtime/image.py) given the very same bytes, which must
-// answer with the same code and the same message.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+// case per fault, each with its stable code and message; and the board's
+// reading of an image (tools/board/image.ts), the only one any engine gets.
+import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import binaryen from "binaryen";
@@ -12,10 +10,7 @@ import * as abi from "../../kernel/abi";
 import { abiConstants, checkImage, compileError, ImageCheckError, readImageFile, sha256 } from "../../tools/lib/image-check";
 import { linkImage } from "../../tools/lib/image";
 import { encodeCustomSection, readSections, stripCustomSections } from "../../tools/lib/wasm-sections";
-import { wasmtimePaths } from "../../tools/host-wasmtime/setup";
-import { repoRoot } from "../../tools/lib/root";
-
-const root = repoRoot();
+import { boardImage, readBoardImage } from "../../tools/board/image";
 const enc = new TextEncoder();
 
 function moduleReturning(n: number): Uint8Array {
@@ -118,26 +113,6 @@ function tsVerdict(bytes: Uint8Array, file: string): { code: string; message: st
   }
 }
 
-/** image.py's verdict on each file, in one Python process. */
-function pyVerdicts(files: string[]): { code: string; message: string }[] {
-  const script = `
-import json, sys
-sys.path.insert(0, "tools/host-wasmtime")
-from image import ImageError, load
-out = []
-for f in sys.argv[1:]:
-    try:
-        load(f)
-        out.append({"code": "", "message": ""})
-    except ImageError as e:
-        out.append({"code": e.code, "message": str(e)})
-print(json.dumps(out))
-`;
-  const r = spawnSync(wasmtimePaths(root).python, ["-c", script, ...files], { cwd: root, encoding: "utf8" });
-  expect(r.stderr).toBe("");
-  return JSON.parse(r.stdout);
-}
-
 describe("checkImage", () => {
   it("accepts the image the build links, with every part", () => {
     const img = checkImage(good(), "t.wasm");
@@ -175,28 +150,40 @@ describe("checkImage", () => {
   });
 });
 
-describe("image.py, the wasmtime host's mirror", () => {
-  it("gives the same code and message as image-check.ts for every case", () => {
-    const files = CASES.map((c, i) => {
-      const f = join(dir, `case-${i}.wasm`);
-      writeFileSync(f, c[1](good()));
-      return f;
-    });
-    const missing = join(dir, "missing.wasm");
-    const sub = join(dir, "a-dir");
-    mkdirSync(sub, { recursive: true });
-    const all = [...files, join(dir, "good.wasm"), missing, sub];
-    writeFileSync(all[files.length], good());
-    const py = pyVerdicts(all);
-    const ts = all.map((f) => { try { readImageFile(f); return { code: "", message: "" }; } catch (e) { return { code: (e as ImageCheckError).code, message: (e as Error).message }; } });
-    expect(py).toEqual(ts);
+describe("the board's image (tools/board/image.ts), read once for every engine", () => {
+  const invalid = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x01, 0x04, 0x01, 0x60, 0x00, 0x7f); // a cut type section
+
+  it("is the checked image, every module and the kernel validated by V8", () => {
+    const img = boardImage(good(), "t.wasm");
+    expect(img.modules.map((m) => m.name)).toEqual(["hal", "init", "echo"]);
+    expect(img.kernel).toEqual(good());
+    expect(img.bootTable).toEqual(bootTable());
   });
 
-  it("reads this checkout's kernel/abi.ts to the same constants as the TypeScript import", () => {
-    const r = spawnSync(wasmtimePaths(root).python, ["-c",
-      'import json, sys; sys.path.insert(0, "tools/host-wasmtime"); from image import checkout_abi; print(json.dumps(checkout_abi()))'],
-    { cwd: root, encoding: "utf8" });
-    expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual(abiConstants());
+  it("refuses a module no engine could compile, naming it, with V8's reason for every engine", () => {
+    const b = linkImage({
+      kernel: moduleReturning(100), hal: moduleReturning(1), init: moduleReturning(2),
+      services: [{ name: "echo", wasm: invalid }], manifestJson: { name: "t" }, bootTable: bootTable(),
+    });
+    expect(() => checkImage(b, "t.wasm")).not.toThrow(); // its record matches: only an engine judges its code
+    const e = (() => { try { boardImage(b, "t.wasm"); } catch (err) { return err as ImageCheckError; } })()!;
+    expect(e).toBeInstanceOf(ImageCheckError);
+    expect(e.code).toBe("compile");
+    expect(e.message).toMatch(/^t\.wasm: module echo does not compile: \S/);
+    expect(e.message).not.toContain("WebAssembly.Module()");
+  });
+
+  it("refuses a kernel no engine could compile as module kernel", () => {
+    const b = good();
+    const code = readSections(b).find((x) => x.id === 10)!;
+    const bad = b.slice();
+    bad[code.start] ^= 1; // the function count no longer matches the function section
+    expect(() => boardImage(bad, "t.wasm")).toThrow(/^t\.wasm: module kernel does not compile: \S/);
+  });
+
+  it("refuses a file it cannot open, a loop of symbolic links too", () => {
+    const loop = join(dir, "loop.wasm");
+    symlinkSync(loop, loop);
+    expect(() => readBoardImage(loop)).toThrow(`${loop}: cannot read: a loop of symbolic links; give the .wasm file that \`quark build\` wrote`);
   });
 });

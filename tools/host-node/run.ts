@@ -1,112 +1,98 @@
-// The Node host's run loop (docs/machine-abi.md, boot step 6): drive
-// kernel.run(), sleep until the next timer, feed console input.
+// The Node host: the board (tools/board/run.ts) driving V8 in this process.
+// This file is the engine side only: NodeMachine (machine.ts) behind the
+// board's Engine interface, with console input handed to the HAL in bulk.
 import * as abi from "../../kernel/abi";
-import { loadImageFile, type BootImage } from "./image";
-import { ImageCheckError } from "../lib/image-check";
-import { NodeMachine, type MachineOptions } from "./machine";
-import { ControlSocket } from "./control";
-import { ConsoleInput, type UartRx } from "./input";
+import { runBoard, type BoardIo, type BoardOptions } from "../board/run";
+import type { Booted, Engine, KernelTrap, Step } from "../board/engine";
+import type { BoardImage } from "../board/image";
+import { compileImage } from "./image";
+import { NodeMachine, type MachineOptions, type Trap } from "./machine";
 
-export interface BootOptions extends MachineOptions {
-  untilReady?: boolean;
-  quiet?: boolean;
-  /** The input drives the console: the shell halts at its end; tty: it is a terminal. */
-  interactive?: boolean;
-  tty?: boolean;
-  verbose?: boolean;
-  /** Console input; default none (end of input at once). */
-  input?: AsyncIterable<Uint8Array | string>;
-  /** A Unix socket for `quark ctl --control` (control.ts); the machine then runs until halted. */
-  control?: string;
+export { KERNEL_TRAP_EXIT } from "../board/exit";
+export { flagsOf } from "../board/run";
+
+export interface BootOptions extends BoardOptions, Omit<MachineOptions, "out" | "err" | "t0" | "imagePath"> {}
+
+/** The HAL exports console input goes through (docs/machine-abi.md). */
+interface UartRx {
+  memory: WebAssembly.Memory;
+  uart_rx(byte: number): number;
+  uart_rx_buffer(): number;
+  uart_rx_write(len: number): number;
 }
 
-/** Exit code when the kernel itself trapped: never a service's doing. */
-export const KERNEL_TRAP_EXIT = 3;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export function flagsOf(o: { untilReady?: boolean; quiet?: boolean; interactive?: boolean; tty?: boolean }): number {
-  return (o.untilReady ? abi.BOOT_UNTIL_READY : 0) | (o.quiet ? abi.BOOT_QUIET : 0) |
-    (o.interactive ? abi.BOOT_INTERACTIVE : 0) | (o.tty ? abi.BOOT_TTY : 0);
+/** Boot an image file under V8 and run it to the end; resolves to the exit status. */
+export function bootNode(imagePath: string, opts: BootOptions = {}): Promise<number> {
+  return runBoard(imagePath, opts, async (image, io) => new NodeEngine(image, io, opts));
 }
 
-/** Boot an image file and run it to halt; resolves to the exit code. */
-export async function bootNode(imagePath: string, opts: BootOptions = {}): Promise<number> {
-  // The clock starts before the image is read: boot time counts from the host's start.
-  const t0 = performance.now();
-  let image: BootImage;
-  try {
-    image = loadImageFile(imagePath);
-  } catch (e) {
-    if (!(e instanceof ImageCheckError)) throw e;
-    // Not a usable image: one line and the same exit code as host.py.
-    process.stderr.write(e.message + "\n");
-    return e.exitCode;
+class NodeEngine implements Engine {
+  private readonly m: NodeMachine;
+  private readonly hal: UartRx;
+  private readonly bootTable: Uint8Array;
+
+  constructor(image: BoardImage, io: BoardIo, opts: BootOptions) {
+    this.bootTable = image.bootTable;
+    const onTrap = opts.onTrap ?? (opts.verbose ? (t: Trap) => io.err(`quark: pid ${t.pid} trapped: ${t.message}`) : undefined);
+    this.m = new NodeMachine(compileImage(image), {
+      verbose: opts.verbose, loaderFlags: opts.loaderFlags, onTrap, out: io.out, err: io.err, t0: io.t0, imagePath: image.file,
+    });
+    this.hal = this.m.hal as unknown as UartRx;
   }
-  const onTrap = opts.onTrap ?? (opts.verbose ? (t: { pid: number; message: string }) => process.stderr.write(`host: trap in pid ${t.pid}: ${t.message}\n`) : undefined);
-  // The queue exists before the socket opens, so a connection made during boot loses nothing.
-  const input = opts.input || opts.control ? new ConsoleInput(opts.input, opts.control !== undefined) : undefined;
-  let control: ControlSocket | undefined;
-  if (opts.control) {
+
+  async boot(flags: number): Promise<Booted> {
+    const k = this.m.kernel;
     try {
-      control = await ControlSocket.open(opts.control, input!);
+      const at = k.boot_buffer(this.bootTable.length) as number;
+      if (at === 0) return { noRoom: true };
+      new Uint8Array(k.memory.buffer, at, this.bootTable.length).set(this.bootTable);
+      const status = k.boot(flags) as number;
+      return { status, kernelTrap: this.kernelTrap() };
     } catch (e) {
-      process.stderr.write(`quark: cannot open the control socket: ${(e as Error).message}\n`);
-      return 2;
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      return { status: abi.OK, kernelTrap: { pid: -1, message: e.message } };
     }
   }
-  const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
-  const m = new NodeMachine(image, { t0, imagePath, ...opts, onTrap, out: control ? (b) => { out(b); control!.write(b); } : out });
-  try {
-    const r = m.boot(flagsOf(opts));
-    if (r < 0) {
-      // The kernel refused the boot (it said why on the console): as host.py, exit 1.
-      const name = Object.entries(abi).find(([k, v]) => k.startsWith("E_") && k !== "E_LAST" && v === r)?.[0] ?? String(r);
-      process.stderr.write(`quark: kernel.boot() failed: ${name} (${r})\n`);
-      return 1;
+
+  async step(input: Uint8Array | undefined, end: boolean): Promise<Step> {
+    const took = input ? this.feed(input) : 0;
+    const ended = end && took === (input?.length ?? 0) && this.hal.uart_rx(-1) === abi.OK;
+    const s: Step = { took, ended, run: abi.RUN_IDLE, exit: 0, deadline: 0, waitMs: 0 };
+    const k = this.m.kernel;
+    try {
+      s.run = k.run() as number;
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      s.kernelTrap = { pid: -1, message: e.message };
+      return s;
     }
-    if (m.kernelTrap) {
-      process.stderr.write(`quark: the kernel trapped during boot: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
-      return KERNEL_TRAP_EXIT;
+    s.kernelTrap = this.kernelTrap();
+    if (s.run === abi.RUN_HALT) s.exit = k.exit_code() as number;
+    if (s.run === abi.RUN_IDLE) {
+      s.deadline = k.next_deadline() as number;
+      if (s.deadline >= 0) s.waitMs = Math.max(0, (s.deadline - this.m.now()) / 1e6);
     }
-    return await runLoop(m, input);
-  } finally {
-    control?.close();
+    return s;
   }
-}
 
-/** Wait `ms`, or until `wake` settles; the timer does not outlive the wait. */
-async function sleepOrWake(ms: number, wake: Promise<void>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([new Promise<void>((r) => { timer = setTimeout(r, ms); }), wake]);
-  clearTimeout(timer);
-}
+  async close(): Promise<void> {}
 
-export async function runLoop(m: NodeMachine, input?: ConsoleInput): Promise<number> {
-  if (!input) m.hal.uart_rx(-1);
-  const hal = m.hal as unknown as UartRx;
-  let spins = 0;
-  for (;;) {
-    const r = m.kernel.run() as number;
-    if (m.kernelTrap) {
-      process.stderr.write(`quark: the kernel trapped while serving pid ${m.kernelTrap.pid}: ${m.kernelTrap.message} (a kernel bug; halting)\n`);
-      return KERNEL_TRAP_EXIT;
+  private kernelTrap(): KernelTrap | undefined {
+    const t = this.m.kernelTrap;
+    return t && { pid: t.pid, message: t.message };
+  }
+
+  /** Stage bytes in the HAL's memory and move them into the RX FIFO until it is full; how many it took. */
+  private feed(bytes: Uint8Array): number {
+    let took = 0;
+    while (took < bytes.length) {
+      const n = Math.min(bytes.length - took, abi.UART_RX_BUFFER);
+      // A fresh view each time: the HAL's memory may have grown since.
+      new Uint8Array(this.hal.memory.buffer, this.hal.uart_rx_buffer(), n).set(bytes.subarray(took, took + n));
+      const k = this.hal.uart_rx_write(n);
+      if (k <= 0) break;
+      took += k;
     }
-    if (r === abi.RUN_HALT) return m.kernel.exit_code() as number;
-    if (r === abi.RUN_BUSY) {
-      input?.feed(hal);
-      // Let timers and input in now and then during long bursts of work.
-      if (++spins % 64 === 0) await sleep(0);
-      continue;
-    }
-    // Idle: first hand over queued input (the FIFO may have room now), as the wasmtime host does.
-    if (input?.feed(hal)) continue;
-    const d = m.kernel.next_deadline() as number;
-    // Nothing can wake the system: input would reach no reader (docs/machine-abi.md).
-    if (d === -2) return 0;
-    if (d >= 0 && d <= m.now()) continue;
-    if (d >= 0) await sleepOrWake(Math.max(0, (d - m.now()) / 1e6), input?.next() ?? new Promise(() => {}));
-    else if (input?.open()) await input.next();
-    else return 0;
+    return took;
   }
 }

@@ -1,10 +1,21 @@
-// Boots an image under the wasmtime host: makes sure the host is set up, then
-// runs tools/host-wasmtime/host.py in the virtual environment's Python.
-import { spawn } from "node:child_process";
-import { constants } from "node:os";
+// The wasmtime host: the board (tools/board/run.ts) driving a wasmtime engine
+// that lives in a Python child process (engine.py), over a small framed
+// protocol on its standard input and output (engine.py's docstring lists the
+// messages). The board reads the image, runs the loader and the link policy,
+// and owns the run loop; the child compiles, links by name, instantiates and
+// runs the trampolines (the C shim on the hot path, so a message between two
+// instances never crosses the pipe).
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import * as abi from "../../kernel/abi";
+import { runBoard, EngineError, type BoardIo } from "../board/run";
+import type { Booted, Engine, KernelTrap, Step } from "../board/engine";
+import type { BoardImage } from "../board/image";
+import { rereadModule } from "../board/reload";
+import { prepareService } from "../board/services";
+import { compileError } from "../lib/image-check";
+import { linkableImports, syscallExports } from "../lib/linkable";
 import { ensureWasmtime, wasmtimePaths } from "./setup";
-import { ImageCheckError, readImageFile } from "../lib/image-check";
 
 export interface WasmtimeFlags {
   untilReady?: boolean;
@@ -18,74 +29,198 @@ export interface WasmtimeFlags {
   control?: string;
   /** The service loader's LOADER_* flags (kernel/abi.ts): only `quark bench` sets one. */
   loaderFlags?: number;
+  /** The compiled trampoline; default build/host-wasmtime/libquarkshim.so (a missing one means the Python fallback). */
+  shim?: string;
 }
 
 export interface WasmtimeStdio {
-  /** Bytes for the console's input, then end of input; without it, stdin is inherited. */
+  /** Bytes for the console's input, then end of input; without it, standard input when interactive. */
   input?: string | Uint8Array;
-  /** When given, stdout and stderr are collected here instead of inherited. */
+  /** When given, stdout and stderr are collected here instead of written. */
   capture?: { stdout: string; stderr: string };
   /** Hide setup's progress lines. */
   quietSetup?: boolean;
 }
 
-export function wasmtimeCommand(root: string, image: string, flags: WasmtimeFlags): { cmd: string; args: string[] } {
-  const paths = wasmtimePaths(root);
-  // The service loader both hosts run on every service module (tools/loader/, built by tools/build-tools.mjs).
-  const args = [paths.hostPy, image, "--shim", paths.shim, "--loader", join(root, "build", "loader.wasm")];
-  if (flags.untilReady) args.push("--until-ready");
-  if (flags.quiet) args.push("--quiet");
-  if (flags.verbose) args.push("--verbose");
-  if (flags.pythonTrampoline) args.push("--python-trampoline");
-  if (flags.interactive) args.push("--interactive");
-  if (flags.tty) args.push("--tty");
-  if (flags.control) args.push("--control", flags.control);
-  if (flags.loaderFlags) args.push("--loader-flags", String(flags.loaderFlags));
-  return { cmd: paths.python, args };
+const SLOW = (why: string) => `quark: ${why}; using the slow Python trampoline (~50 µs per call)`;
+
+/** The engine's process: the virtual environment's Python running engine.py. */
+export function wasmtimeCommand(root: string): { cmd: string; args: string[] } {
+  return { cmd: wasmtimePaths(root).python, args: [join(root, "tools", "host-wasmtime", "engine.py")] };
 }
 
-/** Resolves to the host's exit code (128 + signal number if a signal ended it). */
-export async function bootWasmtime(
-  root: string,
-  image: string,
-  flags: WasmtimeFlags = {},
-  stdio: WasmtimeStdio = {},
-): Promise<number> {
-  // The image check every host runs (tools/lib/image-check.ts), on the Node
-  // side first: the same refusal and exit code as the Node host, before Python starts.
-  const refused = imageRefusal(image);
-  if (refused) {
-    if (stdio.capture) stdio.capture.stderr += refused.message + "\n";
-    else process.stderr.write(refused.message + "\n");
-    return refused.exitCode;
-  }
-  await ensureWasmtime({ root, quiet: stdio.quietSetup });
-  const { cmd, args } = wasmtimeCommand(root, image, flags);
+/** Resolves to the host's exit status. */
+export async function bootWasmtime(root: string, image: string, flags: WasmtimeFlags = {}, stdio: WasmtimeStdio = {}): Promise<number> {
   const capture = stdio.capture;
-  const child = spawn(cmd, args, {
-    stdio: [stdio.input === undefined ? "inherit" : "pipe", capture ? "pipe" : "inherit", capture ? "pipe" : "inherit"],
-  });
-  if (capture) {
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => (capture.stdout += d));
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => (capture.stderr += d));
+  const dec = new TextDecoder();
+  const out = capture ? (b: Uint8Array) => { capture.stdout += dec.decode(b, { stream: true }); } : undefined;
+  const err = capture ? (l: string) => { capture.stderr += l + "\n"; } : undefined;
+  const given = stdio.input;
+  const input = given !== undefined ? (async function* () { if (given.length > 0) yield given; })()
+    : flags.interactive ? process.stdin : undefined;
+  // The engine's process starts first: Python imports wasmtime while the board checks the image.
+  let child: ChildProcess | undefined;
+  let setupFailed: string | undefined;
+  try {
+    await ensureWasmtime({ root, quiet: stdio.quietSetup });
+    child = startEngine(root, capture);
+  } catch (e) {
+    setupFailed = (e as Error).message;
   }
-  if (stdio.input !== undefined) {
-    // The host may exit before reading all of its input; that is not an error here.
-    child.stdin?.on("error", () => {});
-    child.stdin?.end(stdio.input);
+  try {
+    return await runBoard(image, { ...flags, input, out, err }, async (img, io) => {
+      if (!child) throw new EngineError(`quark: cannot set up the wasmtime engine: ${setupFailed}`);
+      const engine = new PipeEngine(child, root, img, io, flags);
+      child = undefined; // the engine closes it
+      await engine.load();
+      return engine;
+    });
+  } finally {
+    child?.kill("SIGKILL"); // the image was refused before the engine was needed
   }
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
-  });
 }
 
-function imageRefusal(image: string): ImageCheckError | undefined {
-  try {
-    readImageFile(image);
-    return undefined;
-  } catch (e) {
-    if (e instanceof ImageCheckError) return e;
-    throw e;
+function startEngine(root: string, capture: WasmtimeStdio["capture"]): ChildProcess {
+  const { cmd, args } = wasmtimeCommand(root);
+  const child = spawn(cmd, args, { stdio: ["pipe", "pipe", capture ? "pipe" : "inherit"] });
+  if (capture) child.stderr!.setEncoding("utf8").on("data", (d: string) => { capture.stderr += d; });
+  child.stdin!.on("error", () => {}); // a dead engine is reported by its exit
+  return child;
+}
+
+interface Frame { message: unknown[]; blob: Uint8Array }
+
+/** The board's side of engine.py's pipes. */
+class PipeEngine implements Engine {
+  private readonly exited: Promise<void>;
+  private pending: { resolve: (m: unknown[]) => void; reject: (e: Error) => void } | undefined;
+  private buffered: Uint8Array = EMPTY;
+  private gone: string | undefined;
+
+  constructor(private readonly child: ChildProcess, private readonly root: string, private readonly image: BoardImage,
+    private readonly io: BoardIo, private readonly flags: WasmtimeFlags) {
+    this.child.stdout!.on("data", (b: Buffer) => this.received(b));
+    this.exited = new Promise((resolve) => {
+      const end = (why: string) => {
+        this.gone ??= why;
+        this.pending?.reject(new EngineError(`quark: the wasmtime engine stopped (${this.gone})`, 1));
+        this.pending = undefined;
+        resolve();
+      };
+      this.child.on("error", (e) => end(e.message));
+      this.child.on("close", (code, signal) => end(signal ? `signal ${signal}` : `exit status ${code}`));
+    });
+  }
+
+  /** Hand over the image: the kernel and HAL as they are, every service through the loader and the link policy. */
+  async load(): Promise<void> {
+    const img = this.image;
+    const blobs: Uint8Array[] = [img.kernel];
+    const modules = img.modules.map((m) => {
+      if (m.kind !== "service") { blobs.push(m.bytes); return { name: m.name, kind: m.kind, size: m.bytes.length }; }
+      const p = prepareService(m.bytes, m.name, this.flags.loaderFlags ?? 0);
+      blobs.push(p.wasm);
+      return { name: m.name, kind: m.kind, size: p.wasm.length, refused: p.refused };
+    });
+    blobs.push(img.bootTable);
+    const options = {
+      abi: img.abi, linkable: linkableImports(syscallExports(abi)), kernel: img.kernel.length, modules,
+      shim: this.flags.shim ?? wasmtimePaths(this.root).shim, pythonTrampoline: this.flags.pythonTrampoline === true,
+      verbose: this.flags.verbose === true,
+    };
+    const reply = await this.request(["load", options], concat(blobs));
+    if (reply[0] === "refused") {
+      const [, module, reason] = reply as [string, string | null, string];
+      if (module !== null) throw compileError(img.file, module, reason);
+      throw new EngineError(`quark: ${img.file}: ${reason}`);
+    }
+    if (reply[1]) this.io.err(SLOW(String(reply[1])));
+  }
+
+  async boot(flags: number): Promise<Booted> {
+    const [, status, pid, trap] = await this.request(["boot", flags]) as [string, number | null, number, string | null];
+    if (status === null) return { noRoom: true };
+    return { status, kernelTrap: kernelTrap(pid, trap) };
+  }
+
+  async step(input: Uint8Array | undefined, end: boolean): Promise<Step> {
+    const r = await this.request(["step", end], input) as [string, number, boolean, number | null, number, number, number, number, string | null];
+    const [, took, ended, run, exit, deadline, waitMs, pid, trap] = r;
+    return { took, ended, run: run ?? abi.RUN_IDLE, exit, deadline, waitMs, kernelTrap: kernelTrap(pid, trap) };
+  }
+
+  async close(): Promise<void> {
+    this.child.stdin!.end();
+    await this.exited;
+  }
+
+  private request(message: unknown[], blob?: Uint8Array): Promise<unknown[]> {
+    if (this.gone) return Promise.reject(new EngineError(`quark: the wasmtime engine stopped (${this.gone})`, 1));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.send(message, blob);
+    });
+  }
+
+  private send(message: unknown[], blob: Uint8Array = EMPTY): void {
+    const head = enc.encode(JSON.stringify(message));
+    const frame = new Uint8Array(8 + head.length + blob.length);
+    const view = new DataView(frame.buffer);
+    view.setUint32(0, head.length, true);
+    view.setUint32(4, blob.length, true);
+    frame.set(head, 8);
+    frame.set(blob, 8 + head.length);
+    this.child.stdin!.write(frame);
+  }
+
+  private received(chunk: Uint8Array): void {
+    let b = this.buffered.length ? concat([this.buffered, chunk]) : chunk;
+    for (;;) {
+      if (b.length < 8) break;
+      const view = new DataView(b.buffer, b.byteOffset, 8);
+      const jlen = view.getUint32(0, true), blen = view.getUint32(4, true);
+      if (b.length < 8 + jlen + blen) break;
+      const message = JSON.parse(dec.decode(b.subarray(8, 8 + jlen))) as unknown[];
+      this.handle({ message, blob: b.subarray(8 + jlen, 8 + jlen + blen) });
+      b = b.subarray(8 + jlen + blen);
+    }
+    this.buffered = b.length ? b.slice() : EMPTY;
+  }
+
+  private handle(f: Frame): void {
+    switch (f.message[0]) {
+      case "out": this.io.out(f.blob.slice()); return;
+      case "stage": this.stage(f.message[1] as number, f.message[2] as number); return;
+    }
+    // A reply carries the console output of the boot or step it ends.
+    if (f.blob.length > 0) this.io.out(f.blob.slice());
+    const p = this.pending;
+    this.pending = undefined;
+    p?.resolve(f.message);
+  }
+
+  /** A hot reload asks for module `index` as the image file holds it now (tools/board/reload.ts). */
+  private stage(pid: number, index: number): void {
+    const booted = this.image.modules[index];
+    const bytes = booted ? rereadModule(this.image.file, booted.name, pid, index, this.io.err) : abi.E_NOMODULE;
+    if (typeof bytes === "number") { this.send(["module", bytes, null]); return; }
+    const p = prepareService(bytes, booted.name, this.flags.loaderFlags ?? 0);
+    this.send(["module", abi.OK, p.refused ?? null], p.wasm);
   }
 }
+
+function kernelTrap(pid: number, message: string | null): KernelTrap | undefined {
+  if (message !== null) return { pid: -1, message };
+  return pid >= 0 ? { pid } : undefined;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const EMPTY: Uint8Array = new Uint8Array(0);

@@ -7,6 +7,10 @@ store. Each service module is linked against the kernel's exports once, here,
 at boot; host.spawn (in the trampoline, shim.py) then only instantiates it.
 host.console_out and host.random_fill are the Python callbacks here (both
 off the per-message path); the others come from the trampoline.
+
+The board (tools/board/, in Node) hands over modules already checked, run
+through the service loader and judged by the link policy; this file compiles
+them and links each import by name (engine.py).
 """
 
 import hashlib
@@ -16,10 +20,7 @@ import sys
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from image import ImageError, compile_error, load
 from shim import ENTRY_EXPORTS, root_cause
-from linkable import link_refusal, linkable_imports, syscall_exports
-from loader import LoadError, Loader
 
 U32 = 0xFFFFFFFF
 ENTRY_PARAMS = ["i32", "i32"]
@@ -28,6 +29,14 @@ ENTRY_RESULTS = ["i32"]
 
 class LinkError(Exception):
     """A process import or entry the host cannot link; the message names it."""
+
+
+class ImageError(Exception):
+    """The engine cannot use a module the board handed it; `module` names it, or None."""
+
+    def __init__(self, message, module=None):
+        super().__init__(message)
+        self.module = module
 
 
 class Service:
@@ -79,20 +88,16 @@ def _instantiate(store, module, resolve, who):
 
 
 class Machine:
-    def __init__(self, image, trampoline, verbose, path=None, loader=None, loader_flags=0):
-        self.tee = None  # where console output is copied too (the control socket), or None
+    def __init__(self, image, trampoline, verbose, out, fetch):
+        """`out(bytes)` takes console output; `fetch(pid, index)` -> (status, bytes, refusal) is the
+        board's answer for a hot reload's module (tools/board/reload.ts), already through the loader."""
+        self.out = out
+        self.fetch = fetch
         self.image = image
-        self.path = path  # the image file: a hot reload reads the new build from it
         self._reloaded = {}  # sha256 of a module's bytes -> its Service, kept alive for the shim
         self.trampoline = trampoline
         self.verbose = verbose
-        self.loader_flags = loader_flags  # LOADER_* (kernel/abi.ts): only `quark bench` sets one
         self.store = wasmtime.Store(_engine())
-        # The service loader (loader.py): every service module goes through it before it is compiled.
-        try:
-            self.loader = Loader(loader, self.store.engine)
-        except (LoadError, wasmtime.WasmtimeError) as e:
-            raise ImageError("cannot start the service loader: %s" % e)
         self.c = image.const
         self._compile()
         self.host = trampoline.host_funcs(self.store)
@@ -111,16 +116,14 @@ class Machine:
         try:
             self.kernel_module = wasmtime.Module(engine, self.image.kernel)
         except wasmtime.WasmtimeError as e:
-            raise compile_error(self.path or "image", "kernel", root_cause(e))
+            raise ImageError(root_cause(e), "kernel")
         self.modules = []
-        for entry, body in zip(self.image.modules, self.image.module_bytes):
+        for entry, body, refused in zip(self.image.modules, self.image.module_bytes, self.image.refusals):
             try:
                 service = entry.get("kind") == "service"
-                if service:  # the engine's verdict on the module as built, before the loader rewrites it (as Node)
-                    wasmtime.Module.validate(engine, body)
-                self.modules.append(self._compile_service(entry["name"], body) if service else wasmtime.Module(engine, body))
+                self.modules.append(self._compile_service(body, refused) if service else wasmtime.Module(engine, body))
             except wasmtime.WasmtimeError as e:
-                raise compile_error(self.path or "image", entry["name"], root_cause(e))
+                raise ImageError(root_cause(e), entry["name"])
 
     def _add_hal_callbacks(self):
         i32 = wasmtime.ValType.i32()
@@ -154,14 +157,13 @@ class Machine:
         every instance of a module, so they are done once: a restart only
         instantiates the InstancePre.
         """
-        # Only what a service may import (tools/lib/linkable.ts): the syscalls,
-        # env's abort/trace/seed, and the loader's metering imports. Never what
-        # the host drives (boot, run, ...).
+        # Only what a service may import, as the board lists it (tools/lib/linkable.ts):
+        # the syscalls, env's abort/trace/seed, and the loader's metering imports.
+        # Never what the host drives (boot, run, ...).
         exported = {name: item for name, item in self.kernel.items() if isinstance(item, (wasmtime.Func, wasmtime.Global))}
-        self._syscalls = syscall_exports(self.image.abi)
         funcs = {}
         linker = wasmtime.Linker(self.store.engine)
-        for module, name, export in linkable_imports(self._syscalls):
+        for module, name, export in self.image.linkable:
             if export in exported:
                 linker.define(self.store, module, name, exported[export])
                 funcs[(module, name)] = exported[export]
@@ -174,15 +176,12 @@ class Machine:
             services.append(self._link_one(entry["name"], module))
         return services
 
-    def _compile_service(self, name, body):
-        """The module through the loader, compiled; a LoadError (a link failure: E_LINK) if the loader refuses it."""
-        try:
-            return wasmtime.Module(self.store.engine, self.loader.instrument(body, name, self.loader_flags))
-        except LoadError as e:
-            return e
+    def _compile_service(self, body, refused):
+        """The module as the loader rewrote it, compiled; or why the board refuses it (a link failure: E_LINK)."""
+        return LinkError(refused) if refused else wasmtime.Module(self.store.engine, body)
 
     def _link_one(self, name, module):
-        if isinstance(module, LoadError):
+        if isinstance(module, LinkError):
             return Service(name, link_error=str(module))
         try:
             self._check_links(module, self._funcs)
@@ -196,27 +195,19 @@ class Machine:
     def reload_module(self, pid, index):
         """(status, Service) for module `index` as the image file holds it now (host.spawn with SPAWN_STAGE).
 
-        The file may have been rebuilt since boot; its module at `index` must
-        have the same name. Modules are linked like the boot-time ones, and
-        cached by their sha256, so reloading the same build twice links once.
+        The board reads the file again (tools/board/reload.ts: the same check
+        as at boot, the same module name at that index, the loader, the link
+        policy) and says why on stderr when it refuses. Modules are compiled
+        and linked like the boot-time ones, and cached by their sha256, so
+        reloading the same build twice links once.
         """
         c = self.c
         booted = self.services[index] if 0 <= index < len(self.services) else None
         if booted is None:
             return c("E_NOMODULE"), None
-        if self.path is None:
-            return c("OK"), booted
-        try:
-            fresh = load(self.path)
-        except ImageError as e:
-            print("quark: reload of pid %d: %s" % (pid, e), file=sys.stderr)  # e names the file, as the Node host says it
-            return c("E_NOMODULE"), None
-        name = fresh.modules[index].get("name") if index < len(fresh.modules) else None
-        if name != booted.name:
-            print('quark: reload of pid %d: module %d of %s is %s, not "%s" (was the image rebuilt from another manifest?)'
-                  % (pid, index, self.path, '"%s"' % name if name else "missing", booted.name), file=sys.stderr)
-            return c("E_NOMODULE"), None
-        body = fresh.module_bytes[index]
+        status, body, refused = self.fetch(pid, index)
+        if status != c("OK"):
+            return status, None
         key = hashlib.sha256(body).hexdigest()
         service = self._reloaded.get(key)
         if service is None:
@@ -224,23 +215,23 @@ class Machine:
                 service = booted
             else:
                 try:
-                    service = self._link_one(name, self._compile_service(name, body))
+                    service = self._link_one(booted.name, self._compile_service(body, refused))
                 except wasmtime.WasmtimeError as e:
-                    print("quark: reload of pid %d: module %s does not compile: %s" % (pid, name, root_cause(e)),
+                    print("quark: reload of pid %d: module %s does not compile: %s" % (pid, booted.name, root_cause(e)),
                           file=sys.stderr)
                     return c("E_NOMODULE"), None
             self._reloaded[key] = service
         if service.pre is None:
             if self.verbose:
-                print("quark: pid %d (%s) %s" % (pid, name, service.link_error), file=sys.stderr)
+                print("quark: pid %d (%s) %s" % (pid, booted.name, service.link_error), file=sys.stderr)
             return c("E_LINK"), None
         return c("OK"), service
 
     @staticmethod
     def _check_links(module, funcs):
         for imp in module.imports:
-            if (imp.module, imp.name) not in funcs:
-                raise LinkError(link_refusal(imp.module, imp.name))
+            if (imp.module, imp.name) not in funcs:  # the board's policy allowed it: the kernel lacks it
+                raise LinkError("import %s.%s is not provided by the kernel" % (imp.module, imp.name))
         entries = set(ENTRY_EXPORTS.values())
         for exp in module.exports:
             if exp.name not in entries:
@@ -257,14 +248,7 @@ class Machine:
         if ptr + length > self.hal_memory.data_len(self.store):
             self._say("console_out(%d, %d) lies outside the HAL's memory" % (ptr, length))
             return
-        data = self.hal_memory.read(self.store, ptr, ptr + length)
-        try:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        except OSError:
-            pass  # a closed stdout (a reader that went away) must not trap the HAL
-        if self.tee is not None:
-            self.tee(data)  # the control socket's connections
+        self.out(self.hal_memory.read(self.store, ptr, ptr + length))  # to the board (engine.py)
 
     # ------------------------------------------------------------ host.random_fill
     # The HAL's entropy device asks for a few hundred bytes per refill, so a

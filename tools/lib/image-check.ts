@@ -71,6 +71,7 @@ const FILE_ERRORS: Record<string, [string, string]> = {
   ENOENT: ["missing-file", "cannot read: no such file; build the image with `quark build MANIFEST.toml`"],
   EISDIR: ["directory", `cannot read: it is a directory; ${NOT_IMAGE}`],
   EACCES: ["unreadable", "cannot read: permission denied"],
+  ELOOP: ["unreadable", `cannot read: a loop of symbolic links; ${NOT_IMAGE}`],
 };
 
 /** Reads and checks an image file; every failure, the file's own included, is an ImageCheckError. */

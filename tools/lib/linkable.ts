@@ -28,3 +28,11 @@ export function linkTarget(syscalls: Set<string>, module: string, name: string):
   if (module === "quark") return { refused: `import quark.${name} is not a syscall (a service may import only the syscalls of docs/machine-abi.md)` };
   return { refused: `import ${module}.${name} is not provided to services (only module "quark" syscalls and env.${ENV_IMPORTS.join("/")})` };
 }
+
+/** (module, name, kernel export) for every import a service may have: what an engine defines in its linker, by name. */
+export function linkableImports(syscalls: Set<string>): [string, string, string][] {
+  return [
+    ...[...syscalls, ...LOADER_IMPORTS].sort().map((n): [string, string, string] => ["quark", n, n]),
+    ...ENV_IMPORTS.map((n): [string, string, string] => ["env", n, `env_${n}`]),
+  ];
+}

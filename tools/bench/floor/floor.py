@@ -6,7 +6,9 @@ Python fallback where the shim cannot be used; the report names which). No
 service loader, no HAL: the floor kernel is the only thing between client
 and server.
 
-    python floor.py DIR SHIM SAMPLES BATCH   ->  {"samples_ns": [...], "trampoline": ...} on stdout
+    python floor.py DIR SHIM SAMPLES BATCH < ABI.json  ->  {"samples_ns": [...], "trampoline": ...} on stdout
+
+ABI.json is this checkout's kernel/abi.ts as JSON (floor/index.ts writes it).
 """
 
 import json
@@ -19,7 +21,6 @@ sys.path.insert(0, str(HOST))
 
 import wasmtime  # noqa: E402
 
-from image import checkout_abi  # noqa: E402
 from machine import Service, engine_config  # noqa: E402
 from shim import trampoline  # noqa: E402
 
@@ -41,7 +42,7 @@ def main(argv):
     if len(argv) != 4 or not (argv[2].isdigit() and argv[3].isdigit()):
         raise SystemExit("usage: floor.py DIR SHIM SAMPLES BATCH (SAMPLES and BATCH whole numbers)")
     folder, shim_path, samples, batch = Path(argv[0]), argv[1], int(argv[2]), int(argv[3])
-    abi = Abi(checkout_abi())
+    abi = Abi(json.load(sys.stdin))
     store = wasmtime.Store(wasmtime.Engine(engine_config()))
     tramp, slow = trampoline(shim_path, False, abi, False)
     host = tramp.host_funcs(store)

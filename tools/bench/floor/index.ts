@@ -10,6 +10,7 @@ import type { Runtime } from "../../lib/conformance";
 import type { BenchSeries } from "../../lib/results";
 import { repoRoot } from "../../lib/root";
 import { wasmtimePaths } from "../../host-wasmtime/setup";
+import { abiConstants } from "../../lib/image-check";
 import { buildFloor, FLOOR_MAX_SAMPLES } from "./build";
 import { floorNode } from "./node";
 
@@ -29,7 +30,8 @@ export async function measureFloor(runtime: Runtime, samples = FLOOR_SAMPLES, ba
 function floorWasmtime(dir: string, samples: number, batch: number): { totals: number[]; trampoline: string } {
   const paths = wasmtimePaths(repoRoot());
   const script = join(repoRoot(), "tools", "bench", "floor", "floor.py");
-  const r = spawnSync(paths.python, [script, dir, paths.shim, String(samples), String(batch)], { encoding: "utf8" });
+  const input = JSON.stringify(abiConstants()); // the trampoline's status codes, as a booted image gives them
+  const r = spawnSync(paths.python, [script, dir, paths.shim, String(samples), String(batch)], { encoding: "utf8", input });
   if (r.status !== 0) throw new Error(`ipc.floor under wasmtime failed (${r.status}): ${r.stderr.trim() || r.error?.message}`);
   const out = JSON.parse(r.stdout) as { samples_ns: number[]; trampoline: string };
   if (out.samples_ns.length !== samples) throw new Error(`ipc.floor under wasmtime: ${out.samples_ns.length} samples, not ${samples}`);

@@ -4,7 +4,9 @@
 // console output byte is copied to every open connection. While the socket
 // is open, the end of standard input is not the end of console input: the
 // machine runs until it is halted. A connection is paused while the console's
-// input queue is full and resumed when it has room, so nothing it sends is lost.
+// input queue is full and resumed when it has room, so nothing it sends is lost;
+// one dropped for leaving output unread loses what it sent that the console
+// has not taken yet, so a stalled client's commands do not run on after it.
 import * as abi from "../../kernel/abi";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { existsSync, unlinkSync } from "node:fs";
@@ -23,9 +25,11 @@ function inUse(path: string): Promise<boolean> {
 
 /** Where a connection's bytes go: the console's input queue (input.ts). */
 export interface InputSink {
-  /** Queue bytes; false: full, pause until whenRoom calls back. */
-  push(bytes: Uint8Array): boolean;
+  /** Queue bytes from `owner`; false: full, pause until whenRoom calls back. */
+  push(bytes: Uint8Array, owner?: object): boolean;
   whenRoom(resume: () => void): void;
+  /** Forget what `owner` queued that the console has not taken, ending a line it cut short. */
+  discard(owner: object): void;
 }
 
 const NEWLINE = new Uint8Array([10]);
@@ -35,29 +39,29 @@ export class ControlSocket {
   private clients = new Set<Socket>();
 
   /** Open the socket at `path`; refused if another system is listening there. */
-  static async open(path: string, input: InputSink): Promise<ControlSocket> {
+  static async open(path: string, input: InputSink, err: (line: string) => void): Promise<ControlSocket> {
     if (existsSync(path)) {
       if (await inUse(path)) throw new Error(`${path}: another system is listening there; halt it (quark ctl --control ${path} halt) or choose another path`);
       unlinkSync(path); // a socket left by a machine that is gone
     }
-    const s = new ControlSocket(path, input);
+    const s = new ControlSocket(path, input, err);
     await s.ready();
     return s;
   }
 
-  private constructor(readonly path: string, input: InputSink) {
+  private constructor(readonly path: string, private readonly input: InputSink, private readonly err: (line: string) => void) {
     this.server = createServer((c) => {
       this.clients.add(c);
       let midLine = false;
       c.on("data", (b) => {
         midLine = b.length > 0 && b[b.length - 1] !== 10;
-        if (input.push(new Uint8Array(b))) return;
+        if (input.push(new Uint8Array(b), c)) return;
         c.pause();
         input.whenRoom(() => c.resume());
       });
       // A connection that ends mid-line gets its line ended, so it cannot run into the next connection's.
       const gone = () => {
-        this.clients.delete(c);
+        if (!this.clients.delete(c)) return; // dropped: discard() ended its line
         if (midLine) { midLine = false; input.push(NEWLINE); }
       };
       c.on("close", gone);
@@ -86,7 +90,8 @@ export class ControlSocket {
   private drop(c: Socket): void {
     this.clients.delete(c);
     c.destroy();
-    process.stderr.write(`quark: control connection dropped: it left ${abi.CONTROL_BACKLOG} bytes of console output unread\n`);
+    this.input.discard(c);
+    this.err(`quark: control connection dropped: it left ${abi.CONTROL_BACKLOG} bytes of console output unread`);
   }
 
   close(): void {

@@ -1,0 +1,35 @@
+// The board's exit statuses and the lines that go with them: the same under
+// every engine, since only the board says them (docs/machine-abi.md, "Exit
+// status"). After RUN_HALT the status is the kernel's exit_code().
+import * as abi from "../../kernel/abi";
+import type { KernelTrap } from "./engine";
+
+/** next_deadline() says nothing can wake the system, or the input ended and nothing is due. */
+export const EXIT_NOTHING_CAN_WAKE = 0;
+/** kernel.boot() refused the boot table, or kernel.run() answered no RUN_* value. */
+export const EXIT_KERNEL_REFUSED = 1;
+/** Not a usable image, or this machine cannot boot it (engine setup, control socket). */
+export const EXIT_BAD_IMAGE = abi.EXIT_BAD_IMAGE;
+/** The kernel itself trapped: never a service's doing. */
+export const KERNEL_TRAP_EXIT = 3;
+/** Interrupted (Ctrl-C), as a shell reports SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+/** E_ARG (-4) for an error code, or the bare number when it names none. */
+export function errorName(code: number): string {
+  const name = Object.entries(abi).find(([k, v]) => k.startsWith("E_") && k !== "E_LAST" && v === code)?.[0];
+  return name ?? String(code);
+}
+
+export function bootRefused(status: number): string {
+  return `quark: kernel.boot() failed: ${errorName(status)} (${status})`;
+}
+
+export function kernelTrapped(t: KernelTrap): string {
+  const where = t.pid >= 0 ? ` while serving pid ${t.pid}` : "";
+  return `quark: the kernel trapped${where}${t.message ? `: ${t.message}` : ""} (a kernel bug; halting)`;
+}
+
+export function noRunResult(r: number): string {
+  return `quark: kernel.run() returned ${r}, which is no RUN_* value`;
+}

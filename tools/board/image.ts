@@ -1,0 +1,51 @@
+// The image as the board reads it, for every engine: the one check
+// (tools/lib/image-check.ts: sections, sizes, sha256s, the ABI against this
+// checkout), then V8's validation of the kernel and every module, so a module
+// no engine could compile is refused before any engine starts, with the same
+// line under both (`FILE: module NAME does not compile: <reason>`). Nothing
+// is compiled here: validation generates no code.
+import { checkImage, compileError, readBytes, type CheckedModule } from "../lib/image-check";
+
+/** The module's name as refusals give it: "kernel" for the image itself. */
+export const KERNEL = "kernel";
+
+export interface BoardImage {
+  file: string;
+  /** The image's bytes: the kernel module. */
+  kernel: Uint8Array;
+  /** Index 0 is the HAL; the rest are services, as the image gives them. */
+  modules: CheckedModule[];
+  bootTable: Uint8Array;
+  abi: Record<string, number>;
+}
+
+/** V8's reason for refusing `bytes`, or undefined when it validates. */
+export function engineRefusal(bytes: Uint8Array): string | undefined {
+  const b = bytes as Uint8Array<ArrayBuffer>;
+  if (WebAssembly.validate(b)) return undefined;
+  try {
+    new WebAssembly.Module(b);
+    return "refused by the engine";
+  } catch (e) {
+    // V8 prefixes its reason with the API's name ("WebAssembly.Module(): "); the reason is the rest.
+    return String((e as Error).message).replace(/^WebAssembly\.Module\(\): /, "");
+  }
+}
+
+function validate(bytes: Uint8Array, name: string, file: string): void {
+  const why = engineRefusal(bytes);
+  if (why !== undefined) throw compileError(file, name, why);
+}
+
+/** Checks an image's bytes; every refusal is an ImageCheckError naming `file`. */
+export function boardImage(bytes: Uint8Array, file: string): BoardImage {
+  const checked = checkImage(bytes, file);
+  validate(bytes, KERNEL, file);
+  for (const m of checked.modules) validate(m.bytes, m.name, file);
+  return { file, kernel: bytes, modules: checked.modules, bootTable: checked.bootTable.slice(), abi: checked.abi };
+}
+
+/** Reads and checks an image file; every failure, the file's own included, is an ImageCheckError. */
+export function readBoardImage(file: string): BoardImage {
+  return boardImage(readBytes(file), file);
+}
