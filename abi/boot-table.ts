@@ -23,7 +23,7 @@ export const bootTable: BootTableFormat = {
     { name: "FLAGS", field: "flags", source: "layout", doc: "flags (none defined: 0)" },
     { name: "SIZE", field: "size", source: "layout", doc: "the whole table's size in bytes" },
     { name: "RAM_FRAMES", field: "ramFrames", doc: "frames of kernel-managed memory (physical RAM)" },
-    { name: "HEALTH_MS", field: "healthMs", doc: "init's health-check interval in ms (0: no health checks)" },
+    { name: "HEALTH_MS", field: "healthMs", init: "i32", doc: "init's health-check interval in ms (0: no health checks)" },
   ],
   record: [
     { name: "NAME_OFF", field: "nameOff", source: "layout", doc: "its name, UTF-8: offset" },

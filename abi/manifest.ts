@@ -8,7 +8,8 @@
 // integer or a duration needs no parser code (readServiceNumbers).
 import type { ManifestKey } from "./schema-boot";
 
-const U32_MAX = 0xffffffff;
+// init holds most settings as i32: a larger value would turn negative there.
+const I32_MAX = 0x7fffffff; // as milliseconds, about 24.8 days
 
 export const manifestKeys: ManifestKey[] = [
   // ---------------------------------------------------------------- [image]
@@ -19,7 +20,7 @@ export const manifestKeys: ManifestKey[] = [
   { table: "image", key: "ram", type: "pages", default: { abi: "DEFAULT_RAM_FRAMES" }, min: 16, max: { abi: "MAX_RAM_FRAMES" },
     field: "ramFrames", boot: "RAM_FRAMES",
     doc: "Kernel-managed memory, the machine's RAM (`docs/memory.md`): a size in whole 4 KiB pages (`\"16MiB\"`), or a number of pages." },
-  { table: "image", key: "health_interval", type: "duration", default: { abi: "DEFAULT_HEALTH_MS" }, min: 0,
+  { table: "image", key: "health_interval", type: "duration", default: { abi: "DEFAULT_HEALTH_MS" }, min: 0, max: I32_MAX,
     field: "healthMs", boot: "HEALTH_MS",
     doc: "How often init checks every running service: a kernel ping (`proc_ping`, a call with a fuel deadline of `PING_FUEL` units; missing it is `FAULT_HUNG`, handled like a crash) and the heartbeats of services that promised them. `\"0ms\"` turns health checks off. Checks run on ticks, which keep nothing awake: an image with nothing else to do still stops." },
 
@@ -37,22 +38,22 @@ export const manifestKeys: ManifestKey[] = [
   { table: "service", key: "restart", type: "enum", default: "on-failure",
     values: [["never", "RESTART_NEVER"], ["on-failure", "RESTART_ON_FAILURE"], ["always", "RESTART_ALWAYS"]],
     field: "restart", boot: "RESTART", doc: "`\"never\"`, `\"on-failure\"` or `\"always\"`: see [Restarts](#restarts)." },
-  { table: "service", key: "max_restarts", type: "integer", default: 5, min: 0, max: U32_MAX, field: "maxRestarts", boot: "MAX_RESTARTS", custom: true,
+  { table: "service", key: "max_restarts", type: "integer", default: 5, min: 0, max: I32_MAX, field: "maxRestarts", boot: "MAX_RESTARTS", custom: true,
     counts: "restarts allowed within restart_window",
     doc: "Restarts allowed within `restart_window`; `0` means never restart." },
-  { table: "service", key: "restart_window", type: "duration", default: "30s", min: 1, field: "restartWindowMs", boot: "WINDOW_MS",
+  { table: "service", key: "restart_window", type: "duration", default: "30s", min: 1, max: I32_MAX, field: "restartWindowMs", boot: "WINDOW_MS",
     doc: "The window over which restarts are counted; at least `1ms`." },
-  { table: "service", key: "restart_delay", type: "duration", default: "0ms", min: 0, field: "restartDelayMs", boot: "DELAY_MS",
+  { table: "service", key: "restart_delay", type: "duration", default: "0ms", min: 0, max: I32_MAX, field: "restartDelayMs", boot: "DELAY_MS",
     doc: "How long init waits before each restart." },
   { table: "service", key: "restart_backoff", type: "enum", default: "fixed",
     values: [["none", "BACKOFF_NONE"], ["fixed", "BACKOFF_FIXED"], ["linear", "BACKOFF_LINEAR"], ["exponential", "BACKOFF_EXPONENTIAL"]],
     field: "restartBackoff", boot: "BACKOFF",
     doc: "How the delay grows over consecutive failures: `none` (restart at once), `fixed` (`restart_delay` each time), `linear` (`restart_delay` × the failure's number in the streak), `exponential` (`restart_delay` × 2^(number − 1))." },
-  { table: "service", key: "restart_delay_max", type: "duration", default: "30s", min: 0, field: "restartDelayMaxMs", boot: "DELAY_MAX_MS",
+  { table: "service", key: "restart_delay_max", type: "duration", default: "30s", min: 0, max: I32_MAX, field: "restartDelayMaxMs", boot: "DELAY_MAX_MS",
     doc: "The cap on the grown delay." },
-  { table: "service", key: "stable_after", type: "duration", default: "10s", min: 0, field: "stableAfterMs", boot: "STABLE_MS",
+  { table: "service", key: "stable_after", type: "duration", default: "10s", min: 0, max: I32_MAX, field: "stableAfterMs", boot: "STABLE_MS",
     doc: "Running this long since the last (re)start ends the streak of consecutive failures, so the next crash starts the backoff over." },
-  { table: "service", key: "stop_timeout", type: "duration", default: "1s", min: 0, field: "stopTimeoutMs", boot: "STOP_MS",
+  { table: "service", key: "stop_timeout", type: "duration", default: "1s", min: 0, max: I32_MAX, field: "stopTimeoutMs", boot: "STOP_MS",
     doc: "A graceful stop (`svc stop`, `svc disable`) raises `NOTE_STOP` in the service and kills it if it has not called `exit` by then. A service with no `quark_notify` stops at once." },
   { table: "service", key: "enabled", type: "boolean", default: true, field: "enabled", boot: "DISABLED", encode: "not",
     doc: "`false`: init does not start the service (at boot or by `svc start`) until `svc enable`." },
@@ -78,12 +79,12 @@ export const manifestKeys: ManifestKey[] = [
     doc: "What the service may use: see [Capabilities](#capabilities)." },
   { table: "service", key: "version", type: "version", field: "version", boot: "VERSION", encode: "or-zero",
     doc: "The version of the interface the service serves, `MAJOR.MINOR.PATCH` (major up to 4095, the others up to 1023). The registry publishes it; constraints of dependents are checked against it." },
-  { table: "service", key: "heartbeat", type: "duration", default: "0ms", min: 0, field: "heartbeatMs", boot: "HEARTBEAT_MS",
+  { table: "service", key: "heartbeat", type: "duration", default: "0ms", min: 0, max: I32_MAX, field: "heartbeatMs", boot: "HEARTBEAT_MS",
     doc: "The service promises a heartbeat (`registry.heartbeat()`, or `registry.startHeartbeat(ms)`) at least this often; `\"0ms\"`: none. One missed: Degraded; `HEARTBEATS_MISSED_UNHEALTHY` (3) missed: Unhealthy, killed, and its restart policy applies." },
   { table: "service", key: "ready", type: "enum", default: "started", values: [["started", "READY_STARTED"], ["notify", "READY_NOTIFY"]],
     field: "ready", boot: "READY",
     doc: "`\"started\"`: running once `quark_start` returns. `\"notify\"`: *Starting* until the service calls `registry.ready()`; what requires it waits, and so does init's ready line." },
-  { table: "service", key: "start_timeout", type: "duration", default: "10s", min: 1, field: "startTimeoutMs", boot: "START_TIMEOUT_MS",
+  { table: "service", key: "start_timeout", type: "duration", default: "10s", min: 1, max: I32_MAX, field: "startTimeoutMs", boot: "START_TIMEOUT_MS",
     doc: "A `ready = \"notify\"` service that has not reported ready by then is killed (`start-timeout` event) and its restart policy applies." },
   { table: "service", key: "instances", type: "integer", default: 1, min: 1, max: 16, field: "instances", boot: "INSTANCES",
     counts: "processes that run the module behind the service's name",

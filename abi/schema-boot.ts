@@ -17,7 +17,8 @@ export interface BootField {
    * `{ is: "CONST", field }`, a flag named `field` that is true when the
    * value equals that constant.
    * Absent: init does not read it through the generated reader (layout fields
-   * such as offsets and counts, which init's own code follows).
+   * such as offsets and counts, which init's own code follows). In the header,
+   * how bootinfo.ts holds it. A key landing in an i32 must have a max below 2^31.
    */
   init?: "i32" | "u32" | "bool" | { is: string; field: string };
   /**

@@ -197,6 +197,15 @@ describe("every key of abi/manifest.ts", () => {
     }
   });
 
+  it.each(manifestKeys.filter((k) => k.max !== undefined && ["integer", "duration", "pages"].includes(k.type)).map((k) => [k.table, k.key, k] as const))(
+    "[%s] %s one past its max is refused, naming the key", (t, key, k) => {
+      const over = num(k.max!) + 1;
+      const toml = k.type === "duration" ? `"${over}ms"` : String(over);
+      const lines = t === "image" ? ["[image]", 'name = "sample"', `${key} = ${toml}`, "", ...LOG] : [...HEAD, ...LOG, `${key} = ${toml}`];
+      const refused = (() => { try { parse(lines); return ""; } catch (e) { return (e as Error).message; } })();
+      expect(refused).toMatch(new RegExp(`error: ${key} (of|in) `));
+    });
+
   it("and only those: a key the table lacks is refused with the table's keys as the hint", () => {
     const refused = (() => { try { parse([...HEAD, ...LOG, "colour = 1"]); return ""; } catch (e) { return (e as Error).message; } })();
     expect(refused).toContain('unknown key "colour" in [service.log]');

@@ -31,6 +31,18 @@ function checkKeys(): void {
     if (k.type === "enum" && !k.values?.length) throw new Error(`${SRC}: enum key ${id} lists no values`);
     if (k.required && k.default !== undefined) throw new Error(`${SRC}: key ${id} is required and has a default`);
     for (const ref of [k.default, k.min, k.max]) if (isRef(ref)) value(ref);
+    checkFits(k, id);
+  }
+}
+
+const I32_MAX = 0x7fffffff;
+
+/** A number init holds as an i32 must not reach 2^31, or it turns negative there: its key needs such a bound. */
+function checkFits(k: ManifestKey, id: string): void {
+  const field = [...bootTable.header, ...bootTable.record].find((f) => f.name === k.boot);
+  if (!field || field.init !== "i32" || !["integer", "duration", "pages"].includes(k.type)) return;
+  if (k.max === undefined || (isRef(k.max) ? value(k.max) : k.max) > I32_MAX) {
+    throw new Error(`${SRC}: key ${id} lands in BT_${k.boot}, which init reads as an i32: give it a max of at most ${I32_MAX}`);
   }
 }
 

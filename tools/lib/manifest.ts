@@ -776,6 +776,10 @@ function durationSetting(t: TomlTable, k: keys.KeySpec & { default: string | num
     report.error(v, `${key} of ${where} must be at least ${min}ms`, `restarts are counted over this window; e.g. ${key} = "${fallback}"`);
     return dflt;
   }
+  if (k.max !== undefined && ms > k.max) {
+    report.error(v, `${key} of ${where} must be at most ${k.max}ms (about ${Math.floor(k.max / 86_400_000)} days), found ${ms}ms`, `e.g. ${key} = "${fallback}"`);
+    return dflt;
+  }
   return ms;
 }
 
