@@ -64,12 +64,16 @@ export const machine: Group[] = [
   {
     title: "host limits and exit codes",
     doc: [
-      "Host exit status when the file is not a usable image: unreadable, damaged, or",
-      "built from another checkout (tools/lib/image-check.ts); the same in both hosts.",
+      "A host's exit status, the same under every engine (docs/machine-abi.md). After",
+      "RUN_HALT it is the kernel's exit_code(); otherwise one of these.",
     ],
     rows: [
-      { name: "EXIT_BAD_IMAGE", value: 2 },
-      { name: "CONTROL_BACKLOG", value: 4194304 },
+      { name: "EXIT_NOTHING_CAN_WAKE", value: 0, doc: "next_deadline() is DEADLINE_NEVER, or the input ended and nothing is due" },
+      { name: "EXIT_KERNEL_REFUSED", value: 1, doc: "kernel.boot() refused the boot table, or kernel.run() answered no RUN_* value" },
+      { name: "EXIT_BAD_IMAGE", value: 2, doc: "not a usable image: unreadable, damaged, or built from another checkout (tools/lib/image-check.ts)" },
+      { name: "EXIT_KERNEL_TRAP", value: 3, doc: "the kernel itself trapped: never a service's doing" },
+      { name: "EXIT_INTERRUPTED", value: 130, doc: "interrupted (Ctrl-C), as a shell reports SIGINT" },
+      { name: "CONTROL_BACKLOG", value: 4194304, doc: "console bytes a control-socket connection may leave unread; past it the connection is dropped, so a client that stops reading costs the machine nothing" },
     ],
   },
   {

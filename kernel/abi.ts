@@ -42,10 +42,14 @@ export const BOOT_INTERACTIVE = 4; // a person or a script drives the console: t
 export const BOOT_TTY = 8; // that is a terminal: the shell prompts
 
 // -------------------------------------- host limits and exit codes
-// Host exit status when the file is not a usable image: unreadable, damaged, or
-// built from another checkout (tools/lib/image-check.ts); the same in both hosts.
-export const EXIT_BAD_IMAGE = 2;
-export const CONTROL_BACKLOG = 4194304;
+// A host's exit status, the same under every engine (docs/machine-abi.md). After
+// RUN_HALT it is the kernel's exit_code(); otherwise one of these.
+export const EXIT_NOTHING_CAN_WAKE = 0; // next_deadline() is DEADLINE_NEVER, or the input ended and nothing is due
+export const EXIT_KERNEL_REFUSED = 1; // kernel.boot() refused the boot table, or kernel.run() answered no RUN_* value
+export const EXIT_BAD_IMAGE = 2; // not a usable image: unreadable, damaged, or built from another checkout (tools/lib/image-check.ts)
+export const EXIT_KERNEL_TRAP = 3; // the kernel itself trapped: never a service's doing
+export const EXIT_INTERRUPTED = 130; // interrupted (Ctrl-C), as a shell reports SIGINT
+export const CONTROL_BACKLOG = 4194304; // console bytes a control-socket connection may leave unread; past it the connection is dropped, so a client that stops reading costs the machine nothing
 
 // -------------------------------------------- processes and limits
 // Process identifiers: pid 0 is the kernel itself (its memory in host.copy).
