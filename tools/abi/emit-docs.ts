@@ -37,8 +37,15 @@ function protocolTable(t: Tables): string {
   return ["| protocol | tags | in use | table | constants |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
+function machineTable(t: Tables): string {
+  const rows = t.machine.machine.flatMap((g) => g.rows.map((c) =>
+    `| ${g.title} | \`${c.name}\` | ${typeof c.value === "string" ? `\`${c.value}\`` : c.value} | ${cell(c.doc ?? "")} |`));
+  return ["| group | name | value | |", "|---|---|---|---|", ...rows].join("\n");
+}
+
 function sections(t: Tables): Map<string, string> {
   return new Map([
+    ["machine", machineTable(t)],
     ["syscalls", syscallTable(t)],
     ["errors", setTable(t.errors, "name")],
     ["faults", setTable(t.faults, "display")],
