@@ -4,12 +4,12 @@
 // and the image booted under both hosts. Also what `quark new` refuses, and
 // that the build cache follows files reached through the "quark/" import map.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileModule, CompileError } from "../../tools/lib/compile";
-import { serviceTemplate } from "../../tools/lib/scaffold";
+import { checkoutPath, modulePath, serviceTemplate } from "../../tools/lib/scaffold";
 import { root, withoutTimings } from "./helpers";
 
 const RUNTIMES = ["node", "wasmtime"];
@@ -163,6 +163,16 @@ describe("a compile error in a service outside the checkout", () => {
   });
 });
 
+describe("the module paths quark new prints", () => {
+  it("are relative to the manifest; one into the checkout is absolute when only / is shared", () => {
+    expect(modulePath("/tmp/a/b/x.toml", "/tmp/a/svc")).toBe("../svc");
+    expect(modulePath("/tmp/a/x.toml", "/tmp/a")).toBe(".");
+    expect(checkoutPath("/work/quark/images/x.toml", "/work/quark/userland/log")).toBe("../userland/log");
+    expect(checkoutPath("/home/u/proj/x.toml", "/home/u/quark/userland/log")).toBe("../quark/userland/log");
+    expect(checkoutPath("/tmp/a/b/x.toml", "/work/quark/userland/log")).toBe("/work/quark/userland/log");
+  });
+});
+
 describe("quark new service refuses", () => {
   let work: string;
   beforeAll(() => {
@@ -233,8 +243,11 @@ describe("quark new service refuses", () => {
     const r = quark(work, ["new", "service", "solo", "--dir", "solo", "--manifest", "fresh/solo.toml"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("fresh/solo.toml does not exist yet; write it with:");
+    const toml = printedToml(r.stdout);
+    const log = /\[service\.log\]\nmodule = "(.*)"/.exec(toml)![1];
+    expect(resolve(work, "fresh", log)).toBe(join(root, "userland", "log"));
     mkdirSync(join(work, "fresh"));
-    writeFileSync(join(work, "fresh", "solo.toml"), printedToml(r.stdout));
+    writeFileSync(join(work, "fresh", "solo.toml"), toml);
     const built = quark(work, ["build", "fresh/solo.toml"]);
     expect(built.code, built.stderr).toBe(0);
     for (const runtime of RUNTIMES) {
@@ -367,6 +380,12 @@ describe("docs/writing-a-service.md", () => {
     // Run from the checkout, as the page says; mktemp -d makes its directory under TMPDIR.
     const r = spawnSync("bash", ["-euc", script!], { cwd: root, encoding: "utf8", env: { ...process.env, TMPDIR: home }, timeout: 180_000 });
     expect(r.status, r.stderr).toBe(0);
+    // The manifest the page writes is the one quark new printed (module paths
+    // compared resolved: a path into the checkout may be printed relative).
+    const hello = join(home, readdirSync(home)[0], "hello");
+    const resolved = (toml: string) => toml.trim().replace(/^module = "(.*)"$/gm, (_, p: string) => `module = "${resolve(hello, p)}"`);
+    const written = /<<TOML\n([\s\S]*?)\nTOML\n/.exec(script!)![1].replace("$QUARK", root);
+    expect(resolved(printedToml(r.stdout))).toBe(resolved(written));
     // Every line the page shows is printed, in that order (times masked).
     const printed = withoutTimings(r.stdout).split("\n");
     let at = 0;

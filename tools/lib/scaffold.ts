@@ -119,6 +119,15 @@ export function modulePath(manifest: string, dir: string): string {
   return rel.split(sep).join("/");
 }
 
+// A path into the checkout: relative from the manifest while they share a
+// folder below the filesystem's root, absolute otherwise (../../../ up to /
+// and down again would break when either moves).
+export function checkoutPath(manifest: string, target: string): string {
+  const rel = modulePath(manifest, target);
+  const climbs = rel.split("/").filter((part) => part === "..").length;
+  return climbs >= resolve(manifest).split(sep).length - 2 ? target.split(sep).join("/") : rel;
+}
+
 function serviceSection(name: string, module: string): string {
   return `[service.${name}]\nmodule = ${JSON.stringify(module)}\nrequires = ["log"]\ncaps = ["log"]\n`;
 }
@@ -128,7 +137,7 @@ function serviceSection(name: string, module: string): string {
 function newManifest(name: string, manifest: string, root: string): string {
   const file = basename(manifest).replace(/\.toml$/, "");
   const image = /^[a-z][a-z0-9-]*$/.test(file) ? file : name;
-  const log = modulePath(manifest, join(root, "userland", "log"));
+  const log = checkoutPath(manifest, join(root, "userland", "log"));
   return `[image]\nname = "${image}"\n\n[service.log]\nmodule = ${JSON.stringify(log)}\ncaps = ["console"]\n\n`;
 }
 
