@@ -361,6 +361,12 @@ describe("docs/writing-a-service.md", () => {
   const script = /<!-- walk-through -->\n```sh\n([\s\S]*?)```/.exec(doc)?.[1];
   const output = /<!-- walk-through output -->\n```\n([\s\S]*?)```/.exec(doc)?.[1];
 
+  it("names the default image's services as the reserved ones", () => {
+    const listed = /services of the default image \(([^)]*)\)/.exec(doc.replace(/\n/g, " "))?.[1];
+    const services = [...readFileSync(join(root, "images", "default.toml"), "utf8").matchAll(/^\[service\.([a-z0-9-]+)\]/gm)].map((m) => `\`${m[1]}\``);
+    expect(listed?.split(/,? (?:and )?|, /).filter(Boolean)).toEqual(services);
+  });
+
   it("shows the template quark new writes", () => {
     const shown = /```ts\n\/\/ greeter\/index\.ts\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(shown, "the template block").toBeDefined();
