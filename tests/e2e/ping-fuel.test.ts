@@ -5,6 +5,7 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { join } from "node:path";
 import * as abi from "../../kernel/abi";
+import { faultText } from "../../tools/lib/names";
 import { quark, root } from "./helpers";
 
 const manifest = join(root, "tests", "fixtures", "ping-fuel", "image.toml");
@@ -27,7 +28,7 @@ describe("ping_fuel", () => {
     expect(hasty).toMatchObject({ state: "failed", faults: 1, health: "unhealthy" });
     const crashed = (JSON.parse(json[4]) as { event: string; detail: number }[]).find((e) => e.event === "crashed");
     expect(crashed?.detail).toBe(abi.FAULT_HUNG);
-    expect(r.stdout).toMatch(/init: hasty \(pid \d+\) crashed: it did not answer a ping in time\n/);
+    expect(r.stdout).toMatch(new RegExp(`init: hasty \\(pid \\d+\\) crashed: ${faultText(abi.FAULT_HUNG)}\n`));
     expect(r.stdout).not.toMatch(/init: patient \(pid \d+\) crashed/);
   });
 });

@@ -9,7 +9,7 @@ import { compileModule } from "./compile";
 import { encodeBootTable, fnv1a } from "./boot-table";
 import { linkImage, readImage } from "./image";
 import { withModuleName } from "./wasm-sections";
-import { capKind, DEVICES, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
+import { capKind, DEVICES, serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
 import { parseConsole, type ConsoleRun } from "./results";
 import { toTap, toJUnit, toPretty, exitCodeFor, type ReportMeta } from "./reporters";
 import { repoRoot } from "./root";
@@ -61,6 +61,7 @@ function suiteServices(has: (name: string) => boolean): SuiteService[] {
 function specFor(s: SuiteService, root: string): ServiceSpec {
   const module = join(root, "userland", "conformance", s.name);
   return {
+    ...serviceDefaults(), // every key of abi/manifest.ts the suite does not set below
     name: s.name, line: 0, module, entry: join(module, "index.ts"),
     memoryBytes: SUITE_PAGES * 65536, memoryPages: SUITE_PAGES,
     restart: s.restart, maxRestarts: s.maxRestarts, restartWindowMs: 30_000, restartDelayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA,
