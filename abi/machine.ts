@@ -197,6 +197,8 @@ export const texts: Text[] = [
   { name: "SECTION_MODULE_PREFIX", value: "quark.mod.", doc: "followed by a module's name: that module's bytes" },
   { name: "SECTION_MANIFEST", value: "quark.manifest", doc: "UTF-8 JSON: the manifest as the build normalised it" },
   { name: "SECTION_BOOT", value: "quark.boot", doc: "the boot table init reads through boot_read" },
+  { name: "INIT_EXPORT", value: "quark_init", doc: "the service loader adds it to a module it can reset: the host calls it on a new instance (data segments, then the module's start function)" },
+  { name: "RESET_EXPORT", value: "quark_reset", doc: "the service loader adds it to a module it can reset: the host calls it to give a dead instance to a new process, as new" },
 ];
 
 /** The process entry points' export names, by ENTRY_* constant. */

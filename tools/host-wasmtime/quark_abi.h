@@ -40,6 +40,8 @@
 #define QUARK_SECTION_MODULE_PREFIX "quark.mod." /* followed by a module's name: that module's bytes */
 #define QUARK_SECTION_MANIFEST "quark.manifest" /* UTF-8 JSON: the manifest as the build normalised it */
 #define QUARK_SECTION_BOOT "quark.boot" /* the boot table init reads through boot_read */
+#define QUARK_INIT_EXPORT "quark_init" /* the service loader adds it to a module it can reset: the host calls it on a new instance (data segments, then the module's start function) */
+#define QUARK_RESET_EXPORT "quark_reset" /* the service loader adds it to a module it can reset: the host calls it to give a dead instance to a new process, as new */
 
 // The status codes quark_shim_configure reads, in the order quark_abi.py's
 // TRAMPOLINE_CODES passes them (their values come from the image's quark.abi).

@@ -42,6 +42,8 @@ SECTION_MODULES = "quark.modules"  # UTF-8 JSON array: name, kind, size, sha256 
 SECTION_MODULE_PREFIX = "quark.mod."  # followed by a module's name: that module's bytes
 SECTION_MANIFEST = "quark.manifest"  # UTF-8 JSON: the manifest as the build normalised it
 SECTION_BOOT = "quark.boot"  # the boot table init reads through boot_read
+INIT_EXPORT = "quark_init"  # the service loader adds it to a module it can reset: the host calls it on a new instance (data segments, then the module's start function)
+RESET_EXPORT = "quark_reset"  # the service loader adds it to a module it can reset: the host calls it to give a dead instance to a new process, as new
 
 # The export of each entry point, by the name of its ENTRY_* constant.
 ENTRY_EXPORTS = {"ENTRY_START": "quark_start", "ENTRY_HANDLE": "quark_handle", "ENTRY_NOTIFY": "quark_notify", "ENTRY_SAVE": "quark_save"}

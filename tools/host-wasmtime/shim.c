@@ -424,8 +424,19 @@ static int32_t spawn_failed(uint32_t pid, const module_t *m, wasm_trap_t *trap, 
 static proc_t *pool;
 static uint32_t npool, pool_cap, instances_made;
 static bool recycling = true;
+// The exports the loader adds to a module it can reset (INIT_EXPORT and
+// RESET_EXPORT of the ABI, which shim.py passes in); none: nothing is recycled.
+static char *init_name, *reset_name;
 
 void quark_shim_set_recycling(int32_t on) { recycling = on != 0; }
+
+int quark_shim_set_reset_names(const char *init, const char *reset) {
+  free(init_name);
+  free(reset_name);
+  init_name = dup(init);
+  reset_name = dup(reset);
+  return init_name && reset_name ? 0 : -1;
+}
 // Instances made since boot, and those waiting in the pool.
 void quark_shim_instances(uint32_t out[2]) {
   out[0] = instances_made;
@@ -492,8 +503,8 @@ static int32_t instantiate_new(wasmtime_context_t *cx, uint32_t pid, const modul
       wasmtime_extern_delete(&item);
     }
   }
-  row->has_reset = func_export(cx, &instance, "quark_reset", &row->reset);
-  *has_init = func_export(cx, &instance, "quark_init", init);
+  row->has_reset = reset_name && func_export(cx, &instance, reset_name, &row->reset);
+  *has_init = init_name && func_export(cx, &instance, init_name, init);
   return code[C_OK];
 }
 

@@ -22,6 +22,8 @@ from importlib import metadata
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from quark_abi import INIT_EXPORT, RESET_EXPORT
+
 WHEEL_VERSION = "49.0.0"
 ENTRY_EXPORTS = {
     "ENTRY_START": "quark_start", "ENTRY_HANDLE": "quark_handle", "ENTRY_NOTIFY": "quark_notify", "ENTRY_SAVE": "quark_save",
@@ -83,6 +85,8 @@ class NativeTrampoline:
         self._ok, self._nomodule = image.const("OK"), image.const("E_NOMODULE")
         self._types = _types()
         self._services = []
+        if lib.quark_shim_set_reset_names(INIT_EXPORT.encode(), RESET_EXPORT.encode()) != 0:
+            raise ShimUnavailable("the shim cannot hold the reset export names")
         self.set_recycling(recycling())
 
     def host_funcs(self, store):
@@ -183,6 +187,7 @@ def _open(path):
         "quark_shim_kernel_trap": (ctypes.c_int32, []),
         "quark_shim_set_loader": (None, [LOADER]),
         "quark_shim_set_recycling": (None, [i32]),
+        "quark_shim_set_reset_names": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_char_p]),
         "quark_shim_instances": (None, [ptr]),
     }
     for name, (restype, argtypes) in signatures.items():
@@ -386,7 +391,7 @@ class PythonTrampoline:
             # machine.py checked at link time that each entry export is an (i32, i32) -> i32 function.
             entries = {number: exports[name] for number, name in self._entries.items() if name in exports}
             memory = exports.get("memory")
-            reset, setup = exports.get("quark_reset"), exports.get("quark_init")
+            reset, setup = exports.get(RESET_EXPORT), exports.get(INIT_EXPORT)
             row = (entries, memory if isinstance(memory, wasmtime.Memory) else None, service.pre,
                    reset if isinstance(reset, wasmtime.Func) else None)
         if isinstance(setup, wasmtime.Func):

@@ -13,6 +13,8 @@ export const SECTION_MODULES = "quark.modules"; // UTF-8 JSON array: name, kind,
 export const SECTION_MODULE_PREFIX = "quark.mod."; // followed by a module's name: that module's bytes
 export const SECTION_MANIFEST = "quark.manifest"; // UTF-8 JSON: the manifest as the build normalised it
 export const SECTION_BOOT = "quark.boot"; // the boot table init reads through boot_read
+export const INIT_EXPORT = "quark_init"; // the service loader adds it to a module it can reset: the host calls it on a new instance (data segments, then the module's start function)
+export const RESET_EXPORT = "quark_reset"; // the service loader adds it to a module it can reset: the host calls it to give a dead instance to a new process, as new
 
 /** The export a process's entry point has, by ENTRY_* number. */
 export const ENTRY_EXPORTS: ReadonlyMap<number, string> = new Map([
