@@ -4,7 +4,7 @@
 // the common case.
 import * as abi from "../../kernel/abi";
 import type { BootImage } from "./image";
-import { checkImage, ImageCheckError, readBytes } from "../lib/image-check";
+import { rereadModule } from "../board/reload";
 import { linkTarget, syscallExports } from "../lib/linkable";
 import { instrumentService } from "./loader";
 import { InstancePool } from "./recycle";
@@ -285,29 +285,18 @@ export class NodeMachine {
     const booted = this.image.modules[index];
     const path = this.opts.imagePath;
     if (path === undefined) return [this.loaded[index], this.imports[index]];
-    const say = (l: string) => this.say(l);
-    try {
-      // The same check as at boot (tools/lib/image-check.ts): a damaged or foreign file is refused whole.
-      const fresh = checkImage(readBytes(path), path);
-      const name = fresh.modules[index]?.name;
-      if (name !== booted.name) {
-        say(`quark: reload of pid ${pid}: module ${index} of ${path} is ${name === undefined ? "missing" : `"${name}"`}, not "${booted.name}" (was the image rebuilt from another manifest?)`);
-        return abi.E_NOMODULE;
-      }
-      const bytes = fresh.modules[index].bytes;
-      const key = createHash("sha256").update(bytes).digest("hex");
-      let known = this.reloaded.get(key);
-      if (known === undefined) {
-        const same = Buffer.from(bytes).equals(Buffer.from(booted.bytes));
-        const mod = same ? this.loaded[index] ?? this.load(name, bytes) : this.load(name, bytes);
-        known = typeof mod === "string" ? [undefined, mod] : [mod, same ? this.imports[index] : this.link(mod)];
-        this.reloaded.set(key, known);
-      }
-      return known;
-    } catch (e) {
-      say(`quark: reload of pid ${pid}: ${e instanceof ImageCheckError ? e.message : `cannot use ${path}: ${(e as Error).message}`}`);
-      return abi.E_NOMODULE;
+    // The board reads the file again through the same check as at boot, as for every engine (tools/board/reload.ts).
+    const bytes = rereadModule(path, booted.name, pid, index, (l) => this.say(l));
+    if (typeof bytes === "number") return bytes;
+    const key = createHash("sha256").update(bytes).digest("hex");
+    let known = this.reloaded.get(key);
+    if (known === undefined) {
+      const same = Buffer.from(bytes).equals(Buffer.from(booted.bytes));
+      const mod = same ? this.loaded[index] ?? this.load(booted.name, bytes) : this.load(booted.name, bytes);
+      known = typeof mod === "string" ? [undefined, mod] : [mod, same ? this.imports[index] : this.link(mod)];
+      this.reloaded.set(key, known);
     }
+    return known;
   }
 
   private say(line: string): void {

@@ -2,7 +2,7 @@
 // This file is the engine side only: NodeMachine (machine.ts) behind the
 // board's Engine interface, with console input handed to the HAL in bulk.
 import * as abi from "../../kernel/abi";
-import { runBoard, type BoardIo, type BoardOptions } from "../board/run";
+import { EngineError, runBoard, type BoardIo, type BoardOptions } from "../board/run";
 import type { Booted, Engine, KernelTrap, Step } from "../board/engine";
 import type { BoardImage } from "../board/image";
 import { compileImage } from "./image";
@@ -23,7 +23,17 @@ interface UartRx {
 
 /** Boot an image file under V8 and run it to the end; resolves to the exit status. */
 export function bootNode(imagePath: string, opts: BootOptions = {}): Promise<number> {
-  return runBoard(imagePath, opts, async (image, io) => new NodeEngine(image, io, opts));
+  return runBoard(imagePath, opts, async (image, io) => {
+    try {
+      return new NodeEngine(image, io, opts);
+    } catch (e) {
+      // The HAL or the kernel cannot be instantiated (an import the machine ABI does not provide, a trapping start).
+      if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.RuntimeError) {
+        throw new EngineError(`quark: ${image.file}: cannot instantiate: ${e.message}`);
+      }
+      throw e;
+    }
+  });
 }
 
 class NodeEngine implements Engine {

@@ -70,14 +70,29 @@ export async function bootWasmtime(root: string, image: string, flags: WasmtimeF
   try {
     return await runBoard(image, { ...flags, input, out, err }, async (img, io) => {
       if (!child) throw new EngineError(`quark: cannot set up the wasmtime engine: ${setupFailed}`);
-      const engine = new PipeEngine(child, root, img, io, flags);
+      const started = child;
       child = undefined; // the engine closes it
-      await engine.load();
-      return engine;
+      return openEngine(started, root, img, io, flags);
     });
   } finally {
     child?.kill("SIGKILL"); // the image was refused before the engine was needed
   }
+}
+
+/** A wasmtime engine with `image` loaded, for the board (or a measurement of the pipe itself). */
+export async function wasmtimeEngine(root: string, image: BoardImage, io: BoardIo, flags: WasmtimeFlags = {}): Promise<Engine> {
+  return openEngine(startEngine(root, undefined), root, image, io, flags);
+}
+
+async function openEngine(child: ChildProcess, root: string, image: BoardImage, io: BoardIo, flags: WasmtimeFlags): Promise<Engine> {
+  const engine = new PipeEngine(child, root, image, io, flags);
+  try {
+    await engine.load();
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  return engine;
 }
 
 function startEngine(root: string, capture: WasmtimeStdio["capture"]): ChildProcess {
