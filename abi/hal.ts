@@ -18,9 +18,9 @@ export const halDevices: HalDevice[] = [
       { name: "FLUSH", offset: 0xc, access: "w", write: "uartFlush", doc: "write: send what the TX buffer holds now (a prompt has no newline)" },
     ],
     values: [
-      { name: "UART_RX_READY", value: 1 },
-      { name: "UART_RX_EOF", value: 2 },
-      { name: "UART_IRQ_RX", value: 1 },
+      { name: "UART_RX_READY", value: 1, doc: "UART_STATUS: a byte is waiting in the RX FIFO" },
+      { name: "UART_RX_EOF", value: 2, doc: "UART_STATUS: the console's input has ended" },
+      { name: "UART_IRQ_RX", value: 1, doc: "UART_CTRL: raise IRQ_UART_RX when input arrives" },
       { name: "UART_RX_BUFFER", value: 4096, doc: "console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte" },
     ],
   },
@@ -45,9 +45,9 @@ export const halDevices: HalDevice[] = [
       { name: "ENABLE", offset: 0x8, access: "rw", read: "intcEnabled", write: "intcSetEnabled", doc: "read/write: enabled lines" },
     ],
     values: [
-      { name: "IRQ_TIMER", value: 1, doc: "line bits" },
-      { name: "IRQ_UART_RX", value: 2 },
-      { name: "IRQ_ENTROPY", value: 4 },
+      { name: "IRQ_TIMER", value: 1, doc: "line bits: the timer's comparator passed" },
+      { name: "IRQ_UART_RX", value: 2, doc: "console input arrived" },
+      { name: "IRQ_ENTROPY", value: 4, doc: "the entropy device's line (unused: its sources are read on demand)" },
     ],
   },
   {
@@ -60,7 +60,7 @@ export const halDevices: HalDevice[] = [
       { name: "FAULT", offset: 0x0c, access: "rw", read: "entropyFault", write: "entropySetFault", doc: "write: inject a fault into the selected source (ENT_FAULT_*)" },
     ],
     values: [
-      { name: "ENT_FAULT_NONE", value: 0 },
+      { name: "ENT_FAULT_NONE", value: 0, doc: "the source is healthy" },
       { name: "ENT_FAULT_STUCK", value: 1, doc: "the source repeats one value" },
       { name: "ENT_FAULT_BIASED", value: 2, doc: "the source's bits are mostly ones" },
     ],

@@ -7,9 +7,9 @@ export const UART_DATA = 0x1000; // rw: write: TX byte; read: next RX byte, or -
 export const UART_STATUS = 0x1004; // r: UART_RX_READY | UART_RX_EOF
 export const UART_CTRL = 0x1008; // rw: UART_IRQ_RX: interrupt when input arrives
 export const UART_FLUSH = 0x100c; // w: write: send what the TX buffer holds now (a prompt has no newline)
-export const UART_RX_READY = 1;
-export const UART_RX_EOF = 2;
-export const UART_IRQ_RX = 1;
+export const UART_RX_READY = 1; // UART_STATUS: a byte is waiting in the RX FIFO
+export const UART_RX_EOF = 2; // UART_STATUS: the console's input has ended
+export const UART_IRQ_RX = 1; // UART_CTRL: raise IRQ_UART_RX when input arrives
 export const UART_RX_BUFFER = 4096; // console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte
 // timer: Timer: a 64-bit nanosecond counter from the host's clock and one comparator raising IRQ_TIMER.
 export const TIMER_NOW_LO = 0x2000; // r: reading LO latches the whole 64-bit ns counter
@@ -21,9 +21,9 @@ export const TIMER_CTRL = 0x2010; // rw: 1: interrupt when now >= compare
 export const INTC_PENDING = 0x3000; // r: read: pending & enabled lines
 export const INTC_ACK = 0x3004; // w: write: clear these pending bits
 export const INTC_ENABLE = 0x3008; // rw: read/write: enabled lines
-export const IRQ_TIMER = 1; // line bits
-export const IRQ_UART_RX = 2;
-export const IRQ_ENTROPY = 4;
+export const IRQ_TIMER = 1; // line bits: the timer's comparator passed
+export const IRQ_UART_RX = 2; // console input arrived
+export const IRQ_ENTROPY = 4; // the entropy device's line (unused: its sources are read on demand)
 // entropy: Entropy: raw noise sources (docs/entropy.md), faults injectable for tests.
 export const DEV_ENTROPY = 1; // its device id
 export const ENTROPY_BASE = 0x4000; // its register window
@@ -32,6 +32,6 @@ export const ENT_SOURCES = 0x0; // r: number of raw noise sources
 export const ENT_SELECT = 0x4; // rw: write: the source the next reads come from
 export const ENT_DATA = 0x8; // r: read: 32 raw bits from the selected source
 export const ENT_FAULT = 0xc; // rw: write: inject a fault into the selected source (ENT_FAULT_*)
-export const ENT_FAULT_NONE = 0;
+export const ENT_FAULT_NONE = 0; // the source is healthy
 export const ENT_FAULT_STUCK = 1; // the source repeats one value
 export const ENT_FAULT_BIASED = 2; // the source's bits are mostly ones

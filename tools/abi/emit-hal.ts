@@ -4,14 +4,15 @@
 // device's file).
 import { halDevices } from "../../abi/hal";
 import type { HalDevice, HalRegister } from "../../abi/schema-boot";
-import { constLine, generatedHeader } from "./emit-boot-table";
+import { constLine, generatedHeader, spliceSection } from "./emit-boot-table";
 import type { Tables } from "./tables";
 
 const SRC = "abi/hal.ts";
 
-export function emitHal(_t: Tables): Array<[string, string]> {
+export function emitHal(t: Tables): Array<[string, string]> {
   check();
   return [
+    ["docs/hal.md", spliceSection(t.read("docs/hal.md"), "docs/hal.md", "abi:hal", registerTable())],
     ["kernel/abi-hal.ts", constants()], ["hal/mmio.ts", dispatch()],
     ["kernel/devices.ts", kernelWindows()], ["tools/lib/devices.ts", deviceNames()],
   ];
@@ -56,6 +57,25 @@ function constants(): string {
     for (const v of d.values) lines.push(constLine(v.name, v.value, v.doc));
   }
   return lines.join("\n") + "\n";
+}
+
+const ACCESS: Record<string, string> = { r: "read", w: "write", rw: "read/write" };
+const hex = (n: number): string => `\`0x${n.toString(16).padStart(4, "0")}\``;
+
+/** Text for a Markdown table's cell: a bar would end the cell. */
+const cell = (text: string): string => text.replace(/\|/g, "\\|");
+
+/** The register map, for docs/hal.md: every device's window and registers. */
+function registerTable(): string {
+  return [
+    "| device | register | address | access | meaning |",
+    "|---|---|---|---|---|",
+    ...halDevices.flatMap((d) => [
+      `| **${d.name}** (\`hal/${d.file}.ts\`${d.id !== undefined ? `, id \`DEV_${upper(d)}\` = ${d.id}` : ""}) | | ${hex(d.base)}..${hex(d.base + d.size - 1)} | | ${cell(d.doc)} |`,
+      ...d.registers.map((r) => `| | \`${regName(d, r)}\` | ${hex(d.base + r.offset)}${d.absolute ? "" : ` (offset ${hex(r.offset)})`} | ${ACCESS[r.access]} | ${cell(r.doc)} |`),
+      ...d.values.map((v) => `| | \`${v.name}\` = ${v.value} | | value | ${cell(v.doc ?? "")} |`),
+    ]),
+  ].join("\n");
 }
 
 const withId = (): HalDevice[] => halDevices.filter((d) => d.id !== undefined);
