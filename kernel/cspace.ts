@@ -238,7 +238,8 @@ export function revoke(g: i32): i32 {
 export function clearCspace(pid: i32): void {
   unchecked(cRecv[pid] = -1);
   const base = pid * CSPACE_SLOTS;
-  for (let g = base; g < base + CSPACE_SLOTS; g++) if (unchecked(cKind[g]) != K_NONE) { revoke(g); remove(g); }
+  // One unit per capability deleted, as cap_revoke: the caller pays (lifecycle.ts).
+  for (let g = base; g < base + CSPACE_SLOTS; g++) if (unchecked(cKind[g]) != K_NONE) { charge(revoke(g) + 1); remove(g); }
 }
 
 /** Every slot of the machine is visited: one unit each, charged to the caller (stats(ST_FREE_SLOTS)). */

@@ -7,7 +7,9 @@
 // has read its fault record. Freeing bumps the pid's generation, so every
 // capability still naming it (endpoint, notification) answers E_REVOKED,
 // empties its capability space and puts every per-pid row back as boot left
-// it, so nothing of it reaches the next process given the pid.
+// it, so nothing of it reaches the next process given the pid. Whoever let go
+// last (a cap_delete, cap_revoke or fault_next, or the proc_spawn that frees
+// a pid on its way) pays one unit per capability deleted, as cap_revoke does.
 import {
   MAX_PROCS, PID_INIT, PS_FREE, PS_CREATED, PS_STOPPED, PS_CRASHED, QUEUE_DEPTH, DEFAULT_PAGE_QUOTA,
 } from "./abi";
@@ -20,7 +22,7 @@ import { vmTeardown } from "./vm";
 import { host_kill } from "./host";
 import { clearCspace } from "./cspace";
 import { pQuota } from "./quota";
-import { fuel, charge, disarmCrash, setBudget, resetSpent, budgetCause } from "./cpu";
+import { disarmCrash, setBudget, resetSpent, budgetCause } from "./cpu";
 import { stackCause } from "./stack";
 import { abortCause } from "./entry";
 import { faultPending, forgetFaults } from "./fault";
@@ -59,8 +61,6 @@ function reap(pid: i32): void {
   if (pid == PID_INIT || unchecked(pCtl[pid]) != 0 || unchecked(pActive[pid]) != 0 || faultPending(pid)) return;
   if (st == PS_CREATED) takeDown(pid, PS_STOPPED);
   else if (st != PS_STOPPED && st != PS_CRASHED) return;
-  // Uncharged, as any take-down: whoever let go of the process should not pay for its capability space.
-  const before = fuel;
   unchecked(pState[pid] = PS_FREE);
   unchecked(pGen[pid] = unchecked(pGen[pid]) + 1);
   clearCspace(pid);
@@ -74,7 +74,6 @@ function reap(pid: i32): void {
   forgetReader(pid);
   // Causes that answer once and were never asked for (a trap while instantiating) must not blame the next process.
   budgetCause(pid); stackCause(pid); abortCause(pid);
-  charge(fuel - before);
 }
 
 // A pid in range for the mask (the process table is the mask's width).

@@ -254,6 +254,35 @@ describe("every other syscall's work is bounded or charged to its caller", () =>
       expect(rev.charged).toBe(depth);
     }, { instrument: true }));
 
+  it("cap_delete of the last process capability to a stopped process: its pid is freed, with every capability derived from its space", () =>
+    asInit((b) => {
+      const TAIL = 0x7a11, NEXT = 0x4e58;
+      // The chain of the test above, through every slot of every process, starting in the first one spawned.
+      const extend = (p: Bench) => {
+        let tail = p.k.cap_find(TAIL);
+        expect(tail).toBeGreaterThanOrEqual(0);
+        for (let s; (s = p.k.cap_derive(tail, abi.R_ALL, 0)) >= 0;) tail = s;
+        const next = p.k.cap_find(NEXT);
+        if (next >= 0) expect(p.k.cap_give(next, tail, abi.R_ALL, TAIL)).toBeGreaterThanOrEqual(0);
+      };
+      const procs: Spawned[] = [];
+      while (b.k.stats(abi.ST_PROCS) < PIDS) procs.push(b.spawn(1, { start: extend }, { privateBytes: 4096, start: false }));
+      for (let i = 0; i + 1 < procs.length; i++) expect(b.k.cap_give(procs[i].slot, procs[i + 1].slot, abi.R_ALL, NEXT)).toBeGreaterThanOrEqual(0);
+      const root = b.k.self_endpoint(0);
+      expect(b.k.cap_give(procs[0].slot, root, abi.R_ALL, TAIL)).toBeGreaterThanOrEqual(0);
+      for (const p of procs) expect(b.k.proc_start(p.slot)).toBe(abi.OK);
+      const procsBefore = b.k.stats(abi.ST_PROCS), freeBefore = b.k.stats(abi.ST_FREE_SLOTS);
+      expect(b.k.proc_kill(procs[0].slot)).toBe(abi.OK);
+      // Everything in the first process's space and what derives from it: the chain through every process's
+      // space (all but each one's capability to the next), and the first one's capability to the next.
+      const held = procs.length * abi.CSPACE_SLOTS - (procs.length - 1) + 1;
+      const del = bounded("cap_delete freeing a pid whose space every other capability derives from", cost(b, () => b.k.cap_delete(procs[0].slot)));
+      expect(del.result).toBe(abi.OK);
+      expect(del.charged).toBe(held);
+      expect(b.k.stats(abi.ST_PROCS)).toBe(procsBefore - 1);
+      expect(b.k.stats(abi.ST_FREE_SLOTS)).toBe(freeBefore + held + 1);
+    }, { instrument: true }));
+
   it("processes: every process slot in use; a victim with its whole address space mapped and a full queue is pinged, reloaded, restarted, killed", () =>
     asInit((b) => {
       const idle = idleProcesses(b, 2);
