@@ -38,40 +38,59 @@ function pageRange(vaddr: i32, npages: i32): i32 {
   return p == 0 ? 0 : load<u32>(p);
 }
 
-/**
- * Calls `visit(table, t, first, last, pid)` for each second-level table `t` of
- * `pid` that holds pages of [vpn, vpn + n), with the entries in range. An
- * absent table is skipped whole when `absent` is OK, or ends the walk with
- * `absent`; so the work is bounded by the tables the process holds (each
- * charged to its quota), not by the range. The caller is charged one unit per
- * entry visited. Stops early with what `visit` returns if that is not OK.
- */
-function eachTable(pid: i32, vpn: i32, n: i32, absent: i32, visit: (table: usize, t: i32, first: i32, last: i32, pid: i32) => i32): i32 {
+// Map and unmap walk a range table by table: for each second-level table
+// `t` of [vpn, end) that is present, its entries firstIn(vpn, t) to
+// lastIn(end, t), the caller charged one unit per entry. Absent tables are
+// skipped whole, so the work is bounded by the tables the process holds (each
+// charged to its quota), not by the range. The walks are written out: given
+// a visitor, the indirect call and the state passed in globals cost a third
+// of vm.map_unmap.
+function firstIn(vpn: i32, t: i32): i32 { return max(vpn, t << 10) & 1023; }
+function lastIn(end: i32, t: i32): i32 { return (min(end, (t + 1) << 10) - 1) & 1023; }
+
+/** Whether any entry of [vpn, vpn + n) has one of `bits` set. */
+function rangeHas(pid: i32, vpn: i32, n: i32, bits: u32): bool {
   const end = vpn + n; // <= VPN_LIMIT
   for (let t = vpn >>> 10, lastT = (end - 1) >>> 10; t <= lastT; t++) {
     const table = tableAt(pid, t);
-    if (table == 0) { if (absent != OK) return absent; continue; }
-    const first = max(vpn, t << 10) & 1023, last = (min(end, (t + 1) << 10) - 1) & 1023;
+    if (table == 0) continue;
+    const first = firstIn(vpn, t), last = lastIn(end, t);
     work(last - first + 1);
-    const r = visit(table, t, first, last, pid);
-    if (r != OK) return r;
+    for (let i = first; i <= last; i++) if ((load<u32>(table + (<usize>i << 2)) & bits) != 0) return true;
   }
-  return OK;
+  return false;
 }
 
-let entryBits: u32 = 0; // what anyEntry looks for: any bit of it in an entry (a visitor cannot capture)
-function anyEntry(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
-  for (let i = first; i <= last; i++) if ((load<u32>(table + (<usize>i << 2)) & entryBits) != 0) return E_STATE;
-  return OK;
+/**
+ * Clear the anonymous entries of [vpn, end) (object mappings in it are gone
+ * already), and free each table it leaves empty; how many entries were set.
+ */
+function clearRange(pid: i32, vpn: i32, end: i32): i32 {
+  let n = 0;
+  for (let t = vpn >>> 10, lastT = (end - 1) >>> 10; t <= lastT; t++) {
+    const table = tableAt(pid, t);
+    if (table == 0) continue;
+    const first = firstIn(vpn, t), last = lastIn(end, t);
+    // The entries, and the table's pruning after (two scans of 1024 entries at most).
+    work(last - first + 1 + 2048);
+    for (let i = first; i <= last; i++) {
+      const p = table + (<usize>i << 2);
+      const pte = load<u32>(p);
+      if (pte == 0) continue;
+      store<u32>(p, 0);
+      n++;
+      if ((pte & PTE_PRESENT) != 0) frameUnref(<i32>(pte >>> PAGE_SHIFT));
+    }
+    pruneTable(pid, t << 10);
+  }
+  return n;
 }
 
 export function vmMap(vaddr: i32, npages: i32, rights: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0 || !validRights(rights)) return E_ARG;
   const pid = current();
-  entryBits = 0xffffffff;
-  const busy = eachTable(pid, vpn, npages, OK, anyEntry);
-  if (busy != OK) return busy;
+  if (rangeHas(pid, vpn, npages, 0xffffffff)) return E_STATE;
   if (!affordable(pid, tablesNeeded(pid, vpn, npages))) return E_NOMEM;
   // Every page written below lies in a table just paid for: the quota bounds this loop.
   work(npages);
@@ -80,82 +99,49 @@ export function vmMap(vaddr: i32, npages: i32, rights: i32): i32 {
   return OK;
 }
 
-let unmapped = 0; // pages vm_unmap has cleared so far (a visitor cannot capture)
-
-/** Clear the anonymous entries of one table (object mappings in range are gone already). */
-function clearEntries(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
-  for (let i = first; i <= last; i++) {
-    const p = table + (<usize>i << 2);
-    const pte = load<u32>(p);
-    if (pte == 0) continue;
-    store<u32>(p, 0);
-    unmapped++;
-    if ((pte & PTE_PRESENT) != 0) frameUnref(<i32>(pte >>> PAGE_SHIFT));
-  }
-  return OK;
-}
-
 /** Unmap anonymous pages, and object mappings the range covers whole; the number of pages unmapped. */
 export function vmUnmap(vaddr: i32, npages: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0) return E_ARG;
   const pid = current();
-  unmapped = 0;
+  const end = vpn + npages;
+  let unmapped = 0;
   // Every page of an object mapping is PTE_SHARED: a range with none (most
   // unmaps) needs no look at the mapping records. An object mapping is
   // unmapped whole or not at all: check before changing anything.
-  entryBits = PTE_SHARED;
-  if (eachTable(pid, vpn, npages, OK, anyEntry) != OK) {
+  if (rangeHas(pid, vpn, npages, PTE_SHARED)) {
     if (mappingsIn(pid, vpn, npages, false) < 0) return E_ARG;
     unmapped = mappingsIn(pid, vpn, npages, true);
   }
-  eachTable(pid, vpn, npages, OK, clearEntries);
+  unmapped += clearRange(pid, vpn, end);
   tlbFlush(pid);
-  // Prune each table of the range that still exists (two scans of 1024 entries at most, charged).
-  for (let t = vpn >>> 10, lastT = (vpn + npages - 1) >>> 10; t <= lastT; t++) {
-    if (tableAt(pid, t) == 0) continue;
-    work(2048);
-    pruneTable(pid, t << 10);
-  }
   return unmapped;
 }
 
-let protectRights = 0; // vm_protect's rights, for its visitors
-let protectMapping = -1; // the object mapping last looked up: one lookup per mapping, not per page
-
-/** Every entry in range is mapped, and each object mapping allows the rights. */
-function protectable(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
-  for (let i = first; i <= last; i++) {
-    const pte = load<u32>(table + (<usize>i << 2));
-    if (pte == 0) return E_UNMAPPED;
-    if ((pte & PTE_SHARED) == 0) continue;
-    const vpn = (t << 10) | i;
-    let m = protectMapping;
-    if (m < 0 || vpn < mappingStart(m) || vpn >= mappingStart(m) + mappingPages(m)) m = mappingAt(pid, vpn);
-    protectMapping = m;
-    if (m < 0 || (protectRights & ~mappingRights(m)) != 0) return E_PROT;
-  }
-  return OK;
-}
-
-function protectEntries(table: usize, t: i32, first: i32, last: i32, pid: i32): i32 {
-  const bits = permBits(protectRights);
-  for (let i = first; i <= last; i++) {
-    const p = table + (<usize>i << 2);
-    store<u32>(p, (load<u32>(p) & ~(PTE_READ | PTE_WRITE)) | bits);
-  }
-  return OK;
-}
-
+/**
+ * Page by page: the first page found unmapped ends the check, so every page
+ * visited is mapped, in a table the process holds, and charged.
+ */
 export function vmProtect(vaddr: i32, npages: i32, rights: i32): i32 {
   const vpn = pageRange(vaddr, npages);
   if (vpn < 0 || !validRights(rights)) return E_ARG;
   const pid = current();
-  protectRights = rights;
-  protectMapping = -1;
-  const c = eachTable(pid, vpn, npages, E_UNMAPPED, protectable);
-  if (c != OK) return c;
-  eachTable(pid, vpn, npages, E_UNMAPPED, protectEntries);
+  const end = vpn + npages;
+  let m = -1; // the object mapping last looked up: one lookup per mapping, not per page
+  for (let v = vpn; v < end; v++) {
+    work(1);
+    const pte = pteAt(pid, v);
+    if (pte == 0) return E_UNMAPPED;
+    if ((pte & PTE_SHARED) == 0) continue;
+    if (m < 0 || v < mappingStart(m) || v >= mappingStart(m) + mappingPages(m)) m = mappingAt(pid, v);
+    if (m < 0 || (rights & ~mappingRights(m)) != 0) return E_PROT;
+  }
+  work(npages);
+  const bits = permBits(rights);
+  for (let v = vpn; v < end; v++) {
+    const p = ptePtr(pid, v);
+    store<u32>(p, (load<u32>(p) & ~(PTE_READ | PTE_WRITE)) | bits);
+  }
   return OK;
 }
 
