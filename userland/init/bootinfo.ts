@@ -5,7 +5,7 @@
 import {
   sys, INIT_SLOT_BOOT, BT_MAGIC, BT_MAGIC_OFF, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN,
   BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF, BT_GRANT_BYTES, BT_RANGES_OFF,
-  BT_HEALTH_MS, BT_COUNT, BT_TAGS_OFF, BT_TAGS_LEN, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL,
+  BT_HEALTH_MS, BT_COUNT, BT_TAGS_OFF, BT_TAGS_LEN, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL, GRANT_SERVICE,
 } from "../lib";
 
 import { Grant, Service, services } from "./service";
@@ -33,8 +33,36 @@ export function readBootTable(): bool {
 function parse(size: i32): bool {
   const n = u32at(BT_COUNT);
   healthMs = u32at(BT_HEALTH_MS);
-  if (BT_HEADER_BYTES + n * BT_RECORD_BYTES > size) return false;
+  if (!fits(BT_HEADER_BYTES, n, BT_RECORD_BYTES, size)) return false;
+  // Every record is checked before any is used: init never reads past the table or indexes past its services.
+  for (let i = 0; i < n; i++) if (!sound(BT_HEADER_BYTES + i * BT_RECORD_BYTES, n, size)) return false;
   for (let i = 0; i < n; i++) services.push(new Service(i, spec(BT_HEADER_BYTES + i * BT_RECORD_BYTES)));
+  return true;
+}
+
+/** Whether `count` items of `width` bytes at byte `off` lie inside the table (u64: no count can wrap). */
+function fits(off: i32, count: i32, width: i32, size: i32): bool {
+  return <u64><u32>off + <u64><u32>count * <u64>width <= <u64><u32>size;
+}
+
+/** Whether every list and string of the record at `r` lies inside the table and names services that exist. */
+function sound(r: i32, n: i32, size: i32): bool {
+  const nd = u32at(r + BT_NDEPS), no = u32at(r + BT_NOPT), ng = u32at(r + BT_NGRANTS);
+  const rangesOff = u32at(r + BT_RANGES_OFF);
+  if (!fits(u32at(r + BT_NAME_OFF), u32at(r + BT_NAME_LEN), 1, size) || !fits(u32at(r + BT_TAGS_OFF), u32at(r + BT_TAGS_LEN), 1, size)) return false;
+  if (!fits(u32at(r + BT_DEPS_OFF), nd, 4, size) || !fits(u32at(r + BT_OPT_OFF), no, 4, size) || !fits(u32at(r + BT_GRANTS_OFF), ng, BT_GRANT_BYTES, size)) return false;
+  if (rangesOff != 0 && !(fits(rangesOff, nd, 8, size) && fits(rangesOff + nd * 8, no, 8, size))) return false;
+  if (!below(u32at(r + BT_DEPS_OFF), nd, n) || !below(u32at(r + BT_OPT_OFF), no, n)) return false;
+  for (let k = 0; k < ng; k++) {
+    const g = u32at(r + BT_GRANTS_OFF) + k * BT_GRANT_BYTES;
+    if (u32at(g + GRANT_KIND) == GRANT_SERVICE && <u32>u32at(g + GRANT_TARGET) >= <u32>n) return false;
+  }
+  return true;
+}
+
+/** Whether the `count` service indices at `off` are all below `n`. */
+function below(off: i32, count: i32, n: i32): bool {
+  for (let k = 0; k < count; k++) if (<u32>u32at(off + k * 4) >= <u32>n) return false;
   return true;
 }
 
