@@ -64,14 +64,13 @@ function specFor(s: SuiteService, root: string): ServiceSpec {
     ...serviceDefaults(), // every key of abi/manifest.ts the suite does not set below
     name: s.name, line: 0, module, entry: join(module, "index.ts"),
     memoryBytes: SUITE_PAGES * 65536, memoryPages: SUITE_PAGES,
-    restart: s.restart, maxRestarts: s.maxRestarts, restartWindowMs: 30_000, restartDelayMs: 0, pageQuota: abi.DEFAULT_PAGE_QUOTA,
+    restart: s.restart, maxRestarts: s.maxRestarts,
     // qc-peer spins on purpose in the CPU test: a small budget keeps that short.
-    cpuBudget: s.name === "qc-peer" ? 2_000_000 : abi.DEFAULT_CPU_BUDGET,
-    restartBackoff: "none", restartDelayMaxMs: 0, stableAfterMs: 10_000, stopTimeoutMs: 1000, enabled: true, bindsTo: [], queueDepth: abi.QUEUE_DEPTH, qubits: 0,
-    heartbeatMs: 0, ready: "started", startTimeoutMs: 10_000, instances: s.instances ?? 1, ranges: {}, tags: ["qc"], interface: s.name,
+    ...(s.name === "qc-peer" ? { cpuBudget: 2_000_000 } : {}),
+    restartBackoff: "none", restartDelayMaxMs: 0, bindsTo: [], instances: s.instances ?? 1, ranges: {}, tags: ["qc"], interface: s.name,
     requires: s.requires, wants: [],
     caps: s.caps.map(([name, rights]) => capSpec(name, rights)),
-  } as ServiceSpec;
+  };
 }
 
 function capSpec(name: string, rights: number): CapSpec {
