@@ -236,6 +236,25 @@ describe("a bad image is refused identically by both hosts, and alike by inspect
   }, 120_000);
 });
 
+describe("the board's statuses and lines are the same under both runtimes", () => {
+  const both = (args: string[], input = "") => HOSTS.map((r) => quark([...args, "--runtime", r], { input }));
+
+  it("a control socket that cannot be opened: status 2 and one line naming it", () => {
+    const sock = join(dir, "no-such-dir", "q.sock");
+    const [n, w] = both(["boot", "images/default.wasm", "--control", sock]);
+    expect(n.code).toBe(abi.EXIT_BAD_IMAGE);
+    expect(n.stderr).toMatch(new RegExp(`^quark: cannot open the control socket ${sock.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .+\n$`));
+    expect(w).toEqual(n);
+  });
+
+  it("a halt with a code: that code, and the same console", () => {
+    const [n, w] = both(["boot", "images/default.wasm"], "svc list\nhalt 42\nsvc list\n");
+    expect(n.code).toBe(42);
+    expect(n.stderr).toBe("");
+    expect({ ...w, stdout: withoutTimings(w.stdout) }).toEqual({ ...n, stdout: withoutTimings(n.stdout) });
+  });
+});
+
 /**
  * Boots a copy of the default image, replaces the file with `damaged` once
  * the shell answers, and asks for a hot reload of echo, which reads the file

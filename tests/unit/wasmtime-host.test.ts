@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as abi from "../../kernel/abi";
 import { bootWasmtime, wasmtimeCommand, type WasmtimeFlags } from "../../tools/host-wasmtime/launch";
+import { bootNode } from "../../tools/host-node/run";
 import { ensureWasmtime, wasmtimePaths, type WasmtimeSetup } from "../../tools/host-wasmtime/setup";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -108,6 +109,18 @@ describe.each(modes)("the wasmtime host with %s", (mode, base) => {
     console.log(`wasmtime host, ${mode}${!python && !setup.shim ? " (fallback: no shim)" : ""}, ${n} calls: ${timings.join(", ")}`);
     expect(timings.length).toBe(5);
     expect(r.code).toBe(7);
+  });
+});
+
+describe("the same checks under the Node engine", () => {
+  it("print the same console and exit with the same code: the board and the link policy are the same for both engines", async () => {
+    let text = "";
+    const dec = new TextDecoder();
+    const code = await bootNode(join(out, "fake.wasm"), { input: (async function* () { yield INPUT; })(), out: (b) => { text += dec.decode(b, { stream: true }); } });
+    const w = await boot(join(out, "fake.wasm"), INPUT);
+    expect(checks(text).fail).toEqual([]);
+    expect(text).toBe(w.stdout);
+    expect(code).toBe(w.code);
   });
 });
 

@@ -4,16 +4,11 @@
 import * as abi from "../../kernel/abi";
 import type { KernelTrap } from "./engine";
 
-/** next_deadline() says nothing can wake the system, or the input ended and nothing is due. */
-export const EXIT_NOTHING_CAN_WAKE = 0;
-/** kernel.boot() refused the boot table, or kernel.run() answered no RUN_* value. */
-export const EXIT_KERNEL_REFUSED = 1;
-/** Not a usable image, or this machine cannot boot it (engine setup, control socket). */
-export const EXIT_BAD_IMAGE = abi.EXIT_BAD_IMAGE;
+// The statuses are the machine ABI's (abi/machine.ts). EXIT_BAD_IMAGE is also
+// the status when this machine cannot boot an image (engine setup, control socket).
+export { EXIT_BAD_IMAGE, EXIT_KERNEL_REFUSED, EXIT_NOTHING_CAN_WAKE } from "../../kernel/abi";
 /** The kernel itself trapped: never a service's doing. */
-export const KERNEL_TRAP_EXIT = 3;
-/** Interrupted (Ctrl-C), as a shell reports SIGINT. */
-export const EXIT_INTERRUPTED = 130;
+export const KERNEL_TRAP_EXIT = abi.EXIT_KERNEL_TRAP;
 
 /** E_ARG (-4) for an error code, or the bare number when it names none. */
 export function errorName(code: number): string {

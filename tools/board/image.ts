@@ -5,9 +5,7 @@
 // line under both (`FILE: module NAME does not compile: <reason>`). Nothing
 // is compiled here: validation generates no code.
 import { checkImage, compileError, readBytes, type CheckedModule } from "../lib/image-check";
-
-/** The module's name as refusals give it: "kernel" for the image itself. */
-export const KERNEL = "kernel";
+import { KERNEL_REFUSAL_NAME } from "../lib/abi-texts";
 
 export interface BoardImage {
   file: string;
@@ -40,7 +38,7 @@ function validate(bytes: Uint8Array, name: string, file: string): void {
 /** Checks an image's bytes; every refusal is an ImageCheckError naming `file`. */
 export function boardImage(bytes: Uint8Array, file: string): BoardImage {
   const checked = checkImage(bytes, file);
-  validate(bytes, KERNEL, file);
+  validate(bytes, KERNEL_REFUSAL_NAME, file);
   for (const m of checked.modules) validate(m.bytes, m.name, file);
   return { file, kernel: bytes, modules: checked.modules, bootTable: checked.bootTable.slice(), abi: checked.abi };
 }

@@ -7,6 +7,7 @@ import * as abi from "../../kernel/abi";
 import { instrumentService } from "../host-node/loader";
 import { linkTarget, syscallExports } from "../lib/linkable";
 import { readImports, WasmFormatError } from "../lib/wasm-sections";
+import { entryRefusal } from "./entries";
 
 export interface PreparedService {
   /** The module as the loader rewrote it; empty when the loader refused it. */
@@ -17,20 +18,21 @@ export interface PreparedService {
 
 const SYSCALLS = syscallExports(abi);
 
-/** The first import the link policy refuses, in its words; undefined when every one may link. */
+/**
+ * The first import the link policy refuses, in its words, or the first entry
+ * export of another type than an entry's; undefined when the module may link.
+ */
 export function linkRefusal(wasm: Uint8Array): string | undefined {
-  let imports;
   try {
-    imports = readImports(wasm);
+    for (const imp of readImports(wasm)) {
+      const t = linkTarget(SYSCALLS, imp.module, imp.name);
+      if ("refused" in t) return t.refused;
+    }
+    return entryRefusal(wasm);
   } catch (e) {
     if (e instanceof WasmFormatError) return `cannot be linked: ${e.message}`;
     throw e;
   }
-  for (const imp of imports) {
-    const t = linkTarget(SYSCALLS, imp.module, imp.name);
-    if ("refused" in t) return t.refused;
-  }
-  return undefined;
 }
 
 /** `flags`: the loader's LOADER_* flags (only `quark bench` sets one). */

@@ -6,7 +6,7 @@ import * as abi from "../../kernel/abi";
 import type { BootImage } from "./image";
 import { rereadModule } from "../board/reload";
 import { linkTarget, syscallExports } from "../lib/linkable";
-import { instrumentService } from "./loader";
+import { prepareService } from "../board/services";
 import { InstancePool } from "./recycle";
 import { INIT_EXPORT, RESET_EXPORT } from "../loader/reset-name";
 import { createHash } from "node:crypto";
@@ -121,8 +121,11 @@ export class NodeMachine {
    * refusal is a link failure: spawn answers E_LINK).
    */
   private load(name: string, bytes: Uint8Array): WebAssembly.Module | string {
+    // The loader and the link policy, as the board applies them for every engine (tools/board/services.ts).
+    const prepared = prepareService(bytes, name, this.opts.loaderFlags ?? 0);
+    if (prepared.refused !== undefined) return prepared.refused;
     try {
-      return new WebAssembly.Module(instrumentService(bytes, name, this.opts.loaderFlags ?? 0));
+      return new WebAssembly.Module(prepared.wasm as Uint8Array<ArrayBuffer>);
     } catch (e) {
       return (e as Error).message;
     }

@@ -20,6 +20,7 @@ import sys
 import wasmtime
 from wasmtime import _ffi as ffi
 
+from quark_abi import KERNEL_REFUSAL_NAME
 from shim import ENTRY_EXPORTS, root_cause
 
 U32 = 0xFFFFFFFF
@@ -116,7 +117,7 @@ class Machine:
         try:
             self.kernel_module = wasmtime.Module(engine, self.image.kernel)
         except wasmtime.WasmtimeError as e:
-            raise ImageError(root_cause(e), "kernel")
+            raise ImageError(root_cause(e), KERNEL_REFUSAL_NAME)
         self.modules = []
         for entry, body, refused in zip(self.image.modules, self.image.module_bytes, self.image.refusals):
             try:

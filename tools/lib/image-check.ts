@@ -3,8 +3,8 @@
 // walk (bounds-checked, its own words, never an engine's), one of each
 // `quark.*` section, the ABI constants against this checkout's
 // kernel/abi.ts, and every module's size and sha256.
-// tools/host-wasmtime/image.py mirrors it line for line, with the same
-// messages and codes; tests/e2e/bad-images.test.ts holds the two together.
+// The board (tools/board/image.ts) runs it for every engine;
+// tests/e2e/bad-images.test.ts drives it through both.
 //
 // Every refusal is an ImageCheckError: one line naming the file, the section
 // or module, what is wrong and what to do, with a stable `code` for tests and
@@ -12,13 +12,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import * as abi from "../../kernel/abi";
+import { SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULE_PREFIX, SECTION_MODULES, SECTION_PREFIX } from "./abi-texts";
 
-export const SECTION_PREFIX = "quark.";
-export const SECTION_ABI = "quark.abi";
-export const SECTION_MODULES = "quark.modules";
-export const SECTION_MODULE_PREFIX = "quark.mod.";
-export const SECTION_MANIFEST = "quark.manifest";
-export const SECTION_BOOT = "quark.boot";
+// The section names are the machine ABI's (abi/machine.ts, generated into abi-texts.ts).
+export { SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULE_PREFIX, SECTION_MODULES, SECTION_PREFIX };
 
 export const REBUILD = "rebuild the image with this checkout's `quark build`";
 const DAMAGED = `the image is damaged; ${REBUILD}`;
@@ -248,14 +245,14 @@ function checkModule(s: Map<string, Uint8Array>, e: ModuleEntry, index: number, 
 
 function checkStray(s: Map<string, Uint8Array>, entries: ModuleEntry[], fail: Fail): void {
   const listed = new Set(entries.map((e) => SECTION_MODULE_PREFIX + e.name));
-  // The first in file order, as image.py finds it.
+  // The first in file order.
   const stray = [...s.keys()].find((k) => k.startsWith(SECTION_MODULE_PREFIX) && !listed.has(k));
   if (stray !== undefined) fail("stray-module", `section ${shown(stray)} names no module of ${SECTION_MODULES}; ${DAMAGED}`);
 }
 
 /**
  * Checks an image's bytes and returns its parts; throws an ImageCheckError
- * naming `file` at the first fault, in the order image.py checks them.
+ * naming `file` at the first fault.
  * `expected` is the ABI this checkout speaks.
  */
 export function checkImage(bytes: Uint8Array, file: string, expected = abiConstants()): CheckedImage {
