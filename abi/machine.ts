@@ -211,11 +211,13 @@ export const entryExports: Text[] = [
 
 /** What a host provides to each instance (module "host"). */
 export const hostImports: HostImport[] = [
-  { importer: "hal", module: "host", name: "now", params: [], result: "f64", doc: "monotonic nanoseconds since the host started" },
-  { importer: "hal", module: "host", name: "console_out", params: ["ptr: i32", "len: i32"], result: "", doc: "write `len` bytes of the HAL's memory at `ptr` to standard output" },
-  { importer: "hal", module: "host", name: "random_fill", params: ["ptr: i32", "len: i32"], result: "", doc: "fill `len` bytes of the HAL's memory at `ptr` from the host's cryptographic random source" },
-  { importer: "kernel", module: "host", name: "invoke", params: ["pid: i32", "entry: i32", "a0: i32", "a1: i32"], result: "i32", doc: "call process `pid`'s entry; INVOKE_TRAPPED if it trapped, INVOKE_NOENTRY if there is none" },
-  { importer: "kernel", module: "host", name: "spawn", params: ["pid: i32", "module: i32", "flags: i32"], result: "i32", doc: "instantiate module `module` as process `pid` (flags: 0 or a SPAWN_* operation)" },
-  { importer: "kernel", module: "host", name: "kill", params: ["pid: i32"], result: "", doc: "drop process `pid`'s instances" },
-  { importer: "kernel", module: "host", name: "copy", params: ["src_pid: i32", "src: i32", "dst_pid: i32", "dst: i32", "len: i32"], result: "i32", doc: "copy bytes between two instances' memories (pid 0: the kernel); E_FAULT outside either" },
+  { importer: "hal", module: "host", name: "now", localName: "host_now", params: [], result: "f64", doc: "monotonic nanoseconds since the host started" },
+  { importer: "hal", module: "host", name: "console_out", localName: "host_console_out", params: ["ptr: i32", "len: i32"], result: "", doc: "write `len` bytes of the HAL's memory at `ptr` to standard output" },
+  { importer: "hal", module: "host", name: "random_fill", localName: "host_random_fill", params: ["ptr: i32", "len: i32"], result: "", doc: "fill `len` bytes of the HAL's memory at `ptr` from the host's cryptographic random source" },
+  { importer: "kernel", module: "host", name: "invoke", localName: "host_invoke", params: ["pid: i32", "entry: i32", "a0: i32", "a1: i32"], result: "i32", doc: "Run an entry of process `pid`; INVOKE_TRAPPED if it trapped, INVOKE_NOENTRY if there is none." },
+  { importer: "kernel", module: "host", name: "spawn", localName: "host_spawn", params: ["pid: i32", "module: i32", "flags: i32"], result: "i32", doc: "Instantiate image module `module` afresh as process `pid` (flags: 0, or a SPAWN_* operation)." },
+  { importer: "kernel", module: "host", name: "kill", localName: "host_kill", params: ["pid: i32"], result: "", doc: "Drop process `pid`'s instance." },
+  { importer: "kernel", module: "host", name: "copy", localName: "host_copy", params: ["srcPid: i32", "src: i32", "dstPid: i32", "dst: i32", "len: i32"], result: "i32", doc: "Copy bytes between memories (pid 0 is the kernel); E_FAULT when out of range." },
+  { importer: "kernel", module: "hal", name: "mmio_read", localName: "mmio_read", params: ["addr: i32"], result: "i32", doc: "Read a HAL device register (abi/hal.ts)." },
+  { importer: "kernel", module: "hal", name: "mmio_write", localName: "mmio_write", params: ["addr: i32", "value: i32"], result: "", doc: "Write a HAL device register (abi/hal.ts)." },
 ];

@@ -82,8 +82,12 @@ export interface Text {
 export interface HostImport {
   /** Which instance imports it. */
   importer: "kernel" | "hal";
-  module: string;
+  /** "host" (a host function) or "hal" (the HAL's export of that name). */
+  module: "host" | "hal";
   name: string;
+  /** The name the importer's code calls it by (kernel/host.ts). */
+  localName: string;
+  /** AssemblyScript parameters, `name: type`; result "" is void. */
   params: string[];
   result: string;
   doc: string;

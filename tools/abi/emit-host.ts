@@ -52,7 +52,7 @@ ${entries.join("\n")}
 ]);
 
 /** The host functions each instance imports from module "host". */
-export const HOST_IMPORTS = ${JSON.stringify(Object.fromEntries(["kernel", "hal"].map((i) => [i, t.machine.hostImports.filter((h) => h.importer === i).map((h) => h.name)])))} as const;
+export const HOST_IMPORTS = ${JSON.stringify(Object.fromEntries(["kernel", "hal"].map((i) => [i, t.machine.hostImports.filter((h) => h.importer === i && h.module === "host").map((h) => h.name)])))} as const;
 `;
 }
 
@@ -60,7 +60,7 @@ function python(t: Tables): string {
   const nums = hostNumbers(t).map(([n, v]) => `${n} = ${v}`);
   const strs = texts(t).map((x) => `${x.name} = ${JSON.stringify(x.value)}${x.doc ? `  # ${x.doc}` : ""}`);
   const entries = t.machine.entryExports.map((e) => `"${e.name}": "${e.value}"`).join(", ");
-  const hostFuncs = t.machine.hostImports.filter((h) => h.importer === "kernel").map((h) => JSON.stringify(h.name));
+  const hostFuncs = t.machine.hostImports.filter((h) => h.importer === "kernel" && h.module === "host").map((h) => JSON.stringify(h.name));
   return header(SOURCE, "#") + `"""The constants of the machine ABI the wasmtime host needs (abi/machine.ts).
 
 The same numbers reach every image in its quark.abi section; these are for
@@ -103,8 +103,21 @@ ${codes.join("\n")}
 `;
 }
 
+/** kernel/host.ts: the kernel's only ways out, declared from the table. */
+function kernelImports(t: Tables): string {
+  const decls = t.machine.hostImports.filter((h) => h.importer === "kernel").map((h) =>
+    `/** ${h.doc} */\n@external("${h.module}", "${h.name}")\nexport declare function ${h.localName}(${h.params.join(", ")}): ${h.result || "void"};`);
+  return header(SOURCE) + `//
+// The machine: functions the host and the HAL provide to the kernel
+// (docs/machine-abi.md). Nothing else in the kernel talks to the outside.
+
+${decls.join("\n\n")}
+`;
+}
+
 export function emitHost(t: Tables): Array<[string, string]> {
   return [
+    ["kernel/host.ts", kernelImports(t)],
     ["tools/lib/abi-texts.ts", tsTexts(t)],
     ["tools/host-wasmtime/quark_abi.py", python(t)],
     ["tools/host-wasmtime/quark_abi.h", cHeader(t)],
