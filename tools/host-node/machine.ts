@@ -10,6 +10,7 @@ import { prepareService } from "../board/services";
 import { InstancePool } from "./recycle";
 import { INIT_EXPORT, RESET_EXPORT } from "../loader/reset-name";
 import { createHash } from "node:crypto";
+import { KERNEL_MODULE_NAME } from "../lib/abi-texts";
 
 export interface Trap {
   pid: number;
@@ -19,7 +20,7 @@ export interface Trap {
 }
 
 // V8 names a frame's module from its "name" section: wasm://wasm/<name>-<hash>.
-const KERNEL_FRAME = /wasm:\/\/wasm\/quark-kernel-[0-9a-f]+:/;
+const KERNEL_FRAME = new RegExp(`wasm://wasm/${KERNEL_MODULE_NAME}-[0-9a-f]+:`);
 
 export interface MachineOptions {
   /** Console bytes (default: standard output). */

@@ -117,23 +117,9 @@ extern void wasm_byte_vec_delete(wasm_byte_vec_t *vec);
 
 // ---------------------------------------------------------------- configuration
 // Every number comes from the image's quark.abi section, so none is written
-// here. shim.py passes the status codes in this order (CODES there).
-enum {
-  C_INVOKE_TRAPPED,
-  C_INVOKE_NOENTRY,
-  C_OK,
-  C_E_ARG,
-  C_E_CRASHED,
-  C_E_FAULT,
-  C_E_LINK,
-  C_E_NOMODULE,
-  C_E_NOSPACE,
-  C_PID_KERNEL,
-  C_SPAWN_STAGE,
-  C_SPAWN_SWAP,
-  C_SPAWN_DISCARD,
-  C_COUNT
-};
+// here. shim.py passes the status codes in the order of quark_abi.h's enum
+// (C_INVOKE_TRAPPED ... C_COUNT), generated with quark_abi.py's TRAMPOLINE_CODES.
+#include "quark_abi.h"
 
 #define MAX_ENTRIES 8
 
@@ -308,7 +294,7 @@ static void release(wasm_trap_t *trap, wasmtime_error_t *error) {
 // ---------------------------------------------------------------- kernel traps
 // The kernel's "name" section names it quark-kernel; a trap whose innermost
 // frame is in that module is a kernel bug, never the served process's fault.
-static const char KERNEL_MODULE[] = "quark-kernel";
+static const char KERNEL_MODULE[] = QUARK_KERNEL_MODULE_NAME;
 static int32_t kernel_trap_pid = -1;
 
 static bool in_kernel(const wasm_trap_t *trap) {

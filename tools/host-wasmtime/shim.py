@@ -22,18 +22,12 @@ from importlib import metadata
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from quark_abi import INIT_EXPORT, RESET_EXPORT
+from quark_abi import ENTRY_EXPORTS, INIT_EXPORT, KERNEL_MODULE_NAME, RESET_EXPORT, TRAMPOLINE_CODES
 
 WHEEL_VERSION = "49.0.0"
-ENTRY_EXPORTS = {
-    "ENTRY_START": "quark_start", "ENTRY_HANDLE": "quark_handle", "ENTRY_NOTIFY": "quark_notify", "ENTRY_SAVE": "quark_save",
-}
 HOST_FUNCS = ("invoke", "copy", "now", "spawn", "kill")
-# The order of the status codes array that quark_shim_configure reads (the enum in shim.c).
-CODES = (
-    "INVOKE_TRAPPED", "INVOKE_NOENTRY", "OK", "E_ARG", "E_CRASHED", "E_FAULT", "E_LINK", "E_NOMODULE",
-    "E_NOSPACE", "PID_KERNEL", "SPAWN_STAGE", "SPAWN_SWAP", "SPAWN_DISCARD",
-)
+# The order of the status codes array that quark_shim_configure reads (the enum in quark_abi.h).
+CODES = TRAMPOLINE_CODES
 # The loader shim.c calls for SPAWN_STAGE: (pid, module index, out InstancePre pointer) -> status.
 LOADER = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_uint32, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p))
 
@@ -150,13 +144,12 @@ class NativeTrampoline:
         return self._lib.quark_shim_kernel_trap()
 
 
-KERNEL_MODULE = "quark-kernel"
 
 
 def _in_kernel(err):
     """Did the trap happen in the kernel's own code (its name section says quark-kernel)?"""
     frames = getattr(err, "frames", None) or []
-    return bool(frames) and frames[0].module_name == KERNEL_MODULE
+    return bool(frames) and frames[0].module_name == KERNEL_MODULE_NAME
 
 
 def _open(path):
