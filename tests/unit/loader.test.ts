@@ -175,6 +175,13 @@ describe("the service loader refuses what only it may link", () => {
     expect(() => instrumentService(heavy(20), "light")).not.toThrow();
   });
 
+  it("a function with more locals than the engine's limit less the two the loader adds to every body", () => {
+    const locals = (n: number) => handMade((m) => { m.addFunction("many", none, none, Array(n).fill(i32), m.nop()); });
+    const fits = instrumentService(locals(50_000 - 2), "fits");
+    expect(WebAssembly.validate(fits)).toBe(true); // V8 allows 50 000 locals, the loader's two included
+    expect(refusal(locals(50_000 - 1))).toMatch(/function 0 \(many\), byte \d+: more than 49998 locals/);
+  });
+
   it("more than one memory, and opcodes it does not know", () => {
     const two = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 5, 2, 0, 1, 0, 1]);
     expect(refusal(two)).toContain("more than one memory (2)");
@@ -218,8 +225,8 @@ describe("the inserted charges", () => {
       m.addFunction("go", none, none, [], m.call("down", [], none));
       m.addFunctionExport("go", "go");
     });
-    // $down's weight: no params or locals, two operands at most, 4 frame slots, 2 for the charges.
-    const weight = 0 + 0 + 2 + 4 + 2;
+    // $down's weight: no params or locals, two operands at most, 4 frame slots, 2 for the charges, 2 for their locals.
+    const weight = 0 + 0 + 2 + 4 + 2 + 2;
     const budget = 1000;
     const s = stubs(1n << 40n, budget);
     const ex = load(bytes, s);

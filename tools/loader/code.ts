@@ -1,16 +1,17 @@
 // The code section: measured first (weights.ts, every body), then written
-// with the charges: fuel at each function entry and loop header, the stack
-// weight around each call to a defined function (and call_indirect, with the
-// heaviest function a table can hold), every memory.grow as a call of the
-// grow check, and global indices moved past the added imports. Every other
-// instruction is copied as it is.
+// with the charges (charges.ts): fuel at each function entry and loop header,
+// the stack weight around each call to a defined function (and call_indirect,
+// with the heaviest function a table can hold), every memory.grow as a call
+// of the grow check, and global indices moved past the added imports; each
+// body gets the two locals the charges use. Every other instruction is
+// copied as it is.
 import { fail, failed, setCurrentFunc, decimal } from "./errors";
 import { pos, limit, seek, readU32, here, remaining, setPos } from "./reader";
 import { emitByte, emitU32, emitRange, reserveSize, patchSize } from "./writer";
-import { info, renumberGlobal, renumberFunc, growFunc, weightOf, S_CODE } from "./module";
+import { info, renumberGlobal, renumberFunc, growFunc, weightOf, S_CODE, I32, I64 } from "./module";
 import { enter, leave } from "./sections";
-import { measure } from "./weights";
-import { fuelCharge, stackCharge, stackRestore, growBody } from "./charges";
+import { measure, scratchLocal, makesGuardedCalls } from "./weights";
+import { fuelCharge, stackBase, stackCharge, stackRestore, growBody } from "./charges";
 import * as d from "./decoder";
 
 // Whether calls get the stack guard. Only `quark bench` turns it off, to
@@ -58,7 +59,7 @@ export function emitCode(): void {
     const end = pos + size;
     const sectionEnd = limit;
     const sizeAt = reserveSize();
-    emitBody(end);
+    emitBody(i, end);
     patchSize(sizeAt);
     seek(end, sectionEnd);
   }
@@ -69,17 +70,25 @@ export function emitCode(): void {
   }
 }
 
-function skipLocals(): void {
+/** The body's local declarations, then the loader's two (weights.ts, SCRATCH_SLOTS): an i32 and an i64. */
+function emitLocals(): void {
   const groups = readU32();
+  const from = pos;
   for (let g: u32 = 0; g < groups && !failed; g++) { readU32(); setPos(pos + 1); }
+  emitU32(groups + 2);
+  emitRange(from, pos);
+  emitByte(1); emitByte(I32);
+  emitByte(1); emitByte(I64);
 }
 
-function emitBody(end: usize): void {
-  const start = pos;
+function emitBody(i: u32, end: usize): void {
   seek(pos, end);
-  skipLocals();
-  emitRange(start, pos);
-  fuelCharge();
+  emitLocals();
+  const base = scratchLocal(i);
+  const fuel = base + 1;
+  fuelCharge(fuel);
+  const guarded = guardStack && makesGuardedCalls(i);
+  if (guarded) stackBase(base);
   let open: u32 = 1;
   while (open > 0 && !failed) {
     const from = pos;
@@ -90,18 +99,17 @@ function emitBody(end: usize): void {
     if (k == d.K_LOOP) {
       open++;
       emitRange(from, pos);
-      fuelCharge();
+      fuelCharge(fuel);
     } else if (k == d.K_CALL && d.imm >= info.nImportFuncs) {
-      const w = weightOf(d.imm);
-      if (guardStack) stackCharge(w);
+      if (guarded) stackCharge(weightOf(d.imm), base);
       emitByte(0x10); emitU32(renumberFunc(d.imm));
-      if (guardStack) stackRestore(w);
-    } else if (k == d.K_CALL_INDIRECT && !guardStack) {
+      if (guarded) stackRestore(base);
+    } else if (k == d.K_CALL_INDIRECT && !guarded) {
       emitRange(from, pos);
     } else if (k == d.K_CALL_INDIRECT) {
-      stackCharge(info.indirectWeight);
+      stackCharge(info.indirectWeight, base);
       emitRange(from, pos);
-      stackRestore(info.indirectWeight);
+      stackRestore(base);
     } else if (k == d.K_GLOBAL_GET || k == d.K_GLOBAL_SET) {
       emitByte(k == d.K_GLOBAL_GET ? 0x23 : 0x24); emitU32(renumberGlobal(d.imm));
     } else if (k == d.K_MEMORY_GROW) {

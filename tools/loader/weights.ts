@@ -3,8 +3,8 @@
 // highest its operand stack gets, and FRAME_SLOTS for the return address,
 // frame pointer, instance and spill margin (v128 counts 2 slots everywhere).
 // GUARD_SLOTS covers the charges the loader inserts (they push two values on
-// top of whatever is there), and a function that grows memory adds the frame
-// of the grow check it calls. The operand stack's height is found by
+// top of whatever is there), SCRATCH_SLOTS the two locals they use (charges.ts),
+// and a function that grows memory adds the frame of the grow check it calls. The operand stack's height is found by
 // simulating every instruction: blocks by their types, calls by their
 // signatures, and code after br/return/unreachable restarting at the height
 // its block began with. This pass also checks every index an instruction
@@ -20,6 +20,8 @@ import * as d from "./decoder";
 
 export const FRAME_SLOTS: u32 = 4;
 export const GUARD_SLOTS: u32 = 2;
+/** The locals the loader adds to every body: the stack at entry (i32) and the fuel just charged (i64). */
+export const SCRATCH_SLOTS: u32 = 2;
 /** The grow check's own weight: a param, a local, two operands, a frame. */
 export const GROW_SLOTS: u32 = 1 + 1 + 2 + FRAME_SLOTS;
 
@@ -32,6 +34,8 @@ const LOCALS_CAP: u32 = MAX_LOCALS + MAX_PARAMS;
 let widths: usize = 0; // per operand: its width in slots (u8)
 let frames: usize = 0; // per open block: base depth, base slots (u32), block type (i32), kind, unreachable (u8)
 let localWidths: usize = 0; // per local: its width (u8)
+let scratchIndex: usize = 0; // per defined function: the index of the first local the loader adds (u32)
+let guardedCalls: usize = 0; // per defined function: whether it calls a defined function or call_indirect (u8)
 
 let depth: u32 = 0;
 let slots: u32 = 0;
@@ -39,15 +43,18 @@ let maxSlots: u32 = 0;
 let nFrames: u32 = 0;
 let nLocals: u32 = 0;
 let grows = false;
+let calls = false;
 
-export function resetWeights(): void { widths = 0; frames = 0; localWidths = 0; }
+export function resetWeights(): void { widths = 0; frames = 0; localWidths = 0; scratchIndex = 0; guardedCalls = 0; }
 
 function scratch(): bool {
   if (widths != 0) return true;
   widths = take(STACK_CAP);
   frames = take(<u64>CTRL_CAP * FRAME_BYTES);
   localWidths = take(LOCALS_CAP);
-  if (widths == 0 || frames == 0 || localWidths == 0) { fail(here(), "out of memory"); return false; }
+  scratchIndex = take(<u64>info.nFuncs * 4 + 4);
+  guardedCalls = take(<u64>info.nFuncs + 1);
+  if (widths == 0 || frames == 0 || localWidths == 0 || scratchIndex == 0 || guardedCalls == 0) { fail(here(), "out of memory"); return false; }
   return true;
 }
 
@@ -144,7 +151,8 @@ function readLocals(t: u32): u32 {
     const n = readU32();
     const ty = readValType();
     if (failed) return 0;
-    if (n > MAX_LOCALS || nLocals + n > np + MAX_LOCALS) { if (fail(gat, "more than ")) { decimal(MAX_LOCALS); text(" locals"); } return 0; }
+    // The engine's limit less the loader's own (SCRATCH_SLOTS locals, one slot each).
+    if (n > MAX_LOCALS || nLocals + n > np + MAX_LOCALS - SCRATCH_SLOTS) { if (fail(gat, "more than ")) { decimal(MAX_LOCALS - SCRATCH_SLOTS); text(" locals"); } return 0; }
     const w = valueWidth(ty);
     memory.fill(localWidths + nLocals, <u8>w, n);
     nLocals += n;
@@ -159,7 +167,7 @@ export function measure(i: u32, start: usize, end: usize): void {
   seek(start, end);
   const t = load<u32>(info.funcTypes + i * 4);
   const localSlots = readLocals(t);
-  depth = 0; slots = 0; maxSlots = 0; nFrames = 0; grows = false;
+  depth = 0; slots = 0; maxSlots = 0; nFrames = 0; grows = false; calls = false;
   pushFrame(d.K_BLOCK, <i32>t);
   while (nFrames > 0 && !failed) {
     d.decode();
@@ -168,8 +176,10 @@ export function measure(i: u32, start: usize, end: usize): void {
   }
   if (failed) return;
   if (pos != limit) { fail(here(), "function body has bytes after its final end"); return; }
-  const w = localSlots + maxSlots + FRAME_SLOTS + GUARD_SLOTS + (grows ? GROW_SLOTS : 0);
+  const w = localSlots + maxSlots + FRAME_SLOTS + GUARD_SLOTS + SCRATCH_SLOTS + (grows ? GROW_SLOTS : 0);
   store<u32>(info.weights + i * 4, w);
+  store<u32>(scratchIndex + i * 4, nLocals);
+  store<u8>(guardedCalls + i, calls ? 1 : 0);
   if (grows) info.usesGrow = true;
 }
 
@@ -206,6 +216,7 @@ function step(): void {
     }
     case d.K_CALL: {
       if (!checkFunc(d.imm)) return;
+      if (d.imm >= info.nImportFuncs) calls = true;
       call(funcType(d.imm));
       return;
     }
@@ -213,6 +224,7 @@ function step(): void {
       if (d.imm >= info.nTypes) { if (fail(d.opAt, "call_indirect type index out of range: ")) decimal(d.imm); return; }
       if (d.imm2 >= info.nTables) { fail(d.opAt, "call_indirect names a table the module does not have"); return; }
       popValues(1);
+      calls = true;
       call(d.imm);
       return;
     }
@@ -250,6 +262,11 @@ function step(): void {
     }
   }
 }
+
+/** The first local the loader adds to defined function `i` (the stack base; the fuel is the next). */
+export function scratchLocal(i: u32): u32 { return load<u32>(scratchIndex + i * 4); }
+/** Whether defined function `i` makes a call the stack guard charges. */
+export function makesGuardedCalls(i: u32): bool { return load<u8>(guardedCalls + i) != 0; }
 
 function call(t: u32): void {
   popValues(typeParams(t));
