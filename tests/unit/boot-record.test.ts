@@ -20,7 +20,7 @@ import { parseVersion } from "../../tools/lib/versions";
 const repo = repoRoot();
 let root: string;
 
-interface Harness { read(r: number): void; scratch(): number; results(): number; memory: WebAssembly.Memory }
+interface Harness { read(r: number): void; readHeader(): void; scratch(): number; results(): number; memory: WebAssembly.Memory }
 let harness: Harness;
 
 beforeAll(async () => {
@@ -152,11 +152,17 @@ describe("a manifest key that lands in the boot table", () => {
     }
   });
 
-  it("an [image] key reaches the header", () => {
+  it("an [image] key reaches the header, and init's reader when init holds it", () => {
+    const held = bootTable.header.filter((f) => f.init !== undefined);
     for (const k of manifestKeys.filter((x) => x.table === "image" && x.boot)) {
       for (const s of samples(k)) {
-        const header = decodeBootTable(encode(parse(["[image]", 'name = "sample"', `${k.key} = ${s.toml}`, "", ...LOG]))) as unknown as Record<string, number>;
-        expect(header[bootTable.header.find((f) => f.name === k.boot)!.field], `${k.key} = ${s.toml}`).toBe(carried(k, s.value));
+        const bytes = encode(parse(["[image]", 'name = "sample"', `${k.key} = ${s.toml}`, "", ...LOG]));
+        const field = bootTable.header.find((f) => f.name === k.boot)!;
+        expect((decodeBootTable(bytes) as unknown as Record<string, number>)[field.field], `${k.key} = ${s.toml}`).toBe(carried(k, s.value));
+        if (!held.includes(field)) continue;
+        new Uint8Array(harness.memory.buffer, harness.scratch(), bytes.length).set(bytes);
+        harness.readHeader();
+        expect(new Uint32Array(harness.memory.buffer, harness.results(), held.length)[held.indexOf(field)], `init: ${k.key} = ${s.toml}`).toBe(carried(k, s.value));
       }
     }
   });

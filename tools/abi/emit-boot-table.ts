@@ -61,7 +61,7 @@ function checkFormat(): void {
     if (k.boot && !seen.has(k.boot)) throw new Error(`abi/manifest.ts: key ${k.key} lands in BT_${k.boot}, which ${SRC} does not define`);
     if (k.boot && !k.field) throw new Error(`abi/manifest.ts: key ${k.key} lands in BT_${k.boot} but names no field to take it from`);
   }
-  for (const f of bootTable.record) {
+  for (const f of [...bootTable.header, ...bootTable.record]) {
     if (f.source === undefined && !sourceKey(f)) throw new Error(`${SRC}: BT_${f.name} has no source: no key of abi/manifest.ts lands in it`);
   }
 }
@@ -127,7 +127,7 @@ function tsCodec(): string {
     "// arrays, strings) around them.",
     'import * as abi from "../../kernel/abi";',
     'import { fnv1a } from "./fnv1a";',
-    `import { ${enums.map((k) => `${k.key.toUpperCase()}_CODES`).join(", ")}, type ServiceSettings } from "./manifest-keys";`,
+    `import { ${enums.map((k) => `${k.key.toUpperCase()}_CODES`).join(", ")}, type ImageSettings, type ServiceSettings } from "./manifest-keys";`,
     "",
     "const WASM_PAGE_BYTES = 65536;",
     "",
@@ -158,6 +158,13 @@ function tsCodec(): string {
     "export function recordValues(s: ServiceSettings, d: BootDerived): BootRecordValues {",
     "  return {",
     ...rec.map((f) => `    ${f.field}: ${f.source === "derived" ? `d.${f.field}` : encodeExpr(sourceKey(f)!, "s")},`),
+    "  };",
+    "}",
+    "",
+    "/** The header's values for an image: each [image] key's value as the boot table carries it. */",
+    "export function headerValues(m: ImageSettings): BootHeaderValues {",
+    "  return {",
+    ...head.map((f) => `    ${f.field}: ${encodeExpr(sourceKey(f)!, "m")},`),
     "  };",
     "}",
     "",
@@ -207,9 +214,12 @@ function initRead(f: BootField): string {
   return f.init === "u32" ? `<u32>${at}` : at;
 }
 
+const headerInit = (): BootField[] => bootTable.header.filter((f) => f.init !== undefined);
+
 function asSpec(): string {
   const fields = bootTable.record.filter((f) => f.init !== undefined);
-  const imports = [...fields.map((f) => `BT_${f.name}`), ...fields.flatMap((f) => (typeof f.init === "object" ? [f.init.is] : []))];
+  const read = [...headerInit(), ...fields];
+  const imports = [...read.map((f) => `BT_${f.name}`), ...read.flatMap((f) => (typeof f.init === "object" ? [f.init.is] : []))];
   const out = [
     generatedHeader(SRC),
     "// What the manifest says of a service, as init reads it from its boot-table",
@@ -232,6 +242,18 @@ function asSpec(): string {
     ...fields.map((f) => `  readonly ${initName(f)}: ${initType(f)}; // ${typeof f.init === "object" ? `BT_${f.name} == ${f.init.is}` : f.doc}`),
     "}",
     "",
+    "/** What the manifest's [image] says, as init reads it from the boot table's header. */",
+    "export class ImageSpec {",
+    ...headerInit().map((f) => `  readonly ${initName(f)}: ${initType(f)}; // ${f.doc}`),
+    "}",
+    "",
+    "/** The image's settings in the header at address `at` (init's copy of the table). */",
+    "export function readImageSpec(at: usize): ImageSpec {",
+    "  return {",
+    ...headerInit().map((f) => `    ${initName(f)}: ${initRead(f)},`),
+    "  };",
+    "}",
+    "",
     "/** The lists and strings of a record, which bootinfo.ts follows. */",
     "export class SpecLists {",
     "  constructor(readonly name: string, readonly deps: i32[], readonly wants: i32[], readonly ranges: u32[], readonly tags: string, readonly grants: Grant[]) {}",
@@ -250,7 +272,7 @@ function asSpec(): string {
   return out.join("\n") + "\n";
 }
 
-/** The fields init reads, in record order: what the harness reports. */
+/** The record fields init reads, in record order: what the harness reports (the header's: headerInit). */
 export function initFields(): BootField[] {
   return bootTable.record.filter((f) => f.init !== undefined);
 }
@@ -266,11 +288,11 @@ function asHarness(): string {
     "// For tests/unit/boot-record.test.ts: init's readSpec (userland/init/spec.ts) over a",
     "// boot table the test writes at scratch(), every setting it read stored as a u32",
     "// in record order (a flag as 0 or 1).",
-    'import { readSpec, SpecLists } from "../../../userland/init/spec";',
+    'import { readImageSpec, readSpec, SpecLists } from "../../../userland/init/spec";',
     'import { Grant } from "../../../userland/init/service";',
     "",
     "const buf = new StaticArray<u8>(1 << 16);",
-    "const out = new StaticArray<u32>(" + initFields().length + ");",
+    "const out = new StaticArray<u32>(" + Math.max(initFields().length, headerInit().length) + ");",
     "",
     "export function scratch(): usize { return changetype<usize>(buf); }",
     "export function results(): usize { return changetype<usize>(out); }",
@@ -279,6 +301,12 @@ function asHarness(): string {
     "export function read(r: i32): void {",
     '  const s = readSpec(changetype<usize>(buf) + <usize>r, new SpecLists("", [], [], [], "", new Array<Grant>()));',
     ...initFields().map((f, i) => `  out[${i}] = ${initType(f) === "bool" ? `s.${initName(f)} ? 1 : 0` : `<u32>s.${initName(f)}`};`),
+    "}",
+    "",
+    "/** Reads the header of the table at scratch(): the [image] settings, in header order. */",
+    "export function readHeader(): void {",
+    "  const s = readImageSpec(changetype<usize>(buf));",
+    ...headerInit().map((f, i) => `  out[${i}] = ${initType(f) === "bool" ? `s.${initName(f)} ? 1 : 0` : `<u32>s.${initName(f)}`};`),
     "}",
   ];
   return out.join("\n") + "\n";

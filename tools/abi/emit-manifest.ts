@@ -142,24 +142,36 @@ function schema(): string {
     ...image.map((k) => `  ${k.field}: ${fieldType(k)}; // ${k.key}`),
     "}",
     "",
-    "/**",
-    " * The integer and duration settings of a service that no code of the",
-    " * parser's own checks: each read by `int` or `dur` from its row.",
-    " */",
-    "export function readServiceNumbers(int: (k: KeySpec & { default: number; min: number; max: number }) => number,",
-    "  dur: (k: KeySpec & { default: string | number; min: number }) => number) {",
-    "  return {",
-    ...manifestKeys.filter((k) => k.table === "service" && k.field && !k.custom && (k.type === "integer" || k.type === "duration"))
-      .map((k) => `    ${k.field}: ${k.type === "integer" ? "int" : "dur"}(SERVICE.${k.key}),`),
-    "  };",
-    "}",
-    "",
+    ...(["service", "image"] as const).flatMap((t) => numbersReader(t)),
     "/** A service's settings the boot table carries, as the parser gives them. */",
     "export interface ServiceSettings {",
     ...settings.map((k) => `  ${k.field}${k.encode === "or-zero" ? "?" : ""}: ${fieldType(k)}; // ${k.key}`),
     "}",
   ];
   return out.join("\n") + "\n";
+}
+
+/**
+ * readServiceNumbers / readImageNumbers: the integer and duration keys of a
+ * table that no code of the parser's own checks, each read by `int` or `dur`
+ * from its row, so such a key needs no parser code.
+ */
+function numbersReader(table: "service" | "image"): string[] {
+  const name = table[0].toUpperCase() + table.slice(1);
+  return [
+    "/**",
+    ` * The integer and duration settings of [${table}] that no code of the`,
+    " * parser's own checks: each read by `int` or `dur` from its row.",
+    " */",
+    `export function read${name}Numbers(int: (k: KeySpec & { default: number; min: number; max: number }) => number,`,
+    "  dur: (k: KeySpec & { default: string | number; min: number }) => number) {",
+    "  return {",
+    ...manifestKeys.filter((k) => k.table === table && k.field && !k.custom && (k.type === "integer" || k.type === "duration"))
+      .map((k) => `    ${k.field}: ${k.type === "integer" ? "int" : "dur"}(${table.toUpperCase()}.${k.key}),`),
+    "  };",
+    "}",
+    "",
+  ];
 }
 
 // ---------------------------------------------------------------- docs/manifest.md

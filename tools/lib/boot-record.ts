@@ -4,7 +4,7 @@
 // arrays, strings) around them.
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./fnv1a";
-import { RESTART_CODES, RESTART_BACKOFF_CODES, READY_CODES, type ServiceSettings } from "./manifest-keys";
+import { RESTART_CODES, RESTART_BACKOFF_CODES, READY_CODES, type ImageSettings, type ServiceSettings } from "./manifest-keys";
 
 const WASM_PAGE_BYTES = 65536;
 
@@ -99,6 +99,14 @@ export function recordValues(s: ServiceSettings, d: BootDerived): BootRecordValu
     iface: fnv1a(s.interface),
     registrations: s.registrations,
     pingFuel: s.pingFuel,
+  };
+}
+
+/** The header's values for an image: each [image] key's value as the boot table carries it. */
+export function headerValues(m: ImageSettings): BootHeaderValues {
+  return {
+    ramFrames: m.ramFrames,
+    healthMs: m.healthMs,
   };
 }
 

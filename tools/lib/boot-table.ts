@@ -9,11 +9,11 @@
 import * as abi from "../../kernel/abi";
 import * as proto from "../../userland/lib/proto/index";
 import {
-  readHeaderValues, readRecordLayout, readRecordValues, recordValues, writeHeaderValues, writeRecordLayout, writeRecordValues,
+  headerValues, readHeaderValues, readRecordLayout, readRecordValues, recordValues, writeHeaderValues, writeRecordLayout, writeRecordValues,
   type BootHeaderValues, type BootRecordValues,
 } from "./boot-record";
 import { fnv1a } from "./fnv1a";
-import { serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
+import { imageDefaults, serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
 import { STRATEGY_CODES } from "./manifest-keys";
 
 export { fnv1a };
@@ -66,7 +66,8 @@ export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) 
   const view = new DataView(bytes.buffer);
   const u32 = (off: number, v: number): void => view.setUint32(off, checkU32(v, `field at byte ${off}`), true);
   writeHeader(u32, rows.length, checkU32(initModule, "init module index"), layout.size);
-  writeHeaderValues(u32, { ramFrames: m.ramFrames ?? abi.DEFAULT_RAM_FRAMES, healthMs: m.healthMs ?? abi.DEFAULT_HEALTH_MS });
+  // A manifest from an image built before an [image] key existed lacks it: the key's default applies.
+  writeHeaderValues(u32, headerValues({ ...imageDefaults(), ...m }));
   rows.forEach((row, i) => writeService(u32, bytes, row, i, layout));
   return bytes;
 }

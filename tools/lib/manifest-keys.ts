@@ -89,7 +89,7 @@ export interface ImageSettings {
 }
 
 /**
- * The integer and duration settings of a service that no code of the
+ * The integer and duration settings of [service] that no code of the
  * parser's own checks: each read by `int` or `dur` from its row.
  */
 export function readServiceNumbers(int: (k: KeySpec & { default: number; min: number; max: number }) => number,
@@ -107,6 +107,17 @@ export function readServiceNumbers(int: (k: KeySpec & { default: number; min: nu
     instances: int(SERVICE.instances),
     registrations: int(SERVICE.registrations),
     pingFuel: int(SERVICE.ping_fuel),
+  };
+}
+
+/**
+ * The integer and duration settings of [image] that no code of the
+ * parser's own checks: each read by `int` or `dur` from its row.
+ */
+export function readImageNumbers(int: (k: KeySpec & { default: number; min: number; max: number }) => number,
+  dur: (k: KeySpec & { default: string | number; min: number }) => number) {
+  return {
+    healthMs: dur(IMAGE.health_interval),
   };
 }
 

@@ -59,13 +59,12 @@ export interface ServiceSpec extends keys.ServiceSettings {
   caps: CapSpec[];
 }
 
-export interface Manifest {
+/** An image as the manifest gives it; its [image] settings (ImageSettings) are generated from abi/manifest.ts. */
+export interface Manifest extends keys.ImageSettings {
   file: string; // as given by the caller
   dir: string; // absolute
   name: string;
   description?: string;
-  ramFrames: number; // 4 KiB frames of kernel-managed memory (the machine's RAM)
-  healthMs: number; // init's health-check interval (0: none)
   init: { module: string; entry: string }; // absolute
   services: ServiceSpec[];
   warnings: Diagnostic[];
@@ -120,19 +119,29 @@ const RIGHTS_FOR = {
   init: { allowed: ["call", "send"], defaults: abi.R_CALL, what: "init (the service manager)" },
 };
 
+/** The parsed defaults of a table's keys (abi/manifest.ts), by their fields. */
+function defaultsOf(table: Record<string, keys.KeySpec>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.values(table)) {
+    if (!k.field || k.default === undefined) continue;
+    out[k.field] = typeof k.default !== "string" ? k.default
+      : k.type === "duration" ? parseDuration(k.default) : k.type === "size" ? parseMemory(k.default) : k.default;
+  }
+  return out;
+}
+
 /**
  * A service's settings when its manifest gives none: the defaults of
  * abi/manifest.ts, parsed. The boot-table encoder fills a spec from an image
  * built before a key existed with these.
  */
 export function serviceDefaults(): Omit<keys.ServiceSettings, "interface"> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.values(S) as keys.KeySpec[]) {
-    if (!k.field || k.default === undefined) continue;
-    out[k.field] = typeof k.default !== "string" ? k.default
-      : k.type === "duration" ? parseDuration(k.default) : k.type === "size" ? parseMemory(k.default) : k.default;
-  }
-  return out as unknown as Omit<keys.ServiceSettings, "interface">;
+  return defaultsOf(S) as unknown as Omit<keys.ServiceSettings, "interface">;
+}
+
+/** The [image] settings when the manifest gives none. */
+export function imageDefaults(): keys.ImageSettings {
+  return defaultsOf(keys.IMAGE) as unknown as keys.ImageSettings;
 }
 
 /** What a capability name in `caps` refers to: the console, a HAL device, or else a service. */
@@ -330,7 +339,7 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   supervisionGroups(doc, services, ctx);
   return {
     file: report.file, dir, name: image.name, description: image.description,
-    ramFrames: image.ramFrames ?? keys.IMAGE.ram.default, healthMs: image.healthMs ?? keys.IMAGE.health_interval.default, init, services, warnings: [],
+    ...imageDefaults(), ...image.settings, init, services, warnings: [],
   };
 }
 
@@ -387,7 +396,7 @@ function didYouMean(word: string, candidates: readonly string[], rest: string): 
   return s ? `did you mean "${s}"? ${rest}` : rest;
 }
 
-function imageSection(doc: TomlTable, report: Report): { name: string; description?: string; ramFrames?: number; healthMs?: number } {
+function imageSection(doc: TomlTable, report: Report): { name: string; description?: string; settings?: keys.ImageSettings } {
   const example = exampleImageName(report.file);
   const entry = doc.entries.get("image");
   if (!entry) {
@@ -413,8 +422,12 @@ function imageSection(doc: TomlTable, report: Report): { name: string; descripti
     report.error(name, `invalid image name "${name.value}"`,
       `an image name is a lowercase letter, then lowercase letters, digits or -, e.g. "${example}"`);
   }
-  const healthMs = durationSetting(t, keys.IMAGE.health_interval, "[image]", report);
-  return { name: name?.value ?? "", description, ramFrames: ramFrames(t, report), healthMs };
+  const settings = {
+    ramFrames: ramFrames(t, report),
+    // Every integer and duration key of [image] that no function here checks by itself.
+    ...keys.readImageNumbers((k) => integerSetting(t, k, "[image]", report), (k) => durationSetting(t, k, "[image]", report)),
+  };
+  return { name: name?.value ?? "", description, settings };
 }
 
 function exampleImageName(file: string): string {

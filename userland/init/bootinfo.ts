@@ -5,16 +5,16 @@
 import {
   sys, INIT_SLOT_BOOT, BT_MAGIC, BT_MAGIC_OFF, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN,
   BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF, BT_GRANT_BYTES, BT_RANGES_OFF,
-  BT_HEALTH_MS, BT_COUNT, BT_TAGS_OFF, BT_TAGS_LEN, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL, GRANT_SERVICE,
+  BT_COUNT, BT_TAGS_OFF, BT_TAGS_LEN, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL, GRANT_SERVICE,
 } from "../lib";
 
 import { Grant, Service, services } from "./service";
-import { Spec, SpecLists, readSpec } from "./spec";
+import { ImageSpec, Spec, SpecLists, readImageSpec, readSpec } from "./spec";
 
 let table = new StaticArray<u8>(0);
 
-/** init's health-check interval, from the boot table's header (ms; 0: none). */
-export let healthMs: i32 = 0;
+/** What the manifest's [image] says (the health-check interval, ...), from the table's header; all 0 until it is read. */
+export let image: ImageSpec = readImageSpec(changetype<usize>(new StaticArray<u8>(BT_HEADER_BYTES)));
 
 @inline function u32at(off: i32): i32 { return <i32>load<u32>(changetype<usize>(table) + <usize>off); }
 
@@ -32,7 +32,7 @@ export function readBootTable(): bool {
 
 function parse(size: i32): bool {
   const n = u32at(BT_COUNT);
-  healthMs = u32at(BT_HEALTH_MS);
+  image = readImageSpec(changetype<usize>(table));
   if (!fits(BT_HEADER_BYTES, n, BT_RECORD_BYTES, size)) return false;
   // Every record is checked before any is used: init never reads past the table or indexes past its services.
   for (let i = 0; i < n; i++) if (!sound(BT_HEADER_BYTES + i * BT_RECORD_BYTES, n, size)) return false;

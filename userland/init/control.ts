@@ -16,7 +16,7 @@ import { beginStop } from "./supervisor";
 import { dependencyUp, restartBound } from "./deps";
 import { say } from "./say";
 import { checkAll } from "./health";
-import { healthMs } from "./bootinfo";
+import { image } from "./bootinfo";
 import { reload } from "./reload";
 
 const NAME_MAX = 64;
@@ -227,6 +227,6 @@ function dependency(i: i32, k: i64): i32 {
 function healthCheckNow(): i32 {
   const t0 = sys.time();
   const n = checkAll();
-  reply(n, sys.time() - t0, healthMs);
+  reply(n, sys.time() - t0, image.healthMs);
   return OK;
 }

@@ -11,14 +11,14 @@ import {
   SVC_RUNNING, SVC_STARTING, SVC_FAILED,
 } from "../lib";
 import { Service, services } from "./service";
-import { healthMs } from "./bootinfo";
+import { image } from "./bootinfo";
 import { startReady } from "./start";
 import { giveUpOn } from "./supervisor";
 import { say } from "./say";
 
 /** Arm the next health check. */
 export function armTick(): void {
-  if (healthMs > 0) sys.tick_set(sys.time() + <i64>healthMs * 1000000);
+  if (image.healthMs > 0) sys.tick_set(sys.time() + <i64>image.healthMs * 1000000);
 }
 
 /** A health check of every service. */

@@ -2,7 +2,7 @@
 // For tests/unit/boot-record.test.ts: init's readSpec (userland/init/spec.ts) over a
 // boot table the test writes at scratch(), every setting it read stored as a u32
 // in record order (a flag as 0 or 1).
-import { readSpec, SpecLists } from "../../../userland/init/spec";
+import { readImageSpec, readSpec, SpecLists } from "../../../userland/init/spec";
 import { Grant } from "../../../userland/init/service";
 
 const buf = new StaticArray<u8>(1 << 16);
@@ -38,4 +38,10 @@ export function read(r: i32): void {
   out[21] = <u32>s.iface;
   out[22] = <u32>s.registrations;
   out[23] = <u32>s.pingFuel;
+}
+
+/** Reads the header of the table at scratch(): the [image] settings, in header order. */
+export function readHeader(): void {
+  const s = readImageSpec(changetype<usize>(buf));
+  out[0] = <u32>s.healthMs;
 }
