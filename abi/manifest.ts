@@ -4,8 +4,9 @@
 // here, the boot-table writer and init's reader carry each `boot` field
 // through, and docs/manifest.md's key tables are generated from these rows.
 // A new key that init needs: a row here (and its field at the end of the
-// record in abi/boot-table.ts), `npm run abi`, and the code that uses it; an
-// integer or a duration needs no parser code (readServiceNumbers).
+// record, or of the header for an [image] key, in abi/boot-table.ts), `npm run
+// abi`, and the code that uses it; an integer or a duration needs no parser
+// code (readServiceNumbers, readImageNumbers).
 import type { ManifestKey } from "./schema-boot";
 
 // init holds most settings as i32: a larger value would turn negative there.
