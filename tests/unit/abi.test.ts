@@ -36,21 +36,9 @@ const files = generate(root);
  */
 const PENDING = new Set([
   "tools/host-node/machine.ts: const KERNEL_FRAME = /wasm:\\/\\/wasm\\/quark-kernel-[0-9a-f]+:/;",
-  "tools/host-node/run.ts: if (d === -2) return 0;",
-  "tools/host-wasmtime/host.py: if deadline == -2:",
-  'tools/host-wasmtime/image.py: SECTION_ABI = "quark.abi"',
-  'tools/host-wasmtime/image.py: SECTION_MODULES = "quark.modules"',
-  'tools/host-wasmtime/image.py: SECTION_MODULE_PREFIX = "quark.mod."',
-  'tools/host-wasmtime/image.py: SECTION_MANIFEST = "quark.manifest"',
-  'tools/host-wasmtime/image.py: SECTION_BOOT = "quark.boot"',
   'tools/host-wasmtime/shim.c: static const char KERNEL_MODULE[] = "quark-kernel";',
   'tools/host-wasmtime/shim.py: "INVOKE_TRAPPED", "INVOKE_NOENTRY", "OK", "E_ARG", "E_CRASHED", "E_FAULT", "E_LINK", "E_NOMODULE",',
   'tools/host-wasmtime/shim.py: KERNEL_MODULE = "quark-kernel"',
-  'tools/lib/image-check.ts: export const SECTION_ABI = "quark.abi";',
-  'tools/lib/image-check.ts: export const SECTION_MODULES = "quark.modules";',
-  'tools/lib/image-check.ts: export const SECTION_MODULE_PREFIX = "quark.mod.";',
-  'tools/lib/image-check.ts: export const SECTION_MANIFEST = "quark.manifest";',
-  'tools/lib/image-check.ts: export const SECTION_BOOT = "quark.boot";',
 ]);
 
 describe("generated files", () => {
