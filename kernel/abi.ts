@@ -416,7 +416,7 @@ export const EV_START_TIMEOUT = 27; // not ready within start_timeout (ms)
 export const EV_ESCALATED = 28; // gave up: subscribers told, dependents stopped (dependents stopped)
 
 // --------------------------------------- the kernel's own messages
-export const TAG_PING = 0x0010;
+export const TAG_PING = 0x0010; // from the supervisor's proc_ping, to any service: returning at all is the answer
 
 // ------------------------------------------------------ tag ranges
 // Tags below TAG_THIRD_PARTY_FIRST belong to the protocols in abi/protocols/;

@@ -8,6 +8,6 @@ export const protocol: Protocol = {
   title: "the kernel's own messages",
   range: [0x0000, 0x00ff],
   tags: [
-    { name: "TAG_PING", value: "0x0010" },
+    { name: "TAG_PING", value: "0x0010", doc: "from the supervisor's proc_ping, to any service: returning at all is the answer" },
   ],
 };

@@ -1,4 +1,4 @@
-// The reference tables of docs/machine-abi.md, written between marker
+// The reference tables of docs/machine-abi.md and docs/protocols.md, written between marker
 // comments (`<!-- abi:NAME -->` ... `<!-- /abi:NAME -->`) so the prose around
 // them stays hand-written. A marker pair missing from the doc is an error.
 import type { Tables } from "./tables";
@@ -57,6 +57,17 @@ function sections(t: Tables): Map<string, string> {
   ]);
 }
 
+/** docs/protocols.md: each protocol's tags and numbers, with what they mean. */
+function tagTables(t: Tables): string {
+  return t.protocols.map((p) => {
+    const file = p.name === "kernel" ? "`kernel/abi.ts`" : `\`userland/lib/proto/${p.name}.ts\``;
+    const rows = [...p.tags, ...(p.constants ?? []).flatMap((g) => g.rows)].map((c) =>
+      `| \`${c.name}\` | ${typeof c.value === "string" ? c.value : String(c.value)} | ${cell(c.doc ?? "")} |`);
+    return [`### ${p.title} (${hex(p.range[0])}..${hex(p.range[1])})`, "", `Table \`abi/protocols/${p.name}.ts\`; constants in ${file}.`, "",
+      "| name | value | meaning |", "|---|---|---|", ...rows].join("\n");
+  }).join("\n\n");
+}
+
 /** `text` with each marker pair's contents replaced; throws if a pair is missing. */
 export function splice(text: string, path: string, parts: Map<string, string>): string {
   let out = text;
@@ -69,6 +80,11 @@ export function splice(text: string, path: string, parts: Map<string, string>): 
   return out;
 }
 
+const PROTOCOLS_DOC = "docs/protocols.md";
+
 export function emitDocs(t: Tables): Array<[string, string]> {
-  return [[DOC, splice(t.read(DOC), DOC, sections(t))]];
+  return [
+    [DOC, splice(t.read(DOC), DOC, sections(t))],
+    [PROTOCOLS_DOC, splice(t.read(PROTOCOLS_DOC), PROTOCOLS_DOC, new Map([["tags", tagTables(t)]]))],
+  ];
 }
