@@ -3,7 +3,7 @@
 // inside and prints "ok N" / "fail N got X", a fake HAL with a tiny UART, and
 // small service modules, each one built to hit one rule of docs/machine-abi.md.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -109,6 +109,26 @@ describe.each(modes)("the wasmtime host with %s", (mode, base) => {
     console.log(`wasmtime host, ${mode}${!python && !setup.shim ? " (fallback: no shim)" : ""}, ${n} calls: ${timings.join(", ")}`);
     expect(timings.length).toBe(5);
     expect(r.code).toBe(7);
+  });
+});
+
+describe("the board when its engine process dies", () => {
+  it("says so in one line and exits 1, and leaves no socket behind", async () => {
+    const sock = join(out, `dies-${process.pid}.sock`);
+    const capture = { stdout: "", stderr: "" };
+    // A control socket keeps the machine running until something stops it.
+    const exited = bootWasmtime(root, join(out, "fake.wasm"), { control: sock }, { input: "", capture, quietSetup: true });
+    let engine = "";
+    for (let i = 0; i < 600 && !engine; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      engine = spawnSync("pgrep", ["-P", String(process.pid), "-f", "engine.py"], { encoding: "utf8" }).stdout.trim();
+      if (engine && !capture.stdout.includes("checked")) engine = ""; // booted first
+    }
+    expect(engine, "the engine process").toMatch(/^\d+$/);
+    process.kill(Number(engine), "SIGKILL");
+    expect(await exited).toBe(1);
+    expect(capture.stderr).toBe("quark: the wasmtime engine stopped (signal SIGKILL)\n");
+    expect(existsSync(sock)).toBe(false);
   });
 });
 

@@ -47,4 +47,6 @@ export interface Engine {
   step(input: Uint8Array | undefined, end: boolean): Promise<Step>;
   /** Stop the engine (its process, for one that has one). */
   close(): Promise<void>;
+  /** Settles when the engine stops by itself (its process died); never for an engine in this process. */
+  readonly dead: Promise<void>;
 }

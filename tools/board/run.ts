@@ -149,10 +149,11 @@ export async function runLoop(engine: Engine, input: ConsoleInput, err: (l: stri
       await sleep(s.deadline >= 0 ? Math.min(FIFO_POLL_MS, s.waitMs) : FIFO_POLL_MS);
       continue;
     }
+    // An engine that dies meanwhile wakes the loop too: its next step says so.
     if (s.deadline >= 0) {
-      if (s.waitMs > 0) await sleepOrWake(s.waitMs, input.next());
+      if (s.waitMs > 0) await sleepOrWake(s.waitMs, Promise.race([input.next(), engine.dead]));
     } else if (input.open()) {
-      await input.next();
+      await Promise.race([input.next(), engine.dead]);
     } else {
       return EXIT_NOTHING_CAN_WAKE;
     }

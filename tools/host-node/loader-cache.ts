@@ -4,7 +4,8 @@
 // loader's own bytes, the flags and the sha256 of the module as given, so it
 // is exactly what this loader makes of those bytes, and a changed module or
 // loader simply misses. The folder is the host's own, as trusted as
-// build/loader.wasm; tools/host-wasmtime/loader.py keeps the same entries.
+// build/loader.wasm. The board runs the loader in Node for both engines, so
+// one cache serves them both.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

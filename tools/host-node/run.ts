@@ -87,6 +87,8 @@ class NodeEngine implements Engine {
 
   async close(): Promise<void> {}
 
+  readonly dead = new Promise<void>(() => {});
+
   private kernelTrap(): KernelTrap | undefined {
     const t = this.m.kernelTrap;
     return t && { pid: t.pid, message: t.message };

@@ -21,7 +21,9 @@ length), a JSON array whose first element names the message, and the blob:
                                            ["out"] + console bytes (what came before a "stage")
 
 Console output rides on the reply that ends a boot or a step, so a step that
-prints a thousand lines still costs one frame.
+prints a thousand lines still costs one frame; a step that runs long sends
+what it printed as an "out" frame every OUT_FLUSH_S (or OUT_FLUSH_BYTES), so
+the console never lags the machine by more than that.
 
 The engine exits when its standard input ends.
 """
@@ -30,12 +32,16 @@ import json
 import os
 import struct
 import sys
+import time
 
 HEADER = struct.Struct("<II")
 NO_TRAP = -1
 # kernel.run() is called again while it answers RUN_BUSY, up to this many times per
 # step, when no offered input waits: a pipe round trip costs far more than a call.
 BUSY_RUNS = 16
+# Console output held back at most this long, or this much, before it is sent on its own.
+OUT_FLUSH_S = 0.02
+OUT_FLUSH_BYTES = 1 << 16
 
 
 class Pipe:
@@ -92,6 +98,8 @@ class Engine:
 
         self.pipe, self.image, self.c = pipe, image, image.const
         self.output = []  # console bytes since the last frame that carried them
+        self.held = 0  # their length
+        self.since = 0.0  # when the oldest of them came
         self._wasmtime, self._root_cause = wasmtime, root_cause
         try:
             self.tramp, slow = trampoline(options["shim"], options["pythonTrampoline"], image, options["verbose"])
@@ -105,10 +113,15 @@ class Engine:
         pipe.send(["loaded", slow])
 
     def _out(self, data):
+        if not self.output:
+            self.since = time.monotonic()
         self.output.append(data)
+        self.held += len(data)
+        if self.held >= OUT_FLUSH_BYTES or time.monotonic() - self.since >= OUT_FLUSH_S:
+            self.pipe.send(["out"], self.take_output())
 
     def take_output(self):
-        data, self.output = b"".join(self.output), []
+        data, self.output, self.held = b"".join(self.output), [], 0
         return data
 
     def _fetch(self, pid, index):

@@ -108,6 +108,7 @@ interface Frame { message: unknown[]; blob: Uint8Array }
 /** The board's side of engine.py's pipes. */
 class PipeEngine implements Engine {
   private readonly exited: Promise<void>;
+  get dead(): Promise<void> { return this.exited; }
   private pending: { resolve: (m: unknown[]) => void; reject: (e: Error) => void } | undefined;
   private buffered: Uint8Array = EMPTY;
   private gone: string | undefined;
