@@ -247,6 +247,14 @@ describe("the board's statuses and lines are the same under both runtimes", () =
     expect(w).toEqual(n);
   });
 
+  it.each(HOSTS)("a halt ends the process though its standard input stays open (%s)", async (runtime) => {
+    const child = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", "images/default.wasm", "--runtime", runtime], { cwd: root, stdio: ["pipe", "ignore", "pipe"] });
+    const code = new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+    child.stdin.write("halt 3\n"); // and never ended: a terminal left open
+    expect(await code).toBe(3);
+    child.stdin.destroy();
+  });
+
   it("a halt with a code: that code, and the same console", () => {
     const [n, w] = both(["boot", "images/default.wasm"], "svc list\nhalt 42\nsvc list\n");
     expect(n.code).toBe(42);

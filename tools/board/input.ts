@@ -24,14 +24,24 @@ export class ConsoleInput {
   private wake: (() => void) | undefined;
   private waitingForRoom: (() => void)[] = [];
   private discarded: object[] = [];
+  private closed = false;
 
   /**
    * `source` is read as fast as the machine takes it; with `held` (a control
    * socket is open) its end is not the end of console input.
    */
-  constructor(source: AsyncIterable<Uint8Array | string> | undefined, readonly held = false) {
+  constructor(private readonly source: AsyncIterable<Uint8Array | string> | undefined, readonly held = false) {
     this.ended = source === undefined;
     if (source) void this.pump(source);
+  }
+
+  /**
+   * The machine is done: stop reading the source, so that an open standard
+   * input (a terminal, a pipe still open) does not keep the process alive.
+   */
+  close(): void {
+    this.closed = true;
+    (this.source as { destroy?: () => void } | undefined)?.destroy?.();
   }
 
   /** Queue bytes; false when the queue is full: pause the source until whenRoom calls back. */
@@ -158,7 +168,7 @@ export class ConsoleInput {
         }
       }
     } catch (e) {
-      process.stderr.write(`quark: console input failed: ${(e as Error).message}; treating it as the end of input\n`);
+      if (!this.closed) process.stderr.write(`quark: console input failed: ${(e as Error).message}; treating it as the end of input\n`);
     }
     this.ended = true;
     this.wake?.();

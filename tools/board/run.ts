@@ -79,12 +79,13 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
     try {
       control = await ControlSocket.open(opts.control, input, err);
     } catch (e) {
+      input.close();
       err(`quark: cannot open the control socket ${opts.control}: ${(e as Error).message}`);
       return EXIT_BAD_IMAGE;
     }
   }
-  const console = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
-  const out = control ? (b: Uint8Array) => { console(b); control!.write(b); } : console;
+  const toConsole = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
+  const out = control ? (b: Uint8Array) => { toConsole(b); control!.write(b); } : toConsole;
   try {
     const engine = await start(image, { out, err, t0 });
     try {
@@ -100,6 +101,7 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
     throw e;
   } finally {
     control?.close();
+    input.close();
   }
 }
 
