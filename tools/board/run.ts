@@ -74,15 +74,10 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
   }
   // The queue exists before the socket opens, so a connection made during boot loses nothing.
   const input = new ConsoleInput(opts.input, opts.control !== undefined);
-  let control: ControlSocket | undefined;
-  if (opts.control) {
-    try {
-      control = await ControlSocket.open(opts.control, input, err);
-    } catch (e) {
-      input.close();
-      err(`quark: cannot open the control socket ${opts.control}: ${(e as Error).message}`);
-      return EXIT_BAD_IMAGE;
-    }
+  const control = opts.control ? await openControl(opts.control, input, err) : undefined;
+  if (control === null) {
+    input.close();
+    return EXIT_BAD_IMAGE;
   }
   const toConsole = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
   const out = control ? (b: Uint8Array) => { toConsole(b); control!.write(b); } : toConsole;
@@ -102,6 +97,16 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
   } finally {
     control?.close();
     input.close();
+  }
+}
+
+/** The control socket at `path`, or null when it cannot be opened (said on stderr). */
+async function openControl(path: string, input: ConsoleInput, err: (l: string) => void): Promise<ControlSocket | null> {
+  try {
+    return await ControlSocket.open(path, input, err);
+  } catch (e) {
+    err(`quark: cannot open the control socket ${path}: ${(e as Error).message}`);
+    return null;
   }
 }
 

@@ -217,11 +217,17 @@ class PipeEngine implements Engine {
 
   /** A hot reload asks for module `index` as the image file holds it now (tools/board/reload.ts). */
   private stage(pid: number, index: number): void {
-    const booted = this.image.modules[index];
-    const bytes = booted ? rereadModule(this.image.file, booted.name, pid, index, this.io.err) : abi.E_NOMODULE;
-    if (typeof bytes === "number") { this.send(["module", bytes, null]); return; }
-    const p = prepareService(bytes, booted.name, this.flags.loaderFlags ?? 0);
-    this.send(["module", abi.OK, p.refused ?? null], p.wasm);
+    // The engine waits for this answer inside the kernel's host.spawn: it must get one, whatever happens here.
+    try {
+      const booted = this.image.modules[index];
+      const bytes = booted ? rereadModule(this.image.file, booted.name, pid, index, this.io.err) : abi.E_NOMODULE;
+      if (typeof bytes === "number") { this.send(["module", bytes, null]); return; }
+      const p = prepareService(bytes, booted.name, this.flags.loaderFlags ?? 0);
+      this.send(["module", abi.OK, p.refused ?? null], p.wasm);
+    } catch (e) {
+      this.io.err(`quark: reload of pid ${pid}: ${(e as Error).message}`);
+      this.send(["module", abi.E_NOMODULE, null]);
+    }
   }
 }
 
