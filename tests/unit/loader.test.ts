@@ -239,7 +239,8 @@ describe("the inserted charges", () => {
 
   it("are left out of calls only when LOADER_NO_STACK_GUARD asks (the bench's comparison), fuel charges staying", () => {
     const bytes = handMade((m) => {
-      m.addFunction("add1", i32, i32, [], m.i32.add(m.local.get(0, i32), m.i32.const(1)));
+      m.addFunction("one", none, i32, [], m.i32.const(1)); // a leaf: its calls go unguarded (add1's weight covers it)
+      m.addFunction("add1", i32, i32, [], m.i32.add(m.local.get(0, i32), m.call("one", [], i32)));
       m.addFunction("twice", i32, i32, [], m.call("add1", [m.call("add1", [m.local.get(0, i32)], i32)], i32));
       m.addFunctionExport("twice", "twice");
     });
@@ -248,8 +249,39 @@ describe("the inserted charges", () => {
     expect(guarded.calls.stack_out).toBe(1);
     expect(load(bytes, bare, abi.LOADER_NO_STACK_GUARD).twice(1)).toBe(3);
     expect(bare.calls).toEqual({ fuel_out: 0, stack_out: 0, mem_limit: 0 });
-    expect(bare.fuel.value).toBe(1000n - 3n); // twice's entry and add1's two
+    expect(bare.fuel.value).toBe(1000n - 5n); // twice's entry, add1's two and one's two
     expect(() => instrumentService(bytes, "test", 2)).toThrow(/unknown flags/);
+  });
+
+  it("leave a leaf's calls unguarded when the caller's weight covers it, so the caller's call site is the one that traps", () => {
+    // $probe is a leaf (it calls only an import); $f calls it; both report the stack left as they run.
+    const module = (probeLocals: number) => handMade((m) => {
+      m.addFunctionImport("peek", "env", "peek", none, none);
+      const touch = Array.from({ length: probeLocals }, (_, k) => m.local.set(k + 1, m.local.get(k + 1, i64)));
+      m.addFunction("probe", i32, i32, Array(probeLocals).fill(i64), m.block(null, [...touch, m.call("peek", [], none), m.local.get(0, i32)], i32));
+      m.addFunction("f", i32, i32, [], m.block(null, [m.call("peek", [], none), m.call("probe", [m.local.get(0, i32)], i32)], i32));
+      m.addFunction("go", i32, i32, [], m.call("f", [m.local.get(0, i32)], i32));
+      m.addFunctionExport("go", "go");
+    });
+    const run = (bytes: Uint8Array, budget: number) => {
+      const seen: number[] = [];
+      const s = stubs(1n << 40n, budget, { peek: () => { seen.push(s.stack.value); } });
+      const ex = load(bytes, s);
+      let trapped = false;
+      try { ex.go(7); } catch { trapped = true; }
+      return { seen, trapped, stackOut: s.calls.stack_out, left: s.stack.value };
+    };
+    const light = module(2);
+    const { seen: [inF, inProbe] } = run(light, 1000);
+    expect(inProbe).toBe(inF); // the call of the leaf took nothing: $f's charge reserved its frame
+    const charged = 1000 - inF; // $f's weight, the leaf's frame included
+    expect(charged).toBeGreaterThanOrEqual(2 * (4 + 2 + 2)); // at least two frames' fixed slots
+    expect(run(light, charged)).toEqual({ seen: [inF - 1000 + charged, inF - 1000 + charged], trapped: false, stackOut: 0, left: charged });
+    // One slot short: the call of $f traps, in $go's frame, before $f or the leaf runs.
+    expect(run(light, charged - 1)).toMatchObject({ seen: [], trapped: true, stackOut: 1 });
+    // A leaf too heavy to fold into an entry's reserve (STACK_ENTRY_MAX) keeps its own guard.
+    const { seen: [f2, probe2] } = run(module(130), 100000);
+    expect(f2 - probe2).toBeGreaterThan(130);
   });
 
   it("give the stack back after each call, and leave a module within its budget alone", () => {

@@ -10,7 +10,7 @@ import { pos, limit, seek, readU32, here, remaining, setPos } from "./reader";
 import { emitByte, emitU32, emitRange, reserveSize, patchSize } from "./writer";
 import { info, renumberGlobal, renumberFunc, growFunc, weightOf, S_CODE, I32, I64 } from "./module";
 import { enter, leave } from "./sections";
-import { measure, scratchLocal, makesGuardedCalls } from "./weights";
+import { measure, scratchLocal, makesGuardedCalls, foldLeaves, leafCallCovered } from "./weights";
 import { fuelCharge, stackBase, stackCharge, stackRestore, growBody } from "./charges";
 import * as d from "./decoder";
 
@@ -42,6 +42,7 @@ export function measureCode(): void {
     seek(end, sectionEnd);
   }
   leave();
+  if (!failed) foldLeaves();
   for (let i: u32 = 0; i < info.nFuncs; i++) {
     if (load<u8>(info.inTable + i) == 0) continue;
     const w = load<u32>(info.weights + i * 4);
@@ -101,9 +102,11 @@ function emitBody(i: u32, end: usize): void {
       emitRange(from, pos);
       fuelCharge(fuel);
     } else if (k == d.K_CALL && d.imm >= info.nImportFuncs) {
-      if (guarded) stackCharge(weightOf(d.imm), base);
+      // A leaf whose frame this function's weight covers needs no guard (weights.ts, foldLeaves).
+      const charged = guarded && !leafCallCovered(i, d.imm - info.nImportFuncs);
+      if (charged) stackCharge(weightOf(d.imm), base);
       emitByte(0x10); emitU32(renumberFunc(d.imm));
-      if (guarded) stackRestore(base);
+      if (charged) stackRestore(base);
     } else if (k == d.K_CALL_INDIRECT && !guarded) {
       emitRange(from, pos);
     } else if (k == d.K_CALL_INDIRECT) {

@@ -11,10 +11,11 @@
 // names, so the rewrite (code.ts) can trust them.
 import { fail, failed, decimal, text } from "./errors";
 import { take } from "./arena";
-import { pos, limit, seek, readU32, here, remaining } from "./reader";
-import { readValType } from "./sections";
+import { pos, limit, seek, readU32, here, remaining, setPos } from "./reader";
+import { readValType, enter, leave } from "./sections";
+import { STACK_ENTRY_MAX } from "../../kernel/abi";
 import {
-  info, funcType, typeParams, typeResults, paramType, resultType, valueWidth, totalFuncs, MAX_LOCALS, MAX_PARAMS,
+  info, funcType, typeParams, typeResults, paramType, resultType, valueWidth, totalFuncs, MAX_LOCALS, MAX_PARAMS, S_CODE,
 } from "./module";
 import * as d from "./decoder";
 
@@ -36,6 +37,7 @@ let frames: usize = 0; // per open block: base depth, base slots (u32), block ty
 let localWidths: usize = 0; // per local: its width (u8)
 let scratchIndex: usize = 0; // per defined function: the index of the first local the loader adds (u32)
 let guardedCalls: usize = 0; // per defined function: whether it calls a defined function or call_indirect (u8)
+let leavesCovered: usize = 0; // per defined function: whether its weight covers the leaves it calls (u8)
 
 let depth: u32 = 0;
 let slots: u32 = 0;
@@ -45,7 +47,7 @@ let nLocals: u32 = 0;
 let grows = false;
 let calls = false;
 
-export function resetWeights(): void { widths = 0; frames = 0; localWidths = 0; scratchIndex = 0; guardedCalls = 0; }
+export function resetWeights(): void { widths = 0; frames = 0; localWidths = 0; scratchIndex = 0; guardedCalls = 0; leavesCovered = 0; }
 
 function scratch(): bool {
   if (widths != 0) return true;
@@ -54,7 +56,11 @@ function scratch(): bool {
   localWidths = take(LOCALS_CAP);
   scratchIndex = take(<u64>info.nFuncs * 4 + 4);
   guardedCalls = take(<u64>info.nFuncs + 1);
-  if (widths == 0 || frames == 0 || localWidths == 0 || scratchIndex == 0 || guardedCalls == 0) { fail(here(), "out of memory"); return false; }
+  leavesCovered = take(<u64>info.nFuncs + 1);
+  if (widths == 0 || frames == 0 || localWidths == 0 || scratchIndex == 0 || guardedCalls == 0 || leavesCovered == 0) {
+    fail(here(), "out of memory");
+    return false;
+  }
   return true;
 }
 
@@ -180,6 +186,7 @@ export function measure(i: u32, start: usize, end: usize): void {
   store<u32>(info.weights + i * 4, w);
   store<u32>(scratchIndex + i * 4, nLocals);
   store<u8>(guardedCalls + i, calls ? 1 : 0);
+  store<u8>(leavesCovered + i, 0);
   if (grows) info.usesGrow = true;
 }
 
@@ -267,6 +274,60 @@ function step(): void {
 export function scratchLocal(i: u32): u32 { return load<u32>(scratchIndex + i * 4); }
 /** Whether defined function `i` makes a call the stack guard charges. */
 export function makesGuardedCalls(i: u32): bool { return load<u8>(guardedCalls + i) != 0; }
+
+/** Whether the call in defined function `f` of defined function `g` goes without a guard (foldLeaves). */
+export function leafCallCovered(f: u32, g: u32): bool { return load<u8>(leavesCovered + f) != 0 && !makesGuardedCalls(g); }
+
+/**
+ * After every body is weighed: a call of a leaf (a function that calls no
+ * function the module defines; syscalls it may make) needs no guard of its
+ * own when its caller's weight covers the heaviest leaf that caller calls.
+ * The caller's charge, at its own call site, then reserves the leaf's frame
+ * too, so the trap still comes in the service's frame before any frame it
+ * did not pay for, and the stack left that a syscall from the leaf sees is
+ * what was charged. A function takes this only while its weight stays within
+ * STACK_ENTRY_MAX, so no entry is refused for it. Leaves are never heavier
+ * for it (they call nothing to fold), so the order of the bodies is free.
+ */
+export function foldLeaves(): void {
+  if (!enter(S_CODE)) return;
+  const n = readU32();
+  for (let i: u32 = 0; i < n && !failed; i++) {
+    const size = readU32();
+    const end = pos + size;
+    const sectionEnd = limit;
+    if (makesGuardedCalls(i)) {
+      seek(pos, end);
+      const leaf = heaviestLeaf();
+      const w = load<u32>(info.weights + i * 4);
+      if (leaf > 0 && w + leaf <= <u32>STACK_ENTRY_MAX) {
+        store<u32>(info.weights + i * 4, w + leaf);
+        store<u8>(leavesCovered + i, 1);
+      }
+    }
+    seek(end, sectionEnd);
+  }
+  leave();
+}
+
+/** The heaviest leaf the body at the reader calls (0: none); the body was checked when it was weighed. */
+function heaviestLeaf(): u32 {
+  const groups = readU32();
+  for (let g: u32 = 0; g < groups; g++) { readU32(); setPos(pos + 1); }
+  let heaviest: u32 = 0;
+  let open: u32 = 1;
+  while (open > 0 && !failed) {
+    d.decode();
+    const k = d.kind;
+    if (k == d.K_BLOCK || k == d.K_IF || k == d.K_LOOP) open++;
+    else if (k == d.K_END) open--;
+    else if (k == d.K_CALL && d.imm >= info.nImportFuncs && !makesGuardedCalls(d.imm - info.nImportFuncs)) {
+      const w = load<u32>(info.weights + (d.imm - info.nImportFuncs) * 4);
+      if (w > heaviest) heaviest = w;
+    }
+  }
+  return heaviest;
+}
 
 function call(t: u32): void {
   popValues(typeParams(t));
