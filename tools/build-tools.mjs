@@ -1,5 +1,6 @@
 // Builds what the tools run: the TypeScript tools (CLI, Node host) bundled
-// into dist/ with esbuild, and the service loader (tools/loader/, AssemblyScript)
+// into dist/ with esbuild (dist/quark.mjs, and in dist/chunks/ what a command
+// imports when it runs, so `quark help` loads none of the rest), and the service loader (tools/loader/, AssemblyScript)
 // compiled to build/loader.wasm, which both hosts run on every service module.
 // Runs on `npm ci` (the `prepare` script) and whenever bin/quark.mjs finds dist/ stale.
 import { build } from "esbuild";
@@ -11,9 +12,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const LOADER = join(root, "build/loader.wasm");
 
 export async function buildTools() {
-  await Promise.all([buildLoader(), build({
-    entryPoints: [join(root, "tools/quark/cli.ts")],
-    outfile: join(root, "dist/quark.mjs"),
+  await Promise.all([buildLoader(), buildCli()]);
+}
+
+async function buildCli() {
+  const dist = join(root, "dist");
+  const result = await build({
+    entryPoints: { quark: join(root, "tools/quark/cli.ts") },
+    outdir: dist,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -21,7 +30,19 @@ export async function buildTools() {
     packages: "external",
     sourcemap: true,
     logLevel: "warning",
-  })]);
+    write: false,
+  });
+  // Chunks are named by their content, so an older dist/quark.mjs still finds
+  // its own; the entry is renamed into place last, once every chunk it
+  // imports is there (CLIs may be starting while this runs).
+  const entry = join(dist, "quark.mjs");
+  const files = result.outputFiles.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  for (const f of files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
 }
 
 /** Compiles tools/loader/index.ts with asconfig.json's "loader" target; throws with asc's report if it fails. */

@@ -17,6 +17,8 @@ export interface WasmtimeSetup {
   shim: string | null;
   /** Why there is no shim. */
   reason?: string;
+  /** The steps this call took (none when everything was in place): quark setup reports them. */
+  done: string[];
 }
 
 export interface SetupOptions {
@@ -39,7 +41,10 @@ export function wasmtimePaths(root: string) {
 }
 
 export async function ensureWasmtime(opts: SetupOptions): Promise<WasmtimeSetup> {
-  const log = opts.quiet ? () => {} : (opts.log ?? ((s: string) => process.stderr.write(s + "\n")));
+  const quietLog = opts.quiet ? () => {} : (opts.log ?? ((s: string) => process.stderr.write(s + "\n")));
+  // Each step announces itself as it starts ("quark: installing ... ..."); the list is what was done.
+  const done: string[] = [];
+  const log = (s: string) => { if (s.endsWith(" ...")) done.push(s.replace(/^quark: /, "").slice(0, -4)); quietLog(s); };
   const paths = wasmtimePaths(opts.root);
   if (!existsSync(paths.python)) await createVenv(paths.venv, log);
   let engine = findEngineLibrary(paths.venv);
@@ -48,7 +53,7 @@ export async function ensureWasmtime(opts: SetupOptions): Promise<WasmtimeSetup>
     engine = findEngineLibrary(paths.venv);
     if (!engine) throw new Error(`quark: wasmtime ${WASMTIME_VERSION} installed, but its engine library is not in ${paths.venv}`);
   }
-  return { python: paths.python, ...(await ensureShim(paths, engine, log)) };
+  return { python: paths.python, ...(await ensureShim(paths, engine, log)), done };
 }
 
 // ---------------------------------------------------------------- processes

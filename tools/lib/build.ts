@@ -2,8 +2,8 @@
 // manifest (in parallel, unchanged ones from the cache) and links them into
 // one image. The same sources and manifest give the same image bytes, on any
 // checkout: nothing in the image depends on where the repository lives.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeBootTable } from "./boot-table";
 import { compileModule, type ModuleKind } from "./compile";
@@ -13,7 +13,7 @@ import { withModuleName } from "./wasm-sections";
 import { parseManifest, type Diagnostic, type Manifest } from "./manifest";
 
 export interface BuildOptions {
-  /** Defaults to the manifest path with .toml replaced by .wasm. */
+  /** Defaults to the manifest path with .toml replaced by .wasm; a directory (or a path ending in /) means NAME.wasm in it. */
   out?: string;
   /** The repository: kernel/, hal/, asconfig.json. Defaults to the one holding these tools. */
   root?: string;
@@ -21,7 +21,19 @@ export interface BuildOptions {
   /** Compile every module even when the cache holds it. */
   force?: boolean;
   cacheDir?: string;
+  /** Told what compiles as the work starts and as each compile ends (the CLI's progress lines). */
+  progress?: BuildProgress;
 }
+
+export interface BuildProgress {
+  /** Once the cache has answered: the modules that compile now, and those it held. */
+  planned(compiling: string[], cached: string[]): void;
+  /** One compile ended: the modules it gave (several services may share one source). */
+  compiled(names: string[], ms: number): void;
+}
+
+/** An image that cannot be written where it was asked to go. */
+export class OutputError extends Error {}
 
 export interface BuiltModule {
   name: string;
@@ -57,6 +69,8 @@ export async function buildImage(manifestPath: string, opts: BuildOptions = {}):
   const started = performance.now();
   const root = resolve(opts.root ?? repositoryRoot());
   const manifest = parseManifest(manifestPath, { root });
+  const out = outputPath(manifestPath, opts.out);
+  checkWritable(out);
   const jobs = moduleJobs(manifest, root);
   const modules = await compileAll(jobs, root, opts);
   // Each module is named in its "name" section: engines print it in trap
@@ -71,7 +85,6 @@ export async function buildImage(manifestPath: string, opts: BuildOptions = {}):
     manifestJson: imageManifest(manifest, root),
     bootTable: encodeBootTable(manifest, serviceIndex(manifest), INIT_MODULE),
   });
-  const out = resolve(opts.out ?? defaultOut(manifestPath));
   writeAtomic(out, image);
   return {
     out,
@@ -84,6 +97,13 @@ export async function buildImage(manifestPath: string, opts: BuildOptions = {}):
 
 function moduleName(j: Job): string {
   return j.kind === "kernel" ? KERNEL_MODULE_NAME : j.kind === "hal" ? HAL_MODULE_NAME : j.name;
+}
+
+/** Where the image goes: --out as given, NAME.wasm inside a directory given as --out, or next to the manifest. */
+export function outputPath(manifestPath: string, out?: string): string {
+  if (out === undefined) return resolve(defaultOut(manifestPath));
+  const isDir = out.endsWith("/") || out.endsWith(sep) || (existsSync(out) && statSync(out).isDirectory());
+  return isDir ? join(resolve(out), basename(defaultOut(manifestPath))) : resolve(out);
 }
 
 export function defaultOut(manifestPath: string): string {
@@ -104,18 +124,33 @@ async function compileAll(jobs: Job[], root: string, opts: BuildOptions) {
     if (!existsSync(j.entry)) throw new Error(`the ${j.name} module's entry ${j.entry} does not exist`);
   }
   // Services built from the same source with the same limit share one compile.
-  const shared = new Map<string, ReturnType<typeof compileModule>>();
-  return Promise.all(
-    jobs.map(async (j) => {
-      const key = JSON.stringify([j.kind, j.entry, j.memoryMaxPages]);
-      if (!shared.has(key)) {
-        shared.set(key, compileModule({ ...j, root, cacheDir: opts.cacheDir, force: opts.force, log: opts.log }));
-      }
-      const r = await shared.get(key)!;
-      opts.log?.(`  compile ${j.name} ${r.cached ? "(cached)" : `${r.ms} ms`}`);
-      return r;
-    }),
-  );
+  const shared = new Map<string, { names: string[]; run: ReturnType<typeof compileModule>; settled: boolean }>();
+  const keys = jobs.map((j) => {
+    const key = JSON.stringify([j.kind, j.entry, j.memoryMaxPages]);
+    const s = shared.get(key);
+    if (s) { s.names.push(j.name); return key; }
+    const run = compileModule({ ...j, root, cacheDir: opts.cacheDir, force: opts.force, log: opts.log });
+    const entry = { names: [j.name], run, settled: false };
+    run.then(() => { entry.settled = true; }, () => {});
+    shared.set(key, entry);
+    return key;
+  });
+  if (opts.progress) await reportProgress([...shared.values()], opts.progress);
+  return Promise.all(keys.map(async (k, i) => {
+    const r = await shared.get(k)!.run;
+    // Without a progress reporter, a line per module when it is ready (the library's callers, tests).
+    if (!opts.progress) opts.log?.(`  compile ${jobs[i].name} ${r.cached ? "(cached)" : `${r.ms} ms`}`);
+    return r;
+  }));
+}
+
+// A cache hit resolves before any compile can: what has settled by the next
+// turn of the event loop came from the cache, the rest is compiling.
+async function reportProgress(runs: { names: string[]; run: Promise<{ cached: boolean; ms: number }>; settled: boolean }[], p: BuildProgress) {
+  await new Promise((r) => setImmediate(r));
+  const compiling = runs.filter((r) => !r.settled);
+  p.planned(compiling.flatMap((r) => r.names), runs.filter((r) => r.settled).flatMap((r) => r.names));
+  for (const r of compiling) r.run.then((c) => p.compiled(r.names, c.ms), () => {});
 }
 
 function serviceIndex(m: Manifest): (name: string) => number {
@@ -146,11 +181,39 @@ export function imageManifest(m: Manifest, root: string): unknown {
   };
 }
 
+// Refused before any compile: the nearest existing directory on the way to
+// the image must be a directory this process may write.
+function checkWritable(out: string): void {
+  let d = dirname(out);
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  const fail = (why: string) => { throw new OutputError(`cannot write the image to ${out}: ${why}; give --out a file or directory you can write`); };
+  if (!statSync(d).isDirectory()) fail("a part of the path is a file, not a directory");
+  try { accessSync(d, constants.W_OK); } catch { fail(`${d} is not writable`); }
+}
+
+// Written whole into a temporary file in the target's own directory, then
+// renamed: a reader sees the old image or the new one, and a failure at any
+// step removes the temporary file.
 function writeAtomic(path: string, data: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    try { rmSync(tmp, { force: true }); } catch { /* never created: its directory is not one */ }
+    throw new OutputError(`cannot write the image to ${path}: ${writeFailure(e as NodeJS.ErrnoException)}; give --out a file or directory you can write`);
+  }
+}
+
+function writeFailure(e: NodeJS.ErrnoException): string {
+  const reasons: Record<string, string> = {
+    EACCES: "permission denied", EPERM: "permission denied", EROFS: "read-only file system",
+    ENOTDIR: "a part of the path is a file, not a directory", EEXIST: "a part of the path is a file, not a directory",
+    EISDIR: "it is a directory", ENOSPC: "no space left on the device", ENOENT: "no file can be created there",
+  };
+  return reasons[e.code ?? ""] ?? `${e.code ?? "error"}`;
 }
 
 // The nearest directory above this module holding kernel/abi.ts: found the

@@ -11,7 +11,7 @@ import { linkImage, readImage } from "./image";
 import { withModuleName } from "./wasm-sections";
 import { capKind, DEVICES, serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
 import { parseConsole, type ConsoleRun } from "./results";
-import { toTap, toJUnit, toPretty, exitCodeFor, type ReportMeta } from "./reporters";
+import { toTap, toJUnit, toPretty, toSummary, exitCodeFor, type ReportMeta, type RunSummary } from "./reporters";
 import { repoRoot } from "./root";
 import { bootNode } from "../host-node/run";
 import { bootWasmtime } from "../host-wasmtime/launch";
@@ -23,7 +23,10 @@ export interface ConformanceOptions {
   image: string;
   runtimes: Runtime[];
   reporter: Reporter;
+  /** With several runtimes, one file each: FILE with the runtime before its extension (outPath). */
   out?: string;
+  /** Print a JSON summary of every runtime (toSummary) on stdout instead of the reports (which still go to `out`). */
+  json?: boolean;
   log?: (s: string) => void;
   /** Where the report goes when `out` is not given (default: standard output). */
   write?: (s: string) => void;
@@ -146,6 +149,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<number> 
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
   const image = await conformanceImage(opts.image, opts.log);
   let worst = 0;
+  const summaries: RunSummary[] = [];
   for (const runtime of opts.runtimes) {
     opts.log?.(`quark: conformance suite on ${basename(opts.image)} under ${runtime}`);
     const { text, ms } = await runSuite(image, runtime);
@@ -153,14 +157,30 @@ export async function runConformance(opts: ConformanceOptions): Promise<number> 
     const meta: ReportMeta = { image: opts.image, host: runtime, durationMs: Math.round(ms) };
     const color = !opts.out && opts.write === undefined && process.stdout.isTTY === true;
     const body = report(run, meta, opts.reporter, color);
-    if (opts.out) writeFileSync(outPath(opts.out, runtime, opts.runtimes.length), body);
-    else write(body.endsWith("\n") ? body : body + "\n");
+    if (opts.out) {
+      const file = outPath(opts.out, runtime, opts.runtimes.length);
+      writeReport(file, body);
+      opts.log?.(`quark: wrote the ${runtime} report to ${file}`);
+    } else if (!opts.json) write(body.endsWith("\n") ? body : body + "\n");
+    summaries.push(toSummary(run, meta));
     worst = Math.max(worst, exitCodeFor(run));
   }
+  if (opts.json) write(JSON.stringify({ exit: worst, runtimes: summaries }, null, 2) + "\n");
   return worst;
 }
 
-function outPath(out: string, runtime: Runtime, n: number): string {
+function writeReport(file: string, body: string): void {
+  try {
+    writeFileSync(file, body);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a directory" : code === "ENOENT" ? "its directory does not exist" : code === "EACCES" ? "permission denied" : String(code);
+    throw new Error(`cannot write the report to ${file}: ${why}; give --out a file you can write`);
+  }
+}
+
+/** The report file of one runtime: `out` itself for one runtime, j.xml -> j.node.xml for several. */
+export function outPath(out: string, runtime: Runtime, n: number): string {
   if (n === 1) return out;
   const dot = out.lastIndexOf(".");
   return dot > 0 ? `${out.slice(0, dot)}.${runtime}${out.slice(dot)}` : `${out}.${runtime}`;

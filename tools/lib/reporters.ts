@@ -60,6 +60,22 @@ export function bySuite(run: ConsoleRun, tests: readonly TestResult[]): Map<stri
   return groups;
 }
 
+// ---------------------------------------------------------------- summary
+
+export interface RunSummary {
+  runtime: ReportMeta["host"];
+  image: string;
+  durationMs: number;
+  /** Counts of the tests and of the run's own findings (unresolved, suite "run"). */
+  counts: Counts;
+  exit: number;
+}
+
+/** One runtime's outcome in numbers: what `quark conformance --json` prints. */
+export function toSummary(run: ConsoleRun, meta: ReportMeta): RunSummary {
+  return { runtime: meta.host, image: meta.image, durationMs: meta.durationMs, counts: countKinds([...run.tests, ...runFindings(run)]), exit: exitCodeFor(run) };
+}
+
 // ---------------------------------------------------------------- TAP 13
 
 export function toTap(run: ConsoleRun, meta: ReportMeta): string {

@@ -1,39 +1,56 @@
-// A small, strict argument parser: known flags only, so a typo is an error
-// rather than a silently ignored option.
-export interface FlagSpec { [name: string]: "bool" | "string"; }
+// Strict parsing from a command's spec (spec.ts) with Node's util.parseArgs:
+// known options only, in any position, so a typo is an error naming the
+// option and the nearest one, never a silently ignored flag.
+import { parseArgs as nodeParseArgs } from "node:util";
+import type { CommandSpec, OptionSpec } from "./spec";
+import { didYouMean } from "./suggest";
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[], spec: FlagSpec): { flags: Record<string, string | boolean>; rest: string[] } {
-  const flags: Record<string, string | boolean> = {};
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") { rest.push(...argv.slice(i + 1)); break; }
-    if (!a.startsWith("--")) { rest.push(a); continue; }
-    const eq = a.indexOf("=");
-    const name = a.slice(2, eq < 0 ? undefined : eq);
-    const kind = spec[name];
-    if (kind === undefined) {
-      const known = Object.keys(spec).map((k) => `--${k}`).join(", ");
-      throw new UsageError(`unknown option --${name}${known ? ` (options: ${known})` : ""}`);
-    }
-    if (kind === "bool") {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      flags[name] = true;
-    } else {
-      const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined || (eq < 0 && v.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
-      flags[name] = v;
-    }
+export type Flags = Record<string, string | boolean | undefined>;
+
+export function parseCommand(argv: string[], spec: CommandSpec): { flags: Flags; rest: string[] } {
+  const options = Object.fromEntries(spec.options.map((o) => [o.name, { type: o.type }]));
+  let parsed: ReturnType<typeof nodeParseArgs>;
+  try {
+    parsed = nodeParseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(explain(e as NodeJS.ErrnoException, spec));
   }
+  const flags = parsed.values as Flags;
+  for (const o of spec.options) checkValue(o, flags[o.name]);
+  const rest = parsed.positionals;
+  const { min, max } = spec.positionals;
+  if (rest.length < min) throw new UsageError(`missing ${spec.args.split(" ")[rest.length] ?? "argument"}`);
+  if (rest.length > max) throw new UsageError(`unexpected argument ${JSON.stringify(rest[max])}`);
   return { flags, rest };
 }
 
-export function oneOf<T extends string>(name: string, v: string | boolean | undefined, allowed: readonly T[], dflt: T): T {
-  if (v === undefined) return dflt;
-  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
-    throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got ${String(v)})`);
+/** A value of a closed set, or its default. */
+export function oneOf<T extends string>(flags: Flags, o: { name: string; default?: string }): T {
+  return (flags[o.name] ?? o.default) as T;
+}
+
+function checkValue(o: OptionSpec, v: string | boolean | undefined): void {
+  if (typeof v !== "string") return;
+  if (v === "") throw new UsageError(`--${o.name} needs a value`);
+  if (o.values && !o.values.includes(v)) {
+    throw new UsageError(`--${o.name} must be one of ${o.values.join(", ")} (got ${JSON.stringify(v)})${didYouMean(v, o.values)}`);
   }
-  return v as T;
+}
+
+// util.parseArgs's messages mention its own API ("To specify a positional
+// argument ..."): one line in quark's words instead.
+function explain(e: NodeJS.ErrnoException, spec: CommandSpec): string {
+  const named = /'(-[^']*)'/.exec(e.message)?.[1] ?? "";
+  const name = named.replace(/^-+/, "");
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const known = spec.options.filter((o) => !o.hidden).map((o) => `--${o.name}`);
+    return `unknown option ${named}${didYouMean(`--${name}`, known)}`;
+  }
+  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const o = spec.options.find((x) => named.startsWith(`--${x.name}`));
+    return o?.type === "boolean" ? `--${o.name} takes no value` : `--${o?.name ?? name} needs a value`;
+  }
+  return e.message.split("\n")[0];
 }

@@ -1,0 +1,175 @@
+// One spec per command: the parser (args.ts), `quark COMMAND --help`,
+// `quark help COMMAND` and the general help (help.ts) all read it, so what the
+// help says is what the parser accepts.
+
+export interface OptionSpec {
+  name: string;
+  type: "boolean" | "string";
+  /** What the value stands for in the usage line: FILE, DIR, SOCKET. */
+  value?: string;
+  /** A closed set of values; anything else is a usage error. */
+  values?: readonly string[];
+  default?: string;
+  help: string;
+  /** Accepted, left out of the help (a developer's switch). */
+  hidden?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** The positional arguments as the usage line shows them. */
+  args: string;
+  /** How many positional arguments it takes. */
+  positionals: { min: number; max: number };
+  summary: string;
+  description: string[];
+  options: OptionSpec[];
+  examples: string[];
+  /** Its own parser (ctl: everything after the image is the shell's). */
+  raw?: boolean;
+}
+
+const RUNTIME: OptionSpec = { name: "runtime", type: "string", value: "RUNTIME", values: ["node", "wasmtime"], default: "node", help: "the engine that runs the image" };
+const JSON_OUT: OptionSpec = { name: "json", type: "boolean", help: "print one JSON document on stdout (for scripts) instead of text" };
+const VERBOSE: OptionSpec = { name: "verbose", type: "boolean", help: "print more: every module's compile line, each trap's engine message" };
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: "build", args: "MANIFEST.toml", positionals: { min: 1, max: 1 },
+    summary: "compile every module of a manifest and link one image",
+    description: [
+      "Compile the kernel, the HAL, init and every service (unchanged ones come",
+      "from build/cache) and link one image, by default next to the manifest:",
+      "images/default.toml -> images/default.wasm. Progress goes to stderr as",
+      "each compile starts and ends; the modules the cache holds are one line.",
+      "The image is written to a temporary file in the target's own directory and",
+      "renamed into place, so a reader never sees half an image and a failed build",
+      "leaves nothing behind.",
+    ],
+    options: [
+      { name: "out", type: "string", value: "FILE|DIR", help: "where the image goes; a directory means DIR/NAME.wasm (NAME: the manifest's file name)" },
+      { name: "force", type: "boolean", help: "compile every module, even those the cache holds" },
+      { name: "json", type: "boolean", help: "print the build's result (image, size, modules, times) as JSON on stdout, no progress" },
+      VERBOSE,
+    ],
+    examples: ["quark build images/default.toml", "quark build images/default.toml --out build/"],
+  },
+  {
+    name: "boot", args: "IMAGE.wasm|MANIFEST.toml", positionals: { min: 1, max: 1 },
+    summary: "boot an image (a manifest is built first)",
+    description: [
+      "Standard input drives the console: with a shell in the image (the default",
+      "image has one) a terminal gets a prompt, and piped commands run until end",
+      "of input, then the system halts. The system halts by itself when nothing",
+      "can wake it.",
+    ],
+    options: [
+      RUNTIME,
+      { name: "until-ready", type: "boolean", help: "halt cleanly once init reports ready, exit 0" },
+      { name: "quiet", type: "boolean", help: "no build progress, and services' log lines are not echoed to the console" },
+      VERBOSE,
+      { name: "control", type: "string", value: "SOCKET", help: "open a Unix socket for quark ctl --control; the system then runs until halted (halt in its shell)" },
+      { name: "python-trampoline", type: "boolean", help: "wasmtime only: use the Python trampoline instead of the C one", hidden: true },
+    ],
+    examples: ["quark boot images/default.wasm", "printf 'svc list\\n' | quark boot images/default.wasm --runtime wasmtime", "quark boot images/default.wasm --control q.sock &"],
+  },
+  {
+    name: "inspect", args: "IMAGE.wasm", positionals: { min: 1, max: 1 },
+    summary: "list what an image holds",
+    description: [
+      "List the modules (name, kind, size, memory pages, sha256), the ABI version,",
+      "the manifest the image was built from, the settings besides the defaults",
+      "and the boot table.",
+    ],
+    options: [JSON_OUT],
+    examples: ["quark inspect images/default.wasm", "quark inspect images/default.wasm --json"],
+  },
+  {
+    name: "ctl", args: "IMAGE.wasm|MANIFEST.toml COMMAND...", positionals: { min: 2, max: Infinity }, raw: true,
+    summary: "run shell commands on a system's console and print their output",
+    description: [
+      "With an image: boot it, run the commands, halt. With --control SOCKET",
+      "(before any command): on the running system that quark boot --control",
+      "SOCKET started; it keeps running (halt stops it). Options go before the",
+      "image; everything after the image is the shell's.",
+      "usage: quark ctl --control SOCKET COMMAND...",
+    ],
+    options: [RUNTIME, { name: "control", type: "string", value: "SOCKET", help: "the socket of a running system (quark boot --control SOCKET)" }],
+    examples: ["quark ctl images/default.wasm svc list --json", "quark ctl images/default.wasm \"svc stop echo\" \"svc status echo\"", "quark ctl --control q.sock svc list"],
+  },
+  {
+    name: "conformance", args: "IMAGE.wasm|MANIFEST.toml", positionals: { min: 1, max: 1 },
+    summary: "run the in-image conformance suite against an image",
+    description: [
+      "Add the suite's services to the image, boot it under each runtime and",
+      "report; exit 1 on any failure. With --runtime both and --out FILE, one",
+      "report per runtime is written, named FILE with the runtime before its",
+      "extension (j.xml -> j.node.xml and j.wasmtime.xml); each file written is",
+      "named on stderr.",
+    ],
+    options: [
+      { ...RUNTIME, values: ["node", "wasmtime", "both"] },
+      { name: "reporter", type: "string", value: "REPORTER", values: ["pretty", "tap", "junit"], default: "pretty", help: "the report's format" },
+      { name: "out", type: "string", value: "FILE", help: "write the report to FILE (one per runtime with --runtime both) instead of stdout" },
+      { name: "json", type: "boolean", help: "print a JSON summary (per runtime: passed, failed, skipped, exit) on stdout" },
+    ],
+    examples: ["quark conformance images/default.wasm --runtime both", "quark conformance images/default.wasm --reporter junit --out report.xml"],
+  },
+  {
+    name: "bench", args: "", positionals: { min: 0, max: 0 },
+    summary: "run the benchmarks and print them beside their peers",
+    description: ["Run the benchmarks under each runtime and print them beside their peers, with the machine."],
+    options: [{ ...RUNTIME, values: ["node", "wasmtime", "both"], default: "both" }, JSON_OUT, { name: "quick", type: "boolean", help: "fewer iterations" }],
+    examples: ["quark bench --quick", "quark bench --runtime node --json"],
+  },
+  {
+    name: "new", args: "service NAME", positionals: { min: 2, max: 2 },
+    summary: "write a working service from the template",
+    description: [
+      "Write DIR/index.ts (default DIR: userland/NAME in this checkout): a service",
+      "that imports the library as \"quark/service\", so it builds wherever DIR is.",
+      "Then print the lines that list it in FILE (default: this checkout's",
+      "images/default.toml): module is the path from FILE's directory to DIR;",
+      "for a FILE that does not exist yet, a whole manifest with the log service",
+      "it needs. DIR and FILE are relative to the current directory. Refused, with",
+      "the reason: a NAME that is not 1 to 32 lowercase letters, digits or -",
+      "starting with a letter; a reserved NAME (init, console, a device's name,",
+      "names starting with qc, the default image's services); a NAME that FILE",
+      "already lists; an existing DIR/index.ts, which is never overwritten.",
+    ],
+    options: [
+      { name: "dir", type: "string", value: "DIR", help: "where the service's index.ts goes" },
+      { name: "manifest", type: "string", value: "FILE", help: "the manifest to list it in" },
+    ],
+    examples: ["quark new service hello", "quark new service hello --dir ../hello --manifest ../hello/image.toml"],
+  },
+  {
+    name: "setup", args: "wasmtime", positionals: { min: 1, max: 1 },
+    summary: "install the wasmtime engine and compile its trampoline",
+    description: [
+      "Install the wasmtime engine into .venv and compile its C trampoline (boot",
+      "and test do this by themselves when needed). Says what it does as it does",
+      "it, and says so at once when everything is already in place.",
+    ],
+    options: [],
+    examples: ["quark setup wasmtime"],
+  },
+  {
+    name: "version", args: "", positionals: { min: 0, max: 0 },
+    summary: "print quark's version and the ABI version (also quark --version, -V)",
+    description: ["Print quark's version and the kernel ABI version its images are built for."],
+    options: [],
+    examples: ["quark --version"],
+  },
+  {
+    name: "help", args: "[COMMAND]", positionals: { min: 0, max: 1 },
+    summary: "describe every command, or one",
+    description: ["Without COMMAND: every command and the exit codes. With one: its usage, options and examples."],
+    options: [],
+    examples: ["quark help build"],
+  },
+];
+
+export function commandSpec(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
