@@ -1,10 +1,14 @@
 // The README's manifest example is a manifest: it parses, and it shows every
-// key a service or an image can have.
+// key a service or an image can have. Its command blocks can be pasted into a
+// shell as they are, and name only commands and options quark has; its exit
+// code table is the one quark help prints.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseManifestText, SERVICE_KEYS, IMAGE_KEYS } from "../../tools/lib/manifest";
 import { repoRoot } from "../../tools/lib/root";
+import { commandSpec } from "../../tools/quark/spec";
+import { EXIT_CODES } from "../../tools/quark/help";
 
 const root = repoRoot();
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -20,5 +24,77 @@ describe("README's manifest example", () => {
   it("shows every service key and every [image] key", () => {
     const keys = new Set([...example.matchAll(/^([a-z_]+) =/gm)].map((k) => k[1]));
     for (const k of [...SERVICE_KEYS, ...IMAGE_KEYS]) expect(keys, k).toContain(k);
+  });
+});
+
+// ---------------------------------------------------------------- command blocks
+
+/** The lines of the README's code blocks (not the manifest's) that a reader pastes into a shell. */
+function commandLines(text: string): { line: string; at: number }[] {
+  const out: { line: string; at: number }[] = [];
+  for (const m of text.matchAll(/^```([a-z]*)\n([\s\S]*?)^```/gm)) {
+    if (m[1] === "toml") continue;
+    const first = text.slice(0, m.index).split("\n").length + 1;
+    m[2].split("\n").forEach((l, i) => {
+      const line = l.replace(/^\$ /, "");
+      if (/^(npx|npm|node|printf|quark) /.test(line)) out.push({ line, at: first + i });
+    });
+  }
+  return out;
+}
+
+/** The command without its comment and its quoted words: what the shell reads as syntax. */
+function syntax(line: string): string {
+  return line.replace(/'[^']*'|"[^"]*"/g, "''").replace(/\s#.*$/, "");
+}
+
+/** Why a pasted line would not do what it says, or null. */
+function pasteProblem(line: string): string | null {
+  const s = syntax(line);
+  // `tap|junit|pretty` runs as a pipe; a real pipe has spaces around its bar.
+  if (/[^\s|]\|[^\s|]/.test(s)) return "a list of alternatives written with | (the shell runs it as a pipe)";
+  if (/\[-/.test(s)) return "an optional part written in [ ] (the shell passes it as it is)";
+  return null;
+}
+
+describe("README's command blocks", () => {
+  const lines = commandLines(readme);
+
+  it("are found", () => {
+    expect(lines.length).toBeGreaterThan(10);
+  });
+
+  it("can be pasted into a shell as they are", () => {
+    for (const { line, at } of lines) expect(pasteProblem(line), `README.md:${at}: ${line}`).toBeNull();
+  });
+
+  it("fail the check when they hold an alternative list or an optional part", () => {
+    expect(pasteProblem("npx quark conformance images/default.wasm --reporter tap|junit|pretty")).toMatch(/pipe/);
+    expect(pasteProblem("npm run bench [-- --json]")).toMatch(/optional/);
+    expect(pasteProblem("printf 'svc list\\n' | npx quark boot images/default.wasm  # a|b in a comment")).toBeNull();
+    expect(pasteProblem(`npx quark ctl images/default.wasm "svc a|b"`)).toBeNull();
+    expect(commandLines("```\nnpx quark x --a b|c\n```\n").map((l) => pasteProblem(l.line))).toEqual([expect.stringMatching(/pipe/)]);
+  });
+
+  it("use only commands and options that quark has", () => {
+    for (const { line, at } of lines) {
+      for (const m of syntax(line).matchAll(/\bquark (\S+)([^&;|]*)/g)) {
+        const c = commandSpec(m[1]);
+        if (m[1].startsWith("-")) { expect(["--version", "-V", "--help"], `README.md:${at}`).toContain(m[1]); continue; }
+        expect(c, `README.md:${at}: quark ${m[1]}`).toBeDefined();
+        // ctl's options end at the image; the rest is the shell's.
+        const own = c!.raw ? m[2].split(/\s(?!--)\S+\.(wasm|toml)\b/)[0] : m[2];
+        for (const o of own.matchAll(/\s--([a-z-]+)/g)) {
+          expect(c!.options.map((x) => x.name), `README.md:${at}: quark ${m[1]} --${o[1]}`).toContain(o[1]);
+        }
+      }
+    }
+  });
+});
+
+describe("README's exit codes", () => {
+  it("are the table quark help prints", () => {
+    const rows = [...readme.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((r) => [Number(r[1]), r[2]]);
+    expect(rows).toEqual(EXIT_CODES);
   });
 });

@@ -8,7 +8,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-const EXIT_CODES: [number, string][] = [
+/** Every status quark exits with and what it means; the README's table says the same (tests/unit/readme.test.ts). */
+export const EXIT_CODES: [number, string][] = [
   [EXIT_OK, "success"],
   [EXIT_FAILED, "the command failed (a build error, a conformance failure, a path that cannot be read or written)"],
   [EXIT_USAGE, "usage: an unknown command or option, a missing argument"],
