@@ -133,15 +133,19 @@ describe("the board when its engine process dies", () => {
 });
 
 describe("the same checks under the Node engine", () => {
-  it("print the same console and exit with the same code: the board and the link policy are the same for both engines", async () => {
-    let text = "";
-    const dec = new TextDecoder();
-    const code = await bootNode(join(out, "fake.wasm"), { input: (async function* () { yield INPUT; })(), out: (b) => { text += dec.decode(b, { stream: true }); } });
-    const w = await boot(join(out, "fake.wasm"), INPUT);
-    expect(checks(text).fail).toEqual([]);
-    expect(text).toBe(w.stdout);
-    expect(code).toBe(w.code);
-  });
+  // Halted by the kernel with its code (INPUT), and stopped because nothing can wake the system ("z": exit 0).
+  it.each([["a halt", INPUT, 7], ["nothing can wake", "z and the rest is never read\n", 0]])(
+    "print the same console and exit with the same code (%s): the board and the link policy are the same for both engines",
+    async (_, input, expected) => {
+      let text = "";
+      const dec = new TextDecoder();
+      const code = await bootNode(join(out, "fake.wasm"), { input: (async function* () { yield input; })(), out: (b) => { text += dec.decode(b, { stream: true }); } });
+      const w = await boot(join(out, "fake.wasm"), input);
+      expect(checks(text).fail).toEqual([]);
+      expect(text).toBe(w.stdout);
+      expect(code).toBe(expected);
+      expect(w.code).toBe(expected);
+    });
 });
 
 describe("the wasmtime host refuses what it cannot boot with one line and exit code 2", () => {
