@@ -6,7 +6,7 @@
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const LOADER = join(root, "build/loader.wasm");
@@ -42,6 +42,18 @@ async function buildCli() {
     const tmp = `${f.path}.${process.pid}.tmp`;
     writeFileSync(tmp, f.contents);
     renameSync(tmp, f.path);
+  }
+  pruneChunks(join(dist, "chunks"), new Set(files.map((f) => f.path)));
+}
+
+// Chunks of older builds: kept for an hour, for a CLI started before this
+// build that has yet to import the code of its command, then removed.
+function pruneChunks(dir, current) {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (current.has(p)) continue;
+    try { if (statSync(p).mtimeMs < hourAgo) rmSync(p, { force: true }); } catch { /* removed by another build */ }
   }
 }
 
