@@ -98,6 +98,21 @@ describe("build progress", () => {
     expect(warm.stderr).toBe("quark: 4 of 4 modules from the cache: kernel, hal, init, solo\n");
   }, 120_000);
 
+  it("rewrites one line for the counts on a terminal", () => {
+    const d = scratch();
+    for (const name of ["one", "two"]) {
+      mkdirSync(join(d, name));
+      writeFileSync(join(d, name, "index.ts"), `export function quark_start(a: i32, b: i32): i32 { return ${process.pid}; } // ${name}\n`);
+    }
+    writeFileSync(join(d, "t.toml"), `[image]\nname = "t"\n\n[service.one]\nmodule = "one"\n\n[service.two]\nmodule = "two"\n`);
+    // script(1) gives the CLI a terminal, as a person's shell would.
+    const cmd = `${process.execPath} ${join(root, "bin", "quark.mjs")} build ${join(d, "t.toml")}`;
+    const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toContain("quark: compiling 2 of 5 modules: one, two\r\n");
+    expect(r.stdout).toMatch(/\r\x1b\[K {2}\[1\/2\] compile (one|two) \d+ ms\r\x1b\[K {2}\[2\/2\] compile (one|two) \d+ ms\r\n/);
+  }, 120_000);
+
   for (const runtime of RUNTIMES) {
     it(`is silent on a boot whose modules are all cached, and one line with --verbose (${runtime})`, () => {
       quark(["build", "images/default.toml"]);

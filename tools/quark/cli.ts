@@ -17,6 +17,12 @@ type Runtime = "node" | "wasmtime";
 
 function log(s: string): void { process.stderr.write(s + "\n"); }
 
+/** Progress for a build: a live line on a terminal, plain lines in a pipe. */
+function progressFor(silentWhenCached: boolean) {
+  const live = process.stderr.isTTY ? (s: string) => { process.stderr.write(s); } : undefined;
+  return buildProgress({ log, silentWhenCached, live });
+}
+
 function option(c: CommandSpec, name: string) {
   return c.options.find((o) => o.name === name)!;
 }
@@ -32,7 +38,7 @@ async function imageFrom(arg: string, o: { quiet: boolean; verbose: boolean }): 
   }
   checkManifest(arg, p);
   const { buildImage } = await import("../lib/build");
-  const progress = o.quiet ? undefined : buildProgress({ log, silentWhenCached: !o.verbose });
+  const progress = o.quiet ? undefined : progressFor(!o.verbose);
   const r = await buildImage(p, { root: repoRoot(), log: o.quiet ? undefined : log, progress });
   for (const w of r.warnings) log(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);
   return r.out;
@@ -46,7 +52,7 @@ async function cmdBuild(flags: Flags, rest: string[]): Promise<number> {
     out: typeof flags.out === "string" ? flags.out : undefined,
     force: Boolean(flags.force),
     log: flags.json ? undefined : log,
-    progress: flags.json ? undefined : buildProgress({ log, silentWhenCached: false }),
+    progress: flags.json ? undefined : progressFor(false),
   });
   if (flags.json) { process.stdout.write(JSON.stringify(r, null, 2) + "\n"); return 0; }
   for (const w of r.warnings) log(`${w.file}:${w.line}:${w.col}: warning: ${w.message}`);

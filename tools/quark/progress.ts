@@ -1,13 +1,15 @@
 // A build's progress on stderr: the modules the cache held on one line, one
 // line as the compiles start (which modules, how many of the image's), one
-// as each ends with its count and time. Plain lines, so a pipe and
-// a log read the same as a terminal.
+// as each ends with its count and time. On a terminal the counts share one
+// line, rewritten in place; in a pipe or a log each is a line of its own.
 import type { BuildProgress } from "../lib/build";
 
 export interface ProgressOptions {
   log: (s: string) => void;
   /** A boot's build says nothing when every module came from the cache, unless verbose. */
   silentWhenCached: boolean;
+  /** Raw output for the live line (a terminal's stderr); without it, plain lines. */
+  live?: (s: string) => void;
 }
 
 export function buildProgress(o: ProgressOptions): BuildProgress {
@@ -24,7 +26,10 @@ export function buildProgress(o: ProgressOptions): BuildProgress {
     },
     compiled(names, ms) {
       done += 1;
-      o.log(`  [${done}/${total}] compile ${names.join(", ")} ${ms} ms`);
+      const line = `  [${done}/${total}] compile ${names.join(", ")} ${ms} ms`;
+      if (!o.live) { o.log(line); return; }
+      // Carriage return and erase-line: the count stays on one line, which ends with the last.
+      o.live(`\r\x1b[K${line}${done === total ? "\n" : ""}`);
     },
   };
 }

@@ -40,8 +40,9 @@ export const COMMANDS: CommandSpec[] = [
     description: [
       "Compile the kernel, the HAL, init and every service (unchanged ones come",
       "from build/cache) and link one image, by default next to the manifest:",
-      "images/default.toml -> images/default.wasm. Progress goes to stderr as",
-      "each compile starts and ends; the modules the cache holds are one line.",
+      "images/default.toml -> images/default.wasm. Progress goes to stderr: the",
+      "modules the cache holds on one line, the others as their compiles start,",
+      "then a count as each ends (on a terminal, one line rewritten in place).",
       "The image is written to a temporary file in the target's own directory and",
       "renamed into place, so a reader never sees half an image and a failed build",
       "leaves nothing behind.",
