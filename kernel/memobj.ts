@@ -168,9 +168,10 @@ function newObject(list: i32, npages: i32): void {
 export function memCreate(npages: i32): i32 {
   if (npages <= 0 || npages > MAX_OBJECT_PAGES) return E_ARG;
   const pid = current();
+  // The quota first: a refused request (the usual one past it) needs no slot search.
+  if (!affordable(pid, npages + 1)) return E_NOMEM; // its pages and its page list
   const slot = freeSlot(pid);
   if (slot < 0) return slot;
-  if (!affordable(pid, npages + 1)) return E_NOMEM; // its pages and its page list
   work(npages);
   const obj = chargedFrame(pid);
   newObject(obj, npages);
