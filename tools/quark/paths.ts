@@ -41,11 +41,14 @@ export function checkManifest(shown: string, path: string): void {
   }
 }
 
-/** An image to inspect: a manifest given instead gets the command that builds it. */
+/**
+ * An image to inspect: a manifest (.toml) given instead gets the command that
+ * builds it. Any other file is the image check's to judge, as a boot's is.
+ */
 export function checkImageNotManifest(shown: string, path: string): void {
   const s = stat(path);
-  if (!s || !s.isFile() || isImageFile(path)) return; // the image check names every other case
-  if (path.endsWith(".toml") || /^\s*(#|\[|[a-z_]+\s*=)/.test(head(path, 256))) {
+  if (!s || !s.isFile() || isImageFile(path)) return;
+  if (path.endsWith(".toml")) {
     const image = shown.replace(/\.toml$/, "") + ".wasm";
     throw new PathError(`${shown}: is a manifest, not an image; build it first (quark build ${shown} writes ${image}), then quark inspect ${image}`);
   }
@@ -59,8 +62,8 @@ export function checkReportFile(shown: string, path: string): void {
 /** A control socket of a running system (quark boot --control SOCKET). */
 export function checkControlSocket(shown: string, path: string): void {
   const s = stat(path);
-  const start = `start one with quark boot IMAGE --control ${shown}`;
-  if (!s) throw new PathError(`${shown}: no control socket there (no system listens on it); ${start}`);
+  const start = `start the system with quark boot IMAGE --control ${shown}`;
+  if (!s) throw new PathError(`${shown}: no control socket there; ${start}`);
   if (!s.isSocket()) {
     throw new PathError(`${shown}: is a ${s.isDirectory() ? "directory" : "file"}, not a control socket; ${start}`);
   }
@@ -68,7 +71,7 @@ export function checkControlSocket(shown: string, path: string): void {
 
 /** The line for a connection refused on a socket that exists: a system that stopped left it behind. */
 export function refusedLine(shown: string): string {
-  return `${shown}: no system listens on this control socket (it has stopped); start one with quark boot IMAGE --control ${shown}`;
+  return `${shown}: no system listens on this control socket (it has stopped); start the system with quark boot IMAGE --control ${shown}`;
 }
 
 export function manifestName(path: string): string {
