@@ -43,6 +43,7 @@ describe("a wrong path", () => {
     { name: "ctl a socket nobody listens on", args: () => ["ctl", "--control", staleSocket(dir), "svc", "list"], code: 1, says: /stale\.sock: no system listens on this control socket \(it has stopped\); start the system with quark boot IMAGE --control / },
     { name: "build --out under a file", args: () => ["build", "images/default.toml", "--out", join(dir, "file", "x.wasm")], code: 1, says: /cannot write the image to .*file\/x\.wasm: a part of the path is a file, not a directory; give --out a file or directory you can write/ },
     { name: "build --out where no file can be created", args: () => ["build", "images/default.toml", "--out", "/proc/quark-test.wasm"], code: 1, says: /^(quark: .*\n)*quark build: cannot write the image to \/proc\/quark-test\.wasm: no file can be created there; give --out a file or directory you can write\n$/ },
+    { name: "conformance --out in a missing directory", args: () => ["conformance", defaultImage, "--out", join(dir, "none", "j.xml")], code: 1, says: /none\/j\.xml: its directory .*\/none does not exist; create it, or give --out a file in one that does/ },
     { name: "conformance --out a directory", args: () => ["conformance", defaultImage, "--out", dir], code: 1, says: /: is a directory; give --out a file name, e\.g\. .*\/report\.xml/ },
   ];
   for (const row of rows) {

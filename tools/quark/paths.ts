@@ -2,7 +2,7 @@
 // sees them: each refusal names the path, what is wrong with it and what to
 // do, on one line (never Node's ENOENT/EISDIR/ECONNREFUSED text).
 import { closeSync, openSync, readSync, statSync, type Stats } from "node:fs";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 
 /** A path the command cannot use: exit 1, one line. */
 export class PathError extends Error {}
@@ -57,6 +57,7 @@ export function checkImageNotManifest(shown: string, path: string): void {
 /** A report's --out: refused before the suite runs, rather than after. */
 export function checkReportFile(shown: string, path: string): void {
   if (stat(path)?.isDirectory()) throw new PathError(`${shown}: is a directory; give --out a file name, e.g. ${shown.replace(/\/$/, "")}/report.xml`);
+  if (!stat(dirname(path))?.isDirectory()) throw new PathError(`${shown}: its directory ${dirname(shown)} does not exist; create it, or give --out a file in one that does`);
 }
 
 /** A control socket of a running system (quark boot --control SOCKET). */
