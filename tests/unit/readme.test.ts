@@ -1,14 +1,14 @@
 // The README's manifest example is a manifest: it parses, and it shows every
 // key a service or an image can have. Its command blocks can be pasted into a
-// shell as they are, and name only commands and options quark has; its exit
-// code table is the one quark help prints.
+// shell as they are, and name only commands and options quark has; its
+// command table and exit code table are the ones quark help prints.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseManifestText, SERVICE_KEYS, IMAGE_KEYS } from "../../tools/lib/manifest";
 import { repoRoot } from "../../tools/lib/root";
-import { commandSpec } from "../../tools/quark/spec";
-import { EXIT_CODES } from "../../tools/quark/help";
+import { COMMANDS, commandSpec } from "../../tools/quark/spec";
+import { EXIT_CODES, usageLine } from "../../tools/quark/help";
 
 const root = repoRoot();
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -89,6 +89,13 @@ describe("README's command blocks", () => {
         }
       }
     }
+  });
+});
+
+describe("README's command table", () => {
+  it("is every command's usage line and summary, as quark help prints them", () => {
+    const rows = [...readme.matchAll(/^\| `(quark [^`]*)` \| (.+) \|$/gm)].map((r) => [r[1].replace(/\\\|/g, "|"), r[2]]);
+    expect(rows).toEqual(COMMANDS.map((c) => [usageLine(c), c.summary]));
   });
 });
 

@@ -1,5 +1,6 @@
 // One spec per command: the parser (args.ts), `quark COMMAND --help`,
-// `quark help COMMAND` and the general help (help.ts) all read it, so what the
+// `quark help COMMAND`, the general help (help.ts) and the README's command
+// table (checked by tests/unit/readme.test.ts) all come from it, so what the
 // help says is what the parser accepts.
 
 export interface OptionSpec {
