@@ -17,10 +17,19 @@ type Runtime = "node" | "wasmtime";
 
 function log(s: string): void { process.stderr.write(s + "\n"); }
 
+// A live progress line not yet ended: a failure's line starts below it.
+let liveOpen = false;
+// Once the command has failed, compiles still running end unreported.
+let failed = false;
+
 /** Progress for a build: a live line on a terminal, plain lines in a pipe. */
 function progressFor(silentWhenCached: boolean) {
-  const live = process.stderr.isTTY ? (s: string) => { process.stderr.write(s); } : undefined;
-  return buildProgress({ log, silentWhenCached, live });
+  const live = process.stderr.isTTY ? (s: string) => { process.stderr.write(s); liveOpen = !s.endsWith("\n"); } : undefined;
+  return buildProgress({
+    log: (s) => { if (!failed) log(s); },
+    silentWhenCached,
+    live: live && ((s) => { if (!failed) live(s); }),
+  });
 }
 
 function option(c: CommandSpec, name: string) {
@@ -208,6 +217,8 @@ export async function main(argv: string[]): Promise<number> {
 // carry their own text (which names the file); anything else is prefixed
 // with the command, and its stack only with QUARK_DEBUG set.
 function failure(cmd: string, e: unknown): number {
+  failed = true;
+  if (liveOpen) { process.stderr.write("\n"); liveOpen = false; }
   if (e instanceof UsageError) { log(`quark ${cmd}: ${e.message}; see quark ${cmd} --help`); return EXIT_USAGE; }
   if (e instanceof PathError) { log(`quark ${cmd}: ${e.message}`); return EXIT_FAILED; }
   const err = e as Error & { exitCode?: number };
