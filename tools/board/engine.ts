@@ -36,13 +36,16 @@ export interface Step {
 }
 
 export interface Engine {
+  /** How many bytes of console input to offer per step (an engine across a pipe takes more at a time). */
+  readonly inputChunk: number;
   /** Copy the boot table in and call kernel.boot(flags). */
   boot(flags: number): Promise<Booted>;
   /**
    * Offer `input` to the HAL (as much as its RX FIFO takes, in bulk), then,
    * if `end` and every byte was taken, the end of input; then kernel.run()
-   * (an engine may call it again while it answers RUN_BUSY and no offered
-   * byte waits, a few times at most), and next_deadline() when idle.
+   * (an engine may call it again, a few times at most, while it answers
+   * RUN_BUSY or its reader makes room for more of `input`), and
+   * next_deadline() when idle.
    */
   step(input: Uint8Array | undefined, end: boolean): Promise<Step>;
   /** Stop the engine (its process, for one that has one). */

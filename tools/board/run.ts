@@ -132,7 +132,7 @@ async function bootAndRun(engine: Engine, image: BoardImage, flags: number, inpu
 export async function runLoop(engine: Engine, input: ConsoleInput, err: (l: string) => void): Promise<number> {
   let spins = 0;
   for (;;) {
-    const s: Step = await engine.step(input.peek(abi.UART_RX_BUFFER), input.wantsEnd());
+    const s: Step = await engine.step(input.peek(engine.inputChunk), input.wantsEnd());
     if (s.took > 0) input.take(s.took);
     if (s.ended) input.endSent();
     if (s.kernelTrap) {

@@ -88,6 +88,8 @@ class NodeEngine implements Engine {
   async close(): Promise<void> {}
 
   readonly dead = new Promise<void>(() => {});
+  // The RX FIFO's size: a step runs the kernel once, so more would only be copied for nothing.
+  readonly inputChunk = abi.UART_RX_BUFFER;
 
   private kernelTrap(): KernelTrap | undefined {
     const t = this.m.kernelTrap;

@@ -12,7 +12,7 @@ A frame is a header of two little-endian u32 (the JSON's length, the blob's
 length), a JSON array whose first element names the message, and the blob:
 
     board -> engine                        engine -> board
-    ["load", {...}] + modules              ["loaded", slow-trampoline reason or null]
+    ["load", {...}] + modules              ["loaded", slow-trampoline reason or null, input bytes per step]
                                            ["refused", module or null, reason]
     ["boot", flags]                        ["booted", status or null (no room), trap pid, trap] + console bytes
     ["step", end] + input bytes            ["stepped", took, ended, run, exit, deadline, wait ms, trap pid, trap]
@@ -36,8 +36,9 @@ import time
 
 HEADER = struct.Struct("<II")
 NO_TRAP = -1
-# kernel.run() is called again while it answers RUN_BUSY, up to this many times per
-# step, when no offered input waits: a pipe round trip costs far more than a call.
+# kernel.run() is called again, up to this many times per step, while it answers
+# RUN_BUSY or takes more of the input offered: a pipe round trip costs far more
+# than a call.
 BUSY_RUNS = 16
 # Console output held back at most this long, or this much, before it is sent on its own.
 OUT_FLUSH_S = 0.02
@@ -100,6 +101,7 @@ class Engine:
         self.output = []  # console bytes since the last frame that carried them
         self.held = 0  # their length
         self.since = 0.0  # when the oldest of them came
+        self.printed = 0  # console bytes of the current step
         self._wasmtime, self._root_cause = wasmtime, root_cause
         try:
             self.tramp, slow = trampoline(options["shim"], options["pythonTrampoline"], image, options["verbose"])
@@ -110,13 +112,14 @@ class Engine:
         except (wasmtime.WasmtimeError, wasmtime.Trap) as e:
             pipe.send(["refused", None, "cannot instantiate: %s" % root_cause(e)])
             raise SystemExit(0)
-        pipe.send(["loaded", slow])
+        pipe.send(["loaded", slow, BUSY_RUNS * self.c("UART_RX_BUFFER")])
 
     def _out(self, data):
         if not self.output:
             self.since = time.monotonic()
         self.output.append(data)
         self.held += len(data)
+        self.printed += len(data)
         if self.held >= OUT_FLUSH_BYTES or time.monotonic() - self.since >= OUT_FLUSH_S:
             self.pipe.send(["out"], self.take_output())
 
@@ -170,6 +173,7 @@ class Engine:
 
     def step(self, end, data):
         m, c = self.machine, self.c
+        self.printed = 0
         took = self.feed(data) if data else 0
         ended = bool(end) and took == len(data) and m.uart_rx(-1) == c("OK")
         busy = c("RUN_BUSY")
@@ -177,7 +181,19 @@ class Engine:
             r, trap = self._guarded(lambda: m.call("run"))
             if trap is not None:
                 return ["stepped", took, ended, None, 0, 0, 0, NO_TRAP, trap]
-            if r != busy or self._trap() >= 0 or took < len(data):
+            if self._trap() >= 0 or r == c("RUN_HALT"):
+                break
+            if took < len(data):
+                # The reader may have drained the FIFO: offer the rest, and run again if it took any;
+                # unless this step printed much already: the board paces output (a control connection
+                # that stops reading is dropped with the input it sent that is not in yet).
+                if self.printed >= OUT_FLUSH_BYTES:
+                    break
+                more = self.feed(data[took:])
+                took += more
+                if more == 0:
+                    break
+            elif r != busy:
                 break
         exit_code = deadline = wait = 0
         if r == c("RUN_HALT"):

@@ -109,6 +109,8 @@ interface Frame { message: unknown[]; blob: Uint8Array }
 class PipeEngine implements Engine {
   private readonly exited: Promise<void>;
   get dead(): Promise<void> { return this.exited; }
+  /** What the engine takes per step, as its "loaded" reply says (engine.py: a FIFO's worth per run() of a step). */
+  inputChunk = abi.UART_RX_BUFFER;
   private pending: { resolve: (m: unknown[]) => void; reject: (e: Error) => void } | undefined;
   private buffered: Uint8Array = EMPTY;
   private gone: string | undefined;
@@ -151,6 +153,7 @@ class PipeEngine implements Engine {
       throw new EngineError(`quark: ${img.file}: ${reason}`);
     }
     if (reply[1]) this.io.err(SLOW(String(reply[1])));
+    this.inputChunk = reply[2] as number;
   }
 
   async boot(flags: number): Promise<Booted> {
