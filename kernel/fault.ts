@@ -6,6 +6,7 @@
 // fault_next and decides what happens next (policy lives in init, not here).
 // A record per process, not a message in a bounded queue: no report is lost.
 import {
+  EXIT_PANIC,
   PS_CRASHED, PS_STOPPED, PID_INIT, FAULT_START, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG, FAULT_MEMORY, FAULT_STACK, FAULT_ABORT, STACK_BUDGET, FAULT_EXIT, OK, MAX_PROCS, NOTE_FAULT, K_BOOT, R_CONTROL, FN_CAUSE_SHIFT, FN_COUNT_SHIFT,
   FN_DROPPED_SHIFT,
 } from "./abi";
@@ -60,7 +61,7 @@ export function fault(pid: i32, cause: i32): void {
   else puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");
   if (dropped > 0) { puts("; dropped "); putu(dropped); puts(" queued messages"); }
   puts("\n");
-  if (pid == PID_INIT) { klog(); puts("panic: init died\n"); halt(70); return; }
+  if (pid == PID_INIT) { klog(); puts("panic: init died\n"); halt(EXIT_PANIC); return; }
   report(pid, cause, dropped);
 }
 
@@ -90,7 +91,7 @@ export function finishExit(pid: i32): void {
   unchecked(exitAsked[pid] = 0);
   const dropped = takeDown(pid, PS_STOPPED);
   klog(); puts("pid "); putu(pid); puts(" exited, code "); puti(unchecked(exitCode[pid])); puts("\n");
-  if (pid == PID_INIT) { klog(); puts("panic: init exited\n"); halt(70); return; }
+  if (pid == PID_INIT) { klog(); puts("panic: init exited\n"); halt(EXIT_PANIC); return; }
   report(pid, FAULT_EXIT, dropped);
 }
 

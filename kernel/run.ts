@@ -1,7 +1,7 @@
 // The run loop the host drives: take interrupts, then deliver queued messages
 // and notifications one at a time, round robin, until nothing is ready or
 // the budget is spent (so the host gets control back to feed input).
-import { E_BUSY, RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX } from "./abi";
+import { E_BUSY, RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX, DEADLINE_INPUT, DEADLINE_NEVER } from "./abi";
 import { inputArrived, awaitingInput } from "./input";
 import { mmio_read, mmio_write } from "./host";
 import { expireTimers, nextDeadline, timerPending } from "./notify";
@@ -53,5 +53,5 @@ export function deadline(): f64 {
   const input = awaitingInput();
   if (!input && !timerPending()) return -2;
   if (d > 0) return <f64>d;
-  return input ? -1 : -2;
+  return input ? DEADLINE_INPUT : DEADLINE_NEVER;
 }
