@@ -178,7 +178,8 @@ describe("wasmtime host setup", () => {
     const lines: string[] = [];
     const again = await ensureWasmtime({ root, log: (s) => lines.push(s) });
     expect(lines).toEqual([]);
-    expect(again).toEqual(setup);
+    // What is in place, not what the first call had to do to put it there.
+    expect({ python: again.python, shim: again.shim, reason: again.reason }).toEqual({ python: setup.python, shim: setup.shim, reason: setup.reason });
   });
 
   it("builds the C trampoline where a C compiler exists, or says why not", () => {

@@ -3,18 +3,13 @@
 // status"). After RUN_HALT the status is the kernel's exit_code().
 import * as abi from "../../kernel/abi";
 import type { KernelTrap } from "./engine";
+import { errorName } from "../lib/names";
 
 // The statuses are the machine ABI's (abi/machine.ts). EXIT_BAD_IMAGE is also
 // the status when this machine cannot boot an image (engine setup, control socket).
 export { EXIT_BAD_IMAGE, EXIT_KERNEL_REFUSED, EXIT_NOTHING_CAN_WAKE } from "../../kernel/abi";
 /** The kernel itself trapped: never a service's doing. */
 export const KERNEL_TRAP_EXIT = abi.EXIT_KERNEL_TRAP;
-
-/** E_ARG (-4) for an error code, or the bare number when it names none. */
-export function errorName(code: number): string {
-  const name = Object.entries(abi).find(([k, v]) => k.startsWith("E_") && k !== "E_LAST" && v === code)?.[0];
-  return name ?? String(code);
-}
 
 export function bootRefused(status: number): string {
   return `quark: kernel.boot() failed: ${errorName(status)} (${status})`;

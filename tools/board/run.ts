@@ -129,7 +129,7 @@ async function bootAndRun(engine: Engine, image: BoardImage, flags: number, inpu
 }
 
 /** Boot step 6: run the kernel until it halts or nothing can wake it. */
-export async function runLoop(engine: Engine, input: ConsoleInput, err: (l: string) => void): Promise<number> {
+async function runLoop(engine: Engine, input: ConsoleInput, err: (l: string) => void): Promise<number> {
   let spins = 0;
   for (;;) {
     const s: Step = await engine.step(input.peek(engine.inputChunk), input.wantsEnd());

@@ -9,7 +9,6 @@ import { compileImage } from "./image";
 import { NodeMachine, type MachineOptions, type Trap } from "./machine";
 
 export { KERNEL_TRAP_EXIT } from "../board/exit";
-export { flagsOf } from "../board/run";
 
 export interface BootOptions extends BoardOptions, Omit<MachineOptions, "out" | "err" | "t0" | "imagePath"> {}
 
