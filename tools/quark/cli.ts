@@ -87,29 +87,54 @@ async function cmdBoot(flags: Flags, rest: string[]): Promise<number> {
   return bootNode(image, { ...o, input: interactive ? process.stdin : undefined });
 }
 
+/** ctl's own options, wherever they stand (before a "--"); everything else is the image and the shell's words. */
+function splitCtl(argv: string[]): { own: string[]; words: string[] } {
+  const spec = commandSpec("ctl")!;
+  const own: string[] = [], words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") { words.push(...argv.slice(i + 1)); break; }
+    const o = spec.options.find((x) => a === `--${x.name}` || a.startsWith(`--${x.name}=`));
+    if (o) {
+      own.push(a);
+      if (a === `--${o.name}`) {
+        if (i + 1 >= argv.length) throw new UsageError(`--${o.name} needs a value`);
+        own.push(argv[++i]);
+      }
+      continue;
+    }
+    // Before the image, an option is ctl's: a typo of one is named, not run as a command.
+    if (words.length === 0 && a.startsWith("-")) {
+      parseCommand([a], { ...spec, positionals: { min: 0, max: 0 } });
+    }
+    words.push(a);
+  }
+  return { own, words };
+}
+
 async function cmdCtl(argv: string[]): Promise<number> {
-  // Flags for ctl itself come before the image; everything after it is the shell's.
-  const control = argv.indexOf("--control");
-  if (control === 0) {
+  const spec = commandSpec("ctl")!;
+  const { own, words } = splitCtl(argv);
+  const { flags } = parseCommand(own, { ...spec, positionals: { min: 0, max: 0 } });
+  if (typeof flags.control === "string") {
     // A running machine: `quark ctl --control SOCKET COMMAND...`.
-    if (argv.length < 3) throw new UsageError("usage: quark ctl --control SOCKET COMMAND... (e.g. quark ctl --control build/quark.sock svc list)");
-    const socket = resolve(argv[1]);
-    checkControlSocket(argv[1], socket);
+    if (flags.runtime !== undefined) throw new UsageError("--runtime is the running system's already; it goes with an image, not with --control");
+    if (words.length === 0) throw new UsageError("missing COMMAND (e.g. quark ctl --control q.sock svc list)");
+    const socket = resolve(flags.control);
+    checkControlSocket(flags.control, socket);
     const { ctlAttach } = await import("../lib/ctl");
-    const r = await ctlAttach(socket, argv.slice(2)).catch((e: Error) => {
-      throw /ECONNREFUSED/.test(e.message) ? new PathError(refusedLine(argv[1])) : e;
+    const r = await ctlAttach(socket, words).catch((e: Error) => {
+      throw /ECONNREFUSED/.test(e.message) ? new PathError(refusedLine(String(flags.control))) : e;
     });
     process.stdout.write(r.output);
     return r.code;
   }
-  const at = argv.findIndex((a) => !a.startsWith("--") && (argv.indexOf(a) === 0 || argv[argv.indexOf(a) - 1] !== "--runtime"));
-  if (at < 0 || at === argv.length - 1) throw new UsageError('usage: quark ctl IMAGE [--runtime node|wasmtime] COMMAND... (e.g. quark ctl images/default.wasm svc list)');
-  const spec = commandSpec("ctl")!;
-  const { flags } = parseCommand(argv.slice(0, at), { ...spec, positionals: { min: 0, max: 0 } });
+  if (words.length === 0) throw new UsageError("missing IMAGE.wasm|MANIFEST.toml");
+  if (words.length === 1) throw new UsageError("missing COMMAND (e.g. quark ctl images/default.wasm svc list)");
   const runtime = oneOf<Runtime>(flags, option(spec, "runtime"));
-  const image = await imageFrom(argv[at], { quiet: true, verbose: false });
+  const image = await imageFrom(words[0], { quiet: true, verbose: false });
   const { ctl } = await import("../lib/ctl");
-  const r = await ctl(image, argv.slice(at + 1), runtime);
+  const r = await ctl(image, words.slice(1), runtime);
   process.stdout.write(r.output);
   return r.code;
 }
@@ -198,7 +223,19 @@ async function dispatch(c: CommandSpec, argv: string[]): Promise<number> {
   return RUN[c.name](flags, rest);
 }
 
+// A reader that went away (`quark boot ... | head -1`) ends the command
+// quietly, as it ends cat: nothing more can be said to it. Exit 0, since the
+// reader asked for no more; any other write error is a failure of its own.
+function endOnClosedPipe(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    log(`quark: cannot write to standard output: ${e.message}`);
+    process.exit(EXIT_FAILED);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  endOnClosedPipe();
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h") return cmdHelp({}, []);
   if (cmd === "--version" || cmd === "-V") return cmdVersion();

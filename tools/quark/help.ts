@@ -21,8 +21,7 @@ export const EXIT_CODES: [number, string][] = [
 
 export function usageLine(c: CommandSpec): string {
   const opts = c.options.filter((o) => !o.hidden).map((o) => `[${optionUsage(o)}]`);
-  // ctl's own options come before the image: after it, everything is the shell's.
-  return (c.raw ? ["quark", c.name, ...opts, c.args] : ["quark", c.name, c.args, ...opts]).filter(Boolean).join(" ");
+  return ["quark", c.name, c.args, ...opts].filter(Boolean).join(" ");
 }
 
 function optionUsage(o: OptionSpec): string {
