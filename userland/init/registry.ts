@@ -250,10 +250,55 @@ export function glob(p: string, s: string): bool {
 // the call returns, so it is deleted at the next lookup, not before.
 let minted = -1;
 
+/**
+ * Whether entry `id` matches the query's `n` bytes in `text`, an ASCII query
+ * compared as it lies there: a lookup makes no string. Names and tags are
+ * ASCII (manifest and validName), and an entry's character outside ASCII
+ * equals no byte of an ASCII query, so this answers as `matches` would.
+ */
+function matchesText(id: i32, mode: i32, n: i32): bool {
+  if (mode == LOOKUP_NAME) return sameText(unchecked(eName[id]), n);
+  if (mode == LOOKUP_PATTERN) return globText(n, unchecked(eName[id]));
+  const tags = unchecked(eTags[id]);
+  for (let k = 0; k < tags.length; k++) if (sameText(unchecked(tags[k]), n)) return true;
+  return false;
+}
+
+/** Whether the `n` bytes of `text` are all ASCII. */
+function asciiText(n: i32): bool {
+  for (let i = 0; i < n; i++) if (unchecked(text[i]) >= 0x80) return false;
+  return true;
+}
+
+/** Whether `s` is the `n` bytes of `text`, character for byte. */
+function sameText(s: string, n: i32): bool {
+  if (s.length != n) return false;
+  for (let i = 0; i < n; i++) if (<u32>s.charCodeAt(i) != <u32>unchecked(text[i])) return false;
+  return true;
+}
+
+/** glob with the pattern as the `n` bytes of `text`: the same steps, the same answer. */
+function globText(n: i32, s: string): bool {
+  let i = 0, j = 0, star = -1, mark = 0;
+  while (j < s.length) {
+    const c: i32 = i < n ? <i32>unchecked(text[i]) : -1;
+    if (c == 0x2a) { star = i++; mark = j; continue; }
+    if (c >= 0 && (c == 0x3f || c == s.charCodeAt(j))) { i++; j++; continue; }
+    if (star < 0) return false;
+    i = star + 1;
+    j = ++mark;
+  }
+  while (i < n && unchecked(text[i]) == 0x2a) i++;
+  return i == n;
+}
+
 /** The k-th entry matching the query; its endpoint comes with the reply. */
 function lookup(pid: i32): i32 {
-  const q = leaseText();
-  if (q == null) return E_ARG;
+  const n = sys.lease_read(0, 0, changetype<usize>(text), min(REG_NAME_MAX, sys.lease_len(0)));
+  if (n < 0) return E_ARG;
+  // Only a query outside ASCII, which no valid name is, is decoded to a string.
+  const ascii = asciiText(n);
+  const q = ascii ? "" : String.UTF8.decodeUnsafe(changetype<usize>(text), n);
   const mode = <i32>(arg(0) & 0xff);
   const anyHealth = (arg(0) & LOOKUP_ANY_HEALTH) != 0;
   if (mode > LOOKUP_PATTERN) return E_ARG;
@@ -261,7 +306,7 @@ function lookup(pid: i32): i32 {
   if (minted >= 0) { sys.cap_delete(minted); minted = -1; }
   for (let id = 0; id < size; id++) {
     const owner = unchecked(eOwner[id]);
-    if (owner < 0 || !matches(id, mode, q)) continue;
+    if (owner < 0 || !(ascii ? matchesText(id, mode, n) : matches(id, mode, q))) continue;
     const s = services[owner];
     if (!anyHealth && s.health != HEALTH_HEALTHY) continue;
     if (k-- > 0) continue;

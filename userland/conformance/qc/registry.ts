@@ -124,6 +124,11 @@ function lookupModes(): bool {
   expect("its entry id", sys.reply_word(0), myId);
   track(sys.recv_cap());
   expect("a pattern that matches nothing", lookupRaw("qc-ex?", LOOKUP_PATTERN, 0), E_BADSLOT);
+  expect("a prefix of its tag", lookupRaw("qc-tag-", LOOKUP_TAG, 0), E_BADSLOT);
+  // No valid name or tag is outside ASCII: such a query is decoded and matches nothing.
+  expect("a name outside ASCII", lookupRaw("qc-\u00e9xtra", LOOKUP_NAME, 0), E_BADSLOT);
+  expect("a tag outside ASCII", lookupRaw("qc-tag-\u00e9", LOOKUP_TAG, 0), E_BADSLOT);
+  expect("a pattern outside ASCII", lookupRaw("qc-ex*\u00e9", LOOKUP_PATTERN, 0), E_BADSLOT);
   expect("an unknown lookup mode", lookupRaw("qc-extra", 7, 0), E_ARG);
   return finish();
 }
