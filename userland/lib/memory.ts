@@ -61,9 +61,12 @@ export function memAlloc(bytes: i32): u32 {
   }
   if (r < 0) { lastError = r; return 0; }
   lastHandle = sys.reply_word(0);
-  const offset = <u32>sys.reply_word(1), size = <u32>sys.reply_word(2), kind = <i32>sys.reply_word(3);
+  const offset = <u32>sys.reply_word(1), kind = <i32>sys.reply_word(3);
+  // A chunk of the arena already mapped: no capability to take, no size to read.
+  if (kind == MEMKIND_ARENA && arenaMapped) return ARENA_VA + offset;
   const cap = sys.recv_cap();
   if (kind == MEMKIND_ARENA) return mapArena(cap) ? ARENA_VA + offset : 0;
+  const size = <u32>sys.reply_word(2);
   if (kind != MEMKIND_OBJECT || cap < 0) { lastError = E_BADSLOT; return 0; }
   const va = nextVa;
   const mr = sys.mem_map(cap, va, VM_READ | VM_WRITE);

@@ -3,6 +3,8 @@
 // to bring free frames back to a fifth (the gap keeps the manager from asking
 // again at every allocation near the line); what they release afterwards is
 // counted and reported, and the pressure is over once a tenth is free again.
+// It is looked at whenever the manager hands out or takes back pages (not for
+// a chunk of an arena the client already has, which moves none).
 import { sys, ST_FREE_FRAMES, ST_TOTAL_FRAMES, TAG_MEM_RECLAIM, MAX_PROCS } from "../../lib";
 import { cReclaim, cPages } from "./clients";
 import { say } from "./say";
