@@ -11,7 +11,7 @@ import { delimiter, dirname, isAbsolute, join } from "node:path";
 export const WASMTIME_VERSION = "49.0.0";
 
 export interface WasmtimeSetup {
-  /** The virtual environment's Python, which runs host.py. */
+  /** The virtual environment's Python, which runs the engine (engine.py). */
   python: string;
   /** The compiled trampoline, or null when none could be built. */
   shim: string | null;
@@ -27,14 +27,14 @@ export interface SetupOptions {
   log?: (s: string) => void;
 }
 
-/** Where setup puts things; launch.ts passes the same paths to host.py. */
+/** Where setup puts things; launch.ts starts engine.py with the same paths. */
 export function wasmtimePaths(root: string) {
   const out = join(root, "build", "host-wasmtime");
   return {
     venv: join(root, ".venv"),
     python: join(root, ".venv", "bin", "python"),
-    hostPy: join(root, "tools", "host-wasmtime", "host.py"),
     shimSource: join(root, "tools", "host-wasmtime", "shim.c"),
+    shimHeader: join(root, "tools", "host-wasmtime", "quark_abi.h"),
     shim: join(out, "libquarkshim.so"),
     stamp: join(out, "libquarkshim.stamp"),
   };
@@ -123,9 +123,10 @@ function findEngineLibrary(venv: string): string | null {
 // ---------------------------------------------------------------- the shim
 type Paths = ReturnType<typeof wasmtimePaths>;
 
-// What the shim was built from: its source, and the engine library it links by path.
+// What the shim was built from: its source and the generated header it includes,
+// and the engine library it links by path.
 function stampOf(paths: Paths, engine: string): string {
-  const source = createHash("sha256").update(readFileSync(paths.shimSource)).digest("hex");
+  const source = createHash("sha256").update(readFileSync(paths.shimSource)).update(readFileSync(paths.shimHeader)).digest("hex");
   const lib = statSync(engine);
   return JSON.stringify({ source, engine, size: lib.size, mtime: lib.mtimeMs, version: WASMTIME_VERSION });
 }
@@ -140,7 +141,7 @@ async function ensureShim(paths: Paths, engine: string, log: (s: string) => void
   rmSync(paths.stamp, { force: true });
   const cc = process.env.CC || "cc";
   // Looked up without running it, so a machine without one pays nothing on each boot;
-  // host.py announces the slow fallback itself.
+  // the engine (engine.py) announces the slow fallback itself.
   if (!onPath(cc)) return { shim: null, reason: "no C compiler found" };
   log("quark: compiling the wasmtime trampoline ...");
   mkdirSync(dirname(paths.shim), { recursive: true });
