@@ -40,6 +40,7 @@ export const BOOT_UNTIL_READY = 1; // halt with code 0 once init reports ready
 export const BOOT_QUIET = 2; // services' log lines are not echoed to the console
 export const BOOT_INTERACTIVE = 4; // a person or a script drives the console: the shell halts at end of input
 export const BOOT_TTY = 8; // that is a terminal: the shell prompts
+export const BOOT_STRICT = 16; // a script's commands decide the status: at the end of input the shell halts with the worst of them (0, 1 refused, 2 usage)
 
 // -------------------------------------- host limits and exit codes
 // A host's exit status, the same under every engine (docs/machine-abi.md). After

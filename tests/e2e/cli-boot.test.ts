@@ -2,11 +2,21 @@
 // order the usage line shows, exit statuses a script can test, the shell's
 // answers on stdout and the reasons on stderr, under both runtimes.
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { image, quark, root } from "./helpers";
 
 const RUNTIMES = ["node", "wasmtime"];
+
+async function until(ok: () => boolean, ms: number): Promise<boolean> {
+  for (const t0 = Date.now(); Date.now() - t0 < ms;) {
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return ok();
+}
 
 /** A shell pipeline, as a script writes it; QUARK is the CLI. */
 function sh(script: string) {
@@ -55,4 +65,109 @@ describe("a reader that goes away", () => {
     expect(r.stdout).toMatch(/^\[ *\d+\.\d{6}\] kernel: quark kernel[^\n]*\n$/);
     expect(r.stderr).toBe("status 0\n");
   });
+});
+
+describe("the shell's commands decide quark ctl's status", () => {
+  it.each(RUNTIMES)("0 when all ran, 1 for a refusal, 2 for a word that is no command, CODE after halt CODE (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const ok = quark(["ctl", wasm, "svc status echo", "svc list", "--runtime", runtime]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const nosuch = quark(["ctl", wasm, "svc status nosuch", "--runtime", runtime]);
+    expect([nosuch.code, nosuch.stdout, nosuch.stderr]).toEqual([1, "no service named nosuch (try svc list)\n", ""]);
+    const typo = quark(["ctl", wasm, "svc", "lis", "--runtime", runtime]);
+    expect([typo.code, typo.stdout]).toEqual([2, "unknown svc command: lis (did you mean list?)\n"]);
+    // The worst of them: a usage error after a refusal is 2.
+    const both = quark(["ctl", wasm, "svc stop nosuch", "frob", "svc list", "--runtime", runtime]);
+    expect(both.code).toBe(2);
+    expect(both.stdout).toMatch(/^no service named nosuch \(try svc list\)\nunknown command: frob \(did you mean [a-z]+\?\)|^no service named nosuch \(try svc list\)\nunknown command: frob \(try help\)/);
+    expect(both.stdout).toMatch(/^SERVICE/m);
+    const halted = quark(["ctl", wasm, "svc status nosuch", "halt 7", "--runtime", runtime]);
+    expect(halted.code).toBe(7);
+  });
+
+  it.each(RUNTIMES)("a piped boot exits 0 at the end of input, with the worst status under --strict (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const input = "svc status nosuch\nstatus\nsvc list\nstatus\nsvc restart echo\n";
+    const plain = quark(["boot", wasm, "--quiet", "--runtime", runtime], { input });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/^no service named nosuch \(try svc list\)\nstatus 1\nSERVICE[^]*\nstatus 0\nrestart: echo ok\n$/);
+    expect(quark(["boot", wasm, "--strict", "--runtime", runtime], { input }).code).toBe(0); // `status` took the refusal
+    expect(quark(["boot", wasm, "--strict", "--runtime", runtime], { input: "svc list\nsvc stop nosuch\n" }).code).toBe(1);
+    expect(quark(["boot", wasm, "--strict", "--runtime", runtime], { input: "svc lis\nsvc list\n" }).code).toBe(2);
+    expect(quark(["boot", wasm, "--strict", "--runtime", runtime], { input: "svc list\n" }).code).toBe(0);
+  });
+});
+
+describe("svc stop waits", () => {
+  it.each(RUNTIMES)("until the service has stopped; --no-block returns while it stops (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const r = quark(["ctl", wasm, "svc stop echo", "svc status echo", "svc start echo", "svc status echo", "svc restart echo", "svc status echo", "--runtime", runtime]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^stop: echo ok\necho: stopped, pid 3, 0 restarts, 0 faults\nstart: echo ok\necho: running, pid 3, 0 restarts, 0 faults[^\n]*\nrestart: echo ok\necho: running, pid 3, 1 restarts, 0 faults/);
+    // echo exits as soon as it hears NOTE_STOP, so right after the request it is stopping.
+    const nb = quark(["ctl", wasm, "svc stop echo --no-block", "svc status echo", "sleep 50", "svc status echo", "--runtime", runtime]);
+    expect(nb.code, nb.stderr).toBe(0);
+    expect(nb.stdout).toMatch(/^stop: echo ok\necho: stopping, pid 3[^\n]*\necho: stopped, pid 3/);
+  });
+
+  it.each(RUNTIMES)("the README's shell block prints what it shows (%s)", async (runtime) => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const block = /\n```\n\$ (printf [^\n]*\| npx quark boot images\/default\.wasm --quiet)\n([^]*?)```\n/.exec(readme);
+    expect(block, "the README's shell block").not.toBeNull();
+    await image("default");
+    const r = sh(`${block![1].replace("npx quark", "$QUARK")} --runtime ${runtime}`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(block![2]);
+  });
+});
+
+describe("--quiet", () => {
+  it.each(RUNTIMES)("leaves the log lines out and the shell's answers in (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const r = quark(["boot", wasm, "--quiet", "--runtime", runtime], { input: "svc list\nsvc events echo\nsvc list --json\n" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^\[ *\d+\.\d{6}\] [a-z-]+: /m);
+    expect(r.stdout).toMatch(/^SERVICE +STATE +HEALTH +PID +RESTARTS\n/);
+    expect(r.stdout).toMatch(/^\[\d+\.\d{6}\] echo started$/m); // an answer in brackets stays
+    expect(JSON.parse(r.stdout.split("\n").find((l) => l.startsWith("[{"))!)).toHaveLength(4);
+    expect(quark(["boot", "--help"]).stdout).toMatch(/--quiet +only the console and errors: no build progress, no log lines/);
+  });
+});
+
+describe("--control", () => {
+  it.each(RUNTIMES)("is refused for an image without a shell, saying why (%s)", async (runtime) => {
+    const manifest = join(root, "tests", "fixtures", "cycle", "image.toml");
+    const sock = join(mkdtempSync(join(tmpdir(), "quark-boot-")), "q.sock");
+    const r = quark(["boot", manifest, "--control", sock, "--runtime", runtime]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--control needs a shell in the image, and \S+cycle\/image\.wasm has none .*boot it without --control/);
+    expect(existsSync(sock)).toBe(false);
+    const ctl = quark(["ctl", "--control", sock, "svc list"]);
+    expect(ctl.code).toBe(1);
+    expect(ctl.stderr).toMatch(/no control socket there; start the system with quark boot IMAGE --control \S+ \(its image needs a shell; the socket goes when the system halts\)/);
+  });
+
+  it.each(RUNTIMES)("ctl's marks stay off the running system's console, and its status comes back (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const sock = join(mkdtempSync(join(tmpdir(), "quark-boot-")), "q.sock");
+    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let console = "";
+    boot.stdout.on("data", (b) => { console += b; });
+    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    try {
+      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000)).toBe(true);
+      const bad = quark(["ctl", "--control", sock, "svc status nosuch"]);
+      expect([bad.code, bad.stdout]).toEqual([1, "no service named nosuch (try svc list)\n"]);
+      const good = quark(["ctl", "--control", sock, "svc stop echo", "svc status echo"]);
+      expect([good.code, good.stdout]).toEqual([0, "stop: echo ok\necho: stopped, pid 3, 0 restarts, 0 faults\n"]);
+      expect(quark(["ctl", "--control", sock, "halt"]).code).toBe(0);
+      expect(await exited).toBe(0);
+      expect(console).toContain("no service named nosuch (try svc list)\n");
+      expect(console).toContain("echo: stopped, pid 3");
+      expect(console).not.toContain("quark-ctl-");
+    } finally {
+      boot.kill();
+    }
+  }, 120_000);
 });

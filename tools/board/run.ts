@@ -12,10 +12,16 @@ import {
 } from "./exit";
 import { readBoardImage, type BoardImage } from "./image";
 import { ConsoleInput } from "./input";
+import { ConsoleFilter } from "./console-filter";
 
 export interface BoardOptions {
   untilReady?: boolean;
+  /** The kernel's BOOT_QUIET: only protocol lines ('#') reach the console (the conformance runner). */
   quiet?: boolean;
+  /** The console without its log lines, the shell's answers kept (quark boot --quiet; console-filter.ts). */
+  hideLogs?: boolean;
+  /** The shell's commands decide the status: at the end of input it halts with the worst (BOOT_STRICT). */
+  strict?: boolean;
   /** The input drives the console: the shell halts at its end; tty: it is a terminal. */
   interactive?: boolean;
   tty?: boolean;
@@ -54,9 +60,9 @@ const BUSY_YIELD = 64;
 /** How long to wait for the kernel to drain a full RX FIFO when nothing else is due (ms). */
 const FIFO_POLL_MS = 1;
 
-export function flagsOf(o: { untilReady?: boolean; quiet?: boolean; interactive?: boolean; tty?: boolean }): number {
+export function flagsOf(o: { untilReady?: boolean; quiet?: boolean; interactive?: boolean; tty?: boolean; strict?: boolean }): number {
   return (o.untilReady ? abi.BOOT_UNTIL_READY : 0) | (o.quiet ? abi.BOOT_QUIET : 0) |
-    (o.interactive ? abi.BOOT_INTERACTIVE : 0) | (o.tty ? abi.BOOT_TTY : 0);
+    (o.interactive ? abi.BOOT_INTERACTIVE : 0) | (o.tty ? abi.BOOT_TTY : 0) | (o.strict ? abi.BOOT_STRICT : 0);
 }
 
 /** Boot `file` on the engine `start` makes and run it to the end; resolves to the exit status. */
@@ -80,7 +86,10 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
     return EXIT_BAD_IMAGE;
   }
   const toConsole = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
-  const out = control ? (b: Uint8Array) => { toConsole(b); control!.write(b); } : toConsole;
+  // ctl's marks go to the control connections, not to this console, nor do log lines under --quiet (console-filter.ts).
+  const filter = control || opts.hideLogs ? new ConsoleFilter({ marks: control !== undefined, logs: opts.hideLogs === true }) : undefined;
+  const shown = filter ? (b: Uint8Array) => { const kept = filter.pass(b); if (kept.length > 0) toConsole(kept); } : toConsole;
+  const out = control ? (b: Uint8Array) => { shown(b); control!.write(b); } : shown;
   try {
     const engine = await start(image, { out, err, t0 });
     try {
@@ -95,6 +104,8 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
     }
     throw e;
   } finally {
+    const held = filter?.flush();
+    if (held?.length) toConsole(held);
     control?.close();
     input.close();
   }

@@ -11,24 +11,32 @@ import { randomBytes } from "node:crypto";
 import { readImage } from "./image";
 import { decodeBootTable } from "./boot-table";
 import * as abi from "../../kernel/abi";
+import { LOG_LINE, MARK_PREFIX, PROMPT } from "./ctl-marks";
 
 export type Runtime = "node" | "wasmtime";
 
-// A log line: "[    0.012345] name: text", as the log service and the kernel stamp them.
-const LOG_LINE = /^\[ *\d+\.\d{6}\] [a-z][a-z0-9-]*: /;
 
-const PROMPT = "quark> ";
 
 /** The console lines that came from the shell, not from a log (prompts taken off). */
 export function shellOutput(console: string): string {
   return console.split("\n").map((l) => { while (l.startsWith(PROMPT)) l = l.slice(PROMPT.length); return l; })
-    .filter((l) => l.length > 0 && !LOG_LINE.test(l)).map((l) => l + "\n").join("");
+    .filter((l) => l.length > 0 && !LOG_LINE.test(l) && !l.startsWith(MARK_PREFIX)).map((l) => l + "\n").join("");
+}
+
+
+function newMark(): string { return MARK_PREFIX + randomBytes(6).toString("hex"); }
+
+/** The shell's answer to `status MARK`: where the answers end and how they went (userland/shell/outcome.ts). */
+function markAt(text: string, mark: string): { at: number; status: number } | undefined {
+  const m = new RegExp(`(^|\n)(?:${PROMPT})*${mark} (\\d+)\n`).exec(text);
+  return m ? { at: m.index + m[1].length, status: Number(m[2]) } : undefined;
 }
 
 /**
  * Run shell commands on a running system through its control socket (`quark
- * boot --control SOCKET`). The commands are followed by `echo MARKER`; the
- * answers are whatever the shell printed before the marker came back. A
+ * boot --control SOCKET`). The commands come between `status MARK-begin` and
+ * `status MARK`; the answers are what the shell printed between the two, and the
+ * status is the one the shell gave with it (0, 1 refused, 2 usage). A
  * system that halts meanwhile (the last command was `halt`) closes the
  * connection, which ends the answers too.
  */
@@ -36,7 +44,7 @@ export function ctlAttach(socket: string, args: string[], timeoutMs = 30_000): P
   if (!existsSync(socket)) {
     throw new Error(`${socket}: no control socket there; start the system with quark boot IMAGE --control ${socket}`);
   }
-  const marker = `quark-ctl-${randomBytes(6).toString("hex")}`;
+  const marker = newMark();
   return new Promise((resolve, reject) => {
     const c = connect(socket);
     let text = "";
@@ -46,17 +54,22 @@ export function ctlAttach(socket: string, args: string[], timeoutMs = 30_000): P
       done = true;
       clearTimeout(timer);
       c.destroy();
-      const end = text.indexOf(marker);
-      const output = shellOutput(end >= 0 ? text.slice(0, end) : text);
+      // The answers are what came between the two marks (what others caused before is not ours).
+      const begin = markAt(text, `${marker}-begin`);
+      const from = begin ? text.indexOf("\n", begin.at) + 1 : 0;
+      const end = markAt(text, marker)?.at ?? -1;
+      const output = shellOutput(end >= 0 ? text.slice(from, end) : text.slice(from));
       resolve({ code, output: why ? output + `quark ctl: ${why}\n` : output });
     };
     const timer = setTimeout(() => finish(1, `no answer from the system within ${timeoutMs / 1000} s`), timeoutMs);
     // After a halt nothing answers: the closed connection ends it.
     const halting = /^halt\b/.test(commandLines(args).trim().split("\n").pop()!.trim());
-    c.on("connect", () => c.write(commandLines(args) + (halting ? "" : `echo ${marker}\n`)));
+    // The first status starts the shell's count afresh: what other connections did before is not ours.
+    c.on("connect", () => c.write(`status ${marker}-begin\n` + commandLines(args) + (halting ? "" : `status ${marker}\n`)));
     c.on("data", (b) => {
       text += b.toString("utf8");
-      if (text.includes(marker + "\n")) finish(0);
+      const m = markAt(text, marker);
+      if (m) finish(m.status);
     });
     c.on("close", () => finish(halting ? 0 : 1, halting ? undefined : "the system closed the connection before answering (did it halt?)"));
     c.on("error", (e) => {
@@ -87,7 +100,8 @@ export async function ctl(image: string, args: string[], runtime: Runtime): Prom
     throw new Error(`${image} has no shell to run commands: no service holds the console with read and init's endpoint; ` +
       'add one, e.g. [service.shell] with module = "../userland/shell" and caps = ["console:read+write", "init", "log"]');
   }
-  const input = commandLines(args);
+  const marker = newMark();
+  const input = commandLines(args) + `status ${marker}\n`;
   let text = "";
   let code: number;
   if (runtime === "node") {
@@ -100,5 +114,7 @@ export async function ctl(image: string, args: string[], runtime: Runtime): Prom
     code = await bootWasmtime(repoRoot(), image, { interactive: true }, { capture, input, quietSetup: true });
     text = capture.stdout;
   }
-  return { code, output: shellOutput(text) };
+  // The worst of the machine's status (a halt CODE among the commands) and the commands' own.
+  const m = markAt(text, marker);
+  return { code: Math.max(code, m?.status ?? 0), output: shellOutput(m ? text.slice(0, m.at) : text) };
 }

@@ -70,6 +70,14 @@ async function cmdBuild(flags: Flags, rest: string[]): Promise<number> {
   return 0;
 }
 
+/** --control drives a shell: an image without one would halt at once, and nothing could answer. */
+async function needsShell(image: string): Promise<void> {
+  const { shellOf } = await import("../lib/ctl");
+  if (shellOf(image)) return;
+  throw new UsageError(`--control needs a shell in the image, and ${image} has none (no service holds the console with read and init's endpoint); ` +
+    'boot it without --control, or add [service.shell] with module = "../userland/shell" and caps = ["console:read+write", "init", "log"]');
+}
+
 async function cmdBoot(flags: Flags, rest: string[]): Promise<number> {
   const runtime = oneOf<Runtime>(flags, option(commandSpec("boot")!, "runtime"));
   const image = await imageFrom(rest[0], { quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) });
@@ -78,7 +86,9 @@ async function cmdBoot(flags: Flags, rest: string[]): Promise<number> {
   const interactive = !untilReady;
   const tty = interactive && process.stdin.isTTY === true;
   const control = flags.control ? resolve(String(flags.control)) : undefined;
-  const o = { untilReady, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), interactive, tty, control };
+  if (control) await needsShell(image);
+  // --quiet: the console without the log lines, so the shell's answers still show.
+  const o = { untilReady, hideLogs: Boolean(flags.quiet), verbose: Boolean(flags.verbose), interactive, tty, control, strict: Boolean(flags.strict) };
   if (runtime === "wasmtime") {
     const { bootWasmtime } = await import("../host-wasmtime/launch");
     return bootWasmtime(repoRoot(), image, { ...o, pythonTrampoline: Boolean(flags["python-trampoline"]) });

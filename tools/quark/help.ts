@@ -11,8 +11,8 @@ export const EXIT_USAGE = 2;
 /** Every status quark exits with and what it means; the README's table says the same (tests/unit/readme.test.ts). */
 export const EXIT_CODES: [number, string][] = [
   [EXIT_OK, "success"],
-  [EXIT_FAILED, "the command failed (a build error, a conformance failure, a path that cannot be read or written)"],
-  [EXIT_USAGE, "usage: an unknown command or option, a missing argument"],
+  [EXIT_FAILED, "the command failed (a build error, a conformance failure, a path that cannot be read or written, a shell command refused under ctl)"],
+  [EXIT_USAGE, "usage: an unknown command or option, a missing argument (a shell command ctl ran among them)"],
   [EXIT_BAD_IMAGE, "not a usable image (unreadable, damaged, from another checkout)"],
   [EXIT_KERNEL_TRAP, "the kernel trapped"],
   [EXIT_PANIC, "init failed to start, died or exited: the machine could not go on"],

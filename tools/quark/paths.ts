@@ -64,7 +64,8 @@ export function checkReportFile(shown: string, path: string): void {
 export function checkControlSocket(shown: string, path: string): void {
   const s = stat(path);
   const start = `start the system with quark boot IMAGE --control ${shown}`;
-  if (!s) throw new PathError(`${shown}: no control socket there; ${start}`);
+  // A system removes its socket when it halts, and quark boot refuses --control for an image without a shell.
+  if (!s) throw new PathError(`${shown}: no control socket there; ${start} (its image needs a shell; the socket goes when the system halts)`);
   if (!s.isSocket()) {
     throw new PathError(`${shown}: is a ${s.isDirectory() ? "directory" : "file"}, not a control socket; ${start}`);
   }

@@ -68,7 +68,8 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       RUNTIME,
       { name: "until-ready", type: "boolean", help: "halt cleanly once init reports ready, exit 0" },
-      { name: "quiet", type: "boolean", help: "no build progress, and services' log lines are not echoed to the console" },
+      { name: "strict", type: "boolean", help: "piped commands decide the status: at the end of input exit 1 if one was refused, 2 if one was not a command (default: 0)" },
+      { name: "quiet", type: "boolean", help: "only the console and errors: no build progress, no log lines (the kernel's, init's, the services'); the shell's answers still print" },
       VERBOSE,
       { name: "control", type: "string", value: "SOCKET", help: "open a Unix socket for quark ctl --control; the system then runs until halted (halt in its shell)" },
       { name: "python-trampoline", type: "boolean", help: "wasmtime only: use the Python trampoline instead of the C one", hidden: true },

@@ -3,6 +3,7 @@
 // costs time linear in its bytes and no memory beyond LINE_MAX: a longer line
 // is counted, not kept, and answered with a one-line refusal.
 import { sys, capByName } from "../lib";
+import { misused } from "./outcome";
 
 /** The longest line the shell runs, in bytes (not counting the newline). */
 export const LINE_MAX = 4096;
@@ -62,7 +63,7 @@ export function readLines(run: (line: string) => bool): bool {
 /** The current line is complete: run it, or refuse it if it was too long. */
 function endLine(run: (line: string) => bool): bool {
   if (tooLong > 0) {
-    println("line too long (" + tooLong.toString() + " bytes; the limit is " + LINE_MAX.toString() + ")");
+    misused("line too long (" + tooLong.toString() + " bytes; the limit is " + LINE_MAX.toString() + ")");
     tooLong = 0;
     lineLen = 0;
     return true;

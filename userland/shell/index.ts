@@ -3,7 +3,7 @@
 // prompts; with piped input it runs the commands, and at the end of input it
 // asks init to halt the machine (when the host says the input drives it).
 import {
-  sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY,
+  sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, SVC_STARTING, SVC_STOPPING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY, BOOT_STRICT,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
   TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, HEALTH_UNKNOWN,
 } from "../lib";
@@ -13,6 +13,8 @@ import { openInit, count, nameOf, find, status, stateName, request, eventAt, met
 import { healthOf, healthName } from "./registry";
 import { registryList, lookup, ownCaps, grantsOf } from "./inspect";
 import { argNumber, refusal } from "./number";
+import { refused, misused, markRefused, takeStatus } from "./outcome";
+import { didYouMean } from "./suggest";
 
 // The ranges of the shell's numeric arguments. A sleep is for scripts (a day
 // at most keeps now + MS far from overflow); an exit code is what a process
@@ -21,6 +23,15 @@ const SLEEP_MAX_MS: i64 = 86400000;
 const EXIT_CODE_MAX: i64 = 255;
 const LOG_LINES_MAX: i64 = I32.MAX_VALUE;
 const LOG_LINES_DEFAULT = 20;
+// A start, stop or restart waits for its state (init kills a stop at the
+// service's stop_timeout and a start at its start_timeout, so these are only
+// the backstop); the state is looked at every millisecond meanwhile.
+const WAIT_MAX_MS: i64 = 60000;
+const WAIT_POLL_NS: i64 = 1000000;
+
+const COMMANDS = ["svc", "caps", "log", "sleep", "echo", "status", "halt", "help"];
+const SVC_COMMANDS = ["list", "top", "registry", "check", "lookup", "status", "events", "deps", "reload", "start", "stop",
+  "restart", "pause", "resume", "enable", "disable"];
 
 let flags = 0;
 let ended = false;
@@ -50,6 +61,10 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     sleepUntil = 0;
     prompt();
   }
+  if (waiting >= 0) {
+    if (!waitDone()) return OK;
+    prompt();
+  }
   if (greeted) poll();
   return OK;
 }
@@ -63,7 +78,8 @@ function poll(): void {
   ended = true;
   if ((flags & BOOT_INTERACTIVE) == 0) return; // nobody drives this console: stay up
   if (tty()) println("");
-  sys.call(openInit(), TAG_INIT_HALT, 0, 0, 0, 0, 0, 0);
+  // quark boot --strict: the script's worst status is the machine's exit code.
+  sys.call(openInit(), TAG_INIT_HALT, (flags & BOOT_STRICT) != 0 ? takeStatus() : 0, 0, 0, 0, 0, 0);
 }
 
 /** Run one line; false to stop reading for now (sleep). */
@@ -76,65 +92,93 @@ function runLine(line: string): bool {
       sys.timer_set(sleepUntil);
       return false;
     }
-    println(refusal);
+    misused(refusal);
     prompt();
     return true;
   }
   if (words.length > 0) execute(words);
   if (halting) return false; // the lines after a halt are not run
+  if (waiting >= 0) return false; // the next line runs once the state is reached
   prompt();
   return true;
 }
 
 function execute(w: string[]): void {
   const json = w.includes("--json");
-  const args = w.filter((x: string) => x != "--json");
+  const block = !w.includes("--no-block");
+  const args = w.filter((x: string) => x != "--json" && x != "--no-block");
   const cmd = args[0];
   if (cmd == "help") { help(); return; }
   if (cmd == "log") { logCommand(args); return; }
   if (cmd == "caps") { caps(args, json); return; }
   if (cmd == "echo") { println(w.slice(1).join(" ")); return; }
+  if (cmd == "status") { println((args.length > 1 ? args[1] : "status") + " " + takeStatus().toString()); return; }
   if (cmd == "halt") { haltCommand(args); return; }
-  if (cmd != "svc" || args.length < 2) { println("unknown command: " + w.join(" ") + " (try help)"); return; }
+  if (cmd != "svc") { misused("unknown command: " + w.join(" ") + didYouMean(cmd, COMMANDS)); return; }
+  if (args.length < 2) { misused("svc needs a command: " + SVC_COMMANDS.join(", ") + " (try help)"); return; }
   const sub = args[1];
+  if (!SVC_COMMANDS.includes(sub)) { misused("unknown svc command: " + sub + didYouMean(sub, SVC_COMMANDS)); return; }
   if (sub == "list") { list(json); return; }
   if (sub == "top") { top(json); return; }
   if (sub == "registry") { registryList(json); return; }
   if (sub == "check") { checkNow(json); return; }
   if (sub == "lookup") {
     const q = args.filter((x: string) => x != "--tag" && x != "--all");
-    if (q.length < 3) { println("svc lookup needs a name, a pattern (with * or ?) or, with --tag, a tag"); return; }
+    if (q.length < 3) { misused("svc lookup needs a name, a pattern (with * or ?) or, with --tag, a tag"); return; }
     lookup(q[2], args.includes("--tag"), args.includes("--all"), json);
     return;
   }
-  if (args.length < 3) { println("svc " + sub + " needs a service name (try svc list)"); return; }
+  if (args.length < 3) { misused("svc " + sub + " needs a service name (try svc list)"); return; }
   const i = find(args[2]);
-  if (i < 0) { println("no service named " + args[2] + " (try svc list)"); return; }
+  if (i < 0) { refused("no service named " + args[2] + " (try svc list)"); return; }
   if (sub == "status") { show(i, json); return; }
   if (sub == "events") { events(i, args[2], json); return; }
   if (sub == "deps") { deps(i, args[2], json); return; }
   if (sub == "reload") { reload(i, args[2], args.includes("--rollback-test") ? RELOAD_ROLLBACK_TEST : 0, json); return; }
   const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART :
-    sub == "pause" ? TAG_INIT_PAUSE : sub == "resume" ? TAG_INIT_RESUME : sub == "enable" ? TAG_INIT_ENABLE :
-    sub == "disable" ? TAG_INIT_DISABLE : 0;
-  if (tag == 0) { println("unknown svc command: " + sub + " (try help)"); return; }
+    sub == "pause" ? TAG_INIT_PAUSE : sub == "resume" ? TAG_INIT_RESUME : sub == "enable" ? TAG_INIT_ENABLE : TAG_INIT_DISABLE;
   const r = request(tag, i);
-  if (r == OK) println(sub + ": " + args[2] + " ok");
-  else println(sub + ": " + args[2] + " refused: " + (r == E_STATE ? "it is " + stateName(status(i)!.state) : errorName(r)));
+  if (r != OK) { refused(sub + ": " + args[2] + " refused: " + (r == E_STATE ? "it is " + stateName(status(i)!.state) : errorName(r))); return; }
+  waiting = i; waitSub = sub; waitName = args[2];
+  waitUntil = sys.time() + WAIT_MAX_MS * 1000000;
+  if (!block) { waiting = -1; println(sub + ": " + args[2] + " ok"); return; } // asked is enough, as systemctl --no-block
+  if (waitDone()) return;
+  sys.timer_set(sys.time() + WAIT_POLL_NS);
+}
+
+// The request init took and is carrying out: the next line waits for it.
+let waiting = -1;
+let waitSub = "";
+let waitName = "";
+let waitUntil: i64 = 0;
+
+/** Has the service left the state its request passes through? Then say how it ended; else look again soon. */
+function waitDone(): bool {
+  const s = status(waiting);
+  const state = s == null ? -1 : s.state;
+  const passing = waitSub == "stop" || waitSub == "disable" ? SVC_STOPPING : waitSub == "start" || waitSub == "restart" ? SVC_STARTING : -1;
+  if (state == passing && sys.time() < waitUntil) { sys.timer_set(sys.time() + WAIT_POLL_NS); return false; }
+  const what = waitSub + ": " + waitName;
+  waiting = -1;
+  const shown = state < 0 ? "unknown" : stateName(state);
+  if (state == passing) refused(what + " still " + shown + " after " + (WAIT_MAX_MS / 1000).toString() + " s");
+  else if (passing == SVC_STARTING && state != SVC_RUNNING) refused(what + " failed: it is " + shown);
+  else println(what + " ok");
+  return true;
 }
 
 /** halt [CODE]: a code outside 0..255 is refused (a process exit code could not carry it). */
 function haltCommand(args: string[]): void {
   const code = args.length > 1 ? argNumber("halt", "CODE", args[1], 0, EXIT_CODE_MAX) : 0;
-  if (code < 0) { println(refusal); return; }
+  if (code < 0) { misused(refusal); return; }
   const r = sys.call(openInit(), TAG_INIT_HALT, code, 0, 0, 0, 0, 0);
   if (r == OK) halting = true;
-  else println("halt refused: " + errorName(r));
+  else refused("halt refused: " + errorName(r));
 }
 
 function logCommand(args: string[]): void {
   const n = args.length > 1 ? argNumber("log", "N", args[1], 1, LOG_LINES_MAX) : LOG_LINES_DEFAULT;
-  if (n < 0) { println(refusal); return; }
+  if (n < 0) { misused(refusal); return; }
   showLog(<i32>n);
 }
 
@@ -142,7 +186,8 @@ function help(): void {
   println("commands:");
   println("  svc list [--json]            every service, its state, pid and restarts");
   println("  svc status NAME [--json]     one service");
-  println("  svc start|stop|restart NAME  change a service's state (stop: asked, then killed at its stop_timeout)");
+  println("  svc start|stop|restart NAME  change a service's state and wait for it (stop: asked, then killed at its");
+  println("                               stop_timeout); --no-block: return once init has the request");
   println("  svc pause|resume NAME        hold its messages (calls get E_BUSY), then let them through");
   println("  svc enable|disable NAME      allow or forbid starting it (disable stops it)");
   println("  svc events NAME [--json]     what happened to it, oldest first");
@@ -156,7 +201,9 @@ function help(): void {
   println("  svc lookup Q [--tag] [--all] what the registry gives a client for a name, a glob or a tag (healthy only unless --all)");
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
   println("  sleep MS                     wait MS ms (0 to " + SLEEP_MAX_MS.toString() + ") before the next command (for scripts)");
-  println("  echo TEXT                    print TEXT (scripts and quark ctl mark where answers end)");
+  println("  echo TEXT                    print TEXT (for scripts)");
+  println("  status [TAG]                 print TAG (default status) and how the commands since the last status went:");
+  println("                               0 all ran, 1 one was refused, 2 one was not a command or lacked a word");
   println("  log [N]                      the last N lines the log service wrote (default 20), audit trail included");
   println("  halt [CODE]                  stop the machine with exit code CODE (0 to " + EXIT_CODE_MAX.toString() + ", default 0)");
   println("  help                         this list");
@@ -167,7 +214,7 @@ function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + "
 
 function list(json: bool): void {
   const n = count();
-  if (n < 0) { println("init does not answer: " + errorName(n)); return; }
+  if (n < 0) { refused("init does not answer: " + errorName(n)); return; }
   if (json) {
     let out = "[";
     for (let i = 0; i < n; i++) out += (i > 0 ? "," : "") + record(i);
@@ -215,7 +262,7 @@ function show(i: i32, json: bool): void {
 /** svc check: init pings every running service now; then each one's health. */
 function checkNow(json: bool): void {
   const r = sys.call(openInit(), TAG_INIT_HEALTH_CHECK, 0, 0, 0, 0, 0, 0);
-  if (r != OK) { println("svc check refused: " + errorName(r)); return; }
+  if (r != OK) { refused("svc check refused: " + errorName(r)); return; }
   const pinged = sys.reply_word(0), ns = sys.reply_word(1);
   const n = count();
   if (json) {
@@ -237,7 +284,7 @@ function checkNow(json: bool): void {
 function caps(args: string[], json: bool): void {
   if (args.length < 2) { ownCaps(json); return; }
   const i = find(args[1]);
-  if (i < 0) { println("no service named " + args[1] + " (try svc list)"); return; }
+  if (i < 0) { refused("no service named " + args[1] + " (try svc list)"); return; }
   grantsOf(i, args[1], json);
 }
 
@@ -307,7 +354,7 @@ const logLine = new StaticArray<u8>(256);
 
 function showLog(n: i32): void {
   const log = capByName("log");
-  if (log < 0) { println("this shell holds no log capability (add \"log\" to its caps)"); return; }
+  if (log < 0) { refused("this shell holds no log capability (add \"log\" to its caps)"); return; }
   let have = 0;
   while (have < n) {
     sys.lease(0, changetype<usize>(logLine), logLine.length, LEASE_WRITE);
@@ -331,9 +378,10 @@ function reload(i: i32, name: string, flags: i32, json: bool): void {
   if (json) {
     println('{"service":"' + name + '","ok":' + (r >= 0 ? "true" : "false") + ',"error":' + (r < 0 ? r : 0).toString() +
       ',"pid":' + pid.toString() + ',"pid_before":' + (before == null ? -1 : before.pid).toString() + ',"state":"' + state + '"}');
+    if (r < 0) markRefused();
     return;
   }
   if (r >= 0) { println("reload: " + name + " ok, pid " + pid.toString()); return; }
-  if (r == E_STATE && before != null && before.state != SVC_RUNNING) { println("reload: " + name + " refused: it is " + stateName(before.state)); return; }
-  println("reload: " + name + " failed: " + errorName(r) + (state == "running" ? "; the old instance keeps running" : "; it is " + state));
+  if (r == E_STATE && before != null && before.state != SVC_RUNNING) { refused("reload: " + name + " refused: it is " + stateName(before.state)); return; }
+  refused("reload: " + name + " failed: " + errorName(r) + (state == "running" ? "; the old instance keeps running" : "; it is " + state));
 }
