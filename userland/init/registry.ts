@@ -78,7 +78,6 @@ export function isRegistryTag(tag: i32): bool { return tag >= TAG_REG_REGISTER &
 
 /** A registry request from the service with pid `pid`. */
 export function registry(pid: i32, tag: i32): i32 {
-  const me = byPid(pid);
   switch (tag) {
     case TAG_REG_LOOKUP: return lookup(pid);
     case TAG_REG_INFO: return info(<i32>arg(0));
@@ -86,6 +85,8 @@ export function registry(pid: i32, tag: i32): i32 {
     case TAG_REG_COUNT: reply(size); return OK;
     case TAG_REG_LOAD: return load(arg(0));
   }
+  // Only what follows needs the caller's service: a lookup does not search for it.
+  const me = byPid(pid);
   if (me < 0) return E_RIGHTS; // the rest act on the caller's own entries: services only
   switch (tag) {
     case TAG_REG_HEARTBEAT: return heartbeat(me, <i32>arg(0));
