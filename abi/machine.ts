@@ -159,9 +159,12 @@ export const machine: Group[] = [
   },
   {
     title: "kernel exit codes",
-    doc: ["The exit code the kernel halts with when init cannot start or dies (EX_SOFTWARE)."],
+    doc: ["The exit codes the machine halts with: the kernel's when init cannot start or dies (EX_SOFTWARE), init's and the shell's for a boot or a script that failed."],
     rows: [
       { name: "EXIT_PANIC", value: 70, doc: "init failed to start, died, or exited: the machine cannot go on" },
+      { name: "EXIT_SERVICE_FAILED", value: 1, doc: "a service failed to start at boot (its quark_start trapped or was refused, or a requirement failed): init halts with it at ready under BOOT_UNTIL_READY, and at a halt asked with 0 under BOOT_STRICT" },
+      { name: "EXIT_SHELL_REFUSED", value: 1, doc: "a shell command the system refused (no such service, a refused request): the shell's status for it" },
+      { name: "EXIT_SHELL_USAGE", value: 2, doc: "a shell command that is not one, or lacks a word it needs: the shell's status for it" },
     ],
   },
   {

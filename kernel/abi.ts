@@ -108,8 +108,11 @@ export const WORK_PER_UNIT = 8;
 export const WORK_PER_FRAME_HELD = 1100;
 
 // ----------------------------------------------- kernel exit codes
-// The exit code the kernel halts with when init cannot start or dies (EX_SOFTWARE).
+// The exit codes the machine halts with: the kernel's when init cannot start or dies (EX_SOFTWARE), init's and the shell's for a boot or a script that failed.
 export const EXIT_PANIC = 70; // init failed to start, died, or exited: the machine cannot go on
+export const EXIT_SERVICE_FAILED = 1; // a service failed to start at boot (its quark_start trapped or was refused, or a requirement failed): init halts with it at ready under BOOT_UNTIL_READY, and at a halt asked with 0 under BOOT_STRICT
+export const EXIT_SHELL_REFUSED = 1; // a shell command the system refused (no such service, a refused request): the shell's status for it
+export const EXIT_SHELL_USAGE = 2; // a shell command that is not one, or lacks a word it needs: the shell's status for it
 
 // ---------------------------------------------- deadline sentinels
 // What `kernel.next_deadline()` returns besides a host-clock time (ns, >= 0):

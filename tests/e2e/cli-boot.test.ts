@@ -3,10 +3,11 @@
 // answers on stdout and the reasons on stderr, under both runtimes.
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { image, quark, root } from "./helpers";
+import * as abi from "../../kernel/abi";
 
 const RUNTIMES = ["node", "wasmtime"];
 
@@ -170,4 +171,56 @@ describe("--control", () => {
       boot.kill();
     }
   }, 120_000);
+});
+
+describe("a service that fails to start", () => {
+  // An image whose service traps in quark_start (restart never: init gives up at once), and the shell.
+  function brokenImage(): string {
+    const dir = mkdtempSync(join(tmpdir(), "quark-broken-"));
+    mkdirSync(join(dir, "broken"));
+    writeFileSync(join(dir, "broken", "index.ts"), "export function quark_start(pid: i32, restarts: i32): i32 {\n  unreachable();\n  return 0;\n}\n");
+    writeFileSync(join(dir, "image.toml"), [
+      '[image]\nname = "broken"\n',
+      `[service.log]\nmodule = ${JSON.stringify(join(root, "userland", "log"))}\ncaps = ["console"]\n`,
+      '[service.broken]\nmodule = "broken"\nrequires = ["log"]\nrestart = "never"\n',
+      `[service.shell]\nmodule = ${JSON.stringify(join(root, "userland", "shell"))}\ncaps = ["console:read+write", "init", "log"]\n`,
+    ].join("\n"));
+    const b = quark(["build", join(dir, "image.toml")]);
+    expect(b.code, b.stderr).toBe(0);
+    return join(dir, "image.wasm");
+  }
+  let wasm: string;
+  const NOT_STARTED = "quark: not every service started: broken (its quark_start trapped)\n";
+
+  it.each(RUNTIMES)("fails --until-ready with EXIT_SERVICE_FAILED, naming it and why on stderr (%s)", (runtime) => {
+    wasm ??= brokenImage();
+    const r = quark(["boot", wasm, "--until-ready", "--runtime", runtime]);
+    expect(r.code).toBe(abi.EXIT_SERVICE_FAILED);
+    expect(r.stderr).toBe(NOT_STARTED);
+    expect(r.stdout).toMatch(/init: failed to start broken \(pid 3\): its quark_start trapped\n/);
+    expect(r.stdout).toMatch(/init: ready: 2 of 3 services running, boot took [\d.]+ ms; failed to start: broken \(its quark_start trapped\)\n/);
+    const quiet = quark(["boot", wasm, "--until-ready", "--quiet", "--runtime", runtime]);
+    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([abi.EXIT_SERVICE_FAILED, "", NOT_STARTED]);
+  });
+
+  it.each(RUNTIMES)("fails a piped boot under --strict and quark ctl; a plain piped boot exits 0 (%s)", (runtime) => {
+    wasm ??= brokenImage();
+    const strict = quark(["boot", wasm, "--strict", "--quiet", "--runtime", runtime], { input: "svc status log\n" });
+    expect([strict.code, strict.stderr]).toEqual([abi.EXIT_SERVICE_FAILED, NOT_STARTED]);
+    expect(strict.stdout).toMatch(/^log: running/);
+    const ctl = quark(["ctl", wasm, "svc status broken", "--runtime", runtime]);
+    expect([ctl.code, ctl.stderr]).toEqual([abi.EXIT_SERVICE_FAILED, NOT_STARTED]);
+    expect(ctl.stdout).toMatch(/^broken: failed, pid 3, 0 restarts, 1 faults/);
+    // Without --strict a piped boot's status is the script's (README: images whose services are expected to fail).
+    const plain = quark(["boot", wasm, "--quiet", "--runtime", runtime], { input: "svc status log\n" });
+    expect([plain.code, plain.stderr]).toEqual([0, ""]);
+  });
+
+  it.each(RUNTIMES)("a default image boots with --until-ready and --strict: exit 0, nothing on stderr (%s)", async (runtime) => {
+    const ok = await image("default");
+    const r = quark(["boot", ok, "--until-ready", "--runtime", runtime]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toMatch(/init: ready: 4 of 4 services running, boot took [\d.]+ ms\n/);
+    expect(quark(["boot", ok, "--strict", "--runtime", runtime], { input: "svc list\n" }).code).toBe(0);
+  });
 });

@@ -107,7 +107,7 @@ describe("hot reload", () => {
   it.each(["node", "wasmtime"])("quark ctl IMAGE svc reload echo, and a reload of a stopped service is refused (%s)", async (runtime) => {
     const img = await defaultImage("default");
     const r = quark(["ctl", "--runtime", runtime, img, "svc reload echo", "svc reload echo --json", "svc stop echo", "sleep 50", "svc reload echo"]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(1); // ctl's status: the last reload was refused
     expect(r.stdout).toMatch(/^reload: echo ok, pid \d+\n\{"service":"echo","ok":true,"error":0,"pid":(\d+),"pid_before":\1,"state":"running"\}\n/);
     expect(r.stdout).toContain("reload: echo refused: it is stopped\n");
   });

@@ -13,6 +13,7 @@ import {
 import { readBoardImage, type BoardImage } from "./image";
 import { ConsoleInput } from "./input";
 import { ConsoleFilter } from "./console-filter";
+import { BootWatch, notStartedLine } from "./boot-watch";
 
 export interface BoardOptions {
   untilReady?: boolean;
@@ -89,11 +90,14 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
   // ctl's marks go to the control connections, not to this console, nor do log lines under --quiet (console-filter.ts).
   const filter = control || opts.hideLogs ? new ConsoleFilter({ marks: control !== undefined, logs: opts.hideLogs === true }) : undefined;
   const shown = filter ? (b: Uint8Array) => { const kept = filter.pass(b); if (kept.length > 0) toConsole(kept); } : toConsole;
-  const out = control ? (b: Uint8Array) => { shown(b); control!.write(b); } : shown;
+  const watch = new BootWatch();
+  const out = (b: Uint8Array) => { watch.see(b); shown(b); control?.write(b); };
   try {
     const engine = await start(image, { out, err, t0 });
     try {
-      return await bootAndRun(engine, image, flagsOf(opts), input, err);
+      const status = await bootAndRun(engine, image, flagsOf(opts), input, err);
+      if (status !== 0 && watch.failed !== undefined) err(notStartedLine(watch.failed));
+      return status;
     } finally {
       await engine.close();
     }

@@ -3,7 +3,7 @@
 // the services' log lines are left out). The image must have a shell (a
 // service holding the console with read and init's endpoint).
 import { bootNode } from "../host-node/run";
-import { bootWasmtime } from "../host-wasmtime/launch";
+import { bootWasmtime, type WasmtimeFlags } from "../host-wasmtime/launch";
 import { repoRoot } from "./root";
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -106,13 +106,15 @@ export async function ctl(image: string, args: string[], runtime: Runtime): Prom
   let code: number;
   if (runtime === "node") {
     const dec = new TextDecoder();
+    // strict: a service that failed to start at boot fails the run too (EXIT_SERVICE_FAILED).
     code = await bootNode(image, {
-      interactive: true, input: (async function* () { yield input; })(), out: (b) => { text += dec.decode(b, { stream: true }); },
+      interactive: true, strict: true, input: (async function* () { yield input; })(), out: (b) => { text += dec.decode(b, { stream: true }); },
     });
   } else {
     const capture = { stdout: "", stderr: "" };
-    code = await bootWasmtime(repoRoot(), image, { interactive: true }, { capture, input, quietSetup: true });
+    code = await bootWasmtime(repoRoot(), image, { interactive: true, strict: true } as WasmtimeFlags, { capture, input, quietSetup: true });
     text = capture.stdout;
+    process.stderr.write(capture.stderr); // the board's lines, as under Node
   }
   // The worst of the machine's status (a halt CODE among the commands) and the commands' own.
   const m = markAt(text, marker);

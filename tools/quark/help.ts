@@ -11,7 +11,7 @@ export const EXIT_USAGE = 2;
 /** Every status quark exits with and what it means; the README's table says the same (tests/unit/readme.test.ts). */
 export const EXIT_CODES: [number, string][] = [
   [EXIT_OK, "success"],
-  [EXIT_FAILED, "the command failed (a build error, a conformance failure, a path that cannot be read or written, a shell command refused under ctl)"],
+  [EXIT_FAILED, "the command failed (a build error, a conformance failure, a path that cannot be read or written, a shell command refused under ctl, a service that failed to start under boot --until-ready, boot --strict or ctl)"],
   [EXIT_USAGE, "usage: an unknown command or option, a missing argument (a shell command ctl ran among them)"],
   [EXIT_BAD_IMAGE, "not a usable image (unreadable, damaged, from another checkout)"],
   [EXIT_KERNEL_TRAP, "the kernel trapped"],

@@ -67,8 +67,8 @@ export const COMMANDS: CommandSpec[] = [
     ],
     options: [
       RUNTIME,
-      { name: "until-ready", type: "boolean", help: "halt cleanly once init reports ready, exit 0" },
-      { name: "strict", type: "boolean", help: "piped commands decide the status: at the end of input exit 1 if one was refused, 2 if one was not a command (default: 0)" },
+      { name: "until-ready", type: "boolean", help: "halt cleanly once init reports ready, exit 0 (1 if a service failed to start, named on stderr)" },
+      { name: "strict", type: "boolean", help: "piped commands decide the status: at the end of input exit 1 if one was refused or a service failed to start, 2 if one was not a command (default: 0)" },
       { name: "quiet", type: "boolean", help: "only the console and errors: no build progress, no log lines (the kernel's, init's, the services'); the shell's answers still print" },
       VERBOSE,
       { name: "control", type: "string", value: "SOCKET", help: "open a Unix socket for quark ctl --control; the system then runs until halted (halt in its shell)" },

@@ -8,10 +8,11 @@ import {
   EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, TAG_INIT_LAST, PI_CALLS, PI_ERRORS, PI_CPU, PI_PAGES, PI_QUOTA,
   DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_RESTARTED, TAG_INIT_CAPS, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK,
   SVC_RUNNING, SVC_STOPPED, SVC_FAILED, SVC_SKIPPED, SVC_STOPPING, SVC_PAUSED, SVC_DISABLED, SVC_STARTING,
+  ST_BOOT_FLAGS, BOOT_STRICT, EXIT_SERVICE_FAILED,
 } from "../lib";
 import { errorName } from "../lib/names";
 import { Service, services, byPid } from "./service";
-import { launched } from "./start";
+import { launched, bootFailed } from "./start";
 import { beginStop } from "./supervisor";
 import { dependencyUp, restartBound } from "./deps";
 import { say } from "./say";
@@ -171,6 +172,8 @@ function restart(s: Service, badge: i32): i32 {
 }
 
 function halt(badge: i32, code: i32): i32 {
+  // quark boot --strict: a boot that did not fully start is not a success, whatever the script did.
+  if (code == 0 && bootFailed() && (sys.stats(ST_BOOT_FLAGS) & BOOT_STRICT) != 0) code = EXIT_SERVICE_FAILED;
   say("halting, code " + code.toString() + by(badge));
   return sys.halt(INIT_SLOT_BOOT, code);
 }

@@ -9,21 +9,33 @@ import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
   GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
   SVC_SKIPPED, SVC_DISABLED, SVC_STARTING, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
-  BADGE_REGISTRY, VERSION_ANY_MAX, fmtMillis, fmtVersion,
+  BADGE_REGISTRY, VERSION_ANY_MAX, fmtMillis, fmtVersion, E_CRASHED, ST_BOOT_FLAGS, BOOT_UNTIL_READY, EXIT_SERVICE_FAILED,
 } from "../lib";
-import { errorName } from "../lib/names";
+import { errorName, errorText } from "../lib/names";
 import { Service, services } from "./service";
 import { say } from "./say";
 import { registeredVersion } from "./registry";
 import { resetHealth, check } from "./health";
 import { armTimer } from "./supervisor";
 
+// The services that could not start at boot, each with why: the ready line
+// names them, and a boot that CI checks (--until-ready, --strict) fails.
+const downAtBoot = new Array<string>();
+
+/** Did a service fail to start at boot? */
+export function bootFailed(): bool { return downAtBoot.length > 0; }
+
 
 export function spawnAll(): void {
   for (let i = 0; i < services.length; i++) {
     const s = services[i];
     s.proc = sys.proc_spawn(INIT_SLOT_BOOT, s.spec.module);
-    if (s.proc < 0) { s.state = SVC_FAILED; say("cannot create " + s.spec.name + ": " + errorName(s.proc)); continue; }
+    if (s.proc < 0) {
+      s.state = SVC_FAILED;
+      downAtBoot.push(s.spec.name + " (cannot create it: " + errorName(s.proc) + ")");
+      say("cannot create " + s.spec.name + ": " + errorName(s.proc));
+      continue;
+    }
     s.ep = sys.proc_endpoint(s.proc, 0);
     sys.proc_quota(s.proc, s.spec.pageQuota);
     sys.proc_budget(s.proc, <i64>s.spec.cpuBudget);
@@ -86,7 +98,13 @@ export function startReady(): void {
       if (s.disabled) { s.state = SVC_DISABLED; say("not starting " + s.spec.name + ": it is disabled"); continue; }
       const blocker = blockedBy(s);
       if (blocker == -1) continue;
-      if (blocker >= 0) { s.state = SVC_SKIPPED; say("not starting " + s.spec.name + ": " + whyBlocked(s, blocker)); continue; }
+      if (blocker >= 0) {
+        s.state = SVC_SKIPPED;
+        const why = whyBlocked(s, blocker);
+        downAtBoot.push(s.spec.name + " (" + why + ")");
+        say("not starting " + s.spec.name + ": " + why);
+        continue;
+      }
       wave.push(i);
     }
     if (wave.length == 0) break;
@@ -113,7 +131,10 @@ function breakCycles(): void {
     let cycle = "";
     for (let k = path.indexOf(at); k < path.length; k++) cycle += services[path[k]].spec.name + " -> ";
     say("dependency cycle: " + cycle + services[at].spec.name + "; none of them can start");
-    for (let k = path.indexOf(at); k < path.length; k++) services[path[k]].state = SVC_SKIPPED;
+    for (let k = path.indexOf(at); k < path.length; k++) {
+      services[path[k]].state = SVC_SKIPPED;
+      downAtBoot.push(services[path[k]].spec.name + " (in a dependency cycle)");
+    }
     startReady(); // what waited on the cycle is skipped now, with its reason
     return;
   }
@@ -140,8 +161,15 @@ function maybeBooted(): void {
     if (st == SVC_RUNNING) running++;
   }
   booted = true;
+  const failed = downAtBoot.length > 0 ? "; failed to start: " + downAtBoot.join(", ") : "";
   say("ready: " + running.toString() + " of " + services.length.toString() + " services running, boot took " +
-    fmtMillis(sys.time()) + " ms");
+    fmtMillis(sys.time()) + " ms" + failed);
+  // --until-ready is a check that the image boots: one that did not fully boot fails it.
+  if (bootFailed() && (sys.stats(ST_BOOT_FLAGS) & BOOT_UNTIL_READY) != 0) {
+    say("halting, code " + EXIT_SERVICE_FAILED.toString() + ": not every service started");
+    sys.halt(INIT_SLOT_BOOT, EXIT_SERVICE_FAILED);
+    return;
+  }
   sys.ready(INIT_SLOT_BOOT);
 }
 
@@ -178,7 +206,13 @@ function startOne(s: Service): void {
   const t0 = sys.time();
   const r = sys.proc_start(s.proc);
   const dt = sys.time() - t0;
-  if (r < 0) { s.state = SVC_FAILED; say("failed to start " + s.spec.name + " (pid " + s.pid.toString() + "): " + errorName(r)); return; }
+  if (r < 0) {
+    s.state = SVC_FAILED;
+    const why = r == E_CRASHED ? "its quark_start trapped" : errorText(r) + " (" + errorName(r) + ")";
+    downAtBoot.push(s.spec.name + " (" + why + ")");
+    say("failed to start " + s.spec.name + " (pid " + s.pid.toString() + "): " + why);
+    return;
+  }
   if (s.spec.name == "log") { adoptLog(s); nameAll(); }
   say("started " + s.spec.name + " (pid " + s.pid.toString() + ") in " + fmtMicros(dt) + " µs" + optionalNote(s) +
     (s.spec.notifyReady ? "; waiting for it to report ready" : ""));

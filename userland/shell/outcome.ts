@@ -5,10 +5,11 @@
 // such service, a refused request, a wait that ran out), 2 one was not a
 // command the shell knows or lacked a word it needs.
 import { println } from "./console";
+import { EXIT_SHELL_REFUSED, EXIT_SHELL_USAGE } from "../lib";
 
-export const STATUS_OK = 0;
-export const STATUS_REFUSED = 1;
-export const STATUS_USAGE = 2;
+const STATUS_OK = 0;
+const STATUS_REFUSED = EXIT_SHELL_REFUSED;
+const STATUS_USAGE = EXIT_SHELL_USAGE;
 
 let worst = STATUS_OK;
 
