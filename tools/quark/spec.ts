@@ -63,7 +63,11 @@ export const COMMANDS: CommandSpec[] = [
       "Standard input drives the console: with a shell in the image (the default",
       "image has one) a terminal gets a prompt, and piped commands run until end",
       "of input, then the system halts. The system halts by itself when nothing",
-      "can wake it.",
+      "can wake it. Exit status: the code a halt CODE line gave, else 0 at the",
+      "end of input; with --strict the worst of the piped commands (1 one was",
+      "refused, 2 one was not a command) and 1 if a service failed to start;",
+      "with --until-ready 0 at ready, 1 if a service failed to start (named on",
+      "stderr). A reader that goes away (| head) ends the boot quietly.",
     ],
     options: [
       RUNTIME,
