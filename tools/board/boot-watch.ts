@@ -4,6 +4,7 @@
 // under --until-ready and --strict; the board then repeats the names on
 // standard error, so a script that hides the console (--quiet, a CI log that
 // keeps stderr) still learns which service and why.
+const READY_MARK = "init: ready: ";
 const READY = /\binit: ready: [^\n]*; failed to start: ([^\n]*)\n/;
 /** Lines longer than this cannot be init's ready line: they are not kept. */
 const LINE_MAX = 4096;
@@ -11,15 +12,18 @@ const LINE_MAX = 4096;
 export class BootWatch {
   private line = "";
   private readonly dec = new TextDecoder();
+  /** The ready line went by: nothing more to look for (the rest of the run costs nothing here). */
+  private done = false;
   /** What failed to start, once the ready line said so. */
   failed: string | undefined;
 
   see(b: Uint8Array): void {
-    if (this.failed !== undefined) return;
+    if (this.done) return;
     const text = this.dec.decode(b, { stream: true });
     let from = 0;
     for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
       this.check(this.line + text.slice(from, nl + 1));
+      if (this.done) return;
       this.line = "";
       from = nl + 1;
     }
@@ -27,8 +31,9 @@ export class BootWatch {
   }
 
   private check(line: string): void {
-    const m = READY.exec(line);
-    if (m) this.failed = m[1];
+    if (!line.includes(READY_MARK)) return;
+    this.done = true;
+    this.failed = READY.exec(line)?.[1];
   }
 }
 

@@ -40,14 +40,15 @@ export class ConsoleFilter {
   /** A byte at the start of a line (or after its prompts): keep it while the line may be one to leave out. */
   private hold(c: number, out: number[]): void {
     this.held.push(c);
-    const h = String.fromCharCode(...this.held);
-    if (this.o.marks && h === MARK_PREFIX) { this.drop(); return; }
     if (this.o.logs && this.held[0] === OPEN_BRACKET) {
       if (c !== NL) return; // a stamp or an answer in brackets: known at the line's end
-      if (LOG_LINE.test(h)) { this.held = []; this.atStart = true; return; }
+      if (LOG_LINE.test(Buffer.from(this.held).toString("latin1"))) { this.held = []; this.atStart = true; return; }
       this.emit(out, true);
       return;
     }
+    // Past here the held bytes are a prefix of the prompt or of a mark: a few bytes.
+    const h = String.fromCharCode(...this.held);
+    if (this.o.marks && h === MARK_PREFIX) { this.drop(); return; }
     if (h === PROMPT) { this.emit(out, true); return; } // shown at once: the line after it may still be a mark
     if ((this.o.marks && MARK_PREFIX.startsWith(h)) || PROMPT.startsWith(h)) return;
     this.emit(out, c === NL);
