@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { image, quark, root } from "./helpers";
 import * as abi from "../../kernel/abi";
+import { ConsoleFilter } from "../../tools/board/console-filter";
 
 const RUNTIMES = ["node", "wasmtime"];
 
@@ -222,5 +223,26 @@ describe("a service that fails to start", () => {
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toMatch(/init: ready: 4 of 4 services running, boot took [\d.]+ ms\n/);
     expect(quark(["boot", ok, "--strict", "--runtime", runtime], { input: "svc list\n" }).code).toBe(0);
+  });
+});
+
+describe("the board's console filter, in any chunking", () => {
+  const text = [
+    "[    0.001000] kernel: quark kernel\n", "quark> quark-ctl-0a1b2c-begin 2\n", "quark> SERVICE  STATE\n",
+    "[0.013796] echo started\n", "[{\"name\":\"log\"}]\n", "quark-ctl-0a1b2c 1\n", "quark> q\n", "quark-ct\n", "quark> ",
+  ].join("");
+  function run(o: { marks: boolean; logs: boolean }, size: number): string {
+    const f = new ConsoleFilter(o);
+    const bytes = new TextEncoder().encode(text);
+    let out = "";
+    for (let i = 0; i < bytes.length; i += size) out += Buffer.from(f.pass(bytes.subarray(i, i + size))).toString();
+    return out + Buffer.from(f.flush()).toString();
+  }
+  it.each([1, 2, 7, 1000])("drops marks and log lines, keeps the rest, prompts at once (chunks of %i)", (size) => {
+    expect(run({ marks: true, logs: true }, size)).toBe(
+      "quark> quark> SERVICE  STATE\n[0.013796] echo started\n[{\"name\":\"log\"}]\nquark> q\nquark-ct\nquark> ");
+    expect(run({ marks: true, logs: false }, size)).toBe(
+      "[    0.001000] kernel: quark kernel\nquark> quark> SERVICE  STATE\n[0.013796] echo started\n[{\"name\":\"log\"}]\nquark> q\nquark-ct\nquark> ");
+    expect(run({ marks: false, logs: true }, size)).toBe(text.replace("[    0.001000] kernel: quark kernel\n", ""));
   });
 });

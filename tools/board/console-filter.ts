@@ -34,7 +34,7 @@ export class ConsoleFilter {
         if (c === NL) this.atStart = true;
       }
     }
-    return out.length === b.length ? b : Uint8Array.from(out);
+    return Uint8Array.from(out); // not b even at the same length: held bytes may have moved across chunks
   }
 
   /** A byte at the start of a line (or after its prompts): keep it while the line may be one to leave out. */
