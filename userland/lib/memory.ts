@@ -26,7 +26,7 @@ export function memError(): i32 { return lastError; }
 /** The handle of the last successful memAlloc, for memFree. */
 export function memHandle(): i64 { return lastHandle; }
 
-function managerSlot(): i32 {
+@inline function managerSlot(): i32 {
   if (manager == -2) manager = capByName("memory");
   return manager;
 }

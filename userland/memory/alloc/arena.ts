@@ -19,14 +19,14 @@ export function arenaReset(badge: i32): void {
 }
 
 /** The class of a request of `bytes` (1 .. MEM_SMALL_MAX): the smallest c with 16 << c >= bytes, without a loop. */
-export function classOf(bytes: i32): i32 {
+@inline export function classOf(bytes: i32): i32 {
   return bytes <= 16 ? 0 : 28 - <i32>clz<u32>(<u32>(bytes - 1));
 }
 
 @inline export function classBytes(c: i32): i32 { return 16 << c; }
 
 /** A chunk of class `c` in the client's arena: its offset, or -1 when the arena is full. */
-export function chunkAlloc(badge: i32, c: i32): i32 {
+@inline export function chunkAlloc(badge: i32, c: i32): i32 {
   const k = badge * CLASSES + c;
   const n = unchecked(freeCount[k]);
   if (n > 0) { unchecked(freeCount[k] = n - 1); return unchecked(freeOff[k * FREE_MAX + n - 1]); }

@@ -18,7 +18,7 @@ export function handlesInit(): void {
 }
 
 /** A new handle for `owner`, or 0 when the table is full (handle 0 is never used). */
-export function newHandle(owner: i32, kind: i32, offset: i32, size: i32, slot: i32, rights: i32): i32 {
+@inline export function newHandle(owner: i32, kind: i32, offset: i32, size: i32, slot: i32, rights: i32): i32 {
   if (freeTop == 0) return 0;
   const h = unchecked(freeList[--freeTop]);
   unchecked(hOwner[h] = owner); unchecked(hKind[h] = kind); unchecked(hOffset[h] = offset);

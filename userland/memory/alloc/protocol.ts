@@ -25,7 +25,7 @@ export function allocInit(): void {
 }
 
 /** Is `tag` one of the allocation protocol's? */
-export function isAllocTag(tag: i32): bool {
+@inline export function isAllocTag(tag: i32): bool {
   return (tag >= TAG_MEM_ALLOC && tag <= TAG_MEM_RECLAIMABLE) || (tag >= TAG_ASSOC_PUT && tag <= TAG_ASSOC_FIND);
 }
 
