@@ -56,7 +56,7 @@ export const machine: Group[] = [
     ],
     rows: [
       { name: "BOOT_UNTIL_READY", value: 1, doc: "halt with code 0 once init reports ready" },
-      { name: "BOOT_QUIET", value: 2, doc: "services' log lines are not echoed to the console" },
+      { name: "BOOT_QUIET", value: 2, doc: "only protocol lines (starting with '#') reach the console: the conformance runner and the bench boot with it (quark boot --quiet leaves log lines out in the board instead, keeping the shell's answers)" },
       { name: "BOOT_INTERACTIVE", value: 4, doc: "a person or a script drives the console: the shell halts at end of input" },
       { name: "BOOT_TTY", value: 8, doc: "that is a terminal: the shell prompts" },
       { name: "BOOT_STRICT", value: 16, doc: "a script's commands decide the status: at the end of input the shell halts with the worst of them (0, 1 refused, 2 usage)" },

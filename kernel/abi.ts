@@ -37,7 +37,7 @@ export const RUN_HALT = 2; // the system halted; kernel.exit_code() has the code
 // ------------------------------------------------------ boot flags
 // `kernel.boot(flags)` flags.
 export const BOOT_UNTIL_READY = 1; // halt with code 0 once init reports ready
-export const BOOT_QUIET = 2; // services' log lines are not echoed to the console
+export const BOOT_QUIET = 2; // only protocol lines (starting with '#') reach the console: the conformance runner and the bench boot with it (quark boot --quiet leaves log lines out in the board instead, keeping the shell's answers)
 export const BOOT_INTERACTIVE = 4; // a person or a script drives the console: the shell halts at end of input
 export const BOOT_TTY = 8; // that is a terminal: the shell prompts
 export const BOOT_STRICT = 16; // a script's commands decide the status: at the end of input the shell halts with the worst of them (0, 1 refused, 2 usage)
