@@ -123,6 +123,19 @@ describe("checkImage", () => {
     expect(img.bootTable).toEqual(bootTable());
   });
 
+  it("accepts a quark.abi with the same table in other bytes (reordered keys), and refuses one changed value in it", () => {
+    const reordered = Object.fromEntries(Object.entries(abiConstants()).reverse());
+    const b = replaced(good(), "quark.abi", enc.encode(JSON.stringify(reordered, null, 1)));
+    expect(checkImage(b, "t.wasm").abi).toEqual(abiConstants());
+    const changed = replaced(good(), "quark.abi", enc.encode(JSON.stringify({ ...reordered, E_ARG: abi.E_ARG - 100 }, null, 1)));
+    expect(tsVerdict(changed, "t.wasm").code).toBe("abi-constant");
+  });
+
+  it("judges the image's quark.abi against the table it is given, not only this checkout's", () => {
+    const other = { ...abiConstants(), E_ARG: abi.E_ARG - 100 };
+    expect(() => checkImage(good(), "t.wasm", other)).toThrow(/ABI constant E_ARG is -?\d+ in the image but -?\d+ in this checkout/);
+  });
+
   it.each(CASES)("%s", (_, make, code, message) => {
     const v = tsVerdict(make(good()), "t.wasm");
     expect(v.code).toBe(code);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { LoaderCache } from "../../tools/host-node/loader-cache";
 
@@ -19,6 +20,16 @@ describe("the loader cache", () => {
     expect(cache.get(bytes(9), 1)).toBeUndefined(); // other flags
     expect(cache.get(bytes(9, 0), 0)).toBeUndefined(); // other module bytes
     expect(new LoaderCache(dir, bytes(1, 2, 4)).get(bytes(9), 0)).toBeUndefined(); // another loader
+  });
+
+  it("finds an entry by the module's sha256 when the caller gives it, the same entry as by its bytes", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "quark-lcache-")), "cache");
+    const cache = new LoaderCache(dir, bytes(1));
+    const sha = createHash("sha256").update(bytes(9)).digest("hex");
+    cache.put(bytes(9), 0, bytes(7), sha);
+    expect(cache.get(bytes(9), 0)).toEqual(bytes(7));
+    expect(cache.get(bytes(9), 0, sha)).toEqual(bytes(7));
+    expect(cache.get(bytes(8), 0, createHash("sha256").update(bytes(8)).digest("hex"))).toBeUndefined();
   });
 
   it("keeps at most 512 entries", () => {

@@ -35,11 +35,14 @@ export function linkRefusal(wasm: Uint8Array): string | undefined {
   }
 }
 
-/** `flags`: the loader's LOADER_* flags (only `quark bench` sets one). */
-export function prepareService(bytes: Uint8Array, name: string, flags: number): PreparedService {
+/**
+ * `flags`: the loader's LOADER_* flags (only `quark bench` sets one).
+ * `sha256`: the bytes' sha256 as the image check verified it, which keys the loader's cache.
+ */
+export function prepareService(bytes: Uint8Array, name: string, flags: number, sha256?: string): PreparedService {
   let wasm: Uint8Array;
   try {
-    wasm = instrumentService(bytes, name, flags);
+    wasm = instrumentService(bytes, name, flags, sha256);
   } catch (e) {
     return { wasm: new Uint8Array(0), refused: (e as Error).message };
   }

@@ -7,7 +7,7 @@ import type { BoardImage } from "../board/image";
 export interface BootImage {
   kernel: WebAssembly.Module;
   /** `module` is compiled for the HAL only; services go through the loader first (machine.ts). */
-  modules: { name: string; kind: string; module?: WebAssembly.Module; bytes: Uint8Array }[];
+  modules: { name: string; kind: string; module?: WebAssembly.Module; bytes: Uint8Array; sha256?: string }[];
   bootTable: Uint8Array;
   abi: Record<string, number>;
 }
@@ -17,7 +17,7 @@ export function compileImage(image: BoardImage): BootImage {
   const compile = (b: Uint8Array) => new WebAssembly.Module(b as Uint8Array<ArrayBuffer>);
   return {
     kernel: compile(image.kernel),
-    modules: image.modules.map((m) => ({ name: m.name, kind: m.kind, bytes: m.bytes, module: m.kind === "hal" ? compile(m.bytes) : undefined })),
+    modules: image.modules.map((m) => ({ name: m.name, kind: m.kind, bytes: m.bytes, sha256: m.sha256, module: m.kind === "hal" ? compile(m.bytes) : undefined })),
     bootTable: image.bootTable,
     abi: image.abi,
   };

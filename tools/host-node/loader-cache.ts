@@ -22,23 +22,25 @@ export class LoaderCache {
     this.loaderHash = sha256(loaderBytes).slice(0, 16);
   }
 
-  private path(bytes: Uint8Array, flags: number): string {
-    return join(this.dir, `${this.loaderHash}-${flags}-${sha256(bytes)}.wasm`);
+  // `sha`: the bytes' sha256 when the caller has it already (the image check
+  // verified every module's against quark.modules), so a boot hashes nothing twice.
+  private path(bytes: Uint8Array, flags: number, sha = sha256(bytes)): string {
+    return join(this.dir, `${this.loaderHash}-${flags}-${sha}.wasm`);
   }
 
-  get(bytes: Uint8Array, flags: number): Uint8Array<ArrayBuffer> | undefined {
+  get(bytes: Uint8Array, flags: number, sha?: string): Uint8Array<ArrayBuffer> | undefined {
     try {
-      return new Uint8Array(readFileSync(this.path(bytes, flags)));
+      return new Uint8Array(readFileSync(this.path(bytes, flags, sha)));
     } catch {
       return undefined;
     }
   }
 
   /** Best effort: a cache that cannot be written is only a slower boot. */
-  put(bytes: Uint8Array, flags: number, out: Uint8Array): void {
+  put(bytes: Uint8Array, flags: number, out: Uint8Array, sha?: string): void {
     try {
       mkdirSync(this.dir, { recursive: true });
-      const file = this.path(bytes, flags);
+      const file = this.path(bytes, flags, sha);
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, out);
       renameSync(tmp, file);

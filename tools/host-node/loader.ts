@@ -72,12 +72,15 @@ export function instrumentDetailed(bytes: Uint8Array, name: string, flags = 0): 
   return { wasm: new Uint8Array(l.memory.buffer, l.output_ptr(), n).slice(), entryWeight: l.max_export_weight() };
 }
 
-/** `flags`: 0, or LOADER_NO_STACK_GUARD, which only `quark bench` uses. */
-export function instrumentService(bytes: Uint8Array, name: string, flags = 0): Uint8Array<ArrayBuffer> {
+/**
+ * `flags`: 0, or LOADER_NO_STACK_GUARD, which only `quark bench` uses.
+ * `sha256`: the bytes' sha256 if already known and verified (the image check's CheckedModule.sha256).
+ */
+export function instrumentService(bytes: Uint8Array, name: string, flags = 0, sha256?: string): Uint8Array<ArrayBuffer> {
   cache ??= new LoaderCache(loaderCacheDir(), bytesOfLoader());
-  const kept = cache.get(bytes, flags);
+  const kept = cache.get(bytes, flags, sha256);
   if (kept) return kept;
   const out = instrumentDetailed(bytes, name, flags).wasm; // a refusal is never kept: it is said every time
-  cache.put(bytes, flags, out);
+  cache.put(bytes, flags, out, sha256);
   return out;
 }

@@ -100,7 +100,7 @@ export class NodeMachine {
     this.memories[abi.PID_KERNEL] = this.kernel.memory as WebAssembly.Memory;
     this.imports = image.modules.map((m, i) => {
       if (i === 0) return "the HAL is not a process";
-      const loaded = this.load(m.name, m.bytes);
+      const loaded = this.load(m.name, m.bytes, m.sha256);
       if (typeof loaded === "string") return loaded;
       this.loaded[i] = loaded;
       return this.link(loaded);
@@ -121,9 +121,9 @@ export class NodeMachine {
    * the CPU and stack charges, compiled; a string says why it cannot be (a
    * refusal is a link failure: spawn answers E_LINK).
    */
-  private load(name: string, bytes: Uint8Array): WebAssembly.Module | string {
+  private load(name: string, bytes: Uint8Array, sha256?: string): WebAssembly.Module | string {
     // The loader and the link policy, as the board applies them for every engine (tools/board/services.ts).
-    const prepared = prepareService(bytes, name, this.opts.loaderFlags ?? 0);
+    const prepared = prepareService(bytes, name, this.opts.loaderFlags ?? 0, sha256);
     if (prepared.refused !== undefined) return prepared.refused;
     try {
       return new WebAssembly.Module(prepared.wasm as Uint8Array<ArrayBuffer>);

@@ -56,11 +56,28 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Every numeric constant of kernel/abi.ts, keys sorted so the JSON is byte-stable. */
-export function abiConstants(): Record<string, number> {
+let constants: Readonly<Record<string, number>> | undefined;
+let constantsJson: Uint8Array | undefined;
+
+/**
+ * Every numeric constant of kernel/abi.ts, keys sorted so the JSON is
+ * byte-stable. Made once per process (walking the module's ~400 exports
+ * costs a boot a millisecond or two) and frozen, since every caller shares it.
+ */
+export function abiConstants(): Readonly<Record<string, number>> {
+  if (constants) return constants;
   const entries = Object.entries(abi).filter((e): e is [string, number] => typeof e[1] === "number");
-  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  constants = Object.freeze(Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return constants;
 }
+
+/** abiConstants() as `quark build` writes it into `quark.abi` (image.ts). */
+export function abiConstantsJson(): Uint8Array {
+  constantsJson ??= new TextEncoder().encode(JSON.stringify(abiConstants()));
+  return constantsJson;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0;
 
 // ---------------------------------------------------------------- the file
 
@@ -72,7 +89,7 @@ const FILE_ERRORS: Record<string, [string, string]> = {
 };
 
 /** Reads and checks an image file; every failure, the file's own included, is an ImageCheckError. */
-export function readImageFile(path: string, expected = abiConstants()): CheckedImage {
+export function readImageFile(path: string, expected: Readonly<Record<string, number>> = abiConstants()): CheckedImage {
   return checkImage(readBytes(path), path, expected);
 }
 
@@ -186,7 +203,7 @@ function parseJson(data: Uint8Array, name: string, fail: Fail): unknown {
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function checkAbi(value: unknown, expected: Record<string, number>, fail: Fail): Record<string, number> {
+function checkAbi(value: unknown, expected: Readonly<Record<string, number>>, fail: Fail): Record<string, number> {
   const format = (why: string) => fail("abi-format", `section ${SECTION_ABI} ${why}; ${DAMAGED}`);
   if (!isObject(value)) return format("is not a JSON object");
   // Keys first: JavaScript lists integer-like keys before the others, Python in file order.
@@ -208,6 +225,16 @@ function checkAbi(value: unknown, expected: Record<string, number>, fail: Fail):
     fail("abi-constant", `ABI constant ${k} ${what}; ${REBUILD}`);
   }
   return table;
+}
+
+/**
+ * The image's ABI table. A section byte-equal to what this checkout's build
+ * writes is this checkout's table, with nothing to parse or compare (every
+ * boot of a fresh build); anything else gets the whole check and its refusal.
+ */
+function abiSection(data: Uint8Array, expected: Readonly<Record<string, number>>, fail: Fail): Record<string, number> {
+  if (expected === constants && sameBytes(data, abiConstantsJson())) return expected as Record<string, number>;
+  return checkAbi(parseJson(data, SECTION_ABI, fail), expected, fail);
 }
 
 const MODULE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
@@ -255,11 +282,11 @@ function checkStray(s: Map<string, Uint8Array>, entries: ModuleEntry[], fail: Fa
  * naming `file` at the first fault.
  * `expected` is the ABI this checkout speaks.
  */
-export function checkImage(bytes: Uint8Array, file: string, expected = abiConstants()): CheckedImage {
+export function checkImage(bytes: Uint8Array, file: string, expected: Readonly<Record<string, number>> = abiConstants()): CheckedImage {
   const fail: Fail = (code, what) => { throw new ImageCheckError(file, code, what); };
   checkHeader(bytes, fail);
   const s = quarkSections(bytes, fail);
-  const table = checkAbi(parseJson(required(s, SECTION_ABI, fail), SECTION_ABI, fail), expected, fail);
+  const table = abiSection(required(s, SECTION_ABI, fail), expected, fail);
   const entries = checkEntries(parseJson(required(s, SECTION_MODULES, fail), SECTION_MODULES, fail), fail);
   const modules = entries.map((e, i) => checkModule(s, e, i, fail));
   checkStray(s, entries, fail);

@@ -3,7 +3,7 @@
 // carried in `quark.*` custom sections, which engines ignore. Linking only
 // appends sections, so the kernel's own bytes are untouched and the image is
 // exactly as valid as the kernel module it wraps.
-import { abiConstants, checkImage, sha256, SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULES,
+import { abiConstants, abiConstantsJson, checkImage, sha256, SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULES,
   SECTION_MODULE_PREFIX, SECTION_PREFIX, type ModuleEntry, type ModuleKind } from "./image-check";
 import { appendCustomSections, checkHeader, stripCustomSections, type CustomSection } from "./wasm-sections";
 
@@ -76,7 +76,7 @@ export function linkImage(parts: ImageParts): Uint8Array {
     sha256: sha256(m.bytes),
   }));
   const sections: CustomSection[] = [
-    { name: SECTION_ABI, data: json(abiConstants()) },
+    { name: SECTION_ABI, data: abiConstantsJson() },
     { name: SECTION_MODULES, data: json(entries) },
     ...modules.map((m) => ({ name: SECTION_MODULE_PREFIX + m.name, data: m.bytes })),
     { name: SECTION_MANIFEST, data: json(parts.manifestJson) },

@@ -36,11 +36,16 @@ function option(c: CommandSpec, name: string) {
   return c.options.find((o) => o.name === name)!;
 }
 
-/** A .toml argument is built first, so `quark boot images/default.toml` is one step. */
-async function imageFrom(arg: string, o: { quiet: boolean; verbose: boolean }): Promise<string> {
+/**
+ * A .toml argument is built first, so `quark boot images/default.toml` is one
+ * step. `board`: the board checks the image first thing (a Node boot), so
+ * checking it here too would only read and hash it twice.
+ */
+async function imageFrom(arg: string, o: { quiet: boolean; verbose: boolean; board?: boolean }): Promise<string> {
   const p = resolve(arg);
   if (!p.endsWith(".toml")) {
-    // An image is checked here, before any host: one refusal, the same under every runtime.
+    // An image is checked before any host (or setup) starts: one refusal, the same under every runtime.
+    if (o.board) return p;
     const { readImageFile } = await import("../lib/image-check");
     readImageFile(p);
     return p;
@@ -80,7 +85,9 @@ async function needsShell(image: string): Promise<void> {
 
 async function cmdBoot(flags: Flags, rest: string[]): Promise<number> {
   const runtime = oneOf<Runtime>(flags, option(commandSpec("boot")!, "runtime"));
-  const image = await imageFrom(rest[0], { quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) });
+  // Under Node without --control, nothing reads the image before the board checks it.
+  const board = runtime === "node" && !flags.control;
+  const image = await imageFrom(rest[0], { quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose), board });
   const untilReady = Boolean(flags["until-ready"]);
   // Standard input drives the console's shell, unless the boot stops at ready.
   const interactive = !untilReady;
