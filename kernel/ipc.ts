@@ -44,6 +44,12 @@ function dropAttachments(pid: i32): void {
   dropLeases(pid);
 }
 
+/** dropAttachments for a process that has described no lease (lCount 0: setLease/attachLeases keep every lease slot clear then). */
+@inline function dropCapAttachment(pid: i32): void {
+  unchecked(xSlot[pid] = -1);
+  unchecked(rCap[pid] = -1);
+}
+
 export function ipcInit(): void { for (let p = 0; p < MAX_PROCS; p++) ipcResetProcess(p); }
 export function calls(): u64 { return callCount; }
 export function sends(): u64 { return sendCount; }
@@ -145,8 +151,9 @@ export function send(slot: i32, tag: i32, w0: i64, w1: i64, w2: i64, w3: i64, w4
   if (unchecked(lCount[caller]) != 0) { dropAttachments(caller); return E_ARG; } // leases need a call
   const server = capTarget(g);
   const st = unchecked(pState[server]);
-  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING && st != PS_PAUSED) { dropAttachments(caller); return E_DEAD; }
-  if (unchecked(qCount[server]) >= unchecked(qLimit[server])) { dropAttachments(caller); return E_QFULL; }
+  // No leases past here, so a refusal drops only the capability attachment (dropLeases would find nothing to clear).
+  if (st != PS_RUNNING && st != PS_CREATED && st != PS_STARTING && st != PS_PAUSED) { dropCapAttachment(caller); return E_DEAD; }
+  if (unchecked(qCount[server]) >= unchecked(qLimit[server])) { dropCapAttachment(caller); return E_QFULL; }
   // The capability lands in the server's armed slot now: a queue never holds one in flight.
   let cap = transferCap(caller, server, g);
   if (cap == NO_CAP) cap = -1;
