@@ -59,6 +59,8 @@ export class NodeMachine {
   private readonly imports: (WebAssembly.Imports | string)[];
   // Per module index: the service module as the loader rewrote it (metered), compiled.
   private readonly loaded: (WebAssembly.Module | undefined)[] = [];
+  // The services' compiles, started before the HAL and the kernel are instantiated (ready()).
+  private readonly compiling: Promise<void>;
   // Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE), until swapped or discarded.
   private readonly staged: (Live | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
   // Per pid, the live instance's module and reset, so that kill can recycle it.
@@ -76,6 +78,9 @@ export class NodeMachine {
     this.t0 = opts.t0 ?? performance.now();
     this.pool = new InstancePool<Live>(opts.recycle ?? process.env.QUARK_RECYCLE !== "0");
     const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
+    // V8 compiles the services on its own threads while this one sets up the HAL and the kernel.
+    this.imports = image.modules.map((_, i) => (i === 0 ? "the HAL is not a process" : "not compiled yet"));
+    const compiles = image.modules.map((m, i) => (i === 0 ? undefined : this.compileService(m.name, m.bytes, m.sha256)));
     const halModule = image.modules[0].module;
     if (halModule === undefined) throw new Error("module 0 of the image is not a compiled HAL");
     const halInstance = new WebAssembly.Instance(halModule, {
@@ -98,13 +103,28 @@ export class NodeMachine {
     });
     this.kernel = kernelInstance.exports as Record<string, any>;
     this.memories[abi.PID_KERNEL] = this.kernel.memory as WebAssembly.Memory;
-    this.imports = image.modules.map((m, i) => {
-      if (i === 0) return "the HAL is not a process";
-      const loaded = this.load(m.name, m.bytes, m.sha256);
-      if (typeof loaded === "string") return loaded;
-      this.loaded[i] = loaded;
-      return this.link(loaded);
-    });
+    this.compiling = Promise.all(compiles.map(async (c, i) => {
+      if (c === undefined) return;
+      const loaded = await c;
+      if (typeof loaded !== "string") this.loaded[i] = loaded;
+      this.imports[i] = typeof loaded === "string" ? loaded : this.link(loaded);
+    })).then(() => undefined);
+  }
+
+  /** Resolves once every service is compiled and linked: boot only after it (a spawn before answers E_LINK). */
+  ready(): Promise<void> {
+    return this.compiling;
+  }
+
+  /** load(), with the compile done by V8 off this thread; never rejects. */
+  private async compileService(name: string, bytes: Uint8Array, sha256?: string): Promise<WebAssembly.Module | string> {
+    const prepared = prepareService(bytes, name, this.opts.loaderFlags ?? 0, sha256);
+    if (prepared.refused !== undefined) return prepared.refused;
+    try {
+      return await WebAssembly.compile(prepared.wasm as Uint8Array<ArrayBuffer>);
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
 
   /** Boot: copy the boot table in and start init. */
