@@ -37,7 +37,7 @@ describe("quark boot", () => {
     expect(r.stdout).toMatch(/init: halting, code 0 \(asked by pid \d+\)\n/);
   });
 
-  it("--quiet keeps everything but protocol lines off the console", () => {
+  it("--quiet keeps services' log lines off the console (an image without a shell then prints nothing)", () => {
     const r = quark(["boot", wasm, "--until-ready", "--quiet"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");

@@ -27,6 +27,10 @@ export interface WasmtimeFlags {
   tty?: boolean;
   /** A Unix socket for `quark ctl --control`; the machine then runs until halted. */
   control?: string;
+  /** Exit with the worst status of the shell's commands (BOOT_STRICT). */
+  strict?: boolean;
+  /** Leave services' log lines off the console (the CLI's --quiet): the board filters them. */
+  hideLogs?: boolean;
   /** The service loader's LOADER_* flags (kernel/abi.ts): only `quark bench` sets one. */
   loaderFlags?: number;
   /** The compiled trampoline; default build/host-wasmtime/libquarkshim.so (a missing one means the Python fallback). */

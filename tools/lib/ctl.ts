@@ -3,7 +3,7 @@
 // the services' log lines are left out). The image must have a shell (a
 // service holding the console with read and init's endpoint).
 import { bootNode } from "../host-node/run";
-import { bootWasmtime, type WasmtimeFlags } from "../host-wasmtime/launch";
+import { bootWasmtime } from "../host-wasmtime/launch";
 import { repoRoot } from "./root";
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -112,7 +112,7 @@ export async function ctl(image: string, args: string[], runtime: Runtime): Prom
     });
   } else {
     const capture = { stdout: "", stderr: "" };
-    code = await bootWasmtime(repoRoot(), image, { interactive: true, strict: true } as WasmtimeFlags, { capture, input, quietSetup: true });
+    code = await bootWasmtime(repoRoot(), image, { interactive: true, strict: true }, { capture, input, quietSetup: true });
     text = capture.stdout;
     process.stderr.write(capture.stderr); // the board's lines, as under Node
   }
