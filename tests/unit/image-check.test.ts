@@ -184,6 +184,18 @@ describe("the board's image (tools/board/image.ts), read once for every engine",
     expect(e.code).toBe("compile");
     expect(e.message).toMatch(/^t\.wasm: module echo does not compile: \S/);
     expect(e.message).not.toContain("WebAssembly.Module()");
+    // Never marked as validated: the next boot refuses it again, with the same line.
+    expect(() => boardImage(b, "t.wasm")).toThrow(e.message);
+  });
+
+  it("refuses an invalid module even when a valid one with its name was validated before", () => {
+    const make = (echo: Uint8Array) => linkImage({
+      kernel: moduleReturning(100), hal: moduleReturning(1), init: moduleReturning(2),
+      services: [{ name: "echo", wasm: echo }], manifestJson: { name: "t" }, bootTable: bootTable(),
+    });
+    expect(() => boardImage(make(moduleReturning(7)), "t.wasm")).not.toThrow();
+    expect(() => boardImage(make(moduleReturning(7)), "t.wasm")).not.toThrow(); // the second time from its mark
+    expect(() => boardImage(make(invalid), "t.wasm")).toThrow(/^t\.wasm: module echo does not compile: \S/);
   });
 
   it("refuses a kernel no engine could compile as module kernel", () => {

@@ -3,9 +3,13 @@
 // checkout), then V8's validation of the kernel and every module, so a module
 // no engine could compile is refused before any engine starts, with the same
 // line under both (`FILE: module NAME does not compile: <reason>`). Nothing
-// is compiled here: validation generates no code.
+// is compiled here: validation generates no code, and a module validated by
+// an earlier boot is not validated again (validateModule).
 import { checkImage, compileError, readBytes, type CheckedModule } from "../lib/image-check";
 import { KERNEL_REFUSAL_NAME } from "../lib/abi-texts";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loaderCacheDir } from "../host-node/loader";
 
 export interface BoardImage {
   file: string;
@@ -35,11 +39,29 @@ function validate(bytes: Uint8Array, name: string, file: string): void {
   if (why !== undefined) throw compileError(file, name, why);
 }
 
+/**
+ * A module validated once is valid again: a mark in the loader's cache
+ * folder, named by this V8's version and the sha256 the image check has just
+ * verified, spares the next boot the validation (the folder is the host's
+ * own, as trusted as the loader's outputs kept there: loader-cache.ts).
+ */
+function validateModule(m: CheckedModule, file: string): void {
+  const mark = join(loaderCacheDir(), `valid-${process.versions.v8}-${m.sha256}`);
+  if (existsSync(mark)) return;
+  validate(m.bytes, m.name, file);
+  try {
+    mkdirSync(loaderCacheDir(), { recursive: true });
+    writeFileSync(mark, "");
+  } catch {
+    // a read-only checkout: validate every time
+  }
+}
+
 /** Checks an image's bytes; every refusal is an ImageCheckError naming `file`. */
 export function boardImage(bytes: Uint8Array, file: string): BoardImage {
   const checked = checkImage(bytes, file);
   validate(bytes, KERNEL_REFUSAL_NAME, file);
-  for (const m of checked.modules) validate(m.bytes, m.name, file);
+  for (const m of checked.modules) validateModule(m, file);
   return { file, kernel: bytes, modules: checked.modules, bootTable: checked.bootTable.slice(), abi: checked.abi };
 }
 
