@@ -37,6 +37,10 @@ export function bootBuffer(len: i32): i32 {
   return <i32>changetype<usize>(bootTable);
 }
 
+/** The boot table as the host copied it in (names.ts reads the records' names from it). */
+export function bootBase(): usize { return changetype<usize>(bootTable); }
+export function bootSize(): i32 { return bootLen; }
+
 @inline function header(off: i32): u32 { return load<u32>(changetype<usize>(bootTable) + <usize>off); }
 
 export function boot(flags: i32): i32 {

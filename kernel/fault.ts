@@ -19,6 +19,7 @@ import { budgetCause, budgetOf } from "./cpu";
 import { stackCause } from "./stack";
 import { abortCause } from "./entry";
 import { halt } from "./state";
+import { putProc } from "./names";
 
 let supervisor = -1; // pid that gets NOTE_FAULT
 let faults: u32 = 0;
@@ -51,7 +52,7 @@ export function fault(pid: i32, cause: i32): void {
   unchecked(exitAsked[pid] = 0);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
   const dropped = takeDown(pid, PS_CRASHED);
-  klog(); puts("fault: pid "); putu(pid);
+  klog(); puts("fault: "); putProc(pid);
   if (cause == FAULT_CPU) { puts(" spent its CPU budget of "); puti(budgetOf(pid)); puts(" units in one handler"); }
   else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
   else if (cause == FAULT_HUNG) puts(" did not answer a ping within its deadline");
@@ -90,7 +91,7 @@ export function finishExit(pid: i32): void {
   if (unchecked(exitAsked[pid]) == 0) return;
   unchecked(exitAsked[pid] = 0);
   const dropped = takeDown(pid, PS_STOPPED);
-  klog(); puts("pid "); putu(pid); puts(" exited, code "); puti(unchecked(exitCode[pid])); puts("\n");
+  klog(); putProc(pid); puts(" exited, code "); puti(unchecked(exitCode[pid])); puts("\n");
   if (pid == PID_INIT) { klog(); puts("panic: init exited\n"); halt(EXIT_PANIC); return; }
   report(pid, FAULT_EXIT, dropped);
 }

@@ -16,6 +16,7 @@ import { faultCount } from "./fault";
 import { freeFrames, totalFrames } from "./frames";
 import { bootFlags } from "./state";
 import { charge } from "./cpu";
+import { putProc } from "./names";
 
 const CHUNK = 512;
 const buf = new StaticArray<u8>(CHUNK);
@@ -99,11 +100,11 @@ function putRemoteString(ptr: i32): void {
  * AssemblyScript's abort. It is the process's trap whether or not its module
  * traps after it (entry.ts), so it is reported once per entry: a module that
  * calls it in a loop cannot flood the console. The text is the process's own,
- * shown as such, after the kernel's prefix and its pid.
+ * shown as such, after the kernel's prefix and the process's name (names.ts).
  */
 export function envAbort(msg: i32, file: i32, line: i32, col: i32): void {
   if (!abortEntry()) return;
-  klog(); puts("pid "); putu(current()); puts(" aborted: "); putRemoteString(msg);
+  klog(); putProc(current()); puts(" aborted: "); putRemoteString(msg);
   puts(" at "); putRemoteString(file); putc(58); puti(line); putc(58); puti(col); putc(10);
 }
 
@@ -117,7 +118,7 @@ function mayPrint(): bool {
 /** AssemblyScript's trace: console output, so only for a holder of the console capability. */
 export function envTrace(msg: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64): void {
   if (!mayPrint()) return;
-  klog(); puts("trace pid "); putu(current()); puts(": "); putRemoteString(msg);
+  klog(); puts("trace "); putProc(current()); puts(": "); putRemoteString(msg);
   if (n > 0) putf(a0);
   if (n > 1) putf(a1);
   if (n > 2) putf(a2);

@@ -26,8 +26,8 @@ describe("hostile services", () => {
     // tracer has no console capability: its traces go nowhere.
     expect(r.stdout).not.toContain("forged");
     // It calls abort 1000 times and returns 42: one report, a trap all the same.
-    expect(r.stdout.match(/kernel: pid \d+ aborted: tracer gives up at tracer:1:1\n/g)).toHaveLength(1);
-    expect(r.stdout).toMatch(/kernel: fault: pid \d+ aborted\n/);
+    expect(r.stdout.match(/kernel: tracer \(pid \d+\) aborted: tracer gives up at tracer:1:1\n/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/kernel: fault: tracer \(pid \d+\) aborted\n/);
     expect(r.stdout).toContain(`driver: abort-and-return: ${abi.E_CRASHED}\n`);
     expect(r.stdout).toContain(`driver: after it: ${abi.E_DEAD}\n`);
     expect(r.stdout).toMatch(/init: tracer \(pid \d+\) crashed: aborted\n/);

@@ -20,7 +20,7 @@ describe("per-service limits", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/sender: sent 4, then -8\n/); // E_QFULL
     expect(r.stdout).toMatch(/sender: allocate 16 KiB in grower: 0\n/);
-    expect(r.stdout).toMatch(/kernel: fault: pid \d+ trapped at its memory limit \(the manifest's memory\)/);
+    expect(r.stdout).toMatch(/kernel: fault: grower \(pid \d+\) trapped at its memory limit \(the manifest's memory\)/);
     expect(r.stdout).toMatch(/sender: allocate 1 MiB in grower: -7\n/); // E_CRASHED: the caller runs on
     expect(r.stdout).toMatch(/init: grower \(pid \d+\) crashed: trapped at its memory limit \(the manifest's memory\)\n/);
     const events: { event: string; detail: number }[] = JSON.parse(r.stdout.split("\n").find((l) => l.startsWith('[{"event"'))!);
