@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { image, quark, root } from "./helpers";
 import * as abi from "../../kernel/abi";
 import { ConsoleFilter } from "../../tools/board/console-filter";
+import { serviceTrapped, trapKind } from "../../tools/board/exit";
+import { trapKinds, TRAP_OTHER } from "../../abi/traps";
 
 const RUNTIMES = ["node", "wasmtime"];
 
@@ -191,7 +193,9 @@ describe("a service that fails to start", () => {
     return join(dir, "image.wasm");
   }
   let wasm: string;
-  const NOT_STARTED = "quark: not every service started: broken (its quark_start trapped)\n";
+  // The board names the trap as it happens (under every engine), then the services that did not start.
+  const TRAPPED = "quark: broken (pid 3) trapped: unreachable\n";
+  const NOT_STARTED = TRAPPED + "quark: not every service started: broken (its quark_start trapped)\n";
 
   it.each(RUNTIMES)("fails --until-ready with EXIT_SERVICE_FAILED, naming it and why on stderr (%s)", (runtime) => {
     wasm ??= brokenImage();
@@ -214,7 +218,7 @@ describe("a service that fails to start", () => {
     expect(ctl.stdout).toMatch(/^broken: failed, pid 3, 0 restarts, 1 faults/);
     // Without --strict a piped boot's status is the script's (README: images whose services are expected to fail).
     const plain = quark(["boot", wasm, "--quiet", "--runtime", runtime], { input: "svc status log\n" });
-    expect([plain.code, plain.stderr]).toEqual([0, ""]);
+    expect([plain.code, plain.stderr]).toEqual([0, TRAPPED]);
   });
 
   it.each(RUNTIMES)("a default image boots with --until-ready and --strict: exit 0, nothing on stderr (%s)", async (runtime) => {
@@ -244,5 +248,60 @@ describe("the board's console filter, in any chunking", () => {
     expect(run({ marks: true, logs: false }, size)).toBe(
       "[    0.001000] kernel: quark kernel\nquark> quark> SERVICE  STATE\n[0.013796] echo started\n[{\"name\":\"log\"}]\nquark> q\nquark-ct\nquark> ");
     expect(run({ marks: false, logs: true }, size)).toBe(text.replace("[    0.001000] kernel: quark kernel\n", ""));
+  });
+});
+
+describe("traps and exits name the service and the cause", () => {
+  // tests/fixtures/traps: unreach reaches `unreachable`, oob reads past its memory, quitter exits with code 1.
+  const manifest = join(root, "tests", "fixtures", "traps", "image.toml");
+  let wasm: string | undefined;
+  function built(): string {
+    if (wasm) return wasm;
+    const b = quark(["build", manifest]);
+    expect(b.code, b.stderr).toBe(0);
+    wasm = manifest.replace(/\.toml$/, ".wasm");
+    return wasm;
+  }
+  const TRAP_LINES = [
+    "quark: unreach (pid 2) trapped: unreachable",
+    "quark: oob (pid 3) trapped: out of bounds memory access",
+  ];
+  const trapLines = (stderr: string) => stderr.split("\n").filter((l) => / trapped: /.test(l));
+
+  it.each(RUNTIMES)("one line on stderr per trap, with its kind, without --verbose; the kernel's lines name the service (%s)", (runtime) => {
+    const r = quark(["boot", built(), "--runtime", runtime], { input: "" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(trapLines(r.stderr)).toEqual(TRAP_LINES);
+    expect(r.stdout).toMatch(/kernel: fault: unreach \(pid 2\) trapped while starting\n/);
+    expect(r.stdout).toMatch(/kernel: fault: oob \(pid 3\) trapped while starting\n/);
+    expect(r.stdout).toMatch(/kernel: quitter \(pid 4\) exited, code 1\n/);
+    expect(r.stdout).not.toMatch(/kernel: (fault: )?pid \d/);
+  });
+
+  it.each(RUNTIMES)("--verbose adds the engine's own message to the same line (%s)", (runtime) => {
+    const r = quark(["boot", built(), "--runtime", runtime, "--verbose"], { input: "" });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = trapLines(r.stderr);
+    expect(lines).toHaveLength(2);
+    lines.forEach((l, i) => expect(l.startsWith(TRAP_LINES[i] + " (")).toBe(true));
+    expect(lines[1]).toMatch(/out of bounds/);
+  });
+
+  it("the same lines under the Python trampoline", () => {
+    const r = quark(["boot", built(), "--runtime", "wasmtime", "--python-trampoline"], { input: "" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(trapLines(r.stderr)).toEqual(TRAP_LINES);
+  });
+});
+
+describe("a trap's kind", () => {
+  it("is one word per trap for V8's and wasmtime's messages, and 'trap' for a message no row knows", () => {
+    for (const row of trapKinds) {
+      for (const m of [...row.v8, ...row.wasmtime]) expect(trapKind(`RuntimeError: ${m}`), m).toBe(row.kind);
+    }
+    expect(trapKind("wasm trap: wasm `unreachable` instruction executed")).toBe("unreachable");
+    expect(trapKind("Maximum call stack size exceeded")).toBe("call stack exhausted");
+    expect(trapKind("something new")).toBe(TRAP_OTHER);
+    expect(serviceTrapped({ pid: 7, name: "", message: "unreachable" }, false)).toBe("quark: pid 7 trapped: unreachable");
   });
 });

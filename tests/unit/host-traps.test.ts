@@ -129,7 +129,7 @@ describe.each([false, true])("the wasmtime host (Python trampoline: %s)", (pytho
   it("contains a trap in a service", async () => {
     const r = await boot(await machine("unreachable(); return 0;"));
     expect(r.code).toBe(10);
-    expect(r.stderr).toMatch(/pid 1 trapped/);
+    expect(r.stderr).toMatch(/^quark: init \(pid 1\) trapped: unreachable \(.*unreachable.*\)$/m);
   });
 
   it("stops the machine with KERNEL_TRAP_EXIT when the kernel itself traps, naming the process it served", async () => {

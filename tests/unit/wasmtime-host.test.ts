@@ -17,6 +17,13 @@ const fixtures = join(root, "tests/fixtures/wasmtime-host");
 const out = join(root, "build/test/wasmtime-host");
 const python = wasmtimePaths(root).python;
 const INPUT = "hello, quark! the fifo holds four\n";
+// The fake image's services' traps, as the board prints them (one per trap, named, with its kind).
+const FAKE_TRAPS = [
+  "quark: crashstart (pid 3) trapped: unreachable",
+  "quark: alpha (pid 1) trapped: unreachable",
+  "quark: alpha (pid 1) trapped: unreachable",
+  "quark: beta (pid 2) trapped: call stack exhausted",
+];
 
 let setup: WasmtimeSetup;
 
@@ -71,7 +78,8 @@ describe.each(modes)("the wasmtime host with %s", (mode, base) => {
     const r = await boot(image(), "", base);
     const notices = r.stderr.split("\n").filter((l) => l.includes("slow Python trampoline"));
     expect(notices.length).toBe(python || !setup.shim ? 1 : 0);
-    expect(r.stderr.trim().split("\n").filter(Boolean).length).toBe(notices.length);
+    // Besides the notice, only the board's line for each service trap (tools/board/exit.ts).
+    expect(r.stderr.trim().split("\n").filter((l) => l && !notices.includes(l))).toEqual(FAKE_TRAPS);
   });
 
   it("maps --until-ready and --quiet to the image's BOOT_* flags and halts with 0 at ready", async () => {
@@ -89,8 +97,8 @@ describe.each(modes)("the wasmtime host with %s", (mode, base) => {
 
   it("reports each trap with its pid on stderr under --verbose", async () => {
     const r = await boot(image(), "", { ...base, verbose: true });
-    expect(r.stderr).toMatch(/^quark: pid 1 trapped: .*unreachable/m);
-    expect(r.stderr).toMatch(/^quark: pid 2 trapped: .*call stack exhausted/m);
+    expect(r.stderr).toMatch(/^quark: alpha \(pid 1\) trapped: unreachable \(.*unreachable.*\)$/m);
+    expect(r.stderr).toMatch(/^quark: beta \(pid 2\) trapped: call stack exhausted \(.*call stack exhausted.*\)$/m);
     expect(r.stderr).toMatch(/^quark: pid 3 \(badlink\) import quark\.nope is not a syscall/m);
     expect(checks(r.stdout).fail).toEqual([]);
   });
@@ -127,7 +135,7 @@ describe("the board when its engine process dies", () => {
     expect(engine, "the engine process").toMatch(/^\d+$/);
     process.kill(Number(engine), "SIGKILL");
     expect(await exited).toBe(1);
-    expect(capture.stderr).toBe("quark: the wasmtime engine stopped (signal SIGKILL)\n");
+    expect(capture.stderr).toBe(FAKE_TRAPS.map((l) => l + "\n").join("") + "quark: the wasmtime engine stopped (signal SIGKILL)\n");
     expect(existsSync(sock)).toBe(false);
   });
 });
@@ -190,7 +198,7 @@ describe("wasmtime host setup", () => {
 
   it("falls back to the Python trampoline, saying so once, when the shim is absent", async () => {
     const r = await boot(join(out, "fake.wasm"), INPUT, { shim: join(out, "no-such-shim.so") });
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/slow Python trampoline/)]);
+    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/slow Python trampoline/), ...FAKE_TRAPS]);
     expect(checks(r.stdout).fail).toEqual([]);
     expect(r.code).toBe(7);
   });

@@ -13,8 +13,17 @@ export interface KernelTrap {
   message?: string;
 }
 
+/** A service's trap, caught by the engine's trampoline: the kernel carries on (E_CRASHED to its caller). */
+export interface ServiceTrap {
+  pid: number;
+  /** The module it runs (a service's name), or "" when the engine does not know it. */
+  name: string;
+  /** The engine's message (its root cause): the board names its kind (abi/traps.ts). */
+  message: string;
+}
+
 export type Booted =
-  | { status: number; kernelTrap?: KernelTrap }
+  | { status: number; kernelTrap?: KernelTrap; traps?: ServiceTrap[] }
   /** `kernel.boot_buffer()` has no room for the boot table. */
   | { noRoom: true };
 
@@ -33,6 +42,8 @@ export interface Step {
   /** After RUN_IDLE with a deadline: milliseconds until it, on the engine's clock. */
   waitMs: number;
   kernelTrap?: KernelTrap;
+  /** The services' traps in this step, in order. */
+  traps?: ServiceTrap[];
 }
 
 export interface Engine {

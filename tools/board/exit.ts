@@ -2,7 +2,8 @@
 // every engine, since only the board says them (docs/machine-abi.md, "Exit
 // status"). After RUN_HALT the status is the kernel's exit_code().
 import * as abi from "../../kernel/abi";
-import type { KernelTrap } from "./engine";
+import type { KernelTrap, ServiceTrap } from "./engine";
+import { trapKinds, TRAP_OTHER } from "../../abi/traps";
 import { errorName } from "../lib/names";
 
 // The statuses are the machine ABI's (abi/machine.ts). EXIT_BAD_IMAGE is also
@@ -22,4 +23,16 @@ export function kernelTrapped(t: KernelTrap): string {
 
 export function noRunResult(r: number): string {
   return `quark: kernel.run() returned ${r}, which is no RUN_* value`;
+}
+
+/** One word for a trap, the same under every engine (abi/traps.ts). */
+export function trapKind(message: string): string {
+  for (const row of trapKinds) if ([...row.v8, ...row.wasmtime].some((f) => message.includes(f))) return row.kind;
+  return TRAP_OTHER;
+}
+
+/** A service trapped (the kernel carries on): its name, pid and the trap's kind; --verbose adds the engine's message. */
+export function serviceTrapped(t: ServiceTrap, verbose: boolean): string {
+  const who = t.name ? `${t.name} (pid ${t.pid})` : `pid ${t.pid}`;
+  return `quark: ${who} trapped: ${trapKind(t.message)}${verbose ? ` (${t.message})` : ""}`;
 }

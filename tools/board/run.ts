@@ -6,9 +6,10 @@
 import * as abi from "../../kernel/abi";
 import { ImageCheckError, REBUILD } from "../lib/image-check";
 import { ControlSocket } from "./control";
-import type { Engine, Step } from "./engine";
+import type { Engine, ServiceTrap, Step } from "./engine";
 import {
   bootRefused, EXIT_BAD_IMAGE, EXIT_KERNEL_REFUSED, EXIT_NOTHING_CAN_WAKE, KERNEL_TRAP_EXIT, kernelTrapped, noRunResult,
+  serviceTrapped,
 } from "./exit";
 import { readBoardImage, type BoardImage } from "./image";
 import { ConsoleInput } from "./input";
@@ -95,7 +96,9 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
   try {
     const engine = await start(image, { out, err, t0 });
     try {
-      const status = await bootAndRun(engine, image, flagsOf(opts), input, err);
+      // Each service trap is one line on stderr, named and with its kind (--verbose: the engine's message too).
+      const traps = (ts: ServiceTrap[] | undefined) => { for (const t of ts ?? []) err(serviceTrapped(t, opts.verbose === true)); };
+      const status = await bootAndRun(engine, image, flagsOf(opts), input, err, traps);
       if (status !== 0 && watch.failed !== undefined) err(notStartedLine(watch.failed));
       return status;
     } finally {
@@ -125,12 +128,15 @@ async function openControl(path: string, input: ConsoleInput, err: (l: string) =
   }
 }
 
-async function bootAndRun(engine: Engine, image: BoardImage, flags: number, input: ConsoleInput, err: (l: string) => void): Promise<number> {
+async function bootAndRun(
+  engine: Engine, image: BoardImage, flags: number, input: ConsoleInput, err: (l: string) => void, traps: (ts: ServiceTrap[] | undefined) => void,
+): Promise<number> {
   const booted = await engine.boot(flags);
   if ("noRoom" in booted) {
     err(`${image.file}: the boot table (${image.bootTable.length} bytes) does not fit the kernel's boot buffer; ${REBUILD}`);
     return EXIT_BAD_IMAGE;
   }
+  traps(booted.traps);
   if (booted.kernelTrap) {
     err(kernelTrapped(booted.kernelTrap));
     return KERNEL_TRAP_EXIT;
@@ -140,16 +146,17 @@ async function bootAndRun(engine: Engine, image: BoardImage, flags: number, inpu
     err(bootRefused(booted.status));
     return EXIT_KERNEL_REFUSED;
   }
-  return runLoop(engine, input, err);
+  return runLoop(engine, input, err, traps);
 }
 
 /** Boot step 6: run the kernel until it halts or nothing can wake it. */
-async function runLoop(engine: Engine, input: ConsoleInput, err: (l: string) => void): Promise<number> {
+async function runLoop(engine: Engine, input: ConsoleInput, err: (l: string) => void, traps: (ts: ServiceTrap[] | undefined) => void): Promise<number> {
   let spins = 0;
   for (;;) {
     const s: Step = await engine.step(input.peek(engine.inputChunk), input.wantsEnd());
     if (s.took > 0) input.take(s.took);
     if (s.ended) input.endSent();
+    traps(s.traps);
     if (s.kernelTrap) {
       err(kernelTrapped(s.kernelTrap));
       return KERNEL_TRAP_EXIT;

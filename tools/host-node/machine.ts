@@ -14,6 +14,8 @@ import { KERNEL_MODULE_NAME } from "../lib/abi-texts";
 
 export interface Trap {
   pid: number;
+  /** The module the process runs (its service's name). */
+  name: string;
   message: string;
   /** The innermost frame was the kernel's: a kernel bug, never a service's fault. */
   inKernel: boolean;
@@ -71,6 +73,8 @@ export class NodeMachine {
   private readonly reloaded = new Map<string, [WebAssembly.Module | undefined, WebAssembly.Imports | string]>();
   private readonly t0: number;
   readonly traps: Trap[] = [];
+  // Per pid, the name of the module it runs: a trap's line names the service.
+  private readonly names: string[] = new Array(abi.MAX_PROCS).fill("");
   /** The first trap inside the kernel, if any: the run loop stops on it. */
   kernelTrap: Trap | undefined;
 
@@ -183,7 +187,7 @@ export class NodeMachine {
   private trapped(pid: number, e: unknown): void {
     const stack = e instanceof Error ? e.stack ?? "" : "";
     const innermost = stack.split("\n").find((l) => l.includes("wasm://")) ?? "";
-    const t = { pid, message: e instanceof Error ? e.message : String(e), inKernel: KERNEL_FRAME.test(innermost) };
+    const t = { pid, name: this.names[pid] ?? "", message: e instanceof Error ? e.message : String(e), inKernel: KERNEL_FRAME.test(innermost) };
     if (t.inKernel) this.kernelTrap ??= t;
     if (this.traps.length < 1000) this.traps.push(t);
     this.opts.onTrap?.(t);
@@ -214,6 +218,7 @@ export class NodeMachine {
     if (flags === abi.SPAWN_DISCARD) { this.recycle(this.staged[pid]); this.staged[pid] = undefined; return abi.OK; }
     if (flags !== 0 && flags !== abi.SPAWN_STAGE) return abi.E_ARG;
     if (module <= 0 || module >= this.image.modules.length) return abi.E_NOMODULE;
+    this.names[pid] = this.image.modules[module].name;
     let mod = this.loaded[module];
     let imports = this.imports[module];
     if (flags === abi.SPAWN_STAGE) {

@@ -3,10 +3,13 @@
 // board's Engine interface, with console input handed to the HAL in bulk.
 import * as abi from "../../kernel/abi";
 import { EngineError, runBoard, type BoardIo, type BoardOptions } from "../board/run";
-import type { Booted, Engine, KernelTrap, Step } from "../board/engine";
+import type { Booted, Engine, KernelTrap, ServiceTrap, Step } from "../board/engine";
 import type { BoardImage } from "../board/image";
 import { compileImage } from "./image";
 import { NodeMachine, type MachineOptions, type Trap } from "./machine";
+
+// A step hands the board at most this many traps: a service that traps in a loop cannot grow the list without bound.
+const MAX_TRAPS_PER_STEP = 64;
 
 export { KERNEL_TRAP_EXIT } from "../board/exit";
 
@@ -39,10 +42,15 @@ class NodeEngine implements Engine {
   private readonly m: NodeMachine;
   private readonly hal: UartRx;
   private readonly bootTable: Uint8Array;
+  private readonly traps: ServiceTrap[] = [];
 
   constructor(image: BoardImage, io: BoardIo, opts: BootOptions) {
     this.bootTable = image.bootTable;
-    const onTrap = opts.onTrap ?? (opts.verbose ? (t: Trap) => io.err(`quark: pid ${t.pid} trapped: ${t.message}`) : undefined);
+    // Services' traps go to the board with the next step's answer (it prints them); a kernel trap is the step's kernelTrap.
+    const onTrap = (t: Trap) => {
+      if (!t.inKernel && this.traps.length < MAX_TRAPS_PER_STEP) this.traps.push({ pid: t.pid, name: t.name, message: t.message });
+      opts.onTrap?.(t);
+    };
     this.m = new NodeMachine(compileImage(image), {
       verbose: opts.verbose, loaderFlags: opts.loaderFlags, onTrap, out: io.out, err: io.err, t0: io.t0, imagePath: image.file,
     });
@@ -57,7 +65,7 @@ class NodeEngine implements Engine {
       if (at === 0) return { noRoom: true };
       new Uint8Array(k.memory.buffer, at, this.bootTable.length).set(this.bootTable);
       const status = k.boot(flags) as number;
-      return { status, kernelTrap: this.kernelTrap() };
+      return { status, kernelTrap: this.kernelTrap(), traps: this.takeTraps() };
     } catch (e) {
       if (!(e instanceof WebAssembly.RuntimeError)) throw e;
       return { status: abi.OK, kernelTrap: { pid: -1, message: e.message } };
@@ -77,6 +85,7 @@ class NodeEngine implements Engine {
       return s;
     }
     s.kernelTrap = this.kernelTrap();
+    s.traps = this.takeTraps();
     if (s.run === abi.RUN_HALT) s.exit = k.exit_code() as number;
     if (s.run === abi.RUN_IDLE) {
       s.deadline = k.next_deadline() as number;
@@ -90,6 +99,12 @@ class NodeEngine implements Engine {
   readonly dead = new Promise<void>(() => {});
   // The RX FIFO's size: a step runs the kernel once, so more would only be copied for nothing.
   readonly inputChunk = abi.UART_RX_BUFFER;
+
+  /** The services' traps since the last step, handed over once. */
+  private takeTraps(): ServiceTrap[] | undefined {
+    if (this.traps.length === 0) return undefined;
+    return this.traps.splice(0);
+  }
 
   private kernelTrap(): KernelTrap | undefined {
     const t = this.m.kernelTrap;

@@ -14,11 +14,15 @@ length), a JSON array whose first element names the message, and the blob:
     board -> engine                        engine -> board
     ["load", {...}] + modules              ["loaded", slow-trampoline reason or null, input bytes per step]
                                            ["refused", module or null, reason]
-    ["boot", flags]                        ["booted", status or null (no room), trap pid, trap] + console bytes
-    ["step", end] + input bytes            ["stepped", took, ended, run, exit, deadline, wait ms, trap pid, trap]
+    ["boot", flags]                        ["booted", status or null (no room), trap pid, trap, traps] + console bytes
+    ["step", end] + input bytes            ["stepped", took, ended, run, exit, deadline, wait ms, trap pid, trap, traps]
                                              + console bytes
     ["module", status, refusal] + bytes    ["stage", pid, index] (asked during a step: a hot reload)
                                            ["out"] + console bytes (what came before a "stage")
+
+"trap pid" and "trap" are a trap in the kernel's own code; "traps" are the
+services' traps caught by the trampoline since the last reply, each [pid,
+module name, the engine's message], which the board names and prints.
 
 Console output rides on the reply that ends a boot or a step, so a step that
 prints a thousand lines still costs one frame; a step that runs long sends
@@ -221,6 +225,7 @@ def main():
                 reply = engine.boot(message[1])
             else:
                 continue
+            reply.append(engine.tramp.take_traps())
             pipe.send(reply, engine.take_output())
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return 0  # the board is done with this engine (or the user interrupted both)

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import * as abi from "../../kernel/abi";
 import { runBoard, EngineError, type BoardIo } from "../board/run";
-import type { Booted, Engine, KernelTrap, Step } from "../board/engine";
+import type { Booted, Engine, KernelTrap, ServiceTrap, Step } from "../board/engine";
 import type { BoardImage } from "../board/image";
 import { rereadModule } from "../board/reload";
 import { prepareService } from "../board/services";
@@ -161,15 +161,15 @@ class PipeEngine implements Engine {
   }
 
   async boot(flags: number): Promise<Booted> {
-    const [, status, pid, trap] = await this.request(["boot", flags]) as [string, number | null, number, string | null];
+    const [, status, pid, trap, traps] = await this.request(["boot", flags]) as [string, number | null, number, string | null, WireTrap[]];
     if (status === null) return { noRoom: true };
-    return { status, kernelTrap: kernelTrap(pid, trap) };
+    return { status, kernelTrap: kernelTrap(pid, trap), traps: serviceTraps(traps) };
   }
 
   async step(input: Uint8Array | undefined, end: boolean): Promise<Step> {
-    const r = await this.request(["step", end], input) as [string, number, boolean, number | null, number, number, number, number, string | null];
-    const [, took, ended, run, exit, deadline, waitMs, pid, trap] = r;
-    return { took, ended, run: run ?? abi.RUN_IDLE, exit, deadline, waitMs, kernelTrap: kernelTrap(pid, trap) };
+    const r = await this.request(["step", end], input) as [string, number, boolean, number | null, number, number, number, number, string | null, WireTrap[]];
+    const [, took, ended, run, exit, deadline, waitMs, pid, trap, traps] = r;
+    return { took, ended, run: run ?? abi.RUN_IDLE, exit, deadline, waitMs, kernelTrap: kernelTrap(pid, trap), traps: serviceTraps(traps) };
   }
 
   async close(): Promise<void> {
@@ -236,6 +236,13 @@ class PipeEngine implements Engine {
       this.send(["module", abi.E_NOMODULE, null]);
     }
   }
+}
+
+/** A service's trap as engine.py sends it: [pid, module name, the engine's message]. */
+type WireTrap = [number, string, string];
+
+function serviceTraps(traps: WireTrap[] | undefined): ServiceTrap[] | undefined {
+  return traps && traps.length > 0 ? traps.map(([pid, name, message]) => ({ pid, name, message })) : undefined;
 }
 
 function kernelTrap(pid: number, message: string | null): KernelTrap | undefined {

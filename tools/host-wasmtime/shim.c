@@ -144,6 +144,9 @@ typedef struct {
 } proc_t;
 
 static proc_t *procs;
+// Per pid, the name of the module it was last spawned from (a module row's
+// string): a trap's note names the service.
+static const char **proc_name;
 // Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE)
 // until the kernel swaps it in (SPAWN_SWAP) or discards it (SPAWN_DISCARD).
 static proc_t *staged;
@@ -189,9 +192,11 @@ int quark_shim_configure(uint32_t max_procs, uint32_t entry_count, const int32_t
   if (entry_count > MAX_ENTRIES) return -1;
   free(procs);
   free(staged);
+  free(proc_name);
   procs = calloc(max_procs, sizeof(proc_t));
   staged = calloc(max_procs, sizeof(proc_t));
-  if (!procs || !staged) return -1;
+  proc_name = calloc(max_procs, sizeof(char *));
+  if (!procs || !staged || !proc_name) return -1;
   nprocs = max_procs;
   nentries = entry_count;
   memcpy(code, codes, sizeof code);
@@ -309,6 +314,42 @@ static bool in_kernel(const wasm_trap_t *trap) {
 /** The pid being served when the kernel first trapped, or -1. */
 int32_t quark_shim_kernel_trap(void) { return kernel_trap_pid; }
 
+// ---------------------------------------------------------------- service traps
+// A service's trap, kept until shim.py hands it to the board with the step's
+// answer; the board names its kind and prints it (tools/board/exit.ts). At
+// most MAX_NOTES wait: a service trapping in a loop cannot grow them.
+#define MAX_NOTES 64
+typedef struct {
+  uint32_t pid;
+  char name[64];
+  char text[256];
+} trap_note_t;
+
+static trap_note_t notes[MAX_NOTES];
+static uint32_t notes_taken, notes_count;
+
+static void note_trap(uint32_t pid, const char *name, const wasm_byte_vec_t *msg) {
+  if (notes_count >= MAX_NOTES) return;
+  trap_note_t *t = &notes[notes_count++];
+  const char *text;
+  int len = root_cause(msg, &text);
+  t->pid = pid;
+  snprintf(t->name, sizeof t->name, "%s", name ? name : "");
+  snprintf(t->text, sizeof t->text, "%.*s", len, text);
+}
+
+/** The oldest trap not yet taken: its pid (its name and message copied out, NUL-terminated), or -1. */
+int32_t quark_shim_take_trap(char name[64], char text[256]) {
+  if (notes_taken >= notes_count) {
+    notes_taken = notes_count = 0;
+    return -1;
+  }
+  const trap_note_t *t = &notes[notes_taken++];
+  memcpy(name, t->name, sizeof t->name);
+  memcpy(text, t->text, sizeof t->text);
+  return (int32_t)t->pid;
+}
+
 // ---------------------------------------------------------------- host.invoke / copy / now
 // (pid, entry, a0, a1) -> i32
 static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_val_raw_t *io, size_t n) {
@@ -327,12 +368,12 @@ static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_v
   wasm_trap_t *trap = NULL;
   wasmtime_error_t *error = wasmtime_func_call_unchecked(wasmtime_caller_context(caller), &func, args, 2, &trap);
   if (error || trap) {
-    if (kernel_trap_pid < 0 && in_kernel(trap)) kernel_trap_pid = (int32_t)pid;
-    if (verbose) {
+    if (in_kernel(trap)) {
+      if (kernel_trap_pid < 0) kernel_trap_pid = (int32_t)pid;
+    } else {
+      // Taken only on a trap, never on the per-message path.
       wasm_byte_vec_t msg = message_of(trap, error);
-      const char *text;
-      int len = root_cause(&msg, &text);
-      fprintf(stderr, "quark: pid %u trapped: %.*s\n", pid, len, text);
+      note_trap(pid, proc_name[pid], &msg);
       wasm_byte_vec_delete(&msg);
     }
     release(trap, error);
@@ -387,6 +428,7 @@ static int32_t spawn_failed(uint32_t pid, const module_t *m, wasm_trap_t *trap, 
   wasm_byte_vec_t msg = message_of(trap, error);
   int32_t status = code[C_E_LINK];
   if (trap) status = code[C_E_CRASHED];
+  if (trap) note_trap(pid, m->name, &msg);
   // A store never frees an instance, and caps their number (10000 by
   // default): past it every spawn fails this way.
   else if (contains(&msg, "resource limit")) status = code[C_E_NOSPACE];
@@ -542,6 +584,7 @@ static int32_t spawn_process(wasmtime_context_t *cx, uint32_t pid, uint32_t inde
   if (flags != 0 && flags != code[C_SPAWN_STAGE]) return code[C_E_ARG];
   if (index >= nmodules || !modules[index].service) return code[C_E_NOMODULE];
   const module_t *m = &modules[index];
+  proc_name[pid] = m->name;
   if (flags == code[C_SPAWN_STAGE]) {
     recycle(&staged[pid]);
     memset(&staged[pid], 0, sizeof(proc_t));

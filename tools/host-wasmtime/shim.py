@@ -26,6 +26,8 @@ from quark_abi import ENTRY_EXPORTS, INIT_EXPORT, KERNEL_MODULE_NAME, RESET_EXPO
 
 WHEEL_VERSION = "49.0.0"
 HOST_FUNCS = ("invoke", "copy", "now", "spawn", "kill")
+# Services' traps kept until the engine takes them (shim.c's MAX_NOTES): a service trapping in a loop cannot grow them.
+MAX_TRAP_NOTES = 64
 # The order of the status codes array that quark_shim_configure reads (the enum in quark_abi.h).
 CODES = TRAMPOLINE_CODES
 # The loader shim.c calls for SPAWN_STAGE: (pid, module index, out InstancePre pointer) -> status.
@@ -143,6 +145,16 @@ class NativeTrampoline:
         """The pid being served when the kernel itself trapped, or -1."""
         return self._lib.quark_shim_kernel_trap()
 
+    def take_traps(self):
+        """The services' traps since the last call: [pid, module name, the engine's message] each."""
+        name, text = ctypes.create_string_buffer(64), ctypes.create_string_buffer(256)
+        traps = []
+        while True:
+            pid = self._lib.quark_shim_take_trap(name, text)
+            if pid < 0:
+                return traps
+            traps.append([pid, name.value.decode(errors="replace"), text.value.decode(errors="replace")])
+
 
 
 
@@ -178,6 +190,7 @@ def _open(path):
         "quark_shim_funcs": (None, [ptr, ptr, ptr]),
         "quark_shim_now": (ctypes.c_double, []),
         "quark_shim_kernel_trap": (ctypes.c_int32, []),
+        "quark_shim_take_trap": (ctypes.c_int32, [ctypes.c_char_p, ctypes.c_char_p]),
         "quark_shim_set_loader": (None, [LOADER]),
         "quark_shim_set_recycling": (None, [i32]),
         "quark_shim_set_reset_names": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_char_p]),
@@ -217,6 +230,9 @@ class PythonTrampoline:
         self._epoch = time.monotonic_ns()
         self._store = None
         self._kernel_trap = -1
+        # Services' traps until the engine takes them, and each pid's module name for them (shim.c's notes).
+        self._traps = []
+        self._names = {}
         # Dead instances kept per module for reuse (shim.c's pool, the same rule).
         self._pool = {}
         self._recycling = recycling()
@@ -224,6 +240,14 @@ class PythonTrampoline:
 
     def kernel_trap(self):
         return self._kernel_trap
+
+    def take_traps(self):
+        traps, self._traps = self._traps, []
+        return traps
+
+    def _note_trap(self, pid, name, e):
+        if len(self._traps) < MAX_TRAP_NOTES:
+            self._traps.append([pid, name, root_cause(e)])
 
     def set_recycling(self, on):
         self._recycling = bool(on)
@@ -271,9 +295,11 @@ class PythonTrampoline:
         try:
             r = func(self._store, a0, a1)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            if self._kernel_trap < 0 and _in_kernel(e):
-                self._kernel_trap = pid
-            self._say("pid %d trapped: %s" % (pid, root_cause(e)))
+            if _in_kernel(e):
+                if self._kernel_trap < 0:
+                    self._kernel_trap = pid
+            else:
+                self._note_trap(pid, self._names.get(pid, ""), e)
             return self._c["INVOKE_TRAPPED"]
         # A handler's own status must never read as this trampoline's verdict.
         return self._c["E_ARG"] if r in (self._c["INVOKE_TRAPPED"], self._c["INVOKE_NOENTRY"]) else r
@@ -359,6 +385,7 @@ class PythonTrampoline:
     def _spawn_service(self, pid, service):
         c = self._c
         who = "pid %d (%s)" % (pid, service.name)
+        self._names[pid] = service.name
         if service.pre is None:
             self._say("%s %s" % (who, service.link_error))
             return c["E_LINK"], None
@@ -373,6 +400,7 @@ class PythonTrampoline:
                 instance = service.pre.instantiate(self._store)
             except wasmtime.Trap as e:
                 self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
+                self._note_trap(pid, service.name, e)
                 return c["E_CRASHED"], None
             except wasmtime.WasmtimeError as e:
                 self._say("%s cannot be instantiated: %s" % (who, root_cause(e)))
@@ -392,6 +420,8 @@ class PythonTrampoline:
                 setup(self._store)
             except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
                 self._say("%s trapped while instantiating: %s" % (who, root_cause(e)))
+                if isinstance(e, wasmtime.Trap):
+                    self._note_trap(pid, service.name, e)
                 self._recycle(row)
                 return c["E_CRASHED"], None
         return c["OK"], row
