@@ -129,7 +129,10 @@ export async function runSuite(image: string, runtime: Runtime, quiet = false, l
   let exit: number;
   if (runtime === "node") {
     const dec = new TextDecoder();
-    exit = await bootNode(image, { quiet, loaderFlags, out: (b) => { text += dec.decode(b, { stream: true }); } });
+    // The board's lines (the suite's services trap on purpose) are kept, and shown only if the boot failed, as under wasmtime.
+    const said: string[] = [];
+    exit = await bootNode(image, { quiet, loaderFlags, out: (b) => { text += dec.decode(b, { stream: true }); }, err: (l) => said.push(l) });
+    if (exit !== 0 && said.length) text += said.map((l) => `host: ${l}`).join("\n") + "\n";
   } else {
     const capture = { stdout: "", stderr: "" };
     exit = await bootWasmtime(repoRoot(), image, { quiet, loaderFlags }, { capture, input: "", quietSetup: true });
