@@ -48,6 +48,20 @@ describe("quark bench --json", () => {
     }
   });
 
+  it("measures the CLI's start-up (quark --version, quark inspect) beside node -e 0 in the same run, as a multiple with its target", () => {
+    expect(r.code, r.stderr).toBe(0);
+    for (const name of ["cli.start.version", "cli.start.inspect"]) {
+      const f = find(name, "node");
+      expect(f, name).toBeDefined();
+      expect(f.peer).toMatch(/^node -e 0/);
+      expect(f.p50_ns).toBeGreaterThan(0);
+      expect(f.peer_p50_ns).toBeGreaterThan(0);
+      expect(f.bare_multiple).toBeCloseTo(f.p50_ns / f.peer_p50_ns, 3); // the JSON rounds each field
+      expect(f.target).toMatch(/1\.5× node -e 0/);
+      expect(typeof f.target_met).toBe("boolean");
+    }
+  });
+
   it("measures ipc.floor under both hosts and sets ipc.call.roundtrip beside it as a multiple, in the same run", () => {
     expect(r.code, r.stderr).toBe(0);
     for (const host of ["node", "wasmtime"]) {

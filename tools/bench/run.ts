@@ -17,6 +17,7 @@ import { bootWasmtime } from "../host-wasmtime/launch";
 import { ensureWasmtime, WASMTIME_VERSION } from "../host-wasmtime/setup";
 import { measureMessageChannelRoundTrip, measureMessageChannelThroughput, ROUND_TRIP_PEER, THROUGHPUT_PEER } from "./peer";
 import { measureWorkerStart, WORKER_START_PEER, measureMessageChannelBytes, BYTES_PEER } from "./peer-extra";
+import { measureCliStart } from "./cli-start";
 import { measureRegistryLookup, REGISTRY_PEER, type LookupMode } from "./peer-registry";
 import { monitorHostCheck, type MonitorHostCheck } from "./monitor-host";
 import { measureFloor } from "./floor/index";
@@ -242,6 +243,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     if (!check || !beat) throw new Error(`monitor.check or monitor.heartbeat missing under ${runtime}`);
     results.push(withTarget(monitorOverhead(check, beat, heartbeatsPerSecond(dfltManifest))));
   }
+  opts.log?.("quark: the CLI's start-up (quark --version, quark inspect) beside node -e 0");
+  results.push(...measureCliStart(root, dflt.out, opts.quick).map(withTarget));
   let monitorHost: MonitorHostCheck | undefined;
   if (opts.runtimes.includes("node")) {
     opts.log?.("quark: monitoring cross-check: the default image idle under Node, with and without health checks");
