@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { image, quark, root } from "./helpers";
+import { image, quark, root, until } from "./helpers";
 import * as abi from "../../kernel/abi";
 import { ConsoleFilter } from "../../tools/board/console-filter";
 import { serviceTrapped, trapKind } from "../../tools/board/exit";
@@ -14,13 +14,6 @@ import { trapKinds, TRAP_OTHER } from "../../abi/traps";
 
 const RUNTIMES = ["node", "wasmtime"];
 
-async function until(ok: () => boolean, ms: number): Promise<boolean> {
-  for (const t0 = Date.now(); Date.now() - t0 < ms;) {
-    if (ok()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return ok();
-}
 
 /** A shell pipeline, as a script writes it; QUARK is the CLI. */
 function sh(script: string) {

@@ -8,16 +8,9 @@ import { existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createConnection } from "node:net";
-import { image, quark, root } from "./helpers";
+import { image, quark, root, until } from "./helpers";
 import * as abi from "../../kernel/abi";
 
-async function until(ok: () => boolean, ms: number): Promise<boolean> {
-  for (const t0 = Date.now(); Date.now() - t0 < ms;) {
-    if (ok()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return ok();
-}
 
 describe("quark ctl --control", () => {
   it.each(["node", "wasmtime"])("drives a running system across invocations, then halts it (%s)", async (runtime) => {

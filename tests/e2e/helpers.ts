@@ -67,3 +67,12 @@ export function bootInteractive(image: string, runtime: string) {
   });
   return { stdin: child.stdin, until, exited, out: () => out, err: () => err };
 }
+
+/** Polls `ok` every 50 ms for up to `ms`; its last answer. */
+export async function until(ok: () => boolean, ms: number): Promise<boolean> {
+  for (const t0 = Date.now(); Date.now() - t0 < ms;) {
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return ok();
+}
