@@ -21,6 +21,8 @@ import { objects } from "../../abi/objects";
 import { serviceStates, processStates, healthStates } from "../../abi/states";
 import { protocols, tagRanges } from "../../abi/protocols/index";
 import * as abi from "../../kernel/abi";
+import { ABI_JSON } from "../../tools/lib/abi-json";
+import { syscallExports } from "../../tools/lib/linkable";
 import * as proto from "../../userland/lib/proto/index";
 import { errorName, eventDetail, faultText, eventName, rightsName, stateName } from "../../tools/lib/names";
 
@@ -132,6 +134,13 @@ describe("the tables", () => {
         expect(v >= p.range[0] && v <= p.range[1], `${t.name} (0x${v.toString(16)}) outside ${p.name}'s range`).toBe(true);
       }
     }
+  });
+
+  it("give the boot the image's ABI JSON and the syscall exports as kernel/abi.ts has them (tools/lib/abi-json.ts)", () => {
+    const walked = Object.entries(abi).filter((e): e is [string, number] => typeof e[1] === "number").sort(([a], [b]) => (a < b ? -1 : 1));
+    expect(ABI_JSON).toBe(JSON.stringify(Object.fromEntries(walked)));
+    expect(syscallExports()).toEqual(syscallExports(abi));
+    expect(syscallExports().size).toBe(syscalls.length + 1); // and the generic entry
   });
 
   it("never give two constants one name across kernel/abi.ts and the protocols", () => {

@@ -20,6 +20,11 @@ describe("the loader cache", () => {
     expect(cache.get(bytes(9), 1)).toBeUndefined(); // other flags
     expect(cache.get(bytes(9, 0), 0)).toBeUndefined(); // other module bytes
     expect(new LoaderCache(dir, bytes(1, 2, 4)).get(bytes(9), 0)).toBeUndefined(); // another loader
+    expect(new LoaderCache(dir, bytes(1, 2, 3), "another link policy").get(bytes(9), 0)).toBeUndefined();
+    const salted = new LoaderCache(dir, bytes(1, 2, 3), "policy");
+    salted.put(bytes(9), 0, bytes(5));
+    expect(salted.get(bytes(9), 0)).toEqual(bytes(5));
+    expect(cache.get(bytes(9), 0)).toEqual(bytes(7, 7)); // the unsalted entry is its own
   });
 
   it("finds an entry by the module's sha256 when the caller gives it, the same entry as by its bytes", () => {

@@ -3,7 +3,7 @@
 // inside and prints "ok N" / "fail N got X", a fake HAL with a tiny UART, and
 // small service modules, each one built to hit one rule of docs/machine-abi.md.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -179,6 +179,45 @@ describe("the wasmtime host refuses what it cannot boot with one line and exit c
   it("an image without quark.boot", () => refuse(pack("no-boot", "--omit", "quark.boot"), /missing section quark\.boot/));
   it("an image of another ABI_VERSION, naming both versions", () =>
     refuse(pack("abi-99", "--set", "ABI_VERSION=99"), new RegExp(`ABI_VERSION 99.*ABI_VERSION ${abi.ABI_VERSION}`)));
+});
+
+// The engine's compiled-code cache (tools/host-wasmtime/codecache.py), driven from Python as machine.py drives it.
+const CODE_CACHE_PY = `
+import os, sys, wasmtime
+sys.path.insert(0, sys.argv[1])
+from codecache import CodeCache
+folder = sys.argv[2]
+engine = wasmtime.Engine()
+body = wasmtime.wat2wasm('(module (func (export "f") (result i32) i32.const 7))')
+def run(m):
+    store = wasmtime.Store(engine)
+    return wasmtime.Instance(store, m, []).exports(store)["f"](store)
+cache = CodeCache(folder, engine)
+path = os.path.join(folder, "k1.cwasm")
+print("first", run(cache.module(body, "k1")), os.path.exists(path))
+written = open(path, "rb").read()
+print("again", run(cache.module(body, "k1")), open(path, "rb").read() == written)
+open(path, "wb").write(b"not a compiled module")
+print("garbage", run(cache.module(body, "k1")), open(path, "rb").read() == written)
+print("unkeyed", run(cache.module(body, None)), sorted(os.listdir(folder)))
+blocked = CodeCache(os.path.join(folder, "k1.cwasm", "sub"), engine)
+print("unwritable", run(blocked.module(body, "k2")))
+`;
+
+describe("the engine's compiled-code cache", () => {
+  it("maps a module compiled before from its file, replaces an entry it cannot read, and is only slower when it cannot write", () => {
+    const folder = join(out, "code-cache");
+    rmSync(folder, { recursive: true, force: true });
+    const r = spawnSync(python, ["-c", CODE_CACHE_PY, join(root, "tools", "host-wasmtime"), folder], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "first 7 True",
+      "again 7 True",
+      "garbage 7 True", // compiled again and written again, the same bytes as the first time
+      "unkeyed 7 ['k1.cwasm']",
+      "unwritable 7",
+    ]);
+  });
 });
 
 describe("wasmtime host setup", () => {

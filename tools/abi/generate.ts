@@ -13,6 +13,7 @@ import { emitDocs } from "./emit-docs";
 import { emitBootTable } from "./emit-boot-table";
 import { emitManifest } from "./emit-manifest";
 import { emitHal } from "./emit-hal";
+import { emitAbiJson } from "./emit-abi-json";
 
 type Emitter = (t: Tables) => Array<[string, string]>;
 
@@ -36,5 +37,8 @@ export function generate(root: string): Map<string, string> {
       out.set(path, text);
     }
   }
+  // Last: it reads the constants the emitters above wrote.
+  const [path, text] = emitAbiJson(out);
+  out.set(path, text);
   return out;
 }

@@ -4,7 +4,7 @@
 // no engine could compile is refused before any engine starts, with the same
 // line under both (`FILE: module NAME does not compile: <reason>`). Nothing
 // is compiled here: validation generates no code, and a module validated by
-// an earlier boot is not validated again (validateModule).
+// an earlier boot is not validated again (validate).
 import { checkImage, compileError, readBytes, type CheckedModule } from "../lib/image-check";
 import { KERNEL_REFUSAL_NAME } from "../lib/abi-texts";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -15,6 +15,8 @@ export interface BoardImage {
   file: string;
   /** The image's bytes: the kernel module. */
   kernel: Uint8Array;
+  /** The sha256 of the kernel's sections but the quark.* ones: what its compiled code depends on. */
+  kernelSha256: string;
   /** Index 0 is the HAL; the rest are services, as the image gives them. */
   modules: CheckedModule[];
   bootTable: Uint8Array;
@@ -34,21 +36,19 @@ export function engineRefusal(bytes: Uint8Array): string | undefined {
   }
 }
 
-function validate(bytes: Uint8Array, name: string, file: string): void {
-  const why = engineRefusal(bytes);
-  if (why !== undefined) throw compileError(file, name, why);
-}
-
 /**
  * A module validated once is valid again: a mark in the loader's cache
  * folder, named by this V8's version and the sha256 the image check has just
- * verified, spares the next boot the validation (the folder is the host's
- * own, as trusted as the loader's outputs kept there: loader-cache.ts).
+ * computed or verified, spares the next boot the validation (the folder is
+ * the host's own, as trusted as the loader's outputs kept there:
+ * loader-cache.ts). The kernel's sha256 covers its sections but the custom
+ * ones, which are all its validity depends on.
  */
-function validateModule(m: CheckedModule, file: string): void {
-  const mark = join(loaderCacheDir(), `valid-${process.versions.v8}-${m.sha256}`);
+function validate(bytes: Uint8Array, name: string, sha256: string, file: string): void {
+  const mark = join(loaderCacheDir(), `valid-${process.versions.v8}-${sha256}`);
   if (existsSync(mark)) return;
-  validate(m.bytes, m.name, file);
+  const why = engineRefusal(bytes);
+  if (why !== undefined) throw compileError(file, name, why);
   try {
     mkdirSync(loaderCacheDir(), { recursive: true });
     writeFileSync(mark, "");
@@ -60,9 +60,11 @@ function validateModule(m: CheckedModule, file: string): void {
 /** Checks an image's bytes; every refusal is an ImageCheckError naming `file`. */
 export function boardImage(bytes: Uint8Array, file: string): BoardImage {
   const checked = checkImage(bytes, file);
-  validate(bytes, KERNEL_REFUSAL_NAME, file);
-  for (const m of checked.modules) validateModule(m, file);
-  return { file, kernel: bytes, modules: checked.modules, bootTable: checked.bootTable.slice(), abi: checked.abi };
+  validate(bytes, KERNEL_REFUSAL_NAME, checked.kernelSha256, file);
+  for (const m of checked.modules) validate(m.bytes, m.name, m.sha256, file);
+  return {
+    file, kernel: bytes, kernelSha256: checked.kernelSha256, modules: checked.modules, bootTable: checked.bootTable.slice(), abi: checked.abi,
+  };
 }
 
 /** Reads and checks an image file; every failure, the file's own included, is an ImageCheckError. */

@@ -1,9 +1,10 @@
 // The loader's output, kept on disk beside the loader (build/loader-cache/),
-// so a boot of an image already seen runs no loader at all: the same role as
-// wasmtime's compiled-code cache. An entry is named by the sha256 of the
-// loader's own bytes, the flags and the sha256 of the module as given, so it
-// is exactly what this loader makes of those bytes, and a changed module or
-// loader simply misses. The folder is the host's own, as trusted as
+// so a boot of an image already seen runs no loader and no link check at all:
+// the same role as wasmtime's compiled-code cache. An entry is named by the
+// sha256 of the loader's own bytes and of the link policy it was checked
+// against (the salt), the flags and the sha256 of the module as given, so it
+// is exactly what this loader makes of those bytes, and a changed module,
+// loader or ABI simply misses. The folder is the host's own, as trusted as
 // build/loader.wasm. The board runs the loader in Node for both engines, so
 // one cache serves them both.
 import { createHash } from "node:crypto";
@@ -18,14 +19,20 @@ const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 export class LoaderCache {
   private readonly loaderHash: string;
 
-  constructor(private readonly dir: string, loaderBytes: Uint8Array) {
-    this.loaderHash = sha256(loaderBytes).slice(0, 16);
+  // `salt`: whatever else decided the entries (the board's link policy: tools/board/services.ts).
+  constructor(private readonly dir: string, loaderBytes: Uint8Array, salt = "") {
+    this.loaderHash = createHash("sha256").update(loaderBytes).update(salt).digest("hex").slice(0, 16);
   }
 
   // `sha`: the bytes' sha256 when the caller has it already (the image check
   // verified every module's against quark.modules), so a boot hashes nothing twice.
-  private path(bytes: Uint8Array, flags: number, sha = sha256(bytes)): string {
-    return join(this.dir, `${this.loaderHash}-${flags}-${sha}.wasm`);
+  /** The entry's name: it names exactly this output, so an engine may key its compiled code by it too. */
+  key(bytes: Uint8Array, flags: number, sha = sha256(bytes)): string {
+    return `${this.loaderHash}-${flags}-${sha}`;
+  }
+
+  private path(bytes: Uint8Array, flags: number, sha?: string): string {
+    return join(this.dir, `${this.key(bytes, flags, sha)}.wasm`);
   }
 
   get(bytes: Uint8Array, flags: number, sha?: string): Uint8Array<ArrayBuffer> | undefined {

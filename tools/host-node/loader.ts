@@ -5,7 +5,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../lib/root";
-import { LoaderCache } from "./loader-cache";
 
 export class LoadError extends Error {
   override name = "LoadError";
@@ -29,7 +28,6 @@ export interface Instrumented {
 
 let loader: LoaderExports | undefined;
 let loaderBytes: Uint8Array<ArrayBuffer> | undefined;
-let cache: LoaderCache | undefined;
 const utf8 = new TextDecoder();
 
 export function loaderPath(): string {
@@ -41,7 +39,8 @@ export function loaderCacheDir(): string {
   return join(repoRoot(), "build", "loader-cache");
 }
 
-function bytesOfLoader(): Uint8Array<ArrayBuffer> {
+/** build/loader.wasm's bytes, read once; a LoadError when it is missing. */
+export function bytesOfLoader(): Uint8Array<ArrayBuffer> {
   if (loaderBytes) return loaderBytes;
   try {
     loaderBytes = new Uint8Array(readFileSync(loaderPath()));
@@ -72,15 +71,7 @@ export function instrumentDetailed(bytes: Uint8Array, name: string, flags = 0): 
   return { wasm: new Uint8Array(l.memory.buffer, l.output_ptr(), n).slice(), entryWeight: l.max_export_weight() };
 }
 
-/**
- * `flags`: 0, or LOADER_NO_STACK_GUARD, which only `quark bench` uses.
- * `sha256`: the bytes' sha256 if already known and verified (the image check's CheckedModule.sha256).
- */
-export function instrumentService(bytes: Uint8Array, name: string, flags = 0, sha256?: string): Uint8Array<ArrayBuffer> {
-  cache ??= new LoaderCache(loaderCacheDir(), bytesOfLoader());
-  const kept = cache.get(bytes, flags, sha256);
-  if (kept) return kept;
-  const out = instrumentDetailed(bytes, name, flags).wasm; // a refusal is never kept: it is said every time
-  cache.put(bytes, flags, out, sha256);
-  return out;
+/** The module `name`'s bytes, instrumented; throws LoadError if the loader refuses them. `flags`: 0, or LOADER_NO_STACK_GUARD (only `quark bench`). */
+export function instrumentService(bytes: Uint8Array, name: string, flags = 0): Uint8Array<ArrayBuffer> {
+  return instrumentDetailed(bytes, name, flags).wasm;
 }

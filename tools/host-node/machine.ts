@@ -9,7 +9,7 @@ import { linkTarget, syscallExports } from "../lib/linkable";
 import { prepareService } from "../board/services";
 import { InstancePool } from "./recycle";
 import { INIT_EXPORT, RESET_EXPORT } from "../loader/reset-name";
-import { createHash } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 import { KERNEL_MODULE_NAME } from "../lib/abi-texts";
 
 export interface Trap {
@@ -46,11 +46,9 @@ export interface MachineOptions {
 type Entry = (a0: number, a1: number) => number;
 /** An instance as a process holds it; `module` and `reset` for recycling (./recycle.ts). */
 interface Live { entries: (Entry | undefined)[]; memory: WebAssembly.Memory | undefined; module: WebAssembly.Module; reset: (() => void) | undefined }
-// crypto.getRandomValues fills at most 65 536 bytes per call.
-const RANDOM_CHUNK = 65536;
 // Indexed by ENTRY_* number.
 const ENTRY_NAMES = ["quark_start", "quark_handle", "quark_notify", "quark_save"];
-const SYSCALLS = syscallExports(abi);
+const SYSCALLS = syscallExports();
 
 export class NodeMachine {
   readonly kernel: Record<string, any>;
@@ -58,11 +56,9 @@ export class NodeMachine {
   private readonly entries: (Entry | undefined)[] = new Array(abi.MAX_PROCS * abi.ENTRY_COUNT).fill(undefined);
   private readonly memories: (WebAssembly.Memory | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
   private readonly views: Uint8Array[] = new Array(abi.MAX_PROCS).fill(new Uint8Array(0));
-  private readonly imports: (WebAssembly.Imports | string)[];
+  private readonly imports: (WebAssembly.Imports | string | undefined)[];
   // Per module index: the service module as the loader rewrote it (metered), compiled.
   private readonly loaded: (WebAssembly.Module | undefined)[] = [];
-  // The services' compiles, started before the HAL and the kernel are instantiated (ready()).
-  private readonly compiling: Promise<void>;
   // Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE), until swapped or discarded.
   private readonly staged: (Live | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
   // Per pid, the live instance's module and reset, so that kill can recycle it.
@@ -82,12 +78,9 @@ export class NodeMachine {
     this.t0 = opts.t0 ?? performance.now();
     this.pool = new InstancePool<Live>(opts.recycle ?? process.env.QUARK_RECYCLE !== "0");
     const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
-    // V8 compiles the services on its own threads while this one sets up the HAL and the kernel.
-    this.imports = image.modules.map((_, i) => (i === 0 ? "the HAL is not a process" : "not compiled yet"));
-    const compiles = image.modules.map((m, i) => (i === 0 ? undefined : this.compileService(m.name, m.bytes, m.sha256)));
-    const halModule = image.modules[0].module;
-    if (halModule === undefined) throw new Error("module 0 of the image is not a compiled HAL");
-    const halInstance = new WebAssembly.Instance(halModule, {
+    // A service's entry stays undefined until its first spawn compiles it (compiled()).
+    this.imports = image.modules.map((_, i) => (i === 0 ? "the HAL is not a process" : undefined));
+    const halInstance = new WebAssembly.Instance(image.hal, {
       host: {
         now: () => (performance.now() - this.t0) * 1e6,
         console_out: (ptr: number, len: number) => out(new Uint8Array(this.hal.memory.buffer, ptr, len).slice()),
@@ -107,37 +100,18 @@ export class NodeMachine {
     });
     this.kernel = kernelInstance.exports as Record<string, any>;
     this.memories[abi.PID_KERNEL] = this.kernel.memory as WebAssembly.Memory;
-    this.compiling = Promise.all(compiles.map(async (c, i) => {
-      if (c === undefined) return;
-      const loaded = await c;
-      if (typeof loaded !== "string") this.loaded[i] = loaded;
-      this.imports[i] = typeof loaded === "string" ? loaded : this.link(loaded);
-    })).then(() => undefined);
   }
 
-  /** Resolves once every service is compiled and linked: boot only after it (a spawn before answers E_LINK). */
-  ready(): Promise<void> {
-    return this.compiling;
-  }
-
-  /** load(), with the compile done by V8 off this thread; never rejects. */
-  private async compileService(name: string, bytes: Uint8Array, sha256?: string): Promise<WebAssembly.Module | string> {
-    const prepared = prepareService(bytes, name, this.opts.loaderFlags ?? 0, sha256);
-    if (prepared.refused !== undefined) return prepared.refused;
-    try {
-      return await WebAssembly.compile(prepared.wasm as Uint8Array<ArrayBuffer>);
-    } catch (e) {
-      return (e as Error).message;
+  /** Module `index` compiled and linked, or why it cannot be; compiled at its first spawn. */
+  private compiled(index: number): [WebAssembly.Module | undefined, WebAssembly.Imports | string] {
+    let imports = this.imports[index];
+    if (imports === undefined) {
+      const m = this.image.modules[index];
+      const loaded = this.load(m.name, m.bytes, m.sha256);
+      if (typeof loaded !== "string") this.loaded[index] = loaded;
+      imports = this.imports[index] = typeof loaded === "string" ? loaded : this.link(loaded);
     }
-  }
-
-  /** Boot: copy the boot table in and start init. */
-  boot(flags: number): number {
-    const table = this.image.bootTable;
-    const p = this.kernel.boot_buffer(table.length) as number;
-    if (p === 0) throw new Error(`boot table of ${table.length} bytes does not fit the kernel's boot buffer`);
-    new Uint8Array(this.kernel.memory.buffer, p, table.length).set(table);
-    return this.kernel.boot(flags) as number;
+    return [this.loaded[index], imports];
   }
 
   /**
@@ -154,6 +128,10 @@ export class NodeMachine {
     } catch (e) {
       return (e as Error).message;
     }
+  }
+
+  private linked(mod: WebAssembly.Module | string): [WebAssembly.Module | undefined, WebAssembly.Imports | string] {
+    return typeof mod === "string" ? [undefined, mod] : [mod, this.link(mod)];
   }
 
   /** Resolve a module's imports against the kernel's syscalls once; a string says why it cannot link. */
@@ -219,8 +197,7 @@ export class NodeMachine {
     if (flags !== 0 && flags !== abi.SPAWN_STAGE) return abi.E_ARG;
     if (module <= 0 || module >= this.image.modules.length) return abi.E_NOMODULE;
     this.names[pid] = this.image.modules[module].name;
-    let mod = this.loaded[module];
-    let imports = this.imports[module];
+    let [mod, imports] = this.compiled(module);
     if (flags === abi.SPAWN_STAGE) {
       const fresh = this.rebuilt(pid, module);
       if (typeof fresh === "number") return fresh;
@@ -313,7 +290,7 @@ export class NodeMachine {
   private rebuilt(pid: number, index: number): [WebAssembly.Module | undefined, WebAssembly.Imports | string] | number {
     const booted = this.image.modules[index];
     const path = this.opts.imagePath;
-    if (path === undefined) return [this.loaded[index], this.imports[index]];
+    if (path === undefined) return this.compiled(index);
     // The board reads the file again through the same check as at boot, as for every engine (tools/board/reload.ts).
     const bytes = rereadModule(path, booted.name, pid, index, (l) => this.say(l));
     if (typeof bytes === "number") return bytes;
@@ -321,8 +298,7 @@ export class NodeMachine {
     let known = this.reloaded.get(key);
     if (known === undefined) {
       const same = Buffer.from(bytes).equals(Buffer.from(booted.bytes));
-      const mod = same ? this.loaded[index] ?? this.load(booted.name, bytes) : this.load(booted.name, bytes);
-      known = typeof mod === "string" ? [undefined, mod] : [mod, same ? this.imports[index] : this.link(mod)];
+      known = same ? this.compiled(index) : this.linked(this.load(booted.name, bytes));
       this.reloaded.set(key, known);
     }
     return known;
@@ -353,9 +329,8 @@ export class NodeMachine {
     ptr >>>= 0; len >>>= 0;
     const mem = this.hal.memory.buffer as ArrayBuffer;
     if (ptr + len > mem.byteLength) return;
-    for (let at = 0; at < len; at += RANDOM_CHUNK) {
-      crypto.getRandomValues(new Uint8Array(mem, ptr + at, Math.min(RANDOM_CHUNK, len - at)));
-    }
+    // node:crypto's own call: Web Crypto's getRandomValues costs a boot ~4 ms to load on first use.
+    randomFillSync(new Uint8Array(mem, ptr, len));
   }
 
   /** Nanoseconds on the machine's clock (the HAL's). */

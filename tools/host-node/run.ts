@@ -58,7 +58,6 @@ class NodeEngine implements Engine {
   }
 
   async boot(flags: number): Promise<Booted> {
-    await this.m.ready(); // the services' compiles (machine.ts)
     const k = this.m.kernel;
     try {
       const at = k.boot_buffer(this.bootTable.length) as number;

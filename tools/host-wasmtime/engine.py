@@ -83,11 +83,14 @@ class Prepared:
         self.linkable = [tuple(t) for t in header["linkable"]]
         at = header["kernel"]
         self.kernel = blob[:at]
-        self.modules, self.module_bytes, self.refusals = [], [], []
+        self.kernel_key = header.get("kernelKey")
+        self.code_cache = header.get("codeCache")
+        self.modules, self.module_bytes, self.refusals, self.keys = [], [], [], []
         for m in header["modules"]:
             self.modules.append({"name": m["name"], "kind": m["kind"]})
             self.module_bytes.append(blob[at:at + m["size"]])
             self.refusals.append(m.get("refused"))
+            self.keys.append(m.get("key"))
             at += m["size"]
         self.boot_table = blob[at:]
 

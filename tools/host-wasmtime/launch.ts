@@ -138,15 +138,17 @@ class PipeEngine implements Engine {
   async load(): Promise<void> {
     const img = this.image;
     const blobs: Uint8Array[] = [img.kernel];
+    // Each module's key names its compiled code in the engine's cache (codecache.py).
     const modules = img.modules.map((m) => {
-      if (m.kind !== "service") { blobs.push(m.bytes); return { name: m.name, kind: m.kind, size: m.bytes.length }; }
-      const p = prepareService(m.bytes, m.name, this.flags.loaderFlags ?? 0);
+      if (m.kind !== "service") { blobs.push(m.bytes); return { name: m.name, kind: m.kind, size: m.bytes.length, key: m.sha256 }; }
+      const p = prepareService(m.bytes, m.name, this.flags.loaderFlags ?? 0, m.sha256);
       blobs.push(p.wasm);
-      return { name: m.name, kind: m.kind, size: p.wasm.length, refused: p.refused };
+      return { name: m.name, kind: m.kind, size: p.wasm.length, refused: p.refused, key: p.key };
     });
     blobs.push(img.bootTable);
     const options = {
-      abi: img.abi, linkable: linkableImports(syscallExports(abi)), kernel: img.kernel.length, modules,
+      abi: img.abi, linkable: linkableImports(syscallExports()), kernel: img.kernel.length, modules,
+      kernelKey: `kernel-${img.kernelSha256}`, codeCache: wasmtimePaths(this.root).codeCache,
       shim: this.flags.shim ?? wasmtimePaths(this.root).shim, pythonTrampoline: this.flags.pythonTrampoline === true,
       verbose: this.flags.verbose === true,
     };

@@ -21,6 +21,7 @@ import wasmtime
 from wasmtime import _ffi as ffi
 
 from quark_abi import KERNEL_REFUSAL_NAME
+from codecache import CodeCache
 from shim import ENTRY_EXPORTS, root_cause
 
 U32 = 0xFFFFFFFF
@@ -113,16 +114,17 @@ class Machine:
         trampoline.set_loader(self.reload_module)
 
     def _compile(self):
-        engine = self.store.engine
+        image = self.image
+        cache = CodeCache(image.code_cache, self.store.engine) if image.code_cache else None
+        compile = cache.module if cache else (lambda body, key: wasmtime.Module(self.store.engine, body))
         try:
-            self.kernel_module = wasmtime.Module(engine, self.image.kernel)
+            self.kernel_module = compile(image.kernel, image.kernel_key)
         except wasmtime.WasmtimeError as e:
             raise ImageError(root_cause(e), KERNEL_REFUSAL_NAME)
         self.modules = []
-        for entry, body, refused in zip(self.image.modules, self.image.module_bytes, self.image.refusals):
+        for entry, body, refused, key in zip(image.modules, image.module_bytes, image.refusals, image.keys):
             try:
-                service = entry.get("kind") == "service"
-                self.modules.append(self._compile_service(body, refused) if service else wasmtime.Module(engine, body))
+                self.modules.append(LinkError(refused) if refused else compile(body, key))
             except wasmtime.WasmtimeError as e:
                 raise ImageError(root_cause(e), entry["name"])
 

@@ -37,6 +37,8 @@ export function wasmtimePaths(root: string) {
     shimHeader: join(root, "tools", "host-wasmtime", "quark_abi.h"),
     shim: join(out, "libquarkshim.so"),
     stamp: join(out, "libquarkshim.stamp"),
+    // The engine's compiled modules (codecache.py), one folder per wasmtime version.
+    codeCache: join(out, `compiled-${WASMTIME_VERSION}`),
   };
 }
 

@@ -9,9 +9,10 @@
 // Every refusal is an ImageCheckError: one line naming the file, the section
 // or module, what is wrong and what to do, with a stable `code` for tests and
 // --json, and exit status EXIT_BAD_IMAGE in every command.
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import * as abi from "../../kernel/abi";
+import { ABI_JSON } from "./abi-json";
 import { SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULE_PREFIX, SECTION_MODULES, SECTION_PREFIX } from "./abi-texts";
 
 // The section names are the machine ABI's (abi/machine.ts, generated into abi-texts.ts).
@@ -42,6 +43,8 @@ export interface CheckedImage {
   bootTable: Uint8Array;
   /** The parsed `quark.manifest`, or undefined when the image carries none (hosts do not need it). */
   manifest: unknown;
+  /** The sha256 of the kernel's own sections (every one but the custom ones): what its validity depends on. */
+  kernelSha256: string;
 }
 
 export class ImageCheckError extends Error {
@@ -61,19 +64,18 @@ let constantsJson: Uint8Array | undefined;
 
 /**
  * Every numeric constant of kernel/abi.ts, keys sorted so the JSON is
- * byte-stable. Made once per process (walking the module's ~400 exports
- * costs a boot a millisecond or two) and frozen, since every caller shares it.
+ * byte-stable: parsed from the generator's ABI_JSON (tools/lib/abi-json.ts),
+ * since walking the module's ~400 exports would cost a boot a millisecond or
+ * two. Made once per process and frozen, since every caller shares it.
  */
 export function abiConstants(): Readonly<Record<string, number>> {
-  if (constants) return constants;
-  const entries = Object.entries(abi).filter((e): e is [string, number] => typeof e[1] === "number");
-  constants = Object.freeze(Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  constants ??= Object.freeze(JSON.parse(ABI_JSON) as Record<string, number>);
   return constants;
 }
 
 /** abiConstants() as `quark build` writes it into `quark.abi` (image.ts). */
 export function abiConstantsJson(): Uint8Array {
-  constantsJson ??= new TextEncoder().encode(JSON.stringify(abiConstants()));
+  constantsJson ??= new TextEncoder().encode(ABI_JSON);
   return constantsJson;
 }
 
@@ -151,9 +153,14 @@ function startsWithPrefix(b: Uint8Array, at: number, len: number): boolean {
   return len >= PREFIX.length && PREFIX.every((p, i) => b[at + i] === p);
 }
 
-/** Every `quark.*` custom section by name; any other section is the engine's business. */
-function quarkSections(b: Uint8Array, fail: Fail): Map<string, Uint8Array> {
+/**
+ * Every `quark.*` custom section by name; any other section is the engine's
+ * business, and goes into `code`, the hash of the kernel's own sections
+ * (custom ones included: an engine may read some, like "name").
+ */
+function quarkSections(b: Uint8Array, fail: Fail, code: Hash): Map<string, Uint8Array> {
   const found = new Map<string, Uint8Array>();
+  code.update(b.subarray(0, HEADER));
   for (let at = HEADER; at < b.length; ) {
     const size = leb(b, at + 1, b.length, fail, at);
     if (size === null) fail("truncated", `truncated: the file ends inside the section header at byte ${at}; ${DAMAGED}`);
@@ -162,18 +169,19 @@ function quarkSections(b: Uint8Array, fail: Fail): Map<string, Uint8Array> {
     if (end > b.length) {
       fail("truncated", `truncated: the section at byte ${at} needs ${len} bytes, the file has ${b.length - start}; ${DAMAGED}`);
     }
-    if (b[at] === 0) addCustom(b, at, start, end, found, fail);
+    if (b[at] !== 0 || !addCustom(b, at, start, end, found, fail)) code.update(b.subarray(at, end));
     at = end;
   }
   return found;
 }
 
-function addCustom(b: Uint8Array, at: number, start: number, end: number, found: Map<string, Uint8Array>, fail: Fail): void {
+/** Adds a `quark.*` section to `found`; false for any other custom section. */
+function addCustom(b: Uint8Array, at: number, start: number, end: number, found: Map<string, Uint8Array>, fail: Fail): boolean {
   const bad = () => fail("malformed", `the custom section at byte ${at} has a malformed name; ${DAMAGED}`);
   const n = leb(b, start, end, fail, at);
   if (n === null || n[1] + n[0] > end) return bad();
   const [len, nameAt] = n;
-  if (!startsWithPrefix(b, nameAt, len)) return;
+  if (!startsWithPrefix(b, nameAt, len)) return false;
   let name: string;
   try {
     name = utf8.decode(b.subarray(nameAt, nameAt + len));
@@ -182,6 +190,7 @@ function addCustom(b: Uint8Array, at: number, start: number, end: number, found:
   }
   if (found.has(name)) fail("duplicate-section", `section ${shown(name)} appears twice; ${REBUILD}`);
   found.set(name, b.subarray(nameAt + len, end));
+  return true;
 }
 
 // ---------------------------------------------------------------- the sections
@@ -285,7 +294,8 @@ function checkStray(s: Map<string, Uint8Array>, entries: ModuleEntry[], fail: Fa
 export function checkImage(bytes: Uint8Array, file: string, expected: Readonly<Record<string, number>> = abiConstants()): CheckedImage {
   const fail: Fail = (code, what) => { throw new ImageCheckError(file, code, what); };
   checkHeader(bytes, fail);
-  const s = quarkSections(bytes, fail);
+  const code = createHash("sha256");
+  const s = quarkSections(bytes, fail, code);
   const table = abiSection(required(s, SECTION_ABI, fail), expected, fail);
   const entries = checkEntries(parseJson(required(s, SECTION_MODULES, fail), SECTION_MODULES, fail), fail);
   const modules = entries.map((e, i) => checkModule(s, e, i, fail));
@@ -294,5 +304,5 @@ export function checkImage(bytes: Uint8Array, file: string, expected: Readonly<R
   // boot() exits 1 in both hosts, with the kernel's reason on the console.
   const bootTable = required(s, SECTION_BOOT, fail);
   const manifest = s.has(SECTION_MANIFEST) ? parseJson(s.get(SECTION_MANIFEST)!, SECTION_MANIFEST, fail) : undefined;
-  return { abi: table, modules, bootTable, manifest };
+  return { abi: table, modules, bootTable, manifest, kernelSha256: code.digest("hex") };
 }
