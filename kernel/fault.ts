@@ -27,6 +27,13 @@ let faults: u32 = 0;
 const fCause = new StaticArray<i32>(MAX_PROCS); // 0: nothing pending
 const fCount = new StaticArray<i32>(MAX_PROCS);
 const fDropped = new StaticArray<i32>(MAX_PROCS);
+// Each pid's last fault cause, kept after the supervisor has read the report:
+// the host's engine sees only the trap's instruction (unreachable, after a
+// CPU budget or an abort), so the board asks here why (kernel.fault_cause).
+const lastCause = new StaticArray<i32>(MAX_PROCS);
+
+/** The cause (FAULT_*) of `pid`'s last fault, or 0; for the host only. */
+export function faultCause(pid: i32): i32 { return pid > 0 && pid < MAX_PROCS ? unchecked(lastCause[pid]) : 0; }
 
 export function setSupervisor(pid: i32): void { supervisor = pid; }
 export function faultCount(): u32 { return faults; }
@@ -49,6 +56,7 @@ export function fault(pid: i32, cause: i32): void {
   else if (abortCause(pid)) cause = FAULT_ABORT;
   else if (memoryRefused == pid) cause = FAULT_MEMORY;
   memoryRefused = -1;
+  unchecked(lastCause[pid] = cause);
   unchecked(exitAsked[pid] = 0);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
   const dropped = takeDown(pid, PS_CRASHED);

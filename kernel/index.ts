@@ -9,6 +9,8 @@ export { bootBuffer as boot_buffer, boot } from "./boot";
 export { run } from "./run";
 export function next_deadline(): f64 { return deadline(); }
 export function exit_code(): i32 { return getExitCode(); }
+// Why a service's trap happened (FAULT_*): the board names it (abi/machine.ts, FAULT_CAUSE_EXPORT).
+export { faultCause as fault_cause } from "./fault";
 
 export * from "./exports";
 // Loaded modules import these, and only the loader can name them

@@ -287,6 +287,55 @@ describe("traps and exits name the service and the cause", () => {
   });
 });
 
+describe("a trap at a limit is named by the kernel's cause", () => {
+  // tests/fixtures/limit-traps: each service traps while starting at a limit the
+  // kernel enforces; the engines see `unreachable` (or a failed grow), the
+  // kernel's fault_cause says why, and the board's line says it the same way.
+  const manifest = join(root, "tests", "fixtures", "limit-traps", "image.toml");
+  let wasm: string | undefined;
+  function built(): string {
+    if (wasm) return wasm;
+    const b = quark(["build", manifest]);
+    expect(b.code, b.stderr).toBe(0);
+    wasm = manifest.replace(/\.toml$/, ".wasm");
+    return wasm;
+  }
+  const LIMIT_LINES = [
+    "quark: spinner (pid 2) spent its CPU budget in one handler",
+    "quark: deep (pid 3) called deeper than its stack window",
+    "quark: aborter (pid 4) aborted",
+    "quark: grower (pid 5) trapped at its memory limit (the manifest's memory)",
+  ];
+  const boardLines = (stderr: string) => stderr.split("\n").filter((l) => /^quark: \w+ \(pid \d+\) /.test(l));
+  const ENGINES: [string, string[]][] = [
+    ["node", ["--runtime", "node"]],
+    ["wasmtime (C trampoline)", ["--runtime", "wasmtime"]],
+    ["wasmtime (Python trampoline)", ["--runtime", "wasmtime", "--python-trampoline"]],
+  ];
+
+  it.each(ENGINES)("CPU budget, stack window, abort and memory limit, one line each (%s)", (_name, flags) => {
+    const r = quark(["boot", built(), ...flags], { input: "" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(boardLines(r.stderr)).toEqual(LIMIT_LINES);
+    expect(r.stderr).not.toMatch(/trapped: unreachable/);
+    expect(r.stdout).toMatch(/kernel: fault: spinner \(pid 2\) spent its CPU budget of 100000 units in one handler\n/);
+  });
+
+  it("--verbose keeps the engine's message beside the cause", () => {
+    const r = quark(["boot", built(), "--verbose"], { input: "" });
+    const lines = boardLines(r.stderr);
+    expect(lines).toHaveLength(4);
+    lines.forEach((l, i) => expect(l.startsWith(LIMIT_LINES[i] + " (")).toBe(true));
+  });
+
+  it("a cause the kernel did not record at a limit keeps the trap's kind", () => {
+    expect(serviceTrapped({ pid: 3, name: "echo", message: "unreachable", cause: abi.FAULT_TRAP }, false)).toBe("quark: echo (pid 3) trapped: unreachable");
+    expect(serviceTrapped({ pid: 3, name: "echo", message: "unreachable", cause: abi.FAULT_START }, false)).toBe("quark: echo (pid 3) trapped: unreachable");
+    expect(serviceTrapped({ pid: 3, name: "echo", message: "unreachable", cause: 0 }, false)).toBe("quark: echo (pid 3) trapped: unreachable");
+    expect(serviceTrapped({ pid: 3, name: "echo", message: "unreachable", cause: abi.FAULT_CPU }, false)).toBe("quark: echo (pid 3) spent its CPU budget in one handler");
+  });
+});
+
 describe("a trap's kind", () => {
   it("is one word per trap for V8's and wasmtime's messages, and 'trap' for a message no row knows", () => {
     for (const row of trapKinds) {

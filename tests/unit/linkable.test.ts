@@ -10,7 +10,7 @@ import { repoRoot } from "../../tools/lib/root";
 import { ENV_IMPORTS, LOADER_IMPORTS, linkTarget, syscallExports } from "../../tools/lib/linkable";
 
 const root = repoRoot();
-const HOST_DRIVEN = ["boot_buffer", "boot", "run", "next_deadline", "exit_code", "memory"];
+const HOST_DRIVEN = ["boot_buffer", "boot", "run", "next_deadline", "exit_code", "fault_cause", "memory"];
 
 describe("what a service may link", () => {
   it("is every syscall of the ABI, each a kernel export, and nothing the host drives", async () => {

@@ -20,6 +20,8 @@ export interface ServiceTrap {
   name: string;
   /** The engine's message (its root cause): the board names its kind (abi/traps.ts). */
   message: string;
+  /** kernel.fault_cause(pid) once the kernel has recorded the fault (FAULT_*; 0 or absent: unknown). */
+  cause?: number;
 }
 
 export type Booted =

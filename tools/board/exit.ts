@@ -4,7 +4,7 @@
 import * as abi from "../../kernel/abi";
 import type { KernelTrap, ServiceTrap } from "./engine";
 import { trapKinds, TRAP_OTHER } from "../../abi/traps";
-import { errorName } from "../lib/names";
+import { errorName, faultText } from "../lib/names";
 
 // The statuses are the machine ABI's (abi/machine.ts). EXIT_BAD_IMAGE is also
 // the status when this machine cannot boot an image (engine setup, control socket).
@@ -31,8 +31,16 @@ export function trapKind(message: string): string {
   return TRAP_OTHER;
 }
 
-/** A service trapped (the kernel carries on): its name, pid and the trap's kind; --verbose adds the engine's message. */
+/**
+ * A service trapped (the kernel carries on): its name, pid and why. A trap the
+ * kernel caused at a limit (CPU budget, stack window, abort, memory) is named
+ * by the kernel's cause, in the words of its own fault line, since the
+ * engine saw only the instruction that stopped it (unreachable); any other is
+ * the trap's kind. --verbose adds the engine's message.
+ */
 export function serviceTrapped(t: ServiceTrap, verbose: boolean): string {
   const who = t.name ? `${t.name} (pid ${t.pid})` : `pid ${t.pid}`;
-  return `quark: ${who} trapped: ${trapKind(t.message)}${verbose ? ` (${t.message})` : ""}`;
+  const limit = t.cause !== undefined && t.cause !== 0 && t.cause !== abi.FAULT_TRAP && t.cause !== abi.FAULT_START;
+  const why = limit ? faultText(t.cause!) : `trapped: ${trapKind(t.message)}`;
+  return `quark: ${who} ${why}${verbose ? ` (${t.message})` : ""}`;
 }

@@ -5,6 +5,7 @@ import * as abi from "../../kernel/abi";
 import { EngineError, runBoard, type BoardIo, type BoardOptions } from "../board/run";
 import type { Booted, Engine, KernelTrap, ServiceTrap, Step } from "../board/engine";
 import type { BoardImage } from "../board/image";
+import { FAULT_CAUSE_EXPORT } from "../lib/abi-texts";
 import { compileImage } from "./image";
 import { NodeMachine, type MachineOptions, type Trap } from "./machine";
 
@@ -102,7 +103,9 @@ class NodeEngine implements Engine {
   /** The services' traps since the last step, handed over once. */
   private takeTraps(): ServiceTrap[] | undefined {
     if (this.traps.length === 0) return undefined;
-    return this.traps.splice(0);
+    // The kernel has recorded each fault by now (kernel.run or boot returned): it knows the cause.
+    const cause = this.m.kernel[FAULT_CAUSE_EXPORT] as (pid: number) => number;
+    return this.traps.splice(0).map((t) => ({ ...t, cause: cause(t.pid) }));
   }
 
   private kernelTrap(): KernelTrap | undefined {

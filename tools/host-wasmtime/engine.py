@@ -22,7 +22,8 @@ length), a JSON array whose first element names the message, and the blob:
 
 "trap pid" and "trap" are a trap in the kernel's own code; "traps" are the
 services' traps caught by the trampoline since the last reply, each [pid,
-module name, the engine's message], which the board names and prints.
+module name, the engine's message, kernel.fault_cause(pid)], which the board
+names and prints.
 
 Console output rides on the reply that ends a boot or a step, so a step that
 prints a thousand lines still costs one frame; a step that runs long sends
@@ -145,6 +146,15 @@ class Engine:
     def _trap(self):
         return self.tramp.kernel_trap()
 
+    def traps(self):
+        """The services' traps since the last reply, each with the cause the kernel recorded for its pid."""
+        from quark_abi import FAULT_CAUSE_EXPORT  # beside machine.py, on the path main() sets up
+        traps = self.tramp.take_traps()
+        for t in traps:
+            cause, trap = self._guarded(lambda: self.machine.call(FAULT_CAUSE_EXPORT, t[0]))
+            t.append(cause if trap is None else 0)
+        return traps
+
     def _guarded(self, call):
         """A kernel export called by the board; a trap raised here is in the kernel's own code."""
         try:
@@ -228,7 +238,7 @@ def main():
                 reply = engine.boot(message[1])
             else:
                 continue
-            reply.append(engine.tramp.take_traps())
+            reply.append(engine.traps())
             pipe.send(reply, engine.take_output())
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         return 0  # the board is done with this engine (or the user interrupted both)

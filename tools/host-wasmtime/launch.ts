@@ -240,11 +240,11 @@ class PipeEngine implements Engine {
   }
 }
 
-/** A service's trap as engine.py sends it: [pid, module name, the engine's message]. */
-type WireTrap = [number, string, string];
+/** A service's trap as engine.py sends it: [pid, module name, the engine's message, kernel.fault_cause(pid)]. */
+type WireTrap = [number, string, string, number];
 
 function serviceTraps(traps: WireTrap[] | undefined): ServiceTrap[] | undefined {
-  return traps && traps.length > 0 ? traps.map(([pid, name, message]) => ({ pid, name, message })) : undefined;
+  return traps && traps.length > 0 ? traps.map(([pid, name, message, cause]) => ({ pid, name, message, cause })) : undefined;
 }
 
 function kernelTrap(pid: number, message: string | null): KernelTrap | undefined {
