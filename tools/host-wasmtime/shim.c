@@ -316,37 +316,49 @@ int32_t quark_shim_kernel_trap(void) { return kernel_trap_pid; }
 
 // ---------------------------------------------------------------- service traps
 // A service's trap, kept until shim.py hands it to the board with the step's
-// answer; the board names its kind and prints it (tools/board/exit.ts). At
-// most MAX_NOTES wait: a service trapping in a loop cannot grow them.
+// answer; the board names its kind and prints it (tools/board/exit.ts). The
+// trap itself is kept, and its message (a backtrace, formatted with the
+// module's names) made only when it is taken: the caller waiting for its
+// E_CRASHED never pays for it. At most MAX_NOTES wait: a service trapping in
+// a loop cannot grow them.
 #define MAX_NOTES 64
 typedef struct {
   uint32_t pid;
   char name[64];
-  char text[256];
+  wasm_trap_t *trap;
+  wasmtime_error_t *error;
 } trap_note_t;
 
 static trap_note_t notes[MAX_NOTES];
 static uint32_t notes_taken, notes_count;
 
-static void note_trap(uint32_t pid, const char *name, const wasm_byte_vec_t *msg) {
-  if (notes_count >= MAX_NOTES) return;
+/** Keeps the trap (or error) for the board, taking it over; false when the notes are full (the caller releases it). */
+static bool note_trap(uint32_t pid, const char *name, wasm_trap_t *trap, wasmtime_error_t *error) {
+  if (notes_count >= MAX_NOTES) return false;
   trap_note_t *t = &notes[notes_count++];
-  const char *text;
-  int len = root_cause(msg, &text);
   t->pid = pid;
   snprintf(t->name, sizeof t->name, "%s", name ? name : "");
-  snprintf(t->text, sizeof t->text, "%.*s", len, text);
+  t->trap = trap;
+  t->error = error;
+  return true;
 }
 
-/** The oldest trap not yet taken: its pid (its name and message copied out, NUL-terminated), or -1. */
+/** The oldest trap not yet taken: its pid (its name and root cause copied out, NUL-terminated), or -1. */
 int32_t quark_shim_take_trap(char name[64], char text[256]) {
   if (notes_taken >= notes_count) {
     notes_taken = notes_count = 0;
     return -1;
   }
-  const trap_note_t *t = &notes[notes_taken++];
+  trap_note_t *t = &notes[notes_taken++];
+  wasm_byte_vec_t msg = message_of(t->trap, t->error);
+  const char *cause;
+  int len = root_cause(&msg, &cause);
   memcpy(name, t->name, sizeof t->name);
-  memcpy(text, t->text, sizeof t->text);
+  snprintf(text, 256, "%.*s", len, cause);
+  wasm_byte_vec_delete(&msg);
+  release(t->trap, t->error);
+  t->trap = NULL;
+  t->error = NULL;
   return (int32_t)t->pid;
 }
 
@@ -370,13 +382,10 @@ static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_v
   if (error || trap) {
     if (in_kernel(trap)) {
       if (kernel_trap_pid < 0) kernel_trap_pid = (int32_t)pid;
-    } else {
-      // Taken only on a trap, never on the per-message path.
-      wasm_byte_vec_t msg = message_of(trap, error);
-      note_trap(pid, proc_name[pid], &msg);
-      wasm_byte_vec_delete(&msg);
+      release(trap, error);
+    } else if (!note_trap(pid, proc_name[pid], trap, error)) {
+      release(trap, error);
     }
-    release(trap, error);
     io[0].i32 = code[C_INVOKE_TRAPPED];
     return NULL;
   }
@@ -428,7 +437,6 @@ static int32_t spawn_failed(uint32_t pid, const module_t *m, wasm_trap_t *trap, 
   wasm_byte_vec_t msg = message_of(trap, error);
   int32_t status = code[C_E_LINK];
   if (trap) status = code[C_E_CRASHED];
-  if (trap) note_trap(pid, m->name, &msg);
   // A store never frees an instance, and caps their number (10000 by
   // default): past it every spawn fails this way.
   else if (contains(&msg, "resource limit")) status = code[C_E_NOSPACE];
@@ -439,7 +447,9 @@ static int32_t spawn_failed(uint32_t pid, const module_t *m, wasm_trap_t *trap, 
             trap ? "trapped while instantiating" : "cannot be instantiated", len, text);
   }
   wasm_byte_vec_delete(&msg);
-  release(trap, error);
+  // A trap in the start code is the service's, kept for the board like any other.
+  if (!trap || !note_trap(pid, m->name, trap, NULL)) release(trap, error);
+  else release(NULL, error);
   return status;
 }
 
