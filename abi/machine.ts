@@ -168,6 +168,13 @@ export const machine: Group[] = [
     ],
   },
   {
+    title: "tool exit codes",
+    doc: ["Statuses of quark's own commands besides 0 (success), 1 (failed) and 2 (usage, or not a usable image): each means one thing a script can test."],
+    rows: [
+      { name: "EXIT_CONFORMANCE_BROKEN", value: 4, doc: "quark conformance: the run itself broke, so its tests say nothing (the image did not boot or halted early, the suite's protocol was cut or unreadable): not a failed test (1), nor a usage error (2)" },
+    ],
+  },
+  {
     title: "deadline sentinels",
     doc: [
       "What `kernel.next_deadline()` returns besides a host-clock time (ns, >= 0):",

@@ -114,6 +114,10 @@ export const EXIT_SERVICE_FAILED = 1; // a service failed to start at boot (its 
 export const EXIT_SHELL_REFUSED = 1; // a shell command the system refused (no such service, a refused request): the shell's status for it
 export const EXIT_SHELL_USAGE = 2; // a shell command that is not one, or lacks a word it needs: the shell's status for it
 
+// ------------------------------------------------- tool exit codes
+// Statuses of quark's own commands besides 0 (success), 1 (failed) and 2 (usage, or not a usable image): each means one thing a script can test.
+export const EXIT_CONFORMANCE_BROKEN = 4; // quark conformance: the run itself broke, so its tests say nothing (the image did not boot or halted early, the suite's protocol was cut or unreadable): not a failed test (1), nor a usage error (2)
+
 // ---------------------------------------------- deadline sentinels
 // What `kernel.next_deadline()` returns besides a host-clock time (ns, >= 0):
 // the run loops of both hosts and the test bench compare with these names.

@@ -11,7 +11,7 @@ import { linkImage, readImage } from "./image";
 import { withModuleName } from "./wasm-sections";
 import { capKind, DEVICES, serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
 import { parseConsole, type ConsoleRun } from "./results";
-import { toTap, toJUnit, toPretty, toSummary, exitCodeFor, type ReportMeta, type RunSummary } from "./reporters";
+import { toTap, toJUnit, toPretty, toSummary, exitCodeFor, runFindings, EXIT_BROKEN, type ReportMeta, type RunSummary } from "./reporters";
 import { repoRoot } from "./root";
 import { bootNode } from "../host-node/run";
 import { bootWasmtime } from "../host-wasmtime/launch";
@@ -155,7 +155,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<number> 
   const summaries: RunSummary[] = [];
   for (const runtime of opts.runtimes) {
     opts.log?.(`quark: conformance suite on ${basename(opts.image)} under ${runtime}`);
-    const { text, ms } = await runSuite(image, runtime);
+    const { text, ms, exit } = await runSuite(image, runtime);
     const run = parseConsole(text);
     const meta: ReportMeta = { image: opts.image, host: runtime, durationMs: Math.round(ms) };
     const color = !opts.out && opts.write === undefined && process.stdout.isTTY === true;
@@ -166,7 +166,10 @@ export async function runConformance(opts: ConformanceOptions): Promise<number> 
       opts.log?.(`quark: wrote the ${runtime} report to ${file}`);
     } else if (!opts.json) write(body.endsWith("\n") ? body : body + "\n");
     summaries.push(toSummary(run, meta));
-    worst = Math.max(worst, exitCodeFor(run));
+    const code = exitCodeFor(run);
+    // A broken run is said on stderr too: its report's tests say nothing, and a script sees only the status.
+    if (code === EXIT_BROKEN) opts.log?.(`quark: the conformance run under ${runtime} broke: ${runFindings(run)[0].message}${exit !== 0 ? `; the machine exited ${exit}` : ""}`);
+    worst = Math.max(worst, code);
   }
   if (opts.json) write(JSON.stringify({ exit: worst, runtimes: summaries }, null, 2) + "\n");
   return worst;

@@ -7,6 +7,7 @@
 // "run", so every format (and every CI tool reading it) sees that the run
 // itself is not trustworthy, not only that some tests are missing.
 
+import { EXIT_CONFORMANCE_BROKEN } from "../../kernel/abi";
 import { fullName, type ConsoleRun, type TestKind, type TestResult } from "./results.js";
 
 export interface ReportMeta {
@@ -18,8 +19,8 @@ export interface ReportMeta {
 export const EXIT_OK = 0;
 /** A test failed or was unresolved. */
 export const EXIT_FAILED = 1;
-/** The run itself is broken: it did not finish, or broke the protocol. */
-export const EXIT_BROKEN = 2;
+/** The run itself is broken: it did not finish, or broke the protocol (its own status, not usage's 2). */
+export const EXIT_BROKEN = EXIT_CONFORMANCE_BROKEN;
 
 export function exitCodeFor(run: ConsoleRun): number {
   if (runFindings(run).length > 0) return EXIT_BROKEN;

@@ -1,6 +1,6 @@
 // The help texts, generated from the command specs (spec.ts) and the exit
 // statuses of the ABI, so neither can say something the code does not do.
-import { EXIT_BAD_IMAGE, EXIT_INTERRUPTED, EXIT_KERNEL_TRAP, EXIT_PANIC } from "../../kernel/abi";
+import { EXIT_BAD_IMAGE, EXIT_CONFORMANCE_BROKEN, EXIT_INTERRUPTED, EXIT_KERNEL_TRAP, EXIT_PANIC } from "../../kernel/abi";
 import { COMMANDS, type CommandSpec, type OptionSpec } from "./spec";
 
 /** quark's own exit statuses beside the machine's (docs/machine-abi.md). */
@@ -15,6 +15,7 @@ export const EXIT_CODES: [number, string][] = [
   [EXIT_USAGE, "usage: an unknown command or option, a missing argument (a shell command ctl ran among them)"],
   [EXIT_BAD_IMAGE, "not a usable image (unreadable, damaged, from another checkout)"],
   [EXIT_KERNEL_TRAP, "the kernel trapped"],
+  [EXIT_CONFORMANCE_BROKEN, "conformance: the run itself broke (the image did not boot or halted early, the suite's protocol was cut): its tests say nothing"],
   [EXIT_PANIC, "init failed to start, died or exited: the machine could not go on"],
   [EXIT_INTERRUPTED, "interrupted (Ctrl-C)"],
 ];

@@ -113,8 +113,8 @@ export const COMMANDS: CommandSpec[] = [
     summary: "run the in-image conformance suite against an image",
     description: [
       "Add the suite's services to the image, boot it under each runtime and",
-      "report; exit 1 on a failed or unresolved test, 2 when the run itself broke",
-      "(the suite never finished). With --runtime both and --out FILE, one",
+      "report; exit 1 on a failed or unresolved test, 4 when the run itself broke",
+      "(the image did not boot, or the suite never finished: said on stderr). With --runtime both and --out FILE, one",
       "report per runtime is written, named FILE with the runtime before its",
       "extension (j.xml -> j.node.xml and j.wasmtime.xml); each file written is",
       "named on stderr.",
