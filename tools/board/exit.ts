@@ -16,9 +16,14 @@ export function bootRefused(status: number): string {
   return `quark: kernel.boot() failed: ${errorName(status)} (${status})`;
 }
 
-export function kernelTrapped(t: KernelTrap): string {
+/**
+ * The kernel itself trapped. The line is the same under every engine; the
+ * engine's message (V8 keeps one for a trap under a service's invoke, the
+ * wasmtime trampolines do not) comes only with --verbose.
+ */
+export function kernelTrapped(t: KernelTrap, verbose = false): string {
   const where = t.pid >= 0 ? ` while serving pid ${t.pid}` : "";
-  return `quark: the kernel trapped${where}${t.message ? `: ${t.message}` : ""} (a kernel bug; halting)`;
+  return `quark: the kernel trapped${where}${verbose && t.message ? `: ${t.message}` : ""} (a kernel bug; halting)`;
 }
 
 export function noRunResult(r: number): string {

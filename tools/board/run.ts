@@ -6,7 +6,7 @@
 import * as abi from "../../kernel/abi";
 import { ImageCheckError, REBUILD } from "../lib/image-check";
 import { ControlSocket } from "./control";
-import type { Engine, ServiceTrap, Step } from "./engine";
+import type { Engine, KernelTrap, ServiceTrap, Step } from "./engine";
 import {
   bootRefused, EXIT_BAD_IMAGE, EXIT_KERNEL_REFUSED, EXIT_NOTHING_CAN_WAKE, KERNEL_TRAP_EXIT, kernelTrapped, noRunResult,
   serviceTrapped,
@@ -67,6 +67,21 @@ export function flagsOf(o: { untilReady?: boolean; quiet?: boolean; interactive?
     (o.interactive ? abi.BOOT_INTERACTIVE : 0) | (o.tty ? abi.BOOT_TTY : 0) | (o.strict ? abi.BOOT_STRICT : 0);
 }
 
+/**
+ * Ctrl-C (SIGINT) while the machine runs: the run loop ends at its next turn
+ * with EXIT_INTERRUPTED, so the engine is closed and the control socket
+ * removed as at any other end, and nothing is said. The handler is this
+ * run's only: a board run inside a test process leaves no listener behind.
+ */
+class Interrupt {
+  fired = false;
+  private wake!: () => void;
+  readonly signalled = new Promise<void>((r) => { this.wake = r; });
+  private readonly onSignal = () => { this.fired = true; this.wake(); };
+  constructor() { process.once("SIGINT", this.onSignal); }
+  dispose(): void { process.removeListener("SIGINT", this.onSignal); }
+}
+
 /** Boot `file` on the engine `start` makes and run it to the end; resolves to the exit status. */
 export async function runBoard(file: string, opts: BoardOptions, start: EngineFactory): Promise<number> {
   // The clock starts before the image is read: boot time counts from the host's start.
@@ -93,12 +108,14 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
   const shown = filter ? (b: Uint8Array) => { const kept = filter.pass(b); if (kept.length > 0) toConsole(kept); } : toConsole;
   const watch = new BootWatch();
   const out = (b: Uint8Array) => { watch.see(b); shown(b); control?.write(b); };
+  const interrupt = new Interrupt();
   try {
     const engine = await start(image, { out, err, t0 });
     try {
       // Each service trap is one line on stderr, named and with its kind (--verbose: the engine's message too).
       const traps = (ts: ServiceTrap[] | undefined) => { for (const t of ts ?? []) err(serviceTrapped(t, opts.verbose === true)); };
-      const status = await bootAndRun(engine, image, flagsOf(opts), input, err, traps);
+      const kernelTrap = (t: KernelTrap) => err(kernelTrapped(t, opts.verbose === true));
+      const status = await bootAndRun(engine, image, flagsOf(opts), input, err, traps, kernelTrap, interrupt);
       if (status !== 0 && watch.failed !== undefined) err(notStartedLine(watch.failed));
       return status;
     } finally {
@@ -111,6 +128,7 @@ export async function runBoard(file: string, opts: BoardOptions, start: EngineFa
     }
     throw e;
   } finally {
+    interrupt.dispose();
     const held = filter?.flush();
     if (held?.length) toConsole(held);
     control?.close();
@@ -130,6 +148,7 @@ async function openControl(path: string, input: ConsoleInput, err: (l: string) =
 
 async function bootAndRun(
   engine: Engine, image: BoardImage, flags: number, input: ConsoleInput, err: (l: string) => void, traps: (ts: ServiceTrap[] | undefined) => void,
+  kernelTrap: (t: KernelTrap) => void, interrupt: Interrupt,
 ): Promise<number> {
   const booted = await engine.boot(flags);
   if ("noRoom" in booted) {
@@ -138,7 +157,7 @@ async function bootAndRun(
   }
   traps(booted.traps);
   if (booted.kernelTrap) {
-    err(kernelTrapped(booted.kernelTrap));
+    kernelTrap(booted.kernelTrap);
     return KERNEL_TRAP_EXIT;
   }
   if (booted.status !== abi.OK) {
@@ -146,19 +165,25 @@ async function bootAndRun(
     err(bootRefused(booted.status));
     return EXIT_KERNEL_REFUSED;
   }
-  return runLoop(engine, input, err, traps);
+  return runLoop(engine, input, err, traps, kernelTrap, interrupt);
 }
 
 /** Boot step 6: run the kernel until it halts or nothing can wake it. */
-async function runLoop(engine: Engine, input: ConsoleInput, err: (l: string) => void, traps: (ts: ServiceTrap[] | undefined) => void): Promise<number> {
+async function runLoop(
+  engine: Engine, input: ConsoleInput, err: (l: string) => void, traps: (ts: ServiceTrap[] | undefined) => void,
+  kernelTrap: (t: KernelTrap) => void, interrupt: Interrupt,
+): Promise<number> {
   let spins = 0;
+  // Whatever the loop waits for, Ctrl-C wakes it too.
+  const wake = () => Promise.race([input.next(), engine.dead, interrupt.signalled]);
   for (;;) {
+    if (interrupt.fired) return abi.EXIT_INTERRUPTED;
     const s: Step = await engine.step(input.peek(engine.inputChunk), input.wantsEnd());
     if (s.took > 0) input.take(s.took);
     if (s.ended) input.endSent();
     traps(s.traps);
     if (s.kernelTrap) {
-      err(kernelTrapped(s.kernelTrap));
+      kernelTrap(s.kernelTrap);
       return KERNEL_TRAP_EXIT;
     }
     if (s.run === abi.RUN_HALT) return s.exit;
@@ -180,9 +205,9 @@ async function runLoop(engine: Engine, input: ConsoleInput, err: (l: string) => 
     }
     // An engine that dies meanwhile wakes the loop too: its next step says so.
     if (s.deadline >= 0) {
-      if (s.waitMs > 0) await sleepOrWake(s.waitMs, Promise.race([input.next(), engine.dead]));
+      if (s.waitMs > 0) await sleepOrWake(s.waitMs, wake());
     } else if (input.open()) {
-      await Promise.race([input.next(), engine.dead]);
+      await wake();
     } else {
       return EXIT_NOTHING_CAN_WAKE;
     }

@@ -35,6 +35,7 @@ The engine exits when its standard input ends.
 
 import json
 import os
+import signal
 import struct
 import sys
 import time
@@ -229,6 +230,9 @@ class Engine:
 
 
 def main():
+    # Ctrl-C reaches the whole process group: the board owns it (it ends the
+    # run with EXIT_INTERRUPTED and closes this engine's input, which ends it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Replies go out on a private copy of standard output; standard output
     # itself becomes standard error, so nothing printed can corrupt a frame.
     pipe = Pipe(0, os.dup(1))
@@ -247,8 +251,8 @@ def main():
                 continue
             reply.append(engine.traps())
             pipe.send(reply, engine.take_output())
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        return 0  # the board is done with this engine (or the user interrupted both)
+    except (EOFError, BrokenPipeError):
+        return 0  # the board is done with this engine
     return 0
 
 
