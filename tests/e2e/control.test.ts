@@ -79,6 +79,53 @@ describe("quark ctl --control", () => {
     }
   }, 120_000);
 
+  it.each(["node", "wasmtime"])("gives each concurrent client the status of its own commands (%s)", async (runtime) => {
+    const wasm = await image("default");
+    const sock = join(mkdtempSync(join(tmpdir(), "quark-ctl-")), "quark.sock");
+    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let console = "";
+    boot.stdout.on("data", (b) => { console += b; });
+    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    /** `quark ctl --control SOCK ARGS...` as a child running beside the others. */
+    const ctl = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "ctl", "--control", sock, ...args], { cwd: root });
+      let stdout = "", stderr = "";
+      c.stdout.on("data", (b) => { stdout += b; });
+      c.stderr.on("data", (b) => { stderr += b; });
+      c.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    let held: ReturnType<typeof createConnection> | undefined;
+    try {
+      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
+      // Two clients at once, one refused and one not, a few times over.
+      for (let round = 0; round < 3; round++) {
+        const [bad, good] = await Promise.all([ctl("svc stop nosuch", "svc list"), ctl("svc list", "svc status echo")]);
+        expect(bad.code, bad.stderr).toBe(abi.EXIT_SHELL_REFUSED);
+        expect(bad.stdout).toMatch(/^no service named nosuch \(try svc list\)\nSERVICE /);
+        expect(good.code, good.stderr).toBe(0);
+        expect(good.stdout).toMatch(/^SERVICE [\s\S]*\necho: running/);
+      }
+      // A client whose run is cut in two by another's whole run: its failure is still its own, and the other's success its own.
+      held = createConnection(sock);
+      let heldText = "";
+      held.on("data", (b) => { heldText += b; });
+      await new Promise<void>((resolve, reject) => { held!.once("connect", () => resolve()); held!.once("error", reject); });
+      held.write("status quark-ctl-0a0a-begin\nsvc stop nosuch\n");
+      const between = await ctl("svc list");
+      expect(between.code, between.stderr).toBe(0);
+      expect(between.stdout).toMatch(/^SERVICE /);
+      held.write("status quark-ctl-0a0a\n");
+      expect(await until(() => /(^|\n)quark-ctl-0a0a \d\n/.test(heldText), 30_000), heldText).toBe(true);
+      expect(heldText).toMatch(/(^|\n)no service named nosuch \(try svc list\)\nquark-ctl-0a0a 1\n/);
+      expect((await ctl("halt")).code).toBe(0);
+      expect(await exited).toBe(0);
+    } finally {
+      held?.destroy();
+      boot.kill();
+    }
+  }, 120_000);
+
   it("says how to start a system when there is no socket", () => {
     const r = quark(["ctl", "--control", join(tmpdir(), "no-such-quark.sock"), "svc list"]);
     expect(r.code).not.toBe(0);

@@ -7,9 +7,18 @@
 // input queue is full and resumed when it has room, so nothing it sends is lost;
 // one dropped for leaving output unread loses what it sent that the console
 // has not taken yet, so a stalled client's commands do not run on after it.
+//
+// Connections share one shell, whose `status` counts every command since the
+// last `status`. A `quark ctl --control` client sends its commands between
+// `status MARK-begin` and `status MARK` (tools/lib/ctl.ts), and the status it
+// exits with is the one the shell prints for MARK; so those lines reach the
+// console as one run, never with another connection's lines among them: a
+// connection's bytes are handed on in whole lines, and from a begin mark to
+// its end mark at once (Held). Each client's status is then its own commands'.
 import * as abi from "../../kernel/abi";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { existsSync, unlinkSync } from "node:fs";
+import { MARK_PREFIX } from "../lib/ctl-marks";
 
 /** How long a connection may take to read the last output once the machine has halted. */
 const CLOSE_GRACE_MS = 5000;
@@ -34,6 +43,66 @@ export interface InputSink {
 
 const NEWLINE = new Uint8Array([10]);
 
+/** A ctl client's first line: `status MARK-begin`. */
+const BEGIN = new RegExp(`^status (${MARK_PREFIX}[0-9a-f]+)-begin$`);
+/**
+ * Bytes a connection may have held back (a line not yet ended, a marked run
+ * not yet closed); past it they go on as they are, so a client that never
+ * ends its line or its run costs the machine no memory. A ctl client's run
+ * is its command line: far less.
+ */
+const HOLD_MAX = 1 << 20;
+
+/** One connection's bytes not yet handed to the console: whole lines only, and a marked run whole. */
+class Held {
+  private bytes: Uint8Array = new Uint8Array(0);
+  private scanned = 0; // where the next line to look at starts
+  private mark: string | undefined; // inside `status MARK-begin` ... `status MARK`
+
+  /** Add what arrived; the bytes that may go on now (possibly none). */
+  take(b: Uint8Array): Uint8Array {
+    this.bytes = this.bytes.length === 0 ? b : concat(this.bytes, b);
+    let ready = 0;
+    for (let nl: number; (nl = this.bytes.indexOf(10, this.scanned)) >= 0; this.scanned = nl + 1) {
+      const line = latin1(this.bytes.subarray(this.scanned, nl));
+      if (this.mark === undefined) {
+        const m = BEGIN.exec(line);
+        if (m) this.mark = m[1];
+        else ready = nl + 1;
+      } else if (line === `status ${this.mark}`) {
+        this.mark = undefined;
+        ready = nl + 1;
+      }
+    }
+    if (this.bytes.length - ready > HOLD_MAX) { ready = this.bytes.length; this.mark = undefined; }
+    const out = this.bytes.subarray(0, ready);
+    this.bytes = this.bytes.subarray(ready);
+    this.scanned -= ready;
+    return out;
+  }
+
+  /** The connection is gone: what it held, its last line ended. */
+  rest(): Uint8Array {
+    const b = this.bytes;
+    this.bytes = new Uint8Array(0);
+    this.scanned = 0;
+    return b.length === 0 || b[b.length - 1] === 10 ? b : concat(b, NEWLINE);
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const c = new Uint8Array(a.length + b.length);
+  c.set(a);
+  c.set(b, a.length);
+  return c;
+}
+
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length && i < 256; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
 export class ControlSocket {
   private server: Server;
   private clients = new Set<Socket>();
@@ -52,17 +121,18 @@ export class ControlSocket {
   private constructor(readonly path: string, private readonly input: InputSink, private readonly err: (line: string) => void) {
     this.server = createServer((c) => {
       this.clients.add(c);
-      let midLine = false;
+      const held = new Held();
       c.on("data", (b) => {
-        midLine = b.length > 0 && b[b.length - 1] !== 10;
-        if (input.push(new Uint8Array(b), c)) return;
+        const ready = held.take(new Uint8Array(b));
+        if (ready.length === 0 || input.push(ready, c)) return;
         c.pause();
         input.whenRoom(() => c.resume());
       });
       // A connection that ends mid-line gets its line ended, so it cannot run into the next connection's.
       const gone = () => {
-        if (!this.clients.delete(c)) return; // dropped: discard() ended its line
-        if (midLine) { midLine = false; input.push(NEWLINE); }
+        if (!this.clients.delete(c)) return; // dropped: discard() ended its line, and what it held goes with it
+        const rest = held.rest();
+        if (rest.length > 0) input.push(rest);
       };
       c.on("close", gone);
       c.on("error", gone);

@@ -64,8 +64,10 @@ export function ctlAttach(socket: string, args: string[], timeoutMs = 30_000): P
     const timer = setTimeout(() => finish(1, `no answer from the system within ${timeoutMs / 1000} s`), timeoutMs);
     // After a halt nothing answers: the closed connection ends it.
     const halting = /^halt\b/.test(commandLines(args).trim().split("\n").pop()!.trim());
-    // The first status starts the shell's count afresh: what other connections did before is not ours.
-    c.on("connect", () => c.write(`status ${marker}-begin\n` + commandLines(args) + (halting ? "" : `status ${marker}\n`)));
+    // The first status starts the shell's count afresh: what other connections did before is not ours;
+    // the board hands the lines from the begin mark to the end mark to the shell as one run (board/control.ts),
+    // so no other connection's command is counted in ours. After a halt the end mark is not run, but it closes the run.
+    c.on("connect", () => c.write(`status ${marker}-begin\n` + commandLines(args) + `status ${marker}\n`));
     c.on("data", (b) => {
       text += b.toString("utf8");
       const m = markAt(text, marker);
