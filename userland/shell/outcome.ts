@@ -2,7 +2,7 @@
 // which keeps the worst status since the last `status` command. `quark ctl`
 // ends its commands with `status TAG` and exits with the number it prints
 // (README, "The shell"): 0 every command ran, 1 the system refused one (no
-// such service, a refused request, a wait that ran out), 2 one was not a
+// such service, a refused request, a start that failed), 2 one was not a
 // command the shell knows or lacked a word it needs.
 import { println } from "./console";
 import { EXIT_SHELL_REFUSED, EXIT_SHELL_USAGE } from "../lib";
