@@ -93,7 +93,7 @@ export function healthChecks(init: i32, samples: i32, batch: i32, emit: EmitWith
 // ---------------------------------------------------------------- limits
 
 /** How long a short path runs before it is measured (50 ms). */
-const WARM_NS: i64 = 50_000_000;
+export const WARM_NS: i64 = 50_000_000;
 
 /** limit.queue.refuse: a send to a service whose queue (queue_depth = 1) is full, refused with E_QFULL. */
 export function queueRefuse(spin: i32, samples: i32, batch: i32, emit: EmitWith): void {
