@@ -1,10 +1,14 @@
 // The README's manifest example is a manifest: it parses, and it shows every
 // key a service or an image can have. Its command blocks can be pasted into a
-// shell as they are, and name only commands and options quark has; its
-// command table and exit code table are the ones quark help prints.
+// shell as they are, and name only commands and options quark has; a block
+// that shows a command's output (`$ COMMAND` and what follows) is run, under
+// both hosts when it boots something, and prints what it shows, times aside;
+// its command table and exit code table are the ones quark help prints.
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildImage } from "../../tools/lib/build";
 import { parseManifestText, SERVICE_KEYS, IMAGE_KEYS } from "../../tools/lib/manifest";
 import { repoRoot } from "../../tools/lib/root";
 import { COMMANDS, commandSpec } from "../../tools/quark/spec";
@@ -90,6 +94,86 @@ describe("README's command blocks", () => {
       }
     }
   });
+});
+
+// ---------------------------------------------------------------- blocks with output
+
+/** A `$ COMMAND` line of a README block and the output shown under it. */
+interface Shown { at: number; command: string; output: string }
+
+/**
+ * Every README block but the manifest's is either commands alone (each line a
+ * command or a comment) or `$ COMMAND` lines each followed by its output;
+ * `other` is every line of a block that is neither, which no test would compare.
+ */
+function outputBlocks(text: string): { shown: Shown[]; other: { at: number; line: string }[] } {
+  const shown: Shown[] = [];
+  const other: { at: number; line: string }[] = [];
+  for (const m of text.matchAll(/^```([a-z]*)\n([\s\S]*?)^```/gm)) {
+    if (m[1] === "toml") continue;
+    const first = text.slice(0, m.index).split("\n").length + 1;
+    const lines = m[2].split("\n").slice(0, -1);
+    if (lines.some((l) => l.startsWith("$ "))) {
+      lines.forEach((l, i) => {
+        if (l.startsWith("$ ")) shown.push({ at: first + i, command: l.slice(2), output: "" });
+        else if (shown.length > 0 && i > 0) shown[shown.length - 1].output += l + "\n";
+        else other.push({ at: first + i, line: l });
+      });
+      continue;
+    }
+    lines.forEach((l, i) => {
+      if (l.trim() !== "" && !/^(npx|npm|node|printf|quark) /.test(l) && !l.startsWith("#")) other.push({ at: first + i, line: l });
+    });
+  }
+  return { shown, other };
+}
+
+/** What legitimately varies from run to run: the log's time stamps and the durations it gives. */
+function normalised(s: string): string {
+  return s.replace(/^\[ *\d+\.\d{6}\] /gm, "[T] ").replace(/\d+(\.\d+)? (ms|µs)\b/g, "N $2");
+}
+
+/** Run a README command in sh from the checkout, `npx quark` being this checkout's CLI. */
+function runShown(command: string) {
+  const r = spawnSync("sh", ["-c", command.replace(/\bnpx quark\b/g, "$QUARK")], {
+    cwd: root, encoding: "utf8", timeout: 180_000,
+    env: { ...process.env, QUARK: `${process.execPath} ${join(root, "bin", "quark.mjs")}` },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("README's blocks that show output", () => {
+  const { shown, other } = outputBlocks(readme);
+
+  it("are every block that is not commands alone", () => {
+    expect(other).toEqual([]);
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    for (const s of shown) expect(s.output, `README.md:${s.at}: ${s.command}`).not.toBe("");
+  });
+
+  it("are told apart from blocks of commands, and a line of neither is caught", () => {
+    const r = outputBlocks("```\n$ npx quark version\nquark 1\n```\n\n```\nnpx quark help\nsome output\n```\n");
+    expect(r.shown).toEqual([{ at: 2, command: "npx quark version", output: "quark 1\n" }]);
+    expect(r.other).toEqual([{ at: 8, line: "some output" }]);
+  });
+
+  it("compare with times taken out, and nothing else", () => {
+    expect(normalised("[    0.005654] init: started log (pid 2) in 32.428 µs, boot took 12.73 ms\n"))
+      .toBe("[T] init: started log (pid 2) in N µs, boot took N ms\n");
+    expect(normalised("echo: stopped, pid 3, 0 restarts\n")).toBe("echo: stopped, pid 3, 0 restarts\n");
+  });
+
+  // A command that boots an image runs under each host; the README shows one output for both.
+  const runs = shown.flatMap((s) => (/\bquark (boot|ctl|conformance)\b/.test(s.command)
+    ? ["node", "wasmtime"].map((runtime) => ({ ...s, runtime, line: `${s.command} --runtime ${runtime}` }))
+    : [{ ...s, runtime: "-", line: s.command }]));
+  it.each(runs)("README.md:$at prints what it shows (runtime $runtime)", async ({ at, line, output }) => {
+    // The blocks use images/default.wasm as `npx quark build images/default.toml` (or npm start) leaves it.
+    await buildImage(join(root, "images", "default.toml"), { root });
+    const r = runShown(line);
+    expect(r.code, `README.md:${at}: ${r.stderr}`).toBe(0);
+    expect(normalised(r.stdout)).toBe(normalised(output));
+  }, 180_000);
 });
 
 describe("README's command table", () => {
