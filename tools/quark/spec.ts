@@ -67,7 +67,8 @@ export const COMMANDS: CommandSpec[] = [
       "end of input; with --strict the worst of the piped commands (1 one was",
       "refused, 2 one was not a command) and 1 if a service failed to start;",
       "with --until-ready 0 at ready, 1 if a service failed to start (named on",
-      "stderr). A reader that goes away (| head) ends the boot quietly.",
+      "stderr). A reader that goes away (| head) ends the boot quietly; Ctrl-C",
+      "(SIGINT) stops the machine and exits 130, removing a --control socket.",
     ],
     options: [
       RUNTIME,
