@@ -1,13 +1,14 @@
 // The image check (tools/lib/image-check.ts) on small hand-made images: one
 // case per fault, each with its stable code and message; and the board's
 // reading of an image (tools/board/image.ts), the only one any engine gets.
-import { mkdtempSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import binaryen from "binaryen";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as abi from "../../kernel/abi";
-import { abiConstants, checkImage, compileError, ImageCheckError, readImageFile, sha256 } from "../../tools/lib/image-check";
+import { abiConstants, checkImage, compileError, ImageCheckError, readIdentified, readImageFile, sha256 } from "../../tools/lib/image-check";
+import { markPath } from "../../tools/board/image-mark";
 import { linkImage } from "../../tools/lib/image";
 import { encodeCustomSection, readSections, stripCustomSections } from "../../tools/lib/wasm-sections";
 import { boardImage, readBoardImage } from "../../tools/board/image";
@@ -204,6 +205,44 @@ describe("the board's image (tools/board/image.ts), read once for every engine",
     const bad = b.slice();
     bad[code.start] ^= 1; // the function count no longer matches the function section
     expect(() => boardImage(bad, "t.wasm")).toThrow(/^t\.wasm: module kernel does not compile: \S/);
+  });
+
+  it("takes an unchanged file from its mark: the same parts as the whole check", () => {
+    const file = join(dir, "marked.wasm");
+    writeFileSync(file, good());
+    const first = readBoardImage(file); // checked, and marked
+    const { identity } = readIdentified(file);
+    expect(existsSync(markPath(identity!))).toBe(true);
+    const again = readBoardImage(file);
+    expect(again.modules.map((m) => [m.name, m.kind, m.sha256, Buffer.from(m.bytes).toString("hex")]))
+      .toEqual(first.modules.map((m) => [m.name, m.kind, m.sha256, Buffer.from(m.bytes).toString("hex")]));
+    expect(again.bootTable).toEqual(first.bootTable);
+    expect(again.kernelSha256).toBe(first.kernelSha256);
+    expect(again.abi).toEqual(abiConstants());
+  });
+
+  it("checks a file changed in place again, even with its modification time put back, and refuses it", () => {
+    const file = join(dir, "tampered.wasm");
+    writeFileSync(file, good());
+    readBoardImage(file); // marked
+    const { mtime, atime } = statSync(file);
+    const b = new Uint8Array(readFileSync(file));
+    const echo = section(b, "quark.mod.echo");
+    b[echo.end - 1] ^= 1; // the same size, one bit of the module's code
+    writeFileSync(file, b);
+    utimesSync(file, atime, mtime);
+    expect(statSync(file).mtimeMs).toBe(mtime.getTime());
+    expect(() => readBoardImage(file)).toThrow(/module echo does not match its sha256/);
+  });
+
+  it("ignores a mark that does not fit the file, and checks it whole", () => {
+    const file = join(dir, "bad-mark.wasm");
+    writeFileSync(file, good());
+    const { identity } = readIdentified(file);
+    writeFileSync(markPath(identity!), JSON.stringify({ kernelSha256: "x", modules: [{ name: "hal", kind: "hal", sha256: "y", at: 0, size: 1e9 }], boot: [0, 1] }));
+    const img = readBoardImage(file);
+    expect(img.modules.map((m) => m.name)).toEqual(["hal", "init", "echo"]);
+    expect(img.bootTable).toEqual(bootTable());
   });
 
   it("refuses a file it cannot open, a loop of symbolic links too", () => {

@@ -5,7 +5,8 @@
 // line under both (`FILE: module NAME does not compile: <reason>`). Nothing
 // is compiled here: validation generates no code, and a module validated by
 // an earlier boot is not validated again (validate).
-import { checkImage, compileError, readBytes, type CheckedModule } from "../lib/image-check";
+import { abiConstants, checkImage, compileError, readIdentified, type CheckedModule } from "../lib/image-check";
+import { recall, remember, type CheckedParts } from "./image-mark";
 import { KERNEL_REFUSAL_NAME } from "../lib/abi-texts";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,17 +58,37 @@ function validate(bytes: Uint8Array, name: string, sha256: string, file: string)
   }
 }
 
-/** Checks an image's bytes; every refusal is an ImageCheckError naming `file`. */
-export function boardImage(bytes: Uint8Array, file: string): BoardImage {
+/** The image's parts, checked and validated; every refusal is an ImageCheckError naming `file`. */
+function check(bytes: Uint8Array, file: string): CheckedParts {
   const checked = checkImage(bytes, file);
   validate(bytes, KERNEL_REFUSAL_NAME, checked.kernelSha256, file);
   for (const m of checked.modules) validate(m.bytes, m.name, m.sha256, file);
+  return checked;
+}
+
+// The check refuses an image whose quark.abi differs from this checkout's in any constant: a checked image's table is this one.
+function fromParts(file: string, bytes: Uint8Array, parts: CheckedParts): BoardImage {
   return {
-    file, kernel: bytes, kernelSha256: checked.kernelSha256, modules: checked.modules, bootTable: checked.bootTable.slice(), abi: checked.abi,
+    file, kernel: bytes, kernelSha256: parts.kernelSha256, modules: parts.modules, bootTable: parts.bootTable.slice(),
+    abi: abiConstants() as Record<string, number>,
   };
 }
 
-/** Reads and checks an image file; every failure, the file's own included, is an ImageCheckError. */
+/** Checks an image's bytes; every refusal is an ImageCheckError naming `file`. */
+export function boardImage(bytes: Uint8Array, file: string): BoardImage {
+  return fromParts(file, bytes, check(bytes, file));
+}
+
+/**
+ * Reads and checks an image file; every failure, the file's own included, is
+ * an ImageCheckError. A file checked before and unchanged since is taken from
+ * its mark instead (image-mark.ts).
+ */
 export function readBoardImage(file: string): BoardImage {
-  return boardImage(readBytes(file), file);
+  const { bytes, identity } = readIdentified(file);
+  const known = identity === undefined ? undefined : recall(identity, bytes);
+  if (known) return fromParts(file, bytes, known);
+  const parts = check(bytes, file);
+  if (identity !== undefined) remember(identity, bytes, parts);
+  return fromParts(file, bytes, parts);
 }

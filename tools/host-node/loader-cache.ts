@@ -58,8 +58,8 @@ export class LoaderCache {
   }
 
   private prune(): void {
-    // The board's marks of validated modules (tools/board/image.ts) are kept within the same bound.
-    const names = readdirSync(this.dir).filter((n) => n.endsWith(".wasm") || n.startsWith("valid-"));
+    // The board's marks of validated modules and checked images (tools/board/image.ts, image-mark.ts) are kept within the same bound.
+    const names = readdirSync(this.dir).filter((n) => n.endsWith(".wasm") || n.startsWith("valid-") || n.startsWith("checked-"));
     if (names.length <= KEEP) return;
     const byAge = names.map((n) => ({ n, t: statSync(join(this.dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
     for (const { n } of byAge.slice(0, names.length - KEEP / 2)) rmSync(join(this.dir, n), { force: true });

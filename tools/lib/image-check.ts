@@ -10,7 +10,7 @@
 // or module, what is wrong and what to do, with a stable `code` for tests and
 // --json, and exit status EXIT_BAD_IMAGE in every command.
 import { createHash, type Hash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, type BigIntStats } from "node:fs";
 import * as abi from "../../kernel/abi";
 import { ABI_JSON } from "./abi-json";
 import { SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULE_PREFIX, SECTION_MODULES, SECTION_PREFIX } from "./abi-texts";
@@ -96,13 +96,32 @@ export function readImageFile(path: string, expected: Readonly<Record<string, nu
 }
 
 export function readBytes(path: string): Uint8Array {
+  return readIdentified(path).bytes;
+}
+
+/**
+ * A file's bytes and who it was while they were read: device, inode, size,
+ * and the modification and change times in ns, the same before and after
+ * the read, or undefined when the file changed meanwhile. The change time is
+ * the kernel's to set, on every write, so the same identity means the same
+ * bytes (the test git's index relies on).
+ */
+export function readIdentified(path: string): { bytes: Uint8Array; identity?: string } {
+  let fd: number | undefined;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-    return new Uint8Array(readFileSync(path));
+    fd = openSync(path, "r");
+    const before = fstatSync(fd, { bigint: true });
+    if (before.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+    const bytes = new Uint8Array(readFileSync(fd));
+    const after = fstatSync(fd, { bigint: true });
+    const id = (s: BigIntStats) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    return { bytes, identity: id(before) === id(after) && after.size === BigInt(bytes.length) ? id(after) : undefined };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "EIO";
     const [reason, what] = FILE_ERRORS[code] ?? ["unreadable", `cannot read (${code})`];
     throw new ImageCheckError(path, reason, what);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
