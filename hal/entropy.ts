@@ -5,9 +5,8 @@
 // bit is one with probability 255/256), which is what the health tests of a
 // driver are there to notice.
 import { ENT_FAULT_NONE, ENT_FAULT_STUCK, ENT_FAULT_BIASED } from "../kernel/abi";
+import { host_random_fill } from "./host";
 
-@external("host", "random_fill")
-declare function random_fill(ptr: usize, len: i32): void;
 
 const SOURCES = 2;
 const BATCH = 512; // bytes fetched per refill of one source
@@ -34,7 +33,7 @@ function rawWord(s: i32): u32 {
   const base = changetype<usize>(batches) + <usize>(s * BATCH);
   let at = unchecked(used[s]);
   if (at + 4 > BATCH) {
-    random_fill(base, BATCH);
+    host_random_fill(<i32>base, BATCH);
     at = 0;
   }
   unchecked(used[s] = at + 4);

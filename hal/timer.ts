@@ -2,9 +2,7 @@
 // clock, and one comparator that raises IRQ_TIMER once the counter passes it.
 import { IRQ_TIMER } from "../kernel/abi";
 import { raise } from "./intc";
-
-@external("host", "now")
-declare function host_now(): f64;
+import { host_now } from "./host";
 
 let latched: i64 = 0;
 let compare: i64 = 0;

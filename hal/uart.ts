@@ -5,9 +5,7 @@
 // has run: that is the back-pressure. Registers are in abi/hal.ts (UART_*).
 import { UART_RX_EOF, UART_RX_READY, UART_IRQ_RX, UART_RX_BUFFER, IRQ_UART_RX, E_QFULL, E_ARG, OK } from "../kernel/abi";
 import { raise } from "./intc";
-
-@external("host", "console_out")
-declare function console_out(ptr: usize, len: i32): void;
+import { host_console_out } from "./host";
 
 const TX_SIZE = 4096;
 const RX_SIZE = UART_RX_BUFFER;
@@ -28,7 +26,7 @@ export function uartReset(): void {
 export function uartFlush(_value: i32): void { flush(); }
 
 function flush(): void {
-  if (txLen > 0) console_out(changetype<usize>(tx), txLen);
+  if (txLen > 0) host_console_out(<i32>changetype<usize>(tx), txLen);
   txLen = 0;
 }
 

@@ -103,21 +103,36 @@ ${codes.join("\n")}
 `;
 }
 
+/** The `@external` declarations of what `importer` imports, from the table. */
+function imports(t: Tables, importer: string): string {
+  return t.machine.hostImports.filter((h) => h.importer === importer).map((h) =>
+    `/** ${h.doc} */\n@external("${h.module}", "${h.name}")\nexport declare function ${h.localName}(${h.params.join(", ")}): ${h.result || "void"};`).join("\n\n");
+}
+
 /** kernel/host.ts: the kernel's only ways out, declared from the table. */
 function kernelImports(t: Tables): string {
-  const decls = t.machine.hostImports.filter((h) => h.importer === "kernel").map((h) =>
-    `/** ${h.doc} */\n@external("${h.module}", "${h.name}")\nexport declare function ${h.localName}(${h.params.join(", ")}): ${h.result || "void"};`);
   return header(SOURCE) + `//
 // The machine: functions the host and the HAL provide to the kernel
 // (docs/machine-abi.md). Nothing else in the kernel talks to the outside.
 
-${decls.join("\n\n")}
+${imports(t, "kernel")}
+`;
+}
+
+/** hal/host.ts: the HAL's only ways out (the clock, the console, randomness). */
+function halImports(t: Tables): string {
+  return header(SOURCE) + `//
+// The machine: what the host provides to the HAL's device models
+// (docs/machine-abi.md). Nothing else in the HAL talks to the outside.
+
+${imports(t, "hal")}
 `;
 }
 
 export function emitHost(t: Tables): Array<[string, string]> {
   return [
     ["kernel/host.ts", kernelImports(t)],
+    ["hal/host.ts", halImports(t)],
     ["tools/lib/abi-texts.ts", tsTexts(t)],
     ["tools/host-wasmtime/quark_abi.py", python(t)],
     ["tools/host-wasmtime/quark_abi.h", cHeader(t)],
