@@ -156,6 +156,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<number> 
   for (const runtime of opts.runtimes) {
     opts.log?.(`quark: conformance suite on ${basename(opts.image)} under ${runtime}`);
     const { text, ms, exit } = await runSuite(image, runtime);
+    // Ctrl-C ended the machine (the board's EXIT_INTERRUPTED): the user stops the whole run, reporting nothing.
+    if (exit === abi.EXIT_INTERRUPTED) return abi.EXIT_INTERRUPTED;
     const run = parseConsole(text);
     const meta: ReportMeta = { image: opts.image, host: runtime, durationMs: Math.round(ms) };
     const color = !opts.out && opts.write === undefined && process.stdout.isTTY === true;
