@@ -18,15 +18,15 @@ const RUNTIMES = ["node", "wasmtime"] as const;
 const fixture = (name: string) => join(root, "tests", "fixtures", name, "image.toml");
 
 // A kernel with just enough to boot (as in tests/unit/host-traps.test.ts):
-// it spawns init and runs its start; init calls the one syscall it exports,
-// `stats`, which traps inside the kernel's own code.
-const TRAPPING_KERNEL = `
+// it spawns init and runs its start; the one syscall it exports, `stats`,
+// traps inside the kernel's own code when asked to; run() answers RUN.
+const fakeKernel = (run: number) => `
 @external("host", "invoke") declare function invoke(pid: i32, entry: i32, a0: i32, a1: i32): i32;
 @external("host", "spawn") declare function spawn(pid: i32, module: i32, flags: i32): i32;
 const buf = new StaticArray<u8>(256);
 export function boot_buffer(len: i32): i32 { return <i32>changetype<usize>(buf); }
 export function boot(flags: i32): i32 { spawn(1, 1, 0); invoke(1, 0, 1, 0); return 0; }
-export function run(): i32 { return 2; }
+export function run(): i32 { return ${run}; }
 export function next_deadline(): f64 { return -2; }
 export function exit_code(): i32 { return 0; }
 export function stats(trap: i32): i32 { if (trap) unreachable(); return 7; }
@@ -37,7 +37,9 @@ export function stack_out(): void {}
 export function mem_limit(): void {}
 `;
 const HAL = `export function hal_init(): void {}\nexport function uart_rx(b: i32): i32 { return 0; }`;
-const INIT = `@external("quark", "stats") declare function poke(t: i32): i32;\nexport function quark_start(a: i32, b: i32): i32 { return poke(1); }`;
+const fakeInit = (trap: number) => `@external("quark", "stats") declare function poke(t: i32): i32;\nexport function quark_start(a: i32, b: i32): i32 { return poke(${trap}); }`;
+/** No RUN_* value: what only a broken kernel could answer. */
+const NO_RUN_RESULT = 99;
 
 let dir: string;
 const images: Record<string, string> = {};
@@ -52,14 +54,19 @@ beforeAll(async () => {
   }
   const src = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
   const cacheDir = join(dir, "cache");
-  const kernel = await compileModule({ kind: "kernel", entry: src("kernel.ts", TRAPPING_KERNEL), root, cacheDir });
   const hal = await compileModule({ kind: "hal", entry: src("hal.ts", HAL), root, cacheDir });
-  const init = await compileModule({ kind: "service", entry: src("init.ts", INIT), root, cacheDir });
-  images.kernelTrap = join(dir, "kernel-trap.wasm");
-  writeFileSync(images.kernelTrap, linkImage({
-    kernel: withModuleName(kernel.wasm, KERNEL_MODULE_NAME), hal: hal.wasm, init: withModuleName(init.wasm, "init"),
-    services: [], manifestJson: {}, bootTable: new Uint8Array(32),
-  }));
+  /** An image of the hand-made kernel whose run() answers `run`, with an init that makes it trap or not. */
+  const handMade = async (name: string, run: number, trap: number) => {
+    const kernel = await compileModule({ kind: "kernel", entry: src(`${name}-kernel.ts`, fakeKernel(run)), root, cacheDir });
+    const init = await compileModule({ kind: "service", entry: src(`${name}-init.ts`, fakeInit(trap)), root, cacheDir });
+    images[name] = join(dir, `${name}.wasm`);
+    writeFileSync(images[name], linkImage({
+      kernel: withModuleName(kernel.wasm, KERNEL_MODULE_NAME), hal: hal.wasm, init: withModuleName(init.wasm, "init"),
+      services: [], manifestJson: {}, bootTable: new Uint8Array(32),
+    }));
+  };
+  await handMade("kernelTrap", abi.RUN_HALT, 1);
+  await handMade("noRunResult", NO_RUN_RESULT, 0);
   images.garbage = join(dir, "garbage.wasm");
   writeFileSync(images.garbage, "not an image\n");
   images.badManifest = join(dir, "bad.toml");
@@ -104,6 +111,11 @@ const CASES: Case[] = [
     row: "EXIT_KERNEL_REFUSED", what: "kernel.boot() cannot instantiate init", code: 1,
     args: (r) => ["boot", images["init-refused"], "--runtime", r],
     stderr: [`quark: kernel.boot() failed: E_LINK (${abi.E_LINK})`], stdout: /kernel: boot failed: cannot instantiate init\n/,
+  },
+  {
+    row: "EXIT_KERNEL_REFUSED", what: "kernel.run() answers no RUN_* value (a hand-made kernel)", code: 1,
+    args: (r) => ["boot", images.noRunResult, "--runtime", r],
+    stderr: [`quark: kernel.run() returned ${NO_RUN_RESULT}, which is no RUN_* value`],
   },
   {
     row: "EXIT_SERVICE_FAILED", what: "a service failed to start under --until-ready", code: 1,
