@@ -208,7 +208,7 @@ export const texts: Text[] = [
   { name: "SECTION_MODULE_PREFIX", value: "quark.mod.", doc: "followed by a module's name: that module's bytes" },
   { name: "SECTION_MANIFEST", value: "quark.manifest", doc: "UTF-8 JSON: the manifest as the build normalised it" },
   { name: "SECTION_BOOT", value: "quark.boot", doc: "the boot table init reads through boot_read" },
-  { name: "FAULT_CAUSE_EXPORT", value: "fault_cause", doc: "the kernel export fault_cause(pid): i32, the cause (FAULT_*) of pid's last fault: the board asks it for each service trap an engine reports, so a trap at a limit (CPU budget, stack window, abort, memory) is named by its cause, not by the instruction that stopped it" },
+  { name: "FAULT_CAUSE_EXPORT", value: "fault_cause", doc: "the kernel export fault_cause(pid): i32, the cause (FAULT_*) of pid's last fault not yet asked about, or 0 (each fault answers once): the board asks it once for each service trap an engine reports, in order, so a trap at a limit (CPU budget, stack window, abort, memory) is named by its cause, not by the instruction that stopped it, and a trap the kernel took as no fault (a reload's new build rolled back) by its kind" },
   { name: "INIT_EXPORT", value: "quark_init", doc: "the service loader adds it to a module it can reset: the host calls it on a new instance (data segments, then the module's start function)" },
   { name: "RESET_EXPORT", value: "quark_reset", doc: "the service loader adds it to a module it can reset: the host calls it to give a dead instance to a new process, as new" },
 ];

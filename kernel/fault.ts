@@ -27,13 +27,21 @@ let faults: u32 = 0;
 const fCause = new StaticArray<i32>(MAX_PROCS); // 0: nothing pending
 const fCount = new StaticArray<i32>(MAX_PROCS);
 const fDropped = new StaticArray<i32>(MAX_PROCS);
-// Each pid's last fault cause, kept after the supervisor has read the report:
-// the host's engine sees only the trap's instruction (unreachable, after a
-// CPU budget or an abort), so the board asks here why (kernel.fault_cause).
+// Each pid's last fault cause, and how many of its faults the host has not
+// asked about: the host's engine sees only the trap's instruction
+// (unreachable, after a CPU budget or an abort), so the board asks here why
+// (kernel.fault_cause), once per trap it saw. A trap the kernel did not take
+// as a fault (a reload's new build trapping in its start, rolled back) finds
+// none unasked and reads 0, never an older fault's cause.
 const lastCause = new StaticArray<i32>(MAX_PROCS);
+const unasked = new StaticArray<i32>(MAX_PROCS);
 
-/** The cause (FAULT_*) of `pid`'s last fault, or 0; for the host only. */
-export function faultCause(pid: i32): i32 { return pid > 0 && pid < MAX_PROCS ? unchecked(lastCause[pid]) : 0; }
+/** The cause (FAULT_*) of `pid`'s last fault the host has not asked about, or 0; for the host only. */
+export function faultCause(pid: i32): i32 {
+  if (pid <= 0 || pid >= MAX_PROCS || unchecked(unasked[pid]) == 0) return 0;
+  unchecked(unasked[pid] = unchecked(unasked[pid]) - 1);
+  return unchecked(lastCause[pid]);
+}
 
 export function setSupervisor(pid: i32): void { supervisor = pid; }
 export function faultCount(): u32 { return faults; }
@@ -57,6 +65,7 @@ export function fault(pid: i32, cause: i32): void {
   else if (memoryRefused == pid) cause = FAULT_MEMORY;
   memoryRefused = -1;
   unchecked(lastCause[pid] = cause);
+  unchecked(unasked[pid] = unchecked(unasked[pid]) + 1);
   unchecked(exitAsked[pid] = 0);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
   const dropped = takeDown(pid, PS_CRASHED);

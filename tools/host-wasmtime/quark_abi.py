@@ -42,7 +42,7 @@ SECTION_MODULES = "quark.modules"  # UTF-8 JSON array: name, kind, size, sha256 
 SECTION_MODULE_PREFIX = "quark.mod."  # followed by a module's name: that module's bytes
 SECTION_MANIFEST = "quark.manifest"  # UTF-8 JSON: the manifest as the build normalised it
 SECTION_BOOT = "quark.boot"  # the boot table init reads through boot_read
-FAULT_CAUSE_EXPORT = "fault_cause"  # the kernel export fault_cause(pid): i32, the cause (FAULT_*) of pid's last fault: the board asks it for each service trap an engine reports, so a trap at a limit (CPU budget, stack window, abort, memory) is named by its cause, not by the instruction that stopped it
+FAULT_CAUSE_EXPORT = "fault_cause"  # the kernel export fault_cause(pid): i32, the cause (FAULT_*) of pid's last fault not yet asked about, or 0 (each fault answers once): the board asks it once for each service trap an engine reports, in order, so a trap at a limit (CPU budget, stack window, abort, memory) is named by its cause, not by the instruction that stopped it, and a trap the kernel took as no fault (a reload's new build rolled back) by its kind
 INIT_EXPORT = "quark_init"  # the service loader adds it to a module it can reset: the host calls it on a new instance (data segments, then the module's start function)
 RESET_EXPORT = "quark_reset"  # the service loader adds it to a module it can reset: the host calls it to give a dead instance to a new process, as new
 
