@@ -8,7 +8,7 @@ import binaryen from "binaryen";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as abi from "../../kernel/abi";
 import { abiConstants, checkImage, compileError, ImageCheckError, readIdentified, readImageFile, sha256 } from "../../tools/lib/image-check";
-import { markPath } from "../../tools/board/image-mark";
+import { markPath, RACY_MS } from "../../tools/board/image-mark";
 import { linkImage } from "../../tools/lib/image";
 import { encodeCustomSection, readSections, stripCustomSections } from "../../tools/lib/wasm-sections";
 import { boardImage, readBoardImage } from "../../tools/board/image";
@@ -207,11 +207,14 @@ describe("the board's image (tools/board/image.ts), read once for every engine",
     expect(() => boardImage(bad, "t.wasm")).toThrow(/^t\.wasm: module kernel does not compile: \S/);
   });
 
-  it("takes an unchanged file from its mark: the same parts as the whole check", () => {
+  it("takes an unchanged file from its mark once it is older than the clock's tick: the same parts as the whole check", async () => {
     const file = join(dir, "marked.wasm");
     writeFileSync(file, good());
-    const first = readBoardImage(file); // checked, and marked
     const { identity } = readIdentified(file);
+    readBoardImage(file);
+    expect(existsSync(markPath(identity!))).toBe(false); // racily new: checked whole, not marked
+    await new Promise((r) => setTimeout(r, RACY_MS + 100));
+    const first = readBoardImage(file); // checked, and marked
     expect(existsSync(markPath(identity!))).toBe(true);
     const again = readBoardImage(file);
     expect(again.modules.map((m) => [m.name, m.kind, m.sha256, Buffer.from(m.bytes).toString("hex")]))
@@ -221,10 +224,12 @@ describe("the board's image (tools/board/image.ts), read once for every engine",
     expect(again.abi).toEqual(abiConstants());
   });
 
-  it("checks a file changed in place again, even with its modification time put back, and refuses it", () => {
+  it("checks a file changed in place again, even with its modification time put back, and refuses it", async () => {
     const file = join(dir, "tampered.wasm");
     writeFileSync(file, good());
-    readBoardImage(file); // marked
+    await new Promise((r) => setTimeout(r, RACY_MS + 100));
+    readBoardImage(file);
+    expect(existsSync(markPath(readIdentified(file).identity!))).toBe(true);
     const { mtime, atime } = statSync(file);
     const b = new Uint8Array(readFileSync(file));
     const echo = section(b, "quark.mod.echo");

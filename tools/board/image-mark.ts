@@ -7,7 +7,12 @@
 // image then reads the file and the mark and slices the parts out, instead
 // of hashing every module and walking every section again (about 1.5 ms of a
 // ~17 ms boot). A file that changed in any way, a mark that does not fit the
-// bytes, or any other ABI or engine, misses and gets the whole check. The
+// bytes, or any other ABI or engine, misses and gets the whole check.
+//
+// File times tick coarsely (a few ms on Linux, 2 s on some file systems), so
+// two writes within one tick leave the same times: a file is marked only once
+// it is older than RACY_MS, as git marks a racily clean file (a write after
+// the mark then lands in a later tick, with other times). The
 // folder is the host's own, as trusted as the loader's outputs and the
 // validation marks kept there (docs/security.md).
 import { createHash } from "node:crypto";
@@ -19,6 +24,8 @@ import { loaderCacheDir } from "../host-node/loader";
 
 /** Bump when what a mark records changes. */
 const FORMAT = 1;
+/** A file changed less than this long ago is checked whole every time, and not marked. */
+export const RACY_MS = 2000;
 
 export interface CheckedParts {
   kernelSha256: string;
@@ -58,8 +65,9 @@ export function recall(identity: string, bytes: Uint8Array): CheckedParts | unde
   };
 }
 
-/** Best effort: a mark that cannot be written is only a slower boot. */
-export function remember(identity: string, bytes: Uint8Array, parts: CheckedParts): void {
+/** Best effort: a mark that cannot be written is only a slower boot. `changedMs`: when the file last changed. */
+export function remember(identity: string, changedMs: number, bytes: Uint8Array, parts: CheckedParts): void {
+  if (Date.now() - changedMs < RACY_MS) return;
   const at = (b: Uint8Array) => b.byteOffset - bytes.byteOffset;
   if (parts.bootTable.buffer !== bytes.buffer || parts.modules.some((m) => m.bytes.buffer !== bytes.buffer)) return;
   const mark: Mark = {

@@ -85,10 +85,10 @@ export function boardImage(bytes: Uint8Array, file: string): BoardImage {
  * its mark instead (image-mark.ts).
  */
 export function readBoardImage(file: string): BoardImage {
-  const { bytes, identity } = readIdentified(file);
+  const { bytes, identity, changedMs } = readIdentified(file);
   const known = identity === undefined ? undefined : recall(identity, bytes);
   if (known) return fromParts(file, bytes, known);
   const parts = check(bytes, file);
-  if (identity !== undefined) remember(identity, bytes, parts);
+  if (identity !== undefined) remember(identity, changedMs, bytes, parts);
   return fromParts(file, bytes, parts);
 }

@@ -14,6 +14,9 @@ import { join } from "node:path";
 /** Entries kept; past this, the older half goes at the next write. */
 const KEEP = 512;
 
+/** A plain Uint8Array over a Buffer's bytes, without copying them (a Buffer's slice would share, not copy). */
+export const asBytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength) as Uint8Array<ArrayBuffer>;
+
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 export class LoaderCache {
@@ -37,7 +40,7 @@ export class LoaderCache {
 
   get(bytes: Uint8Array, flags: number, sha?: string): Uint8Array<ArrayBuffer> | undefined {
     try {
-      return new Uint8Array(readFileSync(this.path(bytes, flags, sha)));
+      return asBytes(readFileSync(this.path(bytes, flags, sha)));
     } catch {
       return undefined;
     }

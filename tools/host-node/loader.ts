@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../lib/root";
+import { asBytes } from "./loader-cache";
 
 export class LoadError extends Error {
   override name = "LoadError";
@@ -43,7 +44,7 @@ export function loaderCacheDir(): string {
 export function bytesOfLoader(): Uint8Array<ArrayBuffer> {
   if (loaderBytes) return loaderBytes;
   try {
-    loaderBytes = new Uint8Array(readFileSync(loaderPath()));
+    loaderBytes = asBytes(readFileSync(loaderPath()));
   } catch (e) {
     throw new LoadError(`the service loader ${loaderPath()} is missing (${(e as Error).message}); run \`node tools/build-tools.mjs\``);
   }

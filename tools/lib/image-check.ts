@@ -102,20 +102,26 @@ export function readBytes(path: string): Uint8Array {
 /**
  * A file's bytes and who it was while they were read: device, inode, size,
  * and the modification and change times in ns, the same before and after
- * the read, or undefined when the file changed meanwhile. The change time is
- * the kernel's to set, on every write, so the same identity means the same
- * bytes (the test git's index relies on).
+ * the read, or undefined when the file changed meanwhile; `changedMs`, when
+ * it last changed (the later of the two times, in ms since the epoch). The
+ * change time is the kernel's to set, on every write, so the same identity
+ * means the same bytes, as git's index assumes, once the file is older than
+ * the clock's granularity (image-mark.ts).
  */
-export function readIdentified(path: string): { bytes: Uint8Array; identity?: string } {
+export function readIdentified(path: string): { bytes: Uint8Array; identity?: string; changedMs: number } {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
     const before = fstatSync(fd, { bigint: true });
     if (before.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-    const bytes = new Uint8Array(readFileSync(fd));
+    const read = readFileSync(fd);
+    // A plain view of the Buffer's bytes: no copy of the image (a Buffer's slice would share, not copy).
+    const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
     const after = fstatSync(fd, { bigint: true });
     const id = (s: BigIntStats) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-    return { bytes, identity: id(before) === id(after) && after.size === BigInt(bytes.length) ? id(after) : undefined };
+    const same = id(before) === id(after) && after.size === BigInt(bytes.length);
+    const changedMs = Number((after.mtimeNs > after.ctimeNs ? after.mtimeNs : after.ctimeNs) / 1_000_000n);
+    return { bytes, identity: same ? id(after) : undefined, changedMs };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "EIO";
     const [reason, what] = FILE_ERRORS[code] ?? ["unreadable", `cannot read (${code})`];
