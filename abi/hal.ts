@@ -1,15 +1,36 @@
 // The HAL's devices and their registers. The kernel reaches them through
 // hal.mmio_read/mmio_write at absolute addresses; a service holding a
 // K_DEVICE capability reaches a device with an id through dev_read/dev_write,
-// by offset in its window. From these rows come the register constants
-// (kernel/abi-hal.ts, re-exported by kernel/abi.ts) and the HAL's register
-// dispatch (hal/mmio.ts): a new register is a row here, its handler in the
-// device's file, and `npm run abi`.
-import type { HalDevice } from "./schema-boot";
+// by offset in its window. Every device sits in a slot of the bus (hal/bus.ts):
+// the static ones in fixed slots, pluggable models in any free slot at each
+// BUS_PLUG. From these rows come the register constants (kernel/abi-hal.ts,
+// re-exported by kernel/abi.ts), the HAL's register dispatch (hal/mmio.ts) and
+// descriptor table (hal/devices.ts), the kernel's windows (kernel/devices.ts),
+// the manifest's device names and what `quark inspect` lists
+// (tools/lib/devices.ts), and the tables of docs/hal.md: a new register is a
+// row here, its handler in the device's file, and `npm run abi`
+// (docs/devices.md: adding a device model).
+import type { HalBus, HalDevice, HalType } from "./schema-boot";
+
+/** Device types (DEV_TYPE_*): what BUS_TYPE reads and BUS_PLUG takes. */
+export const halTypes: HalType[] = [
+  { name: "uart", value: 1, doc: "a serial console" },
+  { name: "timer", value: 2, doc: "a clock with a comparator" },
+  { name: "intc", value: 3, doc: "an interrupt controller" },
+  { name: "entropy", value: 4, doc: "raw noise sources" },
+  { name: "bus", value: 5, doc: "a bus: enumeration, hot-plug, power" },
+  { name: "block", value: 6, doc: "a disk of 512-byte sectors" },
+];
+
+// Line = slot: slot s raises bit 1 << s of the interrupt controller, so at
+// most 32 slots. The kernel's timer and UART keep lines 0 and 1 (IRQ_TIMER = 1,
+// IRQ_UART_RX = 2, as before slots existed).
+export const halBus: HalBus = { slots: 16, slotBase: 0x10000, slotStride: 0x1000, firstId: 0x100 };
 
 export const halDevices: HalDevice[] = [
   {
-    name: "uart", prefix: "UART", base: 0x1000, size: 0x10, file: "uart", absolute: true,
+    name: "uart", type: "uart", slot: 1, prefix: "UART", base: 0x1000, size: 0x10, file: "uart", absolute: true,
+    irq: "IRQ_UART_RX", power: ["on"], dma: "none", pluggable: false, reset: "uartReset",
     doc: "Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills.",
     registers: [
       { name: "DATA", offset: 0x0, access: "rw", read: "uartRxRead", write: "uartTx", doc: "write: TX byte; read: next RX byte, or -1 when empty" },
@@ -25,7 +46,8 @@ export const halDevices: HalDevice[] = [
     ],
   },
   {
-    name: "timer", prefix: "TIMER", base: 0x2000, size: 0x14, file: "timer", absolute: true,
+    name: "timer", type: "timer", slot: 0, prefix: "TIMER", base: 0x2000, size: 0x14, file: "timer", absolute: true,
+    irq: "IRQ_TIMER", power: ["on"], dma: "none", pluggable: false, reset: "timerReset",
     doc: "Timer: a 64-bit nanosecond counter from the host's clock and one comparator raising IRQ_TIMER.",
     registers: [
       { name: "NOW_LO", offset: 0x0, access: "r", read: "timerNowLo", doc: "reading LO latches the whole 64-bit ns counter" },
@@ -37,22 +59,20 @@ export const halDevices: HalDevice[] = [
     values: [],
   },
   {
-    name: "intc", prefix: "INTC", base: 0x3000, size: 0xc, file: "intc", absolute: true,
+    name: "intc", type: "intc", slot: 3, prefix: "INTC", base: 0x3000, size: 0xc, file: "intc", absolute: true,
+    power: ["on"], dma: "none", pluggable: false, reset: "intcReset",
     doc: "Interrupt controller: pending lines gated by an enable mask, polled by the kernel at every scheduling point.",
     registers: [
       { name: "PENDING", offset: 0x0, access: "r", read: "intcPendingNow", doc: "read: pending & enabled lines" },
       { name: "ACK", offset: 0x4, access: "w", write: "intcAck", doc: "write: clear these pending bits" },
       { name: "ENABLE", offset: 0x8, access: "rw", read: "intcEnabled", write: "intcSetEnabled", doc: "read/write: enabled lines" },
     ],
-    values: [
-      { name: "IRQ_TIMER", value: 1, doc: "line bits: the timer's comparator passed" },
-      { name: "IRQ_UART_RX", value: 2, doc: "console input arrived" },
-      { name: "IRQ_ENTROPY", value: 4, doc: "the entropy device's line (unused: its sources are read on demand)" },
-    ],
+    values: [],
   },
   {
-    name: "entropy", prefix: "ENT", base: 0x4000, size: 0x40, file: "entropy", absolute: false, id: 1,
-    doc: "Entropy: raw noise sources (docs/entropy.md), faults injectable for tests.",
+    name: "entropy", type: "entropy", slot: 2, prefix: "ENT", base: 0x4000, size: 0x40, file: "entropy", absolute: false, id: 1,
+    irq: "IRQ_ENTROPY", power: ["on", "suspend", "off"], dma: "none", pluggable: false, reset: "entropyReset",
+    doc: "Entropy: raw noise sources (docs/entropy.md), faults injectable for tests; its line is unused (its sources are read on demand).",
     registers: [
       { name: "SOURCES", offset: 0x00, access: "r", read: "entropySources", doc: "number of raw noise sources" },
       { name: "SELECT", offset: 0x04, access: "rw", read: "entropySelected", write: "entropySelect", doc: "write: the source the next reads come from" },
@@ -63,6 +83,68 @@ export const halDevices: HalDevice[] = [
       { name: "ENT_FAULT_NONE", value: 0, doc: "the source is healthy" },
       { name: "ENT_FAULT_STUCK", value: 1, doc: "the source repeats one value" },
       { name: "ENT_FAULT_BIASED", value: 2, doc: "the source's bits are mostly ones" },
+    ],
+  },
+  {
+    name: "bus", type: "bus", slot: 4, prefix: "BUS", base: 0x5000, size: 0x58, file: "bus", absolute: false, id: 2,
+    irq: "IRQ_BUS", power: ["on"], dma: "none", pluggable: false, reset: "busReset",
+    doc: "The bus: every device's slot, enumerated through a selected slot; hot-plug (PLUG, UNPLUG, a sequence number, IRQ_BUS at each); per-slot power states and the time spent in each (docs/devices.md).",
+    registers: [
+      { name: "SLOTS", offset: 0x00, access: "r", read: "busSlots", doc: "the number of slots (BUS_SLOT_COUNT), static ones included" },
+      { name: "SELECT", offset: 0x04, access: "rw", read: "busSelected", write: "busSelect", doc: "write: the slot the registers below describe (a slot that does not exist is ignored)" },
+      { name: "STATE", offset: 0x08, access: "r", read: "busState", doc: "BUS_EMPTY or BUS_PRESENT" },
+      { name: "TYPE", offset: 0x0c, access: "r", read: "busType", doc: "the device's DEV_TYPE_*, 0 when empty" },
+      { name: "ID", offset: 0x10, access: "r", read: "busId", doc: "the id a K_DEVICE capability names it by; 0 for the kernel's own devices and an empty slot" },
+      { name: "WIN_BASE", offset: 0x14, access: "r", read: "busWinBase", doc: "its register window's address (0 when empty)" },
+      { name: "WIN_SIZE", offset: 0x18, access: "r", read: "busWinSize", doc: "its register window's size in bytes (0 when empty)" },
+      { name: "IRQ", offset: 0x1c, access: "r", read: "busIrq", doc: "its interrupt line's bit in the INTC_* registers (1 << slot), 0 if it raises none" },
+      { name: "POWER_CAPS", offset: 0x20, access: "r", read: "busPowerCaps", doc: "the power states it supports: bit 1 << BUS_PWR_* for each" },
+      { name: "FLAGS", offset: 0x24, access: "r", read: "busFlags", doc: "BUS_F_HOTPLUG | BUS_F_DMA" },
+      { name: "POWER", offset: 0x28, access: "rw", read: "busPower", write: "busSetPower", doc: "its power state (BUS_PWR_*, 0 when empty); write: move it to that state, ignored unless it supports it" },
+      { name: "TIME_ON_LO", offset: 0x2c, access: "r", read: "busTimeOnLo", doc: "ns it has spent on since it was plugged (or the HAL started); reading LO latches HI" },
+      { name: "TIME_ON_HI", offset: 0x30, access: "r", read: "busTimeHi", doc: "the latched high word" },
+      { name: "TIME_SUSPEND_LO", offset: 0x34, access: "r", read: "busTimeSuspendLo", doc: "ns spent suspended; reading LO latches HI" },
+      { name: "TIME_SUSPEND_HI", offset: 0x38, access: "r", read: "busTimeHi", doc: "the latched high word" },
+      { name: "TIME_OFF_LO", offset: 0x3c, access: "r", read: "busTimeOffLo", doc: "ns spent off; reading LO latches HI" },
+      { name: "TIME_OFF_HI", offset: 0x40, access: "r", read: "busTimeHi", doc: "the latched high word" },
+      { name: "SEQ", offset: 0x44, access: "r", read: "busSeq", doc: "the bus's sequence number: 0 at start, one more at every plug and every unplug" },
+      { name: "PLUG", offset: 0x48, access: "rw", read: "busPlugResult", write: "busPlug", doc: "write: a pluggable DEV_TYPE_*: a new device of that model in the lowest free slot, with a fresh id; read: that slot, or E_NOSPACE (no free slot), E_UNSUPPORTED (a type no model can plug), E_ARG (no such type); E_STATE before any plug" },
+      { name: "UNPLUG", offset: 0x4c, access: "rw", read: "busUnplugResult", write: "busUnplug", doc: "write: a slot: its hot-plugged device is removed and all its state reset; read: OK, or E_UNSUPPORTED (a static device), E_STATE (an empty slot), E_ARG (no such slot); E_STATE before any unplug" },
+      { name: "RESOLVE", offset: 0x50, access: "rw", read: "busResolved", write: "busResolve", doc: "the kernel's lookup: write an id; read: its device's window address, BUS_GONE if it was unplugged, 0 if no device ever had it" },
+      { name: "RESOLVE_SIZE", offset: 0x54, access: "r", read: "busResolvedSize", doc: "the window size of the id RESOLVE was given, 0 unless its device is present" },
+    ],
+    values: [
+      { name: "BUS_EMPTY", value: 0, doc: "BUS_STATE: no device in the slot" },
+      { name: "BUS_PRESENT", value: 1, doc: "BUS_STATE: a device sits in the slot" },
+      { name: "BUS_PWR_ON", value: 1, doc: "BUS_POWER: working" },
+      { name: "BUS_PWR_SUSPEND", value: 2, doc: "BUS_POWER: reads 0, ignores writes, keeps its state for the next BUS_PWR_ON" },
+      { name: "BUS_PWR_OFF", value: 3, doc: "BUS_POWER: reads 0, ignores writes, loses its state (back to BUS_PWR_ON it is as just plugged)" },
+      { name: "BUS_F_HOTPLUG", value: 1, doc: "BUS_FLAGS: hot-plugged: BUS_UNPLUG can remove it" },
+      { name: "BUS_F_DMA", value: 2, doc: "BUS_FLAGS: it reaches memory by DMA (no model does yet)" },
+      { name: "BUS_GONE", value: -1, doc: "BUS_RESOLVE: the id's device was unplugged (ids are never reused)" },
+    ],
+  },
+  {
+    name: "block", type: "block", prefix: "BLK", size: 0x400, file: "block", absolute: false,
+    irq: "slot", power: ["on", "suspend", "off"], dma: "none", pluggable: true, reset: "blockReset",
+    doc: "A RAM disk of BLK_SECTOR_COUNT sectors of 512 bytes, programmed I/O through a one-sector data window; raises its slot's line when a command completes. Pluggable: each instance has its own sectors, zeroed when it is unplugged or powered off.",
+    registers: [
+      { name: "SECTORS", offset: 0x00, access: "r", read: "blockSectors", doc: "the number of sectors (BLK_SECTOR_COUNT)" },
+      { name: "SECTOR", offset: 0x04, access: "rw", read: "blockSector", write: "blockSelect", doc: "the sector the next command reads or writes (any value: a command checks it)" },
+      { name: "CMD", offset: 0x08, access: "rw", read: "blockCmd", write: "blockCommand", doc: "write: BLK_CMD_READ (sector to data window) or BLK_CMD_WRITE (data window to sector), done before the write returns; read: the last command" },
+      { name: "STATUS", offset: 0x0c, access: "r", read: "blockStatus", doc: "BLK_IDLE, BLK_BUSY, BLK_DONE or why the last command failed (BLK_ERR_*)" },
+      { name: "DATA", offset: 0x200, count: 128, access: "rw", read: "blockData", write: "blockSetData", doc: "the data window: one sector, 128 little-endian words" },
+    ],
+    values: [
+      { name: "BLK_SECTOR_BYTES", value: 512, doc: "bytes in a sector" },
+      { name: "BLK_SECTOR_COUNT", value: 128, doc: "sectors in a disk (64 KiB)" },
+      { name: "BLK_CMD_READ", value: 1, doc: "BLK_CMD: copy the selected sector into the data window" },
+      { name: "BLK_CMD_WRITE", value: 2, doc: "BLK_CMD: copy the data window into the selected sector" },
+      { name: "BLK_IDLE", value: 0, doc: "BLK_STATUS: no command yet" },
+      { name: "BLK_BUSY", value: 1, doc: "BLK_STATUS: a command is running (never seen here: programmed I/O completes within the BLK_CMD write; a driver waits for BLK_DONE all the same)" },
+      { name: "BLK_DONE", value: 2, doc: "BLK_STATUS: the last command completed" },
+      { name: "BLK_ERR_SECTOR", value: 3, doc: "BLK_STATUS: the selected sector is not below BLK_SECTOR_COUNT" },
+      { name: "BLK_ERR_CMD", value: 4, doc: "BLK_STATUS: no such command" },
     ],
   },
 ];

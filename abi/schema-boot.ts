@@ -84,27 +84,78 @@ export interface HalRegister {
   name: string;
   offset: number;
   access: "r" | "w" | "rw";
-  /** The HAL's handlers (hal/*.ts): what a read returns, what a write does. */
+  /**
+   * The HAL's handlers (hal/*.ts): what a read returns, what a write does.
+   * A static device's take no argument (a write's: the value); a pluggable
+   * model's take its slot first, since several instances run at once.
+   */
   read?: string;
   write?: string;
+  /** An array of this many 32-bit registers from `offset` (a data window): the handlers take the word's index after the slot. */
+  count?: number;
   doc: string;
 }
 
+/** A power state a device may support, as the bus's BUS_POWER register names it (BUS_PWR_*). */
+export type PowerState = "on" | "suspend" | "off";
+
+/**
+ * One device model of the HAL, described once: the register constants, the
+ * HAL's dispatch and descriptor table, the kernel's windows, the doc tables,
+ * the manifest's device names and `quark inspect` all come from these rows
+ * (tools/abi/emit-hal.ts; docs/devices.md says how to add one).
+ */
 export interface HalDevice {
   name: string;
-  /** Its window in the HAL's register space: registers are at base + offset. */
-  base: number;
+  /** Its type: a row of halTypes (the constant DEV_TYPE_<TYPE>). */
+  type: string;
+  /** A static device's fixed slot on the bus (its interrupt line is its slot). Absent: a pluggable model, which gets a free slot at each plug. */
+  slot?: number;
+  /** A static device's window in the HAL's register space: registers are at base + offset. Absent for a pluggable model: its window is its slot's (BUS_SLOT_BASE + slot * BUS_SLOT_STRIDE). */
+  base?: number;
   size: number;
   /** The file of hal/ that models it (its handlers live there). */
   file: string;
-  /** A device a K_DEVICE capability can name: its id (DEV_<name>). Absent: the kernel's own. */
+  /** A static device a K_DEVICE capability can name: its id (DEV_<name>). Absent: the kernel's own, or a pluggable model (the bus gives each plug a fresh id). */
   id?: number;
   /** Register names are <prefix>_<name>. */
   prefix: string;
   /** Whether the constants are absolute addresses (the kernel's devices) or offsets in the window (a device a service reaches with dev_read/dev_write). */
   absolute: boolean;
+  /**
+   * Its interrupt line: a static device's names the constant (IRQ_<...>,
+   * bit 1 << slot); a pluggable model's is "slot" (each instance raises its
+   * slot's line). Absent: it raises none.
+   */
+  irq?: string;
+  /** The power states it supports; ["on"] alone: it is always on (BUS_POWER ignores it). */
+  power: PowerState[];
+  /** Whether it reaches memory by DMA: none does yet (programmed I/O through registers only). */
+  dma: "none";
+  /** Whether BUS_PLUG may instantiate it (true only for a model without a slot). */
+  pluggable: boolean;
+  /**
+   * The handler that puts it back as at power-up: called at hal_init for a
+   * static device, and when it enters BUS_PWR_OFF; for a pluggable model (with
+   * the slot) when it is unplugged and when it enters BUS_PWR_OFF.
+   */
+  reset: string;
   registers: HalRegister[];
   /** Bits and values its registers hold. */
   values: { name: string; value: number; doc?: string }[];
   doc: string;
+}
+
+/** A device type (DEV_TYPE_<NAME>): what a driver binds to; several models may share one. */
+export interface HalType { name: string; value: number; doc: string }
+
+/** The bus's shape: how many slots, where a slot's window lies, the first id it hands out. */
+export interface HalBus {
+  /** Slots on the bus, static ones included; a slot's interrupt line is its number, so at most 32. */
+  slots: number;
+  /** Slot s's window (a pluggable device's) starts at slotBase + s * slotStride. */
+  slotBase: number;
+  slotStride: number;
+  /** The first id a plug hands out; ids below it are the static devices'. */
+  firstId: number;
 }

@@ -1,18 +1,13 @@
-// The HAL: device models behind a register interface. The kernel reads and
+// The HAL: device models behind a register interface, each in a slot of the
+// bus (hal/bus.ts), described by the rows of abi/hal.ts. The kernel reads and
 // writes registers through mmio_read/mmio_write; the host supplies only the
 // clock (host.now), the console byte streams (host.console_out, uart_rx) and
 // random bytes (host.random_fill).
-import { uartReset, uartRx, uartRxBuffer, uartRxWrite } from "./uart";
-import { timerReset } from "./timer";
-import { intcReset } from "./intc";
-import { entropyReset } from "./entropy";
+import { uartRx, uartRxBuffer, uartRxWrite } from "./uart";
+import { resetDevices } from "./mmio";
 
-export function hal_init(): void {
-  uartReset();
-  timerReset();
-  intcReset();
-  entropyReset();
-}
+/** Every static device as at power-up, the bus's slots empty (each device's reset, in slot order: abi/hal.ts). */
+export function hal_init(): void { resetDevices(); }
 
 // The register bus (mmio_read, mmio_write) is generated from abi/hal.ts.
 export { mmio_read, mmio_write } from "./mmio";

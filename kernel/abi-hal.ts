@@ -2,7 +2,21 @@
 // The HAL's devices, reached by the kernel through hal.mmio_read/mmio_write
 // at these addresses; a device with an id (DEV_*) is reached by a service
 // holding a K_DEVICE capability, by offset in its window (dev_read/dev_write).
+// Device types (BUS_TYPE, BUS_PLUG):
+export const DEV_TYPE_UART = 1; // a serial console
+export const DEV_TYPE_TIMER = 2; // a clock with a comparator
+export const DEV_TYPE_INTC = 3; // an interrupt controller
+export const DEV_TYPE_ENTROPY = 4; // raw noise sources
+export const DEV_TYPE_BUS = 5; // a bus: enumeration, hot-plug, power
+export const DEV_TYPE_BLOCK = 6; // a disk of 512-byte sectors
+// The bus: slot s raises interrupt line s (bit 1 << s); a pluggable device's window is its slot's.
+export const BUS_SLOT_COUNT = 16; // slots on the bus, static ones included
+export const BUS_STATIC_SLOTS = 5; // slots 0 .. BUS_STATIC_SLOTS - 1 hold the static devices; the others are free for plugs
+export const BUS_SLOT_BASE = 0x10000; // slot s's window: BUS_SLOT_BASE + s * BUS_SLOT_STRIDE
+export const BUS_SLOT_STRIDE = 0x1000;
+export const BUS_FIRST_ID = 0x100; // the first id a plug hands out (then one more per plug, never reused)
 // uart: Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills.
+export const IRQ_UART_RX = 2; // its interrupt line (slot 1): the bit in INTC_*
 export const UART_DATA = 0x1000; // rw: write: TX byte; read: next RX byte, or -1 when empty
 export const UART_STATUS = 0x1004; // r: UART_RX_READY | UART_RX_EOF
 export const UART_CTRL = 0x1008; // rw: UART_IRQ_RX: interrupt when input arrives
@@ -12,6 +26,7 @@ export const UART_RX_EOF = 2; // UART_STATUS: the console's input has ended
 export const UART_IRQ_RX = 1; // UART_CTRL: raise IRQ_UART_RX when input arrives
 export const UART_RX_BUFFER = 4096; // console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte
 // timer: Timer: a 64-bit nanosecond counter from the host's clock and one comparator raising IRQ_TIMER.
+export const IRQ_TIMER = 1; // its interrupt line (slot 0): the bit in INTC_*
 export const TIMER_NOW_LO = 0x2000; // r: reading LO latches the whole 64-bit ns counter
 export const TIMER_NOW_HI = 0x2004; // r: the latched high word
 export const TIMER_CMP_LO = 0x2008; // w: writing LO arms the comparator (write HI first)
@@ -21,13 +36,11 @@ export const TIMER_CTRL = 0x2010; // rw: 1: interrupt when now >= compare
 export const INTC_PENDING = 0x3000; // r: read: pending & enabled lines
 export const INTC_ACK = 0x3004; // w: write: clear these pending bits
 export const INTC_ENABLE = 0x3008; // rw: read/write: enabled lines
-export const IRQ_TIMER = 1; // line bits: the timer's comparator passed
-export const IRQ_UART_RX = 2; // console input arrived
-export const IRQ_ENTROPY = 4; // the entropy device's line (unused: its sources are read on demand)
-// entropy: Entropy: raw noise sources (docs/entropy.md), faults injectable for tests.
+// entropy: Entropy: raw noise sources (docs/entropy.md), faults injectable for tests; its line is unused (its sources are read on demand).
 export const DEV_ENTROPY = 1; // its device id
 export const ENTROPY_BASE = 0x4000; // its register window
 export const ENTROPY_SIZE = 0x40;
+export const IRQ_ENTROPY = 4; // its interrupt line (slot 2): the bit in INTC_*
 export const ENT_SOURCES = 0x0; // r: number of raw noise sources
 export const ENT_SELECT = 0x4; // rw: write: the source the next reads come from
 export const ENT_DATA = 0x8; // r: read: 32 raw bits from the selected source
@@ -35,3 +48,54 @@ export const ENT_FAULT = 0xc; // rw: write: inject a fault into the selected sou
 export const ENT_FAULT_NONE = 0; // the source is healthy
 export const ENT_FAULT_STUCK = 1; // the source repeats one value
 export const ENT_FAULT_BIASED = 2; // the source's bits are mostly ones
+// bus: The bus: every device's slot, enumerated through a selected slot; hot-plug (PLUG, UNPLUG, a sequence number, IRQ_BUS at each); per-slot power states and the time spent in each (docs/devices.md).
+export const DEV_BUS = 2; // its device id
+export const BUS_BASE = 0x5000; // its register window
+export const BUS_SIZE = 0x58;
+export const IRQ_BUS = 16; // its interrupt line (slot 4): the bit in INTC_*
+export const BUS_SLOTS = 0x0; // r: the number of slots (BUS_SLOT_COUNT), static ones included
+export const BUS_SELECT = 0x4; // rw: write: the slot the registers below describe (a slot that does not exist is ignored)
+export const BUS_STATE = 0x8; // r: BUS_EMPTY or BUS_PRESENT
+export const BUS_TYPE = 0xc; // r: the device's DEV_TYPE_*, 0 when empty
+export const BUS_ID = 0x10; // r: the id a K_DEVICE capability names it by; 0 for the kernel's own devices and an empty slot
+export const BUS_WIN_BASE = 0x14; // r: its register window's address (0 when empty)
+export const BUS_WIN_SIZE = 0x18; // r: its register window's size in bytes (0 when empty)
+export const BUS_IRQ = 0x1c; // r: its interrupt line's bit in the INTC_* registers (1 << slot), 0 if it raises none
+export const BUS_POWER_CAPS = 0x20; // r: the power states it supports: bit 1 << BUS_PWR_* for each
+export const BUS_FLAGS = 0x24; // r: BUS_F_HOTPLUG | BUS_F_DMA
+export const BUS_POWER = 0x28; // rw: its power state (BUS_PWR_*, 0 when empty); write: move it to that state, ignored unless it supports it
+export const BUS_TIME_ON_LO = 0x2c; // r: ns it has spent on since it was plugged (or the HAL started); reading LO latches HI
+export const BUS_TIME_ON_HI = 0x30; // r: the latched high word
+export const BUS_TIME_SUSPEND_LO = 0x34; // r: ns spent suspended; reading LO latches HI
+export const BUS_TIME_SUSPEND_HI = 0x38; // r: the latched high word
+export const BUS_TIME_OFF_LO = 0x3c; // r: ns spent off; reading LO latches HI
+export const BUS_TIME_OFF_HI = 0x40; // r: the latched high word
+export const BUS_SEQ = 0x44; // r: the bus's sequence number: 0 at start, one more at every plug and every unplug
+export const BUS_PLUG = 0x48; // rw: write: a pluggable DEV_TYPE_*: a new device of that model in the lowest free slot, with a fresh id; read: that slot, or E_NOSPACE (no free slot), E_UNSUPPORTED (a type no model can plug), E_ARG (no such type); E_STATE before any plug
+export const BUS_UNPLUG = 0x4c; // rw: write: a slot: its hot-plugged device is removed and all its state reset; read: OK, or E_UNSUPPORTED (a static device), E_STATE (an empty slot), E_ARG (no such slot); E_STATE before any unplug
+export const BUS_RESOLVE = 0x50; // rw: the kernel's lookup: write an id; read: its device's window address, BUS_GONE if it was unplugged, 0 if no device ever had it
+export const BUS_RESOLVE_SIZE = 0x54; // r: the window size of the id RESOLVE was given, 0 unless its device is present
+export const BUS_EMPTY = 0; // BUS_STATE: no device in the slot
+export const BUS_PRESENT = 1; // BUS_STATE: a device sits in the slot
+export const BUS_PWR_ON = 1; // BUS_POWER: working
+export const BUS_PWR_SUSPEND = 2; // BUS_POWER: reads 0, ignores writes, keeps its state for the next BUS_PWR_ON
+export const BUS_PWR_OFF = 3; // BUS_POWER: reads 0, ignores writes, loses its state (back to BUS_PWR_ON it is as just plugged)
+export const BUS_F_HOTPLUG = 1; // BUS_FLAGS: hot-plugged: BUS_UNPLUG can remove it
+export const BUS_F_DMA = 2; // BUS_FLAGS: it reaches memory by DMA (no model does yet)
+export const BUS_GONE = -1; // BUS_RESOLVE: the id's device was unplugged (ids are never reused)
+// block: A RAM disk of BLK_SECTOR_COUNT sectors of 512 bytes, programmed I/O through a one-sector data window; raises its slot's line when a command completes. Pluggable: each instance has its own sectors, zeroed when it is unplugged or powered off.
+export const BLOCK_SIZE = 0x400; // its window's size, in its slot's
+export const BLK_SECTORS = 0x0; // r: the number of sectors (BLK_SECTOR_COUNT)
+export const BLK_SECTOR = 0x4; // rw: the sector the next command reads or writes (any value: a command checks it)
+export const BLK_CMD = 0x8; // rw: write: BLK_CMD_READ (sector to data window) or BLK_CMD_WRITE (data window to sector), done before the write returns; read: the last command
+export const BLK_STATUS = 0xc; // r: BLK_IDLE, BLK_BUSY, BLK_DONE or why the last command failed (BLK_ERR_*)
+export const BLK_DATA = 0x200; // rw: the data window: one sector, 128 little-endian words
+export const BLK_SECTOR_BYTES = 512; // bytes in a sector
+export const BLK_SECTOR_COUNT = 128; // sectors in a disk (64 KiB)
+export const BLK_CMD_READ = 1; // BLK_CMD: copy the selected sector into the data window
+export const BLK_CMD_WRITE = 2; // BLK_CMD: copy the data window into the selected sector
+export const BLK_IDLE = 0; // BLK_STATUS: no command yet
+export const BLK_BUSY = 1; // BLK_STATUS: a command is running (never seen here: programmed I/O completes within the BLK_CMD write; a driver waits for BLK_DONE all the same)
+export const BLK_DONE = 2; // BLK_STATUS: the last command completed
+export const BLK_ERR_SECTOR = 3; // BLK_STATUS: the selected sector is not below BLK_SECTOR_COUNT
+export const BLK_ERR_CMD = 4; // BLK_STATUS: no such command

@@ -8,12 +8,15 @@ import {
 import { raiseBits } from "./notify";
 import { charge } from "./cpu";
 import { reapOrphans } from "./lifecycle";
+import { deviceDerivable } from "./device";
 
 /**
  * A new capability in the caller's space derived from `slot`, with the rights
  * of both, and a badge: an unbadged endpoint may be minted one, a badged one
  * keeps its own; for a notification capability the badge is the set of bits
- * it may raise, so deriving narrows it.
+ * it may raise, so deriving narrows it. A device capability names its device
+ * by its badge: only one to the bus may name another device, one the bus holds
+ * now (kernel/device.ts).
  */
 export function capDerive(slot: i32, rights: i32, badge: i32): i32 {
   const pid = current();
@@ -23,7 +26,7 @@ export function capDerive(slot: i32, rights: i32, badge: i32): i32 {
   let b = capBadge(g);
   if (kind == K_NOTIFY) b = badge == 0 ? b : b & badge;
   else if (badge != 0) {
-    if (b != 0 && b != badge) return E_ARG;
+    if (b != 0 && b != badge && !deviceDerivable(kind, b, badge)) return E_ARG;
     b = badge;
   }
   const s = freeSlot(pid);
