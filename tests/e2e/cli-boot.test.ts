@@ -340,14 +340,14 @@ describe("a trap at a limit is named by the kernel's cause", () => {
 
 describe("svc stop of a service that ignores the request", () => {
   // tests/fixtures/stubborn: stubborn takes NOTE_STOP and carries on; its stop_timeout is 300 ms.
-  it.each(RUNTIMES)("waits until init kills it at its stop_timeout, then answers ok (%s)", (runtime) => {
+  it.each(RUNTIMES)("waits until init kills it at its stop_timeout, then says so and exits 1 (%s)", (runtime) => {
     const b = quark(["build", join(root, "tests", "fixtures", "stubborn", "image.toml")]);
     expect(b.code, b.stderr).toBe(0);
     const wasm = join(root, "tests", "fixtures", "stubborn", "image.wasm");
     const r = quark(["ctl", wasm, "--runtime", runtime, "svc stop stubborn", "svc status stubborn", "svc events stubborn"]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(abi.EXIT_SHELL_REFUSED);
     expect(r.stdout.replace(/^\[\d+\.\d+\] /gm, "[T] ")).toBe([
-      "stop: stubborn ok",
+      "stop: stubborn killed: it did not stop within its stop_timeout",
       "stubborn: stopped, pid 3, 0 restarts, 0 faults",
       "[T] stubborn started",
       "[T] stubborn healthy",

@@ -5,7 +5,7 @@
 import {
   sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, SVC_STARTING, SVC_STOPPING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY, BOOT_STRICT,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
-  TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, HEALTH_UNKNOWN,
+  TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, HEALTH_UNKNOWN, EV_KILLED,
 } from "../lib";
 import { errorName, eventName, eventDetail } from "../lib/names";
 import { openConsole, print, println, readLines, LINE_MAX } from "./console";
@@ -31,8 +31,9 @@ const LOG_LINES_DEFAULT = 20;
 // timer for them, and both set the state whatever proc_kill answers), and if
 // init dies the machine halts (EXIT_PANIC). A deadline here could only run
 // out before init's timer was served, when the host stalled past it, and
-// would report as hung a stop init ends a moment later; so there is none,
-// and no "still stopping" answer.
+// would report as hung a stop init ends a moment later; so there is none.
+// A stop that init had to end by killing the service (its stop_timeout
+// passed: event "killed") is said so, and refused: exit 1 under ctl.
 const WAIT_POLL_NS: i64 = 1000000;
 
 const COMMANDS = ["svc", "caps", "log", "sleep", "echo", "status", "halt", "help"];
@@ -143,9 +144,10 @@ function execute(w: string[]): void {
   if (sub == "reload") { reload(i, args[2], args.includes("--rollback-test") ? RELOAD_ROLLBACK_TEST : 0, json); return; }
   const tag = sub == "start" ? TAG_INIT_START : sub == "stop" ? TAG_INIT_STOP : sub == "restart" ? TAG_INIT_RESTART :
     sub == "pause" ? TAG_INIT_PAUSE : sub == "resume" ? TAG_INIT_RESUME : sub == "enable" ? TAG_INIT_ENABLE : TAG_INIT_DISABLE;
+  const askedAt = sys.time();
   const r = request(tag, i);
   if (r != OK) { refused(sub + ": " + args[2] + " refused: " + (r == E_STATE ? "it is " + stateName(status(i)!.state) : errorName(r))); return; }
-  waiting = i; waitSub = sub; waitName = args[2];
+  waiting = i; waitSub = sub; waitName = args[2]; waitSince = askedAt;
   if (!block) { waiting = -1; println(sub + ": " + args[2] + " ok"); return; } // asked is enough, as systemctl --no-block
   if (waitDone()) return;
   sys.timer_set(sys.time() + WAIT_POLL_NS);
@@ -155,6 +157,7 @@ function execute(w: string[]): void {
 let waiting = -1;
 let waitSub = "";
 let waitName = "";
+let waitSince: i64 = 0;
 
 /** Has the service left the state its request passes through? Then say how it ended; else look again soon. */
 function waitDone(): bool {
@@ -163,11 +166,19 @@ function waitDone(): bool {
   const passing = waitSub == "stop" || waitSub == "disable" ? SVC_STOPPING : waitSub == "start" || waitSub == "restart" ? SVC_STARTING : -1;
   if (state == passing) { sys.timer_set(sys.time() + WAIT_POLL_NS); return false; }
   const what = waitSub + ": " + waitName;
+  const waiting_ = waiting;
   waiting = -1;
   const shown = state < 0 ? "unknown" : stateName(state);
   if (passing == SVC_STARTING && state != SVC_RUNNING) refused(what + " failed: it is " + shown);
+  else if (passing == SVC_STOPPING && killedSince(waiting_, waitSince)) refused(what + " killed: it did not stop within its stop_timeout");
   else println(what + " ok");
   return true;
+}
+
+/** Was service `i`'s newest event, since `since`, init killing it at its stop deadline? */
+function killedSince(i: i32, since: i64): bool {
+  const e = eventAt(i, 0);
+  return e != null && e.kind == EV_KILLED && e.time >= since;
 }
 
 /** halt [CODE]: a code outside 0..255 is refused (a process exit code could not carry it). */
@@ -190,7 +201,7 @@ function help(): void {
   println("  svc list [--json]            every service, its state, pid and restarts");
   println("  svc status NAME [--json]     one service");
   println("  svc start|stop|restart NAME  change a service's state and wait for it (stop: asked, then killed at its");
-  println("                               stop_timeout); --no-block: return once init has the request");
+  println("                               stop_timeout, said and refused); --no-block: return once init has the request");
   println("  svc pause|resume NAME        hold its messages (calls get E_BUSY), then let them through");
   println("  svc enable|disable NAME      allow or forbid starting it (disable stops it)");
   println("  svc events NAME [--json]     what happened to it, oldest first");
