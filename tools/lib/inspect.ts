@@ -1,6 +1,8 @@
 // `quark inspect`: what an image holds — its modules with their sizes, hashes
-// and memory limits, the ABI version, and a summary of the manifest it was
-// built from. The report object is also the `--json` output.
+// and memory limits, the ABI version, a summary of the manifest it was built
+// from, and the machine's devices (the description generated from
+// abi/hal.ts, which the image's ABI check ties to this checkout). The report
+// object is also the `--json` output.
 import { formatVersion } from "./versions";
 import { decodeBootTable } from "./boot-table";
 import { readImage } from "./image";
@@ -8,6 +10,7 @@ import { readBytes } from "./image-check";
 import { RIGHTS, serviceDefaults } from "./manifest";
 import { SERVICE, type KeySpec } from "./manifest-keys";
 import { readMemoryLimits } from "./wasm-sections";
+import { BUS, DEVICES, PLUGGABLE_MODELS, STATIC_DEVICES, type DeviceDescription } from "./devices";
 
 export interface InspectModule {
   /** Module index in the image (null for the kernel, which is the image itself). */
@@ -29,6 +32,14 @@ export interface InspectReport {
   /** Per service, each key of abi/manifest.ts it sets to other than its default, as a manifest writes it. */
   settings: Record<string, Record<string, string>>;
   bootTable: { size: number; decoded: unknown; error?: string };
+  devices: InspectDevices;
+}
+
+/** The machine's devices: the bus's shape, each static device with the services granted it, the models a plug can add. */
+export interface InspectDevices {
+  bus: typeof BUS;
+  static: Array<DeviceDescription & { grantedTo: string[] }>;
+  pluggable: DeviceDescription[];
 }
 
 export function inspectImage(path: string): InspectReport {
@@ -46,7 +57,18 @@ export function inspectImage(path: string): InspectReport {
     manifest: image.manifest,
     settings: settings(image.manifest),
     bootTable: bootTable(image.bootTable),
+    devices: devices(image.manifest),
   };
+}
+
+/** The description, with the services whose manifest caps name each device. */
+function devices(manifest: unknown): InspectDevices {
+  const services = (manifest as { services?: unknown })?.services;
+  const list = Array.isArray(services) ? services as Array<{ name?: unknown; caps?: unknown }> : [];
+  const grantedTo = (d: DeviceDescription): string[] => (d.id === null || DEVICES[d.name] !== d.id ? [] : list
+    .filter((s) => Array.isArray(s.caps) && s.caps.some((c: { name?: unknown }) => c?.name === d.name))
+    .map((s) => String(s.name)));
+  return { bus: BUS, static: STATIC_DEVICES.map((d) => ({ ...d, grantedTo: grantedTo(d) })), pluggable: PLUGGABLE_MODELS };
 }
 
 function describe(
@@ -116,7 +138,31 @@ export function formatInspect(r: InspectReport): string {
   }
   const boot = r.bootTable.error ? `boot table: ${r.bootTable.size} bytes, unreadable: ${r.bootTable.error}` : `boot table: ${r.bootTable.size} bytes`;
   lines.push("", boot);
+  lines.push("", ...deviceLines(r.devices));
   return lines.join("\n");
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** The devices as a table: one row per static slot, then the pluggable models. */
+function deviceLines(d: InspectDevices): string[] {
+  const free = `${d.bus.staticSlots}-${d.bus.slots - 1}`;
+  return [
+    `devices (bus: ${d.bus.slots} slots, slot s raises line s; slots ${free} free for hot-plug, ids from ${d.bus.firstId})`,
+    ...table(
+      ["slot", "device", "type", "id", "window", "line", "power", "dma", "granted to"],
+      d.static.map((x) => [String(x.slot), x.name, x.type, x.id === null ? "-" : String(x.id),
+        x.base === null ? "-" : `${hex(x.base)}..${hex(x.base + x.size - 1)}`, x.line === null ? "-" : String(x.line),
+        x.power.join(","), x.dma, x.grantedTo.length ? x.grantedTo.join(",") : "-"]),
+      new Set([0, 3, 5]),
+    ),
+    `pluggable models (BUS_PLUG a type; each plug takes the lowest free slot, its window ${hex(d.bus.slotBase)} + slot * ${hex(d.bus.slotStride)}):`,
+    ...table(
+      ["model", "type", "window", "line", "power", "dma"],
+      d.pluggable.map((x) => [x.name, `${x.type} (${x.typeValue})`, `${hex(x.size)} bytes`, x.line === null ? "-" : "its slot's", x.power.join(","), x.dma]),
+      new Set(),
+    ),
+  ];
 }
 
 function table(header: string[], rows: string[][], right: Set<number>): string[] {
