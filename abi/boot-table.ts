@@ -66,7 +66,7 @@ export const bootTable: BootTableFormat = {
   ],
   grant: [
     { name: "KIND", field: "kind", source: "layout", doc: "GRANT_*" },
-    { name: "TARGET", field: "target", source: "layout", doc: "service index for GRANT_SERVICE, device id for GRANT_DEVICE" },
+    { name: "TARGET", field: "target", source: "layout", doc: "service index for GRANT_SERVICE, device id for GRANT_DEVICE, line for GRANT_IRQ" },
     { name: "RIGHTS", field: "rights", source: "layout", doc: "R_* bits" },
     { name: "LABEL", field: "label", source: "layout", doc: "fnv1a of the name the holder finds it by" },
   ],
@@ -78,6 +78,7 @@ export const bootTable: BootTableFormat = {
     { name: "GRANT_CONSOLE", value: 2, doc: "the console device" },
     { name: "GRANT_DEVICE", value: 3, doc: "a HAL device's register window (GRANT_TARGET = device id)" },
     { name: "GRANT_INIT", value: 4, doc: "init's endpoint, for its control protocol (TAG_INIT_*)" },
+    { name: "GRANT_IRQ", value: 5, doc: "a device's interrupt line (GRANT_TARGET = the line), written after the device's own grant" },
     { name: "READY_STARTED", value: 0, doc: "ready once quark_start returns" },
     { name: "READY_NOTIFY", value: 1, doc: "Starting until it reports ready (TAG_REG_READY), within start_timeout" },
     { name: "VERSION_MAJOR_SHIFT", value: 20, doc: "a version as a u32: major << 20 | minor << 10 | patch" },

@@ -78,6 +78,8 @@ export const manifestKeys: ManifestKey[] = [
     doc: "Optional dependencies: services this one uses when they run. They do not hold back its start; init's start message notes any that is not running. A name the image lacks is a warning, not an error. Constraints as for `requires`." },
   { table: "service", key: "caps", type: "caps", field: "caps",
     doc: "What the service may use: see [Capabilities](#capabilities)." },
+  { table: "service", key: "interrupts", type: "strings", field: "interrupts",
+    doc: "Devices whose interrupt line the service handles, as their driver: each also in `caps`, with a line, and no other service of the image handling it; a single instance. The service gets a `K_IRQ` capability for each line, found by the device's name followed by `.irq` (`irqFind(\"bus\")`), binds it to a notification bit and re-arms it after each interrupt: see `docs/interrupts.md`." },
   { table: "service", key: "version", type: "version", field: "version", boot: "VERSION", encode: "or-zero",
     doc: "The version of the interface the service serves, `MAJOR.MINOR.PATCH` (major up to 4095, the others up to 1023). The registry publishes it; constraints of dependents are checked against it." },
   { table: "service", key: "heartbeat", type: "duration", default: "0ms", min: 0, max: I32_MAX, field: "heartbeatMs", boot: "HEARTBEAT_MS",

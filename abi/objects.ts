@@ -15,5 +15,6 @@ export const objects: NamedSet = {
     { name: "K_BOOT", value: 5, display: "boot", doc: "machine authority held by init: spawn, boot info, halt" },
     { name: "K_MEMORY", value: 6, display: "memory", doc: "a memory object: frames of kernel-managed memory" },
     { name: "K_DEVICE", value: 7, display: "device", doc: "a device's register window in the HAL (badge = device id)" },
+    { name: "K_IRQ", value: 8, display: "irq", doc: "an interrupt line, to bind to a notification bit and re-arm (badge = the line)" },
   ],
 };

@@ -338,6 +338,21 @@ export const syscalls: Syscall[] = [
     args: [{ name: "slot", width: "i32" }],
     doc: "cap_recv(slot): the next capability transferred to the caller (with a call or send it gets, or a reply) lands in this empty slot; RECV_ANY: the kernel picks one; RECV_NONE disarms. The slot armed",
   },
+  {
+    name: "irq_mint", number: 66, result: "i32", handler: "irqMint", file: "irq",
+    args: [{ name: "bootSlot", width: "i32" }, { name: "line", width: "i32" }],
+    doc: "irq_mint(boot_slot, line): slot of a new K_IRQ capability to interrupt line `line` (not the kernel's own lines)",
+  },
+  {
+    name: "irq_bind", number: 67, result: "i32", handler: "irqBind", file: "irq",
+    args: [{ name: "slot", width: "i32" }, { name: "bit", width: "i32" }],
+    doc: "irq_bind(irq_slot, bit): the line's interrupts raise notification bit `bit` (1 << bit) of the caller; the line stays masked until irq_control enables it (E_PERM: another process holds it)",
+  },
+  {
+    name: "irq_control", number: 68, result: "i32", handler: "irqControl", file: "irq",
+    args: [{ name: "slot", width: "i32" }, { name: "flags", width: "i32" }],
+    doc: "irq_control(irq_slot, flags): IRQ_CTL_CLEAR forgets the latched interrupt, IRQ_CTL_ENABLE re-arms the line (0 masks it); a line still latched when re-armed is delivered again",
+  },
 ];
 
 export const syscallConstants: Group[] = [
@@ -379,6 +394,19 @@ export const syscallConstants: Group[] = [
       { name: "NOTE_FAULT", value: "1 << 28", doc: "to the supervisor: a process faulted; read the reports with fault_next" },
       { name: "NOTE_INPUT", value: "1 << 27", doc: "console input arrived (or ended) for a process that found none" },
       { name: "NOTE_TICK", value: "1 << 26", doc: "a tick_set deadline passed (monitoring: a pending tick alone never keeps the machine awake)" },
+    ],
+  },
+  {
+    title: "interrupts",
+    doc: [
+      "irq_control flags and the interrupt lines (docs/interrupts.md): line l is bit",
+      "1 << l of the interrupt controller; a K_IRQ capability's badge is its line.",
+      "Delivery masks the line; the driver re-arms it with irq_control.",
+    ],
+    rows: [
+      { name: "IRQ_CTL_ENABLE", value: 1, doc: "re-arm (unmask) the line; without it, irq_control masks it" },
+      { name: "IRQ_CTL_CLEAR", value: 2, doc: "forget the interrupt latched on the line (handled), before enabling it" },
+      { name: "IRQ_LINE_COUNT", value: 32, doc: "lines of the interrupt controller" },
     ],
   },
   {

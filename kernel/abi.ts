@@ -182,6 +182,7 @@ export const K_CONSOLE = 4;
 export const K_BOOT = 5; // machine authority held by init: spawn, boot info, halt
 export const K_MEMORY = 6; // a memory object: frames of kernel-managed memory
 export const K_DEVICE = 7; // a device's register window in the HAL (badge = device id)
+export const K_IRQ = 8; // an interrupt line, to bind to a notification bit and re-arm (badge = the line)
 
 // -------------------------------------------- initial capabilities
 // Initial capability slots of init (PID 1).
@@ -207,6 +208,14 @@ export const NOTE_STOP = 1 << 29;
 export const NOTE_FAULT = 1 << 28; // to the supervisor: a process faulted; read the reports with fault_next
 export const NOTE_INPUT = 1 << 27; // console input arrived (or ended) for a process that found none
 export const NOTE_TICK = 1 << 26; // a tick_set deadline passed (monitoring: a pending tick alone never keeps the machine awake)
+
+// ------------------------------------------------------ interrupts
+// irq_control flags and the interrupt lines (docs/interrupts.md): line l is bit
+// 1 << l of the interrupt controller; a K_IRQ capability's badge is its line.
+// Delivery masks the line; the driver re-arms it with irq_control.
+export const IRQ_CTL_ENABLE = 1; // re-arm (unmask) the line; without it, irq_control masks it
+export const IRQ_CTL_CLEAR = 2; // forget the interrupt latched on the line (handled), before enabling it
+export const IRQ_LINE_COUNT = 32; // lines of the interrupt controller
 
 // ------------------------------------------------------ hot reload
 // proc_reload flags.
@@ -340,7 +349,10 @@ export const SYS_PROC_RELOAD = 62; // proc_reload(proc_slot, flags): hot reload 
 export const SYS_HANDOFF_PUT = 63; // handoff_put(src, len): keep len (<= HANDOFF_MAX) bytes for the next instance; only in quark_save during a reload (E_STATE otherwise)
 export const SYS_HANDOFF_GET = 64; // handoff_get(dst, len): copy up to len bytes the previous instance kept; bytes copied; only in a reloaded instance's quark_start (E_STATE otherwise)
 export const SYS_CAP_RECV = 65; // cap_recv(slot): the next capability transferred to the caller (with a call or send it gets, or a reply) lands in this empty slot; RECV_ANY: the kernel picks one; RECV_NONE disarms. The slot armed
-export const SYS_COUNT = 66; // syscall numbers are 1..SYS_COUNT-1
+export const SYS_IRQ_MINT = 66; // irq_mint(boot_slot, line): slot of a new K_IRQ capability to interrupt line `line` (not the kernel's own lines)
+export const SYS_IRQ_BIND = 67; // irq_bind(irq_slot, bit): the line's interrupts raise notification bit `bit` (1 << bit) of the caller; the line stays masked until irq_control enables it (E_PERM: another process holds it)
+export const SYS_IRQ_CONTROL = 68; // irq_control(irq_slot, flags): IRQ_CTL_CLEAR forgets the latched interrupt, IRQ_CTL_ENABLE re-arms the line (0 masks it); a line still latched when re-armed is delivered again
+export const SYS_COUNT = 69; // syscall numbers are 1..SYS_COUNT-1
 
 // ---------------------------------------------------- fault causes
 // Fault causes (fault_next). A fault is recorded per process and the supervisor

@@ -48,10 +48,10 @@ export function boot(flags: i32): i32 {
   booted = true;
   setBootFlags(flags);
   setQuiet((flags & BOOT_QUIET) != 0);
-  if (bootLen < BT_HEADER_BYTES || header(BT_MAGIC_OFF) != <u32>BT_MAGIC) return bootError("the boot table is missing or not a quark boot table", E_ARG);
-  if (header(BT_ABI_VERSION) != <u32>ABI_VERSION) return bootError("the boot table was built for another ABI version", E_ARG);
+  if (bootLen < BT_HEADER_BYTES || header(BT_MAGIC_OFF) != <u32>BT_MAGIC) return bootError("no quark boot table", E_ARG);
+  if (header(BT_ABI_VERSION) != <u32>ABI_VERSION) return bootError("built for another ABI", E_ARG);
   const frames = header(BT_RAM_FRAMES) == 0 ? DEFAULT_RAM_FRAMES : <i32>header(BT_RAM_FRAMES);
-  if (!framesInit(frames)) return bootError("cannot set up kernel-managed memory of that size", E_ARG);
+  if (!framesInit(frames)) return bootError("cannot set up that much memory", E_ARG);
   quotaInit();
   cpuInit();
   queuesInit();

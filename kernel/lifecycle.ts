@@ -27,13 +27,15 @@ import { stackCause } from "./stack";
 import { abortCause } from "./entry";
 import { faultPending, forgetFaults } from "./fault";
 import { forgetReader } from "./input";
+import { irqRelease } from "./irq";
 
-/** Stop `pid` where it stands: its queue, notes, leases, address space and instance go; how many messages were dropped. */
+/** Stop `pid` where it stands: its queue, notes, interrupt lines, leases, address space and instance go; how many messages were dropped. */
 export function takeDown(pid: i32, state: i32): i32 {
   unchecked(pState[pid] = state);
   disarmCrash(pid);
   const dropped = drain(pid);
   clearNotes(pid);
+  irqRelease(pid);
   clearReady(pid);
   ipcResetProcess(pid);
   vmTeardown(pid);

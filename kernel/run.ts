@@ -9,16 +9,22 @@ import { pickReady } from "./sched";
 import { deliver } from "./ipc";
 import { isHalted } from "./state";
 import { activeDepth } from "./activation";
+import { KERNEL_LINES, irqDeliver } from "./irq";
 
 const BUDGET = 4096;
 
-/** Take pending interrupts; true if there were any. */
+/**
+ * Take pending interrupts; true if there were any. The kernel's own lines are
+ * acknowledged here; a driver's line is masked and stays latched until the
+ * driver clears it (irq.ts).
+ */
 function interrupts(): bool {
   const pending = mmio_read(INTC_PENDING);
   if (pending == 0) return false;
-  mmio_write(INTC_ACK, pending);
+  mmio_write(INTC_ACK, pending & KERNEL_LINES);
   if (pending & IRQ_TIMER) expireTimers();
   if (pending & IRQ_UART_RX) inputArrived();
+  if (pending & ~KERNEL_LINES) irqDeliver(pending);
   return true;
 }
 

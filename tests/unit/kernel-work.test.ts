@@ -15,6 +15,7 @@
 import { describe, expect, it } from "vitest";
 import * as abi from "../../kernel/abi";
 import { asInit, type Bench, type Spawned } from "../harness/kernel";
+import { STATIC_DEVICES } from "../../tools/lib/devices";
 
 const P = abi.PAGE_SIZE;
 const RW = abi.VM_READ | abi.VM_WRITE;
@@ -127,6 +128,9 @@ function fillAllButLast(p: Bench, slot: number): number {
   return last;
 }
 
+// The slots init holds from boot: its fixed ones, then one per device with an id (abi/hal.ts).
+const INIT_BOOT_SLOTS = abi.INIT_SLOT_DEVICES + STATIC_DEVICES.filter((d) => d.id !== null).length;
+
 // Pids a service may have: all but the kernel's (0).
 const PIDS = abi.MAX_PROCS - 1;
 
@@ -218,7 +222,7 @@ describe("every other syscall's work is bounded or charged to its caller", () =>
         abi.ST_TOTAL_FRAMES, abi.ST_BOOT_FLAGS]) bounded(`stats(${f})`, cost(b, () => b.k.stats(f)));
       expect(b.k.stats(abi.ST_FREE_SLOTS)).toBe(abi.CSPACE_SLOTS); // the kernel's own (pid 0) are never used
       // Every slot but init's fixed ones, its process capabilities and `root` descends from `root`.
-      const derived = PIDS * abi.CSPACE_SLOTS - (abi.INIT_SLOT_DEVICES + 1) - procs.length - 1;
+      const derived = PIDS * abi.CSPACE_SLOTS - INIT_BOOT_SLOTS - procs.length - 1;
       // Deleting `mid` hands its children to `root`; revoking `root` then deletes every one.
       const del = bounded("cap_delete of a capability with every other one derived from it", cost(b, () => b.k.cap_delete(mid)));
       expect(del.result).toBe(abi.OK);
@@ -248,7 +252,7 @@ describe("every other syscall's work is bounded or charged to its caller", () =>
       expect(b.k.cap_give(procs[0].slot, tail, abi.R_ALL, TAIL)).toBeGreaterThanOrEqual(0);
       for (const p of procs) expect(b.k.proc_start(p.slot)).toBe(abi.OK);
       // The chain holds every slot but init's fixed ones and root, and each process's capability to the next.
-      const depth = PIDS * abi.CSPACE_SLOTS - (abi.INIT_SLOT_DEVICES + 1) - procs.length - 1 - (procs.length - 1);
+      const depth = PIDS * abi.CSPACE_SLOTS - INIT_BOOT_SLOTS - procs.length - 1 - (procs.length - 1);
       const rev = bounded("cap_revoke of a chain through every process", cost(b, () => b.k.cap_revoke(root)));
       expect(rev.result).toBe(depth);
       expect(rev.charged).toBe(depth);
@@ -374,6 +378,37 @@ describe("every other syscall's work is bounded or charged to its caller", () =>
       expect(bounded("self", cost(b, () => b.k.self())).result).toBe(abi.PID_INIT);
       expect(bounded("ready", cost(b, () => b.k.ready(abi.INIT_SLOT_BOOT))).result).toBe(abi.OK);
       expect(bounded("halt", cost(b, () => b.k.halt(abi.INIT_SLOT_BOOT, 0))).result).toBe(abi.OK);
+    }, { instrument: true }));
+
+  it("interrupts: minting into init's last free slot, binding and re-arming every line; a take-down releases them all", () =>
+    asInit((b) => {
+      // A driver holding every line a service can have: its take-down walks them all.
+      let slots: number[] = [];
+      const driver = b.spawn(64, {
+        handle: (p) => {
+          for (const s of slots) {
+            expect(bounded("irq_bind", cost(p, () => p.k.irq_bind(s, 0)), false).result).toBe(abi.OK);
+            expect(bounded("irq_control(IRQ_CTL_CLEAR | IRQ_CTL_ENABLE)", cost(p, () => p.k.irq_control(s, abi.IRQ_CTL_CLEAR | abi.IRQ_CTL_ENABLE)), false).result).toBe(abi.OK);
+          }
+          bounded("irq_bind with a bit the kernel raises (E_ARG)", cost(p, () => p.k.irq_bind(0, abi.NOTE_TIMER)));
+          bounded("irq_control with edge flags (E_ARG)", cost(p, () => p.k.irq_control(0, -1)));
+          return abi.OK;
+        },
+      });
+      const lines = Array.from({ length: abi.IRQ_LINE_COUNT }, (_, l) => l).filter((l) => ((abi.IRQ_TIMER | abi.IRQ_UART_RX) & (1 << l)) === 0);
+      slots = lines.map((l) => {
+        const minted = bounded("irq_mint", cost(b, () => b.k.irq_mint(abi.INIT_SLOT_BOOT, l)), false).result;
+        expect(minted).toBeGreaterThanOrEqual(0);
+        const given = b.k.cap_give(driver.slot, minted, abi.R_CONTROL, 0);
+        expect(given).toBeGreaterThanOrEqual(0);
+        return given;
+      });
+      expect(bounded("irq_mint of the kernel's own line (E_ARG)", cost(b, () => b.k.irq_mint(abi.INIT_SLOT_BOOT, 0))).result).toBe(abi.E_ARG);
+      const ep = b.k.proc_endpoint(driver.slot, 0);
+      expect(b.k.call(ep, 1, 0n, 0n, 0n, 0n, 0n, 0n)).toBe(abi.OK);
+      const last = fillAllButLast(b, abi.INIT_SLOT_CONSOLE);
+      expect(bounded("irq_mint into the last free slot", cost(b, () => b.k.irq_mint(abi.INIT_SLOT_BOOT, lines[0]))).result).toBe(last);
+      expect(bounded("proc_kill of a driver bound to every line", cost(b, () => b.k.proc_kill(driver.slot))).result).toBe(abi.OK);
     }, { instrument: true }));
 
   it("measured every syscall of kernel/abi.ts", () => {

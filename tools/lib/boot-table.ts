@@ -20,7 +20,7 @@ export { fnv1a };
 
 export interface BootGrant {
   kind: number; // GRANT_*
-  target: number; // service index for GRANT_SERVICE, device id for GRANT_DEVICE, 0 otherwise
+  target: number; // service index for GRANT_SERVICE, device id for GRANT_DEVICE, line for GRANT_IRQ, 0 otherwise
   rights: number;
   label: number;
 }
@@ -123,7 +123,11 @@ function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex:
     optional: s.wants.filter((w) => index.has(w)).map(at),
     tags: utf8.encode((s.tags ?? []).join(" ")),
     ranges: [...s.requires, ...s.wants.filter((w) => index.has(w))].map((d) => s.ranges?.[d] ?? { min: 0, max: abi.VERSION_ANY_MAX }),
-    grants: s.caps.map((c) => ({ ...grantTarget(c, s.name, at), rights: c.rights, label: c.label })),
+    grants: [
+      ...s.caps.map((c) => ({ ...grantTarget(c, s.name, at), rights: c.rights, label: c.label })),
+      // The lines it drives, after its device grants: init mints each (irq_mint) at spawn.
+      ...(s.interrupts ?? []).map((i) => ({ kind: abi.GRANT_IRQ, target: i.line, rights: abi.R_CONTROL, label: i.label })),
+    ],
   };
 }
 

@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./fnv1a";
 import * as keys from "./manifest-keys";
-import { DEVICES } from "./devices";
+import { DEVICES, STATIC_DEVICES } from "./devices";
 import { repoRoot } from "./root";
 import { parseConstraint, parseVersion, formatVersion, satisfies, type Range } from "./versions";
 import {
@@ -38,6 +38,13 @@ export interface CapSpec {
   device?: number; // DEV_* id, for kind "device"
 }
 
+/** A device whose interrupt line the service drives (`interrupts`): a K_IRQ capability, found by `DEVICE.irq`. */
+export interface IrqSpec {
+  device: string;
+  line: number; // the line l (bit 1 << l of the interrupt controller)
+  label: number; // fnv1a(`${device}.irq`)
+}
+
 /**
  * A service as the manifest gives it. The settings the boot table carries
  * (ServiceSettings) are generated from abi/manifest.ts; the rest are the
@@ -57,6 +64,7 @@ export interface ServiceSpec extends keys.ServiceSettings {
   group?: { index: number; strategy: Strategy; position: number }; // its supervision group
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
+  interrupts?: IrqSpec[]; // the lines it drives (none when absent)
 }
 
 /** An image as the manifest gives it; its [image] settings (ImageSettings) are generated from abi/manifest.ts. */
@@ -319,6 +327,7 @@ interface Context {
   dir: string; // the manifest's directory
   names: string[]; // every service declared, valid name or not
   ranges: Map<string, Record<string, Range & { at: TomlString }>>; // per service: its dependencies' version constraints
+  lines: Map<number, string>; // interrupt line -> the service that drives it
 }
 
 function validate(doc: TomlTable, report: Report, dir: string, root: string): Manifest {
@@ -326,7 +335,7 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   const image = imageSection(doc, report);
   const init = initSection(doc, report, dir, root);
   const entries = serviceEntries(doc, report);
-  const ctx: Context = { report, dir, names: entries.map((e) => e.key).filter((n) => n !== "init"), ranges: new Map() };
+  const ctx: Context = { report, dir, names: entries.map((e) => e.key).filter((n) => n !== "init"), ranges: new Map(), lines: new Map() };
   const services: ServiceSpec[] = [];
   for (const e of entries) {
     const spec = serviceSpec(e, ctx);
@@ -517,6 +526,8 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
     caps: capabilities(t, name, ctx),
   };
   spec.ranges = ctx.ranges.get(name) ?? {};
+  const lines = interruptLines(t, spec, ctx);
+  if (lines.length > 0) spec.interrupts = lines;
   warnRestartStorm(t, spec, ctx.report);
   spec.wants = optionalDependencies(t, name, spec.requires, ctx);
   spec.bindsTo = bindings(t, name, spec.requires, ctx);
@@ -1065,6 +1076,40 @@ function capability(s: TomlString, holder: string, ctx: Context): CapSpec | unde
   const cap: CapSpec = { name: target, kind, rights, label: fnv1a(target) };
   if (kind === "device") cap.device = DEVICES[target];
   return cap;
+}
+
+/**
+ * interrupts = ["bus"]: the devices whose lines the service drives. Each must
+ * be granted in its caps (a driver reads its device's registers), have a line,
+ * and be driven by no other service: the kernel binds a line to one process,
+ * so a second driver would only ever be refused (E_PERM) or steal it first.
+ */
+function interruptLines(t: TomlTable, spec: ServiceSpec, ctx: Context): IrqSpec[] {
+  const where = `interrupts of service "${spec.name}"`;
+  const items = unique(stringList(t, "interrupts", `service "${spec.name}"`, '["bus"]', ctx.report), (s) => s.value, "device", where, ctx.report);
+  const out: IrqSpec[] = [];
+  for (const s of items) {
+    const id = own(DEVICES, s.value);
+    const line = STATIC_DEVICES.find((d) => d.id !== null && d.id === id)?.line;
+    if (id === undefined) {
+      ctx.report.error(s, `unknown device "${s.value}" in ${where}`,
+        didYouMean(s.value, DEVICE_NAMES, `devices a service can drive: ${DEVICE_NAMES.join(", ")}`));
+    } else if (typeof line !== "number") {
+      ctx.report.error(s, `device "${s.value}" raises no interrupt line`, `remove it from interrupts; keep it in caps to use its registers`);
+    } else if (!spec.caps.some((c) => c.kind === "device" && c.name === s.value)) {
+      ctx.report.error(s, `service "${spec.name}" drives the interrupts of "${s.value}" without its registers`, `add "${s.value}" to its caps`);
+    } else if (ctx.lines.has(line)) {
+      ctx.report.error(s, `the interrupt line of "${s.value}" is already driven by service "${ctx.lines.get(line)}"`,
+        "a line goes to one driver: list it in the interrupts of one service only");
+    } else if (spec.instances > 1) {
+      ctx.report.error(s, `service "${spec.name}" has ${spec.instances} instances: only one can drive the line of "${s.value}"`,
+        "set instances = 1, or move the driver to a service of its own");
+    } else {
+      ctx.lines.set(line, spec.name);
+      out.push({ device: s.value, line, label: fnv1a(`${s.value}.irq`) });
+    }
+  }
+  return out;
 }
 
 function parseRights(s: TomlString, start: number, kind: CapKind, report: Report): number | undefined {

@@ -177,6 +177,7 @@ const KINDNAME_TABLE = new Map<number, string>([
   [abi.K_BOOT, "boot"],
   [abi.K_MEMORY, "memory"],
   [abi.K_DEVICE, "device"],
+  [abi.K_IRQ, "irq"],
 ]);
 export function kindName(n: number): string {
   return KINDNAME_TABLE.get(n) ?? "kind-" + String(n);

@@ -7,7 +7,7 @@
 // asked for, the service is not started and the log says why.
 import {
   sys, fnv1a, fmtMicros, INIT_SLOT_BOOT, INIT_SLOT_CONSOLE, INIT_SLOT_DEVICES, PID_INIT, PI_PID, LEASE_READ,
-  GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
+  GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, GRANT_IRQ, INIT_SLOT_SELF, SVC_WAITING, SVC_RUNNING, SVC_FAILED,
   SVC_SKIPPED, SVC_DISABLED, SVC_STARTING, EV_STARTED, NOTE_STOP, K_DEVICE, TAG_LOG_NAME, R_CALL, R_SEND,
   BADGE_REGISTRY, VERSION_ANY_MAX, fmtMillis, fmtVersion, E_CRASHED, ST_BOOT_FLAGS, BOOT_UNTIL_READY, EXIT_SERVICE_FAILED,
 } from "../lib";
@@ -61,6 +61,7 @@ function grant(s: Service): void {
     if (g.kind == GRANT_CONSOLE) { sys.cap_give(s.proc, INIT_SLOT_CONSOLE, g.rights, g.label); continue; }
     if (g.kind == GRANT_INIT) { giveInit(s, g.rights, g.label); continue; }
     if (g.kind == GRANT_DEVICE) { giveDevice(s, g.target, g.rights, g.label); continue; }
+    if (g.kind == GRANT_IRQ) { giveIrq(s, g.target, g.rights, g.label); continue; }
     if (g.kind != GRANT_SERVICE || g.target >= services.length) continue;
     const t = services[g.target];
     if (t.ep < 0) continue;
@@ -84,6 +85,21 @@ function giveDevice(s: Service, id: i32, rights: i32, label: i32): void {
     return;
   }
   sys.cap_give(s.proc, slot, rights, label);
+}
+
+/**
+ * An interrupt line the service drives: only init's boot capability can mint
+ * one (the kernel refuses its own lines and any line out of range, so a table
+ * naming one grants nothing). init keeps no copy.
+ */
+function giveIrq(s: Service, line: i32, rights: i32, label: i32): void {
+  const minted = sys.irq_mint(INIT_SLOT_BOOT, line);
+  if (minted < 0) {
+    say("not granting interrupt line " + line.toString() + " to " + s.spec.name + ": " + errorName(minted));
+    return;
+  }
+  sys.cap_give(s.proc, minted, rights, label);
+  sys.cap_delete(minted);
 }
 
 let booted = false;

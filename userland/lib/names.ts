@@ -201,6 +201,7 @@ export function kindName(n: i64): string {
       case abi.K_BOOT: return "boot";
       case abi.K_MEMORY: return "memory";
       case abi.K_DEVICE: return "device";
+      case abi.K_IRQ: return "irq";
     }
   }
   return "kind-" + n.toString();

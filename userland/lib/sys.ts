@@ -132,4 +132,10 @@
 @external("quark", "handoff_get") export declare function handoff_get(dst: usize, len: i32): i32;
 // cap_recv(slot): the next capability transferred to the caller (with a call or send it gets, or a reply) lands in this empty slot; RECV_ANY: the kernel picks one; RECV_NONE disarms. The slot armed
 @external("quark", "cap_recv") export declare function cap_recv(slot: i32): i32;
+// irq_mint(boot_slot, line): slot of a new K_IRQ capability to interrupt line `line` (not the kernel's own lines)
+@external("quark", "irq_mint") export declare function irq_mint(bootSlot: i32, line: i32): i32;
+// irq_bind(irq_slot, bit): the line's interrupts raise notification bit `bit` (1 << bit) of the caller; the line stays masked until irq_control enables it (E_PERM: another process holds it)
+@external("quark", "irq_bind") export declare function irq_bind(slot: i32, bit: i32): i32;
+// irq_control(irq_slot, flags): IRQ_CTL_CLEAR forgets the latched interrupt, IRQ_CTL_ENABLE re-arms the line (0 masks it); a line still latched when re-armed is delivered again
+@external("quark", "irq_control") export declare function irq_control(slot: i32, flags: i32): i32;
 @external("quark", "syscall") export declare function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64;
