@@ -74,6 +74,8 @@ const IN_IMAGE_PEERS: Record<string, [string, string]> = {
   "vm.rw.4k": ["memory.copy.4k", "a plain 4 KiB write + read inside the service's own memory (memory.copy)"],
   "vm.fault.zero": ["vm.write.resident", "the same one-byte vm_write to a page already backed"],
   "mem.alloc.small": ["heap.alloc.64", "64 bytes from the service's own heap (AssemblyScript's allocator, no call)"],
+  // The kernel's own floor for a notification: the same poll, raise and entry for its timer line.
+  "irq.deliver": ["irq.note.timer", "a timer notification (the kernel's own line) to the same handler, alternating with it"],
 };
 const BASELINES = new Set(Object.values(IN_IMAGE_PEERS).map(([series]) => series));
 
@@ -94,6 +96,18 @@ function peerFor(name: string, p: Peers): PeerSamples | undefined {
   }
   const l = LOOKUPS[name];
   return l && p.lookup[l.mode];
+}
+
+// The bound for interrupt delivery is on its p99, which the targets
+// of report.ts (p50 and multiples) do not compare: it is carried here, with
+// the peer's p99 beside it, since a p99 on a shared machine means something
+// only next to the same run's floor.
+const IRQ_P99_MAX_NS = 5000;
+
+function irqTarget(r: BenchResult, series: BenchSeries[]): BenchResult {
+  const peer = series.find((x) => x.name === IN_IMAGE_PEERS["irq.deliver"][0]);
+  const peerP99 = peer && resultFromSeries(peer, r.host).p99_ns;
+  return { ...r, ...(peerP99 !== undefined && { peer_p99_ns: peerP99 }), p99_target: "p99 < 5 µs", p99_target_met: (r.p99_ns ?? Infinity) < IRQ_P99_MAX_NS };
 }
 
 /** What the manifest says about the conditions of a figure, carried into its result. */
@@ -234,6 +248,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
       const withConditions = { ...s, attrs: { ...s.attrs, ...conditions(s.name, benchManifest) } as Record<string, string> };
       let r = resultFromSeries(withConditions, runtime, peerFor(s.name, peers) ?? inImagePeer(s.name, series));
       if (s.name === "ipc.call.roundtrip" || s.name === "ipc.call.null") r = withFloor(r, floor);
+      if (s.name === "irq.deliver") r = irqTarget(r, series);
       results.push(withTarget(r));
     }
     results.push(await stackGuardCost(built.out, runtime, series));

@@ -10,6 +10,9 @@ export type EmitWith = (name: string, unit: string, batch: i32, samples: Array<i
 /** Why a figure could not be measured, for the bench's console (the figure is then left out). */
 export let failure = "";
 
+/** Say why a figure could not be measured (another module of bench cannot assign `failure`). */
+export function fail(why: string): void { failure += " " + why; }
+
 // ---------------------------------------------------------------- registry
 
 /**
