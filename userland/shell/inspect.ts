@@ -1,7 +1,7 @@
 // Shell commands that look at the registry and at capabilities:
 // svc registry, svc lookup, caps.
 import {
-  sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, K_ENDPOINT, K_NOTIFY,
+  sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, GRANT_IRQ, K_ENDPOINT, K_NOTIFY,
   K_PROCESS, K_CONSOLE, K_BOOT, K_MEMORY, K_DEVICE, R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN,
 } from "../lib";
 import { kindName, rightsName } from "../lib/names";
@@ -76,7 +76,7 @@ export function grantsOf(i: i32, name: string, json: bool): void {
   for (; request2(TAG_INIT_CAPS, i, k) == OK; k++) {
     const kind = <i32>sys.reply_word(0), target = <i32>sys.reply_word(1), rights = <i32>sys.reply_word(2);
     const what = kind == GRANT_SERVICE ? nameOf(target) : kind == GRANT_CONSOLE ? "console" : kind == GRANT_INIT ? "init" :
-      kind == GRANT_DEVICE ? "device " + target.toString() : "?";
+      kind == GRANT_DEVICE ? "device " + target.toString() : kind == GRANT_IRQ ? "interrupt line " + target.toString() : "?";
     if (json) out += (k > 0 ? "," : "") + '{"grant":"' + what + '","rights":"' + rightsName(rights) + '"}';
     else println(name + " holds " + what + " (" + rightsName(rights) + ")");
   }
