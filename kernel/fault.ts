@@ -73,7 +73,7 @@ export function fault(pid: i32, cause: i32): void {
   if (cause == FAULT_CPU) { puts(" spent its CPU budget of "); puti(budgetOf(pid)); puts(" units in one handler"); }
   else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
   else if (cause == FAULT_HUNG) puts(" did not answer a ping within its deadline");
-  else if (cause == FAULT_MEMORY) puts(" trapped at its memory limit");
+  else if (cause == FAULT_MEMORY) puts(" trapped at its memory limit (the manifest's memory)");
   else if (cause == FAULT_STACK) { puts(" called deeper than its stack window of "); puti(STACK_BUDGET); puts(" slots"); }
   else if (cause == FAULT_ABORT) puts(" aborted");
   else puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");
