@@ -11,6 +11,8 @@ const FIGURES = [
   "isolation.stack_guard",
   // A restart on a recycled instance beside the same restart on a fresh one (QUARK_RECYCLE=0), in the same run.
   "proc.restart.recycled",
+  // An interrupt to the driver's handler beside a timer notification to the same handler, in the same run.
+  "irq.deliver",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [
@@ -45,6 +47,17 @@ describe("quark bench --json", () => {
           expect(f.peer_p50_ns).toBeGreaterThan(0);
         }
       }
+    }
+  });
+
+  it("gives irq.deliver's p99 beside its peer's, with the issue's bound on the p99", () => {
+    expect(r.code, r.stderr).toBe(0);
+    for (const host of ["node", "wasmtime"]) {
+      const f = find("irq.deliver", host);
+      expect(f.peer).toMatch(/timer notification/);
+      expect(f.peer_p99_ns).toBeGreaterThanOrEqual(f.peer_p50_ns);
+      expect(f.p99_target).toBe("p99 < 5 µs");
+      expect(f.p99_target_met).toBe(f.p99_ns < 5000);
     }
   });
 
