@@ -15,6 +15,7 @@ import { registryList, lookup, ownCaps, grantsOf } from "./inspect";
 import { argNumber, refusal } from "./number";
 import { refused, misused, markRefused, takeStatus } from "./outcome";
 import { didYouMean } from "./suggest";
+import { devCommand } from "./devices";
 
 // The ranges of the shell's numeric arguments. A sleep is for scripts (a day
 // at most keeps now + MS far from overflow); an exit code is what a process
@@ -36,7 +37,7 @@ const LOG_LINES_DEFAULT = 20;
 // passed: event "killed") is said so, and refused: exit 1 under ctl.
 const WAIT_POLL_NS: i64 = 1000000;
 
-const COMMANDS = ["svc", "caps", "log", "sleep", "echo", "status", "halt", "help"];
+const COMMANDS = ["svc", "dev", "caps", "log", "sleep", "echo", "status", "halt", "help"];
 const SVC_COMMANDS = ["list", "top", "registry", "check", "lookup", "status", "events", "deps", "reload", "start", "stop",
   "restart", "pause", "resume", "enable", "disable"];
 
@@ -121,6 +122,7 @@ function execute(w: string[]): void {
   if (cmd == "echo") { println(w.slice(1).join(" ")); return; }
   if (cmd == "status") { println((args.length > 1 ? args[1] : "status") + " " + takeStatus().toString()); return; }
   if (cmd == "halt") { haltCommand(args); return; }
+  if (cmd == "dev") { devCommand(args, json); return; }
   if (cmd != "svc") { misused("unknown command: " + w.join(" ") + didYouMean(cmd, COMMANDS)); return; }
   if (args.length < 2) { misused("svc needs a command: " + SVC_COMMANDS.join(", ") + " (try help)"); return; }
   const sub = args[1];
@@ -213,6 +215,13 @@ function help(): void {
   println("  svc registry [--json]        every registry entry: name, service, version, health, tags");
   println("  svc check [--json]           a health check of every service now (a ping each), then their health");
   println("  svc lookup Q [--tag] [--all] what the registry gives a client for a name, a glob or a tag (healthy only unless --all)");
+  println("  dev list [--json]            every device on the bus: slot, name, id, type, power, references, time in each state");
+  println("  dev info NAME|ID [--json]    one device (NAME: entropy, bus, block-256, ...)");
+  println("  dev power NAME|ID [on|off|auto]  its power state; set it, or auto: suspended when no references are held");
+  println("  dev events [--json]          hot-plug events with the bus's sequence numbers, oldest first");
+  println("  dev plug TYPE                plug a device of a pluggable type (block) into a free slot");
+  println("  dev unplug NAME|ID           unplug a hot-plugged device (its handles are revoked)");
+  println("  dev idle [MS]                the idle delay before a device with no references is suspended");
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
   println("  sleep MS                     wait MS ms (0 to " + SLEEP_MAX_MS.toString() + ") before the next command (for scripts)");
   println("  echo TEXT                    print TEXT (for scripts)");

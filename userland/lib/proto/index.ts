@@ -6,6 +6,7 @@ export * from "./bench";
 export * from "./init";
 export * from "./registry";
 export * from "./memory";
+export * from "./devmgr";
 export * from "./qc-peer";
 export * from "./qc-fuzz";
 export * from "./qc-hostile";

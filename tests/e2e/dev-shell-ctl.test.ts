@@ -1,0 +1,136 @@
+// The shell's dev commands as a user drives them through `quark ctl`, under
+// both hosts: on images/devices.toml (init, log, devmgr, shell) they list the
+// bus, plug and unplug a block device, show the events with the bus's
+// sequence numbers and set power policies; on the default image (no device
+// manager) they answer one line and exit 1. And from the host into a running
+// machine: `quark ctl --control SOCK "dev plug block"`.
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as abi from "../../kernel/abi";
+import { image, quark, root, until } from "./helpers";
+
+let devices = "";
+let plain = "";
+
+beforeAll(async () => {
+  devices = await image("devices");
+  plain = await image("default");
+}, 120_000);
+
+const runtimes = ["node", "wasmtime"];
+const block = `block-${abi.BUS_FIRST_ID}`;
+
+describe("dev commands through quark ctl", () => {
+  it.each(runtimes)("dev list --json: every static device, present and on, no references, no driver (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "dev list --json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(list.map((d) => [d.slot, d.name, d.id, d.type, d.state, d.power, d.policy, d.references, d.handles, d.driver])).toEqual([
+      [0, "timer", 0, "timer", "present", "on", "auto", 0, 0, null],
+      [1, "uart", 0, "uart", "present", "on", "auto", 0, 0, null],
+      [2, "entropy", abi.DEV_ENTROPY, "entropy", "present", "on", "auto", 0, 0, null],
+      [3, "intc", 0, "intc", "present", "on", "auto", 0, 0, null],
+      [4, "bus", abi.DEV_BUS, "bus", "present", "on", "auto", 0, 0, null],
+    ]);
+    // The bus's accounting: each has been on since the HAL started, and in no other state.
+    for (const d of list) {
+      expect(d.ns_on as number).toBeGreaterThan(0);
+      expect([d.ns_suspended, d.ns_off]).toEqual([0, 0]);
+    }
+  });
+
+  it.each(runtimes)("plugs a block device, shows it and its events, unplugs it (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "dev plug block", `dev info ${block} --json`, "dev events",
+      `dev unplug ${block}`, "dev events --json", `dev info ${abi.BUS_FIRST_ID}`]);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe(`plugged ${block} in slot ${abi.BUS_STATIC_SLOTS} (event 1)`);
+    expect(JSON.parse(lines[1])).toMatchObject({ slot: abi.BUS_STATIC_SLOTS, name: block, type: "block", id: abi.BUS_FIRST_ID,
+      state: "present", power: "on", policy: "auto", references: 0, handles: 0, driver: null });
+    expect(lines[2]).toBe(`1 plug ${block} (slot ${abi.BUS_STATIC_SLOTS})`);
+    expect(lines[3]).toBe(`unplugged ${block} (event 2)`);
+    expect(JSON.parse(lines[4])).toEqual([
+      { seq: 1, event: "plug", slot: abi.BUS_STATIC_SLOTS, type: "block", id: abi.BUS_FIRST_ID, missed: 0 },
+      { seq: 2, event: "unplug", slot: abi.BUS_STATIC_SLOTS, type: "block", id: abi.BUS_FIRST_ID, missed: 0 },
+    ]);
+    expect(lines[5]).toBe(`dev: ${abi.BUS_FIRST_ID} was unplugged (event 2)`);
+    expect(r.code).toBe(1); // the last one was refused
+  });
+
+  it.each(runtimes)("power: off, on, and auto with no references suspends after the idle delay (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "dev plug block", `dev power ${block}`, `dev power ${block} off`,
+      `dev power ${block} on`, "dev idle", "dev idle 0", `dev power ${block} auto`, `dev info ${block} --json`, "dev power bus off",
+      "dev power entropy sideways"]);
+    expect(r.stdout.split("\n").slice(0, 10)).toEqual([
+      `plugged ${block} in slot ${abi.BUS_STATIC_SLOTS} (event 1)`,
+      `${block}: on (policy auto)`,
+      `${block}: off (policy off)`,
+      `${block}: on (policy on)`,
+      `idle delay 100 ms`, // images/devices.toml: tags = [..., "idle-100ms"]
+      "idle delay 0 ms",
+      `${block}: suspended (policy auto)`,
+      expect.stringContaining(`"power":"suspended","policy":"auto"`),
+      "dev power: bus refused: E_UNSUPPORTED", // the bus supports only on
+      "dev power: on, off or auto, not sideways",
+    ]);
+    expect(r.code).toBe(2);
+  });
+
+  it.each(runtimes)("refusals: unknown names, static devices, types no model plugs (%s)", (runtime) => {
+    const cases: [string, string, number][] = [
+      ["dev info block-999", "dev: no device block-999 (try dev list)", 1],
+      ["dev unplug entropy", "dev unplug entropy refused: E_UNSUPPORTED (a static device)", 1],
+      ["dev plug uart", "dev plug uart refused: E_UNSUPPORTED (only pluggable models can be plugged)", 1],
+      ["dev plug floppy", "dev plug: no device type floppy (uart, timer, intc, entropy, bus, block)", 2],
+      ["dev frobnicate", "unknown dev command: frobnicate", 2],
+      ["dev idle 3600001", "dev idle: MS must be a whole number from 0 to 3600000, not \"3600001\"", 2],
+    ];
+    for (const [cmd, out, code] of cases) {
+      const r = quark(["ctl", devices, "--runtime", runtime, cmd]);
+      expect(r.stdout.split("\n")[0], cmd).toContain(out);
+      expect(r.code, cmd).toBe(code);
+    }
+  });
+
+  it.each(runtimes)("an image without a device manager answers one line, exit 1 (%s)", (runtime) => {
+    const r = quark(["ctl", plain, "--runtime", runtime, "dev list"]);
+    expect(r.stdout).toBe("dev: no device manager in this image (a devmgr service granted to the shell: see images/devices.toml)\n");
+    expect(r.code).toBe(1);
+  });
+
+  it.each(runtimes)("help lists the dev commands (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "help"]);
+    for (const c of ["dev list [--json]", "dev info NAME|ID [--json]", "dev power NAME|ID [on|off|auto]", "dev events [--json]",
+      "dev plug TYPE", "dev unplug NAME|ID"]) expect(r.stdout).toContain(c);
+  });
+});
+
+describe("plugging from outside: quark ctl --control SOCK \"dev plug block\"", () => {
+  it.each(runtimes)("plugs into a running machine, which keeps it across invocations (%s)", async (runtime) => {
+    const sock = join(mkdtempSync(join(tmpdir(), "quark-dev-")), "quark.sock");
+    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", devices, "--runtime", runtime, "--control", sock],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let console = "";
+    boot.stdout.on("data", (b) => { console += b; });
+    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    try {
+      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000)).toBe(true);
+      const plug = quark(["ctl", "--control", sock, "dev plug block"]);
+      expect(plug.stdout).toBe(`plugged ${block} in slot ${abi.BUS_STATIC_SLOTS} (event 1)\n`);
+      expect(plug.code).toBe(0);
+      const again = quark(["ctl", "--control", sock, "dev plug block", "dev events"]);
+      expect(again.stdout).toBe(`plugged block-${abi.BUS_FIRST_ID + 1} in slot ${abi.BUS_STATIC_SLOTS + 1} (event 2)\n` +
+        `1 plug ${block} (slot ${abi.BUS_STATIC_SLOTS})\n2 plug block-${abi.BUS_FIRST_ID + 1} (slot ${abi.BUS_STATIC_SLOTS + 1})\n`);
+      const unplug = quark(["ctl", "--control", sock, `dev unplug ${abi.BUS_FIRST_ID}`, "dev list --json"]);
+      const [first, json] = unplug.stdout.split("\n");
+      expect(first).toBe(`unplugged ${block} (event 3)`);
+      expect((JSON.parse(json) as { name: string }[]).map((d) => d.name)).toEqual(["timer", "uart", "entropy", "intc", "bus", `block-${abi.BUS_FIRST_ID + 1}`]);
+      expect(quark(["ctl", "--control", sock, "halt"]).code).toBe(0);
+      expect(await exited).toBe(0);
+    } finally {
+      boot.kill();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,99 @@
+// Hot-plug events: a ring of the last DEVMGR_EVENTS, each with the bus's
+// sequence number, which TAG_DEV_EVENTS reads from any point (a reader that
+// fell behind the ring is told how many it missed); sends of TAG_DEV_EVENT to
+// subscribers (a send that finds the queue full is counted and reported with
+// the next one that goes through); and waits for a device to be present.
+import {
+  sys, OK, E_NOSPACE, E_REVOKED, E_BADSLOT, DEVMGR_EVENTS, DEVMGR_SUBSCRIBERS, DEVMGR_WAITERS, DEVEV_PLUG,
+  TAG_DEV_EVENT, TAG_DEV_PRESENT, BUS_SLOT_COUNT,
+} from "../lib";
+import { sPresent, sType, sId } from "./bus";
+
+const eSeq = new StaticArray<i32>(DEVMGR_EVENTS);
+const eKind = new StaticArray<i32>(DEVMGR_EVENTS);
+const eSlot = new StaticArray<i32>(DEVMGR_EVENTS);
+const eType = new StaticArray<i32>(DEVMGR_EVENTS);
+const eId = new StaticArray<i32>(DEVMGR_EVENTS);
+let eCount = 0; // events recorded since start (the ring holds the last DEVMGR_EVENTS)
+
+const subCap = new StaticArray<i32>(DEVMGR_SUBSCRIBERS); // -1: free
+const subMissed = new StaticArray<i32>(DEVMGR_SUBSCRIBERS);
+const waitCap = new StaticArray<i32>(DEVMGR_WAITERS); // -1: free
+const waitType = new StaticArray<i32>(DEVMGR_WAITERS);
+const waitId = new StaticArray<i32>(DEVMGR_WAITERS);
+
+export function eventsInit(): void {
+  eCount = 0;
+  for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) unchecked(subCap[i] = -1);
+  for (let i = 0; i < DEVMGR_WAITERS; i++) unchecked(waitCap[i] = -1);
+}
+
+/** Record an event, send it to every subscriber, and answer the waits it satisfies. */
+export function publish(seq: i32, kind: i32, slot: i32, type: i32, id: i32): void {
+  const k = eCount % DEVMGR_EVENTS;
+  unchecked(eSeq[k] = seq); unchecked(eKind[k] = kind); unchecked(eSlot[k] = slot); unchecked(eType[k] = type); unchecked(eId[k] = id);
+  eCount++;
+  for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
+    const cap = unchecked(subCap[i]);
+    if (cap < 0) continue;
+    const r = sys.send(cap, TAG_DEV_EVENT, seq, kind, slot, type, id, unchecked(subMissed[i]));
+    if (r == OK) unchecked(subMissed[i] = 0);
+    else if (r == E_REVOKED || r == E_BADSLOT) { sys.cap_delete(cap); unchecked(subCap[i] = -1); } // its endpoint is gone for good
+    else unchecked(subMissed[i] = unchecked(subMissed[i]) + 1); // a full queue, or it is down: it hears how many later
+  }
+  if (kind != DEVEV_PLUG) return;
+  for (let i = 0; i < DEVMGR_WAITERS; i++) {
+    const cap = unchecked(waitCap[i]);
+    if (cap < 0 || !matches(unchecked(waitType[i]), unchecked(waitId[i]), type, id)) continue;
+    sys.send(cap, TAG_DEV_PRESENT, id, slot, type, seq, 0, 0);
+    sys.cap_delete(cap);
+    unchecked(waitCap[i] = -1);
+  }
+}
+
+@inline function matches(wantType: i64, wantId: i64, type: i32, id: i32): bool {
+  return (wantType == 0 || wantType == type) && (wantId == 0 || wantId == id);
+}
+
+/** TAG_DEV_EVENTS: the first event after `after`, with how many after it are no longer kept. */
+export function eventAfter(after: i64): i32 {
+  const oldest = eCount > DEVMGR_EVENTS ? eCount - DEVMGR_EVENTS : 0;
+  for (let n = oldest; n < eCount; n++) {
+    const k = n % DEVMGR_EVENTS;
+    const seq = unchecked(eSeq[k]);
+    if (<i64>seq <= after) continue;
+    const missed = after < 0 ? 0 : <i64>seq - after - 1;
+    sys.reply(seq, unchecked(eKind[k]), unchecked(eSlot[k]), unchecked(eType[k]), unchecked(eId[k]), missed);
+    return OK;
+  }
+  sys.reply(0, 0, 0, 0, 0, 0);
+  return OK;
+}
+
+/** TAG_DEV_SUBSCRIBE: keep the endpoint that came with the call. */
+export function subscribe(cap: i32): i32 {
+  for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
+    if (unchecked(subCap[i]) >= 0) continue;
+    unchecked(subCap[i] = cap); unchecked(subMissed[i] = 0);
+    return OK;
+  }
+  return E_NOSPACE;
+}
+
+/**
+ * TAG_DEV_WAIT: the slot of a present device matching (type, id), or -1; with
+ * `cap` (>= 0) and none present, the wait is kept (E_NOSPACE when full).
+ */
+export function presentMatch(type: i64, id: i64): i32 {
+  for (let s = 0; s < BUS_SLOT_COUNT; s++) if (unchecked(sPresent[s]) && matches(type, id, unchecked(sType[s]), unchecked(sId[s]))) return s;
+  return -1;
+}
+
+export function addWait(type: i64, id: i64, cap: i32): i32 {
+  for (let i = 0; i < DEVMGR_WAITERS; i++) {
+    if (unchecked(waitCap[i]) >= 0) continue;
+    unchecked(waitCap[i] = cap); unchecked(waitType[i] = <i32>type); unchecked(waitId[i] = <i32>id);
+    return OK;
+  }
+  return E_NOSPACE;
+}

@@ -1,0 +1,311 @@
+// devmgr: the device manager (docs/devices.md: The device manager). It holds
+// the bus (caps = ["bus"], and its line with interrupts = ["bus"]), keeps a
+// picture of every slot, hands out devices as badged, revocable handles,
+// counts power references per handle and suspends a device the idle delay
+// after its last reference goes, publishes every plug and unplug with the
+// bus's sequence number, and plugs and unplugs on request (the shell's
+// `dev plug`, so also `quark ctl` from the host).
+//
+// A client that goes away releases its handles without doing anything: the
+// devmgr subscribes to the registry's service events (TAG_REG_SUBSCRIBE, the
+// system's existing "a service went away" mechanism) and, when a client
+// crashes, exits, is stopped or killed, closes every handle that client
+// opened. Its references go with them.
+import {
+  sys, arg, reply, keepCap, acceptCaps, rearmCap, capByName, irqListen, irqClear, irqArm, registry, OK, E_ARG, E_RIGHTS,
+  E_STATE, E_BADSLOT, K_ENDPOINT, CSPACE_SLOTS, NOTE_STOP, NOTE_TIMER, BUS_SLOT_COUNT, BUS_PLUG, BUS_UNPLUG, BUS_SEQ,
+  DEVST_EMPTY, DEVST_PRESENT, DEVMGR_HANDLE_BADGE, DEVMGR_HANDLES, DEVMGR_IDLE_MAX_MS, DEVEV_UNPLUG, MAX_PROCS,
+  EV_CRASHED, EV_EXITED, EV_STOPPED, EV_KILLED, EV_GAVE_UP, TAG_REG_EVENT, TAG_REG_INFO, fnv1a,
+  TAG_DEV_COUNT, TAG_DEV_INFO, TAG_DEV_TIMES, TAG_DEV_FIND, TAG_DEV_OPEN, TAG_DEV_REVOKE, TAG_DEV_POWER, TAG_DEV_IDLE,
+  TAG_DEV_EVENTS, TAG_DEV_SUBSCRIBE, TAG_DEV_WAIT, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_AUDIT, TAG_DEV_RELEASE_ALL,
+  TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE, TAG_DEV_CLOSE, LEASE_WRITE, log,
+} from "../lib";
+import {
+  busInit, bus, reg, sync, changes, changeKind, changeSlot, changeType, changeId, syncSeq, seenSeq, sId, sType,
+  sPresent, sRefs, sPolicy, sOpens, slotOf, validSlot, powerOf, setPolicy, idleTimer, idleNs, setIdleMs, presentCount,
+  timeOn, timeSuspend, timeOff,
+} from "./bus";
+import {
+  handlesInit, isHandleBadge, rowOf, openRow, closeRow, getRef, putRef, closeOwner, closeDevice, badgeOf, openCount,
+  hUsed, hId, hSlot, hRefs, hOwner, hCap,
+} from "./handles";
+import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait } from "./events";
+
+const IRQ_BIT = 0; // IRQ_BUS arrives as notification bit 0
+let irq = -1;
+
+export function quark_start(pid: i32, restarts: i32): i32 {
+  const b = capByName("bus");
+  if (b < 0) { log("devmgr: no bus capability (caps = [\"bus\"])"); return b; }
+  if (restarts > 0) forgetHandles();
+  busInit(b);
+  handlesInit();
+  eventsInit();
+  idleFromTags();
+  sync(); // the machine as it is now: no events for what was there before
+  // Without the bus's line (another service drives it) the devmgr still sees
+  // every change: each request looks at BUS_SEQ first.
+  irq = irqListen("bus", IRQ_BIT);
+  registry.subscribe("*"); // a client that goes away closes its handles
+  acceptCaps(); // subscribers and waiters send their endpoint
+  return OK;
+}
+
+/**
+ * After a restart the table is gone with the old instance but the handles'
+ * capabilities are still in this process's space, and clients hold copies:
+ * revoke them, so every old handle goes (its references were the old
+ * instance's). The manifest's endpoints (log, registry) are kept.
+ */
+function forgetHandles(): void {
+  const keepA = capByName("log"), keepB = capByName("registry");
+  for (let s = 0; s < CSPACE_SLOTS; s++) {
+    if (s == keepA || s == keepB) continue;
+    const info = sys.cap_info(s);
+    if (info < 0 || (info & 0xff) != K_ENDPOINT) continue;
+    sys.cap_revoke(s);
+    sys.cap_delete(s);
+  }
+}
+
+/**
+ * The idle delay from the manifest: a tag "idle-MSms" on the devmgr's
+ * service (tags = ["devices", "idle-50ms"]), read back from the registry,
+ * which holds the manifest's tags; DEVMGR_IDLE_MS without one.
+ */
+function idleFromTags(): void {
+  const buf = new StaticArray<u8>(128);
+  // The registry's static entries are the services in manifest order; find ours by its pid.
+  const reg_ = capByName("registry");
+  const me = sys.self();
+  for (let i = 0; i < MAX_PROCS; i++) {
+    for (let b = 0; b < buf.length; b++) unchecked(buf[b] = 0);
+    sys.lease(0, changetype<usize>(buf), buf.length, LEASE_WRITE);
+    if (sys.call(reg_, TAG_REG_INFO, i, 0, 0, 0, 0, 0) != OK) break;
+    if (<i32>sys.reply_word(5) != me) continue;
+    const text = String.UTF8.decodeUnsafe(changetype<usize>(buf), buf.length).split("\0")[0];
+    const words = text.split(" ");
+    for (let w = 1; w < words.length; w++) {
+      const t = words[w];
+      if (!t.startsWith("idle-") || !t.endsWith("ms")) continue;
+      const digits = t.substring(5, t.length - 2);
+      let v: i64 = 0, ok = digits.length > 0 && digits.length <= 7;
+      for (let c = 0; c < digits.length && ok; c++) {
+        const d = digits.charCodeAt(c) - 48;
+        if (d < 0 || d > 9) ok = false; else v = v * 10 + d;
+      }
+      if (ok && v <= DEVMGR_IDLE_MAX_MS) setIdleMs(<i32>v);
+    }
+    break;
+  }
+}
+
+export function quark_handle(badge: i32, tag: i32): i32 {
+  refresh();
+  const r = isHandleBadge(badge) ? onHandle(badge, tag) : dispatch(badge, tag);
+  rearmCap(); // a capability that came with another request is deleted, and the next one may come
+  return r;
+}
+
+export function quark_notify(bits: i32, unused: i32): i32 {
+  if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; }
+  if ((bits & (1 << IRQ_BIT)) != 0 && irq >= 0) {
+    // Clear, look, then arm: a plug after the clear is latched again and delivered at the arm.
+    irqClear(irq);
+    refresh();
+    irqArm(irq);
+  }
+  if ((bits & NOTE_TIMER) != 0) idleTimer();
+  return OK;
+}
+
+/** Look at the bus; turn what changed into events, and close the handles of what went. */
+function refresh(): void {
+  if (!sync()) return;
+  // The bus counts every plug and unplug; a change undone before the devmgr
+  // looked leaves no trace, so the numbers end at BUS_SEQ and readers see the gap.
+  const first = syncSeq - changes + 1;
+  for (let k = 0; k < changes; k++) {
+    const kind = unchecked(changeKind[k]), id = unchecked(changeId[k]);
+    if (kind == DEVEV_UNPLUG) closeDevice(id);
+    publish(first + k, kind, unchecked(changeSlot[k]), unchecked(changeType[k]), id);
+  }
+}
+
+function dispatch(badge: i32, tag: i32): i32 {
+  if (tag == TAG_REG_EVENT) return badge == 0 ? serviceEvent(<i32>arg(0), <i32>arg(1)) : E_RIGHTS;
+  if (badge <= 0 || badge >= DEVMGR_HANDLE_BADGE) return E_RIGHTS;
+  switch (tag) {
+    case TAG_DEV_COUNT:
+      reply(BUS_SLOT_COUNT, seenSeq, idleNs / 1000000, openCount, DEVMGR_HANDLES, presentCount());
+      return OK;
+    case TAG_DEV_INFO: return info(arg(0));
+    case TAG_DEV_TIMES: return times(arg(0));
+    case TAG_DEV_FIND: { const s = slotOf(arg(0)); if (s < 0) return s; reply(s); return OK; }
+    case TAG_DEV_OPEN: return open(badge, arg(0));
+    case TAG_DEV_REVOKE: return revoke(badge, arg(0));
+    case TAG_DEV_POWER: return power(arg(0), arg(1));
+    case TAG_DEV_IDLE: return idle(arg(0));
+    case TAG_DEV_EVENTS: return eventAfter(arg(0));
+    case TAG_DEV_SUBSCRIBE: return subscribeCall();
+    case TAG_DEV_WAIT: return wait(arg(0), arg(1));
+    case TAG_DEV_PLUG: return plug(arg(0));
+    case TAG_DEV_UNPLUG: return unplug(arg(0));
+    case TAG_DEV_AUDIT: return audit();
+    case TAG_DEV_RELEASE_ALL: reply(closeOwner(badge)); return OK;
+  }
+  return E_ARG;
+}
+
+/** A request through a handle: the badge names one open, or a closed one (E_REVOKED). */
+function onHandle(badge: i32, tag: i32): i32 {
+  const h = rowOf(badge);
+  if (h < 0) return h;
+  const s = unchecked(hSlot[h]);
+  switch (tag) {
+    case TAG_DEV_GET: case TAG_DEV_PUT: {
+      const r = tag == TAG_DEV_GET ? getRef(h) : putRef(h);
+      if (r < 0) return r;
+      reply(unchecked(hRefs[h]), unchecked(sRefs[s]));
+      return OK;
+    }
+    case TAG_DEV_HANDLE:
+      reply(unchecked(hId[h]), s, unchecked(hRefs[h]), unchecked(sRefs[s]), powerOf(s), h);
+      return OK;
+    case TAG_DEV_CLOSE: closeRow(h); return OK;
+  }
+  return E_ARG;
+}
+
+function info(raw: i64): i32 {
+  if (!validSlot(raw)) return E_ARG;
+  const s = <i32>raw;
+  if (!unchecked(sPresent[s])) { reply(DEVST_EMPTY); return OK; }
+  reply(DEVST_PRESENT, unchecked(sType[s]), unchecked(sId[s]), powerOf(s), unchecked(sRefs[s]), unchecked(sPolicy[s]));
+  return OK;
+}
+
+function times(raw: i64): i32 {
+  if (!validSlot(raw)) return E_ARG;
+  const s = <i32>raw;
+  if (!unchecked(sPresent[s])) { reply(0, 0, 0, -1, 0); return OK; }
+  // No driver is bound yet: binding by manifest rules is a later step; -1 keeps its place.
+  reply(timeOn(s), timeSuspend(s), timeOff(s), -1, unchecked(sOpens[s]));
+  return OK;
+}
+
+function open(badge: i32, id: i64): i32 {
+  const s = slotOf(id);
+  if (s < 0) return s;
+  const h = openRow(s, badge);
+  if (h < 0) return h;
+  // The client's copy is made when this handler returns; without a slot armed for it (E_NORECV) the open is undone.
+  const r = sys.reply_cap(unchecked(hCap[h]));
+  if (r < 0) { closeRow(h); return r; }
+  reply(h, badgeOf(h));
+  return OK;
+}
+
+
+function revoke(badge: i32, raw: i64): i32 {
+  if (raw < 0 || raw >= DEVMGR_HANDLES) return E_ARG;
+  const h = <i32>raw;
+  if (!unchecked(hUsed[h]) || unchecked(hOwner[h]) != badge) return E_BADSLOT; // not one of the caller's
+  closeRow(h);
+  return OK;
+}
+
+function power(id: i64, policy: i64): i32 {
+  const s = slotOf(id);
+  if (s < 0) return s;
+  if (policy < 0 || policy > 2) return E_ARG;
+  const r = setPolicy(s, <i32>policy);
+  if (r < 0) return r;
+  reply(r);
+  return OK;
+}
+
+function idle(ms: i64): i32 {
+  if (ms != -1) {
+    if (ms < 0 || ms > DEVMGR_IDLE_MAX_MS) return E_ARG;
+    setIdleMs(<i32>ms);
+  }
+  reply(idleNs / 1000000);
+  return OK;
+}
+
+function subscribeCall(): i32 {
+  const cap = sys.msg_cap();
+  if (cap < 0 || (sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+  const r = subscribe(cap);
+  if (r < 0) return r;
+  keepCap();
+  reply(seenSeq);
+  return OK;
+}
+
+function wait(type: i64, id: i64): i32 {
+  if (type < 0 || type > 0x7fffffff || id < 0 || id > 0x7fffffff) return E_ARG;
+  const s = presentMatch(type, id);
+  if (s >= 0) { reply(unchecked(sId[s]), s, unchecked(sType[s]), seenSeq); return OK; }
+  const cap = sys.msg_cap();
+  if (cap >= 0) {
+    if ((sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+    const r = addWait(type, id, cap);
+    if (r < 0) return r;
+    keepCap();
+  }
+  reply(0, -1, 0, seenSeq);
+  return OK;
+}
+
+function plug(type: i64): i32 {
+  if (type <= 0 || type > 0x7fffffff) return E_ARG;
+  sys.dev_write(bus, BUS_PLUG, <i32>type);
+  const s = reg(BUS_PLUG);
+  if (s < 0) return s;
+  refresh(); // the event now, not at the interrupt: the reply's seq is in the log already
+  reply(s, unchecked(sId[s]), seenSeq);
+  return OK;
+}
+
+function unplug(id: i64): i32 {
+  const s = slotOf(id);
+  if (s < 0) return s;
+  sys.dev_write(bus, BUS_UNPLUG, s);
+  const r = reg(BUS_UNPLUG);
+  if (r < 0) return r;
+  refresh();
+  reply(seenSeq);
+  return OK;
+}
+
+/**
+ * The books, checked: each device's count against the sum of its handles',
+ * and a checksum a test compares with its model's.
+ */
+function audit(): i32 {
+  let refs: i64 = 0, sum: i64 = 0, bad = 0;
+  for (let s = 0; s < BUS_SLOT_COUNT; s++) {
+    let own: i64 = 0;
+    for (let h = 0; h < DEVMGR_HANDLES; h++) if (unchecked(hUsed[h]) && unchecked(hSlot[h]) == s && unchecked(sId[s]) == unchecked(hId[h])) own += unchecked(hRefs[h]);
+    if (own != unchecked(sRefs[s]) || unchecked(sRefs[s]) < 0) bad++;
+    refs += unchecked(sRefs[s]);
+  }
+  for (let h = 0; h < DEVMGR_HANDLES; h++) {
+    if (!unchecked(hUsed[h])) continue;
+    sum = (sum * 31 + <i64>unchecked(hId[h]) * 65537 + unchecked(hRefs[h])) & 0x7fffffffffff;
+  }
+  reply(openCount, refs, bad, sum);
+  return OK;
+}
+
+/** A service went away (the registry's event, from init): close what it opened. */
+function serviceEvent(index: i32, kind: i32): i32 {
+  if (kind != EV_CRASHED && kind != EV_EXITED && kind != EV_STOPPED && kind != EV_KILLED && kind != EV_GAVE_UP) return OK;
+  if (sys.call(capByName("registry"), TAG_REG_INFO, index, 0, 0, 0, 0, 0) != OK) return OK;
+  const pid = <i32>sys.reply_word(5);
+  const n = closeOwner(pid);
+  if (n > 0) log("devmgr: pid " + pid.toString() + " went away: " + n.toString() + " handles closed, their references released");
+  return OK;
+}
