@@ -27,7 +27,7 @@ export const protocol: Protocol = {
     { name: "TAG_DEV_PLUG", value: "0x050e", doc: "w0 = DEV_TYPE_*: BUS_PLUG; reply: slot, id, seq; the bus's errors (E_NOSPACE, E_UNSUPPORTED, E_ARG)" },
     { name: "TAG_DEV_UNPLUG", value: "0x050f", doc: "w0 = device id: BUS_UNPLUG; reply w0 = seq; its handles are revoked" },
     { name: "TAG_DEV_AUDIT", value: "0x0510", doc: "reply: handles open, references held, devices whose count differs from their handles' sum, a checksum of (handle, device, references)" },
-    { name: "TAG_DEV_RELEASE_ALL", value: "0x0511", doc: "revoke every handle the caller opened (what a crash of the caller does); reply w0 = handles revoked" },
+    { name: "TAG_DEV_RELEASE_ALL", value: "0x0511", doc: "revoke every handle the caller opened and end its subscriptions and waits (what its crash or exit does); reply: handles revoked, subscriptions and waits ended" },
     { name: "TAG_DEV_GET", value: "0x0520", doc: "through a handle: take a power reference (the device is powered on); reply: this handle's references, the device's" },
     { name: "TAG_DEV_PUT", value: "0x0521", doc: "through a handle: drop one; E_STATE if this handle holds none; reply as TAG_DEV_GET" },
     { name: "TAG_DEV_HANDLE", value: "0x0522", doc: "through a handle: reply id, slot, this handle's references, the device's, BUS_PWR_*, handle number" },

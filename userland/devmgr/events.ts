@@ -18,9 +18,11 @@ let eCount = 0; // events recorded since start (the ring holds the last DEVMGR_E
 
 const subCap = new StaticArray<i32>(DEVMGR_SUBSCRIBERS); // -1: free
 const subMissed = new StaticArray<i32>(DEVMGR_SUBSCRIBERS);
+const subOwner = new StaticArray<i32>(DEVMGR_SUBSCRIBERS); // the subscriber's pid: its subscription ends with it
 const waitCap = new StaticArray<i32>(DEVMGR_WAITERS); // -1: free
 const waitType = new StaticArray<i32>(DEVMGR_WAITERS);
 const waitId = new StaticArray<i32>(DEVMGR_WAITERS);
+const waitOwner = new StaticArray<i32>(DEVMGR_WAITERS);
 
 export function eventsInit(): void {
   eCount = 0;
@@ -71,10 +73,10 @@ export function eventAfter(after: i64): i32 {
 }
 
 /** TAG_DEV_SUBSCRIBE: keep the endpoint that came with the call. */
-export function subscribe(cap: i32): i32 {
+export function subscribe(cap: i32, owner: i32): i32 {
   for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
     if (unchecked(subCap[i]) >= 0) continue;
-    unchecked(subCap[i] = cap); unchecked(subMissed[i] = 0);
+    unchecked(subCap[i] = cap); unchecked(subMissed[i] = 0); unchecked(subOwner[i] = owner);
     return OK;
   }
   return E_NOSPACE;
@@ -89,11 +91,25 @@ export function presentMatch(type: i64, id: i64): i32 {
   return -1;
 }
 
-export function addWait(type: i64, id: i64, cap: i32): i32 {
+export function addWait(type: i64, id: i64, cap: i32, owner: i32): i32 {
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     if (unchecked(waitCap[i]) >= 0) continue;
-    unchecked(waitCap[i] = cap); unchecked(waitType[i] = <i32>type); unchecked(waitId[i] = <i32>id);
+    unchecked(waitCap[i] = cap); unchecked(waitType[i] = <i32>type); unchecked(waitId[i] = <i32>id); unchecked(waitOwner[i] = owner);
     return OK;
   }
   return E_NOSPACE;
+}
+
+/** A client went away (or asked): its subscriptions and waits end, their capabilities deleted. How many. */
+export function dropOwner(owner: i32): i32 {
+  let n = 0;
+  for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
+    if (unchecked(subCap[i]) < 0 || unchecked(subOwner[i]) != owner) continue;
+    sys.cap_delete(unchecked(subCap[i])); unchecked(subCap[i] = -1); n++;
+  }
+  for (let i = 0; i < DEVMGR_WAITERS; i++) {
+    if (unchecked(waitCap[i]) < 0 || unchecked(waitOwner[i]) != owner) continue;
+    sys.cap_delete(unchecked(waitCap[i])); unchecked(waitCap[i] = -1); n++;
+  }
+  return n;
 }

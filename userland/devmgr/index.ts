@@ -29,26 +29,41 @@ import {
   handlesInit, isHandleBadge, rowOf, openRow, closeRow, getRef, putRef, closeOwner, closeDevice, badgeOf, openCount,
   hUsed, hId, hSlot, hRefs, hOwner, hCap,
 } from "./handles";
-import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait } from "./events";
+import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait, dropOwner } from "./events";
 
 const IRQ_BIT = 0; // IRQ_BUS arrives as notification bit 0
 let irq = -1;
 
 export function quark_start(pid: i32, restarts: i32): i32 {
   const b = capByName("bus");
-  if (b < 0) { log("devmgr: no bus capability (caps = [\"bus\"])"); return b; }
+  if (b < 0) { log("no bus capability (caps = [\"bus\"])"); return b; }
   if (restarts > 0) forgetHandles();
   busInit(b);
   handlesInit();
   eventsInit();
-  idleFromTags();
   sync(); // the machine as it is now: no events for what was there before
   // Without the bus's line (another service drives it) the devmgr still sees
   // every change: each request looks at BUS_SEQ first.
   irq = irqListen("bus", IRQ_BIT);
-  registry.subscribe("*"); // a client that goes away closes its handles
   acceptCaps(); // subscribers and waiters send their endpoint
+  sys.timer_set(sys.time()); // the registry (init) cannot answer while it is starting us: ask it from quark_notify
   return OK;
+}
+
+let registered = false;
+
+/**
+ * What needs init's registry: the manifest's idle delay and the subscription
+ * to service events (a client that goes away closes its handles). init is
+ * busy starting services while the devmgr starts (a call to it then answers
+ * E_DEAD), so this runs at the first entry that can reach it, and again until
+ * it has.
+ */
+function register(): void {
+  if (registered) return;
+  if (registry.subscribe("*") != OK) return;
+  registered = true;
+  idleFromTags();
 }
 
 /**
@@ -101,6 +116,7 @@ function idleFromTags(): void {
 }
 
 export function quark_handle(badge: i32, tag: i32): i32 {
+  register();
   refresh();
   const r = isHandleBadge(badge) ? onHandle(badge, tag) : dispatch(badge, tag);
   rearmCap(); // a capability that came with another request is deleted, and the next one may come
@@ -109,6 +125,7 @@ export function quark_handle(badge: i32, tag: i32): i32 {
 
 export function quark_notify(bits: i32, unused: i32): i32 {
   if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; }
+  register();
   if ((bits & (1 << IRQ_BIT)) != 0 && irq >= 0) {
     // Clear, look, then arm: a plug after the clear is latched again and delivered at the arm.
     irqClear(irq);
@@ -147,12 +164,12 @@ function dispatch(badge: i32, tag: i32): i32 {
     case TAG_DEV_POWER: return power(arg(0), arg(1));
     case TAG_DEV_IDLE: return idle(arg(0));
     case TAG_DEV_EVENTS: return eventAfter(arg(0));
-    case TAG_DEV_SUBSCRIBE: return subscribeCall();
-    case TAG_DEV_WAIT: return wait(arg(0), arg(1));
+    case TAG_DEV_SUBSCRIBE: return subscribeCall(badge);
+    case TAG_DEV_WAIT: return wait(badge, arg(0), arg(1));
     case TAG_DEV_PLUG: return plug(arg(0));
     case TAG_DEV_UNPLUG: return unplug(arg(0));
     case TAG_DEV_AUDIT: return audit();
-    case TAG_DEV_RELEASE_ALL: reply(closeOwner(badge)); return OK;
+    case TAG_DEV_RELEASE_ALL: reply(closeOwner(badge), dropOwner(badge)); return OK;
   }
   return E_ARG;
 }
@@ -234,24 +251,24 @@ function idle(ms: i64): i32 {
   return OK;
 }
 
-function subscribeCall(): i32 {
+function subscribeCall(badge: i32): i32 {
   const cap = sys.msg_cap();
   if (cap < 0 || (sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
-  const r = subscribe(cap);
+  const r = subscribe(cap, badge);
   if (r < 0) return r;
   keepCap();
   reply(seenSeq);
   return OK;
 }
 
-function wait(type: i64, id: i64): i32 {
+function wait(badge: i32, type: i64, id: i64): i32 {
   if (type < 0 || type > 0x7fffffff || id < 0 || id > 0x7fffffff) return E_ARG;
   const s = presentMatch(type, id);
   if (s >= 0) { reply(unchecked(sId[s]), s, unchecked(sType[s]), seenSeq); return OK; }
   const cap = sys.msg_cap();
   if (cap >= 0) {
     if ((sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
-    const r = addWait(type, id, cap);
+    const r = addWait(type, id, cap, badge);
     if (r < 0) return r;
     keepCap();
   }
@@ -306,6 +323,7 @@ function serviceEvent(index: i32, kind: i32): i32 {
   if (sys.call(capByName("registry"), TAG_REG_INFO, index, 0, 0, 0, 0, 0) != OK) return OK;
   const pid = <i32>sys.reply_word(5);
   const n = closeOwner(pid);
-  if (n > 0) log("devmgr: pid " + pid.toString() + " went away: " + n.toString() + " handles closed, their references released");
+  dropOwner(pid);
+  if (n > 0) log("pid " + pid.toString() + " went away: " + n.toString() + " handles closed, their references released");
   return OK;
 }

@@ -17,7 +17,7 @@ export const TAG_DEV_PRESENT = 0x050d; // devmgr -> waiter (send): id, slot, typ
 export const TAG_DEV_PLUG = 0x050e; // w0 = DEV_TYPE_*: BUS_PLUG; reply: slot, id, seq; the bus's errors (E_NOSPACE, E_UNSUPPORTED, E_ARG)
 export const TAG_DEV_UNPLUG = 0x050f; // w0 = device id: BUS_UNPLUG; reply w0 = seq; its handles are revoked
 export const TAG_DEV_AUDIT = 0x0510; // reply: handles open, references held, devices whose count differs from their handles' sum, a checksum of (handle, device, references)
-export const TAG_DEV_RELEASE_ALL = 0x0511; // revoke every handle the caller opened (what a crash of the caller does); reply w0 = handles revoked
+export const TAG_DEV_RELEASE_ALL = 0x0511; // revoke every handle the caller opened and end its subscriptions and waits (what its crash or exit does); reply: handles revoked, subscriptions and waits ended
 export const TAG_DEV_GET = 0x0520; // through a handle: take a power reference (the device is powered on); reply: this handle's references, the device's
 export const TAG_DEV_PUT = 0x0521; // through a handle: drop one; E_STATE if this handle holds none; reply as TAG_DEV_GET
 export const TAG_DEV_HANDLE = 0x0522; // through a handle: reply id, slot, this handle's references, the device's, BUS_PWR_*, handle number
