@@ -76,6 +76,9 @@ const IN_IMAGE_PEERS: Record<string, [string, string]> = {
   "mem.alloc.small": ["heap.alloc.64", "64 bytes from the service's own heap (AssemblyScript's allocator, no call)"],
   // The kernel's own floor for a notification: the same poll, raise and entry for its timer line.
   "irq.deliver": ["irq.note.timer", "a timer notification (the kernel's own line) to the same handler, alternating with it"],
+  // The device manager: an open and close beside a plain call to it; a plug seen by a subscriber beside a send's delivery.
+  "dev.open": ["dev.peer.call", "a plain call round trip to the device manager (TAG_DEV_COUNT), alternating with it"],
+  "dev.hotplug.seen": ["dev.peer.send", "a send to the subscriber's own endpoint to the entry of the same handler, alternating with it"],
 };
 const BASELINES = new Set(Object.values(IN_IMAGE_PEERS).map(([series]) => series));
 

@@ -8,6 +8,7 @@ import {
 } from "../lib";
 import { readWrite, mapUnmap, faults, smallAlloc } from "./memory";
 import { irqStep } from "./irq";
+import { devOpen, hotplugStart, hotplugTimer, hotplugHandle } from "./devices";
 import { lookups, heartbeats, healthChecks, queueRefuse, quotaRefuse, cpuStopStep, failure, WARM_NS } from "./service";
 
 // Sample counts: enough for a stable p99 on a shared machine, a few seconds in all.
@@ -21,7 +22,9 @@ const CHECK_BATCH = 20; // monitor.check pings every service
 
 // Phases, each begun from a timer so that what waits to run (init's health
 // ticks, echo's heartbeats, restarts) runs between them.
-const PH_SYNC = 0, PH_SEND = 1, PH_RESTART = 2, PH_DONE = 3, PH_REGISTRY = 4, PH_MONITOR = 5, PH_LIMITS = 6, PH_CPU = 7, PH_IRQ = 8;
+const PH_SYNC = 0, PH_SEND = 1, PH_RESTART = 2, PH_DONE = 3, PH_REGISTRY = 4, PH_MONITOR = 5, PH_LIMITS = 6, PH_CPU = 7, PH_IRQ = 8,
+  PH_DEV = 9, PH_HOTPLUG = 10;
+const HOTPLUG_SAMPLES = 500; // one plug per sample
 const IRQ_SAMPLES = 1000; // one interrupt per sample: many, for the p99 the issue sets a target on
 
 let echo = -1;
@@ -52,8 +55,15 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 
 export function quark_notify(bits: i32, unused: i32): i32 {
   // The interrupt phase takes every notification: the bus's line and its peer's timer.
-  if (phase == PH_IRQ) return irqStep(bits, IRQ_SAMPLES, emitWith) ? next(PH_REGISTRY) : OK;
+  if (phase == PH_IRQ) return irqStep(bits, IRQ_SAMPLES, emitWith) ? next(PH_DEV) : OK;
+  if (phase == PH_HOTPLUG) return hotplugTimer(bits) ? next(PH_REGISTRY) : OK;
   if ((bits & NOTE_TIMER) == 0) return OK;
+  if (phase == PH_DEV) {
+    devOpen(SAMPLES, emitWith);
+    if (hotplugStart(HOTPLUG_SAMPLES, emitWith)) phase = PH_HOTPLUG;
+    else return next(PH_REGISTRY);
+    return OK;
+  }
   if (phase == PH_SYNC) {
     roundTrip();
     leaseCopy();
@@ -88,6 +98,9 @@ export function quark_notify(bits: i32, unused: i32): i32 {
   if (phase == PH_RESTART) { restartStep(); return OK; }
   return OK;
 }
+
+/** The devmgr's event sends (dev.hotplug.seen) and the peer's own sends. */
+export function quark_handle(badge: i32, tag: i32): i32 { return hotplugHandle(badge, tag); }
 
 /** Begin phase `ph` at the next timer, after whatever else is ready to run. */
 function next(ph: i32): i32 {
