@@ -78,6 +78,39 @@ describe("dev commands through quark ctl", () => {
     expect(r.code).toBe(2);
   });
 
+  it.each(runtimes)("the idle delay runs on the devmgr's timer: auto with no references suspends once it has passed (%s)", (runtime) => {
+    // The devmgr's deadline (1 ms) comes before the shell's sleep ends (20 ms),
+    // and the kernel serves timers in deadline order: the suspend has happened
+    // before the last line runs, however slow the machine.
+    const r = quark(["ctl", devices, "--runtime", runtime, "dev plug block", "dev idle 3600000", `dev power ${block} auto`,
+      "dev idle 1", `dev power ${block} on`, `dev power ${block} auto`, "sleep 20", `dev power ${block}`]);
+    expect(r.stdout.split("\n").slice(0, 7)).toEqual([
+      `plugged ${block} in slot ${abi.BUS_STATIC_SLOTS} (event 1)`,
+      "idle delay 3600000 ms",
+      `${block}: on (policy auto)`, // an hour to go
+      "idle delay 1 ms",
+      `${block}: on (policy on)`,
+      `${block}: on (policy auto)`, // the delay has only begun
+      `${block}: suspended (policy auto)`,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it.each(runtimes)("a restarted devmgr reads the bus afresh: the devices are there, the old events are not (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "dev plug block", "svc restart devmgr", "dev list --json", "dev events",
+      "dev plug block", "dev events"]);
+    const lines = r.stdout.split("\n");
+    expect(lines[1]).toBe("restart: devmgr ok");
+    expect((JSON.parse(lines[2]) as { name: string }[]).map((d) => d.name)).toEqual(["timer", "uart", "entropy", "intc", "bus", block]);
+    expect(lines.slice(3, 7)).toEqual([
+      "no device events yet",
+      `plugged block-${abi.BUS_FIRST_ID + 1} in slot ${abi.BUS_STATIC_SLOTS + 1} (event 2)`,
+      "(1 earlier events no longer kept)", // event 1 went with the old instance: a reader learns it missed it
+      `2 plug block-${abi.BUS_FIRST_ID + 1} (slot ${abi.BUS_STATIC_SLOTS + 1})`,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it.each(runtimes)("refusals: unknown names, static devices, types no model plugs (%s)", (runtime) => {
     const cases: [string, string, number][] = [
       ["dev info block-999", "dev: no device block-999 (try dev list)", 1],
