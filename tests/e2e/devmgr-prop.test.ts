@@ -104,8 +104,12 @@ describe("the device manager against a model of its reference counts", () => {
       `wait for ${first + 1}: present at once, slot ${abi.BUS_STATIC_SLOTS + 1}`,
       "events after 0: seq 1 kind 1 missed 0",
       `events after 2: seq 3 kind ${proto.DEVEV_UNPLUG} id ${first}`,
+      `plugged on the bus directly: slot ${abi.BUS_STATIC_SLOTS + 2}`,
+      // The sends are delivered once prober's handler has returned, in the order they were sent.
       `event (badge ${0x77}): seq 4 plug slot ${abi.BUS_STATIC_SLOTS} id ${first + 2} missed 0`,
       `present (badge ${0x78}): id ${first + 2} slot ${abi.BUS_STATIC_SLOTS} seq 4`,
+      // Heard through IRQ_BUS alone: prober asked the devmgr nothing after its plug.
+      `event (badge ${0x77}): seq 5 plug slot ${abi.BUS_STATIC_SLOTS + 2} id ${first + 3} missed 0`,
       "done",
     ]);
     // Every crash of victim released its handle through the registry's event.
