@@ -7,7 +7,8 @@
 // rules of docs/devices.md (Power references) and must reach the same
 // checksum: a reference count that ever went wrong would show in both. Then
 // edge values, the limits of every table the devmgr keeps, an unplug with a
-// handle open, events and waits, each with the answer the docs promise.
+// handle open, events and waits, a plug heard through IRQ_BUS alone, and a
+// restart of the devmgr with a handle open, each with the answer the docs promise.
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -110,6 +111,9 @@ describe("the device manager against a model of its reference counts", () => {
       `present (badge ${0x78}): id ${first + 2} slot ${abi.BUS_STATIC_SLOTS} seq 4`,
       // Heard through IRQ_BUS alone: prober asked the devmgr nothing after its plug.
       `event (badge ${0x77}): seq 5 plug slot ${abi.BUS_STATIC_SLOTS + 2} id ${first + 3} missed 0`,
+      "a handle with a reference open; devmgr restart asked: OK",
+      // The new instance revoked every handle its predecessor minted (victim's too), and counts nothing.
+      "after the devmgr's restart: the handle E_BADSLOT, entropy references 0, handles open 0",
       "done",
     ]);
     // Every crash of victim released its handle through the registry's event.

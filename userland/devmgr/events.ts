@@ -24,6 +24,9 @@ const waitType = new StaticArray<i32>(DEVMGR_WAITERS);
 const waitId = new StaticArray<i32>(DEVMGR_WAITERS);
 const waitOwner = new StaticArray<i32>(DEVMGR_WAITERS);
 
+/** Subscribers' and waiters' endpoints carry this label: a restarted devmgr deletes what its predecessor kept. */
+export const PEER_LABEL = 0x44565031; // "DVP1"
+
 export function eventsInit(): void {
   eCount = 0;
   for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) unchecked(subCap[i] = -1);
@@ -77,6 +80,7 @@ export function subscribe(cap: i32, owner: i32): i32 {
   for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
     if (unchecked(subCap[i]) >= 0) continue;
     unchecked(subCap[i] = cap); unchecked(subMissed[i] = 0); unchecked(subOwner[i] = owner);
+    sys.cap_label(cap, PEER_LABEL);
     return OK;
   }
   return E_NOSPACE;
@@ -95,6 +99,7 @@ export function addWait(type: i64, id: i64, cap: i32, owner: i32): i32 {
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     if (unchecked(waitCap[i]) >= 0) continue;
     unchecked(waitCap[i] = cap); unchecked(waitType[i] = <i32>type); unchecked(waitId[i] = <i32>id); unchecked(waitOwner[i] = owner);
+    sys.cap_label(cap, PEER_LABEL);
     return OK;
   }
   return E_NOSPACE;

@@ -10,6 +10,13 @@ import {
 } from "../lib";
 import { sId, sPresent, sOpens, refTaken, refsDropped } from "./bus";
 
+/**
+ * Every handle's capability in the devmgr's space carries this label, so a
+ * restarted devmgr finds exactly the ones its predecessor minted (cap_find)
+ * and leaves the manifest's grants alone.
+ */
+export const HANDLE_LABEL = 0x44564831; // "DVH1"
+
 const GEN_MASK = 0xffff; // 16 bits of generation between the index (8 bits) and the handle flag (bit 24)
 
 export const hUsed = new StaticArray<bool>(DEVMGR_HANDLES);
@@ -53,6 +60,7 @@ export function openRow(slot: i32, owner: i32): i32 {
   const h = unchecked(freeList[freeTop - 1]);
   const cap = sys.self_endpoint(DEVMGR_HANDLE_BADGE | (unchecked(hGen[h]) << DEVMGR_GEN_SHIFT) | h);
   if (cap < 0) return E_NOSPACE;
+  sys.cap_label(cap, HANDLE_LABEL);
   freeTop--;
   unchecked(hUsed[h] = true); unchecked(hSlot[h] = slot); unchecked(hId[h] = unchecked(sId[slot]));
   unchecked(hOwner[h] = owner); unchecked(hRefs[h] = 0); unchecked(hCap[h] = cap);

@@ -27,9 +27,9 @@ import {
 } from "./bus";
 import {
   handlesInit, isHandleBadge, rowOf, openRow, closeRow, getRef, putRef, closeOwner, closeDevice, badgeOf, openCount,
-  hUsed, hId, hSlot, hRefs, hOwner, hCap,
+  hUsed, hId, hSlot, hRefs, hOwner, hCap, HANDLE_LABEL,
 } from "./handles";
-import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait, dropOwner } from "./events";
+import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait, dropOwner, PEER_LABEL } from "./events";
 
 const IRQ_BIT = 0; // IRQ_BUS arrives as notification bit 0
 let irq = -1;
@@ -69,16 +69,20 @@ function register(): void {
 /**
  * After a restart the table is gone with the old instance but the handles'
  * capabilities are still in this process's space, and clients hold copies:
- * revoke them, so every old handle goes (its references were the old
- * instance's). The manifest's endpoints (log, registry) are kept.
+ * revoke them (found by their label), so every old handle goes, and with it
+ * every reference the old instance counted. The subscribers' and waiters'
+ * endpoints it kept are deleted; the manifest's grants are left alone.
  */
 function forgetHandles(): void {
-  const keepA = capByName("log"), keepB = capByName("registry");
-  for (let s = 0; s < CSPACE_SLOTS; s++) {
-    if (s == keepA || s == keepB) continue;
-    const info = sys.cap_info(s);
-    if (info < 0 || (info & 0xff) != K_ENDPOINT) continue;
+  for (let n = 0; n < CSPACE_SLOTS; n++) {
+    const s = sys.cap_find(HANDLE_LABEL);
+    if (s < 0) break;
     sys.cap_revoke(s);
+    sys.cap_delete(s);
+  }
+  for (let n = 0; n < CSPACE_SLOTS; n++) {
+    const s = sys.cap_find(PEER_LABEL);
+    if (s < 0) break;
     sys.cap_delete(s);
   }
 }
