@@ -88,10 +88,11 @@ describe("the device manager against a model of its reference counts", () => {
     expect(lines).toEqual([
       // open (-1, 0, an id no device has, 2^31-1, 2^40), info and times out of range, find, power (policy 3, -1, no
       // device), idle (-2, over the hour), wait (-1, 2^40), revoke (-1, 64, a row that is not the caller's), plug (0,
-      // 99, -1), unplug (a static device, 0), handle tags through the devmgr capability, an unknown tag, subscribe with no endpoint
+      // 99, -1), unplug (a static device, 0), handle tags through the devmgr capability, an unknown tag, subscribe with no
+      // endpoint, and an open whose caller armed no slot for the handle: refused, and no row is left behind
       "edges: " + ["E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG",
         "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_BADSLOT", "E_ARG", "E_ARG", "E_ARG", "E_UNSUPPORTED",
-        "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG"].join(" "),
+        "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_NORECV"].join(" ") + "; handles open 0",
       `devices ${abi.DEV_ENTROPY}, ${first} (slot ${abi.BUS_STATIC_SLOTS}), ${first + 1} (slot ${abi.BUS_STATIC_SLOTS + 1})`,
       `ops ${want.ops}, victim crashed ${want.crashes} times, checksum ${want.sum}, handles open ${want.opened}, references ${want.refs}, violations 0`,
       `handles: ${proto.DEVMGR_HANDLES - 1} opened (victim holds 1), then E_NOSPACE`,
