@@ -61,7 +61,9 @@ let registered = false;
  */
 function register(): void {
   if (registered) return;
-  if (registry.subscribe("*") != OK) return;
+  // Not yet (init is still starting services): look again in a millisecond, so
+  // the subscription never waits for a request that may not come.
+  if (registry.subscribe("*") != OK) { sys.timer_set(sys.time() + 1000000); return; }
   registered = true;
   idleFromTags();
 }
