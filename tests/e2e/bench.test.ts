@@ -13,6 +13,8 @@ const FIGURES = [
   "proc.restart.recycled",
   // An interrupt to the driver's handler beside a timer notification to the same handler, in the same run.
   "irq.deliver",
+  // The device manager: open + close beside a plain call to it; a plug seen by a subscriber beside a send, in the same run.
+  "dev.open", "dev.hotplug.seen",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [
