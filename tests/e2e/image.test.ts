@@ -1,6 +1,6 @@
 // The image as a file: what inspect reports, and that standard tools accept it.
 import { describe, expect, it, beforeAll } from "vitest";
-import { readFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { readFileSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +43,19 @@ describe("quark inspect", () => {
 });
 
 describe("the image file", () => {
+  it("is left as it is by a build that changes nothing (the same file: the board's mark of it stays good), and replaced when its bytes change", () => {
+    const dir = mkdtempSync(join(tmpdir(), "quark-rebuild-"));
+    const out = join(dir, "default.wasm");
+    expect(quark(["build", join(root, "images", "default.toml"), "--out", out]).code).toBe(0);
+    const first = statSync(out, { bigint: true });
+    expect(quark(["build", join(root, "images", "default.toml"), "--out", out]).code).toBe(0);
+    const again = statSync(out, { bigint: true });
+    expect([again.ino, again.mtimeNs, again.ctimeNs]).toEqual([first.ino, first.mtimeNs, first.ctimeNs]);
+    writeFileSync(out, "stale"); // another file's bytes: the build writes the image again
+    expect(quark(["build", join(root, "images", "default.toml"), "--out", out]).code).toBe(0);
+    expect(readFileSync(out).length).toBe(Number(first.size));
+  });
+
   it("keeps the kernel module within its 32 KiB budget", () => {
     const img = readImage(new Uint8Array(readFileSync(wasm)));
     expect(img.kernel.size).toBeLessThanOrEqual(32 * 1024);

@@ -2,7 +2,7 @@
 // manifest (in parallel, unchanged ones from the cache) and links them into
 // one image. The same sources and manifest give the same image bytes, on any
 // checkout: nothing in the image depends on where the repository lives.
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeBootTable } from "./boot-table";
@@ -193,8 +193,12 @@ function checkWritable(out: string): void {
 
 // Written whole into a temporary file in the target's own directory, then
 // renamed: a reader sees the old image or the new one, and a failure at any
-// step removes the temporary file.
+// step removes the temporary file. An image with the same bytes is left as
+// it is: the same file keeps its identity, so a boot after `quark boot
+// MANIFEST.toml` rebuilt nothing is not checked whole again (the board's
+// image marks, tools/board/image-mark.ts).
 function writeAtomic(path: string, data: Uint8Array): void {
+  if (sameFile(path, data)) return;
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
@@ -204,6 +208,15 @@ function writeAtomic(path: string, data: Uint8Array): void {
   } catch (e) {
     try { rmSync(tmp, { force: true }); } catch { /* never created: its directory is not one */ }
     throw new OutputError(`cannot write the image to ${path}: ${writeFailure(e as NodeJS.ErrnoException)}; give --out a file or directory you can write`);
+  }
+}
+
+function sameFile(path: string, data: Uint8Array): boolean {
+  try {
+    if (statSync(path).size !== data.length) return false;
+    return Buffer.compare(readFileSync(path), data) === 0;
+  } catch {
+    return false; // missing or unreadable: written anew
   }
 }
 
