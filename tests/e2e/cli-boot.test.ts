@@ -244,17 +244,21 @@ describe("the board's console filter, in any chunking", () => {
   });
 });
 
-describe("traps and exits name the service and the cause", () => {
-  // tests/fixtures/traps: unreach reaches `unreachable`, oob reads past its memory, quitter exits with code 1.
-  const manifest = join(root, "tests", "fixtures", "traps", "image.toml");
+/** tests/fixtures/NAME/image.toml's image, built at the first call only. */
+function fixtureImage(name: string): () => string {
   let wasm: string | undefined;
-  function built(): string {
+  return () => {
     if (wasm) return wasm;
+    const manifest = join(root, "tests", "fixtures", name, "image.toml");
     const b = quark(["build", manifest]);
     expect(b.code, b.stderr).toBe(0);
-    wasm = manifest.replace(/\.toml$/, ".wasm");
-    return wasm;
-  }
+    return (wasm = manifest.replace(/\.toml$/, ".wasm"));
+  };
+}
+
+describe("traps and exits name the service and the cause", () => {
+  // tests/fixtures/traps: unreach reaches `unreachable`, oob reads past its memory, quitter exits with code 1.
+  const built = fixtureImage("traps");
   const TRAP_LINES = [
     "quark: unreach (pid 2) trapped: unreachable",
     "quark: oob (pid 3) trapped: out of bounds memory access",
@@ -291,15 +295,7 @@ describe("a trap at a limit is named by the kernel's cause", () => {
   // tests/fixtures/limit-traps: each service traps while starting at a limit the
   // kernel enforces; the engines see `unreachable` (or a failed grow), the
   // kernel's fault_cause says why, and the board's line says it the same way.
-  const manifest = join(root, "tests", "fixtures", "limit-traps", "image.toml");
-  let wasm: string | undefined;
-  function built(): string {
-    if (wasm) return wasm;
-    const b = quark(["build", manifest]);
-    expect(b.code, b.stderr).toBe(0);
-    wasm = manifest.replace(/\.toml$/, ".wasm");
-    return wasm;
-  }
+  const built = fixtureImage("limit-traps");
   const LIMIT_LINES = [
     "quark: spinner (pid 2) spent its CPU budget in one handler",
     "quark: deep (pid 3) called deeper than its stack window",
