@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { image, quark, root, until } from "./helpers";
+import { bootControlled, image, quark, root, until } from "./helpers";
 import * as abi from "../../kernel/abi";
 import { ConsoleFilter } from "../../tools/board/console-filter";
 import { serviceTrapped, trapKind } from "../../tools/board/exit";
@@ -146,23 +146,19 @@ describe("--control", () => {
 
   it.each(RUNTIMES)("ctl's marks stay off the running system's console, and its status comes back (%s)", async (runtime) => {
     const wasm = await image("default");
-    const sock = join(mkdtempSync(join(tmpdir(), "quark-boot-")), "q.sock");
-    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
-      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let console = "";
-    boot.stdout.on("data", (b) => { console += b; });
-    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    const run = bootControlled(wasm, runtime);
+    const { sock, boot, exited } = run;
     try {
-      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000)).toBe(true);
+      expect(await until(() => existsSync(sock) && run.console.includes("init: ready"), 60_000)).toBe(true);
       const bad = quark(["ctl", "--control", sock, "svc status nosuch"]);
       expect([bad.code, bad.stdout]).toEqual([1, "no service named nosuch (try svc list)\n"]);
       const good = quark(["ctl", "--control", sock, "svc stop echo", "svc status echo"]);
       expect([good.code, good.stdout]).toEqual([0, "stop: echo ok\necho: stopped, pid 3, 0 restarts, 0 faults\n"]);
       expect(quark(["ctl", "--control", sock, "halt"]).code).toBe(0);
       expect(await exited).toBe(0);
-      expect(console).toContain("no service named nosuch (try svc list)\n");
-      expect(console).toContain("echo: stopped, pid 3");
-      expect(console).not.toContain("quark-ctl-");
+      expect(run.console).toContain("no service named nosuch (try svc list)\n");
+      expect(run.console).toContain("echo: stopped, pid 3");
+      expect(run.console).not.toContain("quark-ctl-");
     } finally {
       boot.kill();
     }

@@ -8,21 +8,17 @@ import { existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createConnection } from "node:net";
-import { image, quark, root, until } from "./helpers";
+import { bootControlled, image, quark, root, until } from "./helpers";
 import * as abi from "../../kernel/abi";
 
 
 describe("quark ctl --control", () => {
   it.each(["node", "wasmtime"])("drives a running system across invocations, then halts it (%s)", async (runtime) => {
     const wasm = await image("default");
-    const sock = join(mkdtempSync(join(tmpdir(), "quark-ctl-")), "quark.sock");
-    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
-      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let console = "";
-    boot.stdout.on("data", (b) => { console += b; });
-    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    const run = bootControlled(wasm, runtime);
+    const { sock, boot, exited } = run;
     try {
-      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
+      expect(await until(() => existsSync(sock) && run.console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
       // A second system on the same socket is refused; the first keeps it.
       const second = quark(["boot", wasm, "--runtime", runtime, "--control", sock]);
       expect(second.code).toBe(2);
@@ -40,7 +36,7 @@ describe("quark ctl --control", () => {
       expect(halt.code, halt.stderr).toBe(0);
       expect(await exited).toBe(0);
       expect(existsSync(sock)).toBe(false);
-      expect(console).toContain("init: audit: pid 5 (shell), through its init capability: stop echo: ok");
+      expect(run.console).toContain("init: audit: pid 5 (shell), through its init capability: stop echo: ok");
     } finally {
       boot.kill();
     }
@@ -81,12 +77,8 @@ describe("quark ctl --control", () => {
 
   it.each(["node", "wasmtime"])("gives each concurrent client the status of its own commands (%s)", async (runtime) => {
     const wasm = await image("default");
-    const sock = join(mkdtempSync(join(tmpdir(), "quark-ctl-")), "quark.sock");
-    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
-      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let console = "";
-    boot.stdout.on("data", (b) => { console += b; });
-    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    const run = bootControlled(wasm, runtime);
+    const { sock, boot, exited } = run;
     /** `quark ctl --control SOCK ARGS...` as a child running beside the others. */
     const ctl = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const c = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "ctl", "--control", sock, ...args], { cwd: root });
@@ -97,7 +89,7 @@ describe("quark ctl --control", () => {
     });
     let held: ReturnType<typeof createConnection> | undefined;
     try {
-      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
+      expect(await until(() => existsSync(sock) && run.console.includes("init: ready"), 60_000), "the system came up with its socket").toBe(true);
       // Two clients at once, one refused and one not, a few times over.
       for (let round = 0; round < 3; round++) {
         const [bad, good] = await Promise.all([ctl("svc stop nosuch", "svc list"), ctl("svc list", "svc status echo")]);

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as abi from "../../kernel/abi";
-import { image, quark, root, until } from "./helpers";
+import { bootControlled, image, quark, root, until } from "./helpers";
 
 let devices = "";
 let plain = "";
@@ -142,14 +142,10 @@ describe("dev commands through quark ctl", () => {
 
 describe("plugging from outside: quark ctl --control SOCK \"dev plug block\"", () => {
   it.each(runtimes)("plugs into a running machine, which keeps it across invocations (%s)", async (runtime) => {
-    const sock = join(mkdtempSync(join(tmpdir(), "quark-dev-")), "quark.sock");
-    const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", devices, "--runtime", runtime, "--control", sock],
-      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let console = "";
-    boot.stdout.on("data", (b) => { console += b; });
-    const exited = new Promise<number | null>((r) => boot.on("exit", (code) => r(code)));
+    const run = bootControlled(devices, runtime);
+    const { sock, boot, exited } = run;
     try {
-      expect(await until(() => existsSync(sock) && console.includes("init: ready"), 60_000)).toBe(true);
+      expect(await until(() => existsSync(sock) && run.console.includes("init: ready"), 60_000)).toBe(true);
       const plug = quark(["ctl", "--control", sock, "dev plug block"]);
       expect(plug.stdout).toBe(`plugged ${block} in slot ${abi.BUS_STATIC_SLOTS} (event 1)\n`);
       expect(plug.code).toBe(0);

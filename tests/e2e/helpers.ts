@@ -2,6 +2,8 @@
 // compare boot logs with their timings taken out.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { buildImage } from "../../tools/lib/build";
 import { repoRoot } from "../../tools/lib/root";
 
@@ -75,4 +77,17 @@ export async function until(ok: () => boolean, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 50));
   }
   return ok();
+}
+
+/**
+ * `quark boot IMAGE --runtime RUNTIME --control SOCK` as a child process, its
+ * console collected in `console`; the socket is in a fresh directory.
+ */
+export function bootControlled(wasm: string, runtime: string) {
+  const sock = join(mkdtempSync(join(tmpdir(), "quark-control-")), "quark.sock");
+  const boot = spawn(process.execPath, [join(root, "bin", "quark.mjs"), "boot", wasm, "--runtime", runtime, "--control", sock],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const run = { sock, boot, console: "", exited: new Promise<number | null>((r) => boot.on("exit", (code) => r(code))) };
+  boot.stdout!.on("data", (b) => { run.console += b; });
+  return run;
 }
