@@ -8,14 +8,12 @@
 // build/loader.wasm. The board runs the loader in Node for both engines, so
 // one cache serves them both.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileBytes } from "../lib/file-bytes";
 
 /** Entries kept; past this, the older half goes at the next write. */
 const KEEP = 512;
-
-/** A plain Uint8Array over a Buffer's bytes, without copying them (a Buffer's slice would share, not copy). */
-export const asBytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength) as Uint8Array<ArrayBuffer>;
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -40,7 +38,7 @@ export class LoaderCache {
 
   get(bytes: Uint8Array, flags: number, sha?: string): Uint8Array<ArrayBuffer> | undefined {
     try {
-      return asBytes(readFileSync(this.path(bytes, flags, sha)));
+      return fileBytes(this.path(bytes, flags, sha));
     } catch {
       return undefined;
     }

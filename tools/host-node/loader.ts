@@ -2,10 +2,9 @@
 // same module the wasmtime host runs) on a service module's bytes before the
 // host compiles it. The loader adds the CPU and stack charges and refuses
 // what it cannot vouch for; a refusal is a LoadError naming the module.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../lib/root";
-import { asBytes } from "./loader-cache";
+import { fileBytes } from "../lib/file-bytes";
 
 export class LoadError extends Error {
   override name = "LoadError";
@@ -44,7 +43,7 @@ export function loaderCacheDir(): string {
 export function bytesOfLoader(): Uint8Array<ArrayBuffer> {
   if (loaderBytes) return loaderBytes;
   try {
-    loaderBytes = asBytes(readFileSync(loaderPath()));
+    loaderBytes = fileBytes(loaderPath());
   } catch (e) {
     throw new LoadError(`the service loader ${loaderPath()} is missing (${(e as Error).message}); run \`node tools/build-tools.mjs\``);
   }

@@ -10,9 +10,10 @@
 // or module, what is wrong and what to do, with a stable `code` for tests and
 // --json, and exit status EXIT_BAD_IMAGE in every command.
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readFileSync, type BigIntStats } from "node:fs";
+import { closeSync, fstatSync, openSync, type BigIntStats } from "node:fs";
 import * as abi from "../../kernel/abi";
 import { ABI_JSON } from "./abi-json";
+import { fileBytes } from "./file-bytes";
 import { SECTION_ABI, SECTION_BOOT, SECTION_MANIFEST, SECTION_MODULE_PREFIX, SECTION_MODULES, SECTION_PREFIX } from "./abi-texts";
 
 // The section names are the machine ABI's (abi/machine.ts, generated into abi-texts.ts).
@@ -114,9 +115,7 @@ export function readIdentified(path: string): { bytes: Uint8Array; identity?: st
     fd = openSync(path, "r");
     const before = fstatSync(fd, { bigint: true });
     if (before.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-    const read = readFileSync(fd);
-    // A plain view of the Buffer's bytes: no copy of the image (a Buffer's slice would share, not copy).
-    const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
+    const bytes = fileBytes(fd);
     const after = fstatSync(fd, { bigint: true });
     const id = (s: BigIntStats) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
     const same = id(before) === id(after) && after.size === BigInt(bytes.length);
