@@ -13,6 +13,7 @@ import { emitDocs } from "./emit-docs";
 import { emitBootTable } from "./emit-boot-table";
 import { emitManifest } from "./emit-manifest";
 import { emitHal } from "./emit-hal";
+import { emitQpu } from "./emit-qpu";
 import { emitAbiJson } from "./emit-abi-json";
 
 type Emitter = (t: Tables) => Array<[string, string]>;
@@ -25,6 +26,7 @@ const EMITTERS: Emitter[] = [
   emitHost,
   emitDocs,
   emitBootTable, emitManifest, emitHal,
+  emitQpu,
 ];
 
 /** Every generated file: repo-relative path -> full text. */
