@@ -21,7 +21,8 @@ import { startProcess } from "./process";
 import { setSupervisor } from "./fault";
 import { host_copy, mmio_write } from "./host";
 import { spawnAs } from "./entry";
-import { klog, puts, puti, setQuiet } from "./console";
+import { klog, putt, puti, setQuiet } from "./console";
+import { KT_BANNER, KT_BOOT_FAILED, KT_COMMA, KT_HALT, KT_INIT_FAILED, KT_MIB, KT_NL, KT_NO_BOOT_TABLE, KT_NO_INIT, KT_NO_MEMORY, KT_OTHER_ABI, KT_PROCESS_SLOTS, KT_UNTIL_READY } from "./texts";
 import { halt, bootFlags, setBootFlags, isHalted } from "./state";
 
 const BOOT_MAX = 64 * 1024;
@@ -48,10 +49,10 @@ export function boot(flags: i32): i32 {
   booted = true;
   setBootFlags(flags);
   setQuiet((flags & BOOT_QUIET) != 0);
-  if (bootLen < BT_HEADER_BYTES || header(BT_MAGIC_OFF) != <u32>BT_MAGIC) return bootError("no quark boot table", E_ARG);
-  if (header(BT_ABI_VERSION) != <u32>ABI_VERSION) return bootError("built for another ABI", E_ARG);
+  if (bootLen < BT_HEADER_BYTES || header(BT_MAGIC_OFF) != <u32>BT_MAGIC) return bootError(KT_NO_BOOT_TABLE, E_ARG);
+  if (header(BT_ABI_VERSION) != <u32>ABI_VERSION) return bootError(KT_OTHER_ABI, E_ARG);
   const frames = header(BT_RAM_FRAMES) == 0 ? DEFAULT_RAM_FRAMES : <i32>header(BT_RAM_FRAMES);
-  if (!framesInit(frames)) return bootError("cannot set up that much memory", E_ARG);
+  if (!framesInit(frames)) return bootError(KT_NO_MEMORY, E_ARG);
   quotaInit();
   cpuInit();
   queuesInit();
@@ -62,22 +63,22 @@ export function boot(flags: i32): i32 {
   mmio_write(TIMER_CTRL, 1);
   const initModule = <i32>header(BT_INIT_MODULE);
   const r = spawnAs(PID_INIT, initModule, 0);
-  if (r < 0) return bootError("cannot instantiate init", r == E_NOMODULE ? E_NOMODULE : r);
+  if (r < 0) return bootError(KT_NO_INIT, r == E_NOMODULE ? E_NOMODULE : r);
   unchecked(pState[PID_INIT] = PS_CREATED);
   unchecked(pModule[PID_INIT] = initModule);
   install(PID_INIT, INIT_SLOT_BOOT, K_BOOT, R_ALL, 0, 0, 0, -1);
   install(PID_INIT, INIT_SLOT_CONSOLE, K_CONSOLE, R_WRITE | R_READ, 0, 0, 0, -1);
   install(PID_INIT, INIT_SLOT_SELF, K_ENDPOINT, R_CALL | R_SEND | R_GRANT, PID_INIT, 0, 0, -1);
   installDevices(PID_INIT); // abi/hal.ts's devices
-  klog(); puts("quark kernel, ABI "); puti(ABI_VERSION); puts(", "); puti(MAX_PROCS); puts(" process slots, ");
-  puti(totalFrames() >> 8); puts(" MiB of kernel-managed memory\n");
+  klog(); putt(KT_BANNER); puti(ABI_VERSION); putt(KT_COMMA); puti(MAX_PROCS); putt(KT_PROCESS_SLOTS);
+  puti(totalFrames() >> 8); putt(KT_MIB);
   const s = startProcess(PID_INIT);
-  if (s < 0 && !isHalted()) { klog(); puts("init failed to start: "); puti(s); puts("\n"); halt(EXIT_PANIC); }
+  if (s < 0 && !isHalted()) { klog(); putt(KT_INIT_FAILED); puti(s); putt(KT_NL); halt(EXIT_PANIC); }
   return OK;
 }
 
-function bootError(why: string, code: i32): i32 {
-  klog(); puts("boot failed: "); puts(why); puts("\n");
+function bootError(why: u32, code: i32): i32 {
+  klog(); putt(KT_BOOT_FAILED); putt(why); putt(KT_NL);
   return code;
 }
 
@@ -104,7 +105,7 @@ export function faultEndpoint(slot: i32, ep: i32): i32 {
 export function ready(slot: i32): i32 {
   const g = bootCap(slot, R_CONTROL);
   if (g < 0) return g;
-  if ((bootFlags() & BOOT_UNTIL_READY) != 0) { klog(); puts("halting after ready (--until-ready)\n"); halt(0); }
+  if ((bootFlags() & BOOT_UNTIL_READY) != 0) { klog(); putt(KT_UNTIL_READY); halt(0); }
   return OK;
 }
 
@@ -112,7 +113,7 @@ export function sysHalt(slot: i32, code: i32): i32 {
   const g = bootCap(slot, R_CONTROL);
   if (g < 0) return g;
   if (isHalted()) return E_STATE;
-  klog(); puts("halt, code "); puti(code); puts("\n");
+  klog(); putt(KT_HALT); puti(code); putt(KT_NL);
   halt(code);
   return OK;
 }

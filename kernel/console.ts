@@ -3,6 +3,7 @@
 import { UART_DATA } from "./abi";
 import { mmio_write } from "./host";
 import { nowNs } from "./clock";
+import { KT_BLOB, KT_LEN_BITS, KT_KERNEL, KT_STAMP_END } from "./texts";
 
 let quiet = false;
 let atLineStart = true;
@@ -17,8 +18,10 @@ export function putc(c: i32): void {
   if (c == 10) atLineStart = true;
 }
 
-export function puts(s: string): void {
-  for (let i = 0, n = s.length; i < n; i++) putc(s.charCodeAt(i));
+/** One of the kernel's texts (kernel/texts.ts, generated from abi/kernel-texts.ts). */
+export function putt(t: u32): void {
+  const at = KT_BLOB + <usize>(t >> KT_LEN_BITS);
+  for (let i: u32 = 0, n = t & ((1 << KT_LEN_BITS) - 1); i < n; i++) putc(load<u8>(at + i));
 }
 
 export function putu(v: u64): void {
@@ -46,8 +49,8 @@ export function stamp(): void {
   putc(46);
   const frac = us % 1000000;
   for (let d: u64 = 100000; d > 0; d /= 10) putc(48 + <i32>((frac / d) % 10));
-  puts("] ");
+  putt(KT_STAMP_END);
 }
 
 /** Start a kernel log line. */
-export function klog(): void { stamp(); puts("kernel: "); }
+export function klog(): void { stamp(); putt(KT_KERNEL); }

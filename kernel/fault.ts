@@ -14,7 +14,8 @@ import { current, pFaults } from "./proc";
 import { raiseBits } from "./notify";
 import { lookup } from "./cspace";
 import { takeDown, mayBeFree, reapOrphans } from "./lifecycle";
-import { klog, puts, putu, puti } from "./console";
+import { klog, putt, putu, puti } from "./console";
+import { KT_ABORTED, KT_CPU, KT_CPU_UNITS, KT_DROPPED, KT_EXITED, KT_FAULT, KT_HANDLER_TRAP, KT_HUNG, KT_INIT_DIED, KT_INIT_EXITED, KT_INJECTED, KT_MEMORY, KT_NL, KT_QUEUED, KT_SLOTS, KT_STACK, KT_START_TRAP } from "./texts";
 import { budgetCause, budgetOf } from "./cpu";
 import { stackCause } from "./stack";
 import { abortCause } from "./entry";
@@ -69,17 +70,17 @@ export function fault(pid: i32, cause: i32): void {
   unchecked(exitAsked[pid] = 0);
   unchecked(pFaults[pid] = unchecked(pFaults[pid]) + 1);
   const dropped = takeDown(pid, PS_CRASHED);
-  klog(); puts("fault: "); putProc(pid);
-  if (cause == FAULT_CPU) { puts(" spent its CPU budget of "); puti(budgetOf(pid)); puts(" units in one handler"); }
-  else if (cause == FAULT_INJECTED) puts(" was made to trap (proc_crash)");
-  else if (cause == FAULT_HUNG) puts(" did not answer a ping within its deadline");
-  else if (cause == FAULT_MEMORY) puts(" trapped at its memory limit (the manifest's memory)");
-  else if (cause == FAULT_STACK) { puts(" called deeper than its stack window of "); puti(STACK_BUDGET); puts(" slots"); }
-  else if (cause == FAULT_ABORT) puts(" aborted");
-  else puts(cause == FAULT_START ? " trapped while starting" : " trapped in a handler");
-  if (dropped > 0) { puts("; dropped "); putu(dropped); puts(" queued messages"); }
-  puts("\n");
-  if (pid == PID_INIT) { klog(); puts("panic: init died\n"); halt(EXIT_PANIC); return; }
+  klog(); putt(KT_FAULT); putProc(pid);
+  if (cause == FAULT_CPU) { putt(KT_CPU); puti(budgetOf(pid)); putt(KT_CPU_UNITS); }
+  else if (cause == FAULT_INJECTED) putt(KT_INJECTED);
+  else if (cause == FAULT_HUNG) putt(KT_HUNG);
+  else if (cause == FAULT_MEMORY) putt(KT_MEMORY);
+  else if (cause == FAULT_STACK) { putt(KT_STACK); puti(STACK_BUDGET); putt(KT_SLOTS); }
+  else if (cause == FAULT_ABORT) putt(KT_ABORTED);
+  else putt(cause == FAULT_START ? KT_START_TRAP : KT_HANDLER_TRAP);
+  if (dropped > 0) { putt(KT_DROPPED); putu(dropped); putt(KT_QUEUED); }
+  putt(KT_NL);
+  if (pid == PID_INIT) { klog(); putt(KT_INIT_DIED); halt(EXIT_PANIC); return; }
   report(pid, cause, dropped);
 }
 
@@ -108,8 +109,8 @@ export function finishExit(pid: i32): void {
   if (unchecked(exitAsked[pid]) == 0) return;
   unchecked(exitAsked[pid] = 0);
   const dropped = takeDown(pid, PS_STOPPED);
-  klog(); putProc(pid); puts(" exited, code "); puti(unchecked(exitCode[pid])); puts("\n");
-  if (pid == PID_INIT) { klog(); puts("panic: init exited\n"); halt(EXIT_PANIC); return; }
+  klog(); putProc(pid); putt(KT_EXITED); puti(unchecked(exitCode[pid])); putt(KT_NL);
+  if (pid == PID_INIT) { klog(); putt(KT_INIT_EXITED); halt(EXIT_PANIC); return; }
   report(pid, FAULT_EXIT, dropped);
 }
 

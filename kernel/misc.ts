@@ -10,7 +10,8 @@ import { abortEntry } from "./entry";
 import { nowNs } from "./clock";
 import { setTimer, setTick } from "./notify";
 import { host_copy, mmio_write } from "./host";
-import { putc, puts, putu, puti, klog } from "./console";
+import { putc, putt, putu, puti, klog } from "./console";
+import { KT_ABORTED_AT, KT_AT, KT_COLON, KT_HUGE, KT_MINUS_HUGE, KT_NAN, KT_TRACE, KT_UNREADABLE } from "./texts";
 import { calls, sends } from "./ipc";
 import { faultCount } from "./fault";
 import { freeFrames, totalFrames } from "./frames";
@@ -87,9 +88,9 @@ export function stats(field: i32): i32 {
 
 /** Print an AssemblyScript string of the current process (UTF-16, length before it). */
 function putRemoteString(ptr: i32): void {
-  if (ptr == 0 || host_copy(current(), ptr - 4, 0, bufAddr(), 4) < 0) { puts("?"); return; }
+  if (ptr == 0 || host_copy(current(), ptr - 4, 0, bufAddr(), 4) < 0) { putt(KT_UNREADABLE); return; }
   const bytes = min(<i32>load<u32>(changetype<usize>(buf)), CHUNK) & ~1;
-  if (host_copy(current(), ptr, 0, bufAddr(), bytes) < 0) { puts("?"); return; }
+  if (host_copy(current(), ptr, 0, bufAddr(), bytes) < 0) { putt(KT_UNREADABLE); return; }
   for (let i = 0; i < bytes; i += 2) {
     const c = <i32>load<u16>(changetype<usize>(buf) + <usize>i);
     putc(c >= 32 && c < 127 ? c : 63);
@@ -104,8 +105,8 @@ function putRemoteString(ptr: i32): void {
  */
 export function envAbort(msg: i32, file: i32, line: i32, col: i32): void {
   if (!abortEntry()) return;
-  klog(); putProc(current()); puts(" aborted: "); putRemoteString(msg);
-  puts(" at "); putRemoteString(file); putc(58); puti(line); putc(58); puti(col); putc(10);
+  klog(); putProc(current()); putt(KT_ABORTED_AT); putRemoteString(msg);
+  putt(KT_AT); putRemoteString(file); putc(58); puti(line); putc(58); puti(col); putc(10);
 }
 
 /** Whether the current process may write to the console: it holds the console with R_WRITE. */
@@ -118,7 +119,7 @@ function mayPrint(): bool {
 /** AssemblyScript's trace: console output, so only for a holder of the console capability. */
 export function envTrace(msg: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64): void {
   if (!mayPrint()) return;
-  klog(); puts("trace "); putProc(current()); puts(": "); putRemoteString(msg);
+  klog(); putt(KT_TRACE); putProc(current()); putt(KT_COLON); putRemoteString(msg);
   if (n > 0) putf(a0);
   if (n > 1) putf(a1);
   if (n > 2) putf(a2);
@@ -130,8 +131,8 @@ export function envTrace(msg: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a
 /** A trace argument, as an integer; NaN and out-of-range values are named, never converted (that could trap). */
 function putf(v: f64): void {
   putc(32);
-  if (isNaN(v)) puts("NaN");
-  else if (v >= 9.2e18 || v <= -9.2e18) puts(v > 0 ? "huge" : "-huge");
+  if (isNaN(v)) putt(KT_NAN);
+  else if (v >= 9.2e18 || v <= -9.2e18) putt(v > 0 ? KT_HUGE : KT_MINUS_HUGE);
   else puti(<i64>v);
 }
 

@@ -8,7 +8,8 @@
 import { BT_COUNT, BT_HEADER_BYTES, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN, BT_MODULE, PID_INIT } from "./abi";
 import { pModule } from "./proc";
 import { bootBase, bootSize } from "./boot";
-import { putc, puts, putu } from "./console";
+import { putc, putt, putu } from "./console";
+import { KT_INIT, KT_PID, KT_OPEN_PID } from "./texts";
 
 const NAME_MAX = 64; // a longer name is not a manifest's: print the pid alone
 
@@ -16,9 +17,9 @@ const NAME_MAX = 64; // a longer name is not a manifest's: print the pid alone
 
 /** Print `pid`'s name and pid, or only the pid when no record names it. */
 export function putProc(pid: i32): void {
-  if (pid == PID_INIT) puts("init");
-  else if (!putName(unchecked(pModule[pid]))) { puts("pid "); putu(pid); return; }
-  puts(" (pid "); putu(pid); putc(41);
+  if (pid == PID_INIT) putt(KT_INIT);
+  else if (!putName(unchecked(pModule[pid]))) { putt(KT_PID); putu(pid); return; }
+  putt(KT_OPEN_PID); putu(pid); putc(41);
 }
 
 /** Print the name of the first record running `module`; false if none (or it is malformed). */

@@ -183,6 +183,7 @@ describe("the lint", () => {
     ["section-name", "tools/x.ts", 'const s = sections.get("quark.abi");'],
     ["section-name", "tools/x.py", "name.startswith('quark.mod.')"],
     ["kernel-module-name", "tools/x.c", 'static const char K[] = "quark-kernel";'],
+    ["kernel-string", "kernel/y.ts", 'klog(); puts("boot failed: ");'],
   ];
 
   it.each(planted)("finds a planted %s in %s", (rule, file, text) => {
@@ -209,5 +210,6 @@ describe("the lint", () => {
 
   it("passes code that uses the names", () => {
     expect(lintText("tools/x.ts", "if (d === abi.DEADLINE_NEVER) return 0;\nsections.get(SECTION_ABI);")).toEqual([]);
+    expect(lintText("kernel/y.ts", 'import { putt } from "./console";\nimport {\n  KT_NL,\n} from "./texts";\nexport { boot } from "./boot";\nklog(); putt(KT_NL);')).toEqual([]);
   });
 });

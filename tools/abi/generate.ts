@@ -14,6 +14,7 @@ import { emitBootTable } from "./emit-boot-table";
 import { emitManifest } from "./emit-manifest";
 import { emitHal } from "./emit-hal";
 import { emitQpu } from "./emit-qpu";
+import { emitKernelTexts } from "./emit-kernel-texts";
 import { emitAbiJson } from "./emit-abi-json";
 
 type Emitter = (t: Tables) => Array<[string, string]>;
@@ -27,6 +28,7 @@ const EMITTERS: Emitter[] = [
   emitDocs,
   emitBootTable, emitManifest, emitHal,
   emitQpu,
+  emitKernelTexts,
 ];
 
 /** Every generated file: repo-relative path -> full text. */

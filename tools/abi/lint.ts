@@ -5,7 +5,10 @@
 //   spell two error names as strings on one line (a hand-typed name table: use errorName),
 // - compare a deadline with -1 or -2 (DEADLINE_INPUT, DEADLINE_NEVER),
 // - write an image section's name ("quark.abi", "quark.mod.", ...),
-// - write the kernel module's name ("quark-kernel").
+// - write the kernel module's name ("quark-kernel"),
+// - in the kernel, write a string literal at all: its texts are
+//   abi/kernel-texts.ts's, one UTF-8 blob (kernel/texts.ts) that keeps the
+//   kernel within its 32 KiB.
 // Comments may name them. Tests are not linted: they assert on what users
 // see, names included.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -14,7 +17,7 @@ import { join, relative, sep } from "node:path";
 export interface Violation {
   file: string;
   line: number;
-  rule: "error-literal" | "error-name" | "deadline-sentinel" | "section-name" | "kernel-module-name";
+  rule: "error-literal" | "error-name" | "deadline-sentinel" | "section-name" | "kernel-module-name" | "kernel-string";
   text: string;
 }
 
@@ -33,6 +36,16 @@ const RULES: Array<[Violation["rule"], RegExp]> = [
   ["section-name", /["'`]quark\.(?:(?:abi|modules|manifest|boot)\b|mod\.)/],
   ["kernel-module-name", /quark-kernel/],
 ];
+
+// A quoted literal in the kernel (an import's or export's path aside).
+const KERNEL_STRING = /["'`]/;
+const IMPORT = /^\s*(?:import|export)\b.*\bfrom\s+["'][^"']+["'];?\s*(?:\/\/.*)?$|^\s*\}\s*from\s+["'][^"']+["'];?\s*$/;
+
+/** A string the kernel would carry as data: not an import's path, a trailing comment, nor a compile-time ERROR("..."). */
+function isKernelString(line: string): boolean {
+  const code = line.replace(/\s\/\/.*$/, "");
+  return KERNEL_STRING.test(code) && !IMPORT.test(code) && !/^\s*(?:if\s*\(.*\)\s*)?ERROR\(/.test(code);
+}
 
 function* files(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -56,6 +69,7 @@ export function lintText(file: string, text: string): Violation[] {
   text.split("\n").forEach((line, i) => {
     if (COMMENT.test(line)) return;
     for (const [rule, re] of RULES) if (re.test(line)) out.push({ file, line: i + 1, rule, text: line.trim() });
+    if (file.startsWith("kernel/") && isKernelString(line)) out.push({ file, line: i + 1, rule: "kernel-string", text: line.trim() });
     if (dvars?.test(line) && !out.some((v) => v.line === i + 1 && v.rule === "deadline-sentinel")) {
       out.push({ file, line: i + 1, rule: "deadline-sentinel", text: line.trim() });
     }
