@@ -3,7 +3,11 @@
 //
 // qelib1.inc is Qiskit's file, whose gates are those of the OpenQASM 2.0
 // paper's header plus u, p, sx, sxdg, cp, csx, cu, rxx, rzz, rccx, rc3x, c3x,
-// c3sqrtx and c4x; each is expanded by its own definition here.
+// c3sqrtx and c4x; each is expanded by its own definition here. Two of the
+// file's definitions are mended as Qiskit's gate classes define them: its
+// c3sqrtx (cu1(-pi/8) first) is the 3-controlled inverse of sqrt(X), and its
+// c4x (h d; cu1(pi/4) d,e; h d in the middle) is no 4-controlled X; here
+// c3sqrtx starts with cu1(pi/8) and c4x's middle is h e; cu1(-pi/2) d,e; h e.
 //
 // stdgates.inc holds the gates of OpenQASM 3's standard library, written with
 // the matrices those gates have in Qiskit and the textbooks, global phase
@@ -53,8 +57,8 @@ gate rzz(theta) a,b { cx a,b; u1(theta) b; cx a,b; }
 gate rccx a,b,c { u2(0,pi) c; u1(pi/4) c; cx b, c; u1(-pi/4) c; cx a, c; u1(pi/4) c; cx b, c; u1(-pi/4) c; u2(0,pi) c; }
 gate rc3x a,b,c,d { u2(0,pi) d; u1(pi/4) d; cx c,d; u1(-pi/4) d; u2(0,pi) d; cx a,d; u1(pi/4) d; cx b,d; u1(-pi/4) d; cx a,d; u1(pi/4) d; cx b,d; u1(-pi/4) d; u2(0,pi) d; u1(pi/4) d; cx c,d; u1(-pi/4) d; u2(0,pi) d; }
 gate c3x a,b,c,d { h d; cu1(-pi/4) a,d; h d; cx a,b; h d; cu1(pi/4) b,d; h d; cx a,b; h d; cu1(-pi/4) b,d; h d; cx b,c; h d; cu1(pi/4) c,d; h d; cx a,c; h d; cu1(-pi/4) c,d; h d; cx b,c; h d; cu1(pi/4) c,d; h d; cx a,c; h d; cu1(-pi/4) c,d; h d; }
-gate c3sqrtx a,b,c,d { h d; cu1(-pi/8) a,d; h d; cx a,b; h d; cu1(pi/8) b,d; h d; cx a,b; h d; cu1(-pi/8) b,d; h d; cx b,c; h d; cu1(pi/8) c,d; h d; cx a,c; h d; cu1(-pi/8) c,d; h d; cx b,c; h d; cu1(pi/8) c,d; h d; cx a,c; h d; cu1(-pi/8) c,d; h d; }
-gate c4x a,b,c,d,e { h e; cu1(-pi/2) d,e; h e; c3x a,b,c,d; h d; cu1(pi/4) d,e; h d; c3x a,b,c,d; c3sqrtx a,b,c,e; }
+gate c3sqrtx a,b,c,d { h d; cu1(pi/8) a,d; h d; cx a,b; h d; cu1(-pi/8) b,d; h d; cx a,b; h d; cu1(pi/8) b,d; h d; cx b,c; h d; cu1(-pi/8) c,d; h d; cx a,c; h d; cu1(pi/8) c,d; h d; cx b,c; h d; cu1(-pi/8) c,d; h d; cx a,c; h d; cu1(pi/8) c,d; h d; }
+gate c4x a,b,c,d,e { h e; cu1(pi/2) d,e; h e; c3x a,b,c,d; h e; cu1(-pi/2) d,e; h e; c3x a,b,c,d; c3sqrtx a,b,c,e; }
 `;
 
 const STDGATES = `// OpenQASM 3 standard gate library: stdgates.inc
