@@ -14,7 +14,8 @@ export function jobRoom(): i32 { return job.length; }
 
 /** Parses `len` bytes of text into at most `cap` bytes of job. */
 export function parse(len: i32, cap: i32): i32 {
-  return qasmToJob(changetype<usize>(text), min(len, text.length), changetype<usize>(job), min(cap, job.length));
+  // A length past the buffer is the parser's to refuse, before it reads a byte.
+  return qasmToJob(changetype<usize>(text), len, changetype<usize>(job), min(cap, job.length));
 }
 
 export function errorLine(): i32 { return qasmErrorLine(); }

@@ -122,7 +122,11 @@ function statement(body: bool): void {
       fail(lex.start, E_UNSUPPORTED, "'" + lex.text() + "' is not supported: expected a declaration, gate, measure, reset, barrier or if");
       return;
   }
-  if (!body && lex.v3 && w == 0 && cregs.find(lex.hash, lex.start, lex.len) >= 0) { measureAssign(); return; }
+  if (!body && w == 0 && cregs.find(lex.hash, lex.start, lex.len) >= 0) {
+    if (lex.v3) measureAssign();
+    else fail(lex.start, E_ARG, "'" + lex.text() + " = measure' is OpenQASM 3: an OPENQASM 2.0 program writes 'measure q -> " + lex.text() + ";'");
+    return;
+  }
   call(body);
 }
 
@@ -288,7 +292,7 @@ function measureAll(): void {
   const qWhole = unchecked(opIdx[0]) < 0, cWhole = unchecked(opIdx[1]) < 0;
   const qn = qWhole ? unchecked(qregs.size[unchecked(opReg[0])]) : 1;
   const cn = cWhole ? unchecked(cregs.size[unchecked(opReg[1])]) : 1;
-  if (qWhole != cWhole || qn != cn) {
+  if (qn != cn) {
     fail(unchecked(opAt[0]), E_ARG, "measure: " + plural(qn, "qubit") + " into " + plural(cn, "bit") + ": the two sides must match");
     return;
   }
