@@ -32,3 +32,28 @@ export interface QjobFormat {
   /** Limits a job is checked against, and the engine's own. */
   limits: Group;
 }
+
+/** Why the engine refused a job: QERR_<name>, with the one-line text the tools print. */
+export interface QpuReason {
+  name: string;
+  value: number;
+  /** {at}: the instruction's index; {a}, {b}: the refusal's two numbers; {mem}: the bytes of 2^{a} amplitudes. */
+  text: string;
+}
+
+/** One field of a calibration table's records: u32 or f64, at offsets that follow from the order. */
+export interface QcalField {
+  name: string;
+  type: "u32" | "f64";
+  doc: string;
+}
+
+export interface QcalFormat {
+  magic: number;
+  version: number;
+  header: QcalField[];
+  qubit: QcalField[];
+  gate: QcalField[];
+  /** Gate kinds (QCAL_GATE_<name>) and other values the fields hold. */
+  values: Group;
+}

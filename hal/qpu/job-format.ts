@@ -45,3 +45,53 @@ export const QJOB_MAX_CLBITS = 64; // classical bits of a job: one outcome is a 
 export const QJOB_MAX_CONTROLS = 8; // controls of one MCU
 export const QJOB_MAX_NAME_BYTES = 64; // bytes of a classical register's name
 export const QJOB_MAX_BYTES = 1 << 22; // bytes of a whole job (4 MiB)
+
+// ------------------------------------------------ runs and results
+// A run takes the job, a shot count and a 64-bit seed; it gives the counts as
+// entries of QRES_ENTRY_BYTES (outcome low word, high word, count, 0),
+// ascending by outcome: bit i of the outcome is classical bit i.
+export const QPU_MAX_SHOTS = 1 << 20; // shots of one run
+export const QRES_ENTRY_BYTES = 16; // one outcome's entry
+export const QRES_OUTCOME_LO = 0; // entry: classical bits 0..31
+export const QRES_OUTCOME_HI = 4; // entry: classical bits 32..63
+export const QRES_COUNT = 8; // entry: how many shots gave it
+export const QRUN_NO_FUSION = 1; // run flag: apply each gate as written (tests compare with fusion)
+export const QRUN_SCALAR = 2; // run flag: the scalar kernels instead of the SIMD ones (tests compare them)
+export const QRUN_PER_SHOT = 4; // run flag: run every shot whole even when all measurements are terminal (tests compare with sampling)
+
+// -------------------------------------------------------- refusals
+// Why a job or run was refused (tools/lib/qpu-reasons.ts has the texts).
+export const QERR_NONE = 0;
+export const QERR_SIZE = 1;
+export const QERR_MAGIC = 2;
+export const QERR_VERSION = 3;
+export const QERR_BYTES = 4;
+export const QERR_RESERVED = 5;
+export const QERR_QUBITS = 6;
+export const QERR_TOO_MANY_QUBITS = 7;
+export const QERR_CLBITS = 8;
+export const QERR_OVERRUN = 9;
+export const QERR_LENGTH = 10;
+export const QERR_TRAILING = 11;
+export const QERR_OP = 12;
+export const QERR_QUBIT = 13;
+export const QERR_CLBIT = 14;
+export const QERR_DUPLICATE = 15;
+export const QERR_CONTROLS = 16;
+export const QERR_NOT_FINITE = 17;
+export const QERR_NOT_UNITARY = 18;
+export const QERR_BIT_RANGE = 19;
+export const QERR_IF_VALUE = 20;
+export const QERR_IF_TARGET = 21;
+export const QERR_BARRIER = 22;
+export const QERR_NAME = 23;
+export const QERR_OVERLAP = 24;
+export const QERR_SHOTS = 25;
+export const QERR_PAIR = 26;
+export const QERR_BASIS = 27;
+export const QERR_CAL_QUBITS = 28;
+export const QERR_MEMORY = 29;
+export const QERR_ALLOWANCE = 30;
+export const QERR_CAL_TABLE = 31;
+export const QERR_CAL_QUBIT = 32;
+export const QERR_CAL_GATE = 33;

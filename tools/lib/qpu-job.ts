@@ -4,6 +4,7 @@
 // every rule before it runs a job, so the tests can hand it broken jobs built
 // here or by hand.
 import * as f from "./qpu-job-format";
+import { QPU_REASON_TEXTS } from "./qpu-reasons";
 
 /** A 2×2 complex matrix row-major as (re, im) pairs: m00, m01, m10, m11. */
 export type Matrix = [number, number, number, number, number, number, number, number];
@@ -115,4 +116,20 @@ function decodeOne(view: DataView, at: number, op: number, len: number, n: numbe
     }
     default: return fail(`instruction ${n} has unknown op ${op}`);
   }
+}
+
+/** The bytes 2^n amplitudes of 16 bytes take, as people say them ("2 GiB"). */
+export function amplitudeBytes(n: number): string {
+  const bytes = 2 ** n * 16;
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let u = 0;
+  let v = bytes;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/** The one line the tools print for a refusal the engine recorded (QERR_* reason, instruction, two numbers). */
+export function refusalText(reason: number, at: number, a: bigint | number, b: bigint | number): string {
+  const text = QPU_REASON_TEXTS[reason] ?? `refusal ${reason}`;
+  return text.replace("{at}", String(at)).replace("{mem}", amplitudeBytes(Number(a))).replace("{a}", String(a)).replace("{b}", String(b));
 }
