@@ -480,15 +480,21 @@ function call(body: bool): void {
   }
   let nq = 0;
   while (!errors.failed && lex.kind != T_SEMI && lex.kind != T_EOF) {
-    if (nq > 0 && !expect(T_COMMA, "expected ',' or ';' after the gate's operand")) break;
-    if (body) { const q = bodyQubit(); if (q >= 0 && frames.pushQubit(q, lex.start)) nq++; }
-    else if (operand(qregs, nq)) nq++;
+    if (nq > 0) { if (lex.kind != T_COMMA) break; lex.next(); }
+    if (!body) { if (operand(qregs, nq)) nq++; continue; }
+    const at = lex.start, n = lex.len;
+    const q = bodyQubit();
+    if (q < 0) break;
+    for (let i = qFrom; i < frames.qTop; i++) {
+      if (frames.qubit(i) == q) { fail(at, E_ARG, "qubit '" + name(at, n) + "' is used twice in one gate call"); break; }
+    }
+    if (frames.pushQubit(q, at)) nq++;
   }
   if (!errors.failed && lex.kind != T_SEMI) fail(lex.start, E_ARG, "expected ';' after the gate's operands");
   if (!errors.failed && arity(g, nameAt, np, nq, controls)) {
     // The lexer stands on the ';': the expansion reads bodies, then this text resumes.
     const p = lex.savePos(), end = lex.saveEnd();
-    if (body) distinctThenRun(mFrom, g, vFrom, qFrom, nq, nameAt);
+    if (body) applyModifiers(mFrom, g, vFrom, qFrom);
     else runBroadcast(mFrom, g, vFrom, nq);
     lex.setSource(p, end);
     lex.next();
@@ -565,15 +571,6 @@ function modifiers(): i32 {
     modTop++;
   }
   return controls;
-}
-
-function distinctThenRun(mFrom: i32, g: i32, vb: i32, qb: i32, nq: i32, at: usize): void {
-  for (let i = 1; i < nq; i++) {
-    for (let j = 0; j < i; j++) {
-      if (frames.qubit(qb + i) == frames.qubit(qb + j)) { fail(at, E_ARG, "one qubit is passed twice to gate '" + gateName(g) + "'"); return; }
-    }
-  }
-  applyModifiers(mFrom, g, vb, qb);
 }
 
 function runBroadcast(mFrom: i32, g: i32, vb: i32, nq: i32): void {
