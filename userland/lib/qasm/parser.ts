@@ -23,6 +23,7 @@ import * as frames from "./frames";
 import * as emit from "./emit";
 import { qregs, cregs, Registers, name } from "./registers";
 import { qelib1Text, stdgatesText } from "./libraries";
+import * as tasks from "./tasks";
 
 const MAX_OPERANDS = 64;
 const MAX_MODIFIERS = 1024;
@@ -48,6 +49,7 @@ let stdgates = false;
 
 export function reset(): void {
   modTop = 0;
+  tasks.reset();
   defining = -1;
   qelib1 = false;
   stdgates = false;
@@ -459,7 +461,12 @@ function bodyQubit(): i32 {
   return frames.qubit(frames.qBase + i);
 }
 
-/** [modifiers @] name[(params)] qubits; */
+/**
+ * [modifiers @] name[(params)] qubits; At the top level the call runs at
+ * once, over each step of its broadcast; in a gate body being expanded it
+ * becomes tasks (expansion.ts's stack), so gates nested in gates cost
+ * stack entries, never Wasm frames.
+ */
 function call(body: bool): void {
   const mFrom = modTop, vFrom = frames.vTop, qFrom = frames.qTop;
   const controls = modifiers();
@@ -491,16 +498,19 @@ function call(body: bool): void {
     if (frames.pushQubit(q, at)) nq++;
   }
   if (!errors.failed && lex.kind != T_SEMI) fail(lex.start, E_ARG, "expected ';' after the gate's operands");
-  if (!errors.failed && arity(g, nameAt, np, nq, controls)) {
-    // The lexer stands on the ';': the expansion reads bodies, then this text resumes.
-    const p = lex.savePos(), end = lex.saveEnd();
-    if (body) applyModifiers(mFrom, g, vFrom, qFrom);
-    else runBroadcast(mFrom, g, vFrom, nq);
-    lex.setSource(p, end);
-    lex.next();
+  if (errors.failed || !arity(g, nameAt, np, nq, controls)) return;
+  // The lexer stands on the ';': expansions read bodies, then this text resumes after it.
+  const p = lex.savePos(), end = lex.saveEnd();
+  if (body && !emit.dry) {
+    tasks.callEnd(mFrom, vFrom, qFrom, p, end);
+    tasks.apply(mFrom, modTop, g, vFrom, qFrom);
+    return;
   }
+  if (!body) runBroadcast(mFrom, g, vFrom, nq);
   modTop = mFrom;
   frames.setTops(vFrom, qFrom);
+  lex.setSource(p, end);
+  lex.next();
 }
 
 /** The gate named at the current token, a built-in (GATE_*), or -1 after an error. */
@@ -586,15 +596,40 @@ function runBroadcast(mFrom: i32, g: i32, vb: i32, nq: i32): void {
         }
       }
     }
-    applyModifiers(mFrom, g, vb, qb);
+    const base = tasks.height();
+    tasks.apply(mFrom, modTop, g, vb, qb);
+    run(base);
     frames.setTops(frames.vTop, qb);
   }
 }
 
-/** Runs modifiers [m, modTop) around gate g, whose qubits (controls first) start at qb. */
-function applyModifiers(m: i32, g: i32, vb: i32, qb: i32): void {
-  if (errors.failed) return;
-  if (m == modTop) { expand(g, vb, qb); return; }
+// --- expansion: the task stack's driver ------------------------------------------
+
+/** Runs the tasks above `base` until none is left (or an error stops them). */
+function run(base: i32): void {
+  while (!errors.failed && tasks.height() > base) {
+    const t = tasks.pop();
+    switch (tasks.kind(t)) {
+      case tasks.APPLY: applyModifier(tasks.m(t), tasks.mEnd(t), tasks.g(t), tasks.vb(t), tasks.qb(t)); break;
+      case tasks.REPEAT: repeat(t); break;
+      case tasks.AFTER_CTRL: afterControls(tasks.n(t), tasks.m(t) != 0, tasks.qb(t)); break;
+      case tasks.AFTER_INV: emit.toggleInverse(); emit.reverse(tasks.p(t)); break;
+      case tasks.BODY_STEP: bodyStep(); break;
+      case tasks.BODY_END: frames.restore(tasks.g(t), tasks.vb(t), tasks.qb(t)); errors.leave(); break;
+      case tasks.CALL_END:
+        modTop = tasks.m(t);
+        frames.setTops(tasks.vb(t), tasks.qb(t));
+        lex.setSource(tasks.p(t), tasks.end(t));
+        lex.next();
+        break;
+    }
+  }
+  if (errors.failed) tasks.cut(base);
+}
+
+/** Modifier m of a call (or, at mEnd, the gate itself) on qubits from qb, controls first. */
+function applyModifier(m: i32, mEnd: i32, g: i32, vb: i32, qb: i32): void {
+  if (m == mEnd) { expand(g, vb, qb); return; }
   const k = unchecked(modKind[m]), a = unchecked(modArg[m]);
   if (k == M_CTRL || k == M_NEGCTRL) {
     for (let i = 0; i < a; i++) {
@@ -602,17 +637,29 @@ function applyModifiers(m: i32, g: i32, vb: i32, qb: i32): void {
       if (k == M_NEGCTRL) emit.u(frames.qubit(qb + i), Math.PI, 0, Math.PI);
       emit.pushControl(frames.qubit(qb + i));
     }
-    applyModifiers(m + 1, g, vb, qb + a);
-    emit.popControls(a);
-    if (k == M_NEGCTRL) for (let i = a - 1; i >= 0; i--) emit.u(frames.qubit(qb + i), Math.PI, 0, Math.PI);
+    tasks.afterControls(a, k == M_NEGCTRL, qb);
+    tasks.apply(m + 1, mEnd, g, vb, qb + a);
     return;
   }
-  const inverse = k == M_INV || (k == M_POW && a < 0);
-  const times = k == M_POW ? (a < 0 ? -a : a) : 1;
-  const from = emit.mark();
-  if (inverse) emit.toggleInverse();
-  for (let i = 0; i < times && !errors.failed; i++) applyModifiers(m + 1, g, vb, qb);
-  if (inverse) { emit.toggleInverse(); emit.reverse(from); }
+  if (k == M_INV || (k == M_POW && a < 0)) {
+    emit.toggleInverse();
+    tasks.afterInverse(emit.mark());
+  }
+  tasks.repeat(m, mEnd, g, vb, qb, k == M_POW ? (a < 0 ? -a : a) : 1);
+}
+
+/** One more round of a pow (or the one of an inv): the modifiers after m again. */
+function repeat(t: i32): void {
+  const left = tasks.n(t);
+  if (left <= 0) return;
+  const m = tasks.m(t), mEnd = tasks.mEnd(t), g = tasks.g(t), vb = tasks.vb(t), qb = tasks.qb(t);
+  tasks.repeat(m, mEnd, g, vb, qb, left - 1);
+  tasks.apply(m + 1, mEnd, g, vb, qb);
+}
+
+function afterControls(a: i32, negative: bool, qb: i32): void {
+  emit.popControls(a);
+  if (negative) for (let i = a - 1; i >= 0; i--) emit.u(frames.qubit(qb + i), Math.PI, 0, Math.PI);
 }
 
 /** Gate g with its values in place: a built-in is written, a definition's body read. */
@@ -620,13 +667,18 @@ function expand(g: i32, vb: i32, qb: i32): void {
   if (g == GATE_U) { emit.u(frames.qubit(qb), frames.val(vb), frames.val(vb + 1), frames.val(vb + 2)); return; }
   if (g == GATE_CX) { emit.cx(frames.qubit(qb), frames.qubit(qb + 1)); return; }
   if (g == GATE_GPHASE) { emit.gphase(frames.val(vb)); return; }
-  if (emit.dry) return;
   const pg = frames.gate, pv = frames.vBase, pq = frames.qBase;
   if (!frames.enter(g, vb, qb, errors.site)) return;
   errors.enter();
+  tasks.bodyEnd(pg, pv, pq);
   lex.setSource(unchecked(gates.bodyStart[g]), unchecked(gates.bodyEnd[g]));
   lex.next();
-  while (!errors.failed && lex.kind != T_EOF) statement(true);
-  errors.leave();
-  frames.restore(pg, pv, pq);
+  tasks.bodyStep();
+}
+
+/** The next statement of the body being read, if any. */
+function bodyStep(): void {
+  if (lex.kind == T_EOF) return;
+  tasks.bodyStep();
+  statement(true);
 }
