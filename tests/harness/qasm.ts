@@ -18,6 +18,7 @@ interface Exports {
   errorColumn(): number;
   errorBytes(): number;
   messageAt(): number;
+  scan(len: number): number;
 }
 
 export type Parsed =

@@ -74,21 +74,24 @@ export function next(): void {
 }
 
 function skipSpace(): void {
-  while (p < end) {
-    const c = load<u8>(p);
-    if (c == 32 || c == 9 || c == 10 || c == 13 || c == 12 || c == 11) { p++; continue; }
-    if (c != 47 || p + 1 >= end) return;
-    const d = load<u8>(p + 1);
+  let q = p;
+  const e = end;
+  while (q < e) {
+    const c = load<u8>(q);
+    if (c == 32 || c == 10 || c == 9 || c == 13 || c == 12 || c == 11) { q++; continue; }
+    if (c != 47 || q + 1 >= e) break;
+    const d = load<u8>(q + 1);
     if (d == 47) {
-      while (p < end && load<u8>(p) != 10) p++;
+      while (q < e && load<u8>(q) != 10) q++;
     } else if (d == 42) {
-      const open = p;
-      p += 2;
-      while (p + 1 < end && !(load<u8>(p) == 42 && load<u8>(p + 1) == 47)) p++;
-      if (p + 1 >= end) { p = end; fail(open, E_ARG, "unterminated comment: expected '*/'"); return; }
-      p += 2;
-    } else return;
+      const open = q;
+      q += 2;
+      while (q + 1 < e && !(load<u8>(q) == 42 && load<u8>(q + 1) == 47)) q++;
+      if (q + 1 >= e) { p = e; fail(open, E_ARG, "unterminated comment: expected '*/'"); return; }
+      q += 2;
+    } else break;
   }
+  p = q;
 }
 
 @inline function isDigit(c: u32): bool { return c - 48 < 10; }
@@ -101,15 +104,18 @@ function isIdPart(c: u32): bool { return isIdStart(c) || isDigit(c); }
 
 function identifier(): void {
   let h = FNV_BASIS;
-  while (p < end) {
-    const c = <u32>load<u8>(p);
+  let q = p;
+  const e = end;
+  while (q < e) {
+    const c = <u32>load<u8>(q);
     if (!isIdPart(c)) break;
     h = (h ^ c) * FNV_PRIME;
-    p++;
+    q++;
   }
+  p = q;
   kind = T_ID;
   hash = h;
-  keyword = keywordOf(h, start, <i32>(p - start));
+  keyword = keywordOf(h, start, <i32>(q - start));
 }
 
 /** The FNV-1a hash the lexer gives an identifier of these bytes. */
@@ -135,8 +141,8 @@ function number(): void {
       const d = <u64>(c - 48);
       if (mant < 100000000000000000) mant = mant * 10 + d;
       else exp++;
-      // The exact integer, for a comparison with a 64-bit register.
-      if (whole > (U64.MAX_VALUE - d) / 10) intFits = false;
+      // The exact integer, for a comparison with a 64-bit register (2^64 - 1 = 1844674407370955161 * 10 + 5).
+      if (whole > 1844674407370955161 || (whole == 1844674407370955161 && d > 5)) intFits = false;
       else whole = whole * 10 + d;
       p++;
     } else if (!separator(c)) break;

@@ -445,7 +445,8 @@ function checkBody(g: i32): void {
   emit.setDry(wasDry);
   frames.setTops(vb, qb);
   unchecked(gates.bodyEnd[g] = lex.start);
-  expect(T_RBRACE, "expected '}' to close the body of gate '" + gates.label(g) + "'");
+  if (lex.kind == T_RBRACE) lex.next();
+  else fail(lex.start, E_ARG, "expected '}' to close the body of gate '" + gates.label(g) + "'");
 }
 
 // --- calls ---------------------------------------------------------------
@@ -541,10 +542,11 @@ function gateName(g: i32): string {
 function arity(g: i32, at: usize, np: i32, nq: i32, controls: i32): bool {
   const wantP = g == GATE_U ? 3 : g == GATE_CX ? 0 : g == GATE_GPHASE ? 1 : unchecked(gates.params[g]);
   const wantQ = controls + (g == GATE_U ? 1 : g == GATE_CX ? 2 : g == GATE_GPHASE ? 0 : unchecked(gates.qubits[g]));
+  if (np == wantP && nq == wantQ) return true;
   const what = "gate '" + gateName(g) + "'" + (controls > 0 ? " with " + plural(controls, "control") : "");
-  if (np != wantP) { fail(at, E_ARG, what + " takes " + plural(wantP, "parameter") + ", got " + np.toString()); return false; }
-  if (nq != wantQ) { fail(at, E_ARG, what + " takes " + plural(wantQ, "qubit") + ", got " + nq.toString()); return false; }
-  return true;
+  if (np != wantP) fail(at, E_ARG, what + " takes " + plural(wantP, "parameter") + ", got " + np.toString());
+  else fail(at, E_ARG, what + " takes " + plural(wantQ, "qubit") + ", got " + nq.toString());
+  return false;
 }
 
 /** ctrl @, ctrl(n) @, negctrl @, inv @, pow(k) @ (OpenQASM 3); the controls they add. */
