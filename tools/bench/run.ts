@@ -21,6 +21,7 @@ import { measureCliStart } from "./cli-start";
 import { measureRegistryLookup, REGISTRY_PEER, type LookupMode } from "./peer-registry";
 import { monitorHostCheck, type MonitorHostCheck } from "./monitor-host";
 import { measureFloor } from "./floor/index";
+import { qpuFigures } from "./qpu";
 import {
   machineInfo, resultFromSeries, formatBenchTable, toBenchJson, withTarget, monitorOverhead, withFloor, FLOOR_TEXT,
   type BenchResult, type PeerSamples,
@@ -256,6 +257,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     }
     results.push(await stackGuardCost(built.out, runtime, series));
     results.push(await recycleGain(built.out, runtime, series));
+    opts.log?.(`quark: the QPU engine's gate kernels under ${runtime}`);
+    results.push(...(await qpuFigures(runtime, opts.quick)));
     const check = results.find((r) => r.name === "monitor.check" && r.host === runtime);
     const beat = results.find((r) => r.name === "monitor.heartbeat" && r.host === runtime);
     if (!check || !beat) throw new Error(`monitor.check or monitor.heartbeat missing under ${runtime}`);
