@@ -66,9 +66,9 @@ export const bootTable: BootTableFormat = {
   ],
   grant: [
     { name: "KIND", field: "kind", source: "layout", doc: "GRANT_*" },
-    { name: "TARGET", field: "target", source: "layout", doc: "service index for GRANT_SERVICE, device id for GRANT_DEVICE, line for GRANT_IRQ" },
-    { name: "RIGHTS", field: "rights", source: "layout", doc: "R_* bits" },
-    { name: "LABEL", field: "label", source: "layout", doc: "fnv1a of the name the holder finds it by" },
+    { name: "TARGET", field: "target", source: "layout", doc: "service index for GRANT_SERVICE, device id for GRANT_DEVICE, line for GRANT_IRQ, DEV_TYPE_* for GRANT_DRIVER, DEVP_* for GRANT_MATCH" },
+    { name: "RIGHTS", field: "rights", source: "layout", doc: "R_* bits (GRANT_MATCH: BIND_*)" },
+    { name: "LABEL", field: "label", source: "layout", doc: "fnv1a of the name the holder finds it by (GRANT_MATCH: the value)" },
   ],
   values: [
     { name: "GROUP_ONE_FOR_ONE", value: 0, doc: "only the crashed member is restarted" },
@@ -79,6 +79,8 @@ export const bootTable: BootTableFormat = {
     { name: "GRANT_DEVICE", value: 3, doc: "a HAL device's register window (GRANT_TARGET = device id)" },
     { name: "GRANT_INIT", value: 4, doc: "init's endpoint, for its control protocol (TAG_INIT_*)" },
     { name: "GRANT_IRQ", value: 5, doc: "a device's interrupt line (GRANT_TARGET = the line), written after the device's own grant" },
+    { name: "GRANT_DRIVER", value: 6, doc: "no capability: the service drives devices of type GRANT_TARGET, bound by the device manager (docs/devices.md), which reads it with TAG_INIT_CAPS" },
+    { name: "GRANT_MATCH", value: 7, doc: "no capability: one condition of the GRANT_DRIVER before it (GRANT_TARGET = DEVP_*, GRANT_RIGHTS = BIND_*, GRANT_LABEL = the value)" },
     { name: "READY_STARTED", value: 0, doc: "ready once quark_start returns" },
     { name: "READY_NOTIFY", value: 1, doc: "Starting until it reports ready (TAG_REG_READY), within start_timeout" },
     { name: "VERSION_MAJOR_SHIFT", value: 20, doc: "a version as a u32: major << 20 | minor << 10 | patch" },

@@ -52,9 +52,9 @@ export const BT_REGISTRATIONS = 140; // registry entries each of its processes m
 export const BT_PING_FUEL = 144; // fuel it may spend answering a health check's ping
 export const BT_GRANT_BYTES = 16; // one grant record
 export const GRANT_KIND = 0; // GRANT_*
-export const GRANT_TARGET = 4; // service index for GRANT_SERVICE, device id for GRANT_DEVICE, line for GRANT_IRQ
-export const GRANT_RIGHTS = 8; // R_* bits
-export const GRANT_LABEL = 12; // fnv1a of the name the holder finds it by
+export const GRANT_TARGET = 4; // service index for GRANT_SERVICE, device id for GRANT_DEVICE, line for GRANT_IRQ, DEV_TYPE_* for GRANT_DRIVER, DEVP_* for GRANT_MATCH
+export const GRANT_RIGHTS = 8; // R_* bits (GRANT_MATCH: BIND_*)
+export const GRANT_LABEL = 12; // fnv1a of the name the holder finds it by (GRANT_MATCH: the value)
 // values the fields hold
 export const GROUP_ONE_FOR_ONE = 0; // only the crashed member is restarted
 export const GROUP_ONE_FOR_ALL = 1; // every member is restarted with it
@@ -64,6 +64,8 @@ export const GRANT_CONSOLE = 2; // the console device
 export const GRANT_DEVICE = 3; // a HAL device's register window (GRANT_TARGET = device id)
 export const GRANT_INIT = 4; // init's endpoint, for its control protocol (TAG_INIT_*)
 export const GRANT_IRQ = 5; // a device's interrupt line (GRANT_TARGET = the line), written after the device's own grant
+export const GRANT_DRIVER = 6; // no capability: the service drives devices of type GRANT_TARGET, bound by the device manager (docs/devices.md), which reads it with TAG_INIT_CAPS
+export const GRANT_MATCH = 7; // no capability: one condition of the GRANT_DRIVER before it (GRANT_TARGET = DEVP_*, GRANT_RIGHTS = BIND_*, GRANT_LABEL = the value)
 export const READY_STARTED = 0; // ready once quark_start returns
 export const READY_NOTIFY = 1; // Starting until it reports ready (TAG_REG_READY), within start_timeout
 export const VERSION_MAJOR_SHIFT = 20; // a version as a u32: major << 20 | minor << 10 | patch

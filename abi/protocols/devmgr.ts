@@ -3,13 +3,15 @@
 // (caps = ["devmgr"], badged with the client's pid: enumeration, open, power
 // policy, events, plug) and a handle that TAG_DEV_OPEN hands out (badged
 // DEVMGR_HANDLE_BADGE | generation | index: one open of one device, answering
-// only TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE and TAG_DEV_CLOSE).
+// only TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE, TAG_DEV_CLOSE and the I/O
+// tags TAG_DEV_READ, TAG_DEV_WRITE, TAG_DEV_IOCTL, which it forwards to the
+// device's driver: abi/protocols/driver.ts).
 import type { Protocol } from "../schema";
 
 export const protocol: Protocol = {
   name: "devmgr",
   title: "device manager",
-  range: [0x0500, 0x05ff],
+  range: [0x0500, 0x057f],
   tags: [
     { name: "TAG_DEV_COUNT", value: "0x0501", doc: "reply: bus slots, BUS_SEQ last seen, idle delay (ms), handles open, handle table size, devices present" },
     { name: "TAG_DEV_INFO", value: "0x0502", doc: "w0 = slot; reply: DEVST_*, type, id, BUS_PWR_* (0: empty), references held, DEVPOL_*" },
@@ -28,10 +30,16 @@ export const protocol: Protocol = {
     { name: "TAG_DEV_UNPLUG", value: "0x050f", doc: "w0 = device id: BUS_UNPLUG; reply w0 = seq; its handles are revoked" },
     { name: "TAG_DEV_AUDIT", value: "0x0510", doc: "reply: handles open, references held, devices whose count differs from their handles' sum, a checksum of (handle, device, references)" },
     { name: "TAG_DEV_RELEASE_ALL", value: "0x0511", doc: "revoke every handle the caller opened and end its subscriptions and waits (what its crash or exit does); reply: handles revoked, subscriptions and waits ended" },
+    { name: "TAG_DEV_DRIVER", value: "0x0512", doc: "from a driver, through its devmgr capability: cap = an endpoint to itself (badged DRV_BADGE), w0 = its restarts; the devmgr checks the caller against the manifest's driver records (GRANT_DRIVER) and binds it to every matching device; reply w0 = the DEV_TYPE_* it drives; E_PERM: no record names the caller; E_ARG: no endpoint; E_BUSY: the records are not read yet (try again)" },
+    { name: "TAG_DEV_WAIT_BOUND", value: "0x0513", doc: "w0 = type (0: any), w1 = id (0: any); reply w0 = the id if such a device is present and bound to a driver now (w1 = slot, w2 = type, w3 = driver's service index), else 0 and, with an endpoint cap, a TAG_DEV_BOUND send when one is; E_NOSPACE: DEVMGR_WAITERS reached" },
+    { name: "TAG_DEV_BOUND", value: "0x0514", doc: "devmgr -> waiter (send): id, slot, type, the driver's service index" },
     { name: "TAG_DEV_GET", value: "0x0520", doc: "through a handle: take a power reference (the device is powered on); reply: this handle's references, the device's" },
     { name: "TAG_DEV_PUT", value: "0x0521", doc: "through a handle: drop one; E_STATE if this handle holds none; reply as TAG_DEV_GET" },
     { name: "TAG_DEV_HANDLE", value: "0x0522", doc: "through a handle: reply id, slot, this handle's references, the device's, BUS_PWR_*, handle number" },
     { name: "TAG_DEV_CLOSE", value: "0x0523", doc: "through a handle: release its references and revoke it (every copy)" },
+    { name: "TAG_DEV_READ", value: "0x0524", doc: "through a handle: w0 = byte offset, w1 = length (multiples of the device's block, at most DEVMGR_IO_MAX), lease 0 writable for the data; reply w0 = bytes read. E_STATE: no driver bound (yet, or since its crash); E_CRASHED: the driver died in this request; E_DEAD: the device was unplugged during it; E_ARG: offset or length; E_NOLEASE, E_RIGHTS, E_FAULT: the lease" },
+    { name: "TAG_DEV_WRITE", value: "0x0525", doc: "through a handle: w0 = byte offset, w1 = length, lease 0 readable with the data; reply w0 = bytes written; errors as TAG_DEV_READ" },
+    { name: "TAG_DEV_IOCTL", value: "0x0526", doc: "through a handle: w0 = DEVIO_*, w1 = its argument; reply as the operation says; E_UNSUPPORTED: an operation the driver does not know; other errors as TAG_DEV_READ" },
   ],
   constants: [
     {
@@ -50,6 +58,9 @@ export const protocol: Protocol = {
         { name: "DEVMGR_IDLE_MS", value: 100, doc: "the default idle delay: a device with no references left is suspended this long after" },
         { name: "DEVMGR_IDLE_MAX_MS", value: 3600000, doc: "the longest idle delay (an hour)" },
         { name: "DEVMGR_REFS_MAX", value: 65535, doc: "references one handle may hold (TAG_DEV_GET: E_NOSPACE past it)" },
+        { name: "DEVMGR_DRIVERS", value: 8, doc: "driver records (services with a driver key) the devmgr keeps; more are ignored, with a log line" },
+        { name: "DEVMGR_MATCH_MAX", value: 4, doc: "conditions in one driver_match (the build refuses more)" },
+        { name: "DEVMGR_IO_MAX", value: 8192, doc: "bytes one TAG_DEV_READ or TAG_DEV_WRITE moves at most (the devmgr's buffer)" },
       ],
     },
     {
@@ -67,6 +78,35 @@ export const protocol: Protocol = {
         { name: "DEVPOL_AUTO", value: 0, doc: "on while references are held; suspended the idle delay after the last put" },
         { name: "DEVPOL_ON", value: 1, doc: "kept on" },
         { name: "DEVPOL_OFF", value: 2, doc: "kept off (its state lost); gets are counted but do not power it" },
+      ],
+    },
+    {
+      title: "device properties",
+      doc: [
+        "What a driver_match condition names (GRANT_MATCH's target); the type is the driver key itself.",
+        "A device has every property; one that does not apply to it reads 0 (sectors of a non-block device).",
+      ],
+      rows: [
+        { name: "DEVP_ID", value: 1, doc: "its id" },
+        { name: "DEVP_SLOT", value: 2, doc: "its bus slot" },
+        { name: "DEVP_SECTORS", value: 3, doc: "a block device's sector count (BLK_SECTORS)" },
+      ],
+    },
+    {
+      title: "bind operators",
+      doc: ["A driver_match condition's comparison (GRANT_MATCH's rights): property OP value."],
+      rows: [
+        { name: "BIND_EQ", value: 1, doc: "==" },
+        { name: "BIND_NE", value: 2, doc: "!=" },
+        { name: "BIND_LT", value: 3, doc: "<" },
+        { name: "BIND_GE", value: 4, doc: ">=" },
+      ],
+    },
+    {
+      title: "device I/O controls",
+      doc: ["TAG_DEV_IOCTL's and TAG_DRV_IOCTL's operation."],
+      rows: [
+        { name: "DEVIO_INFO", value: 1, doc: "reply: the device's size in bytes, its block size in bytes" },
       ],
     },
     {

@@ -48,7 +48,7 @@ describe("dev commands through quark ctl", () => {
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe(`plugged ${block} in slot ${abi.BUS_STATIC_SLOTS} (event 1)`);
     expect(JSON.parse(lines[1])).toMatchObject({ slot: abi.BUS_STATIC_SLOTS, name: block, type: "block", id: abi.BUS_FIRST_ID,
-      state: "present", power: "on", policy: "auto", references: 0, handles: 0, driver: null });
+      state: "present", power: "on", policy: "auto", references: 0, handles: 0, driver: "blkdrv" });
     expect(lines[2]).toBe(`1 plug ${block} (slot ${abi.BUS_STATIC_SLOTS})`);
     expect(lines[3]).toBe(`unplugged ${block} (event 2)`);
     expect(JSON.parse(lines[4])).toEqual([
@@ -57,6 +57,26 @@ describe("dev commands through quark ctl", () => {
     ]);
     expect(lines[5]).toBe(`dev: ${abi.BUS_FIRST_ID} was unplugged (event 2)`);
     expect(r.code).toBe(1); // the last one was refused
+  });
+
+  it.each(runtimes)("a plugged block device is bound to blkdrv by its rule; dev write and dev read go through it (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "dev plug block", "dev list", `dev write ${block} 510 48656c6c6f`,
+      `dev read ${block} 500 20`, `dev read ${abi.BUS_FIRST_ID} 65530 6`, `dev read ${block} 65530 7`, `dev write ${block} 0 4g`,
+      `dev read ${block} 0`]);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe(`plugged ${block} in slot ${abi.BUS_STATIC_SLOTS} (event 1)`);
+    expect(lines.find((l) => l.startsWith(`${abi.BUS_STATIC_SLOTS}    ${block}`))).toMatch(/ auto +0 +blkdrv /);
+    expect(lines.slice(8)).toEqual([
+      `wrote 5 bytes to ${block} at 510`,
+      "000001f4  00 00 00 00 00 00 00 00 00 00 48 65 6c 6c 6f 00",
+      "00000204  00 00 00 00",
+      "0000fffa  00 00 00 00 00 00",
+      `dev read ${block} refused: E_ARG`,
+      "dev write: HEX must be pairs of hex digits (0-9, a-f), e.g. 48656c6c6f",
+      "dev read needs OFFSET LEN",
+      "",
+    ]);
+    expect(r.code).toBe(2);
   });
 
   it.each(runtimes)("power: off, on, and auto with no references suspends after the idle delay (%s)", (runtime) => {

@@ -140,14 +140,14 @@ describe("unknown keys", () => {
       file, line: 5, col: 1,
       message: 'unknown key "modul" in [service.log]',
       hint: 'did you mean "module"? Valid keys: module, description, memory, restart, max_restarts, ' +
-        "restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, interrupts, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations, ping_fuel",
+        "restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, interrupts, driver, driver_match, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations, ping_fuel",
     });
   });
 
   it("list the valid keys when nothing is close", () => {
     const d = only(toml(...HEAD, ...LOG, "colour = 3"));
     expect(d).toMatchObject({ line: 7, col: 1, message: 'unknown key "colour" in [service.log]' });
-    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, interrupts, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations, ping_fuel");
+    expect(d.hint).toBe("Valid keys: module, description, memory, restart, max_restarts, restart_window, restart_delay, restart_backoff, restart_delay_max, stable_after, stop_timeout, enabled, page_quota, cpu_budget, queue_depth, qubits, requires, binds_to, wants, caps, interrupts, driver, driver_match, version, heartbeat, ready, start_timeout, instances, tags, interface, registrations, ping_fuel");
   });
 
   it("name a misspelt top-level table without also calling it missing", () => {

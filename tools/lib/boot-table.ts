@@ -127,6 +127,9 @@ function resolveService(s: ServiceSpec, index: Map<string, number>, moduleIndex:
       ...s.caps.map((c) => ({ ...grantTarget(c, s.name, at), rights: c.rights, label: c.label })),
       // The lines it drives, after its device grants: init mints each (irq_mint) at spawn.
       ...(s.interrupts ?? []).map((i) => ({ kind: abi.GRANT_IRQ, target: i.line, rights: abi.R_CONTROL, label: i.label })),
+      // Its bind rule: no capability, a record the device manager reads through init (TAG_INIT_CAPS).
+      ...(s.driver ? [{ kind: abi.GRANT_DRIVER, target: s.driver.type, rights: 0, label: 0 },
+        ...s.driver.match.map((m) => ({ kind: abi.GRANT_MATCH, target: m.property, rights: m.op, label: m.value >>> 0 }))] : []),
     ],
   };
 }

@@ -21,7 +21,7 @@ export interface KeySpec {
 
 export const IMAGE_KEYS: string[] = ["name", "description", "ram", "health_interval"];
 export const INIT_KEYS: string[] = ["module"];
-export const SERVICE_KEYS: string[] = ["module", "description", "memory", "restart", "max_restarts", "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after", "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps", "interrupts", "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface", "registrations", "ping_fuel"];
+export const SERVICE_KEYS: string[] = ["module", "description", "memory", "restart", "max_restarts", "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after", "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps", "interrupts", "driver", "driver_match", "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface", "registrations", "ping_fuel"];
 export const GROUP_KEYS: string[] = ["strategy", "services"];
 
 export const RESTART_VALUES = ["never", "on-failure", "always"] as const;
@@ -68,6 +68,8 @@ export const SERVICE = {
   wants: { key: "wants", type: "names", field: "wants" },
   caps: { key: "caps", type: "caps", field: "caps" },
   interrupts: { key: "interrupts", type: "strings", field: "interrupts" },
+  driver: { key: "driver", type: "string", field: "driver" },
+  driver_match: { key: "driver_match", type: "strings", field: "driverMatch" },
   version: { key: "version", type: "version", field: "version" },
   heartbeat: { key: "heartbeat", type: "duration", default: "0ms", min: 0, max: 2147483647, field: "heartbeatMs" },
   ready: { key: "ready", type: "enum", default: "started", values: READY_VALUES, field: "ready" },

@@ -7,7 +7,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./fnv1a";
 import * as keys from "./manifest-keys";
-import { DEVICES, STATIC_DEVICES } from "./devices";
+import { DEVICES, STATIC_DEVICES, PLUGGABLE_MODELS, BUS } from "./devices";
+import * as proto from "../../userland/lib/proto/index";
 import { repoRoot } from "./root";
 import { parseConstraint, parseVersion, formatVersion, satisfies, type Range } from "./versions";
 import {
@@ -65,6 +66,13 @@ export interface ServiceSpec extends keys.ServiceSettings {
   wants: string[]; // as written, including names absent from the image
   caps: CapSpec[];
   interrupts?: IrqSpec[]; // the lines it drives (none when absent)
+  driver?: DriverSpec; // the devices it drives, bound by the device manager (none when absent)
+}
+
+/** driver = "block" with driver_match: a bind rule the device manager reads from init (GRANT_DRIVER, GRANT_MATCH). */
+export interface DriverSpec {
+  type: number; // DEV_TYPE_*
+  match: { property: number; op: number; value: number }[]; // DEVP_*, BIND_*, the value
 }
 
 /** An image as the manifest gives it; its [image] settings (ImageSettings) are generated from abi/manifest.ts. */
@@ -528,6 +536,8 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
   spec.ranges = ctx.ranges.get(name) ?? {};
   const lines = interruptLines(t, spec, ctx);
   if (lines.length > 0) spec.interrupts = lines;
+  const driver = driverRule(t, spec, ctx.report);
+  if (driver) spec.driver = driver;
   warnRestartStorm(t, spec, ctx.report);
   spec.wants = optionalDependencies(t, name, spec.requires, ctx);
   spec.bindsTo = bindings(t, name, spec.requires, ctx);
@@ -1089,6 +1099,7 @@ function interruptLines(t: TomlTable, spec: ServiceSpec, ctx: Context): IrqSpec[
   const items = unique(stringList(t, "interrupts", `service "${spec.name}"`, '["bus"]', ctx.report), (s) => s.value, "device", where, ctx.report);
   const out: IrqSpec[] = [];
   for (const s of items) {
+    if (s.value === SLOTS) { slotLines(s, spec, ctx, out); continue; }
     const id = own(DEVICES, s.value);
     const line = STATIC_DEVICES.find((d) => d.id !== null && d.id === id)?.line;
     if (id === undefined) {
@@ -1110,6 +1121,73 @@ function interruptLines(t: TomlTable, spec: ServiceSpec, ctx: Context): IrqSpec[
     }
   }
   return out;
+}
+
+// interrupts = ["slots"]: every pluggable slot's line, for the device manager
+// to pass each on to the driver it binds to that slot's device.
+const SLOTS = "slots";
+
+function slotLines(s: TomlString, spec: ServiceSpec, ctx: Context, out: IrqSpec[]): void {
+  if (!spec.caps.some((c) => c.kind === "device" && c.name === "bus")) {
+    ctx.report.error(s, `service "${spec.name}" takes the slots' lines without the bus`, `add "bus" to its caps: it binds the slots' devices`);
+    return;
+  }
+  for (let slot = BUS.staticSlots; slot < BUS.slots; slot++) {
+    const other = ctx.lines.get(slot);
+    if (other !== undefined) {
+      ctx.report.error(s, `the line of slot ${slot} is already driven by service "${other}"`, "a line goes to one service");
+      return;
+    }
+    ctx.lines.set(slot, spec.name);
+    out.push({ device: `slot${slot}`, line: slot, label: fnv1a(`slot${slot}.irq`) });
+  }
+}
+
+const BIND_PROPERTIES: Record<string, number> = { id: proto.DEVP_ID, slot: proto.DEVP_SLOT, sectors: proto.DEVP_SECTORS };
+const BIND_OPS: Record<string, number> = { "==": proto.BIND_EQ, "!=": proto.BIND_NE, "<": proto.BIND_LT, ">=": proto.BIND_GE };
+
+/**
+ * driver = "block", driver_match = ["sectors >= 64"]: the type must be one a
+ * model can plug (the static devices have their users already), each
+ * condition a known property, operator and a number that fits 32 bits.
+ */
+function driverRule(t: TomlTable, spec: ServiceSpec, report: Report): DriverSpec | undefined {
+  const e = t.entries.get("driver");
+  const conditions = stringList(t, "driver_match", `service "${spec.name}"`, '["sectors >= 64"]', report);
+  if (!e) {
+    if (conditions.length > 0) report.error(conditions[0], `driver_match of service "${spec.name}" without a driver`, 'add driver = "block"');
+    return undefined;
+  }
+  const typeName = expectString(e, `driver of service "${spec.name}"`, 'driver = "block"', report);
+  if (!typeName) return undefined;
+  const model = PLUGGABLE_MODELS.find((m) => m.type === typeName.value);
+  if (!model) {
+    const types = [...new Set(PLUGGABLE_MODELS.map((m) => m.type))];
+    report.error(typeName, `service "${spec.name}" drives "${typeName.value}", which no pluggable device model has as its type`,
+      didYouMean(typeName.value, types, `a driver binds to a pluggable type: ${types.join(", ")}`));
+    return undefined;
+  }
+  if (spec.instances > 1) {
+    report.error(typeName, `driver "${spec.name}" has ${spec.instances} instances: the device manager binds one`, "set instances = 1");
+    return undefined;
+  }
+  if (conditions.length > proto.DEVMGR_MATCH_MAX) {
+    report.error(conditions[proto.DEVMGR_MATCH_MAX], `driver_match of service "${spec.name}" has ${conditions.length} conditions`, `at most ${proto.DEVMGR_MATCH_MAX}`);
+    return undefined;
+  }
+  const match: DriverSpec["match"] = [];
+  for (const c of conditions) {
+    const m = /^\s*([a-z]+)\s*(==|!=|<|>=)\s*(-?[0-9]+)\s*$/.exec(c.value);
+    const property = m ? own(BIND_PROPERTIES, m[1]) : undefined;
+    const value = m ? Number(m[3]) : NaN;
+    if (!m || property === undefined || !(value >= -0x80000000 && value <= 0x7fffffff)) {
+      report.error(c, `driver_match condition "${c.value}" of service "${spec.name}" is not PROPERTY OP NUMBER`,
+        `properties: ${Object.keys(BIND_PROPERTIES).join(", ")}; operators: ${Object.keys(BIND_OPS).join(" ")}; a 32-bit number, e.g. "sectors >= 64"`);
+      continue;
+    }
+    match.push({ property, op: BIND_OPS[m[2]], value });
+  }
+  return { type: model.typeValue, match };
 }
 
 function parseRights(s: TomlString, start: number, kind: CapKind, report: Report): number | undefined {

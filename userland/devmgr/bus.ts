@@ -39,6 +39,7 @@ export function busInit(cap: i32): void {
     unchecked(sPolicy[s] = DEVPOL_AUTO); unchecked(sIdleAt[s] = 0); unchecked(sOpens[s] = 0);
   }
   seenSeq = -1;
+  wakeAt = 0;
 }
 
 // What a sync found changed, for the caller to turn into events (unplugs first,
@@ -174,8 +175,28 @@ export function idleTimer(): void {
   armTimer();
 }
 
+/**
+ * The one timer serves the idle delays and the devmgr's own retries (reaching
+ * init, binding a driver that was busy): its deadline is the earliest of all.
+ */
+export let wakeAt: i64 = 0;
+
+/** NOTE_TIMER for a retry `ns` from now (or sooner, if one is armed already). */
+export function wakeAfter(ns: i64): void {
+  const at = sys.time() + ns;
+  if (wakeAt == 0 || at < wakeAt) wakeAt = at;
+  armTimer();
+}
+
+/** At NOTE_TIMER: is a retry due? (it is then disarmed; a retry that fails again asks anew) */
+export function wakeDue(): bool {
+  if (wakeAt == 0 || wakeAt > sys.time()) return false;
+  wakeAt = 0;
+  return true;
+}
+
 function armTimer(): void {
-  let next: i64 = 0;
+  let next: i64 = wakeAt;
   for (let s = 0; s < BUS_SLOT_COUNT; s++) {
     const at = unchecked(sIdleAt[s]);
     if (at != 0 && (next == 0 || at < next)) next = at;

@@ -5,9 +5,10 @@
 // the next one that goes through); and waits for a device to be present.
 import {
   sys, OK, E_NOSPACE, E_REVOKED, E_BADSLOT, DEVMGR_EVENTS, DEVMGR_SUBSCRIBERS, DEVMGR_WAITERS, DEVEV_PLUG,
-  TAG_DEV_EVENT, TAG_DEV_PRESENT, BUS_SLOT_COUNT,
+  TAG_DEV_EVENT, TAG_DEV_PRESENT, TAG_DEV_BOUND, BUS_SLOT_COUNT,
 } from "../lib";
 import { sPresent, sType, sId } from "./bus";
+import { sDriver, driverOf } from "./drivers";
 
 const eSeq = new StaticArray<i32>(DEVMGR_EVENTS);
 const eKind = new StaticArray<i32>(DEVMGR_EVENTS);
@@ -23,6 +24,7 @@ const waitCap = new StaticArray<i32>(DEVMGR_WAITERS); // -1: free
 const waitType = new StaticArray<i32>(DEVMGR_WAITERS);
 const waitId = new StaticArray<i32>(DEVMGR_WAITERS);
 const waitOwner = new StaticArray<i32>(DEVMGR_WAITERS);
+const waitBound = new StaticArray<bool>(DEVMGR_WAITERS); // answered when the device is bound, not just present
 
 /** Subscribers' and waiters' endpoints carry this label: a restarted devmgr deletes what its predecessor kept. */
 export const PEER_LABEL = 0x44565031; // "DVP1"
@@ -49,7 +51,7 @@ export function publish(seq: i32, kind: i32, slot: i32, type: i32, id: i32): voi
   if (kind != DEVEV_PLUG) return;
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     const cap = unchecked(waitCap[i]);
-    if (cap < 0 || !matches(unchecked(waitType[i]), unchecked(waitId[i]), type, id)) continue;
+    if (cap < 0 || unchecked(waitBound[i]) || !matches(unchecked(waitType[i]), unchecked(waitId[i]), type, id)) continue;
     sys.send(cap, TAG_DEV_PRESENT, id, slot, type, seq, 0, 0);
     sys.cap_delete(cap);
     unchecked(waitCap[i] = -1);
@@ -86,19 +88,36 @@ export function subscribe(cap: i32, owner: i32): i32 {
   return E_NOSPACE;
 }
 
+/** The device in `slot` was bound to a driver: answer the waits for it (TAG_DEV_WAIT_BOUND). */
+export function bound(slot: i32): void {
+  const type = unchecked(sType[slot]), id = unchecked(sId[slot]);
+  for (let i = 0; i < DEVMGR_WAITERS; i++) {
+    const cap = unchecked(waitCap[i]);
+    if (cap < 0 || !unchecked(waitBound[i]) || !matches(unchecked(waitType[i]), unchecked(waitId[i]), type, id)) continue;
+    sys.send(cap, TAG_DEV_BOUND, id, slot, type, driverOf(slot), 0, 0);
+    sys.cap_delete(cap);
+    unchecked(waitCap[i] = -1);
+  }
+}
+
 /**
- * TAG_DEV_WAIT: the slot of a present device matching (type, id), or -1; with
- * `cap` (>= 0) and none present, the wait is kept (E_NOSPACE when full).
+ * TAG_DEV_WAIT (TAG_DEV_WAIT_BOUND with `isBound`): the slot of a present
+ * (and bound) device matching (type, id), or -1.
  */
-export function presentMatch(type: i64, id: i64): i32 {
-  for (let s = 0; s < BUS_SLOT_COUNT; s++) if (unchecked(sPresent[s]) && matches(type, id, unchecked(sType[s]), unchecked(sId[s]))) return s;
+export function presentMatch(type: i64, id: i64, isBound: bool = false): i32 {
+  for (let s = 0; s < BUS_SLOT_COUNT; s++) {
+    if (!unchecked(sPresent[s]) || !matches(type, id, unchecked(sType[s]), unchecked(sId[s]))) continue;
+    if (!isBound || unchecked(sDriver[s]) >= 0) return s;
+  }
   return -1;
 }
 
-export function addWait(type: i64, id: i64, cap: i32, owner: i32): i32 {
+/** Keep a wait whose answer is a send to `cap` (E_NOSPACE when every wait is taken). */
+export function addWait(type: i64, id: i64, cap: i32, owner: i32, isBound: bool = false): i32 {
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     if (unchecked(waitCap[i]) >= 0) continue;
     unchecked(waitCap[i] = cap); unchecked(waitType[i] = <i32>type); unchecked(waitId[i] = <i32>id); unchecked(waitOwner[i] = owner);
+    unchecked(waitBound[i] = isBound);
     sys.cap_label(cap, PEER_LABEL);
     return OK;
   }

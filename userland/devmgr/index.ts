@@ -11,6 +11,10 @@
 // system's existing "a service went away" mechanism) and, when a client
 // crashes, exits, is stopped or killed, closes every handle that client
 // opened. Its references go with them.
+//
+// Drivers are services too: the manifest's rules say which service drives
+// which devices (drivers.ts), and reads, writes and controls through a
+// handle are forwarded to the bound driver with the data through leases (io.ts).
 import {
   sys, arg, reply, keepCap, acceptCaps, rearmCap, capByName, irqListen, irqClear, irqArm, registry, OK, E_ARG, E_RIGHTS,
   E_STATE, E_BADSLOT, K_ENDPOINT, CSPACE_SLOTS, NOTE_STOP, NOTE_TIMER, BUS_SLOT_COUNT, BUS_PLUG, BUS_UNPLUG, BUS_SEQ,
@@ -18,18 +22,23 @@ import {
   EV_CRASHED, EV_EXITED, EV_STOPPED, EV_KILLED, EV_GAVE_UP, TAG_REG_EVENT, TAG_REG_INFO, fnv1a,
   TAG_DEV_COUNT, TAG_DEV_INFO, TAG_DEV_TIMES, TAG_DEV_FIND, TAG_DEV_OPEN, TAG_DEV_REVOKE, TAG_DEV_POWER, TAG_DEV_IDLE,
   TAG_DEV_EVENTS, TAG_DEV_SUBSCRIBE, TAG_DEV_WAIT, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_AUDIT, TAG_DEV_RELEASE_ALL,
-  TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE, TAG_DEV_CLOSE, LEASE_WRITE, log,
+  TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE, TAG_DEV_CLOSE, TAG_DEV_DRIVER, TAG_DEV_WAIT_BOUND, TAG_DEV_READ,
+  TAG_DEV_WRITE, TAG_DEV_IOCTL, LEASE_WRITE, E_DEAD, log,
 } from "../lib";
 import {
   busInit, bus, reg, sync, changes, changeKind, changeSlot, changeType, changeId, syncSeq, seenSeq, sId, sType,
   sPresent, sRefs, sPolicy, sOpens, slotOf, validSlot, powerOf, setPolicy, idleTimer, idleNs, setIdleMs, presentCount,
-  timeOn, timeSuspend, timeOff,
+  timeOn, timeSuspend, timeOff, wakeAfter, wakeDue,
 } from "./bus";
 import {
   handlesInit, isHandleBadge, rowOf, openRow, closeRow, getRef, putRef, closeOwner, closeDevice, badgeOf, openCount,
   hUsed, hId, hSlot, hRefs, hOwner, hCap, HANDLE_LABEL,
 } from "./handles";
-import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait, dropOwner, PEER_LABEL } from "./events";
+import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait, dropOwner, bound, PEER_LABEL } from "./events";
+import {
+  driversInit, readRules, announce, driverEnded, unbind, wantBind, bindAll, bindPending, retryLater, driverOf, whenBound,
+} from "./drivers";
+import { deviceIo } from "./io";
 
 const IRQ_BIT = 0; // IRQ_BUS arrives as notification bit 0
 let irq = -1;
@@ -41,16 +50,18 @@ export function quark_start(pid: i32, restarts: i32): i32 {
   busInit(b);
   handlesInit();
   eventsInit();
+  driversInit(restarts > 0);
+  whenBound(bound);
   sync(); // the machine as it is now: no events for what was there before
   // Without the bus's line (another service drives it) the devmgr still sees
   // every change: each request looks at BUS_SEQ first.
   irq = irqListen("bus", IRQ_BIT);
-  acceptCaps(); // subscribers and waiters send their endpoint
-  sys.timer_set(sys.time()); // the registry (init) cannot answer while it is starting us: ask it from quark_notify
+  acceptCaps(); // subscribers, waiters and drivers send their endpoint
+  wakeAfter(0); // the registry (init) cannot answer while it is starting us: ask it from quark_notify
   return OK;
 }
 
-let registered = false;
+let registered = false, subscribed = false;
 
 /**
  * What needs init's registry: the manifest's idle delay and the subscription
@@ -63,9 +74,18 @@ function register(): void {
   if (registered) return;
   // Not yet (init is still starting services): look again in a millisecond, so
   // the subscription never waits for a request that may not come.
-  if (registry.subscribe("*") != OK) { sys.timer_set(sys.time() + 1000000); return; }
+  if (!subscribed) {
+    if (registry.subscribe("*") != OK) { wakeAfter(1000000); return; }
+    subscribed = true;
+    idleFromTags();
+  }
+  // The drivers' rules; a manifest that starts drivers after the devmgr
+  // (requires = ["devmgr"]) with ready = "notify" here has them read before
+  // any driver announces itself.
+  if (readRules() != OK) { wakeAfter(1000000); return; }
   registered = true;
-  idleFromTags();
+  registry.ready(); // init starts the drivers now, inside this call: each announces itself once it can reach us
+  wantBind();
 }
 
 /**
@@ -123,10 +143,20 @@ function idleFromTags(): void {
 
 export function quark_handle(badge: i32, tag: i32): i32 {
   register();
+  const row = isHandleBadge(badge) ? rowOf(badge) : -1;
   refresh();
-  const r = isHandleBadge(badge) ? onHandle(badge, tag) : dispatch(badge, tag);
+  // A handle that was open when the request came and closed by this look: its device was unplugged.
+  const r = row >= 0 && rowOf(badge) < 0 ? E_DEAD : isHandleBadge(badge) ? onHandle(badge, tag) : dispatch(badge, tag);
   rearmCap(); // a capability that came with another request is deleted, and the next one may come
+  // A driver announcing itself is still starting: it is bound at the timer, once it runs.
+  if (bindPending() && tag != TAG_DEV_DRIVER) bind();
   return r;
+}
+
+/** Bind what waits for a driver; a driver busy now (in a call) is tried again a millisecond later. */
+function bind(): void {
+  bindAll();
+  if (retryLater) wakeAfter(1000000);
 }
 
 export function quark_notify(bits: i32, unused: i32): i32 {
@@ -138,7 +168,8 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     refresh();
     irqArm(irq);
   }
-  if ((bits & NOTE_TIMER) != 0) idleTimer();
+  if ((bits & NOTE_TIMER) != 0) { wakeDue(); idleTimer(); }
+  bind();
   return OK;
 }
 
@@ -150,7 +181,7 @@ function refresh(): void {
   const first = syncSeq - changes + 1;
   for (let k = 0; k < changes; k++) {
     const kind = unchecked(changeKind[k]), id = unchecked(changeId[k]);
-    if (kind == DEVEV_UNPLUG) closeDevice(id);
+    if (kind == DEVEV_UNPLUG) { unbind(unchecked(changeSlot[k]), id); closeDevice(id); } else wantBind();
     publish(first + k, kind, unchecked(changeSlot[k]), unchecked(changeType[k]), id);
   }
 }
@@ -176,6 +207,8 @@ function dispatch(badge: i32, tag: i32): i32 {
     case TAG_DEV_UNPLUG: return unplug(arg(0));
     case TAG_DEV_AUDIT: return audit();
     case TAG_DEV_RELEASE_ALL: reply(closeOwner(badge), dropOwner(badge)); return OK;
+    case TAG_DEV_DRIVER: return driverCall(badge);
+    case TAG_DEV_WAIT_BOUND: return waitBound(badge, arg(0), arg(1));
   }
   return E_ARG;
 }
@@ -196,6 +229,7 @@ function onHandle(badge: i32, tag: i32): i32 {
       reply(unchecked(hId[h]), s, unchecked(hRefs[h]), unchecked(sRefs[s]), powerOf(s), h);
       return OK;
     case TAG_DEV_CLOSE: closeRow(h); return OK;
+    case TAG_DEV_READ: case TAG_DEV_WRITE: case TAG_DEV_IOCTL: return deviceIo(s, unchecked(hId[h]), tag, refresh);
   }
   return E_ARG;
 }
@@ -212,8 +246,7 @@ function times(raw: i64): i32 {
   if (!validSlot(raw)) return E_ARG;
   const s = <i32>raw;
   if (!unchecked(sPresent[s])) { reply(0, 0, 0, -1, 0); return OK; }
-  // No driver is bound yet: binding by manifest rules is a later step; -1 keeps its place.
-  reply(timeOn(s), timeSuspend(s), timeOff(s), -1, unchecked(sOpens[s]));
+  reply(timeOn(s), timeSuspend(s), timeOff(s), driverOf(s), unchecked(sOpens[s]));
   return OK;
 }
 
@@ -282,12 +315,39 @@ function wait(badge: i32, type: i64, id: i64): i32 {
   return OK;
 }
 
+/** TAG_DEV_DRIVER: a driver announces itself with its endpoint (drivers.ts checks it is one). */
+function driverCall(pid: i32): i32 {
+  const r = announce(pid, sys.msg_cap(), <i32>arg(0));
+  if (r < 0) return r;
+  keepCap();
+  wakeAfter(0); // bind once its start has ended
+  reply(r);
+  return OK;
+}
+
+function waitBound(badge: i32, type: i64, id: i64): i32 {
+  if (type < 0 || type > 0x7fffffff || id < 0 || id > 0x7fffffff) return E_ARG;
+  bind(); // a device plugged on the bus since the last look is bound first, if it can be now
+  const s = presentMatch(type, id, true);
+  if (s >= 0) { reply(unchecked(sId[s]), s, unchecked(sType[s]), driverOf(s)); return OK; }
+  const cap = sys.msg_cap();
+  if (cap >= 0) {
+    if ((sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+    const r = addWait(type, id, cap, badge, true);
+    if (r < 0) return r;
+    keepCap();
+  }
+  reply(0, -1, 0, -1);
+  return OK;
+}
+
 function plug(type: i64): i32 {
   if (type <= 0 || type > 0x7fffffff) return E_ARG;
   sys.dev_write(bus, BUS_PLUG, <i32>type);
   const s = reg(BUS_PLUG);
   if (s < 0) return s;
   refresh(); // the event now, not at the interrupt: the reply's seq is in the log already
+  bind(); // and its driver, if one matches: plugged and bound when this answers
   reply(s, unchecked(sId[s]), seenSeq);
   return OK;
 }
@@ -326,6 +386,7 @@ function audit(): i32 {
 /** A service went away (the registry's event, from init): close what it opened. */
 function serviceEvent(index: i32, kind: i32): i32 {
   if (kind != EV_CRASHED && kind != EV_EXITED && kind != EV_STOPPED && kind != EV_KILLED && kind != EV_GAVE_UP) return OK;
+  driverEnded(index);
   if (sys.call(capByName("registry"), TAG_REG_INFO, index, 0, 0, 0, 0, 0) != OK) return OK;
   const pid = <i32>sys.reply_word(5);
   const n = closeOwner(pid);

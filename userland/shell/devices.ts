@@ -5,15 +5,17 @@ import {
   sys, capByName, OK, E_ARG, BUS_SLOT_COUNT, BUS_STATIC_SLOTS, DEVST_PRESENT,
   DEVPOL_AUTO, DEVPOL_ON, DEVPOL_OFF, DEVEV_PLUG, DEV_TYPE_UART, DEV_TYPE_TIMER, DEV_TYPE_INTC, DEV_TYPE_ENTROPY,
   DEV_TYPE_BUS, DEV_TYPE_BLOCK, DEVMGR_IDLE_MAX_MS, TAG_DEV_COUNT, TAG_DEV_INFO, TAG_DEV_TIMES, TAG_DEV_FIND,
-  TAG_DEV_POWER, TAG_DEV_EVENTS, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_IDLE,
+  TAG_DEV_POWER, TAG_DEV_EVENTS, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_IDLE, TAG_DEV_OPEN, TAG_DEV_CLOSE, TAG_DEV_READ,
+  TAG_DEV_WRITE, TAG_DEV_IOCTL, DEVIO_INFO, DEVMGR_IO_MAX, LEASE_READ, LEASE_WRITE, callForCap, recvCap,
 } from "../lib";
+import { openInit, nameOf } from "./services";
 import { errorName } from "../lib/names";
 import { println } from "./console";
 import { refused, misused } from "./outcome";
 import { argNumber, refusal } from "./number";
 import { didYouMean } from "./suggest";
 
-export const DEV_COMMANDS = ["list", "info", "power", "events", "plug", "unplug", "idle"];
+export const DEV_COMMANDS = ["list", "info", "power", "events", "plug", "unplug", "idle", "read", "write"];
 
 // The display names of the bus's device types (abi/hal.ts: halTypes), by their constants.
 const TYPE_NAMES = ["uart", "timer", "intc", "entropy", "bus", "block"];
@@ -52,6 +54,7 @@ export function devCommand(args: string[], json: bool): void {
   if (slot < 0) return;
   if (sub == "info") { info(slot, json); return; }
   if (sub == "unplug") { unplug(slot); return; }
+  if (sub == "read" || sub == "write") { io(sub, slot, args); return; }
   power(slot, args.length > 3 ? args[3] : "");
 }
 
@@ -95,6 +98,12 @@ function unpluggedSeq(word: string): i64 {
   return found;
 }
 
+/** The driver's service name, "-" for none. */
+function driverName(d: i64): string {
+  if (d < 0) return "-";
+  return openInit() < 0 ? d.toString() : nameOf(<i32>d);
+}
+
 function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + " ".repeat(n - s.length); }
 function ms(ns: i64): string { return (ns / 1000000).toString(); }
 
@@ -102,7 +111,7 @@ function json(r: Row): string {
   return '{"slot":' + r.slot.toString() + ',"name":"' + devName(r.slot, r.type, r.id) + '","type":"' + typeName(r.type) +
     '","id":' + r.id.toString() + ',"state":"present","power":"' + powerName(r.power) + '","policy":"' +
     POLICY_NAMES[<i32>r.policy] + '","references":' + r.refs.toString() + ',"handles":' + r.opens.toString() +
-    ',"driver":' + (r.driver < 0 ? "null" : r.driver.toString()) + ',"ns_on":' + r.on.toString() + ',"ns_suspended":' +
+    ',"driver":' + (r.driver < 0 ? "null" : '"' + driverName(r.driver) + '"') + ',"ns_on":' + r.on.toString() + ',"ns_suspended":' +
     r.suspend.toString() + ',"ns_off":' + r.off.toString() + "}";
 }
 
@@ -119,7 +128,7 @@ function list(asJson: bool): void {
     if (asJson) { out += (n > 0 ? "," : "") + json(r); n++; continue; }
     println(pad(s.toString(), 5) + pad(devName(s, r.type, r.id), 12) + pad(r.id.toString(), 5) + pad(typeName(r.type), 8) +
       pad("present", 8) + pad(powerName(r.power), 10) + pad(POLICY_NAMES[<i32>r.policy], 7) + pad(r.refs.toString(), 5) +
-      pad(r.driver < 0 ? "-" : r.driver.toString(), 7) + pad(ms(r.on), 8) + pad(ms(r.suspend), 8) + ms(r.off));
+      pad(driverName(r.driver), 7) + pad(ms(r.on), 8) + pad(ms(r.suspend), 8) + ms(r.off));
   }
   if (asJson) println(out + "]");
 }
@@ -130,7 +139,7 @@ function info(slot: i32, asJson: bool): void {
   if (asJson) { println(json(r)); return; }
   println(devName(slot, r.type, r.id) + ": " + typeName(r.type) + ", id " + r.id.toString() + ", slot " + slot.toString() +
     ", present, " + powerName(r.power) + " (policy " + POLICY_NAMES[<i32>r.policy] + "), " + r.refs.toString() +
-    " references, " + r.opens.toString() + " handles, driver " + (r.driver < 0 ? "none" : r.driver.toString()));
+    " references, " + r.opens.toString() + " handles, driver " + (r.driver < 0 ? "none" : driverName(r.driver)));
   println("  time on " + ms(r.on) + " ms, suspended " + ms(r.suspend) + " ms, off " + ms(r.off) + " ms");
 }
 
@@ -201,4 +210,75 @@ function idle(args: string[]): void {
   const r = sys.call(dm, TAG_DEV_IDLE, v, 0, 0, 0, 0, 0);
   if (r != OK) { refused("dev idle refused: " + errorName(r)); return; }
   println("idle delay " + sys.reply_word(0).toString() + " ms");
+}
+
+/**
+ * dev read ID OFFSET LEN (a hex dump) and dev write ID OFFSET HEX, through a
+ * handle opened for the command: the whole blocks around the bytes are read
+ * (and written back with the bytes changed), since the device moves blocks.
+ */
+function io(sub: string, slot: i32, args: string[]): void {
+  const r = row(slot);
+  if (r == null) { refused("dev: slot " + slot.toString() + " is empty"); return; }
+  const name = devName(slot, r.type, r.id);
+  if (args.length < 5) { misused("dev " + sub + " needs " + (sub == "read" ? "OFFSET LEN" : "OFFSET HEX")); return; }
+  const off = argNumber("dev " + sub, "OFFSET", args[3], 0, 0x7fffffff);
+  if (off < 0) { misused(refusal); return; }
+  const data = sub == "write" ? hexBytes(args[4]) : null;
+  if (sub == "write" && data == null) { misused("dev write: HEX must be pairs of hex digits (0-9, a-f), e.g. 48656c6c6f"); return; }
+  const len = data != null ? <i64>data.length : argNumber("dev read", "LEN", args[4], 1, DEVMGR_IO_MAX);
+  if (len < 0) { misused(refusal); return; }
+  if (callForCap(dm, TAG_DEV_OPEN, r.id, 0, 0, 0, 0, 0) != OK) { refused("dev " + sub + ": " + name + " cannot be opened"); return; }
+  const h = recvCap();
+  const res = blocks(h, name, off, len, data);
+  sys.call(h, TAG_DEV_CLOSE, 0, 0, 0, 0, 0, 0);
+  if (res != OK) refused("dev " + sub + " " + name + " refused: " + errorName(res));
+}
+
+function blocks(h: i32, name: string, off: i64, len: i64, data: Uint8Array | null): i32 {
+  let r = sys.call(h, TAG_DEV_IOCTL, DEVIO_INFO, 0, 0, 0, 0, 0);
+  if (r != OK) return r;
+  const size = sys.reply_word(0), block = max<i64>(1, sys.reply_word(1));
+  if (off + len > size) return E_ARG;
+  const first = off - off % block, end = ((off + len + block - 1) / block) * block;
+  if (end - first > DEVMGR_IO_MAX) return E_ARG;
+  const buf = new StaticArray<u8>(<i32>(end - first));
+  sys.lease(0, changetype<usize>(buf), buf.length, LEASE_WRITE);
+  r = sys.call(h, TAG_DEV_READ, first, buf.length, 0, 0, 0, 0);
+  if (r != OK) return r;
+  const at = <i32>(off - first);
+  if (data == null) { dump(buf, at, <i32>len, off); return OK; }
+  for (let i = 0; i < data.length; i++) buf[at + i] = data[i];
+  sys.lease(0, changetype<usize>(buf), buf.length, LEASE_READ);
+  r = sys.call(h, TAG_DEV_WRITE, first, buf.length, 0, 0, 0, 0);
+  if (r != OK) return r;
+  println("wrote " + len.toString() + " bytes to " + name + " at " + off.toString());
+  return OK;
+}
+
+const HEX = "0123456789abcdef";
+
+function dump(buf: StaticArray<u8>, at: i32, len: i32, off: i64): void {
+  for (let i = 0; i < len; i += 16) {
+    let line = hex(off + i, 8) + " ";
+    for (let k = i; k < i + 16 && k < len; k++) line += " " + hex(buf[at + k], 2);
+    println(line);
+  }
+}
+
+function hex(v: i64, digits: i32): string {
+  let s = "";
+  for (let d = digits - 1; d >= 0; d--) s += HEX.charAt(<i32>((v >> (d * 4)) & 15));
+  return s;
+}
+
+function hexBytes(word: string): Uint8Array | null {
+  if (word.length == 0 || word.length % 2 != 0 || word.length > 2 * DEVMGR_IO_MAX) return null;
+  const out = new Uint8Array(word.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = HEX.indexOf(word.charAt(2 * i).toLowerCase()), lo = HEX.indexOf(word.charAt(2 * i + 1).toLowerCase());
+    if (hi < 0 || lo < 0) return null;
+    out[i] = <u8>(hi * 16 + lo);
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ export * from "./init";
 export * from "./registry";
 export * from "./memory";
 export * from "./devmgr";
+export * from "./driver";
 export * from "./qc-peer";
 export * from "./qc-fuzz";
 export * from "./qc-hostile";
