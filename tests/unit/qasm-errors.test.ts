@@ -110,6 +110,7 @@ const LIMITS: Array<[string, string, number | undefined, number, string]> = [
   ["expression nesting", `${V2}qreg q[1];\nrx(${"(".repeat(70)}1${")".repeat(70)}) q[0];\n`, undefined, E_NOSPACE, "4:68: expression nested deeper than 64 levels"],
   ["unary minus nesting", `${V2}qreg q[1];\nrx(${"-".repeat(100)}1) q[0];\n`, undefined, E_NOSPACE, "4:68: expression nested deeper than 64 levels"],
   ["controls past QJOB_MAX_CONTROLS", `${V3}qubit[10] q;\nctrl(8) @ ctrl @ x q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9];\n`, undefined, E_NOSPACE, "4:1: more than 8 controls on one gate (QJOB_MAX_CONTROLS)"],
+  ["expansion steps", `${V3}gate nop a { }\nqubit q;\npow(65536) @ pow(65536) @ nop q;\n`, undefined, E_NOSPACE, "5:1: the expansion takes more than 4194304 steps with little written"],
   ["operands of one statement", `${V2}qreg q[1];\nx ${Array(70).fill("q[0]").join(", ")};\n`, undefined, E_NOSPACE, `4:${3 + 64 * 6}: more than 64 operands in one statement`],
 ];
 
@@ -142,7 +143,9 @@ describe("limits, each named", () => {
     expect(r.ok ? "" : r.error).toBe("");
   });
 
-  it("a gate that doubles at each level fills the buffer and stops, naming it", () => {
+  it("a gate that doubles at each level fills the buffer and stops, naming it (CX by CX too, past the steps that write little)", () => {
+    const cx = Array.from({ length: 24 }, (_, i) => (i === 0 ? "gate e0 a, b { cx a, b; cx b, a; }" : `gate e${i} a, b { e${i - 1} a, b; e${i - 1} b, a; }`)).join("\n");
+    expect(refusal(`${V2}${cx}\nqreg q[2];\ne23 q[0], q[1];\n`)).toEqual([E_NOSPACE, "28:1: the job does not fit in 4194304 bytes (QJOB_MAX_BYTES): the output buffer is full"]);
     const levels = Array.from({ length: 40 }, (_, i) => (i === 0 ? "gate d0 a { x a; x a; }" : `gate d${i} a { d${i - 1} a; d${i - 1} a; }`)).join("\n");
     expect(refusal(`${V2}${levels}\nqreg q[1];\nd39 q[0];\n`, 1 << 16)).toEqual([E_NOSPACE, "44:1: the job does not fit in 65536 bytes: the output buffer is full"]);
     expect(refusal(`${V2}${levels}\nqreg q[1];\nd39 q[0];\n`)).toEqual([E_NOSPACE, "44:1: the job does not fit in 4194304 bytes (QJOB_MAX_BYTES): the output buffer is full"]);

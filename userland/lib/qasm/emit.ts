@@ -50,6 +50,9 @@ export function begin(buf: usize, bytes: i32): bool {
   return true;
 }
 
+/** Instructions written so far. */
+export function written(): u32 { return count; }
+
 /** Writes the header; the job's length in bytes. */
 export function finish(qubits: i32, clbits: i32): i32 {
   word(QJOB_HDR_MAGIC, QJOB_MAGIC);

@@ -28,6 +28,10 @@ import * as tasks from "./tasks";
 const MAX_OPERANDS = 64;
 const MAX_MODIFIERS = 1024;
 export const MAX_POW = 1 << 16;
+/** Expansion steps (tasks run) one program may take, or more while it writes at least one instruction in STEPS_PER_INSTRUCTION. */
+export const MAX_STEPS: u32 = 1 << 22;
+const STEPS_PER_INSTRUCTION: u32 = 32;
+let steps: u32 = 0;
 
 // The top level's operands of one statement: register and index (-1: all of it).
 const opReg = new StaticArray<i32>(MAX_OPERANDS);
@@ -48,6 +52,7 @@ let qelib1 = false;
 let stdgates = false;
 
 export function reset(): void {
+  steps = 0;
   modTop = 0;
   tasks.reset();
   defining = -1;
@@ -610,6 +615,12 @@ function runBroadcast(mFrom: i32, g: i32, vb: i32, nq: i32): void {
 /** Runs the tasks above `base` until none is left (or an error stops them). */
 function run(base: i32): void {
   while (!errors.failed && tasks.height() > base) {
+    // Gates that write nothing (an empty body under pow) would otherwise run
+    // without bound; a program that writes is bounded by the job's size.
+    if (++steps > MAX_STEPS && steps > STEPS_PER_INSTRUCTION * emit.written()) {
+      fail(errors.site, E_NOSPACE, "the expansion takes more than " + MAX_STEPS.toString() + " steps with little written");
+      break;
+    }
     const t = tasks.pop();
     switch (tasks.kind(t)) {
       case tasks.APPLY: applyModifier(tasks.m(t), tasks.mEnd(t), tasks.g(t), tasks.vb(t), tasks.qb(t)); break;
