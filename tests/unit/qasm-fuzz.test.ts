@@ -9,22 +9,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { qasmParser, type QasmParser } from "../harness/qasm";
 import { decodeJob } from "../../tools/lib/qpu-job";
 import { jobFault } from "../harness/qasm-job-check";
+import { rng } from "../harness/qpu-circuits";
 import * as abi from "../../kernel/abi";
 
 let qasm: QasmParser;
 beforeAll(async () => { qasm = await qasmParser(); });
-
-/** mulberry32: a small seeded generator, so a failure repeats. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: string[] = [
   `OPENQASM 2.0;\ninclude "qelib1.inc";\ngate post q { }\nqreg q[3];\ncreg c0[1];\ncreg c1[1];\nu3(0.3,0.2,0.1) q[0];\nh q[1];\ncx q[1],q[2];\nbarrier q;\ncx q[0],q[1];\nh q[0];\nmeasure q[0] -> c0[0];\nmeasure q[1] -> c1[0];\nif(c0==1) z q[2];\nif(c1==1) x q[2];\npost q[2];\n`,
