@@ -15,6 +15,8 @@ const FIGURES = [
   "irq.deliver",
   // The device manager: open + close beside a plain call to it; a plug seen by a subscriber beside a send, in the same run.
   "dev.open", "dev.hotplug.seen",
+  // Plug to bound beside the same send; a 4 KiB read through the devmgr beside the same sectors read on the registers.
+  "dev.hotplug.bound", "dev.read.4k",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [

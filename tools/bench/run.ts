@@ -80,6 +80,10 @@ const IN_IMAGE_PEERS: Record<string, [string, string]> = {
   // The device manager: an open and close beside a plain call to it; a plug seen by a subscriber beside a send's delivery.
   "dev.open": ["dev.peer.call", "a plain call round trip to the device manager (TAG_DEV_COUNT), alternating with it"],
   "dev.hotplug.seen": ["dev.peer.send", "a send to the subscriber's own endpoint to the entry of the same handler, alternating with it"],
+  // Plug to bound: the same plug, until the waiter hears blkdrv holds it, beside the same send.
+  "dev.hotplug.bound": ["dev.peer.send", "a send to the waiter's own endpoint to the entry of the same handler, alternating with it"],
+  // A 4 KiB read through the devmgr and its driver beside the same sectors read on the registers directly.
+  "dev.read.4k": ["dev.read.4k.regs", "the same 8 sectors read by the client on the block device's registers itself, alternating with it"],
 };
 const BASELINES = new Set(Object.values(IN_IMAGE_PEERS).map(([series]) => series));
 
