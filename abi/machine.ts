@@ -81,11 +81,13 @@ export const machine: Group[] = [
     title: "processes and limits",
     doc: [
       "Process identifiers: pid 0 is the kernel itself (its memory in host.copy).",
+      "host.copy also reaches the HAL's memory, as COPY_HAL: the kernel moves a device's DMA that way.",
     ],
     rows: [
       { name: "PID_KERNEL", value: 0 },
       { name: "PID_INIT", value: 1 },
       { name: "MAX_PROCS", value: 64 },
+      { name: "COPY_HAL", value: 64, doc: "host.copy's name for the HAL's memory (MAX_PROCS: no pid is ever this): where a device's DMA lands or comes from (kernel/dma.ts)" },
       { name: "CSPACE_SLOTS", value: 256, doc: "capability slots per process (a memory manager holds one per object)" },
       { name: "MSG_WORDS", value: 6, doc: "data words per message (i64 each)" },
       { name: "MAX_LEASES", value: 4, doc: "leases per call" },
@@ -229,7 +231,7 @@ export const hostImports: HostImport[] = [
   { importer: "kernel", module: "host", name: "invoke", localName: "host_invoke", params: ["pid: i32", "entry: i32", "a0: i32", "a1: i32"], result: "i32", doc: "Run an entry of process `pid`; INVOKE_TRAPPED if it trapped, INVOKE_NOENTRY if there is none." },
   { importer: "kernel", module: "host", name: "spawn", localName: "host_spawn", params: ["pid: i32", "module: i32", "flags: i32"], result: "i32", doc: "Instantiate image module `module` afresh as process `pid` (flags: 0, or a SPAWN_* operation)." },
   { importer: "kernel", module: "host", name: "kill", localName: "host_kill", params: ["pid: i32"], result: "", doc: "Drop process `pid`'s instance." },
-  { importer: "kernel", module: "host", name: "copy", localName: "host_copy", params: ["srcPid: i32", "src: i32", "dstPid: i32", "dst: i32", "len: i32"], result: "i32", doc: "Copy bytes between memories (pid 0 is the kernel); E_FAULT when out of range." },
+  { importer: "kernel", module: "host", name: "copy", localName: "host_copy", params: ["srcPid: i32", "src: i32", "dstPid: i32", "dst: i32", "len: i32"], result: "i32", doc: "Copy bytes between memories (pid 0 is the kernel, COPY_HAL the HAL); E_FAULT when out of range." },
   { importer: "kernel", module: "hal", name: "mmio_read", localName: "mmio_read", params: ["addr: i32"], result: "i32", doc: "Read a HAL device register (abi/hal.ts)." },
   { importer: "kernel", module: "hal", name: "mmio_write", localName: "mmio_write", params: ["addr: i32", "value: i32"], result: "", doc: "Write a HAL device register (abi/hal.ts)." },
 ];

@@ -130,8 +130,13 @@ export interface HalDevice {
   irq?: string;
   /** The power states it supports; ["on"] alone: it is always on (BUS_POWER ignores it). */
   power: PowerState[];
-  /** Whether it reaches memory by DMA: none does yet (programmed I/O through registers only). */
-  dma: "none";
+  /**
+   * Whether it reaches memory by DMA: "none" (programmed I/O through its
+   * registers only), or "bus-master": it asks the kernel, through the DMA
+   * queue (hal/dma.ts), to move bytes between its memory and the process
+   * that bound it with dma_bind (kernel/dma.ts).
+   */
+  dma: "none" | "bus-master";
   /** Whether BUS_PLUG may instantiate it (true only for a model without a slot). */
   pluggable: boolean;
   /**

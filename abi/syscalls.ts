@@ -353,6 +353,11 @@ export const syscalls: Syscall[] = [
     args: [{ name: "slot", width: "i32" }, { name: "flags", width: "i32" }],
     doc: "irq_control(irq_slot, flags): IRQ_CTL_CLEAR forgets the latched interrupt, IRQ_CTL_ENABLE re-arms the line (0 masks it); a line still latched when re-armed is delivered again",
   },
+  {
+    name: "dma_bind", number: 69, result: "i32", handler: "dmaBind", file: "dma",
+    args: [{ name: "slot", width: "i32" }, { name: "on", width: "i32" }],
+    doc: "dma_bind(device_slot, on): the device's DMA reaches the caller's kernel-managed memory (its pages, with their rights) from now on (on = 1), or no longer (0); the holder needs R_WRITE; E_UNSUPPORTED: the device does no DMA (BUS_F_DMA) or is gone; E_PERM: another process has it bound (its registers are that process's alone meanwhile); E_NOSPACE: DMA_BINDINGS devices are bound",
+  },
 ];
 
 export const syscallConstants: Group[] = [
@@ -407,6 +412,21 @@ export const syscallConstants: Group[] = [
       { name: "IRQ_CTL_ENABLE", value: 1, doc: "re-arm (unmask) the line; without it, irq_control masks it" },
       { name: "IRQ_CTL_CLEAR", value: 2, doc: "forget the interrupt latched on the line (handled), before enabling it" },
       { name: "IRQ_LINE_COUNT", value: 32, doc: "lines of the interrupt controller" },
+    ],
+  },
+  {
+    title: "DMA",
+    doc: [
+      "DMA (docs/devices.md): a device model asks the kernel to move bytes between its own",
+      "memory and the virtual addresses of the process that bound it with dma_bind, through",
+      "that process's page tables and with its pages' rights (the kernel is the IOMMU).",
+    ],
+    rows: [
+      { name: "DMA_TO_DEVICE", value: 1, doc: "the device reads the process's memory (its pages must be readable)" },
+      { name: "DMA_FROM_DEVICE", value: 2, doc: "the device writes the process's memory (its pages must be writable; demand-zero pages are backed, charged to the process)" },
+      { name: "DMA_BINDINGS", value: 8, doc: "devices bound for DMA at once, all processes together" },
+      { name: "DMA_MAX", value: 65536, doc: "bytes one DMA request may move (a device model asks for no more)" },
+      { name: "DMA_DRAIN", value: 32, doc: "requests the kernel serves per poll: a device model that keeps asking cannot hold the kernel" },
     ],
   },
   {

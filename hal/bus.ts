@@ -126,8 +126,9 @@ export function busPowerCaps(): i32 {
   return t != 0 ? modelPowerCaps(t) : 0;
 }
 
-export function busFlags(): i32 {
-  const s = selected;
+export function busFlags(): i32 { return flagsOf(selected); }
+
+function flagsOf(s: i32): i32 {
   if (s < BUS_STATIC_SLOTS) return unchecked(staticFlags[s]);
   const t = unchecked(kind[s]);
   return t != 0 ? modelFlags(t) : 0;
@@ -201,6 +202,7 @@ export function busResolved(): i32 {
 }
 
 export function busResolvedSize(): i32 { return resolvedSlot < 0 ? 0 : windowSize(resolvedSlot); }
+export function busResolvedFlags(): i32 { return resolvedSlot < 0 ? 0 : flagsOf(resolvedSlot); }
 
 /**
  * A register of a plugged device: `addr` lies in the slots' windows (hal/mmio.ts

@@ -3,12 +3,12 @@
 // an address in the slots' windows goes to the bus, which hands it to the
 // device plugged in that slot (hal/bus.ts). An unmapped register reads as zero
 // and ignores writes, as on a bus with pull-downs.
-import { TIMER_NOW_LO, TIMER_NOW_HI, TIMER_CMP_LO, TIMER_CMP_HI, TIMER_CTRL, UART_DATA, UART_STATUS, UART_CTRL, UART_FLUSH, ENT_SOURCES, ENT_SELECT, ENT_DATA, ENT_FAULT, ENTROPY_BASE, INTC_PENDING, INTC_ACK, INTC_ENABLE, BUS_SLOTS, BUS_SELECT, BUS_STATE, BUS_TYPE, BUS_ID, BUS_WIN_BASE, BUS_WIN_SIZE, BUS_IRQ, BUS_POWER_CAPS, BUS_FLAGS, BUS_POWER, BUS_TIME_ON_LO, BUS_TIME_ON_HI, BUS_TIME_SUSPEND_LO, BUS_TIME_SUSPEND_HI, BUS_TIME_OFF_LO, BUS_TIME_OFF_HI, BUS_SEQ, BUS_PLUG, BUS_UNPLUG, BUS_RESOLVE, BUS_RESOLVE_SIZE, BUS_BASE, BUS_SLOT_BASE, BUS_SLOT_COUNT, BUS_SLOT_STRIDE } from "../kernel/abi";
+import { TIMER_NOW_LO, TIMER_NOW_HI, TIMER_CMP_LO, TIMER_CMP_HI, TIMER_CTRL, UART_DATA, UART_STATUS, UART_CTRL, UART_FLUSH, ENT_SOURCES, ENT_SELECT, ENT_DATA, ENT_FAULT, ENT_DMA_ADDR, ENT_DMA_LEN, ENT_DMA_GO, ENT_DMA_STATUS, ENTROPY_BASE, INTC_PENDING, INTC_ACK, INTC_ENABLE, INTC_DMA_COUNT, INTC_DMA_DEV, INTC_DMA_DIR, INTC_DMA_ADDR, INTC_DMA_PTR, INTC_DMA_LEN, INTC_DMA_DONE, BUS_SLOTS, BUS_SELECT, BUS_STATE, BUS_TYPE, BUS_ID, BUS_WIN_BASE, BUS_WIN_SIZE, BUS_IRQ, BUS_POWER_CAPS, BUS_FLAGS, BUS_POWER, BUS_TIME_ON_LO, BUS_TIME_ON_HI, BUS_TIME_SUSPEND_LO, BUS_TIME_SUSPEND_HI, BUS_TIME_OFF_LO, BUS_TIME_OFF_HI, BUS_SEQ, BUS_PLUG, BUS_UNPLUG, BUS_RESOLVE, BUS_RESOLVE_SIZE, BUS_RESOLVE_FLAGS, BUS_BASE, BUS_SLOT_BASE, BUS_SLOT_COUNT, BUS_SLOT_STRIDE } from "../kernel/abi";
 import { timerNowLo, timerNowHi, timerSetCmpLo, timerSetCmpHi, timerCtrl, timerSetCtrl, timerReset } from "./timer";
 import { uartRxRead, uartTx, uartStatus, uartCtrl, uartSetCtrl, uartFlush, uartReset } from "./uart";
-import { entropySources, entropySelected, entropySelect, entropyData, entropyFault, entropySetFault, entropyReset } from "./entropy";
-import { intcPendingNow, intcAck, intcEnabled, intcSetEnabled, intcReset } from "./intc";
-import { busSlots, busSelected, busSelect, busState, busType, busId, busWinBase, busWinSize, busIrq, busPowerCaps, busFlags, busPower, busSetPower, busTimeOnLo, busTimeHi, busTimeSuspendLo, busTimeOffLo, busSeq, busPlugResult, busPlug, busUnplugResult, busUnplug, busResolved, busResolve, busResolvedSize, busReset, busOn, slotRead, slotWrite } from "./bus";
+import { entropySources, entropySelected, entropySelect, entropyData, entropyFault, entropySetFault, entropyDmaAddr, entropySetDmaAddr, entropyDmaLen, entropySetDmaLen, entropyDmaGo, entropyDmaStatus, entropyReset } from "./entropy";
+import { intcPendingNow, intcAck, intcEnabled, intcSetEnabled, dmaCount, dmaDev, dmaDir, dmaAddr, dmaPtr, dmaLen, dmaDone, intcReset } from "./intc";
+import { busSlots, busSelected, busSelect, busState, busType, busId, busWinBase, busWinSize, busIrq, busPowerCaps, busFlags, busPower, busSetPower, busTimeOnLo, busTimeHi, busTimeSuspendLo, busTimeOffLo, busSeq, busPlugResult, busPlug, busUnplugResult, busUnplug, busResolved, busResolve, busResolvedSize, busResolvedFlags, busReset, busOn, slotRead, slotWrite } from "./bus";
 
 /** Every static device as at power-up, in slot order (hal_init). */
 export function resetDevices(): void {
@@ -31,8 +31,17 @@ export function mmio_read(addr: i32): i32 {
     case ENTROPY_BASE + ENT_SELECT: return busOn(2) ? entropySelected() : 0;
     case ENTROPY_BASE + ENT_DATA: return busOn(2) ? entropyData() : 0;
     case ENTROPY_BASE + ENT_FAULT: return busOn(2) ? entropyFault() : 0;
+    case ENTROPY_BASE + ENT_DMA_ADDR: return busOn(2) ? entropyDmaAddr() : 0;
+    case ENTROPY_BASE + ENT_DMA_LEN: return busOn(2) ? entropyDmaLen() : 0;
+    case ENTROPY_BASE + ENT_DMA_STATUS: return busOn(2) ? entropyDmaStatus() : 0;
     case INTC_PENDING: return intcPendingNow();
     case INTC_ENABLE: return intcEnabled();
+    case INTC_DMA_COUNT: return dmaCount();
+    case INTC_DMA_DEV: return dmaDev();
+    case INTC_DMA_DIR: return dmaDir();
+    case INTC_DMA_ADDR: return dmaAddr();
+    case INTC_DMA_PTR: return dmaPtr();
+    case INTC_DMA_LEN: return dmaLen();
     case BUS_BASE + BUS_SLOTS: return busSlots();
     case BUS_BASE + BUS_SELECT: return busSelected();
     case BUS_BASE + BUS_STATE: return busState();
@@ -55,6 +64,7 @@ export function mmio_read(addr: i32): i32 {
     case BUS_BASE + BUS_UNPLUG: return busUnplugResult();
     case BUS_BASE + BUS_RESOLVE: return busResolved();
     case BUS_BASE + BUS_RESOLVE_SIZE: return busResolvedSize();
+    case BUS_BASE + BUS_RESOLVE_FLAGS: return busResolvedFlags();
   }
   if (<u32>(addr - BUS_SLOT_BASE) < <u32>(BUS_SLOT_COUNT * BUS_SLOT_STRIDE)) return slotRead(addr);
   return 0;
@@ -70,8 +80,12 @@ export function mmio_write(addr: i32, value: i32): void {
     case UART_FLUSH: uartFlush(value); break;
     case ENTROPY_BASE + ENT_SELECT: if (busOn(2)) entropySelect(value); break;
     case ENTROPY_BASE + ENT_FAULT: if (busOn(2)) entropySetFault(value); break;
+    case ENTROPY_BASE + ENT_DMA_ADDR: if (busOn(2)) entropySetDmaAddr(value); break;
+    case ENTROPY_BASE + ENT_DMA_LEN: if (busOn(2)) entropySetDmaLen(value); break;
+    case ENTROPY_BASE + ENT_DMA_GO: if (busOn(2)) entropyDmaGo(value); break;
     case INTC_ACK: intcAck(value); break;
     case INTC_ENABLE: intcSetEnabled(value); break;
+    case INTC_DMA_DONE: dmaDone(value); break;
     case BUS_BASE + BUS_SELECT: busSelect(value); break;
     case BUS_BASE + BUS_POWER: busSetPower(value); break;
     case BUS_BASE + BUS_PLUG: busPlug(value); break;

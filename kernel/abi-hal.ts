@@ -32,11 +32,20 @@ export const TIMER_NOW_HI = 0x2004; // r: the latched high word
 export const TIMER_CMP_LO = 0x2008; // w: writing LO arms the comparator (write HI first)
 export const TIMER_CMP_HI = 0x200c; // w: the comparator's high word
 export const TIMER_CTRL = 0x2010; // rw: 1: interrupt when now >= compare
-// intc: Interrupt controller: pending lines gated by an enable mask, polled by the kernel at every scheduling point.
+// intc: Interrupt controller: pending lines gated by an enable mask, polled by the kernel at every scheduling point; and the queue of the devices' DMA requests (hal/dma.ts), which the kernel serves (IRQ_DMA while it is not empty).
+export const IRQ_DMA = 8; // its interrupt line (slot 3): the bit in INTC_*
 export const INTC_PENDING = 0x3000; // r: read: pending & enabled lines
 export const INTC_ACK = 0x3004; // w: write: clear these pending bits
 export const INTC_ENABLE = 0x3008; // rw: read/write: enabled lines
-// entropy: Entropy: raw noise sources (docs/entropy.md), faults injectable for tests; its line is unused (its sources are read on demand).
+export const INTC_DMA_COUNT = 0x300c; // r: DMA requests waiting; the ones below describe the oldest
+export const INTC_DMA_DEV = 0x3010; // r: the asking device's id
+export const INTC_DMA_DIR = 0x3014; // r: DMA_TO_DEVICE or DMA_FROM_DEVICE
+export const INTC_DMA_ADDR = 0x3018; // r: the virtual address in the bound process's kernel-managed memory
+export const INTC_DMA_PTR = 0x301c; // r: where in the HAL's memory (host.copy's COPY_HAL)
+export const INTC_DMA_LEN = 0x3020; // r: bytes, 1 to DMA_MAX
+export const INTC_DMA_DONE = 0x3024; // w: write: the oldest request's result (bytes moved, or the error code): it leaves the queue and its device is told
+export const DMA_QUEUE = 8; // DMA requests the queue holds; a device asking past it is answered E_NOSPACE at once
+// entropy: Entropy: raw noise sources (docs/entropy.md), faults injectable for tests, read a word at a time or in bulk by DMA into the memory of the process that bound it (dma_bind); its line rises when a DMA transfer ends.
 export const DEV_ENTROPY = 1; // its device id
 export const ENTROPY_BASE = 0x4000; // its register window
 export const ENTROPY_SIZE = 0x40;
@@ -45,13 +54,20 @@ export const ENT_SOURCES = 0x0; // r: number of raw noise sources
 export const ENT_SELECT = 0x4; // rw: write: the source the next reads come from
 export const ENT_DATA = 0x8; // r: read: 32 raw bits from the selected source
 export const ENT_FAULT = 0xc; // rw: write: inject a fault into the selected source (ENT_FAULT_*)
+export const ENT_DMA_ADDR = 0x10; // rw: where the next transfer writes: a virtual address of the bound process's kernel-managed memory
+export const ENT_DMA_LEN = 0x14; // rw: how many bytes (1 to ENT_DMA_MAX; others are refused at ENT_DMA_GO)
+export const ENT_DMA_GO = 0x18; // w: write: fill DMA_LEN bytes from the selected source into DMA_ADDR; ENT_DMA_STATUS says how it went, and the line rises when it ends
+export const ENT_DMA_STATUS = 0x1c; // r: ENT_DMA_IDLE, ENT_DMA_BUSY, the bytes the last transfer wrote, or why it failed (an error code: E_STATE when no process has the device bound, E_UNMAPPED, E_PROT, E_NOMEM, E_ARG for a bad length)
 export const ENT_FAULT_NONE = 0; // the source is healthy
 export const ENT_FAULT_STUCK = 1; // the source repeats one value
 export const ENT_FAULT_BIASED = 2; // the source's bits are mostly ones
+export const ENT_DMA_MAX = 4096; // bytes one transfer may write
+export const ENT_DMA_IDLE = 0; // ENT_DMA_STATUS: no transfer yet
+export const ENT_DMA_BUSY = 1073741824; // ENT_DMA_STATUS: a transfer is under way (ENT_DMA_GO is ignored meanwhile); 1 << 30, above any length
 // bus: The bus: every device's slot, enumerated through a selected slot; hot-plug (PLUG, UNPLUG, a sequence number, IRQ_BUS at each); per-slot power states and the time spent in each (docs/devices.md).
 export const DEV_BUS = 2; // its device id
 export const BUS_BASE = 0x5000; // its register window
-export const BUS_SIZE = 0x58;
+export const BUS_SIZE = 0x5c;
 export const IRQ_BUS = 16; // its interrupt line (slot 4): the bit in INTC_*
 export const BUS_SLOTS = 0x0; // r: the number of slots (BUS_SLOT_COUNT), static ones included
 export const BUS_SELECT = 0x4; // rw: write: the slot the registers below describe (a slot that does not exist is ignored)
@@ -75,13 +91,14 @@ export const BUS_PLUG = 0x48; // rw: write: a pluggable DEV_TYPE_*: a new device
 export const BUS_UNPLUG = 0x4c; // rw: write: a slot: its hot-plugged device is removed and all its state reset; read: OK, or E_UNSUPPORTED (a static device), E_STATE (an empty slot), E_ARG (no such slot); E_STATE before any unplug
 export const BUS_RESOLVE = 0x50; // rw: the kernel's lookup: write an id; read: its device's window address, BUS_GONE if it was unplugged, 0 if no device ever had it
 export const BUS_RESOLVE_SIZE = 0x54; // r: the window size of the id RESOLVE was given, 0 unless its device is present
+export const BUS_RESOLVE_FLAGS = 0x58; // r: the BUS_FLAGS of the id RESOLVE was given, 0 unless its device is present (dma_bind binds only a device with BUS_F_DMA)
 export const BUS_EMPTY = 0; // BUS_STATE: no device in the slot
 export const BUS_PRESENT = 1; // BUS_STATE: a device sits in the slot
 export const BUS_PWR_ON = 1; // BUS_POWER: working
 export const BUS_PWR_SUSPEND = 2; // BUS_POWER: reads 0, ignores writes, keeps its state for the next BUS_PWR_ON
 export const BUS_PWR_OFF = 3; // BUS_POWER: reads 0, ignores writes, loses its state (back to BUS_PWR_ON it is as just plugged)
 export const BUS_F_HOTPLUG = 1; // BUS_FLAGS: hot-plugged: BUS_UNPLUG can remove it
-export const BUS_F_DMA = 2; // BUS_FLAGS: it reaches memory by DMA (no model does yet)
+export const BUS_F_DMA = 2; // BUS_FLAGS: it reaches memory by DMA (dma_bind, kernel/dma.ts)
 export const BUS_GONE = -1; // BUS_RESOLVE: the id's device was unplugged (ids are never reused)
 // block: A RAM disk of BLK_SECTOR_COUNT sectors of 512 bytes, programmed I/O through a one-sector data window; raises its slot's line when a command completes. Pluggable: each instance has its own sectors, zeroed when it is unplugged or powered off.
 export const BLOCK_SIZE = 0x400; // its window's size, in its slot's

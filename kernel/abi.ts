@@ -54,9 +54,11 @@ export const CONTROL_BACKLOG = 4194304; // console bytes a control-socket connec
 
 // -------------------------------------------- processes and limits
 // Process identifiers: pid 0 is the kernel itself (its memory in host.copy).
+// host.copy also reaches the HAL's memory, as COPY_HAL: the kernel moves a device's DMA that way.
 export const PID_KERNEL = 0;
 export const PID_INIT = 1;
 export const MAX_PROCS = 64;
+export const COPY_HAL = 64; // host.copy's name for the HAL's memory (MAX_PROCS: no pid is ever this): where a device's DMA lands or comes from (kernel/dma.ts)
 export const CSPACE_SLOTS = 256; // capability slots per process (a memory manager holds one per object)
 export const MSG_WORDS = 6; // data words per message (i64 each)
 export const MAX_LEASES = 4; // leases per call
@@ -217,6 +219,16 @@ export const IRQ_CTL_ENABLE = 1; // re-arm (unmask) the line; without it, irq_co
 export const IRQ_CTL_CLEAR = 2; // forget the interrupt latched on the line (handled), before enabling it
 export const IRQ_LINE_COUNT = 32; // lines of the interrupt controller
 
+// ------------------------------------------------------------- DMA
+// DMA (docs/devices.md): a device model asks the kernel to move bytes between its own
+// memory and the virtual addresses of the process that bound it with dma_bind, through
+// that process's page tables and with its pages' rights (the kernel is the IOMMU).
+export const DMA_TO_DEVICE = 1; // the device reads the process's memory (its pages must be readable)
+export const DMA_FROM_DEVICE = 2; // the device writes the process's memory (its pages must be writable; demand-zero pages are backed, charged to the process)
+export const DMA_BINDINGS = 8; // devices bound for DMA at once, all processes together
+export const DMA_MAX = 65536; // bytes one DMA request may move (a device model asks for no more)
+export const DMA_DRAIN = 32; // requests the kernel serves per poll: a device model that keeps asking cannot hold the kernel
+
 // ------------------------------------------------------ hot reload
 // proc_reload flags.
 export const RELOAD_ROLLBACK_TEST = 1; // reload, then make the new instance's start trap on purpose (E_CRASHED, rolled back; tests rollback)
@@ -352,7 +364,8 @@ export const SYS_CAP_RECV = 65; // cap_recv(slot): the next capability transferr
 export const SYS_IRQ_MINT = 66; // irq_mint(boot_slot, line): slot of a new K_IRQ capability to interrupt line `line` (not the kernel's own lines)
 export const SYS_IRQ_BIND = 67; // irq_bind(irq_slot, bit): the line's interrupts raise notification bit `bit` (1 << bit) of the caller; the line stays masked until irq_control enables it (E_PERM: another process holds it)
 export const SYS_IRQ_CONTROL = 68; // irq_control(irq_slot, flags): IRQ_CTL_CLEAR forgets the latched interrupt, IRQ_CTL_ENABLE re-arms the line (0 masks it); a line still latched when re-armed is delivered again
-export const SYS_COUNT = 69; // syscall numbers are 1..SYS_COUNT-1
+export const SYS_DMA_BIND = 69; // dma_bind(device_slot, on): the device's DMA reaches the caller's kernel-managed memory (its pages, with their rights) from now on (on = 1), or no longer (0); the holder needs R_WRITE; E_UNSUPPORTED: the device does no DMA (BUS_F_DMA) or is gone; E_PERM: another process has it bound (its registers are that process's alone meanwhile); E_NOSPACE: DMA_BINDINGS devices are bound
+export const SYS_COUNT = 70; // syscall numbers are 1..SYS_COUNT-1
 
 // ---------------------------------------------------- fault causes
 // Fault causes (fault_next). A fault is recorded per process and the supervisor

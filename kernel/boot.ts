@@ -10,6 +10,7 @@ import {
   EXIT_PANIC,
 } from "./abi";
 import { installDevices } from "./devices";
+import { KERNEL_LINES } from "./irq";
 import { current, pState, pModule } from "./proc";
 import { cspaceInit, install, lookup, capTarget, capBadge } from "./cspace";
 import { ipcInit } from "./ipc";
@@ -58,7 +59,7 @@ export function boot(flags: i32): i32 {
   queuesInit();
   cspaceInit();
   ipcInit();
-  mmio_write(INTC_ENABLE, IRQ_TIMER | IRQ_UART_RX);
+  mmio_write(INTC_ENABLE, KERNEL_LINES);
   mmio_write(UART_CTRL, UART_IRQ_RX);
   mmio_write(TIMER_CTRL, 1);
   const initModule = <i32>header(BT_INIT_MODULE);

@@ -5,11 +5,12 @@
 // other id is a hot-plugged device's, whose window the bus knows
 // (BUS_RESOLVE). Ids are never reused, so a capability to a device that was
 // unplugged answers E_REVOKED for good, whatever sits in its slot later.
-import { K_DEVICE, R_READ, R_WRITE, E_ARG, E_REVOKED, OK, DEV_BUS, BUS_BASE, BUS_RESOLVE, BUS_RESOLVE_SIZE } from "./abi";
+import { K_DEVICE, R_READ, R_WRITE, E_ARG, E_PERM, E_REVOKED, OK, DEV_BUS, BUS_BASE, BUS_RESOLVE, BUS_RESOLVE_SIZE, BUS_RESOLVE_FLAGS, BUS_F_DMA } from "./abi";
 import { staticAddress } from "./devices";
 import { current } from "./proc";
 import { lookup, capBadge } from "./cspace";
 import { mmio_read, mmio_write } from "./host";
+import { dmaDrain, dmaMayWrite } from "./dma";
 
 /** Where the bus has device `id` now: its window's address (> 0), 0 if no device ever had it, BUS_GONE if unplugged. */
 function resolve(id: i32): i32 {
@@ -38,6 +39,12 @@ export function deviceDerivable(kind: i32, from: i32, to: i32): bool {
   return kind == K_DEVICE && from == DEV_BUS && resolve(to) > 0;
 }
 
+/** Whether device `id` is present and reaches memory by DMA (its bus flags say BUS_F_DMA). */
+export function deviceDoesDma(id: i32): bool {
+  if (resolve(id) <= 0) return false;
+  return (mmio_read(BUS_BASE + BUS_RESOLVE_FLAGS) & BUS_F_DMA) != 0;
+}
+
 /** The register's 32 bits, zero-extended, so no value reads as an error code. */
 export function devRead(slot: i32, reg: i32): i64 {
   const g = lookup(current(), slot, K_DEVICE, R_READ);
@@ -47,10 +54,14 @@ export function devRead(slot: i32, reg: i32): i64 {
 }
 
 export function devWrite(slot: i32, reg: i32, value: i32): i32 {
-  const g = lookup(current(), slot, K_DEVICE, R_WRITE);
+  const pid = current();
+  const g = lookup(pid, slot, K_DEVICE, R_WRITE);
   if (g < 0) return g;
+  if (!dmaMayWrite(capBadge(g), pid)) return E_PERM;
   const a = address(g, reg);
   if (a < 0) return a;
   mmio_write(a, value);
+  // A device that asked for DMA in answer to this write (a doorbell) is served before the driver runs on.
+  dmaDrain();
   return OK;
 }

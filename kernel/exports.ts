@@ -16,3 +16,4 @@ export { faultNext as fault_next, sysExit as exit } from "./fault";
 export { consoleRead as console_read } from "./input";
 export { procReload as proc_reload, handoffPut as handoff_put, handoffGet as handoff_get } from "./reload";
 export { irqMint as irq_mint, irqBind as irq_bind, irqControl as irq_control } from "./irq";
+export { dmaBind as dma_bind } from "./dma";

@@ -15,7 +15,7 @@ export declare function host_spawn(pid: i32, module: i32, flags: i32): i32;
 @external("host", "kill")
 export declare function host_kill(pid: i32): void;
 
-/** Copy bytes between memories (pid 0 is the kernel); E_FAULT when out of range. */
+/** Copy bytes between memories (pid 0 is the kernel, COPY_HAL the HAL); E_FAULT when out of range. */
 @external("host", "copy")
 export declare function host_copy(srcPid: i32, src: i32, dstPid: i32, dst: i32, len: i32): i32;
 

@@ -4,12 +4,12 @@
 // armed line is pending the kernel masks it and raises the bit: the line
 // stays latched in the interrupt controller until the driver clears it, so
 // nothing the device raised is lost while the driver handles it, crashes or
-// restarts. The driver re-arms explicitly (irq_control). The timer's and the
-// console's lines stay the kernel's (run.ts). A line is bound to one process
+// restarts. The driver re-arms explicitly (irq_control). The timer's, the
+// console's and the DMA queue's lines stay the kernel's (run.ts). A line is bound to one process
 // at a time; its take-down (death, restart) unbinds and masks it, so every
 // new instance starts masked and binds again.
 import {
-  K_IRQ, K_BOOT, R_CONTROL, IRQ_TIMER, IRQ_UART_RX, IRQ_CTL_ENABLE, IRQ_CTL_CLEAR, IRQ_LINE_COUNT, INTC_ENABLE, INTC_ACK,
+  K_IRQ, K_BOOT, R_CONTROL, IRQ_TIMER, IRQ_UART_RX, IRQ_DMA, IRQ_CTL_ENABLE, IRQ_CTL_CLEAR, IRQ_LINE_COUNT, INTC_ENABLE, INTC_ACK,
   NOTE_TIMER, NOTE_STOP, NOTE_FAULT, NOTE_INPUT, NOTE_TICK, OK, E_ARG, E_PERM, E_STATE,
 } from "./abi";
 import { current } from "./proc";
@@ -17,7 +17,7 @@ import { lookup, freeSlot, install, capBadge } from "./cspace";
 import { raiseBits } from "./notify";
 import { mmio_write } from "./host";
 
-export const KERNEL_LINES = IRQ_TIMER | IRQ_UART_RX;
+export const KERNEL_LINES = IRQ_TIMER | IRQ_UART_RX | IRQ_DMA;
 const KERNEL_NOTES = NOTE_TIMER | NOTE_STOP | NOTE_FAULT | NOTE_INPUT | NOTE_TICK;
 // A badge of 0 lets cap_derive mint any badge: line 0 must be the kernel's, never minted.
 if ((KERNEL_LINES & 1) == 0) ERROR("line 0 must be a kernel line: an IRQ capability's badge may not be 0");

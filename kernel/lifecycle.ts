@@ -28,6 +28,7 @@ import { abortCause } from "./entry";
 import { faultPending, forgetFaults } from "./fault";
 import { forgetReader } from "./input";
 import { irqRelease } from "./irq";
+import { dmaRelease } from "./dma";
 
 /** Stop `pid` where it stands: its queue, notes, interrupt lines, leases, address space and instance go; how many messages were dropped. */
 export function takeDown(pid: i32, state: i32): i32 {
@@ -36,6 +37,7 @@ export function takeDown(pid: i32, state: i32): i32 {
   const dropped = drain(pid);
   clearNotes(pid);
   irqRelease(pid);
+  dmaRelease(pid);
   clearReady(pid);
   ipcResetProcess(pid);
   vmTeardown(pid);

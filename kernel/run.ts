@@ -1,7 +1,7 @@
 // The run loop the host drives: take interrupts, then deliver queued messages
 // and notifications one at a time, round robin, until nothing is ready or
 // the budget is spent (so the host gets control back to feed input).
-import { E_BUSY, RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX, DEADLINE_INPUT, DEADLINE_NEVER } from "./abi";
+import { E_BUSY, RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX, IRQ_DMA, DEADLINE_INPUT, DEADLINE_NEVER } from "./abi";
 import { inputArrived, awaitingInput } from "./input";
 import { mmio_read, mmio_write } from "./host";
 import { expireTimers, nextDeadline, timerPending } from "./notify";
@@ -10,6 +10,7 @@ import { deliver } from "./ipc";
 import { isHalted } from "./state";
 import { activeDepth } from "./activation";
 import { KERNEL_LINES, irqDeliver } from "./irq";
+import { dmaDrain } from "./dma";
 
 const BUDGET = 4096;
 
@@ -24,6 +25,7 @@ function interrupts(): bool {
   mmio_write(INTC_ACK, pending & KERNEL_LINES);
   if (pending & IRQ_TIMER) expireTimers();
   if (pending & IRQ_UART_RX) inputArrived();
+  if (pending & IRQ_DMA) dmaDrain();
   if (pending & ~KERNEL_LINES) irqDeliver(pending);
   return true;
 }

@@ -191,10 +191,19 @@ function checkRange(pid: i32, vaddr: i32, len: i32, need: u32): i32 {
 
 export function vmRead(vaddr: i32, dst: i32, len: i32): i32 {
   const pid = current();
+  return copyOut(pid, vaddr, pid, dst, len);
+}
+
+/**
+ * `len` bytes at `vaddr` of `pid`'s address space into memory `to` (host.copy's
+ * numbering: the process itself for vm_read, COPY_HAL for a device's DMA);
+ * the bytes copied, or the error, before any byte moves.
+ */
+export function copyOut(pid: i32, vaddr: i32, to: i32, dst: i32, len: i32): i32 {
   const c = checkRange(pid, vaddr, len, PTE_READ);
   if (c != OK) return c;
   // A refused read copies nothing: the destination's last byte in bounds proves the range.
-  if (len > 0 && (<u64><u32>dst + <u64>len > 0x100000000 || host_copy(pid, dst + len - 1, pid, dst + len - 1, 1) < 0)) return E_FAULT;
+  if (len > 0 && (<u64><u32>dst + <u64>len > 0x100000000 || host_copy(to, dst + len - 1, to, dst + len - 1, 1) < 0)) return E_FAULT;
   let done = 0;
   while (done < len) {
     const va = <u32>vaddr + <u32>done;
@@ -206,7 +215,7 @@ export function vmRead(vaddr: i32, dst: i32, len: i32): i32 {
     store<u32>(p, pte | PTE_ACCESSED);
     // A demand-zero page that was never written reads from the zero frame.
     const frame = (pte & PTE_PRESENT) != 0 ? <i32>(pte >>> PAGE_SHIFT) : 0;
-    const r = host_copy(0, <i32>frameAddr(frame) + off, pid, dst + done, n);
+    const r = host_copy(0, <i32>frameAddr(frame) + off, to, dst + done, n);
     if (r < 0) return r;
     done += n;
   }
@@ -232,13 +241,18 @@ function resolveWrite(pid: i32, vpn: i32, p: usize): i32 {
 
 export function vmWrite(vaddr: i32, src: i32, len: i32): i32 {
   const pid = current();
+  return copyIn(pid, vaddr, pid, src, len);
+}
+
+/** `len` bytes of memory `from` (as copyOut's `to`) into `pid`'s address space at `vaddr`; backs and breaks pages as a write does. */
+export function copyIn(pid: i32, vaddr: i32, from: i32, src: i32, len: i32): i32 {
   const c = checkRange(pid, vaddr, len, PTE_WRITE);
   if (c != OK) return c;
   if (!affordable(pid, writeFrames)) return E_NOMEM;
   // The source must be known good before the first byte lands (a refused write
   // changes nothing): the source range is contiguous, so its last byte being in
   // bounds (a one-byte copy onto itself) proves all of it is.
-  if (len > 0 && (<u64><u32>src + <u64>len > 0x100000000 || host_copy(pid, src + len - 1, pid, src + len - 1, 1) < 0)) return E_FAULT;
+  if (len > 0 && (<u64><u32>src + <u64>len > 0x100000000 || host_copy(from, src + len - 1, from, src + len - 1, 1) < 0)) return E_FAULT;
   let done = 0;
   while (done < len) {
     const va = <u32>vaddr + <u32>done;
@@ -251,7 +265,7 @@ export function vmWrite(vaddr: i32, src: i32, len: i32): i32 {
     if (r0 < 0) return r0;
     const pte = load<u32>(p) | PTE_ACCESSED | PTE_DIRTY;
     store<u32>(p, pte);
-    const r = host_copy(pid, src + done, 0, <i32>frameAddr(<i32>(pte >>> PAGE_SHIFT)) + off, n);
+    const r = host_copy(from, src + done, 0, <i32>frameAddr(<i32>(pte >>> PAGE_SHIFT)) + off, n);
     if (r < 0) return r;
     done += n;
   }

@@ -118,7 +118,7 @@ export async function asInit<T>(
   const procMem = new Map<number, Uint8Array>([[1, mem]]);
   const procEntries = new Map<number, Entries>([[1, { start: (b) => { result = body(b); } }]]);
   const memories = (pid: number): Uint8Array | undefined =>
-    pid === 0 ? new Uint8Array(k.memory.buffer) : procMem.get(pid);
+    pid === 0 ? new Uint8Array(k.memory.buffer) : pid === abi.COPY_HAL ? new Uint8Array(halEx.memory.buffer) : procMem.get(pid);
   let next: { entries: Entries; mem: Uint8Array } | undefined; // what the next host.spawn creates
   const bench = (m: Uint8Array, at: number): Bench => ({
     k, hal: halEx, mem: m, console: consoleLines, steps: () => levelSteps[at] ?? 0,

@@ -64,7 +64,7 @@ describe("the bus enumerates the machine from its description", () => {
     for (const d of STATIC_DEVICES) {
       expect(describeSlot(h, d.slot!), d.name).toEqual({
         state: abi.BUS_PRESENT, type: d.typeValue, id: d.id ?? 0, base: d.base, size: d.size,
-        irq: d.line === null ? 0 : 2 ** (d.line as number), caps: caps(d.power), flags: 0, power: abi.BUS_PWR_ON,
+        irq: d.line === null ? 0 : 2 ** (d.line as number), caps: caps(d.power), flags: d.dma === "none" ? 0 : abi.BUS_F_DMA, power: abi.BUS_PWR_ON,
       });
     }
     for (let s = FIRST; s < abi.BUS_SLOT_COUNT; s++) {

@@ -374,6 +374,15 @@ describe("every other syscall's work is bounded or charged to its caller", () =>
       const dev = abi.INIT_SLOT_DEVICES + abi.DEV_ENTROPY - 1;
       bounded("dev_read", cost(b, () => b.k.dev_read(dev, 0)));
       bounded("dev_write", cost(b, () => b.k.dev_write(dev, 0, 0)));
+      // DMA: a transfer as large as the device makes, served within the dev_write that rings it.
+      expect(bounded("dma_bind", cost(b, () => b.k.dma_bind(dev, 1))).result).toBe(abi.OK);
+      const va = 0x40000000;
+      expect(b.k.vm_map(va, 2, abi.VM_READ | abi.VM_WRITE)).toBe(abi.OK);
+      expect(b.k.dev_write(dev, abi.ENT_DMA_ADDR, va + 100)).toBe(abi.OK);
+      expect(b.k.dev_write(dev, abi.ENT_DMA_LEN, abi.ENT_DMA_MAX)).toBe(abi.OK);
+      bounded("dev_write ringing a DMA transfer of ENT_DMA_MAX bytes", cost(b, () => b.k.dev_write(dev, abi.ENT_DMA_GO, 1)));
+      expect(Number(b.k.dev_read(dev, abi.ENT_DMA_STATUS))).toBe(abi.ENT_DMA_MAX);
+      expect(b.k.dma_bind(dev, 0)).toBe(abi.OK);
       bounded("time", cost(b, () => b.k.time()));
       expect(bounded("self", cost(b, () => b.k.self())).result).toBe(abi.PID_INIT);
       expect(bounded("ready", cost(b, () => b.k.ready(abi.INIT_SLOT_BOOT))).result).toBe(abi.OK);
@@ -395,7 +404,7 @@ describe("every other syscall's work is bounded or charged to its caller", () =>
           return abi.OK;
         },
       });
-      const lines = Array.from({ length: abi.IRQ_LINE_COUNT }, (_, l) => l).filter((l) => ((abi.IRQ_TIMER | abi.IRQ_UART_RX) & (1 << l)) === 0);
+      const lines = Array.from({ length: abi.IRQ_LINE_COUNT }, (_, l) => l).filter((l) => ((abi.IRQ_TIMER | abi.IRQ_UART_RX | abi.IRQ_DMA) & (1 << l)) === 0);
       slots = lines.map((l) => {
         const minted = bounded("irq_mint", cost(b, () => b.k.irq_mint(abi.INIT_SLOT_BOOT, l)), false).result;
         expect(minted).toBeGreaterThanOrEqual(0);

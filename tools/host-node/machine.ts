@@ -54,8 +54,9 @@ export class NodeMachine {
   readonly kernel: Record<string, any>;
   readonly hal: Record<string, any>;
   private readonly entries: (Entry | undefined)[] = new Array(abi.MAX_PROCS * abi.ENTRY_COUNT).fill(undefined);
-  private readonly memories: (WebAssembly.Memory | undefined)[] = new Array(abi.MAX_PROCS).fill(undefined);
-  private readonly views: Uint8Array[] = new Array(abi.MAX_PROCS).fill(new Uint8Array(0));
+  // Per pid, and at COPY_HAL the HAL's: what host.copy reaches.
+  private readonly memories: (WebAssembly.Memory | undefined)[] = new Array(abi.COPY_HAL + 1).fill(undefined);
+  private readonly views: Uint8Array[] = new Array(abi.COPY_HAL + 1).fill(new Uint8Array(0));
   private readonly imports: (WebAssembly.Imports | string | undefined)[];
   // Per module index: the service module as the loader rewrote it (metered), compiled.
   private readonly loaded: (WebAssembly.Module | undefined)[] = [];
@@ -100,6 +101,8 @@ export class NodeMachine {
     });
     this.kernel = kernelInstance.exports as Record<string, any>;
     this.memories[abi.PID_KERNEL] = this.kernel.memory as WebAssembly.Memory;
+    // The kernel moves a device's DMA between its frames and the HAL's memory (kernel/dma.ts).
+    this.memories[abi.COPY_HAL] = this.hal.memory as WebAssembly.Memory;
   }
 
   /** Module `index` compiled and linked, or why it cannot be; compiled at its first spawn. */

@@ -109,6 +109,8 @@ class Machine:
         self.hal["hal_init"](self.store)
         self.kernel = _instantiate(self.store, self.kernel_module, self._resolve_kernel, "kernel").exports(self.store)
         trampoline.set_kernel_memory(self._memory_of(self.kernel, "kernel"))
+        # host.copy reaches the HAL's memory too, as COPY_HAL: the kernel moves a device's DMA that way.
+        trampoline.set_memory(image.const("COPY_HAL"), self.hal_memory)
         self.services = self._link_services()
         trampoline.load(self.services)
         trampoline.set_loader(self.reload_module)

@@ -150,7 +150,8 @@ static const char **proc_name;
 // Hot reload: per pid, an instance staged beside the live one (SPAWN_STAGE)
 // until the kernel swaps it in (SPAWN_SWAP) or discards it (SPAWN_DISCARD).
 static proc_t *staged;
-static uint32_t nprocs, nentries;
+// nprocs rows are processes'; one more, COPY_HAL (= MAX_PROCS), holds only the HAL's memory for host.copy.
+static uint32_t nprocs, nrows, nentries;
 
 // Hot reload: shim.py's loader reads the image file again and hands back the
 // InstancePre of module `index` as the file holds it now (it keeps the
@@ -193,11 +194,12 @@ int quark_shim_configure(uint32_t max_procs, uint32_t entry_count, const int32_t
   free(procs);
   free(staged);
   free(proc_name);
-  procs = calloc(max_procs, sizeof(proc_t));
+  procs = calloc(max_procs + 1, sizeof(proc_t));
   staged = calloc(max_procs, sizeof(proc_t));
   proc_name = calloc(max_procs, sizeof(char *));
   if (!procs || !staged || !proc_name) return -1;
   nprocs = max_procs;
+  nrows = max_procs + 1;
   nentries = entry_count;
   memcpy(code, codes, sizeof code);
   verbose = verbose_traps != 0;
@@ -252,7 +254,7 @@ static void clear_proc(uint32_t pid) {
 }
 
 void quark_shim_set_memory(uint32_t pid, const wasmtime_memory_t *memory) {
-  if (pid >= nprocs) return;
+  if (pid >= nrows) return;
   procs[pid].memory = *memory;
   procs[pid].has_memory = true;
 }
@@ -397,7 +399,7 @@ static wasm_trap_t *host_invoke(void *env, wasmtime_caller_t *caller, wasmtime_v
 
 // 64-bit sums: `at + len` of two u32 cannot wrap around to pass the check.
 static bool range(wasmtime_context_t *cx, uint32_t pid, uint32_t at, uint32_t len, uint8_t **out) {
-  if (pid >= nprocs || !procs[pid].has_memory) return false;
+  if (pid >= nrows || !procs[pid].has_memory) return false;
   size_t size = wasmtime_memory_data_size(cx, &procs[pid].memory);
   if ((uint64_t)at + len > size) return false;
   *out = wasmtime_memory_data(cx, &procs[pid].memory) + at;

@@ -93,7 +93,11 @@ class NativeTrampoline:
         return {name: wasmtime.Func._from_raw(out[i]) for i, name in enumerate(HOST_FUNCS)}
 
     def set_kernel_memory(self, memory):
-        self._lib.quark_shim_set_memory(self._pid_kernel, ctypes.byref(memory._memory))
+        self.set_memory(self._pid_kernel, memory)
+
+    def set_memory(self, index, memory):
+        """A memory host.copy reaches by `index`: the kernel's (PID_KERNEL), the HAL's (COPY_HAL)."""
+        self._lib.quark_shim_set_memory(index, ctypes.byref(memory._memory))
 
     def load(self, services):
         """Hands the shim each module's InstancePre (or why it cannot link); None: not a service."""
@@ -272,7 +276,10 @@ class PythonTrampoline:
         return {name: wasmtime.Func(store, t[name], callbacks[name]) for name in HOST_FUNCS}
 
     def set_kernel_memory(self, memory):
-        self._procs[self._c["PID_KERNEL"]] = ({}, memory)
+        self.set_memory(self._c["PID_KERNEL"], memory)
+
+    def set_memory(self, index, memory):
+        self._procs[index] = ({}, memory)
 
     def load(self, services):
         self._services = services

@@ -138,4 +138,6 @@
 @external("quark", "irq_bind") export declare function irq_bind(slot: i32, bit: i32): i32;
 // irq_control(irq_slot, flags): IRQ_CTL_CLEAR forgets the latched interrupt, IRQ_CTL_ENABLE re-arms the line (0 masks it); a line still latched when re-armed is delivered again
 @external("quark", "irq_control") export declare function irq_control(slot: i32, flags: i32): i32;
+// dma_bind(device_slot, on): the device's DMA reaches the caller's kernel-managed memory (its pages, with their rights) from now on (on = 1), or no longer (0); the holder needs R_WRITE; E_UNSUPPORTED: the device does no DMA (BUS_F_DMA) or is gone; E_PERM: another process has it bound (its registers are that process's alone meanwhile); E_NOSPACE: DMA_BINDINGS devices are bound
+@external("quark", "dma_bind") export declare function dma_bind(slot: i32, on: i32): i32;
 @external("quark", "syscall") export declare function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64;

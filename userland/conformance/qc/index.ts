@@ -15,6 +15,7 @@ import { addFaultTests } from "./faults";
 import { addMemoryTests } from "./memory";
 import { addBadArgsTests } from "./badargs";
 import { addEntropyTests } from "./entropy";
+import { addDmaTests } from "./dma";
 import { addMemsvcTests } from "./memsvc";
 import { addCpuTests } from "./cpu";
 import { addRegistryTests, onRegistryEvent } from "./registry";
@@ -35,6 +36,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
     addMemoryTests();
     addBadArgsTests();
     addEntropyTests();
+    addDmaTests();
     addMemsvcTests();
     addCpuTests();
     addRegistryTests();

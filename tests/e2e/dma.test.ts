@@ -1,0 +1,45 @@
+// DMA through the kernel, through the CLI under both hosts
+// (tests/fixtures/dma, kernel/dma.ts, docs/devices.md): a device reaches only
+// the memory of the process that bound it; while bound, its registers are
+// that process's alone; a device that does no DMA cannot be bound; the
+// binding ends with its process, and another holder of the device can then
+// take it. The conformance suite's dma tests check the transfers themselves
+// (rights, holes, lengths, unbinding).
+import { beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { quark, root, withoutTimings } from "./helpers";
+
+const manifest = join(root, "tests", "fixtures", "dma", "image.toml");
+const image = manifest.replace(/\.toml$/, ".wasm");
+
+function serviceLines(stdout: string): string[] {
+  return stdout.split("\n").map((l) => l.replace(/^\[\s*[\d.]+\] /, "")).filter((l) => /^(holder|thief): /.test(l));
+}
+
+describe("DMA bindings", () => {
+  beforeAll(() => {
+    const b = quark(["build", manifest]);
+    expect(b.code, b.stderr).toBe(0);
+  });
+
+  const logs: Record<string, string> = {};
+
+  it.each(["node", "wasmtime"])("one binder at a time, released at its take-down, registers its alone (%s)", (runtime) => {
+    const r = quark(["boot", image, "--runtime", runtime]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(serviceLines(r.stdout)).toEqual([
+      "holder: bind: OK; again: OK; transfer: 32",
+      "holder: no DMA: a block device E_UNSUPPORTED, the bus E_UNSUPPORTED",
+      "thief: bind while holder has it: E_PERM; unbind it: E_PERM",
+      "holder: crashing with the device bound",
+      "thief: bind once holder is gone: OK; transfer: 32",
+      "holder: restarted: bind E_PERM; transfer: E_PERM",
+    ]);
+    expect(r.stdout).toMatch(/init: restarted holder \(restart 1\)/);
+    logs[runtime] = serviceLines(withoutTimings(r.stdout)).join("\n");
+  });
+
+  it("prints the same log under both hosts", () => {
+    expect(logs.wasmtime).toBe(logs.node);
+  });
+});
