@@ -79,12 +79,14 @@ function register(): void {
     subscribed = true;
     idleFromTags();
   }
-  // The drivers' rules; a manifest that starts drivers after the devmgr
-  // (requires = ["devmgr"]) with ready = "notify" here has them read before
-  // any driver announces itself.
+  // The drivers' rules: a driver that announces itself before they are read
+  // is answered E_BUSY and tries again.
   if (readRules() != OK) { wakeAfter(1000000); return; }
   registered = true;
-  registry.ready(); // init starts the drivers now, inside this call: each announces itself once it can reach us
+  // For a manifest that says ready = "notify" (not needed: see above). init
+  // may start services inside this call; a driver among them finds the devmgr
+  // busy and announces itself a moment later.
+  registry.ready();
   wantBind();
 }
 
