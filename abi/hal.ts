@@ -20,6 +20,7 @@ export const halTypes: HalType[] = [
   { name: "entropy", value: 4, doc: "raw noise sources" },
   { name: "bus", value: 5, doc: "a bus: enumeration, hot-plug, power" },
   { name: "block", value: 6, doc: "a disk of 512-byte sectors" },
+  { name: "qpu", value: 7, doc: "a quantum processor: runs QPU jobs (abi/qpu.ts)" },
 ];
 
 // Line = slot: slot s raises bit 1 << s of the interrupt controller, so at
@@ -162,6 +163,37 @@ export const halDevices: HalDevice[] = [
       { name: "BLK_DONE", value: 2, doc: "BLK_STATUS: the last command completed" },
       { name: "BLK_ERR_SECTOR", value: 3, doc: "BLK_STATUS: the selected sector is not below BLK_SECTOR_COUNT" },
       { name: "BLK_ERR_CMD", value: 4, doc: "BLK_STATUS: no such command" },
+    ],
+  },
+  {
+    name: "qpu", type: "qpu", prefix: "QPU", size: 0x48, file: "qpu-device", absolute: false,
+    irq: "slot", power: ["on"], dma: "bus-master", pluggable: true, reset: "qpuReset",
+    doc: "An emulated quantum processor (docs/qpu.md): QPU_CMD_RUN reads a job by DMA from the bound process's memory, runs it on the statevector engine (hal/qpu/), ideal or with the calibrated noise, and writes the counts back by DMA; QPU_CMD_CALIBRATE reads a calibration table the same way. Raises its slot's line when a command ends. One engine serves every QPU plugged: commands run one after another.",
+    registers: [
+      { name: "QUBITS", offset: 0x00, access: "rw", read: "qpuQubits", write: "qpuSetQubits", doc: "the qubits it allows (QPU_DEFAULT_QUBITS at plug); write: 1 to QPU_MAX_QUBITS, else QPU_STATUS says why" },
+      { name: "JOB_ADDR", offset: 0x04, access: "rw", read: "qpuJobAddr", write: "qpuSetJobAddr", doc: "the job's virtual address in the bound process's kernel-managed memory" },
+      { name: "JOB_LEN", offset: 0x08, access: "rw", read: "qpuJobLen", write: "qpuSetJobLen", doc: "the job's bytes" },
+      { name: "SHOTS", offset: 0x0c, access: "rw", read: "qpuShots", write: "qpuSetShots", doc: "shots of the next run (0: the state only, no counts)" },
+      { name: "SEED_LO", offset: 0x10, access: "rw", read: "qpuSeedLo", write: "qpuSetSeedLo", doc: "the run's 64-bit seed, low word" },
+      { name: "SEED_HI", offset: 0x14, access: "rw", read: "qpuSeedHi", write: "qpuSetSeedHi", doc: "the seed's high word" },
+      { name: "FLAGS", offset: 0x18, access: "rw", read: "qpuFlags", write: "qpuSetFlags", doc: "QRUN_* flags of the next run" },
+      { name: "RES_ADDR", offset: 0x1c, access: "rw", read: "qpuResAddr", write: "qpuSetResAddr", doc: "where the counts go: a virtual address in the bound process's memory" },
+      { name: "RES_LEN", offset: 0x20, access: "rw", read: "qpuResLen", write: "qpuSetResLen", doc: "room there in bytes (QRES_ENTRY_BYTES per outcome)" },
+      { name: "CAL_ADDR", offset: 0x24, access: "rw", read: "qpuCalAddr", write: "qpuSetCalAddr", doc: "a calibration table's virtual address (docs/qpu.md)" },
+      { name: "CAL_LEN", offset: 0x28, access: "rw", read: "qpuCalLen", write: "qpuSetCalLen", doc: "its bytes; 0 makes the QPU ideal again" },
+      { name: "CMD", offset: 0x2c, access: "rw", read: "qpuCmd", write: "qpuCommand", doc: "write: QPU_CMD_RUN or QPU_CMD_CALIBRATE (ignored while QPU_BUSY); read: the last command" },
+      { name: "STATUS", offset: 0x30, access: "r", read: "qpuStatus", doc: "QPU_IDLE, QPU_BUSY, after a run the outcomes written (QPU_RESULTS of them), after a calibration OK, or why the command failed (an error code; QPU_REASON* say more)" },
+      { name: "RESULTS", offset: 0x34, access: "r", read: "qpuResultCount", doc: "the outcomes the last run gave (also when RES_LEN was too small: E_NOSPACE)" },
+      { name: "REASON", offset: 0x38, access: "r", read: "qpuReasonNow", doc: "the engine's QERR_* reason for the last refusal (docs/qpu.md)" },
+      { name: "REASON_AT", offset: 0x3c, access: "r", read: "qpuReasonAtNow", doc: "the instruction it concerns (-1: none)" },
+      { name: "REASON_A", offset: 0x40, access: "r", read: "qpuReasonANow", doc: "the reason's first number (low 32 bits)" },
+      { name: "REASON_B", offset: 0x44, access: "r", read: "qpuReasonBNow", doc: "its second number (low 32 bits)" },
+    ],
+    values: [
+      { name: "QPU_CMD_RUN", value: 1, doc: "QPU_CMD: read the job, run it, write the counts" },
+      { name: "QPU_CMD_CALIBRATE", value: 2, doc: "QPU_CMD: read the calibration table (or none: ideal)" },
+      { name: "QPU_IDLE", value: 0, doc: "QPU_STATUS: no command yet" },
+      { name: "QPU_BUSY", value: 1073741824, doc: "QPU_STATUS: a command is under way (1 << 30, above any count)" },
     ],
   },
 ];

@@ -109,6 +109,8 @@ export function busSelect(v: i32): void { if (<u32>v < <u32>N) selected = v; }
 export function busState(): i32 { return unchecked(kind[selected]) != 0 ? BUS_PRESENT : BUS_EMPTY; }
 export function busType(): i32 { return unchecked(kind[selected]); }
 export function busId(): i32 { return unchecked(ids[selected]); }
+/** The id of the device in slot `s` (0: empty), for a model that names itself in a DMA request. */
+export function slotId(s: i32): i32 { return <u32>s < <u32>N ? unchecked(ids[s]) : 0; }
 export function busWinBase(): i32 { return windowBase(selected); }
 export function busWinSize(): i32 { return windowSize(selected); }
 

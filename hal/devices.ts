@@ -3,9 +3,10 @@
 // every static device by slot, every pluggable model by type, and the
 // dispatch of a plugged device's registers to its model's handlers, which
 // take the slot first (each instance is its own).
-import { DEV_TYPE_UART, DEV_TYPE_TIMER, DEV_TYPE_INTC, DEV_TYPE_ENTROPY, DEV_TYPE_BUS, DEV_TYPE_BLOCK, BLK_SECTORS, BLK_SECTOR, BLK_CMD, BLK_STATUS, BLK_DATA, BLOCK_SIZE, DEV_ENTROPY, DEV_BUS } from "../kernel/abi";
+import { DEV_TYPE_UART, DEV_TYPE_TIMER, DEV_TYPE_INTC, DEV_TYPE_ENTROPY, DEV_TYPE_BUS, DEV_TYPE_BLOCK, DEV_TYPE_QPU, BLK_SECTORS, BLK_SECTOR, BLK_CMD, BLK_STATUS, BLK_DATA, QPU_QUBITS, QPU_JOB_ADDR, QPU_JOB_LEN, QPU_SHOTS, QPU_SEED_LO, QPU_SEED_HI, QPU_FLAGS, QPU_RES_ADDR, QPU_RES_LEN, QPU_CAL_ADDR, QPU_CAL_LEN, QPU_CMD, QPU_STATUS, QPU_RESULTS, QPU_REASON, QPU_REASON_AT, QPU_REASON_A, QPU_REASON_B, BLOCK_SIZE, QPU_SIZE, DEV_ENTROPY, DEV_BUS } from "../kernel/abi";
 import { entropyReset } from "./entropy";
 import { blockSectors, blockSector, blockSelect, blockCmd, blockCommand, blockStatus, blockData, blockSetData, blockReset } from "./block";
+import { qpuQubits, qpuSetQubits, qpuJobAddr, qpuSetJobAddr, qpuJobLen, qpuSetJobLen, qpuShots, qpuSetShots, qpuSeedLo, qpuSetSeedLo, qpuSeedHi, qpuSetSeedHi, qpuFlags, qpuSetFlags, qpuResAddr, qpuSetResAddr, qpuResLen, qpuSetResLen, qpuCalAddr, qpuSetCalAddr, qpuCalLen, qpuSetCalLen, qpuCmd, qpuCommand, qpuStatus, qpuResultCount, qpuReasonNow, qpuReasonAtNow, qpuReasonANow, qpuReasonBNow, qpuReset } from "./qpu-device";
 
 /** Per static slot: its DEV_TYPE_*. */
 export const staticType: StaticArray<i32> = [DEV_TYPE_TIMER, DEV_TYPE_UART, DEV_TYPE_ENTROPY, DEV_TYPE_INTC, DEV_TYPE_BUS];
@@ -44,6 +45,7 @@ export function typeKnown(type: i32): bool {
     case DEV_TYPE_ENTROPY:
     case DEV_TYPE_BUS:
     case DEV_TYPE_BLOCK:
+    case DEV_TYPE_QPU:
       return true;
   }
   return false;
@@ -53,6 +55,7 @@ export function typeKnown(type: i32): bool {
 export function modelPluggable(type: i32): bool {
   switch (type) {
     case DEV_TYPE_BLOCK: return true;
+    case DEV_TYPE_QPU: return true;
   }
   return false;
 }
@@ -61,6 +64,7 @@ export function modelPluggable(type: i32): bool {
 export function modelSize(type: i32): i32 {
   switch (type) {
     case DEV_TYPE_BLOCK: return BLOCK_SIZE;
+    case DEV_TYPE_QPU: return QPU_SIZE;
   }
   return 0;
 }
@@ -69,6 +73,7 @@ export function modelSize(type: i32): i32 {
 export function modelRaises(type: i32): bool {
   switch (type) {
     case DEV_TYPE_BLOCK: return true;
+    case DEV_TYPE_QPU: return true;
   }
   return false;
 }
@@ -77,6 +82,7 @@ export function modelRaises(type: i32): bool {
 export function modelPowerCaps(type: i32): i32 {
   switch (type) {
     case DEV_TYPE_BLOCK: return 14;
+    case DEV_TYPE_QPU: return 2;
   }
   return 0;
 }
@@ -85,6 +91,7 @@ export function modelPowerCaps(type: i32): i32 {
 export function modelFlags(type: i32): i32 {
   switch (type) {
     case DEV_TYPE_BLOCK: return 1;
+    case DEV_TYPE_QPU: return 3;
   }
   return 0;
 }
@@ -93,6 +100,7 @@ export function modelFlags(type: i32): i32 {
 export function modelReset(type: i32, slot: i32): void {
   switch (type) {
     case DEV_TYPE_BLOCK: blockReset(slot); break;
+    case DEV_TYPE_QPU: qpuReset(slot); break;
   }
 }
 
@@ -109,6 +117,29 @@ export function modelRead(type: i32, slot: i32, off: i32): i32 {
       if (<u32>(off - BLK_DATA) < <u32>512 && (off & 3) == 0) return blockData(slot, (off - BLK_DATA) >> 2);
       return 0;
     }
+    case DEV_TYPE_QPU: {
+      switch (off) {
+        case QPU_QUBITS: return qpuQubits(slot);
+        case QPU_JOB_ADDR: return qpuJobAddr(slot);
+        case QPU_JOB_LEN: return qpuJobLen(slot);
+        case QPU_SHOTS: return qpuShots(slot);
+        case QPU_SEED_LO: return qpuSeedLo(slot);
+        case QPU_SEED_HI: return qpuSeedHi(slot);
+        case QPU_FLAGS: return qpuFlags(slot);
+        case QPU_RES_ADDR: return qpuResAddr(slot);
+        case QPU_RES_LEN: return qpuResLen(slot);
+        case QPU_CAL_ADDR: return qpuCalAddr(slot);
+        case QPU_CAL_LEN: return qpuCalLen(slot);
+        case QPU_CMD: return qpuCmd(slot);
+        case QPU_STATUS: return qpuStatus(slot);
+        case QPU_RESULTS: return qpuResultCount(slot);
+        case QPU_REASON: return qpuReasonNow(slot);
+        case QPU_REASON_AT: return qpuReasonAtNow(slot);
+        case QPU_REASON_A: return qpuReasonANow(slot);
+        case QPU_REASON_B: return qpuReasonBNow(slot);
+      }
+      return 0;
+    }
   }
   return 0;
 }
@@ -121,6 +152,23 @@ export function modelWrite(type: i32, slot: i32, off: i32, value: i32): void {
         case BLK_CMD: blockCommand(slot, value); return;
       }
       if (<u32>(off - BLK_DATA) < <u32>512 && (off & 3) == 0) blockSetData(slot, (off - BLK_DATA) >> 2, value);
+      return;
+    }
+    case DEV_TYPE_QPU: {
+      switch (off) {
+        case QPU_QUBITS: qpuSetQubits(slot, value); return;
+        case QPU_JOB_ADDR: qpuSetJobAddr(slot, value); return;
+        case QPU_JOB_LEN: qpuSetJobLen(slot, value); return;
+        case QPU_SHOTS: qpuSetShots(slot, value); return;
+        case QPU_SEED_LO: qpuSetSeedLo(slot, value); return;
+        case QPU_SEED_HI: qpuSetSeedHi(slot, value); return;
+        case QPU_FLAGS: qpuSetFlags(slot, value); return;
+        case QPU_RES_ADDR: qpuSetResAddr(slot, value); return;
+        case QPU_RES_LEN: qpuSetResLen(slot, value); return;
+        case QPU_CAL_ADDR: qpuSetCalAddr(slot, value); return;
+        case QPU_CAL_LEN: qpuSetCalLen(slot, value); return;
+        case QPU_CMD: qpuCommand(slot, value); return;
+      }
       return;
     }
   }

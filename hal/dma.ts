@@ -8,9 +8,11 @@
 // request. Each request says which device model to tell when it is done.
 import { DMA_QUEUE, DMA_MAX, DMA_TO_DEVICE, DMA_FROM_DEVICE, E_ARG, E_NOSPACE } from "../kernel/abi";
 import { entropyDmaEnded } from "./entropy";
+import { qpuDmaEnded } from "./qpu-device";
 
 /** Who is told when a request ends: one value per device model that does DMA. */
 export const DMA_FOR_ENTROPY = 1;
+export const DMA_FOR_QPU = 2;
 
 const dev = new StaticArray<i32>(DMA_QUEUE);
 const dir = new StaticArray<i32>(DMA_QUEUE);
@@ -18,6 +20,7 @@ const addr = new StaticArray<i32>(DMA_QUEUE);
 const ptr = new StaticArray<i32>(DMA_QUEUE);
 const len = new StaticArray<i32>(DMA_QUEUE);
 const owner = new StaticArray<i32>(DMA_QUEUE);
+const tag = new StaticArray<i32>(DMA_QUEUE); // the owner's own word (a pluggable model's slot)
 let head = 0;
 let count = 0;
 
@@ -29,7 +32,7 @@ export function dmaReset(): void { head = 0; count = 0; }
  * queued (the owner hears the result later), or why not: the owner is not
  * told of a request refused here.
  */
-export function dmaRequest(id: i32, direction: i32, va: i32, at: usize, n: i32, who: i32): i32 {
+export function dmaRequest(id: i32, direction: i32, va: i32, at: usize, n: i32, who: i32, ownTag: i32 = 0): i32 {
   if (direction != DMA_TO_DEVICE && direction != DMA_FROM_DEVICE) return E_ARG;
   if (n <= 0 || n > DMA_MAX) return E_ARG;
   if (count >= DMA_QUEUE) return E_NOSPACE;
@@ -40,6 +43,7 @@ export function dmaRequest(id: i32, direction: i32, va: i32, at: usize, n: i32, 
   unchecked(ptr[i] = <i32>at);
   unchecked(len[i] = n);
   unchecked(owner[i] = who);
+  unchecked(tag[i] = ownTag);
   count++;
   return 0;
 }
@@ -56,7 +60,9 @@ export function dmaLen(): i32 { return count > 0 ? unchecked(len[head]) : 0; }
 export function dmaDone(result: i32): void {
   if (count == 0) return;
   const who = unchecked(owner[head]);
+  const t = unchecked(tag[head]), id = unchecked(dev[head]);
   head = (head + 1) % DMA_QUEUE;
   count--;
   if (who == DMA_FOR_ENTROPY) entropyDmaEnded(result);
+  else if (who == DMA_FOR_QPU) qpuDmaEnded(t, id, result);
 }

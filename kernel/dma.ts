@@ -8,7 +8,7 @@
 // frames and the HAL's memory (COPY_HAL). A binding ends with its process
 // (take-down): a device then reaches no memory until a driver binds it again.
 import {
-  K_DEVICE, R_WRITE, OK, E_ARG, E_PERM, E_STATE, E_NOSPACE, E_UNSUPPORTED, COPY_HAL, DMA_BINDINGS, DMA_DRAIN, DMA_MAX,
+  K_DEVICE, R_WRITE, OK, E_ARG, E_PERM, E_STATE, E_NOSPACE, E_UNSUPPORTED, E_REVOKED, COPY_HAL, DMA_BINDINGS, DMA_DRAIN, DMA_MAX,
   DMA_TO_DEVICE, DMA_FROM_DEVICE, INTC_DMA_COUNT, INTC_DMA_DEV, INTC_DMA_DIR, INTC_DMA_ADDR, INTC_DMA_PTR,
   INTC_DMA_LEN, INTC_DMA_DONE,
 } from "./abi";
@@ -33,7 +33,8 @@ export function dmaBind(slot: i32, on: i32): i32 {
   if (g < 0) return g;
   if (on != 0 && on != 1) return E_ARG;
   const id = capBadge(g);
-  if (!deviceDoesDma(id)) return E_UNSUPPORTED;
+  // Unbinding needs no DMA check: a device unplugged since is unbound all the same.
+  if (on == 1 && !deviceDoesDma(id)) return E_UNSUPPORTED;
   let e = entryOf(id);
   if (e >= 0 && unchecked(boundPid[e]) != pid) return E_PERM;
   if (on == 0) {
@@ -68,6 +69,8 @@ function serve(id: i32, dir: i32, va: i32, at: i32, len: i32): i32 {
   if (id == 0 || len <= 0 || len > DMA_MAX) return E_ARG;
   const e = entryOf(id);
   if (e < 0) return E_STATE;
+  // A request left by a device unplugged since moves nothing.
+  if (!deviceDoesDma(id)) return E_REVOKED;
   const pid = unchecked(boundPid[e]);
   if (dir == DMA_FROM_DEVICE) return copyIn(pid, va, COPY_HAL, at, len);
   if (dir == DMA_TO_DEVICE) return copyOut(pid, va, COPY_HAL, at, len);

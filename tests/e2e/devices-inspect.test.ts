@@ -41,7 +41,7 @@ describe("quark inspect lists the devices", () => {
       expect(seen(slot), m.name).toMatchObject({ type: m.typeValue, base: abi.BUS_SLOT_BASE + slot * abi.BUS_SLOT_STRIDE, size: m.size, irq: m.line === "slot" ? 2 ** slot : 0, caps: caps(m.power), dma: m.dma !== "none" });
       h.unplug(slot);
     }
-    expect(devices.pluggable.map((m: any) => m.name)).toEqual(["block"]);
+    expect(devices.pluggable.map((m: any) => m.name)).toEqual(["block", "qpu"]);
     const byName = Object.fromEntries(devices.static.map((d: any) => [d.name, d]));
     expect(byName.bus).toMatchObject({ type: "bus", id: abi.DEV_BUS, grantedTo: ["disk"] });
     expect(byName.entropy.grantedTo).toEqual([]);
