@@ -186,22 +186,26 @@ describe("every key of abi/manifest.ts", () => {
   });
 
   it("is accepted by the parser, all in one manifest", () => {
-    // interrupts names a device in the service's caps, and its service has one instance: log's, below.
-    const keyLines = (t: string): string[] => manifestKeys.filter((k) => k.table === t && k.key !== "module" && k.key !== "name" && k.key !== "interrupts")
+    // interrupts names a device in the service's caps, and its service has one instance: log's, below;
+    // driver names a pluggable device type and driver_match its conditions: opt's, below.
+    const own = ["module", "name", "interrupts", "driver", "driver_match"];
+    const keyLines = (t: string): string[] => manifestKeys.filter((k) => k.table === t && !own.includes(k.key))
       .map((k) => `${k.key} = ${k.key === "wants" ? '["opt"]' : samples(k)[0].toml}`);
     const m = parse([
       "[image]", 'name = "sample"', ...keyLines("image"), "",
       "[init]", ...manifestKeys.filter((k) => k.table === "init").map((k) => `${k.key} = ${samples(k)[0].toml}`), "",
       ...LOG, 'version = "1.2.3"', 'caps = ["bus"]', 'interrupts = ["bus"]', "",
-      "[service.opt]", 'module = "../userland/opt"', "",
+      "[service.opt]", 'module = "../userland/opt"', 'driver = "block"', 'driver_match = ["sectors >= 64"]', "",
       "[service.svc]", 'module = "../userland/svc"', ...keyLines("service"), "",
       "[group.g]", ...keyLines("group"), "",
     ]);
     expect(m.warnings).toEqual([]);
     const svc = m.services.find((s) => s.name === "svc")! as unknown as Record<string, unknown>;
-    for (const k of manifestKeys.filter((x) => x.table === "service" && x.field && x.key !== "module" && x.key !== "interrupts" && x.type !== "caps" && x.type !== "names")) {
+    for (const k of manifestKeys.filter((x) => x.table === "service" && x.field && !own.includes(x.key) && x.type !== "caps" && x.type !== "names")) {
       expect(svc[k.field!], k.key).toEqual(samples(k)[0].value);
     }
+    // A driver's type and conditions resolve to their numbers.
+    expect(m.services.find((s) => s.name === "opt")!.driver).toEqual({ type: abi.DEV_TYPE_BLOCK, match: [{ property: proto.DEVP_SECTORS, op: proto.BIND_GE, value: 64 }] });
     // A device name resolves to its line.
     expect(m.services.find((s) => s.name === "log")!.interrupts).toEqual([{ device: "bus", line: Math.log2(abi.IRQ_BUS), label: fnv1a("bus.irq") }]);
   });

@@ -24,7 +24,7 @@
 // register path under both, so the ratio is what the device manager, the
 // driver and the extra copy add.
 import {
-  sys, callForCap, recvCap, capByName, OK, NOTE_TIMER, DEV_ENTROPY, DEV_TYPE_BLOCK, DEVEV_PLUG, TAG_DEV_OPEN,
+  sys, callForCap, recvCap, capByName, OK, E_STATE, NOTE_TIMER, DEV_ENTROPY, DEV_TYPE_BLOCK, DEVEV_PLUG, TAG_DEV_OPEN,
   TAG_DEV_CLOSE, TAG_DEV_COUNT, TAG_DEV_SUBSCRIBE, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_EVENT, TAG_PING,
   TAG_DEV_WAIT_BOUND, TAG_DEV_BOUND, TAG_DEV_READ, TAG_DEV_WRITE, TAG_DEV_GET, LEASE_READ, LEASE_WRITE, R_READ,
   BLK_SECTOR, BLK_CMD, BLK_STATUS, BLK_DATA, BLK_CMD_READ, BLK_DONE, BLK_SECTOR_BYTES,
@@ -106,7 +106,7 @@ function readRegisters(regs: i32): i32 {
   for (let k = 0; k < READ_BYTES / BLK_SECTOR_BYTES; k++) {
     sys.dev_write(regs, BLK_SECTOR, k);
     sys.dev_write(regs, BLK_CMD, BLK_CMD_READ);
-    if (sys.dev_read(regs, BLK_STATUS) != BLK_DONE) return -1;
+    if (sys.dev_read(regs, BLK_STATUS) != BLK_DONE) return E_STATE;
     const base = at + <usize>(k * BLK_SECTOR_BYTES);
     for (let w = 0; w < BLK_SECTOR_BYTES >> 2; w++) store<u32>(base + (<usize>w << 2), <u32>sys.dev_read(regs, BLK_DATA + (w << 2)));
   }

@@ -108,7 +108,7 @@ function attach(): i32 {
   let r = rowOf(id);
   if (r >= 0) forget(r);
   r = E_NOSPACE;
-  for (let k = 0; k < DRV_DEVICES; k++) if (unchecked(dId[k]) == 0) { r = k; break; }
+  for (let k = 0; k < DRV_DEVICES; k++) if (unchecked(dId[k]) == 0 || stale(k)) { r = k; break; }
   if (r < 0) return E_NOSPACE;
   keepCap();
   sys.cap_label(cap, CAP_LABEL + 2 * r);
@@ -141,6 +141,17 @@ function forget(r: i32): void {
   drop(irq, CAP_LABEL + 2 * r + 1);
   drop(unchecked(dCap[r]), CAP_LABEL + 2 * r);
   unchecked(dId[r] = 0); unchecked(dCap[r] = -1); unchecked(dIrq[r] = -1);
+}
+
+/**
+ * A row whose device capability the devmgr revoked without a word (it could
+ * not reach this driver then: an unplug noticed while the driver was calling
+ * it): free for the next device.
+ */
+function stale(r: i32): bool {
+  if (sys.cap_find(CAP_LABEL + 2 * r) == unchecked(dCap[r])) return false;
+  forget(r);
+  return true;
 }
 
 /** Delete `slot` if it still holds the capability labelled `label`. */
