@@ -5,7 +5,8 @@
 // devmgr binds the new instance when it announces itself. Two clients write
 // and read back their own sectors throughout: every answer is a result with
 // the right data, E_CRASHED (the request the driver died in) or E_STATE (no
-// driver bound yet); no instance starts with a line still bound, each holds
+// driver bound yet); no instance starts with a line still bound (the kernel's
+// take-down) or a copy of one (the devmgr revoked it at the crash), each holds
 // its line again once bound; and at the end every sector holds what was last
 // written to it (a write that crashed between its two sectors: the first new).
 import { beforeAll, describe, expect, it } from "vitest";
@@ -35,7 +36,7 @@ describe("a driver crashing under load", () => {
     expect(r.code, r.stderr).toBe(0);
     const summary = serviceLines(r.stdout, ["c1", "c2"]).filter((l) => !l.includes(": counts: "));
     const verdict = "every answer a result, E_CRASHED or E_STATE: true; other errors 0, wrong data 0, line not held after a rebind 0, " +
-      "starts with a line still bound 0; pairs read back as last written 32 of 32";
+      "starts with a line still bound 0, with a line capability 0; pairs read back as last written 32 of 32";
     expect(summary).toEqual([`c1: ${verdict}`, `c2: ${verdict}`]);
     // The crashes happened, under load, and each was a restart of crashy that the clients lived through.
     const counts = serviceLines(r.stdout, ["c1", "c2"]).filter((l) => l.includes(": counts: "));
