@@ -4,6 +4,7 @@
 // from the generated constants so that no boot walks the ~400 exports of the
 // module to learn them (tools/lib/image-check.ts compares an image's section
 // with these bytes; tools/lib/linkable.ts links against the names).
+import { createHash } from "node:crypto";
 import { evaluate, header } from "./text";
 
 const FILES = ["kernel/abi.ts", "kernel/abi-boot.ts", "kernel/abi-hal.ts"];
@@ -32,6 +33,8 @@ export function emitAbiJson(generated: Map<string, string>): [string, string] {
     "// syscalls' kernel export names: what a boot needs of the ABI, without walking\n" +
     "// the kernel/abi.ts module. tests/unit/abi.test.ts checks both against it.\n\n" +
     `export const ABI_JSON = ${JSON.stringify(json)};\n\n` +
+    "/** ABI_JSON's sha256: what a cache keyed by the ABI names it by, without hashing ABI_JSON at every boot. */\n" +
+    `export const ABI_SHA256 = "${createHash("sha256").update(json).digest("hex")}";\n\n` +
     "/** The kernel export of each syscall: SYS_X's lowercase name without `SYS_`. */\n" +
     `export const SYSCALL_EXPORTS: readonly string[] = ${JSON.stringify(syscalls)};\n`;
   return ["tools/lib/abi-json.ts", text];

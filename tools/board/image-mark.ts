@@ -15,10 +15,9 @@
 // the mark then lands in a later tick, with other times). The
 // folder is the host's own, as trusted as the loader's outputs and the
 // validation marks kept there (docs/security.md).
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ABI_JSON } from "../lib/abi-json";
+import { ABI_SHA256 } from "../lib/abi-json";
 import type { CheckedModule, ModuleKind } from "../lib/image-check";
 import { loaderCacheDir } from "../host-node/loader";
 
@@ -39,10 +38,15 @@ interface Mark {
   boot: [number, number];
 }
 
-/** Where the mark of a file with this identity is kept. */
+/**
+ * Where the mark of a file with this identity is kept: the name spells the
+ * identity out (digits and separators), with the ABI's generated digest and
+ * V8's version, so no boot hashes anything to find it (the first sha256 of a
+ * process costs about half a millisecond).
+ */
 export function markPath(identity: string): string {
-  const key = createHash("sha256").update(`${FORMAT}\n${identity}\n${process.versions.v8}\n${ABI_JSON}`).digest("hex");
-  return join(loaderCacheDir(), `checked-${key}.json`);
+  const id = identity.replace(/[^0-9]+/g, "-");
+  return join(loaderCacheDir(), `checked-${FORMAT}-${id}-${ABI_SHA256.slice(0, 16)}-${process.versions.v8.replace(/[^0-9a-z.]+/gi, "_")}.json`);
 }
 
 const within = (at: unknown, size: unknown, length: number) =>

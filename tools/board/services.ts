@@ -5,10 +5,10 @@
 // passes both is kept on disk (loader-cache.ts), so booting an image seen
 // before costs one file read per service. An engine then only compiles the
 // bytes and links each import by name.
-import { bytesOfLoader, instrumentService, loaderCacheDir } from "../host-node/loader";
+import { bytesOfLoader, instrumentService, loaderCacheDir, loaderIdentity } from "../host-node/loader";
 import { LoaderCache } from "../host-node/loader-cache";
 import { ENV_IMPORTS, LOADER_IMPORTS, linkTarget, syscallExports } from "../lib/linkable";
-import { ABI_JSON } from "../lib/abi-json";
+import { ABI_SHA256 } from "../lib/abi-json";
 import { ENTRY_EXPORTS } from "../lib/abi-texts";
 import { readImports, WasmFormatError } from "../lib/wasm-sections";
 import { entryRefusal } from "./entries";
@@ -45,7 +45,7 @@ let cache: LoaderCache | undefined;
 
 /** The cache of prepared services: keyed by the loader, and by everything the link check reads, so an ABI change misses. */
 function preparedCache(): LoaderCache {
-  cache ??= new LoaderCache(loaderCacheDir(), bytesOfLoader(), JSON.stringify([ABI_JSON, [...ENTRY_EXPORTS], LOADER_IMPORTS, ENV_IMPORTS]));
+  cache ??= new LoaderCache(loaderCacheDir(), loaderIdentity() ?? bytesOfLoader(), JSON.stringify([ABI_SHA256, [...ENTRY_EXPORTS], LOADER_IMPORTS, ENV_IMPORTS]));
   return cache;
 }
 

@@ -1,10 +1,10 @@
 // The loader's output, kept on disk beside the loader (build/loader-cache/),
 // so a boot of an image already seen runs no loader and no link check at all:
 // the same role as wasmtime's compiled-code cache. An entry is named by the
-// sha256 of the loader's own bytes and of the link policy it was checked
-// against (the salt), the flags and the sha256 of the module as given, so it
-// is exactly what this loader makes of those bytes, and a changed module,
-// loader or ABI simply misses. The folder is the host's own, as trusted as
+// loader (the sha256 of its bytes, or its file's identity: loader.ts), the
+// link policy it was checked against (the salt), the flags and the sha256 of
+// the module as given, so it is exactly what this loader makes of those
+// bytes, and a changed module, loader or ABI simply misses. The folder is the host's own, as trusted as
 // build/loader.wasm. The board runs the loader in Node for both engines, so
 // one cache serves them both.
 import { createHash } from "node:crypto";
@@ -17,12 +17,31 @@ const KEEP = 512;
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
+/**
+ * 64 bits of a short text, as 16 hex digits (two 32-bit FNV-1a lanes): it
+ * names a cache entry, it guards nothing (the entry's inputs are the
+ * loader's own build and this checkout's ABI), so no cryptographic hash is
+ * needed on the way of every boot.
+ */
+function digest(text: string): string {
+  let a = 0x811c9dc5, b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
 export class LoaderCache {
   private readonly loaderHash: string;
 
-  // `salt`: whatever else decided the entries (the board's link policy: tools/board/services.ts).
-  constructor(private readonly dir: string, loaderBytes: Uint8Array, salt = "") {
-    this.loaderHash = createHash("sha256").update(loaderBytes).update(salt).digest("hex").slice(0, 16);
+  // `loader`: its bytes, or a name that changes whenever they do (its file's
+  // identity), which spares a boot hashing them. `salt`: whatever else decided
+  // the entries (the board's link policy: tools/board/services.ts).
+  constructor(private readonly dir: string, loader: Uint8Array | string, salt = "") {
+    const id = typeof loader === "string" ? `name ${loader}` : `sha256 ${sha256(loader)}`;
+    this.loaderHash = digest(`${id}\n${salt}`);
   }
 
   // `sha`: the bytes' sha256 when the caller has it already (the image check

@@ -3,6 +3,8 @@
 // host compiles it. The loader adds the CPU and stack charges and refuses
 // what it cannot vouch for; a refusal is a LoadError naming the module.
 import { join } from "node:path";
+import { statSync } from "node:fs";
+import { RACY_MS } from "../board/image-mark";
 import { repoRoot } from "../lib/root";
 import { fileBytes } from "../lib/file-bytes";
 
@@ -37,6 +39,24 @@ export function loaderPath(): string {
 /** Where the loader's outputs are kept (loader-cache.ts). */
 export function loaderCacheDir(): string {
   return join(repoRoot(), "build", "loader-cache");
+}
+
+/**
+ * build/loader.wasm's identity (device, inode, size, modification time), which
+ * changes whenever its bytes do: the loader cache names its entries by it
+ * rather than by hashing the bytes at every boot. Undefined for a file
+ * changed less than two seconds ago (two writes within one tick of the file
+ * times look alike: git's rule for a racily clean file) or one that cannot
+ * be read: the bytes are hashed then.
+ */
+export function loaderIdentity(): string | undefined {
+  try {
+    const s = statSync(loaderPath(), { bigint: true });
+    if (Date.now() - Number(s.mtimeMs) < RACY_MS) return undefined;
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** build/loader.wasm's bytes, read once; a LoadError when it is missing. */
