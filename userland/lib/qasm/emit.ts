@@ -99,7 +99,6 @@ export function pushControl(q: i32): bool {
 }
 export function popControls(n: i32): void { nControls = max(0, nControls - n); }
 export function toggleInverse(): void { inverted = !inverted; }
-export function isInverted(): bool { return inverted; }
 
 export function beginIf(start: u32, width: u32, value: u64): void {
   conditional = true; condStart = start; condWidth = width; condValue = value; condWritten = false;
@@ -182,8 +181,8 @@ export function gphase(theta: f64): void {
   mcu(nControls - 1, -1, unchecked(controls[nControls - 1]));
 }
 
-// Inverse already applied by the caller; the controls: the first k in force,
-// and `extra` (≥ 0) one more.
+// The matrix in m (any inverse already applied); the controls: the first k in
+// force, and `extra` (≥ 0) one more.
 function mcu(k: i32, extra: i32, t: i32): void {
   const n = k + (extra >= 0 ? 1 : 0);
   if (n > QJOB_MAX_CONTROLS) {
@@ -199,14 +198,6 @@ function mcu(k: i32, extra: i32, t: i32): void {
   if (extra >= 0) put(<u32>extra);
   put(<u32>t);
   for (let i = 0; i < 8; i++) putF(unchecked(m[i]));
-}
-
-/** A 2×2 unitary (re, im pairs, row-major) on t under the controls in force. */
-export function unitary(t: i32, a: StaticArray<f64>): void {
-  if (dry || !targetFree(t)) return;
-  for (let i = 0; i < 8; i++) unchecked(m[i] = a[i]);
-  if (inverted) adjoint();
-  mcu(nControls, -1, t);
 }
 
 export function measure(q: i32, c: i32): void {
@@ -262,15 +253,6 @@ function uMatrix(theta: f64, phi: f64, lambda: f64): void {
 }
 
 function xMatrix(): void { setM(0, 0, 1, 0, 1, 0, 0, 0); }
-
-function adjoint(): void {
-  // [[a, b], [c, d]]† = [[a*, c*], [b*, d*]]
-  const br = unchecked(m[2]), bi = unchecked(m[3]);
-  unchecked(m[1] = -unchecked(m[1]));
-  unchecked(m[2] = unchecked(m[4])); unchecked(m[3] = -unchecked(m[5]));
-  unchecked(m[4] = br); unchecked(m[5] = -bi);
-  unchecked(m[7] = -unchecked(m[7]));
-}
 
 // X to within rounding (U(π, 0, π)'s cos π/2 is 6e-17, not 0).
 function isX(): bool {

@@ -45,7 +45,7 @@ const WORDS: string[] = [
   "delay", "box", "duration", "stretch", "array", "complex", "return", "break", "continue", "end", "extern", "switch",
   "defcalgrammar", "pragma", "durationof",
 ];
-// Second spellings of a keyword: [word, keyword].
+// Second spellings of a keyword, and the keyword each spells.
 const ALIASES: string[] = ["τ", "ℇ"];
 const ALIAS_OF: i32[] = [K_TAU, K_EULER];
 
@@ -55,6 +55,8 @@ const slotWord = new StaticArray<i32>(SLOTS); // 0: empty
 const slotText = new StaticArray<usize>(SLOTS);
 const slotLen = new StaticArray<i32>(SLOTS);
 let built = false;
+// The words' bytes, kept alive for the module's lifetime (slotText points into them).
+const kept = new Array<ArrayBuffer>();
 
 function add(word: string, k: i32): void {
   const bytes = String.UTF8.encode(word);
@@ -68,11 +70,8 @@ function add(word: string, k: i32): void {
   unchecked(slotWord[s] = k);
   unchecked(slotText[s] = at);
   unchecked(slotLen[s] = n);
-  // The bytes stay alive for the module's lifetime: keep a reference.
   kept.push(bytes);
 }
-
-const kept = new Array<ArrayBuffer>();
 
 function build(): void {
   for (let i = 0; i < WORDS.length; i++) add(WORDS[i], i + 1 < K_UNSUPPORTED ? i + 1 : K_UNSUPPORTED);

@@ -56,9 +56,6 @@ export function setVersion3(on: bool): void { v3 = on; }
 
 /** Reads [from, to) from now on; the caller calls next() for the first token. */
 export function setSource(from: usize, to: usize): void { p = from; end = to; }
-/** Where the next token will be looked for (just past the current one). */
-export function cursor(): usize { return p; }
-export function sourceEnd(): usize { return end; }
 
 export function next(): void {
   skipSpace();
@@ -116,13 +113,6 @@ function identifier(): void {
   kind = T_ID;
   hash = h;
   keyword = keywordOf(h, start, <i32>(q - start));
-}
-
-/** The FNV-1a hash the lexer gives an identifier of these bytes. */
-export function hashOf(at: usize, n: i32): u32 {
-  let h = FNV_BASIS;
-  for (let i = 0; i < n; i++) h = (h ^ <u32>load<u8>(at + <usize>i)) * FNV_PRIME;
-  return h;
 }
 
 // Digits are gathered into a u64 mantissa (18 digits exact) and a decimal
@@ -245,6 +235,6 @@ export function text(): string {
   return String.UTF8.decodeUnsafe(start, <usize>min(len, 40));
 }
 
-/** Lexer state, saved around a gate's expansion (which reads the gate's body). */
+/** Where the text being read stands (just past the current token) and ends: a call's expansion reads bodies, then resumes here. */
 export function savePos(): usize { return p; }
 export function saveEnd(): usize { return end; }

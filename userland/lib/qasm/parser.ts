@@ -470,7 +470,7 @@ function bodyQubit(): i32 {
 /**
  * [modifiers @] name[(params)] qubits; At the top level the call runs at
  * once, over each step of its broadcast; in a gate body being expanded it
- * becomes tasks (expansion.ts's stack), so gates nested in gates cost
+ * becomes tasks (tasks.ts), so gates nested in gates cost
  * stack entries, never Wasm frames.
  */
 function call(body: bool): void {
