@@ -39,8 +39,9 @@ function general(base: usize, n: i32, t: i32, controls: u32, m: usize): void {
     for (let block = base; block < end; block += stride << 1) {
       for (let p = block; p < block + stride; p += 16) {
         const a0 = v128.load(p), a1 = v128.load(p + stride);
-        v128.store(p, f64x2.add(cmul(a0, r00, i00), cmul(a1, r01, i01)));
-        v128.store(p + stride, f64x2.add(cmul(a0, r10, i10), cmul(a1, r11, i11)));
+        const s0 = swapLanes(a0), s1 = swapLanes(a1);
+        v128.store(p, f64x2.add(f64x2.add(f64x2.mul(a0, r00), f64x2.mul(s0, i00)), f64x2.add(f64x2.mul(a1, r01), f64x2.mul(s1, i01))));
+        v128.store(p + stride, f64x2.add(f64x2.add(f64x2.mul(a0, r10), f64x2.mul(s0, i10)), f64x2.add(f64x2.mul(a1, r11), f64x2.mul(s1, i11))));
       }
     }
     return;
