@@ -1,6 +1,7 @@
 // Running a compiled program: every shot from |0…0⟩ through every operation
 // (measurements sample the state and collapse it, a condition reads the
-// classical bits so far, noise is sampled per shot), or, when every
+// classical bits so far, noise is sampled per shot; the operations before the
+// first of those are run once and their state copied into each shot), or, when every
 // measurement is terminal and there is no noise, the state once and all shots
 // sampled from it.
 import * as prog from "./program";
@@ -15,19 +16,44 @@ import { terminal } from "./compile";
 let clbits: u64 = 0;
 let scalar = false;
 const pairArea = new Region(); // (qubit, clbit) of each terminal measurement
+const prefixArea = new Region(); // the state after the operations every shot shares
 
 /** Runs `shots` shots (0: the state once, no counts); false if memory ran out. */
 export function runShots(shots: u32, perShot: bool, useScalar: bool): bool {
   scalar = useScalar;
   if (!sample.reserveShots(shots)) return false;
   if (shots > 0 && terminal && !perShot) return sampled(shots);
-  for (let s: u32 = 0; s < max<u32>(shots, 1); s++) {
+  // The operations before the first that draws a random number or reads a
+  // classical bit give every shot the same state: computed once and copied
+  // into each shot when there is memory for the copy (the same bits either way).
+  const first = deterministicPrefix();
+  const cached = shots > 1 && first > 0 && reserve(prefixArea, <usize>16 << state.qubits);
+  if (cached) {
     state.zero();
+    for (let i = 0; i < first; i++) execute(prog.opAt(i), true);
+    memory.copy(prefixArea.at, state.base, <usize>16 << state.qubits);
+  }
+  for (let s: u32 = 0; s < max<u32>(shots, 1); s++) {
     clbits = 0;
-    for (let i = 0; i < prog.count; i++) execute(prog.opAt(i), true);
+    let i = 0;
+    if (cached) {
+      memory.copy(state.base, prefixArea.at, <usize>16 << state.qubits);
+      i = first;
+    } else state.zero();
+    for (; i < prog.count; i++) execute(prog.opAt(i), true);
     if (shots > 0) sample.recordShot(s, clbits);
   }
   return true;
+}
+
+/** The index of the first operation that is a measurement, reset or noise point, or carries a condition. */
+function deterministicPrefix(): i32 {
+  for (let i = 0; i < prog.count; i++) {
+    const op = prog.opAt(i);
+    const kind = load<i32>(op, prog.OP_KIND);
+    if (load<i32>(op, prog.OP_CONDITIONAL) != 0 || (kind != prog.P_GATE && kind != prog.P_PHASE)) return i;
+  }
+  return prog.count;
 }
 
 function sampled(shots: u32): bool {
