@@ -84,6 +84,23 @@ describe("the job", () => {
   });
 });
 
+describe("the libraries", () => {
+  it("give the same job whether included first (their tables kept from the last program) or after the program's own gates", () => {
+    const body = `qreg q[3];\nh q[0];\nccx q[0], q[1], q[2];\nmine q[2];\ncu3(0.1, 0.2, 0.3) q[1], q[0];\n`;
+    const first = qasm.job(`${V2}gate mine a { U(0.5, 0, 0) a; }\n${body}`);
+    expect(qasm.job(`${V2}gate mine a { U(0.5, 0, 0) a; }\n${body}`)).toEqual(first);
+    expect(qasm.job(`OPENQASM 2.0;\ngate mine a { U(0.5, 0, 0) a; }\ninclude "qelib1.inc";\n${body}`)).toEqual(first);
+    // A program of the other version in between leaves each library's tables as they were.
+    qasm.job(`${V3}qubit q;\nx q;\n`);
+    expect(qasm.job(`${V2}gate mine a { U(0.5, 0, 0) a; }\n${body}`)).toEqual(first);
+    expect(kinds(`${V3}qubit[2] q;\nh q[0];\ncx q[0], q[1];\n`)).toBe("u cx");
+  });
+
+  it("refuse a program's gate of a library gate's name whichever way the library came in", () => {
+    for (let i = 0; i < 2; i++) expect(qasm.parse(`${V2}gate h a { x a; }\n`)).toMatchObject({ ok: false, error: "3:6: gate 'h' is already defined" });
+  });
+});
+
 describe("OpenQASM 3 declarations and statements", () => {
   it("qubit[n], qubit, bit[n], bit, c = measure q and c[i] = measure q[j]", () => {
     const j = job(`${V3}qubit[2] q;\nqubit r;\nbit[2] c;\nbit d;\nc = measure q;\nd[0] = measure r;\nmeasure r -> c[1];\n`);

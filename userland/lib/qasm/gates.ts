@@ -101,3 +101,57 @@ export function nameIndex(g: i32, from: i32, n: i32, h: u32, at: usize, len: i32
 export function label(g: i32): string {
   return String.UTF8.decodeUnsafe(unchecked(name[g]), <usize>unchecked(nameLen[g]));
 }
+
+// --- a library's definitions, kept --------------------------------------------
+
+// Every per-gate table, and every per-name one, for save() and restore().
+const GATE_TABLES: i32 = 8;
+const NAME_TABLES: i32 = 3;
+
+function gateTable(i: i32): usize {
+  switch (i) {
+    case 0: return changetype<usize>(name);
+    case 1: return changetype<usize>(nameLen);
+    case 2: return changetype<usize>(hash);
+    case 3: return changetype<usize>(params);
+    case 4: return changetype<usize>(qubits);
+    case 5: return changetype<usize>(names);
+    case 6: return changetype<usize>(bodyStart);
+  }
+  return changetype<usize>(bodyEnd);
+}
+
+function nameTable(i: i32): usize {
+  if (i == 0) return changetype<usize>(argName);
+  return i == 1 ? changetype<usize>(argLen) : changetype<usize>(argHash);
+}
+
+/**
+ * The definitions made so far (a library included first), as bytes: the next
+ * program that includes the library first gets them back by restore(), a
+ * copy of a few KiB, instead of reading and checking the library's text again.
+ */
+export function save(): StaticArray<u8> {
+  const gateBytes = <usize>count * 4, nameBytes = <usize>nameCount * 4;
+  const out = new StaticArray<u8>(<i32>(8 + gateBytes * <usize>GATE_TABLES + nameBytes * <usize>NAME_TABLES + <usize>TABLE * 4));
+  let p = changetype<usize>(out);
+  store<i32>(p, count);
+  store<i32>(p, nameCount, 4);
+  p += 8;
+  for (let i = 0; i < GATE_TABLES; i++) { memory.copy(p, gateTable(i), gateBytes); p += gateBytes; }
+  for (let i = 0; i < NAME_TABLES; i++) { memory.copy(p, nameTable(i), nameBytes); p += nameBytes; }
+  memory.copy(p, changetype<usize>(slots), <usize>TABLE * 4);
+  return out;
+}
+
+/** The definitions save() kept, in place of whatever the tables hold. */
+export function restore(saved: StaticArray<u8>): void {
+  let p = changetype<usize>(saved);
+  count = load<i32>(p);
+  nameCount = load<i32>(p, 4);
+  p += 8;
+  const gateBytes = <usize>count * 4, nameBytes = <usize>nameCount * 4;
+  for (let i = 0; i < GATE_TABLES; i++) { memory.copy(gateTable(i), p, gateBytes); p += gateBytes; }
+  for (let i = 0; i < NAME_TABLES; i++) { memory.copy(nameTable(i), p, nameBytes); p += nameBytes; }
+  memory.copy(changetype<usize>(slots), p, <usize>TABLE * 4);
+}

@@ -50,6 +50,9 @@ let modTop = 0;
 let defining = -1; // the gate whose body is being checked
 let qelib1 = false;
 let stdgates = false;
+// Each library's definitions as the first include left them (gates.save()).
+let keptQelib1: StaticArray<u8> | null = null;
+let keptStdgates: StaticArray<u8> | null = null;
 
 export function reset(): void {
   steps = 0;
@@ -161,6 +164,10 @@ function include(): void {
   lex.next();
   if (lex.kind != T_SEMI) { fail(lex.start, E_ARG, "expected ';' after the file name"); return; }
   if (isQelib) qelib1 = true; else stdgates = true;
+  // Included before any definition of the program's: the kept tables, if a program did so before.
+  const first = gates.count == 0;
+  const kept = isQelib ? keptQelib1 : keptStdgates;
+  if (first && kept !== null) { gates.restore(kept); lex.next(); return; }
   const text = isQelib ? qelib1Text() : stdgatesText();
   const p = lex.savePos(), end = lex.saveEnd();
   // An error in the library would be ours: it is reported at the include.
@@ -170,6 +177,9 @@ function include(): void {
   lex.next();
   while (!errors.failed && lex.kind != T_EOF) statement(false);
   errors.leave();
+  if (first && !errors.failed) {
+    if (isQelib) keptQelib1 = gates.save(); else keptStdgates = gates.save();
+  }
   lex.setSource(p, end);
   lex.next();
 }
