@@ -4,12 +4,13 @@
 // (parent / first child / siblings) so that revoke reaches everything derived
 // from a capability, however it was passed on.
 import {
-  CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS, K_MEMORY, R_ALL, RECV_ANY, RECV_NONE,
+  CSPACE_SLOTS, MAX_PROCS, K_NONE, K_ENDPOINT, K_NOTIFY, K_PROCESS, K_MEMORY, K_IRQ, R_ALL, RECV_ANY, RECV_NONE,
   OK, E_BADSLOT, E_KIND, E_RIGHTS, E_REVOKED, E_NOSPACE, E_STATE, E_NORECV,
 } from "./abi";
 import { pGen, pCtl } from "./proc";
 import { mayBeFree } from "./lifecycle";
 import { memCapAdded, memCapRemoved } from "./memobj";
+import { irqCapRemoved } from "./irq";
 import { charge } from "./cpu";
 
 const N = MAX_PROCS * CSPACE_SLOTS;
@@ -197,6 +198,8 @@ export function remove(g: i32): i32 {
   const target = unchecked(cTarget[g]);
   // A memory capability takes its mappings with it (and the object, if it was the last).
   if (kind == K_MEMORY) memCapRemoved(g, target);
+  // An interrupt capability takes its holder's binding of the line with it.
+  if (kind == K_IRQ) irqCapRemoved(g / CSPACE_SLOTS, unchecked(cBadge[g]));
   // The last hold on a process: it may be freed (lifecycle.ts), once this syscall is done.
   if (kind == K_PROCESS && target != g / CSPACE_SLOTS) {
     const n = unchecked(pCtl[target]) - 1;

@@ -81,6 +81,18 @@ export function irqDeliver(lines: i32): void {
 }
 
 /** A take-down: every line bound to `pid` is unbound and masked, still latched for the next driver. */
+/**
+ * A K_IRQ capability of `pid` is gone (deleted, or revoked by whoever gave it):
+ * if `pid` had the line bound, it is unbound and masked, as at take-down, so
+ * the next driver given the line can bind it. A process holding two copies
+ * binds again with the other.
+ */
+export function irqCapRemoved(pid: i32, line: i32): void {
+  if (<u32>line >= <u32>IRQ_LINE_COUNT || unchecked(owner[line]) != pid) return;
+  unchecked(owner[line] = 0);
+  setArmed(armed & ~(1 << line));
+}
+
 export function irqRelease(pid: i32): void {
   let a = armed;
   for (let l = 0; l < IRQ_LINE_COUNT; l++) {
