@@ -42,6 +42,16 @@ describe("dev commands through quark ctl", () => {
     }
   });
 
+  it.each(runtimes)("caps shows a driver's rule, help lists dev read and write, dev plug takes every pluggable type (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "caps blkdrv", "help", "dev plug qpu"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("blkdrv holds the driver rule for block devices\n");
+    expect(r.stdout).not.toMatch(/blkdrv holds \?/);
+    expect(r.stdout).toMatch(/\n  dev read NAME\|ID OFFSET LEN /);
+    expect(r.stdout).toMatch(/\n  dev write NAME\|ID OFFSET HEX /);
+    expect(r.stdout).toContain(`plugged qpu-${abi.BUS_FIRST_ID} in slot ${abi.BUS_STATIC_SLOTS} (event 1)`);
+  });
+
   it.each(runtimes)("plugs a block device, shows it and its events, unplugs it (%s)", (runtime) => {
     const r = quark(["ctl", devices, "--runtime", runtime, "dev plug block", `dev info ${block} --json`, "dev events",
       `dev unplug ${block}`, "dev events --json", `dev info ${abi.BUS_FIRST_ID}`]);
@@ -136,7 +146,7 @@ describe("dev commands through quark ctl", () => {
       ["dev info block-999", "dev: no device block-999 (try dev list)", 1],
       ["dev unplug entropy", "dev unplug entropy refused: E_UNSUPPORTED (a static device)", 1],
       ["dev plug uart", "dev plug uart refused: E_UNSUPPORTED (only pluggable models can be plugged)", 1],
-      ["dev plug floppy", "dev plug: no device type floppy (uart, timer, intc, entropy, bus, block)", 2],
+      ["dev plug floppy", "dev plug: no device type floppy (uart, timer, intc, entropy, bus, block, qpu)", 2],
       ["dev frobnicate", "unknown dev command: frobnicate", 2],
       ["dev idle 3600001", "dev idle: MS must be a whole number from 0 to 3600000, not \"3600001\"", 2],
     ];

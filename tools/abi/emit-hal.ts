@@ -20,7 +20,36 @@ export function emitHal(t: Tables): Array<[string, string]> {
     ["docs/hal.md", doc],
     ["kernel/abi-hal.ts", constants()], ["hal/mmio.ts", dispatch()], ["hal/devices.ts", descriptors()],
     ["kernel/devices.ts", kernelWindows()], ["tools/lib/devices.ts", deviceNames()],
+    ["userland/lib/devtypes.ts", typeNames()],
   ];
+}
+
+/** The device types' display names for services (the shell's dev commands), by DEV_TYPE_* value. */
+function typeNames(): string {
+  const top = Math.max(...halTypes.map((t) => t.value));
+  const names = Array.from({ length: top + 1 }, (_, v) => halTypes.find((t) => t.value === v)?.name ?? "");
+  return [
+    generatedHeader(SRC),
+    "// The device types' names, as `dev plug TYPE` takes them and `dev list` shows them.",
+    "",
+    `const NAMES: StaticArray<string> = [${names.map((n) => JSON.stringify(n)).join(", ")}];`,
+    "",
+    "/** DEV_TYPE_* `t`'s name, or \"type-N\" for a value no row of abi/hal.ts has. */",
+    "export function devTypeName(t: i64): string {",
+    "  if (t > 0 && t < <i64>NAMES.length && unchecked(NAMES[<i32>t]).length > 0) return unchecked(NAMES[<i32>t]);",
+    "  return \"type-\" + t.toString();",
+    "}",
+    "",
+    "/** The DEV_TYPE_* named `name`, or -1. */",
+    "export function devTypeOf(name: string): i32 {",
+    "  for (let t = 1; t < NAMES.length; t++) if (name.length > 0 && unchecked(NAMES[t]) == name) return t;",
+    "  return -1;",
+    "}",
+    "",
+    "/** Every type's name, in DEV_TYPE_* order (for a usage line). */",
+    `export const DEV_TYPE_LIST = ${JSON.stringify(halTypes.slice().sort((a, b) => a.value - b.value).map((t) => t.name).join(", "))};`,
+    "",
+  ].join("\n");
 }
 
 const regName = (d: HalDevice, r: HalRegister): string => `${d.prefix}_${r.name}`;

@@ -3,13 +3,13 @@
 // saying so, refused (exit 1 under ctl).
 import {
   sys, capByName, OK, E_ARG, BUS_SLOT_COUNT, BUS_STATIC_SLOTS, DEVST_PRESENT,
-  DEVPOL_AUTO, DEVPOL_ON, DEVPOL_OFF, DEVEV_PLUG, DEV_TYPE_UART, DEV_TYPE_TIMER, DEV_TYPE_INTC, DEV_TYPE_ENTROPY,
-  DEV_TYPE_BUS, DEV_TYPE_BLOCK, DEVMGR_IDLE_MAX_MS, TAG_DEV_COUNT, TAG_DEV_INFO, TAG_DEV_TIMES, TAG_DEV_FIND,
+  DEVPOL_AUTO, DEVPOL_ON, DEVPOL_OFF, DEVEV_PLUG, DEVMGR_IDLE_MAX_MS, TAG_DEV_COUNT, TAG_DEV_INFO, TAG_DEV_TIMES, TAG_DEV_FIND,
   TAG_DEV_POWER, TAG_DEV_EVENTS, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_IDLE, TAG_DEV_OPEN, TAG_DEV_CLOSE, TAG_DEV_READ,
   TAG_DEV_WRITE, TAG_DEV_IOCTL, DEVIO_INFO, DEVMGR_IO_MAX, LEASE_READ, LEASE_WRITE, callForCap, recvCap,
 } from "../lib";
 import { openInit, nameOf } from "./services";
 import { errorName } from "../lib/names";
+import { devTypeName, devTypeOf, DEV_TYPE_LIST } from "../lib/devtypes";
 import { println } from "./console";
 import { refused, misused } from "./outcome";
 import { argNumber, refusal } from "./number";
@@ -17,16 +17,11 @@ import { didYouMean } from "./suggest";
 
 export const DEV_COMMANDS = ["list", "info", "power", "events", "plug", "unplug", "idle", "read", "write"];
 
-// The display names of the bus's device types (abi/hal.ts: halTypes), by their constants.
-const TYPE_NAMES = ["uart", "timer", "intc", "entropy", "bus", "block"];
-const TYPE_VALUES = [DEV_TYPE_UART, DEV_TYPE_TIMER, DEV_TYPE_INTC, DEV_TYPE_ENTROPY, DEV_TYPE_BUS, DEV_TYPE_BLOCK];
 const POWER_NAMES = ["empty", "on", "suspended", "off"];
 const POLICY_NAMES = ["auto", "on", "off"];
 
-function typeName(t: i64): string {
-  for (let i = 0; i < TYPE_VALUES.length; i++) if (<i64>TYPE_VALUES[i] == t) return TYPE_NAMES[i];
-  return "type-" + t.toString();
-}
+// The display names of the bus's device types are generated from abi/hal.ts (userland/lib/devtypes.ts).
+const typeName = devTypeName;
 function powerName(p: i64): string { return p >= 0 && p < POWER_NAMES.length ? POWER_NAMES[<i32>p] : "?"; }
 
 /** A device's name: a static device's type (entropy, bus, ...), a plugged one's type and id (block-256). */
@@ -46,7 +41,7 @@ export function devCommand(args: string[], json: bool): void {
   if (sub == "events") { events(json); return; }
   if (sub == "idle") { idle(args); return; }
   if (args.length < 3) {
-    misused("dev " + sub + " needs " + (sub == "plug" ? "a type: " + TYPE_NAMES.join(", ") : "a device name or id (try dev list)"));
+    misused("dev " + sub + " needs " + (sub == "plug" ? "a type: " + DEV_TYPE_LIST : "a device name or id (try dev list)"));
     return;
   }
   if (sub == "plug") { plug(args[2]); return; }
@@ -179,9 +174,8 @@ function events(asJson: bool): void {
 }
 
 function plug(word: string): void {
-  const k = TYPE_NAMES.indexOf(word);
-  const type = k < 0 ? -1 : TYPE_VALUES[k];
-  if (type < 0) { misused("dev plug: no device type " + word + " (" + TYPE_NAMES.join(", ") + ")"); return; }
+  const type = devTypeOf(word);
+  if (type < 0) { misused("dev plug: no device type " + word + " (" + DEV_TYPE_LIST + ")"); return; }
   const r = sys.call(dm, TAG_DEV_PLUG, type, 0, 0, 0, 0, 0);
   if (r != OK) { refused("dev plug " + word + " refused: " + errorName(r) + (r == E_ARG ? "" : plugWhy(r))); return; }
   const slot = <i32>sys.reply_word(0), id = sys.reply_word(1), seq = sys.reply_word(2);

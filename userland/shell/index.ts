@@ -219,9 +219,11 @@ function help(): void {
   println("  dev info NAME|ID [--json]    one device (NAME: entropy, bus, block-256, ...)");
   println("  dev power NAME|ID [on|off|auto]  its power state; set it, or auto: suspended when no references are held");
   println("  dev events [--json]          hot-plug events with the bus's sequence numbers, oldest first");
-  println("  dev plug TYPE                plug a device of a pluggable type (block) into a free slot");
+  println("  dev plug TYPE                plug a device of a pluggable type (block, qpu) into a free slot");
   println("  dev unplug NAME|ID           unplug a hot-plugged device (its handles are revoked)");
   println("  dev idle [MS]                the idle delay before a device with no references is suspended");
+  println("  dev read NAME|ID OFFSET LEN  LEN bytes of the device from OFFSET, through its driver (a hex dump)");
+  println("  dev write NAME|ID OFFSET HEX the bytes HEX (pairs of hex digits) to the device at OFFSET, through its driver");
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
   println("  sleep MS                     wait MS ms (0 to " + SLEEP_MAX_MS.toString() + ") before the next command (for scripts)");
   println("  echo TEXT                    print TEXT (for scripts)");

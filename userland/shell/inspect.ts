@@ -1,10 +1,12 @@
 // Shell commands that look at the registry and at capabilities:
 // svc registry, svc lookup, caps.
 import {
-  sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, GRANT_IRQ, K_ENDPOINT, K_NOTIFY,
+  sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, GRANT_IRQ, GRANT_DRIVER, GRANT_MATCH,
+  DEVP_ID, DEVP_SLOT, DEVP_SECTORS, BIND_EQ, BIND_NE, BIND_LT, BIND_GE, K_ENDPOINT, K_NOTIFY,
   K_PROCESS, K_CONSOLE, K_BOOT, K_MEMORY, K_DEVICE, R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN,
 } from "../lib";
 import { kindName, rightsName } from "../lib/names";
+import { devTypeName } from "../lib/devtypes";
 import { println } from "./console";
 import { nameOf, request2 } from "./services";
 import { entries, lookupAt, healthName, Entry } from "./registry";
@@ -69,16 +71,31 @@ export function ownCaps(json: bool): void {
   if (json) println(out + "]");
 }
 
+/** One grant record as `caps NAME` says it; a driver rule and its conditions (docs/devices.md) are records too. */
+function grantText(kind: i32, target: i32, rights: i32, value: i32): string {
+  if (kind == GRANT_SERVICE) return nameOf(target);
+  if (kind == GRANT_CONSOLE) return "console";
+  if (kind == GRANT_INIT) return "init";
+  if (kind == GRANT_DEVICE) return "device " + target.toString();
+  if (kind == GRANT_IRQ) return "interrupt line " + target.toString();
+  if (kind == GRANT_DRIVER) return "the driver rule for " + devTypeName(target) + " devices";
+  if (kind == GRANT_MATCH) return "the rule's condition " + propName(target) + " " + opName(rights) + " " + value.toString();
+  return "grant kind " + kind.toString();
+}
+function propName(p: i32): string { return p == DEVP_ID ? "id" : p == DEVP_SLOT ? "slot" : p == DEVP_SECTORS ? "sectors" : "property " + p.toString(); }
+function opName(o: i32): string { return o == BIND_EQ ? "==" : o == BIND_NE ? "!=" : o == BIND_LT ? "<" : o == BIND_GE ? ">=" : "op " + o.toString(); }
+
 /** caps NAME: what the manifest grants service i, and the registry capability every service has. */
 export function grantsOf(i: i32, name: string, json: bool): void {
   let out = json ? "[" : "";
   let k = 0;
   for (; request2(TAG_INIT_CAPS, i, k) == OK; k++) {
     const kind = <i32>sys.reply_word(0), target = <i32>sys.reply_word(1), rights = <i32>sys.reply_word(2);
-    const what = kind == GRANT_SERVICE ? nameOf(target) : kind == GRANT_CONSOLE ? "console" : kind == GRANT_INIT ? "init" :
-      kind == GRANT_DEVICE ? "device " + target.toString() : kind == GRANT_IRQ ? "interrupt line " + target.toString() : "?";
-    if (json) out += (k > 0 ? "," : "") + '{"grant":"' + what + '","rights":"' + rightsName(rights) + '"}';
-    else println(name + " holds " + what + " (" + rightsName(rights) + ")");
+    const what = grantText(kind, target, rights, <i32>sys.reply_word(3));
+    // A driver rule and its conditions grant nothing: they have no rights to show.
+    const rule = kind == GRANT_DRIVER || kind == GRANT_MATCH;
+    if (json) out += (k > 0 ? "," : "") + '{"grant":"' + what + '"' + (rule ? "" : ',"rights":"' + rightsName(rights) + '"') + "}";
+    else println(name + " holds " + what + (rule ? "" : " (" + rightsName(rights) + ")"));
   }
   if (json) println(out + (k > 0 ? "," : "") + '{"grant":"registry","rights":"call"}]');
   else println(name + " holds registry (call), as every service does");
