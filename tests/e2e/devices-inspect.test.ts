@@ -57,6 +57,20 @@ describe("quark inspect lists the devices", () => {
     expect(r.stdout).toMatch(/\n\s+2\s+entropy\s+entropy\s+1\s+0x4000\.\.0x403f\s+2\s+on,suspend,off\s+bus-master\s+-\n/);
     expect(r.stdout).toMatch(/\n\s+3\s+intc\s+intc\s+-\s+0x3000\.\.0x3027\s+3\s+on\s+none\s+-\n/);
     expect(r.stdout).toMatch(/\n\s+4\s+bus\s+bus\s+2\s+0x5000\.\.0x505b\s+4\s+on\s+none\s+disk\n/);
-    expect(r.stdout).toMatch(/\n\s+block\s+block \(6\)\s+0x400 bytes\s+its slot's\s+on,suspend,off\s+none\n?/);
+    expect(r.stdout).toMatch(/\n\s+block\s+block \(6\)\s+0x400 bytes\s+its slot's\s+on,suspend,off\s+none\s+-\n/);
+    expect(r.stdout).toMatch(/\n\s+qpu\s+qpu \(7\)\s+0x48 bytes\s+its slot's\s+on\s+bus-master\s+-\n?/);
+  });
+
+  it("names each pluggable model's drivers and their conditions (driver, driver_match)", () => {
+    const manifest = join(root, "tests", "fixtures", "drivers-bind", "image.toml");
+    const b = quark(["build", manifest]);
+    expect(b.code, b.stderr).toBe(0);
+    const r = quark(["inspect", manifest.replace(/\.toml$/, ".wasm")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n\s+block\s+block \(6\)\s+0x400 bytes\s+its slot's\s+on,suspend,off\s+none\s+picky \(slot >= 7, sectors >= 64\), blkdrv\n/);
+    const j = JSON.parse(quark(["inspect", manifest.replace(/\.toml$/, ".wasm"), "--json"]).stdout);
+    expect(j.devices.pluggable.find((m: { name: string }) => m.name === "block").drivenBy).toEqual([
+      { service: "picky", match: ["slot >= 7", "sectors >= 64"] }, { service: "blkdrv", match: [] },
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { formatVersion } from "./versions";
 import { decodeBootTable } from "./boot-table";
 import { readImage } from "./image";
 import { readBytes } from "./image-check";
-import { RIGHTS, serviceDefaults } from "./manifest";
+import { RIGHTS, serviceDefaults, BIND_PROPERTIES, BIND_OPS } from "./manifest";
 import { SERVICE, type KeySpec } from "./manifest-keys";
 import { readMemoryLimits } from "./wasm-sections";
 import { BUS, DEVICES, PLUGGABLE_MODELS, STATIC_DEVICES, type DeviceDescription } from "./devices";
@@ -39,7 +39,8 @@ export interface InspectReport {
 export interface InspectDevices {
   bus: typeof BUS;
   static: Array<DeviceDescription & { grantedTo: string[] }>;
-  pluggable: DeviceDescription[];
+  /** Each model with the driver rules of the image's services for its type (docs/devices.md: bind rules). */
+  pluggable: Array<DeviceDescription & { drivenBy: { service: string; match: string[] }[] }>;
 }
 
 export function inspectImage(path: string): InspectReport {
@@ -68,7 +69,20 @@ function devices(manifest: unknown): InspectDevices {
   const grantedTo = (d: DeviceDescription): string[] => (d.id === null || DEVICES[d.name] !== d.id ? [] : list
     .filter((s) => Array.isArray(s.caps) && s.caps.some((c: { name?: unknown }) => c?.name === d.name))
     .map((s) => String(s.name)));
-  return { bus: BUS, static: STATIC_DEVICES.map((d) => ({ ...d, grantedTo: grantedTo(d) })), pluggable: PLUGGABLE_MODELS };
+  const drivenBy = (d: DeviceDescription) => list
+    .map((s) => s as { name?: unknown; driver?: { type?: unknown; match?: { property: number; op: number; value: number }[] } })
+    .filter((s) => s.driver?.type === d.typeValue)
+    .map((s) => ({ service: String(s.name), match: (s.driver?.match ?? []).map(matchText) }));
+  return {
+    bus: BUS, static: STATIC_DEVICES.map((d) => ({ ...d, grantedTo: grantedTo(d) })),
+    pluggable: PLUGGABLE_MODELS.map((d) => ({ ...d, drivenBy: drivenBy(d) })),
+  };
+}
+
+/** A driver_match condition as the manifest writes it ("sectors >= 64"). */
+function matchText(m: { property: number; op: number; value: number }): string {
+  const name = (table: Record<string, number>, v: number) => Object.keys(table).find((k) => table[k] === v) ?? String(v);
+  return `${name(BIND_PROPERTIES, m.property)} ${name(BIND_OPS, m.op)} ${m.value}`;
 }
 
 function describe(
@@ -158,8 +172,9 @@ function deviceLines(d: InspectDevices): string[] {
     ),
     `pluggable models (BUS_PLUG a type; each plug takes the lowest free slot, its window ${hex(d.bus.slotBase)} + slot * ${hex(d.bus.slotStride)}):`,
     ...table(
-      ["model", "type", "window", "line", "power", "dma"],
-      d.pluggable.map((x) => [x.name, `${x.type} (${x.typeValue})`, `${hex(x.size)} bytes`, x.line === null ? "-" : "its slot's", x.power.join(","), x.dma]),
+      ["model", "type", "window", "line", "power", "dma", "driven by"],
+      d.pluggable.map((x) => [x.name, `${x.type} (${x.typeValue})`, `${hex(x.size)} bytes`, x.line === null ? "-" : "its slot's", x.power.join(","), x.dma,
+        x.drivenBy.length ? x.drivenBy.map((r) => r.service + (r.match.length ? ` (${r.match.join(", ")})` : "")).join(", ") : "-"]),
       new Set(),
     ),
   ];

@@ -1143,8 +1143,8 @@ function slotLines(s: TomlString, spec: ServiceSpec, ctx: Context, out: IrqSpec[
   }
 }
 
-const BIND_PROPERTIES: Record<string, number> = { id: proto.DEVP_ID, slot: proto.DEVP_SLOT, sectors: proto.DEVP_SECTORS };
-const BIND_OPS: Record<string, number> = { "==": proto.BIND_EQ, "!=": proto.BIND_NE, "<": proto.BIND_LT, ">=": proto.BIND_GE };
+export const BIND_PROPERTIES: Record<string, number> = { id: proto.DEVP_ID, slot: proto.DEVP_SLOT, sectors: proto.DEVP_SECTORS };
+export const BIND_OPS: Record<string, number> = { "==": proto.BIND_EQ, "!=": proto.BIND_NE, "<": proto.BIND_LT, ">=": proto.BIND_GE };
 
 /**
  * driver = "block", driver_match = ["sectors >= 64"]: the type must be one a
