@@ -6,7 +6,7 @@
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const LOADER = join(root, "build/loader.wasm");
@@ -71,6 +71,9 @@ export async function buildLoader() {
   );
   if (result.error || !wasm) throw new Error(`cannot build the service loader:\n${stderr || result.error}`);
   mkdirSync(dirname(LOADER), { recursive: true });
+  // The same bytes are left as they are: the file keeps its identity, which names the loader cache's entries
+  // (tools/host-node/loader.ts loaderIdentity), so a rebuild that changes nothing costs no boot a re-instrumentation.
+  try { if (Buffer.compare(readFileSync(LOADER), wasm) === 0) return; } catch { /* none yet */ }
   // Written whole, then renamed: a host reading it meanwhile sees the old or the new loader, never half of one.
   const tmp = `${LOADER}.${process.pid}.tmp`;
   writeFileSync(tmp, wasm);
