@@ -17,6 +17,8 @@ const FIGURES = [
   "dev.open", "dev.hotplug.seen",
   // Plug to bound beside the same send; a 4 KiB read through the devmgr beside the same sectors read on the registers.
   "dev.hotplug.bound", "dev.read.4k",
+  // The QPU engine: a one-qubit gate on 20 qubits beside a plain Float64Array kernel; SIMD beside scalar; fused beside unfused.
+  "qpu.gate.20q", "qpu.simd", "qpu.fusion",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [
