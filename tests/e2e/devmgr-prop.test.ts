@@ -41,8 +41,8 @@ function model() {
   const dev: number[] = new Array(LOCAL).fill(0);
   const refs: number[] = new Array(LOCAL).fill(0);
   let opened = 0;
-  // The devmgr's table has DEVMGR_HANDLES rows; victim holds one throughout prober's operations.
-  const room = proto.DEVMGR_HANDLES - 1;
+  // The devmgr's table has DEVMGR_HANDLES rows, victim holds one throughout prober's operations, and one client holds at most DEVMGR_CLIENT_HANDLES.
+  const room = Math.min(proto.DEVMGR_HANDLES - 1, proto.DEVMGR_CLIENT_HANDLES);
   const devRefs = (d: number) => refs.reduce((n, r, i) => n + (open[i] && dev[i] === d ? r : 0), 0);
   for (let done = 0; done < OPS; done++) {
     const k = next() % 100;
@@ -95,10 +95,10 @@ describe("the device manager against a model of its reference counts", () => {
         "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_ARG", "E_NORECV"].join(" ") + "; handles open 0",
       `devices ${abi.DEV_ENTROPY}, ${first} (slot ${abi.BUS_STATIC_SLOTS}), ${first + 1} (slot ${abi.BUS_STATIC_SLOTS + 1})`,
       `ops ${want.ops}, victim crashed ${want.crashes} times, checksum ${want.sum}, handles open ${want.opened}, references ${want.refs}, violations 0`,
-      `handles: ${proto.DEVMGR_HANDLES - 1} opened (victim holds 1), then E_NOSPACE`,
-      `subscribers: ${proto.DEVMGR_SUBSCRIBERS}, then E_NOSPACE`,
-      `waits: ${proto.DEVMGR_WAITERS}, then E_NOSPACE`,
-      `release-all: ${proto.DEVMGR_HANDLES - 1} handles, ${proto.DEVMGR_SUBSCRIBERS + proto.DEVMGR_WAITERS} subscriptions and waits`,
+      `handles: ${proto.DEVMGR_CLIENT_HANDLES} opened (one client's share), then E_NOSPACE; ${proto.DEVMGR_HANDLES - proto.DEVMGR_CLIENT_HANDLES - 1} rows left for the others`,
+      `subscribers: ${proto.DEVMGR_CLIENT_SUBSCRIBERS}, then E_NOSPACE`,
+      `waits: ${proto.DEVMGR_CLIENT_WAITERS}, then E_NOSPACE`,
+      `release-all: ${proto.DEVMGR_CLIENT_HANDLES} handles, ${proto.DEVMGR_CLIENT_SUBSCRIBERS + proto.DEVMGR_CLIENT_WAITERS} subscriptions and waits`,
       "handles open now: 1",
       `unplug ${first} with a handle open: OK (event 3); the handle then E_BADSLOT; open again E_ARG; handles open 1`,
       "subscribe: OK, seq now 3",

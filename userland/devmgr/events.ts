@@ -4,7 +4,8 @@
 // subscribers (a send that finds the queue full is counted and reported with
 // the next one that goes through); and waits for a device to be present.
 import {
-  sys, OK, E_NOSPACE, E_REVOKED, E_BADSLOT, DEVMGR_EVENTS, DEVMGR_SUBSCRIBERS, DEVMGR_WAITERS, DEVEV_PLUG,
+  sys, OK, E_NOSPACE, E_REVOKED, E_BADSLOT, DEVMGR_EVENTS, DEVMGR_SUBSCRIBERS, DEVMGR_WAITERS, DEVMGR_CLIENT_SUBSCRIBERS,
+  DEVMGR_CLIENT_WAITERS, DEVEV_PLUG,
   TAG_DEV_EVENT, TAG_DEV_PRESENT, TAG_DEV_BOUND, BUS_SLOT_COUNT,
 } from "../lib";
 import { sPresent, sType, sId } from "./bus";
@@ -79,6 +80,9 @@ export function eventAfter(after: i64): i32 {
 
 /** TAG_DEV_SUBSCRIBE: keep the endpoint that came with the call. */
 export function subscribe(cap: i32, owner: i32): i32 {
+  let mine = 0;
+  for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) if (unchecked(subCap[i]) >= 0 && unchecked(subOwner[i]) == owner) mine++;
+  if (mine >= DEVMGR_CLIENT_SUBSCRIBERS) return E_NOSPACE;
   for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
     if (unchecked(subCap[i]) >= 0) continue;
     unchecked(subCap[i] = cap); unchecked(subMissed[i] = 0); unchecked(subOwner[i] = owner);
@@ -114,6 +118,9 @@ export function presentMatch(type: i64, id: i64, isBound: bool = false): i32 {
 
 /** Keep a wait whose answer is a send to `cap` (E_NOSPACE when every wait is taken). */
 export function addWait(type: i64, id: i64, cap: i32, owner: i32, isBound: bool = false): i32 {
+  let mine = 0;
+  for (let i = 0; i < DEVMGR_WAITERS; i++) if (unchecked(waitCap[i]) >= 0 && unchecked(waitOwner[i]) == owner) mine++;
+  if (mine >= DEVMGR_CLIENT_WAITERS) return E_NOSPACE;
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     if (unchecked(waitCap[i]) >= 0) continue;
     unchecked(waitCap[i] = cap); unchecked(waitType[i] = <i32>type); unchecked(waitId[i] = <i32>id); unchecked(waitOwner[i] = owner);

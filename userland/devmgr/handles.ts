@@ -6,7 +6,7 @@
 // The badge carries a generation, bumped at every close, so a badge that
 // names a closed row never matches the row's next open.
 import {
-  sys, OK, E_NOSPACE, E_STATE, E_REVOKED, DEVMGR_HANDLES, DEVMGR_HANDLE_BADGE, DEVMGR_GEN_SHIFT, DEVMGR_REFS_MAX,
+  sys, OK, E_NOSPACE, E_STATE, E_REVOKED, DEVMGR_HANDLES, DEVMGR_CLIENT_HANDLES, DEVMGR_HANDLE_BADGE, DEVMGR_GEN_SHIFT, DEVMGR_REFS_MAX,
 } from "../lib";
 import { sId, sPresent, sOpens, refTaken, refsDropped } from "./bus";
 
@@ -56,7 +56,7 @@ export function rowOf(badge: i32): i32 {
  * this process has no free capability slot.
  */
 export function openRow(slot: i32, owner: i32): i32 {
-  if (freeTop == 0) return E_NOSPACE;
+  if (freeTop == 0 || rowsOf(owner) >= DEVMGR_CLIENT_HANDLES) return E_NOSPACE;
   const h = unchecked(freeList[freeTop - 1]);
   const cap = sys.self_endpoint(DEVMGR_HANDLE_BADGE | (unchecked(hGen[h]) << DEVMGR_GEN_SHIFT) | h);
   if (cap < 0) return E_NOSPACE;
@@ -67,6 +67,13 @@ export function openRow(slot: i32, owner: i32): i32 {
   unchecked(sOpens[slot] = unchecked(sOpens[slot]) + 1);
   openCount++;
   return h;
+}
+
+/** The handles `owner` holds: one client may not take the whole table (DEVMGR_CLIENT_HANDLES). */
+function rowsOf(owner: i32): i32 {
+  let n = 0;
+  for (let h = 0; h < DEVMGR_HANDLES; h++) if (unchecked(hUsed[h]) && unchecked(hOwner[h]) == owner) n++;
+  return n;
 }
 
 /** Is the device the handle was opened on still in its slot? */

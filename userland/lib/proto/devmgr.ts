@@ -35,6 +35,9 @@ export const TAG_DEV_IOCTL = 0x0526; // through a handle: w0 = DEVIO_*, w1 = its
 export const DEVMGR_HANDLE_BADGE = 1 << 24; // set in every handle's badge
 export const DEVMGR_GEN_SHIFT = 8; // the handle's generation sits above its index
 export const DEVMGR_HANDLES = 64; // handles open at once, all clients together (TAG_DEV_OPEN: E_NOSPACE past it)
+export const DEVMGR_CLIENT_HANDLES = 16; // handles one client may hold at once (TAG_DEV_OPEN: E_NOSPACE past it), so no client can take the whole table from the others
+export const DEVMGR_CLIENT_SUBSCRIBERS = 2; // subscriptions one client may hold
+export const DEVMGR_CLIENT_WAITERS = 4; // waits one client may have pending
 export const DEVMGR_SUBSCRIBERS = 8; // event subscribers
 export const DEVMGR_WAITERS = 16; // TAG_DEV_WAIT calls waiting at once
 export const DEVMGR_EVENTS = 64; // events kept for TAG_DEV_EVENTS (older ones count as missed)
