@@ -1,12 +1,11 @@
 // The QPU's job format: a byte buffer of little-endian u32 words (an f64 takes
 // two words, little-endian IEEE 754, at any 4-byte offset) that the OpenQASM
 // parser (userland/lib/qasm/) writes and the QPU engine (hal/qpu/) checks whole
-// before it runs anything. From these rows come the constants both import
-// (hal/qpu/job-format.ts, userland/lib/qasm/job-format.ts), the TypeScript ones
-// of the tools and tests (tools/lib/qpu-job-format.ts) and the job-format
-// tables of docs/qpu.md. Below the job: what a run gives back, why a job is
-// refused, and the calibration table the engine reads (hal/qpu/calibration-format.ts,
-// tools/lib/qpu-calibration-format.ts).
+// before it runs anything. From these rows come the constants, in one file
+// that the engine, the parser, the tools and the tests all import
+// (hal/qpu/job-format.ts), and the job-format tables of docs/qpu.md. Below
+// the job: what a run gives back, why a job is refused, and the calibration
+// table the engine reads (hal/qpu/calibration-format.ts, imported by the tools too).
 import type { QcalFormat, QjobFormat, QpuReason } from "./schema-qpu";
 import type { Group } from "./schema";
 

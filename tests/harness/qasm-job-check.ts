@@ -2,7 +2,7 @@
 // checked on a decoded job: the engine refuses a job that breaks one, so the
 // OpenQASM tests hold every job the parser writes to them.
 import type { Job } from "../../tools/lib/qpu-job";
-import * as f from "../../tools/lib/qpu-job-format";
+import * as f from "../../hal/qpu/job-format";
 
 /** The first rule the job breaks, or null. */
 export function jobFault(job: Job, bytes: Uint8Array): string | null {

@@ -5,7 +5,7 @@
 import { compileModule } from "../../tools/lib/compile";
 import { repoRoot } from "../../tools/lib/root";
 import { encodeJob, refusalText, type Job } from "../../tools/lib/qpu-job";
-import { QRES_ENTRY_BYTES, QRES_OUTCOME_LO, QRES_OUTCOME_HI, QRES_COUNT } from "../../tools/lib/qpu-job-format";
+import { QRES_ENTRY_BYTES, QRES_OUTCOME_LO, QRES_OUTCOME_HI, QRES_COUNT } from "../../hal/qpu/job-format";
 
 const root = repoRoot();
 

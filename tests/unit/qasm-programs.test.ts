@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { qasmParser, type QasmParser } from "../harness/qasm";
 import { decodeJob, type Instruction, type Job } from "../../tools/lib/qpu-job";
-import * as f from "../../tools/lib/qpu-job-format";
+import * as f from "../../hal/qpu/job-format";
 import { State } from "../harness/qasm-sim";
 import { countKey, formatCounts, registersOf } from "../harness/qasm-counts";
 

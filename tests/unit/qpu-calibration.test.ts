@@ -9,7 +9,7 @@ import { newQpu, type Qpu } from "../harness/qpu";
 import { calibrationFile, shipped } from "../harness/qpu-calibrations";
 import { encodeCalibration, parseCalibrationToml, readCalibration, type Calibration } from "../../tools/lib/qpu-calibration";
 import { formatCalibrationToml } from "../../tools/lib/qpu-calibration-toml";
-import * as c from "../../tools/lib/qpu-calibration-format";
+import * as c from "../../hal/qpu/calibration-format";
 import * as abi from "../../kernel/abi";
 
 const dir = mkdtempSync(join(tmpdir(), "quark-qpu-cal-"));

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { newQpu, type Qpu } from "../harness/qpu";
 import { randomUnitaryCircuit, rng } from "../harness/qpu-circuits";
 import { encodeJob, type Job } from "../../tools/lib/qpu-job";
-import * as f from "../../tools/lib/qpu-job-format";
+import * as f from "../../hal/qpu/job-format";
 import * as abi from "../../kernel/abi";
 
 let qpu: Qpu;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import * as abi from "../../kernel/abi";
 import { freshHal, type Hal } from "./hal-machine";
 import { encodeJob, type Job } from "../../tools/lib/qpu-job";
-import { QPU_DEFAULT_QUBITS, QPU_MAX_QUBITS, QRES_ENTRY_BYTES, QJOB_MAX_BYTES } from "../../tools/lib/qpu-job-format";
+import { QPU_DEFAULT_QUBITS, QPU_MAX_QUBITS, QRES_ENTRY_BYTES, QJOB_MAX_BYTES } from "../../hal/qpu/job-format";
 import { encodeCalibration, readCalibration } from "../../tools/lib/qpu-calibration";
 import { repoRoot } from "../../tools/lib/root";
 

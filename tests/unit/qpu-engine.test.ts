@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { newQpu, type Qpu } from "../harness/qpu";
 import { referenceState } from "../harness/qpu-reference";
 import { randomUnitaryCircuit, H, byString } from "../harness/qpu-circuits";
-import { QRUN_NO_FUSION, QRUN_SCALAR, QRUN_PER_SHOT } from "../../tools/lib/qpu-job-format";
+import { QRUN_NO_FUSION, QRUN_SCALAR, QRUN_PER_SHOT } from "../../hal/qpu/job-format";
 import type { Job } from "../../tools/lib/qpu-job";
 
 let qpu: Qpu;

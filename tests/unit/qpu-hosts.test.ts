@@ -10,7 +10,7 @@ import { randomUnitaryCircuit, H } from "../harness/qpu-circuits";
 import { shipped } from "../harness/qpu-calibrations";
 import { encodeJob, type Job } from "../../tools/lib/qpu-job";
 import { encodeCalibration } from "../../tools/lib/qpu-calibration";
-import { QRUN_PER_SHOT } from "../../tools/lib/qpu-job-format";
+import { QRUN_PER_SHOT } from "../../hal/qpu/job-format";
 import { repoRoot } from "../../tools/lib/root";
 import { ensureWasmtime, wasmtimePaths } from "../../tools/host-wasmtime/setup";
 

@@ -12,7 +12,7 @@ import {
 } from "../harness/qpu-channels";
 import { shipped, uniform } from "../harness/qpu-calibrations";
 import { encodeCalibration, type Calibration } from "../../tools/lib/qpu-calibration";
-import * as c from "../../tools/lib/qpu-calibration-format";
+import * as c from "../../hal/qpu/calibration-format";
 import type { Job } from "../../tools/lib/qpu-job";
 import * as abi from "../../kernel/abi";
 

@@ -1,8 +1,8 @@
 // Emits, from abi/qpu.ts: the job format's constants (with the run's results
 // and the refusal reasons) in the AssemblyScript / TypeScript common subset,
-// once for each layer that reads or writes jobs (the QPU engine, the OpenQASM
-// parser, the tools and tests); the calibration table's layout for the engine
-// and the tools; the reasons' texts for the tools (tools/lib/qpu-reasons.ts);
+// once, beside the QPU engine (hal/qpu/job-format.ts): the OpenQASM parser,
+// the tools and the tests import that file, as every layer imports
+// kernel/abi.ts; the calibration table's layout, likewise (hal/qpu/); the reasons' texts for the tools (tools/lib/qpu-reasons.ts);
 // and the tables of docs/qpu.md.
 import { qcal, qjob, qpuReasons, qrun } from "../../abi/qpu";
 import type { Constant } from "../../abi/schema";
@@ -12,7 +12,6 @@ import { spliceSection } from "./emit-boot-table";
 import type { Tables } from "./tables";
 
 const SRC = "abi/qpu.ts";
-const FILES = ["hal/qpu/job-format.ts", "userland/lib/qasm/job-format.ts", "tools/lib/qpu-job-format.ts"];
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export function emitQpu(t: Tables): Array<[string, string]> {
@@ -22,8 +21,8 @@ export function emitQpu(t: Tables): Array<[string, string]> {
   doc = spliceSection(doc, "docs/qpu.md", "abi:qpu-calibration", calibrationDoc());
   const cal = calibrationConstants();
   return [
-    ...FILES.map((f): [string, string] => [f, text]), ["docs/qpu.md", doc],
-    ["hal/qpu/calibration-format.ts", cal], ["tools/lib/qpu-calibration-format.ts", cal],
+    ["hal/qpu/job-format.ts", text], ["docs/qpu.md", doc],
+    ["hal/qpu/calibration-format.ts", cal],
     ["tools/lib/qpu-reasons.ts", reasonTexts()],
   ];
 }

@@ -20,7 +20,7 @@ import { compileModule } from "../lib/compile";
 import type { Runtime } from "../lib/conformance";
 import { repoRoot } from "../lib/root";
 import { encodeJob, type Job } from "../lib/qpu-job";
-import { QRUN_NO_FUSION, QRUN_SCALAR } from "../lib/qpu-job-format";
+import { QRUN_NO_FUSION, QRUN_SCALAR } from "../../hal/qpu/job-format";
 import { wasmtimePaths } from "../host-wasmtime/setup";
 import { resultFromSeries, type BenchResult } from "./report";
 

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseToml, toPlain, TomlError } from "./toml";
-import * as c from "./qpu-calibration-format";
+import * as c from "../../hal/qpu/calibration-format";
 
 export type GateName = "id" | "rz" | "sx" | "x" | "cx" | "reset";
 

@@ -3,7 +3,7 @@
 // decodeJob checks the structure only (lengths, known ops); the engine checks
 // every rule before it runs a job, so the tests can hand it broken jobs built
 // here or by hand.
-import * as f from "./qpu-job-format";
+import * as f from "../../hal/qpu/job-format";
 import { QPU_REASON_TEXTS } from "./qpu-reasons";
 
 /** A 2×2 complex matrix row-major as (re, im) pairs: m00, m01, m10, m11. */

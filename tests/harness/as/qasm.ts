@@ -1,7 +1,7 @@
 // AssemblyScript entry for the OpenQASM tests (tests/harness/qasm.ts): the
 // parser of userland/lib/qasm over a text buffer and a job buffer.
 import { qasmToJob, qasmError, qasmErrorLine, qasmErrorColumn, QASM_MAX_PROGRAM_BYTES } from "../../../userland/lib/qasm";
-import { QJOB_MAX_BYTES } from "../../../userland/lib/qasm/job-format";
+import { QJOB_MAX_BYTES } from "../../../hal/qpu/job-format";
 
 const text = new StaticArray<u8>(QASM_MAX_PROGRAM_BYTES);
 const job = new StaticArray<u8>(QJOB_MAX_BYTES);

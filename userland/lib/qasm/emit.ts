@@ -10,7 +10,7 @@ import {
   QOP_U, QOP_U_WORDS, QOP_CX, QOP_CX_WORDS, QOP_MEASURE, QOP_MEASURE_WORDS, QOP_RESET, QOP_RESET_WORDS,
   QOP_BARRIER, QOP_BARRIER_WORDS, QOP_IF, QOP_IF_WORDS, QOP_GPHASE, QOP_GPHASE_WORDS, QOP_MCU, QOP_MCU_WORDS,
   QOP_CREG, QOP_CREG_WORDS,
-} from "./job-format";
+} from "../../../hal/qpu/job-format";
 import { fail, site, failed } from "./errors";
 
 let out: usize = 0;

@@ -4,7 +4,7 @@
 // (emit.ts) as it is read. A gate call is expanded by reading its body again
 // with the call's values bound, down to U, CX and gphase.
 import { E_ARG, E_NOSPACE, E_UNSUPPORTED } from "../../../kernel/abi";
-import { QJOB_MAX_NAME_BYTES } from "./job-format";
+import { QJOB_MAX_NAME_BYTES } from "../../../hal/qpu/job-format";
 import * as errors from "./errors";
 import { fail } from "./errors";
 import * as lex from "./lexer";

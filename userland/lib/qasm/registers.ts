@@ -2,7 +2,7 @@
 // first index in the job's flat numbering, size. A handful per program, so a
 // lookup is a scan comparing hashes.
 import { E_ARG, E_NOSPACE } from "../../../kernel/abi";
-import { QJOB_MAX_CLBITS, QPU_MAX_QUBITS } from "./job-format";
+import { QJOB_MAX_CLBITS, QPU_MAX_QUBITS } from "../../../hal/qpu/job-format";
 import { fail } from "./errors";
 
 export const MAX_REGISTERS = 64;
