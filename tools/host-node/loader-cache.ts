@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileBytes } from "../lib/file-bytes";
+import { fnv1a } from "../lib/fnv1a";
 
 /** Entries kept; past this, the older half goes at the next write. */
 const KEEP = 512;
@@ -18,19 +19,14 @@ const KEEP = 512;
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 /**
- * 64 bits of a short text, as 16 hex digits (two 32-bit FNV-1a lanes): it
- * names a cache entry, it guards nothing (the entry's inputs are the
- * loader's own build and this checkout's ABI), so no cryptographic hash is
- * needed on the way of every boot.
+ * 64 bits of a short text, as 16 hex digits: FNV-1a twice (tools/lib/fnv1a.ts,
+ * the second over a different first byte). It names a cache entry, it guards
+ * nothing (the entry's inputs are the loader's own build and this checkout's
+ * ABI), so no cryptographic hash is needed on the way of every boot.
  */
 function digest(text: string): string {
-  let a = 0x811c9dc5, b = 0x050c5d1f;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  const hex = (n: number) => n.toString(16).padStart(8, "0");
+  return hex(fnv1a(text)) + hex(fnv1a(`\u0001${text}`));
 }
 
 export class LoaderCache {

@@ -20,13 +20,11 @@ export const DEV_COMMANDS = ["list", "info", "power", "events", "plug", "unplug"
 const POWER_NAMES = ["empty", "on", "suspended", "off"];
 const POLICY_NAMES = ["auto", "on", "off"];
 
-// The display names of the bus's device types are generated from abi/hal.ts (userland/lib/devtypes.ts).
-const typeName = devTypeName;
 function powerName(p: i64): string { return p >= 0 && p < POWER_NAMES.length ? POWER_NAMES[<i32>p] : "?"; }
 
 /** A device's name: a static device's type (entropy, bus, ...), a plugged one's type and id (block-256). */
 function devName(slot: i32, type: i64, id: i64): string {
-  return slot < BUS_STATIC_SLOTS ? typeName(type) : typeName(type) + "-" + id.toString();
+  return slot < BUS_STATIC_SLOTS ? devTypeName(type) : devTypeName(type) + "-" + id.toString();
 }
 
 let dm = -1;
@@ -103,7 +101,7 @@ function pad(s: string, n: i32): string { return s.length >= n ? s + " " : s + "
 function ms(ns: i64): string { return (ns / 1000000).toString(); }
 
 function json(r: Row): string {
-  return '{"slot":' + r.slot.toString() + ',"name":"' + devName(r.slot, r.type, r.id) + '","type":"' + typeName(r.type) +
+  return '{"slot":' + r.slot.toString() + ',"name":"' + devName(r.slot, r.type, r.id) + '","type":"' + devTypeName(r.type) +
     '","id":' + r.id.toString() + ',"state":"present","power":"' + powerName(r.power) + '","policy":"' +
     POLICY_NAMES[<i32>r.policy] + '","references":' + r.refs.toString() + ',"handles":' + r.opens.toString() +
     ',"driver":' + (r.driver < 0 ? "null" : '"' + driverName(r.driver) + '"') + ',"ns_on":' + r.on.toString() + ',"ns_suspended":' +
@@ -121,7 +119,7 @@ function list(asJson: bool): void {
     const r = row(s);
     if (r == null) continue;
     if (asJson) { out += (n > 0 ? "," : "") + json(r); n++; continue; }
-    println(pad(s.toString(), 5) + pad(devName(s, r.type, r.id), 12) + pad(r.id.toString(), 5) + pad(typeName(r.type), 8) +
+    println(pad(s.toString(), 5) + pad(devName(s, r.type, r.id), 12) + pad(r.id.toString(), 5) + pad(devTypeName(r.type), 8) +
       pad("present", 8) + pad(powerName(r.power), 10) + pad(POLICY_NAMES[<i32>r.policy], 7) + pad(r.refs.toString(), 5) +
       pad(driverName(r.driver), 7) + pad(ms(r.on), 8) + pad(ms(r.suspend), 8) + ms(r.off));
   }
@@ -132,7 +130,7 @@ function info(slot: i32, asJson: bool): void {
   const r = row(slot);
   if (r == null) { refused("dev: slot " + slot.toString() + " is empty"); return; }
   if (asJson) { println(json(r)); return; }
-  println(devName(slot, r.type, r.id) + ": " + typeName(r.type) + ", id " + r.id.toString() + ", slot " + slot.toString() +
+  println(devName(slot, r.type, r.id) + ": " + devTypeName(r.type) + ", id " + r.id.toString() + ", slot " + slot.toString() +
     ", present, " + powerName(r.power) + " (policy " + POLICY_NAMES[<i32>r.policy] + "), " + r.refs.toString() +
     " references, " + r.opens.toString() + " handles, driver " + (r.driver < 0 ? "none" : driverName(r.driver)));
   println("  time on " + ms(r.on) + " ms, suspended " + ms(r.suspend) + " ms, off " + ms(r.off) + " ms");
@@ -161,7 +159,7 @@ function events(asJson: bool): void {
     const slot = <i32>sys.reply_word(2), type = sys.reply_word(3), id = sys.reply_word(4), missed = sys.reply_word(5);
     if (asJson) {
       out += (n > 0 ? "," : "") + '{"seq":' + seq.toString() + ',"event":"' + kind + '","slot":' + slot.toString() +
-        ',"type":"' + typeName(type) + '","id":' + id.toString() + ',"missed":' + missed.toString() + "}";
+        ',"type":"' + devTypeName(type) + '","id":' + id.toString() + ',"missed":' + missed.toString() + "}";
     } else {
       if (missed > 0) println("(" + missed.toString() + " earlier events no longer kept)");
       println(seq.toString() + " " + kind + " " + devName(slot, type, id) + " (slot " + slot.toString() + ")");
