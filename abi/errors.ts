@@ -39,5 +39,6 @@ export const errors: NamedSet = {
     { name: "E_EOF", value: -25, display: "E_EOF", doc: "the console's input has ended" },
     { name: "E_PERM", value: -26, display: "E_PERM", doc: "not yours: the name or tag belongs to another service" },
     { name: "E_NORECV", value: -27, display: "E_NORECV", doc: "the receiver has not asked for a capability (no empty slot armed with cap_recv)" },
+    { name: "E_QUOTA", value: -28, display: "E_QUOTA", doc: "past a quota the manifest sets for the caller (its qubits, at the quantum scheduler)" },
   ],
 };

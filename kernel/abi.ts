@@ -156,7 +156,8 @@ export const E_PROT = -24; // the mapping does not allow that access
 export const E_EOF = -25; // the console's input has ended
 export const E_PERM = -26; // not yours: the name or tag belongs to another service
 export const E_NORECV = -27; // the receiver has not asked for a capability (no empty slot armed with cap_recv)
-export const E_LAST = -27; // the lowest error code
+export const E_QUOTA = -28; // past a quota the manifest sets for the caller (its qubits, at the quantum scheduler)
+export const E_LAST = -28; // the lowest error code
 
 // ---------------------------------------------------------- rights
 // Capability rights (bits); R_ALL is every one.

@@ -369,7 +369,7 @@ describe("capabilities", () => {
   it("suggest a misspelt right", () => {
     expect(caps('["log:call+sned"]')).toEqual([{
       file, line: 9, col: 19, message: 'unknown right "sned" in "log:call+sned"',
-      hint: 'did you mean "send"? a service endpoint accepts: call, send, grant',
+      hint: 'did you mean "send"? a service endpoint accepts: call, send, grant, control',
     }]);
   });
 

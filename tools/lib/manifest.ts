@@ -123,13 +123,15 @@ export { DEVICES };
 const DEVICE_NAMES = Object.keys(DEVICES);
 
 export const RIGHTS: Record<string, number> = {
-  call: abi.R_CALL, send: abi.R_SEND, grant: abi.R_GRANT,
+  call: abi.R_CALL, send: abi.R_SEND, grant: abi.R_GRANT, control: abi.R_CONTROL,
   signal: abi.R_SIGNAL, read: abi.R_READ, write: abi.R_WRITE,
 };
 // The rights each kind of object can use; anything else would be dead weight
 // in the holder's capability and most likely a typo for something else.
 const RIGHTS_FOR = {
-  service: { allowed: ["call", "send", "grant"], defaults: abi.R_CALL | abi.R_SEND, what: "a service endpoint" },
+  // control: the service's admin right. The kernel leaves it out of the
+  // endpoint; the service reads it from init's records (TAG_INIT_CAPS).
+  service: { allowed: ["call", "send", "grant", "control"], defaults: abi.R_CALL | abi.R_SEND, what: "a service endpoint" },
   console: { allowed: ["read", "write"], defaults: abi.R_WRITE, what: "the console" },
   device: { allowed: ["read", "write"], defaults: abi.R_READ | abi.R_WRITE, what: "a device" },
   init: { allowed: ["call", "send"], defaults: abi.R_CALL, what: "init (the service manager)" },

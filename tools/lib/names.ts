@@ -34,6 +34,7 @@ const ERRORNAME_TABLE = new Map<number, string>([
   [abi.E_EOF, "E_EOF"],
   [abi.E_PERM, "E_PERM"],
   [abi.E_NORECV, "E_NORECV"],
+  [abi.E_QUOTA, "E_QUOTA"],
 ]);
 export function errorName(n: number): string {
   return ERRORNAME_TABLE.get(n) ?? "error " + String(n);
@@ -69,6 +70,7 @@ const ERRORTEXT_TABLE = new Map<number, string>([
   [abi.E_EOF, "the console's input has ended"],
   [abi.E_PERM, "not yours: the name or tag belongs to another service"],
   [abi.E_NORECV, "the receiver has not asked for a capability (no empty slot armed with cap_recv)"],
+  [abi.E_QUOTA, "past a quota the manifest sets for the caller (its qubits, at the quantum scheduler)"],
 ]);
 export function errorText(n: number): string {
   return ERRORTEXT_TABLE.get(n) ?? "error " + String(n);

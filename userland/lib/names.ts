@@ -37,6 +37,7 @@ export function errorName(n: i64): string {
       case abi.E_EOF: return "E_EOF";
       case abi.E_PERM: return "E_PERM";
       case abi.E_NORECV: return "E_NORECV";
+      case abi.E_QUOTA: return "E_QUOTA";
     }
   }
   return "error " + n.toString();
@@ -75,6 +76,7 @@ export function errorText(n: i64): string {
       case abi.E_EOF: return "the console's input has ended";
       case abi.E_PERM: return "not yours: the name or tag belongs to another service";
       case abi.E_NORECV: return "the receiver has not asked for a capability (no empty slot armed with cap_recv)";
+      case abi.E_QUOTA: return "past a quota the manifest sets for the caller (its qubits, at the quantum scheduler)";
     }
   }
   return "error " + n.toString();

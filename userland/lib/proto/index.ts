@@ -8,6 +8,7 @@ export * from "./registry";
 export * from "./memory";
 export * from "./devmgr";
 export * from "./driver";
+export * from "./qsched";
 export * from "./qc-peer";
 export * from "./qc-fuzz";
 export * from "./qc-hostile";
