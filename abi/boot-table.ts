@@ -24,6 +24,9 @@ export const bootTable: BootTableFormat = {
     { name: "SIZE", field: "size", source: "layout", doc: "the whole table's size in bytes" },
     { name: "RAM_FRAMES", field: "ramFrames", doc: "frames of kernel-managed memory (physical RAM)" },
     { name: "HEALTH_MS", field: "healthMs", init: "i32", doc: "init's health-check interval in ms (0: no health checks)" },
+    { name: "QPU_QUBITS", field: "qpuQubits", source: "layout", doc: "the qubits the image's QPU allows ([qpu] qubits; 0: the image has no QPU)" },
+    { name: "QPU_CAL_OFF", field: "qpuCalOff", source: "layout", doc: "the QPU's calibration table (abi/qpu.ts's layout, as the QPU's QPU_CMD_CALIBRATE reads it): offset" },
+    { name: "QPU_CAL_LEN", field: "qpuCalLen", source: "layout", doc: "the calibration table's length in bytes (0: an ideal QPU)" },
   ],
   record: [
     { name: "NAME_OFF", field: "nameOff", source: "layout", doc: "its name, UTF-8: offset" },
@@ -81,6 +84,7 @@ export const bootTable: BootTableFormat = {
     { name: "GRANT_IRQ", value: 5, doc: "a device's interrupt line (GRANT_TARGET = the line), written after the device's own grant" },
     { name: "GRANT_DRIVER", value: 6, doc: "no capability: the service drives devices of type GRANT_TARGET, bound by the device manager (docs/devices.md), which reads it with TAG_INIT_CAPS" },
     { name: "GRANT_MATCH", value: 7, doc: "no capability: one condition of the GRANT_DRIVER before it (GRANT_TARGET = DEVP_*, GRANT_RIGHTS = BIND_*, GRANT_LABEL = the value)" },
+    { name: "GRANT_PLUG", value: 8, doc: "no capability: the device manager plugs a device of type GRANT_TARGET on the bus at its first start (the image's [qpu]), read with TAG_INIT_CAPS" },
     { name: "READY_STARTED", value: 0, doc: "ready once quark_start returns" },
     { name: "READY_NOTIFY", value: 1, doc: "Starting until it reports ready (TAG_REG_READY), within start_timeout" },
     { name: "VERSION_MAJOR_SHIFT", value: 20, doc: "a version as a u32: major << 20 | minor << 10 | patch" },

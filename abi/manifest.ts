@@ -108,6 +108,15 @@ export const manifestKeys: ManifestKey[] = [
     field: "pingFuel", boot: "PING_FUEL", counts: "fuel units it may spend answering a health check's ping",
     doc: "Fuel the service may spend answering a health check's ping (`proc_ping`, every `health_interval`): a service whose ping handler does real work (a self-test, a flush) gets more; one that spends it is hung (`FAULT_HUNG`), handled like a crash." },
 
+  // ---------------------------------------------------------------- [qpu]
+  { table: "qpu", key: "qubits", type: "integer", default: { abi: "QPU_DEFAULT_QUBITS" }, min: 1, max: { abi: "QPU_MAX_QUBITS" }, field: "qubits", custom: true,
+    counts: "qubits the QPU allows a job",
+    doc: "The qubits the image's QPU allows a job (its `QPU_QUBITS` register): each one more doubles the amplitudes a run holds (16 bytes each: 20 qubits are 16 MiB, 26 are 1 GiB). No more than the calibration describes." },
+  { table: "qpu", key: "calibration", type: "string", default: "ideal", field: "calibration",
+    doc: "The device the QPU emulates: `\"ideal\"` (no noise, every pair coupled), or a path relative to the manifest's directory to our calibration file (`.toml`, `docs/qpu.md`) or to a Qiskit `props_*.json`. `quark build` reads it, checks it and carries the encoded table in the image's boot table; the QPU's driver reads it through init (`TAG_INIT_QPU`)." },
+  { table: "qpu", key: "conf", type: "path", field: "conf",
+    doc: "With a `props_*.json` calibration: the Qiskit `conf_*.json` whose `coupling_map` lists the coupled pairs (without it, the pairs with a cx gate in the props file). Relative to the manifest's directory." },
+
   // ---------------------------------------------------------------- [group.NAME]
   { table: "group", key: "strategy", type: "enum", default: "one-for-one",
     values: [["one-for-one", "GROUP_ONE_FOR_ONE"], ["one-for-all", "GROUP_ONE_FOR_ALL"], ["rest-for-one", "GROUP_REST_FOR_ONE"]],

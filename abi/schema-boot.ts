@@ -47,8 +47,8 @@ export type KeyType =
 
 /** One key of a manifest table. */
 export interface ManifestKey {
-  /** The TOML table it belongs to: [image], [init], [service.NAME] or [group.NAME]. */
-  table: "image" | "init" | "service" | "group";
+  /** The TOML table it belongs to: [image], [init], [service.NAME], [group.NAME] or [qpu]. */
+  table: "image" | "init" | "service" | "group" | "qpu";
   key: string;
   type: KeyType;
   /**

@@ -3,7 +3,7 @@
 // addressed by byte offsets from the table's start. Every field is a u32,
 // little-endian; the numbers below are byte offsets of fields.
 export const BT_MAGIC = 0x31544251; // "QBT1"
-export const BT_HEADER_BYTES = 32; // the header's size
+export const BT_HEADER_BYTES = 44; // the header's size
 export const BT_MAGIC_OFF = 0; // header: BT_MAGIC
 export const BT_ABI_VERSION = 4; // header: the ABI_VERSION it was built for
 export const BT_COUNT = 8; // header: number of service records
@@ -12,6 +12,9 @@ export const BT_FLAGS = 16; // header: flags (none defined: 0)
 export const BT_SIZE = 20; // header: the whole table's size in bytes
 export const BT_RAM_FRAMES = 24; // header: frames of kernel-managed memory (physical RAM)
 export const BT_HEALTH_MS = 28; // header: init's health-check interval in ms (0: no health checks)
+export const BT_QPU_QUBITS = 32; // header: the qubits the image's QPU allows ([qpu] qubits; 0: the image has no QPU)
+export const BT_QPU_CAL_OFF = 36; // header: the QPU's calibration table (abi/qpu.ts's layout, as the QPU's QPU_CMD_CALIBRATE reads it): offset
+export const BT_QPU_CAL_LEN = 40; // header: the calibration table's length in bytes (0: an ideal QPU)
 export const BT_RECORD_BYTES = 148; // one service's record
 export const BT_NAME_OFF = 0; // its name, UTF-8: offset
 export const BT_NAME_LEN = 4; // its name's length in bytes
@@ -66,6 +69,7 @@ export const GRANT_INIT = 4; // init's endpoint, for its control protocol (TAG_I
 export const GRANT_IRQ = 5; // a device's interrupt line (GRANT_TARGET = the line), written after the device's own grant
 export const GRANT_DRIVER = 6; // no capability: the service drives devices of type GRANT_TARGET, bound by the device manager (docs/devices.md), which reads it with TAG_INIT_CAPS
 export const GRANT_MATCH = 7; // no capability: one condition of the GRANT_DRIVER before it (GRANT_TARGET = DEVP_*, GRANT_RIGHTS = BIND_*, GRANT_LABEL = the value)
+export const GRANT_PLUG = 8; // no capability: the device manager plugs a device of type GRANT_TARGET on the bus at its first start (the image's [qpu]), read with TAG_INIT_CAPS
 export const READY_STARTED = 0; // ready once quark_start returns
 export const READY_NOTIFY = 1; // Starting until it reports ready (TAG_REG_READY), within start_timeout
 export const VERSION_MAJOR_SHIFT = 20; // a version as a u32: major << 20 | minor << 10 | patch

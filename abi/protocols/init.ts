@@ -27,6 +27,7 @@ export const protocol: Protocol = {
     { name: "TAG_INIT_RELOAD", value: "0x0311", doc: "w0 = index, w1 = RELOAD_* flags: replace its module with the new build, keeping its pid and capabilities" },
     { name: "TAG_INIT_CAPS", value: "0x0312", doc: "w0 = index, w1 = k; reply: GRANT_* kind, target, rights, label of its k-th manifest grant; E_BADSLOT past the last" },
     { name: "TAG_INIT_HEALTH_CHECK", value: "0x0313", doc: "run one health check of every service now; reply w0 = services pinged, w1 = ns it took, w2 = health interval (ms)" },
+    { name: "TAG_INIT_QPU", value: "0x0314", doc: "for the QPU's driver only (its manifest says driver = \"qpu\"; anyone else: E_PERM): the image's [qpu]; reply w0 = qubits (0: no QPU), w1 = the calibration table's bytes (0: ideal); with lease 0 (write) the table is copied into it (E_NOSPACE if shorter); without a lease nothing is copied" },
   ],
   constants: [
     {

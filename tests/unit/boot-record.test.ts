@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as abi from "../../kernel/abi";
 import * as proto from "../../userland/lib/proto/index";
+import * as qpu from "../../hal/qpu/job-format";
 import { bootTable } from "../../abi/boot-table";
 import { manifestKeys } from "../../abi/manifest";
 import type { AbiRef, ManifestKey } from "../../abi/schema-boot";
@@ -42,7 +43,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const isRef = (v: unknown): v is AbiRef => typeof v === "object" && v !== null && "abi" in v;
 const constant = (name: string): number => {
-  const n = (abi as Record<string, unknown>)[name] ?? (proto as Record<string, unknown>)[name];
+  const n = (abi as Record<string, unknown>)[name] ?? (proto as Record<string, unknown>)[name] ?? (qpu as Record<string, unknown>)[name];
   if (typeof n !== "number") throw new Error(`no ABI constant ${name}`);
   return n;
 };
@@ -214,7 +215,8 @@ describe("every key of abi/manifest.ts", () => {
     "[%s] %s one past its max is refused, naming the key", (t, key, k) => {
       const over = num(k.max!) + 1;
       const toml = k.type === "duration" ? `"${over}ms"` : String(over);
-      const lines = t === "image" ? ["[image]", 'name = "sample"', `${key} = ${toml}`, "", ...LOG] : [...HEAD, ...LOG, `${key} = ${toml}`];
+      const lines = t === "image" ? ["[image]", 'name = "sample"', `${key} = ${toml}`, "", ...LOG]
+        : t === "qpu" ? ["[image]", 'name = "sample"', "[qpu]", `${key} = ${toml}`, "", ...LOG] : [...HEAD, ...LOG, `${key} = ${toml}`];
       const refused = (() => { try { parse(lines); return ""; } catch (e) { return (e as Error).message; } })();
       expect(refused).toMatch(new RegExp(`error: ${key} (of|in) `));
     });

@@ -84,7 +84,9 @@ describe("encodeBootTable", () => {
     expect(u32(bytes, abi.BT_SIZE)).toBe(bytes.length);
     expect(u32(bytes, abi.BT_RAM_FRAMES)).toBe(abi.DEFAULT_RAM_FRAMES);
     expect(u32(bytes, abi.BT_HEALTH_MS)).toBe(abi.DEFAULT_HEALTH_MS);
-    expect(abi.BT_HEALTH_MS + 4).toBe(abi.BT_HEADER_BYTES);
+    expect(abi.BT_QPU_CAL_LEN + 4).toBe(abi.BT_HEADER_BYTES);
+    // An image without [qpu] has no QPU.
+    expect([abi.BT_QPU_QUBITS, abi.BT_QPU_CAL_OFF, abi.BT_QPU_CAL_LEN].map((o) => u32(bytes, o))).toEqual([0, 0, 0]);
     expect(bytes.length % 4).toBe(0);
   });
 

@@ -154,7 +154,7 @@ describe("unknown keys", () => {
     const d = only(toml("[imgae]", 'name = "test"', ...LOG));
     expect(d).toEqual({
       file, line: 1, col: 2, message: "unknown table [imgae] at the top level",
-      hint: 'did you mean "image"? Valid top-level tables: image, init, service, group',
+      hint: 'did you mean "image"? Valid top-level tables: image, init, service, group, qpu',
     });
   });
 

@@ -4,6 +4,7 @@
 // tables of docs/manifest.md, with the boot table's layout beside them.
 import * as abi from "../../kernel/abi";
 import * as proto from "../../userland/lib/proto/index";
+import * as qpu from "../../hal/qpu/job-format";
 import { bootTable } from "../../abi/boot-table";
 import { manifestKeys } from "../../abi/manifest";
 import type { AbiRef, ManifestKey } from "../../abi/schema-boot";
@@ -11,7 +12,7 @@ import { generatedHeader, layoutDoc, spliceSection } from "./emit-boot-table";
 import type { Tables } from "./tables";
 
 const SRC = "abi/manifest.ts";
-const TABLES = ["image", "init", "service", "group"] as const;
+const TABLES = ["image", "init", "service", "group", "qpu"] as const;
 
 export function emitManifest(t: Tables): Array<[string, string]> {
   checkKeys();
@@ -51,7 +52,7 @@ function checkFits(k: ManifestKey, id: string): void {
 const isRef = (v: unknown): v is AbiRef => typeof v === "object" && v !== null && "abi" in v;
 
 // Where the generated TypeScript finds a name: the kernel's ABI or a service protocol's.
-const MODULES: Record<string, Record<string, unknown>> = { abi, proto };
+const MODULES: Record<string, Record<string, unknown>> = { abi, proto, qpu };
 
 function moduleOf(name: string): string {
   const m = Object.keys(MODULES).find((k) => typeof MODULES[k][name] === "number");
@@ -108,6 +109,7 @@ function schema(): string {
     "// manifest would write them; pages and ABI names as numbers) and ranges.",
     'import * as abi from "../../kernel/abi";',
     'import * as proto from "../../userland/lib/proto/index";',
+    'import * as qpu from "../../hal/qpu/job-format";',
     "",
     `export type KeyType = ${[...new Set(manifestKeys.map((k) => `"${k.type}"`))].join(" | ")};`,
     "",

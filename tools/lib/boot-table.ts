@@ -15,6 +15,7 @@ import {
 import { fnv1a } from "./fnv1a";
 import { imageDefaults, serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
 import { STRATEGY_CODES } from "./manifest-keys";
+import { qpuPlugger } from "./manifest-qpu";
 
 export { fnv1a };
 
@@ -41,6 +42,8 @@ export interface BootTable extends BootHeaderValues {
   initModule: number;
   flags: number;
   services: BootService[];
+  /** The image's QPU ([qpu]): its qubits and the encoded calibration table (empty: ideal); absent when it has none. */
+  qpu?: { qubits: number; calibration: Uint8Array };
 }
 
 const utf8 = new TextEncoder();
@@ -54,6 +57,7 @@ interface Layout {
   ranges: number[];
   tags: number[];
   names: number[];
+  calibration: number;
   size: number;
 }
 
@@ -61,7 +65,11 @@ export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) 
   const services = expandInstances(m.services);
   const index = new Map(services.map((s, i) => [s.name, i]));
   const rows = services.map((s) => resolveService(s, index, moduleIndex));
-  const layout = planLayout(rows);
+  const plugger = m.qpu && qpuPlugger(services);
+  // The device manager plugs the image's QPU at its first start (GRANT_PLUG, read with TAG_INIT_CAPS).
+  if (plugger) rows[services.indexOf(plugger)].grants.push({ kind: abi.GRANT_PLUG, target: abi.DEV_TYPE_QPU, rights: 0, label: 0 });
+  const calibration = m.qpu?.table ?? new Uint8Array(0);
+  const layout = planLayout(rows, calibration.length);
   const bytes = new Uint8Array(layout.size);
   const view = new DataView(bytes.buffer);
   const u32 = (off: number, v: number): void => view.setUint32(off, checkU32(v, `field at byte ${off}`), true);
@@ -69,6 +77,12 @@ export function encodeBootTable(m: Manifest, moduleIndex: (serviceName: string) 
   // A manifest from an image built before an [image] key existed lacks it: the key's default applies.
   writeHeaderValues(u32, headerValues({ ...imageDefaults(), ...m }));
   rows.forEach((row, i) => writeService(u32, bytes, row, i, layout));
+  if (m.qpu) {
+    u32(abi.BT_QPU_QUBITS, m.qpu.qubits);
+    u32(abi.BT_QPU_CAL_OFF, layout.calibration);
+    u32(abi.BT_QPU_CAL_LEN, calibration.length);
+    bytes.set(calibration, layout.calibration);
+  }
   return bytes;
 }
 
@@ -142,7 +156,7 @@ function grantTarget(c: CapSpec, holder: string, at: (name: string) => number): 
   return { kind: abi.GRANT_DEVICE, target: c.device };
 }
 
-function planLayout(rows: Row[]): Layout {
+function planLayout(rows: Row[], calibrationBytes: number): Layout {
   let off = abi.BT_HEADER_BYTES + rows.length * abi.BT_RECORD_BYTES;
   const place = (bytes: number): number => {
     const at = bytes === 0 ? 0 : off;
@@ -155,7 +169,10 @@ function planLayout(rows: Row[]): Layout {
   const ranges = rows.map((r) => place(r.ranges.length * 8));
   const names = rows.map((r) => place(r.name.length));
   const tags = rows.map((r) => place(r.tags.length));
-  return { deps, optional, grants, ranges, tags, names, size: (off + 3) & ~3 };
+  // The calibration's f64 figures at an 8-byte boundary, as the QPU reads them.
+  if (calibrationBytes > 0) off = (off + 7) & ~7;
+  const calibration = place(calibrationBytes);
+  return { deps, optional, grants, ranges, tags, names, calibration, size: (off + 3) & ~3 };
 }
 
 type Put = (off: number, v: number) => void;
@@ -222,7 +239,12 @@ export function decodeBootTable(bytes: Uint8Array): BootTable {
   const n = read(abi.BT_COUNT);
   const services: BootService[] = [];
   for (let i = 0; i < n; i++) services.push(decodeService(bytes, read, abi.BT_HEADER_BYTES + i * abi.BT_RECORD_BYTES));
-  return { size, version: read(abi.BT_ABI_VERSION), initModule: read(abi.BT_INIT_MODULE), flags: read(abi.BT_FLAGS), ...readHeaderValues(read), services };
+  const table = { size, version: read(abi.BT_ABI_VERSION), initModule: read(abi.BT_INIT_MODULE), flags: read(abi.BT_FLAGS), ...readHeaderValues(read), services };
+  const qubits = read(abi.BT_QPU_QUBITS);
+  if (qubits === 0) return table;
+  const off = read(abi.BT_QPU_CAL_OFF), len = read(abi.BT_QPU_CAL_LEN);
+  if (off + len > bytes.byteLength) throw new Error(`boot table: the QPU's calibration (${len} bytes at ${off}) lies past its end`);
+  return { ...table, qpu: { qubits, calibration: bytes.slice(off, off + len) } };
 }
 
 type Read = (off: number) => number;

@@ -178,6 +178,8 @@ export function imageManifest(m: Manifest, root: string): unknown {
     file: rel(m.file),
     init: { module: rel(m.init.module), entry: rel(m.init.entry) },
     services: m.services.map(({ line: _line, ...s }) => ({ ...s, module: rel(s.module), entry: rel(s.entry) })),
+    // The QPU as the manifest gives it; its calibration table is in the boot table.
+    ...(m.qpu ? { qpu: { qubits: m.qpu.qubits, calibration: m.qpu.calibration, conf: m.qpu.conf, source: m.qpu.source, deviceQubits: m.qpu.deviceQubits } } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
 // manifest would write them; pages and ABI names as numbers) and ranges.
 import * as abi from "../../kernel/abi";
 import * as proto from "../../userland/lib/proto/index";
+import * as qpu from "../../hal/qpu/job-format";
 
 export type KeyType = "string" | "pages" | "duration" | "path" | "size" | "enum" | "integer" | "boolean" | "names" | "caps" | "strings" | "version";
 
@@ -23,6 +24,7 @@ export const IMAGE_KEYS: string[] = ["name", "description", "ram", "health_inter
 export const INIT_KEYS: string[] = ["module"];
 export const SERVICE_KEYS: string[] = ["module", "description", "memory", "restart", "max_restarts", "restart_window", "restart_delay", "restart_backoff", "restart_delay_max", "stable_after", "stop_timeout", "enabled", "page_quota", "cpu_budget", "queue_depth", "qubits", "requires", "binds_to", "wants", "caps", "interrupts", "driver", "driver_match", "version", "heartbeat", "ready", "start_timeout", "instances", "tags", "interface", "registrations", "ping_fuel"];
 export const GROUP_KEYS: string[] = ["strategy", "services"];
+export const QPU_KEYS: string[] = ["qubits", "calibration", "conf"];
 
 export const RESTART_VALUES = ["never", "on-failure", "always"] as const;
 export type Restart = (typeof RESTART_VALUES)[number];
@@ -83,6 +85,11 @@ export const SERVICE = {
 export const GROUP = {
   strategy: { key: "strategy", type: "enum", default: "one-for-one", values: STRATEGY_VALUES },
   services: { key: "services", type: "names" },
+} as const satisfies Record<string, KeySpec>;
+export const QPU = {
+  qubits: { key: "qubits", type: "integer", default: qpu.QPU_DEFAULT_QUBITS, min: 1, max: qpu.QPU_MAX_QUBITS, counts: "qubits the QPU allows a job", field: "qubits" },
+  calibration: { key: "calibration", type: "string", default: "ideal", field: "calibration" },
+  conf: { key: "conf", type: "path", field: "conf" },
 } as const satisfies Record<string, KeySpec>;
 
 /** The [image] settings the boot table's header carries. */

@@ -10,6 +10,7 @@ import * as keys from "./manifest-keys";
 import { DEVICES, STATIC_DEVICES, PLUGGABLE_MODELS, BUS } from "./devices";
 import * as proto from "../../userland/lib/proto/index";
 import { repoRoot } from "./root";
+import { checkQpuServices, qpuSection, QPU_KEYS, type QpuSpec } from "./manifest-qpu";
 import { parseConstraint, parseVersion, formatVersion, satisfies, type Range } from "./versions";
 import {
   describeKind, parseTomlPartial,
@@ -83,6 +84,7 @@ export interface Manifest extends keys.ImageSettings {
   description?: string;
   init: { module: string; entry: string }; // absolute
   services: ServiceSpec[];
+  qpu?: QpuSpec; // [qpu]: the image's QPU (none when absent)
   warnings: Diagnostic[];
 }
 
@@ -105,7 +107,7 @@ export const MAX_SERVICES = abi.MAX_PROCS - 2;
 const U32_MAX = 0xffffffff;
 
 // Keys, types, defaults and ranges: abi/manifest.ts, through the generated manifest-keys.ts.
-const TOP_KEYS = ["image", "init", "service", "group"];
+const TOP_KEYS = ["image", "init", "service", "group", "qpu"];
 const { GROUP_KEYS, IMAGE_KEYS, INIT_KEYS, SERVICE_KEYS } = keys;
 export { IMAGE_KEYS, SERVICE_KEYS };
 const STRATEGIES: readonly string[] = keys.STRATEGY_VALUES;
@@ -356,9 +358,11 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   checkProcesses(services, entries, ctx);
   checkRegistry(services, entries, ctx);
   supervisionGroups(doc, services, ctx);
+  const qpu = qpuSection(doc.entries.get("qpu"), dir, report, (t) => checkKeys(t, QPU_KEYS, "in [qpu]", "Valid keys", report));
+  if (qpu) checkQpuServices(qpu, services, abi.DEV_TYPE_QPU, report);
   return {
     file: report.file, dir, name: image.name, description: image.description,
-    ...imageDefaults(), ...image.settings, init, services, warnings: [],
+    ...imageDefaults(), ...image.settings, init, services, warnings: [], ...(qpu ? { qpu } : {}),
   };
 }
 

@@ -11,12 +11,13 @@
 // line of its slot (minted by init for the devmgr: interrupts = ["slots"]).
 import {
   sys, fnv1a, capByName, OK, E_PERM, E_ARG, E_BUSY, E_DEAD, E_CRASHED, E_BADSLOT, K_ENDPOINT, R_READ, R_WRITE,
-  BUS_SLOT_COUNT, BUS_STATIC_SLOTS, DEV_TYPE_BLOCK, BLK_SECTORS, GRANT_DRIVER, GRANT_MATCH, DEVMGR_DRIVERS,
+  BUS_SLOT_COUNT, BUS_STATIC_SLOTS, DEV_TYPE_BLOCK, BLK_SECTORS, GRANT_DRIVER, GRANT_MATCH, GRANT_PLUG, DEVMGR_DRIVERS,
   DEVMGR_MATCH_MAX, DEVP_ID, DEVP_SLOT, DEVP_SECTORS, BIND_EQ, BIND_NE, BIND_LT, BIND_GE, SVC_RUNNING,
   TAG_INIT_COUNT, TAG_INIT_CAPS, TAG_INIT_STATUS, TAG_DRV_ATTACH, TAG_DRV_LINE, TAG_DRV_DETACH, log,
 } from "../lib";
 import { errorName } from "../lib/names";
 import { bus, sPresent, sId, sType } from "./bus";
+import { clearBootPlugs, noteBootPlug } from "./bootplug";
 
 /** The drivers' endpoints carry this label plus the driver's pid: a restarted devmgr finds each again. */
 export const DRIVER_LABEL = 0x44564400; // "DVD" + pid
@@ -85,6 +86,7 @@ export function readRules(): i32 {
   if (c < 0) return c;
   const count = <i32>sys.reply_word(0);
   rules = 0;
+  clearBootPlugs();
   for (let i = 0; i < count; i++) {
     for (let k = 0; ; k++) {
       const r = sys.call(init, TAG_INIT_CAPS, i, k, 0, 0, 0, 0);
@@ -94,7 +96,7 @@ export function readRules(): i32 {
       if (kind == GRANT_DRIVER) newRule(init, i, <i32>sys.reply_word(1));
       else if (kind == GRANT_MATCH && rules > 0 && unchecked(rIndex[rules - 1]) == i) {
         addCondition(rules - 1, <i32>sys.reply_word(1), <i32>sys.reply_word(2), <i32>sys.reply_word(3));
-      }
+      } else if (kind == GRANT_PLUG) noteBootPlug(<i32>sys.reply_word(1));
     }
   }
   rulesRead = true;

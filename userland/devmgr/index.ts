@@ -39,14 +39,17 @@ import {
   driversInit, readRules, announce, driverEnded, unbind, wantBind, bindAll, bindPending, retryLater, driverOf, whenBound,
 } from "./drivers";
 import { deviceIo } from "./io";
+import { plugAtBoot } from "./bootplug";
 
 const IRQ_BIT = 0; // IRQ_BUS arrives as notification bit 0
 let irq = -1;
+let restarted = false;
 
 export function quark_start(pid: i32, restarts: i32): i32 {
   const b = capByName("bus");
   if (b < 0) { log("no bus capability (caps = [\"bus\"])"); return b; }
-  if (restarts > 0) forgetHandles();
+  restarted = restarts > 0;
+  if (restarted) forgetHandles();
   busInit(b);
   handlesInit();
   eventsInit();
@@ -83,6 +86,7 @@ function register(): void {
   // is answered E_BUSY and tries again.
   if (readRules() != OK) { wakeAfter(1000000); return; }
   registered = true;
+  plugAtBoot(restarted, plugDevice); // the image's own devices ([qpu]), bound by the rules just read
   // For a manifest that says ready = "notify" (not needed: see above). init
   // may start services inside this call; a driver among them finds the devmgr
   // busy and announces itself a moment later.
@@ -345,13 +349,20 @@ function waitBound(badge: i32, type: i64, id: i64): i32 {
 
 function plug(type: i64): i32 {
   if (type <= 0 || type > 0x7fffffff) return E_ARG;
-  sys.dev_write(bus, BUS_PLUG, <i32>type);
+  const s = plugDevice(<i32>type);
+  if (s < 0) return s;
+  reply(s, unchecked(sId[s]), seenSeq);
+  return OK;
+}
+
+/** Plug a device of `type`: its slot, or the bus's error. */
+function plugDevice(type: i32): i32 {
+  sys.dev_write(bus, BUS_PLUG, type);
   const s = reg(BUS_PLUG);
   if (s < 0) return s;
   refresh(); // the event now, not at the interrupt: the reply's seq is in the log already
   bind(); // and its driver, if one matches: plugged and bound when this answers
-  reply(s, unchecked(sId[s]), seenSeq);
-  return OK;
+  return s;
 }
 
 function unplug(id: i64): i32 {

@@ -6,7 +6,9 @@ import {
   sys, INIT_SLOT_BOOT, BT_MAGIC, BT_MAGIC_OFF, BT_HEADER_BYTES, BT_SIZE, BT_RECORD_BYTES, BT_NAME_OFF, BT_NAME_LEN,
   BT_NDEPS, BT_DEPS_OFF, BT_NGRANTS, BT_GRANTS_OFF, BT_NOPT, BT_OPT_OFF, BT_GRANT_BYTES, BT_RANGES_OFF,
   BT_COUNT, BT_TAGS_OFF, BT_TAGS_LEN, GRANT_KIND, GRANT_TARGET, GRANT_RIGHTS, GRANT_LABEL, GRANT_SERVICE,
+  BT_QPU_QUBITS, BT_QPU_CAL_OFF, BT_QPU_CAL_LEN,
 } from "../lib";
+import { setQpu } from "./qpu";
 
 import { Grant, Service, services } from "./service";
 import { ImageSpec, Spec, SpecLists, readImageSpec, readSpec } from "./spec";
@@ -37,6 +39,17 @@ function parse(size: i32): bool {
   // Every record is checked before any is used: init never reads past the table or indexes past its services.
   for (let i = 0; i < n; i++) if (!sound(BT_HEADER_BYTES + i * BT_RECORD_BYTES, n, size)) return false;
   for (let i = 0; i < n; i++) services.push(new Service(i, spec(BT_HEADER_BYTES + i * BT_RECORD_BYTES)));
+  return qpu(size);
+}
+
+/** The image's QPU, if it has one: its qubits and its calibration table (which must lie inside the table). */
+function qpu(size: i32): bool {
+  const qubits = u32at(BT_QPU_QUBITS), off = u32at(BT_QPU_CAL_OFF), len = u32at(BT_QPU_CAL_LEN);
+  if (qubits == 0) return true;
+  if (!fits(off, len, 1, size)) return false;
+  const cal = new StaticArray<u8>(len);
+  memory.copy(changetype<usize>(cal), changetype<usize>(table) + <usize>off, <usize>len);
+  setQpu(qubits, cal);
   return true;
 }
 

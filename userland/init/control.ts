@@ -8,7 +8,7 @@ import {
   EV_PAUSED, EV_RESUMED, EV_DISABLED, EV_ENABLED, TAG_INIT_METRICS, TAG_INIT_DEPS, TAG_INIT_LAST, PI_CALLS, PI_ERRORS, PI_CPU, PI_PAGES, PI_QUOTA,
   DEP_REQUIRES, DEP_WANTS, DEP_REQUIRED_BY, DEP_BINDS_TO, EV_STARTED, EV_RESTARTED, TAG_INIT_CAPS, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK,
   SVC_RUNNING, SVC_STOPPED, SVC_FAILED, SVC_SKIPPED, SVC_STOPPING, SVC_PAUSED, SVC_DISABLED, SVC_STARTING,
-  ST_BOOT_FLAGS, BOOT_STRICT, EXIT_SERVICE_FAILED,
+  ST_BOOT_FLAGS, BOOT_STRICT, EXIT_SERVICE_FAILED, TAG_INIT_QPU,
 } from "../lib";
 import { errorName } from "../lib/names";
 import { Service, services, byPid } from "./service";
@@ -19,6 +19,7 @@ import { say } from "./say";
 import { checkAll } from "./health";
 import { image } from "./bootinfo";
 import { reload } from "./reload";
+import { qpuInfo } from "./qpu";
 
 const NAME_MAX = 64;
 const name = new StaticArray<u8>(NAME_MAX);
@@ -64,6 +65,7 @@ function perform(badge: i32, tag: i32): i32 {
   if (tag == TAG_INIT_FIND) return find();
   if (tag == TAG_INIT_HALT) return halt(badge, <i32>arg(0));
   if (tag == TAG_INIT_HEALTH_CHECK) return healthCheckNow();
+  if (tag == TAG_INIT_QPU) return qpuInfo(badge);
   const i = arg(0);
   if (i < 0 || i >= services.length) return E_BADSLOT;
   const s = services[<i32>i];

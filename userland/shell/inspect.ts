@@ -1,7 +1,7 @@
 // Shell commands that look at the registry and at capabilities:
 // svc registry, svc lookup, caps.
 import {
-  sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, GRANT_IRQ, GRANT_DRIVER, GRANT_MATCH,
+  sys, OK, fmtVersion, CSPACE_SLOTS, TAG_INIT_CAPS, GRANT_SERVICE, GRANT_CONSOLE, GRANT_DEVICE, GRANT_INIT, GRANT_IRQ, GRANT_DRIVER, GRANT_MATCH, GRANT_PLUG,
   DEVP_ID, DEVP_SLOT, DEVP_SECTORS, BIND_EQ, BIND_NE, BIND_LT, BIND_GE, K_ENDPOINT, K_NOTIFY,
   K_PROCESS, K_CONSOLE, K_BOOT, K_MEMORY, K_DEVICE, R_CALL, R_SEND, R_GRANT, R_SIGNAL, R_READ, R_WRITE, R_CONTROL, R_SPAWN,
 } from "../lib";
@@ -80,6 +80,7 @@ function grantText(kind: i32, target: i32, rights: i32, value: i32): string {
   if (kind == GRANT_IRQ) return "interrupt line " + target.toString();
   if (kind == GRANT_DRIVER) return "the driver rule for " + devTypeName(target) + " devices";
   if (kind == GRANT_MATCH) return "the rule's condition " + propName(target) + " " + opName(rights) + " " + value.toString();
+  if (kind == GRANT_PLUG) return "the image's " + devTypeName(target) + " device, to plug at boot";
   return "grant kind " + kind.toString();
 }
 function propName(p: i32): string { return p == DEVP_ID ? "id" : p == DEVP_SLOT ? "slot" : p == DEVP_SECTORS ? "sectors" : "property " + p.toString(); }
@@ -93,7 +94,7 @@ export function grantsOf(i: i32, name: string, json: bool): void {
     const kind = <i32>sys.reply_word(0), target = <i32>sys.reply_word(1), rights = <i32>sys.reply_word(2);
     const what = grantText(kind, target, rights, <i32>sys.reply_word(3));
     // A driver rule and its conditions grant nothing: they have no rights to show.
-    const rule = kind == GRANT_DRIVER || kind == GRANT_MATCH;
+    const rule = kind == GRANT_DRIVER || kind == GRANT_MATCH || kind == GRANT_PLUG;
     if (json) out += (k > 0 ? "," : "") + '{"grant":"' + what + '"' + (rule ? "" : ',"rights":"' + rightsName(rights) + '"') + "}";
     else println(name + " holds " + what + (rule ? "" : " (" + rightsName(rights) + ")"));
   }

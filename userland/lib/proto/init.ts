@@ -20,7 +20,8 @@ export const TAG_INIT_DEPS = 0x0310; // w0 = index, w1 = k; reply: DEP_* kind, t
 export const TAG_INIT_RELOAD = 0x0311; // w0 = index, w1 = RELOAD_* flags: replace its module with the new build, keeping its pid and capabilities
 export const TAG_INIT_CAPS = 0x0312; // w0 = index, w1 = k; reply: GRANT_* kind, target, rights, label of its k-th manifest grant; E_BADSLOT past the last
 export const TAG_INIT_HEALTH_CHECK = 0x0313; // run one health check of every service now; reply w0 = services pinged, w1 = ns it took, w2 = health interval (ms)
-export const TAG_INIT_LAST = 0x0313; // the highest tag of this protocol
+export const TAG_INIT_QPU = 0x0314; // for the QPU's driver only (its manifest says driver = "qpu"; anyone else: E_PERM): the image's [qpu]; reply w0 = qubits (0: no QPU), w1 = the calibration table's bytes (0: ideal); with lease 0 (write) the table is copied into it (E_NOSPACE if shorter); without a lease nothing is copied
+export const TAG_INIT_LAST = 0x0314; // the highest tag of this protocol
 
 // ------------------------------------------------ dependency kinds
 // TAG_INIT_DEPS reply kinds.
