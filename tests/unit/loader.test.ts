@@ -86,6 +86,19 @@ function load(bytes: Uint8Array, s: Stubs, flags = 0): Record<string, any> {
   return ex;
 }
 
+/** The number of segments in a module's data section (0 without one). */
+function dataSegmentCount(wasm: Uint8Array): number {
+  let p = 8;
+  const u = () => { let r = 0, shift = 0; for (;;) { const b = wasm[p++]; r += (b & 0x7f) * 2 ** shift; shift += 7; if ((b & 0x80) === 0) return r; } };
+  while (p < wasm.length) {
+    const id = wasm[p++];
+    const size = u();
+    if (id === 11) return u();
+    p += size;
+  }
+  return 0;
+}
+
 function refusal(bytes: Uint8Array): string {
   try {
     instrumentService(bytes, "hostile");
@@ -423,6 +436,37 @@ describe("the reset pass (tools/loader/reset.ts)", () => {
       expect(used.viaTable()).toBe(7);
     }
     expect(s.stack.value).toBe(1 << 20);
+  });
+
+  it("copies a compiler's many segments with one memory.init per run: a gap of zeros up to 256 bytes joins a run, a longer one or an overlap starts another", () => {
+    const at = (m: binaryen.Module, offset: number, bytes: number[]) => ({ offset: m.i32.const(offset), data: new Uint8Array(bytes) });
+    const bytes = handMade((m) => {
+      m.setMemory(1, 2, "memory", [
+        at(m, 16, [0x61, 0x62, 0x63]), // "abc"
+        at(m, 21, [1, 2]), // 2 zeros after "abc": the same run
+        at(m, 21 + 2 + 257, [7]), // 257 zeros after: a run of its own
+        at(m, 17, [5, 5]), // before the last run's end, over "bc": a run of its own, applied after them
+        { passive: true, offset: 0, data: new Uint8Array([9]) },
+      ], false);
+      m.addFunction("f", none, none, [], m.nop());
+      m.addFunctionExport("f", "f");
+    });
+    const s = stubs(1n << 40n, 1 << 20);
+    const reset = load(bytes, s);
+    const plain = new WebAssembly.Instance(new WebAssembly.Module(bytes), s.imports).exports as Record<string, any>;
+    const want = new Uint8Array(plain.memory.buffer);
+    expect([...want.subarray(16, 23)]).toEqual([0x61, 5, 5, 0, 0, 1, 2]);
+    expect(new Uint8Array(reset.memory.buffer)).toEqual(want);
+    const wasm = instrumentService(bytes, "test");
+    expect(dataSegmentCount(wasm)).toBe(3 + 1); // three runs, then the passive segment
+    reset.quark_reset();
+    expect(new Uint8Array(reset.memory.buffer)).toEqual(want);
+  });
+
+  it("gives every shipped service at most a few runs however many segments its compiler wrote", () => {
+    for (const [name, bytes] of services) {
+      expect(dataSegmentCount(instrumentService(bytes, name)), name).toBeLessThanOrEqual(4);
+    }
   });
 
   it("leaves out modules whose code changes segments or tables, and refuses a module exporting quark_reset itself", () => {

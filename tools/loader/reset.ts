@@ -41,10 +41,25 @@ import {
 import { enter, constExpr, readValType } from "./sections";
 import { RESET_EXPORT, INIT_EXPORT } from "./reset-name";
 
-// Per active data segment: its index, its offset expression [start, end) and its length (4 x u32).
+// Per active data segment: its index, its offset expression [start, end), its
+// length and where its bytes start (5 x u32, offsets in the input).
+const SEG_BYTES: u32 = 20;
 let segs: usize = 0;
 let nSegs: u32 = 0;
 let nData: u32 = 0;
+let nPassive: u32 = 0; // segments that were passive already: kept, after the runs
+// Runs of active segments that $init copies with one memory.init each: the
+// first and last segment and, for a run of constant offsets, where it starts
+// and its length with the gaps between its segments as zeros (4 x u32).
+// Compilers emit one segment per constant (1095 in the shell), and a
+// memory.init per segment made $init a 14 KB function whose compile on the
+// first call of every process cost Node ~2 ms of boot; one run per module is
+// a few dozen bytes.
+const RUN_BYTES: u32 = 16;
+/** Zeros a run may hold between two segments before a new run is cheaper. */
+const RUN_GAP: i64 = 256;
+let runs: usize = 0;
+let nRuns: u32 = 0;
 // Per mutable global: its index and its initialiser [start, end) (3 x u32).
 let globs: usize = 0;
 let nGlobs: u32 = 0;
@@ -80,11 +95,12 @@ function globals(): bool {
 }
 
 function dataSegments(): bool {
-  nSegs = 0; nData = 0;
+  nSegs = 0; nData = 0; nPassive = 0; nRuns = 0;
   if (!enter(S_DATA)) return true;
   nData = readU32();
-  segs = take(<u64>nData * 16 + 16);
-  if (segs == 0) return false;
+  segs = take(<u64>nData * SEG_BYTES + 16);
+  runs = take(<u64>nData * RUN_BYTES + 16);
+  if (segs == 0 || runs == 0) return false;
   for (let i: u32 = 0; i < nData && !failed; i++) {
     const flags = readU32();
     if (flags == 2) readU32(); // memory 0 (sections.ts refused any other)
@@ -92,13 +108,56 @@ function dataSegments(): bool {
     if (flags != 1) constExpr(false);
     const to = pos;
     const len = readU32();
+    const bytes = pos;
     skip(len);
-    if (flags == 1) continue;
-    const s = segs + nSegs * 16;
-    store<u32>(s, i); store<u32>(s + 4, <u32>(from - inputBase)); store<u32>(s + 8, <u32>(to - inputBase)); store<u32>(s + 12, len);
+    if (flags == 1) { nPassive++; continue; }
+    const s = segs + nSegs * SEG_BYTES;
+    store<u32>(s, i); store<u32>(s + 4, <u32>(from - inputBase)); store<u32>(s + 8, <u32>(to - inputBase));
+    store<u32>(s + 12, len); store<u32>(s + 16, <u32>(bytes - inputBase));
+    addToRuns(nSegs);
     nSegs++;
   }
   return true;
+}
+
+/**
+ * Segment k joins the last run when both have constant offsets and k starts
+ * at most RUN_GAP bytes past the run's end (never before it: an overlap keeps
+ * its order by starting a new run); otherwise it starts a run of its own.
+ */
+function addToRuns(k: u32): void {
+  const s = segs + k * SEG_BYTES;
+  const at = constOffset(load<u32>(s + 4), load<u32>(s + 8));
+  const len = load<u32>(s + 12);
+  if (nRuns > 0 && at >= 0) {
+    const r = runs + (nRuns - 1) * RUN_BYTES;
+    const end = <i64>load<u32>(r + 8) + load<u32>(r + 12);
+    if (load<u32>(r + 8) != 0xffffffff && at >= end && at - end <= RUN_GAP && at + <i64>len <= 0xfffffffe) {
+      store<u32>(r + 4, k);
+      store<u32>(r + 12, <u32>(at + len - load<u32>(r + 8)));
+      return;
+    }
+  }
+  const r = runs + nRuns * RUN_BYTES;
+  store<u32>(r, k); store<u32>(r + 4, k);
+  store<u32>(r + 8, at >= 0 ? <u32>at : 0xffffffff); store<u32>(r + 12, len);
+  nRuns++;
+}
+
+/** The value of an offset expression that is exactly `i32.const C end` with C >= 0; -1 otherwise. */
+function constOffset(from: u32, to: u32): i64 {
+  let p = inputBase + from;
+  const end = inputBase + to - 1; // the expression's `end`
+  if (load<u8>(p++) != 0x41) return -1;
+  let v: i64 = 0, shift: u32 = 0, b: u32 = 0x80;
+  while (p < end && (b & 0x80) != 0 && shift < 35) {
+    b = load<u8>(p++);
+    v |= <i64>(b & 0x7f) << shift;
+    shift += 7;
+  }
+  if (p != end || (b & 0x80) != 0) return -1;
+  if ((b & 0x40) != 0 && shift < 64) v |= -(<i64>1 << shift); // sign
+  return v >= 0 && v <= 0x7fffffff ? v : -1;
 }
 
 // Indices the rewrite gives what it adds.
@@ -112,7 +171,7 @@ let countDone = false;
 export let resetLength: usize = 0;
 export function rewriteResettable(): usize {
   startOutput(arenaTop());
-  countDone = sectionStart(S_DATACOUNT) != 0 || nSegs == 0;
+  countDone = sectionStart(S_DATA) == 0 && sectionStart(S_DATACOUNT) == 0; // the count changes with the runs: written anew
   emitRange(inputBase, inputBase + 8);
   seek(inputBase + 8, inputEnd);
   while (pos < inputEnd && !failed) {
@@ -122,7 +181,7 @@ export function rewriteResettable(): usize {
     const from = pos;
     const end = pos + size;
     if (id == S_CODE || id == S_DATA) addCount();
-    if (id != S_START && (id == 0 || !section(id))) emitRange(headerAt, end); // $init calls the start function
+    if (id != S_START && id != S_DATACOUNT && (id == 0 || !section(id))) emitRange(headerAt, end); // $init calls the start function
     seek(end, inputEnd);
   }
   if (failed) return 0;
@@ -165,23 +224,25 @@ function addCount(): void {
   countDone = true;
   emitByte(S_DATACOUNT);
   const at = reserveSize();
-  emitU32(nData);
+  emitU32(nRuns + nPassive);
   patchSize(at);
 }
 
 /** Copies the input bytes of a constant expression without its `end`. */
 @inline function exprBody(from: u32, to: u32): void { emitRange(inputBase + from, inputBase + to - 1); }
 
-/** $init: each active segment to its offset, then the module's start function. */
+/** $init: each run of active segments to its offset, then the module's start function. */
 function initBody(): void {
   const at = reserveSize();
   emitByte(0); // no locals
-  for (let i: u32 = 0; i < nSegs; i++) {
-    const s = segs + i * 16;
-    exprBody(load<u32>(s + 4), load<u32>(s + 8));
-    emitByte(0x41); emitByte(0); // from the segment's first byte
-    emitByte(0x41); emitS32(<i32>load<u32>(s + 12));
-    emitByte(0xfc); emitU32(8); emitU32(load<u32>(s)); emitByte(0); // memory.init segment, memory 0
+  for (let i: u32 = 0; i < nRuns; i++) {
+    const r = runs + i * RUN_BYTES;
+    const runAt = load<u32>(r + 8);
+    if (runAt != 0xffffffff) { emitByte(0x41); emitS32(<i32>runAt); }
+    else { const s = segs + load<u32>(r) * SEG_BYTES; exprBody(load<u32>(s + 4), load<u32>(s + 8)); }
+    emitByte(0x41); emitByte(0); // from the run's first byte
+    emitByte(0x41); emitS32(<i32>load<u32>(r + 12));
+    emitByte(0xfc); emitU32(8); emitU32(i); emitByte(0); // memory.init run i, memory 0
   }
   if (start >= 0) { emitByte(0x10); emitU32(<u32>start); }
   emitByte(0x0b);
@@ -205,11 +266,32 @@ function resetBody(): void {
   patchSize(at);
 }
 
-/** Every segment passive: $init applies the active ones. */
+/**
+ * Every segment passive: the runs first (run i is segment i, which $init
+ * applies), each its segments' bytes with zeros between them, then the
+ * segments that were passive already (nothing refers to them: a module whose
+ * code names a segment is not made resettable).
+ */
 function passiveData(): void {
+  emitU32(nRuns + nPassive);
+  for (let i: u32 = 0; i < nRuns; i++) {
+    const r = runs + i * RUN_BYTES;
+    emitByte(1);
+    emitU32(load<u32>(r + 12));
+    let end: u32 = load<u32>(r + 8);
+    for (let k = load<u32>(r); k <= load<u32>(r + 4); k++) {
+      const s = segs + k * SEG_BYTES;
+      if (end != 0xffffffff) {
+        const at = <u32>constOffset(load<u32>(s + 4), load<u32>(s + 8));
+        for (; end < at; end++) emitByte(0);
+        end = at + load<u32>(s + 12);
+      }
+      const bytes = inputBase + load<u32>(s + 16);
+      emitRange(bytes, bytes + load<u32>(s + 12));
+    }
+  }
   enter(S_DATA);
   const n = readU32();
-  emitU32(n);
   for (let i: u32 = 0; i < n && !failed; i++) {
     const flags = readU32();
     if (flags == 2) readU32();
@@ -217,8 +299,8 @@ function passiveData(): void {
     const from = pos;
     const len = readU32();
     skip(len);
+    if (flags != 1) continue;
     emitByte(1);
     emitRange(from, pos);
   }
 }
-
