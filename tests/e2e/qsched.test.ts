@@ -1,0 +1,120 @@
+// The quantum scheduler (userland/qsched, docs/quantum.md) end to end under
+// both hosts, through the CLI (tests/fixtures/qsched): the devmgr plugs the
+// image's QPU and binds qsched to it as its driver; lab allocates within and
+// past its quota, submits Bell and GHZ with seeds, cancels a queued job,
+// waits for a TAG_QS_DONE and reads status in virtual time and counts in
+// Qiskit's order; hostile sends edge values, others' ids, bad leases, a
+// policy change without the right, and floods its queue; crasher dies with
+// an allocation and two queued jobs; admin changes the policy; outsider,
+// without the grant, is refused though the registry hands it a capability.
+import { beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { quark, root } from "./helpers";
+
+const manifest = join(root, "tests", "fixtures", "qsched", "image.toml");
+const image = manifest.replace(/\.toml$/, ".wasm");
+
+/** The lines of `who`, without their time stamps. */
+function linesOf(stdout: string, who: string): string[] {
+  return stdout.split("\n").map((l) => l.replace(/^\[\s*[\d.]+\] /, "")).filter((l) => l.startsWith(who + ": ")).map((l) => l.slice(who.length + 2));
+}
+
+describe("the quantum scheduler", () => {
+  beforeAll(() => {
+    const b = quark(["build", manifest]);
+    expect(b.code, b.stderr).toBe(0);
+  });
+
+  const labs: Record<string, string[]> = {};
+
+  it.each(["node", "wasmtime"])("serves its clients within their quotas, in virtual time (%s)", (runtime) => {
+    const r = quark(["boot", image, "--runtime", runtime]);
+    expect(r.code, r.stderr).toBe(0);
+    const qs = linesOf(r.stdout, "qsched");
+    expect(qs).toContain("QPU: ideal, 20 qubits");
+
+    // lab: quota 4.
+    const lab = linesOf(r.stdout, "lab");
+    labs[runtime] = lab;
+    expect(lab[0]).toBe("info: qubits 20, free 20, queued 0, clock 0");
+    expect(lab).toContain("alloc 3: OK, qubits mask 7, held 3 of 4");
+    const quota = "past its quota of 4 (the manifest's qubits)";
+    expect(lab).toContain(`alloc 2 more: E_QUOTA (2: an allocation of 2 qubits would make 5 qubits, ${quota})`);
+    expect(lab).toContain(`bell while holding 3: E_QUOTA (2: a job of 2 qubits would make 5 qubits, ${quota})`);
+    expect(qs).toContain(`pid 5 (lab): refused, over its qubits quota: an allocation of 2 qubits would make 5 qubits, ${quota}`);
+    expect(lab).toContain("release: OK, held 0");
+    expect(lab).toContain("release again: E_BADSLOT");
+    expect(lab).toContain(`a 5-qubit job: E_QUOTA (2: a job of 5 qubits would make 5 qubits, ${quota})`);
+    expect(lab).toContain("a program that does not parse: E_ARG (1: 3:1: unknown gate 'cx' (include \"qelib1.inc\"?))");
+
+    // Virtual time: 1000 shots of (the schedule + the 250 µs reset) each; ghz starts when bell ends.
+    const bell = /^submit bell: OK, 2 qubits, position 0, submitted at 0 ns, about (\d+) ns, success 1000000 ppm$/.exec(lab.find((l) => l.startsWith("submit bell"))!);
+    expect(bell).not.toBeNull();
+    const bellNs = Number(bell![1]);
+    expect(bellNs).toBeGreaterThan(1000 * 250000);
+    expect(lab).toContain("cancel it: OK; again: E_STATE");
+    expect(lab).toContain("status of the cancelled: state 5, position -1, submit 0, start 0, end 0, outcome 0 (10: cancelled by its owner)");
+    expect(lab).toContain(`status of bell, queued: state 1, position 0, submit 0, start 0, end ${bellNs}, outcome 0`);
+    expect(lab).toContain("wait without an endpoint: E_STATE");
+    expect(lab).toContain("wait for ghz: OK, ended already 0");
+    const done = lab.find((l) => l.startsWith("done: "))!;
+    const m = /^done: job ghz, state 3, outcomes 2, end (\d+)$/.exec(done);
+    expect(m, done).not.toBeNull();
+    expect(lab).toContain(`bell: state 3, position -1, submit 0, start 0, end ${bellNs}, outcome 2`);
+    expect(lab).toContain(`ghz: state 3, position -1, submit 0, start ${bellNs}, end ${m![1]}, outcome 2`);
+    const bc = /^bell counts: 00 (\d+), 11 (\d+)$/.exec(lab.find((l) => l.startsWith("bell counts"))!);
+    expect(Number(bc![1]) + Number(bc![2])).toBe(1000);
+    expect(Math.abs(Number(bc![1]) - 500)).toBeLessThan(80); // five standard deviations
+    const gc = /^ghz counts: 000 (\d+), 111 (\d+)$/.exec(lab.find((l) => l.startsWith("ghz counts"))!);
+    expect(Number(gc![1]) + Number(gc![2])).toBe(1000);
+    expect(lab).toContain("wait for a job that ended: OK, ended already 1");
+    expect(lab).toContain("alloc 4: OK, mask 15");
+    expect(lab).toContain("release while its job is queued: E_BUSY");
+    expect(lab).toContain("its layout: OK, 4 qubits: 0 1 2 3");
+    expect(lab).toContain("layout of the queued job: E_STATE");
+    expect(lab).toContain("policy read: OK, a known policy");
+
+    // hostile: quota 2, no grant right.
+    const h = linesOf(r.stdout, "hostile");
+    expect(h).toEqual([
+      "alloc 0, -1, 2^40, 21, 3: E_ARG E_ARG E_ARG E_ARG E_QUOTA",
+      "release 0, -1, 2^40: E_BADSLOT E_BADSLOT E_BADSLOT; ids 1..8, none its own: 0 released, E_PERM for others'",
+      "another client's job: status E_PERM, cancel E_PERM, wait E_PERM, results E_PERM, reason E_PERM, layout E_PERM",
+      "no such job (0, -1, 2^40): E_BADSLOT E_BADSLOT E_BADSLOT E_BADSLOT E_BADSLOT E_BADSLOT",
+      "submit without a lease: E_NOLEASE",
+      "submit through a write-only lease: E_RIGHTS",
+      "submit of 0 bytes: E_ARG (1: a program of 0 bytes: 1 to 65536)",
+      "submit of QS_SOURCE_MAX + 1 bytes: E_ARG",
+      "shots 0, -1, 2^21; flags 2; another's allocation 1: E_ARG E_ARG E_ARG E_ARG E_BADSLOT",
+      "garbage: E_ARG (1: 1:1: expected 'OPENQASM 2.0;' or 'OPENQASM 3.0;' first)",
+      "a Bell (its whole quota): OK; a 3-qubit job: E_QUOTA (2: a job of 3 qubits would make 3 qubits, past its quota of 2 (the manifest's qubits))",
+      "jobs -1, 2^40, mode 7: E_BADSLOT E_BADSLOT E_ARG",
+      "policy set (no admin right): E_PERM (12: setting the policy needs the admin right (qsched:call+control)); bad values: E_ARG E_ARG E_ARG",
+      "calibration into a read-only lease (ideal: nothing to write): OK",
+      "layout kind 9: E_ARG; an unknown tag: E_ARG; a driver tag: E_ARG",
+      "a 1-qubit job of its own: OK; results before it ran: E_STATE",
+      "flood: 126 queued, then E_NOSPACE (11: QS_CLIENT_QUEUE (128) jobs unfinished)",
+    ]);
+    expect(qs.some((l) => /^audit: pid 6 \(hostile\) may not change the policy \(policy energy, .*\): its grant lacks the admin right \(qsched:call\+control\)$/.test(l))).toBe(true);
+
+    // crasher: its qubit and jobs go with it.
+    expect(linesOf(r.stdout, "crasher")).toEqual(["alloc 1: OK", "two jobs: OK OK", "crashing"]);
+    expect(qs).toContain("pid 7 (crasher) went away: 1 qubits freed, 2 unfinished jobs ended");
+    // admin: policy changes, audited with who, the old and the new settings.
+    const admin = linesOf(r.stdout, "admin");
+    expect(admin).toEqual([
+      "set error-rate, batching, 2 %: OK, now 2 1 20000, changes 1",
+      "back to fifo: OK, changes 2",
+      "jobs left by a client that went: state 4 state 4",
+    ]);
+    expect(qs).toContain("audit: pid 8 (admin) set the scheduler's policy error-rate, mixing batch, loss 20000 ppm (was policy fifo, mixing none, loss 50000 ppm)");
+    expect(qs).toContain("audit: pid 8 (admin) set the scheduler's policy fifo, mixing none, loss 20000 ppm (was policy error-rate, mixing batch, loss 20000 ppm)");
+    // outsider: no grant, refused whatever capability it finds.
+    expect(linesOf(r.stdout, "outsider")).toEqual(["its qsched capability: none", "through the registry: a capability; info E_PERM, alloc E_PERM"]);
+    expect(r.stdout).not.toMatch(/qsched.*trapped|kernel: fault: qsched/);
+  });
+
+  it("gives the same virtual times and counts under both hosts", () => {
+    expect(labs.wasmtime).toEqual(labs.node);
+  });
+});
