@@ -118,3 +118,56 @@ describe("the quantum scheduler", () => {
     expect(labs.wasmtime).toEqual(labs.node);
   });
 });
+
+// The policies on a calibrated 5-qubit line whose qubit 1 is bad, qubit 4
+// reads out fast and the pair 3-4 has the shortest cx
+// (tests/fixtures/qsched/line5.toml): each policy changes where the same
+// program runs, and the refusals that depend on it.
+describe("the quantum scheduler's policies", () => {
+  const m = join(root, "tests", "fixtures", "qsched", "policy.toml");
+  beforeAll(() => {
+    const b = quark(["build", m]);
+    expect(b.code, b.stderr).toBe(0);
+  });
+
+  const pols: Record<string, string[]> = {};
+
+  it.each(["node", "wasmtime"])("places jobs by fifo, error rate, energy and coherence (%s)", (runtime) => {
+    const r = quark(["boot", m.replace(/\.toml$/, ".wasm"), "--runtime", runtime]);
+    expect(r.code, r.stderr).toBe(0);
+    const pol = linesOf(r.stdout, "pol");
+    pols[runtime] = pol;
+    expect(pol[0]).toBe("calibration: allows 5, 5 calibrated qubits, 8 coupled pairs, 808 bytes");
+    const step = (prefix: string) => {
+      const l = pol.find((x) => x.startsWith(prefix + ": "))!;
+      const g = /: OK, on ([\d ]+), success (\d+) ppm, (\d+) ns, (\d+) uJ; counts (.*)$/.exec(l);
+      expect(g, l).not.toBeNull();
+      return { on: g![1], ppm: Number(g![2]), ns: Number(g![3]), uj: Number(g![4]), counts: g![5] };
+    };
+    const fifo = step("fifo, bell"), error = step("error-rate, bell"), energy = step("energy, bell");
+    // FIFO: the lowest coupled qubits, the bad one among them.
+    expect(fifo.on).toBe("0 1");
+    // Error-rate: the best pair, far more likely to succeed; and its counts show it (fewer 01 and 10).
+    expect(error.on).toBe("2 3");
+    expect(error.ppm).toBeGreaterThan(4 * fifo.ppm);
+    const wrong = (c: string) => [...c.matchAll(/(01|10) (\d+)/g)].reduce((n, x) => n + Number(x[2]), 0);
+    expect(wrong(error.counts)).toBeLessThan(wrong(fifo.counts));
+    // Energy: the pair with the shortest cx (3-4), less energy for a lower success than error-rate's.
+    expect(energy.on).toBe("3 4");
+    expect(energy.uj).toBeLessThan(error.uj);
+    expect(energy.ppm).toBeLessThan(error.ppm);
+    // Coherence: two readouts in a row (10 µs) exceed qubit 1's window (6 µs): FIFO keeps 0 1, coherence moves it.
+    expect(step("fifo, two readouts").on).toBe("0 1");
+    expect(step("coherence, two readouts").on).toBe("2 3");
+    // An interaction no order-keeping placement couples: refused naming the pair, placed when mapping is asked for.
+    expect(step("fifo, q0-q2 mapped").on).toBe("1 0 2");
+    expect(pol).toContain("fifo, q0-q2 unmapped: E_UNSUPPORTED (3: a two-qubit gate on qubits 0, 2: physical qubits 0, 2 are not coupled (no routing; QS_SUBMIT_MAP lets the scheduler choose coupled qubits))");
+    // A job too long for every qubit: FIFO runs it, coherence-aware refuses it with the reason.
+    expect(pol).toContain("fifo, 80 readouts in a row: OK, 65000000 ns");
+    expect(pol).toContain("coherence, 80 readouts in a row: E_UNSUPPORTED (5: a shot takes 120.0 µs on its best placement, longer than the coherence window (min T1, T2) of 90.0 µs there: no qubits of this QPU keep it coherent)");
+  });
+
+  it("gives the same placements and noisy counts under both hosts", () => {
+    expect(pols.wasmtime).toEqual(pols.node);
+  });
+});
