@@ -138,6 +138,26 @@ describe("the QPU of an image, booted", () => {
     expect(table.services.filter((s) => s.grants.some((g) => g.kind === abi.GRANT_PLUG)).map((s) => s.name)).toEqual(["devmgr"]);
   });
 
+  it("shows the QPU in quark inspect: qubits, calibration source, each qubit's T1/T2/readout error, the coupled pairs with their errors", () => {
+    const cal = readCalibration(manila);
+    const j = quark(["inspect", image, "--json"]);
+    expect(j.code, j.stderr).toBe(0);
+    const q = JSON.parse(j.stdout).qpu;
+    expect(q).toMatchObject({ qubits: 5, calibration: "../../../hal/qpu/calibrations/manila.toml", source: cal.source, tableBytes: encodeCalibration(cal).length });
+    expect(q.qubitFigures).toHaveLength(5);
+    expect(q.qubitFigures[2].t1Us).toBeCloseTo(cal.qubits[2].t1Ns / 1000, 9);
+    expect(q.qubitFigures[2].t2Us).toBeCloseTo(cal.qubits[2].t2Ns / 1000, 9);
+    expect(q.qubitFigures[2].prob0Given1).toBe(cal.qubits[2].prob0Given1);
+    const cx = cal.gates.filter((g) => g.gate === "cx");
+    expect(q.pairs.map((p: { control: number; target: number }) => `${p.control}-${p.target}`)).toEqual(cx.map((g) => g.qubits.join("-")));
+    expect(q.pairs[0].error).toBe(cx[0].error);
+    const t = quark(["inspect", image]);
+    expect(t.stdout).toContain("qpu: 5 qubits of a 5-qubit device, calibration ../../../hal/qpu/calibrations/manila.toml");
+    expect(t.stdout).toMatch(/\n +2 +158\.6 +25\.2 +0\.0964 /);
+    expect(t.stdout).toContain(`  coupled pairs (cx): ${cx.length}\n`);
+    expect(t.stdout).toMatch(/\n {2}3-4 +5\.696e-3 +334\n/);
+  });
+
   const logs: Record<string, string[]> = {};
 
   it.each(["node", "wasmtime"])("plugs the QPU at boot, binds its driver, gives it the calibration, refuses others, and plugs no second one after a devmgr restart (%s)", (runtime) => {

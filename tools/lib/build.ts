@@ -23,6 +23,8 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Told what compiles as the work starts and as each compile ends (the CLI's progress lines). */
   progress?: BuildProgress;
+  /** The manifest as parsed, changed before the build (quark qpu run --calibration: another [qpu]). */
+  edit?: (m: Manifest) => Manifest;
 }
 
 export interface BuildProgress {
@@ -68,7 +70,8 @@ const FIRST_SERVICE_MODULE = 2;
 export async function buildImage(manifestPath: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now();
   const root = resolve(opts.root ?? repositoryRoot());
-  const manifest = parseManifest(manifestPath, { root });
+  const parsed = parseManifest(manifestPath, { root });
+  const manifest = opts.edit ? opts.edit(parsed) : parsed;
   const out = outputPath(manifestPath, opts.out);
   checkWritable(out);
   const jobs = moduleJobs(manifest, root);

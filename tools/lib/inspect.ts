@@ -4,13 +4,14 @@
 // abi/hal.ts, which the image's ABI check ties to this checkout). The report
 // object is also the `--json` output.
 import { formatVersion } from "./versions";
-import { decodeBootTable } from "./boot-table";
+import { decodeBootTable, type BootTable } from "./boot-table";
 import { readImage } from "./image";
 import { readBytes } from "./image-check";
 import { RIGHTS, serviceDefaults, BIND_PROPERTIES, BIND_OPS } from "./manifest";
 import { SERVICE, type KeySpec } from "./manifest-keys";
 import { readMemoryLimits } from "./wasm-sections";
 import { BUS, DEVICES, PLUGGABLE_MODELS, STATIC_DEVICES, type DeviceDescription } from "./devices";
+import { inspectQpu, qpuLines, type InspectQpu } from "./inspect-qpu";
 
 export interface InspectModule {
   /** Module index in the image (null for the kernel, which is the image itself). */
@@ -33,6 +34,8 @@ export interface InspectReport {
   settings: Record<string, Record<string, string>>;
   bootTable: { size: number; decoded: unknown; error?: string };
   devices: InspectDevices;
+  /** The image's QPU ([qpu]) with its calibration's figures; null when it has none. */
+  qpu: InspectQpu | null;
 }
 
 /** The machine's devices: the bus's shape, each static device with the services granted it, the models a plug can add. */
@@ -47,6 +50,9 @@ export function inspectImage(path: string): InspectReport {
   // The hosts' own check (image-check.ts): an ImageCheckError naming the file, as a boot would give.
   const bytes = readBytes(path);
   const image = readImage(bytes, path);
+  const boot = bootTable(image.bootTable);
+  let qpu: InspectQpu | null = null;
+  try { qpu = inspectQpu(image.manifest, boot.table); } catch (e) { boot.error = (e as Error).message; }
   return {
     file: path,
     size: bytes.length,
@@ -57,8 +63,9 @@ export function inspectImage(path: string): InspectReport {
     ],
     manifest: image.manifest,
     settings: settings(image.manifest),
-    bootTable: bootTable(image.bootTable),
+    bootTable: { size: boot.size, decoded: boot.decoded, ...(boot.error ? { error: boot.error } : {}) },
     devices: devices(image.manifest),
+    qpu,
   };
 }
 
@@ -98,11 +105,15 @@ function describe(
 
 // A table this tool cannot decode is still worth listing: the image may come
 // from a newer build.
-function bootTable(bytes: Uint8Array): InspectReport["bootTable"] {
+// The QPU's calibration is shown decoded (the qpu part of the report), so the
+// decoded table gives its length rather than its bytes.
+function bootTable(bytes: Uint8Array): InspectReport["bootTable"] & { table: BootTable | null } {
   try {
-    return { size: bytes.length, decoded: decodeBootTable(bytes) };
+    const table = decodeBootTable(bytes);
+    const decoded = table.qpu ? { ...table, qpu: { qubits: table.qpu.qubits, calibrationBytes: table.qpu.calibration.length } } : table;
+    return { size: bytes.length, decoded, table };
   } catch (e) {
-    return { size: bytes.length, decoded: null, error: (e as Error).message };
+    return { size: bytes.length, decoded: null, error: (e as Error).message, table: null };
   }
 }
 
@@ -153,6 +164,7 @@ export function formatInspect(r: InspectReport): string {
   const boot = r.bootTable.error ? `boot table: ${r.bootTable.size} bytes, unreadable: ${r.bootTable.error}` : `boot table: ${r.bootTable.size} bytes`;
   lines.push("", boot);
   lines.push("", ...deviceLines(r.devices));
+  lines.push("", ...qpuLines(r.qpu, table));
   return lines.join("\n");
 }
 

@@ -166,6 +166,39 @@ async function cmdInspect(flags: Flags, rest: string[]): Promise<number> {
   return 0;
 }
 
+/** A whole number from `lo` to `hi`, or a usage error naming the option. */
+function wholeNumber(flags: Flags, name: string, lo: number, hi: number): number | undefined {
+  const v = flags[name];
+  if (typeof v !== "string") return undefined;
+  if (!/^[0-9]+$/.test(v) || Number(v) < lo || Number(v) > hi) throw new UsageError(`--${name} must be a whole number from ${lo} to ${hi}, not ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+async function cmdQpu(flags: Flags, rest: string[]): Promise<number> {
+  if (rest[0] !== "run") throw new UsageError(`quark qpu runs a program: quark qpu run FILE.qasm${didYouMean(rest[0], ["run"])}`);
+  const spec = commandSpec("qpu")!;
+  const lib = await import("../lib/qpu-run");
+  const shots = wholeNumber(flags, "shots", 1, lib.QPU_MAX_SHOTS);
+  const seed = wholeNumber(flags, "seed", 0, lib.SEED_MAX);
+  if (flags.calibration !== undefined && flags.ideal) throw new UsageError("--calibration and --ideal both replace the QPU's calibration: give one");
+  if (flags.conf !== undefined && flags.calibration === undefined) throw new UsageError("--conf goes with --calibration props_NAME.json");
+  try {
+    const r = await lib.qpuRun({
+      file: rest[1], shots, seed, runtime: oneOf<Runtime>(flags, option(spec, "runtime")),
+      calibration: typeof flags.calibration === "string" ? flags.calibration : undefined,
+      conf: typeof flags.conf === "string" ? flags.conf : undefined,
+      ideal: Boolean(flags.ideal), image: typeof flags.image === "string" ? flags.image : undefined,
+    });
+    process.stdout.write(flags.json ? JSON.stringify(r) + "\n" : lib.countsText(r));
+    return 0;
+  } catch (e) {
+    // FILE:LINE:COL: message, as a compiler says it.
+    if (e instanceof lib.QpuProgramError) { log(e.message); return EXIT_FAILED; }
+    if (e instanceof lib.QpuRunError) throw new PathError(e.message);
+    throw e;
+  }
+}
+
 async function cmdConformance(flags: Flags, rest: string[]): Promise<number> {
   const spec = commandSpec("conformance")!;
   const runtime = oneOf<Runtime | "both">(flags, option(spec, "runtime"));
@@ -225,7 +258,7 @@ async function cmdHelp(_flags: Flags, rest: string[]): Promise<number> {
 }
 
 const RUN: Record<string, (flags: Flags, rest: string[]) => Promise<number>> = {
-  build: cmdBuild, boot: cmdBoot, inspect: cmdInspect, conformance: cmdConformance, bench: cmdBench,
+  build: cmdBuild, boot: cmdBoot, inspect: cmdInspect, qpu: cmdQpu, conformance: cmdConformance, bench: cmdBench,
   new: cmdNew, setup: cmdSetup, version: cmdVersion, help: cmdHelp,
 };
 

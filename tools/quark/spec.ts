@@ -30,6 +30,8 @@ export interface CommandSpec {
   raw?: boolean;
 }
 
+import { QPU_MAX_SHOTS } from "../../hal/qpu/job-format";
+
 const RUNTIME: OptionSpec = { name: "runtime", type: "string", value: "RUNTIME", values: ["node", "wasmtime"], default: "node", help: "the engine that runs the image" };
 const JSON_OUT: OptionSpec = { name: "json", type: "boolean", help: "print one JSON document on stdout (for scripts) instead of text" };
 const VERBOSE: OptionSpec = { name: "verbose", type: "boolean", help: "print more: every module's compile line, each trap's engine message" };
@@ -108,6 +110,38 @@ export const COMMANDS: CommandSpec[] = [
     ],
     options: [RUNTIME, { name: "control", type: "string", value: "SOCKET", help: "the socket of a running system (quark boot --control SOCKET)" }],
     examples: ["quark ctl images/default.wasm svc list --json", "quark ctl images/default.wasm \"svc stop echo\" \"svc status echo\"", "quark ctl --control q.sock svc list"],
+  },
+  {
+    name: "qpu", args: "run FILE.qasm", positionals: { min: 2, max: 2 },
+    summary: "run an OpenQASM program on an image's QPU and print the counts",
+    description: [
+      "Boot the default image (or --image MANIFEST, built first), submit FILE",
+      "(OpenQASM 2.0 or 3) to its quantum scheduler through the shell's qpu run,",
+      "wait for the job and print the counts: one `bitstring count` per line,",
+      "sorted, bitstrings in Qiskit's order (the last declared register leftmost,",
+      "bit 0 of each rightmost; registers separated by a space). --json prints",
+      "{\"counts\": {...}, \"shots\": N, \"qubits\": n, \"seed\": S, \"duration_us\": D}",
+      "(D: the job's length in the scheduler's virtual time). Without --seed a",
+      "random seed is used and --json says which; the same seed gives the same",
+      "counts under both runtimes. --calibration FILE or --ideal build a",
+      "temporary image from the manifest with its [qpu] calibration replaced",
+      "(as many qubits as its [qpu] allows, at most the calibration's; the",
+      "modules come from the build cache) and boot that. A program that does not",
+      "parse prints FILE:LINE:COL: message and exits 1; a refused run (a pair",
+      "the device does not couple, too many qubits) says why and exits 1. The",
+      "program travels as one shell line, so it may be at most about 4 KiB.",
+    ],
+    options: [
+      { name: "shots", type: "string", value: "N", default: "1024", help: `shots to run: 1 to ${QPU_MAX_SHOTS} (QPU_MAX_SHOTS)` },
+      { name: "seed", type: "string", value: "S", help: "the run's random seed: 0 to 9007199254740991 (default: a random one)" },
+      { name: "calibration", type: "string", value: "FILE", help: "emulate this device: our calibration .toml (hal/qpu/calibrations/) or a Qiskit backend properties JSON (props_NAME.json)" },
+      { name: "conf", type: "string", value: "FILE", help: "with a props_NAME.json calibration: its conf_NAME.json, whose coupling_map lists the coupled pairs" },
+      { name: "ideal", type: "boolean", help: "an ideal QPU: no noise, every pair coupled" },
+      { name: "image", type: "string", value: "MANIFEST", help: "the image's manifest (default images/default.toml); it needs a [qpu] and a shell with qsched:call" },
+      RUNTIME,
+      JSON_OUT,
+    ],
+    examples: ["quark qpu run bell.qasm --shots 1000 --seed 7", "quark qpu run bell.qasm --ideal --json", "quark qpu run ghz.qasm --calibration props_manila.json --runtime wasmtime"],
   },
   {
     name: "conformance", args: "IMAGE.wasm|MANIFEST.toml", positionals: { min: 1, max: 1 },

@@ -16,6 +16,7 @@ import { argNumber, refusal } from "./number";
 import { refused, misused, markRefused, takeStatus } from "./outcome";
 import { didYouMean } from "./suggest";
 import { devCommand } from "./devices";
+import { qpuCommand, qpuWaiting, qpuPoll, qpuHelp } from "./qpu";
 
 // The ranges of the shell's numeric arguments. A sleep is for scripts (a day
 // at most keeps now + MS far from overflow); an exit code is what a process
@@ -37,7 +38,7 @@ const LOG_LINES_DEFAULT = 20;
 // passed: event "killed") is said so, and refused: exit 1 under ctl.
 const WAIT_POLL_NS: i64 = 1000000;
 
-const COMMANDS = ["svc", "dev", "caps", "log", "sleep", "echo", "status", "halt", "help"];
+const COMMANDS = ["svc", "dev", "qpu", "caps", "log", "sleep", "echo", "status", "halt", "help"];
 const SVC_COMMANDS = ["list", "top", "registry", "check", "lookup", "status", "events", "deps", "reload", "start", "stop",
   "restart", "pause", "resume", "enable", "disable"];
 
@@ -73,6 +74,10 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     if (!waitDone()) return OK;
     prompt();
   }
+  if (qpuWaiting()) {
+    if (!qpuPoll()) return OK;
+    prompt();
+  }
   if (greeted) poll();
   return OK;
 }
@@ -90,6 +95,8 @@ function poll(): void {
   sys.call(openInit(), TAG_INIT_HALT, (flags & BOOT_STRICT) != 0 ? takeStatus() : 0, 0, 0, 0, 0, 0);
 }
 
+let typed = ""; // the line as typed: qpu run takes its program from it
+
 /** Run one line; false to stop reading for now (sleep). */
 function runLine(line: string): bool {
   const words = line.trim().split(" ").filter((w: string) => w.length > 0);
@@ -104,9 +111,10 @@ function runLine(line: string): bool {
     prompt();
     return true;
   }
+  typed = line;
   if (words.length > 0) execute(words);
   if (halting) return false; // the lines after a halt are not run
-  if (waiting >= 0) return false; // the next line runs once the state is reached
+  if (waiting >= 0 || qpuWaiting()) return false; // the next line runs once the state is reached, or the job has ended
   prompt();
   return true;
 }
@@ -123,6 +131,7 @@ function execute(w: string[]): void {
   if (cmd == "status") { println((args.length > 1 ? args[1] : "status") + " " + takeStatus().toString()); return; }
   if (cmd == "halt") { haltCommand(args); return; }
   if (cmd == "dev") { devCommand(args, json); return; }
+  if (cmd == "qpu") { qpuCommand(typed, args, json); return; }
   if (cmd != "svc") { misused("unknown command: " + w.join(" ") + didYouMean(cmd, COMMANDS)); return; }
   if (args.length < 2) { misused("svc needs a command: " + SVC_COMMANDS.join(", ") + " (try help)"); return; }
   const sub = args[1];
@@ -224,6 +233,8 @@ function help(): void {
   println("  dev idle [MS]                the idle delay before a device with no references is suspended");
   println("  dev read NAME|ID OFFSET LEN  LEN bytes of the device from OFFSET, through its driver (a hex dump)");
   println("  dev write NAME|ID OFFSET HEX the bytes HEX (pairs of hex digits) to the device at OFFSET, through its driver");
+  const q = qpuHelp();
+  for (let i = 0; i < q.length; i++) println(q[i]);
   println("  caps [NAME] [--json]         the shell's capability slots; with NAME, what the manifest grants that service");
   println("  sleep MS                     wait MS ms (0 to " + SLEEP_MAX_MS.toString() + ") before the next command (for scripts)");
   println("  echo TEXT                    print TEXT (for scripts)");
