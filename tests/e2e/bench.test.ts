@@ -17,8 +17,9 @@ const FIGURES = [
   "dev.open", "dev.hotplug.seen",
   // Plug to bound beside the same send; a 4 KiB read through the devmgr beside the same sectors read on the registers.
   "dev.hotplug.bound", "dev.read.4k",
-  // The QPU engine: a one-qubit gate on 20 qubits beside a plain Float64Array kernel; SIMD beside scalar; fused beside unfused.
-  "qpu.gate.20q", "qpu.simd", "qpu.fusion",
+  // The QPU engine: a one-qubit gate on 16, 20 and 24 qubits beside a plain Float64Array kernel, on 16 beside the npm
+  // quantum-circuit package; SIMD beside scalar; fused beside unfused.
+  "qpu.gate.16q", "qpu.gate.20q", "qpu.gate.24q", "qpu.gate.16q.qc", "qpu.simd", "qpu.fusion",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [

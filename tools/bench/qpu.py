@@ -1,7 +1,8 @@
 """The QPU engine's timings under wasmtime, for tools/bench/qpu.ts.
 
-Reads {"wasm": path, "rounds": n, "runs": [{"job": hex, "flags": n}, ...]}
-on stdin; runs each job once to warm up, then `rounds` times each in order;
+Reads {"wasm": path, "rounds": n, "allow": qubits, "runs": [{"job": hex,
+"flags": n}, ...]} on stdin; sets the engine to allow that many qubits, runs
+each job once to warm up, then `rounds` times each in order;
 prints {"ns": [[ns of each run] per round]}. The engine settings are the
 machine's own (tools/host-wasmtime/machine.py).
 """
@@ -21,6 +22,8 @@ def main():
     store = wasmtime.Store(engine)
     ex = wasmtime.Instance(store, wasmtime.Module.from_file(engine, request["wasm"]), []).exports(store)
     memory, job_buffer, run = ex["memory"], ex["qpuJobBuffer"], ex["qpuRun"]
+    if ex["qpuAllow"](store, request["allow"]) < 0:
+        raise SystemExit(f"the engine does not allow {request['allow']} qubits")
     jobs = [(bytes.fromhex(r["job"]), r["flags"]) for r in request["runs"]]
 
     def once(job, flags):
