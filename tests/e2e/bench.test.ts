@@ -20,6 +20,8 @@ const FIGURES = [
   // The QPU engine: a one-qubit gate on 16, 20 and 24 qubits beside a plain Float64Array kernel, on 16 beside the npm
   // quantum-circuit package; SIMD beside scalar; fused beside unfused.
   "qpu.gate.16q", "qpu.gate.20q", "qpu.gate.24q", "qpu.gate.16q.qc", "qpu.simd", "qpu.fusion",
+  // A qubit allocation through the quantum scheduler beside a plain call to it.
+  "qpu.alloc",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [

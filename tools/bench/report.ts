@@ -119,6 +119,7 @@ function rateResult(fig: Figure): BenchResult {
 /** The figures the issue sets a target for: the statistic compared and the bound. */
 export const TARGETS: Record<string, { stat: "p50_ns" | "p50" | "floor_multiple" | "bare_multiple"; max: number; inclusive: boolean; text: string }> = {
   "restart.after_trap": { stat: "p50_ns", max: 100_000, inclusive: true, text: "p50 ≤ 100 µs with a zero-delay policy" },
+  "qpu.alloc": { stat: "p50_ns", max: 1_000, inclusive: true, text: "p50 ≤ 1 µs" },
   "ipc.call.roundtrip": { stat: "floor_multiple", max: 4, inclusive: true, text: "p50 ≤ 4× ipc.floor (same host, same run)" },
   "monitor.overhead": { stat: "p50", max: 1, inclusive: false, text: "< 1 % of one CPU at the default heartbeat rate" },
   "cli.start.version": { stat: "bare_multiple", max: 1.5, inclusive: true, text: "p50 ≤ 1.5× node -e 0 (same run)" },

@@ -84,6 +84,8 @@ const IN_IMAGE_PEERS: Record<string, [string, string]> = {
   "dev.hotplug.bound": ["dev.peer.send", "a send to the waiter's own endpoint to the entry of the same handler, alternating with it"],
   // A 4 KiB read through the devmgr and its driver beside the same sectors read on the registers directly.
   "dev.read.4k": ["dev.read.4k.regs", "the same 8 sectors read by the client on the block device's registers itself, alternating with it"],
+  // A qubit allocation through the quantum scheduler beside a plain call to it.
+  "qpu.alloc": ["qpu.peer.call", "a plain call round trip to the quantum scheduler (TAG_QS_INFO), alternating with it"],
 };
 const BASELINES = new Set(Object.values(IN_IMAGE_PEERS).map(([series]) => series));
 
