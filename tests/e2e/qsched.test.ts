@@ -171,3 +171,71 @@ describe("the quantum scheduler's policies", () => {
     expect(pols.wasmtime).toEqual(pols.node);
   });
 });
+
+// Batching and multiprogramming (tests/fixtures/qsched/mix.toml, on
+// line5.toml): two jobs queued together share one run of the device when the
+// setting allows it and the second keeps its estimated success within the
+// loss bound; each gets its own counts (the marginal over its bits).
+describe("the quantum scheduler's batching and multiprogramming", () => {
+  const m = join(root, "tests", "fixtures", "qsched", "mix.toml");
+  beforeAll(() => {
+    const b = quark(["build", m]);
+    expect(b.code, b.stderr).toBe(0);
+  });
+
+  const mixes: Record<string, string[]> = {};
+  type Part = { on: string; shared: boolean; ppm: number; from: number; to: number; total: number };
+  const part = (s: string): Part => {
+    const g = /^on ([\d ]+), (shared|alone), (\d+) ppm, from (\d+) to (\d+); (.*)$/.exec(s.trim());
+    expect(g, s).not.toBeNull();
+    const total = [...g![6].matchAll(/[01]+ (\d+)/g)].reduce((n, x) => n + Number(x[1]), 0);
+    return { on: g![1], shared: g![2] === "shared", ppm: Number(g![3]), from: Number(g![4]), to: Number(g![5]), total };
+  };
+
+  it.each(["node", "wasmtime"])("shares runs within the loss bound (%s)", (runtime) => {
+    const r = quark(["boot", m.replace(/\.toml$/, ".wasm"), "--runtime", runtime]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = linesOf(r.stdout, "mixer");
+    mixes[runtime] = lines;
+    const step = (what: string): [Part, Part] => {
+      const l = lines.find((x) => x.startsWith(what + ": first "))!;
+      expect(l, what).toBeDefined();
+      const [a, b] = l.slice(what.length + ": first ".length).split(" | second ");
+      const pa = part(a), pb = part(b);
+      expect(pa.total).toBe(1000);
+      expect(pb.total).toBe(1000);
+      return [pa, pb];
+    };
+    // Without mixing, one after the other.
+    const [a0, b0] = step("alone");
+    expect([a0.shared, b0.shared]).toEqual([false, false]);
+    expect(b0.from).toBe(a0.to);
+    const single = a0.to - a0.from;
+    // Multiprogramming under FIFO: the second Bell goes beside the first, on 2 3, in the same run.
+    const [a1, b1] = step("multi fifo");
+    expect([a1.on, b1.on, a1.shared, b1.shared]).toEqual(["0 1", "2 3", true, true]);
+    expect([b1.from, b1.to]).toEqual([a1.from, a1.to]);
+    expect(a1.to - a1.from).toBe(single);
+    // Under error-rate the second Bell's best pair is taken: beside it on 0 1 it would lose far more than 5 %, so it runs alone;
+    // with the bound at 100 % it shares.
+    const [a2, b2] = step("multi error 5%");
+    expect([a2.on, b2.on, b2.shared]).toEqual(["2 3", "2 3", false]);
+    expect(b2.from).toBe(a2.to);
+    const [a3, b3] = step("multi error 100%");
+    expect([a3.on, b3.on, b3.shared]).toEqual(["2 3", "0 1", true]);
+    expect(b3.ppm).toBeLessThan(0.95 * a3.ppm);
+    // A one-qubit job loses nothing on qubit 4: within 5 %, it shares.
+    const [, b4] = step("multi error 5%, one qubit");
+    expect([b4.on, b4.shared]).toEqual(["4", true]);
+    // Batching: two copies of one program in one run, the 250 µs between shots paid once.
+    const [a5, b5] = step("batch");
+    expect([a5.on, b5.on, a5.shared, b5.shared]).toEqual(["0 1", "0 1", true, true]);
+    expect([b5.from, b5.to]).toEqual([a5.from, a5.to]);
+    expect(a5.to - a5.from).toBeLessThan(2 * single);
+    expect(a5.to - a5.from).toBeGreaterThan(single);
+  });
+
+  it("gives the same shared runs and counts under both hosts", () => {
+    expect(mixes.wasmtime).toEqual(mixes.node);
+  });
+});

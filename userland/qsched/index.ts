@@ -30,6 +30,7 @@ import * as placement from "./placement";
 import * as device from "./device";
 import * as A from "./allocs";
 import * as J from "./jobs";
+import * as combine from "./combine";
 import { Client, clients, client, busy as busyNow_, rowOf, find, drop, keepEndpoint, refuse, who, PEER_LABEL } from "./clients";
 import { Job } from "./jobs";
 import { writeResults, resultsRegisters } from "./results";
@@ -89,10 +90,10 @@ function driverCall(tag: i32): i32 {
 
 /** The QPU went: the job on it fails; queued ones wait for the next QPU. */
 function lost(): void {
-  const j = running;
-  if (j == null) return;
+  if (running == null) return;
   running = null;
-  fail(j, E_STATE, QS_WHY_GONE, "the QPU was detached while it ran");
+  for (let g = group.length - 1; g >= 0; g--) fail(unchecked(group[g]), E_STATE, QS_WHY_GONE, "the QPU was detached while it ran");
+  group.length = 0;
 }
 
 export function quark_notify(bits: i32, unused: i32): i32 {
@@ -116,14 +117,13 @@ function lineFired(rows: i32): void {
     if ((rows & (1 << r)) == 0) continue;
     lineHandled(r);
   }
-  const j = running;
-  if (j == null) return;
+  if (running == null) return;
   const cap = device.ready();
   if (cap < 0) return;
   const s = device.status(cap);
   if (device.isBusy(s)) return;
   running = null;
-  completed(j, cap, s);
+  completed(cap, s);
 }
 
 // ------------------------------------------------------------------ clients
@@ -473,7 +473,18 @@ function layout(c: Client, kind: i64, id: i64): i32 {
 
 // --------------------------------------------------------------- running jobs
 
-/** Run the first queued job that can be placed now (one per timer), if the QPU is free. */
+/** Parts of one shared run at most, and classical bits of a shared run (2^12 outcomes fit QS_RESULT_ENTRIES). */
+const MAX_PARTS = 4;
+const MAX_SHARED_CLBITS = 12;
+/** The jobs of the run on the QPU now (several when batched or multiprogrammed). */
+const group = new Array<Job>();
+const shared = new StaticArray<u8>(device.JOB_MAX);
+const sharedPlace = new StaticArray<i32>(32);
+const counts = new StaticArray<u8>(QS_RESULT_ENTRIES * QRES_ENTRY_BYTES);
+const marg = new StaticArray<u8>(QS_RESULT_ENTRIES * QRES_ENTRY_BYTES);
+let sharedBytes = 0;
+
+/** Run the first queued job that can be placed now (one run per timer), if the QPU is free. */
 function runNext(): void {
   if (running != null || J.queue.length == 0 || !qpuReady()) return;
   const cap = device.ready();
@@ -486,7 +497,9 @@ function runNext(): void {
     profile.analyse(code, j.code.byteLength);
     A.usable(avail, a);
     if (!placement.search(code, j.code.byteLength, j.shots, avail, j.mapAny, policy)) continue; // waits for qubits
-    start(j, cap);
+    place(j);
+    gather(j, i);
+    start(cap);
     break;
   }
   if (running == null && J.queue.length > 0 && anyPlaceable()) wake();
@@ -498,30 +511,129 @@ function anyPlaceable(): bool {
   return false;
 }
 
-function start(j: Job, cap: i32): void {
+/** j runs on the placement just searched. */
+function place(j: Job): void {
   j.policy = policy;
   for (let i = 0; i < j.qubits; i++) unchecked(j.place[i] = unchecked(placement.best[i]));
   j.placed = true;
+  j.qOff = 0; j.cOff = 0; j.batch = 0;
   estimate(j);
-  const c = device.calibrate(cap, j.place, j.qubits);
-  if (c != OK) { fromDevice(j, cap, c); return; }
-  j.state = QS_JOB_RUNNING;
-  const s = device.run(cap, changetype<usize>(j.code), j.code.byteLength, j.shots, j.seed);
-  if (device.isBusy(s)) { running = j; return; }
-  completed(j, cap, s);
 }
 
-/** The device's answer to j's run: its outcomes, or its refusal. */
-function completed(j: Job, cap: i32, s: i32): void {
+/**
+ * The run's jobs: j, and with batching the queued copies of its program
+ * (same text, shots, allocation and flags), or with multiprogramming queued
+ * jobs of the same shots placed on qubits j does not use, each admitted only
+ * if its estimated success probability there is within the loss bound of its
+ * probability alone (docs/quantum.md: Batching and multiprogramming).
+ */
+function gather(j: Job, at: i32): void {
+  group.length = 0;
+  group.push(j);
+  if (mix == 0) return;
+  let qUsed = j.qubits, cUsed = j.clbits;
+  if ((mix & QS_MIX_BATCH) != 0) {
+    for (let i = at + 1; i < J.queue.length && group.length < MAX_PARTS; i++) {
+      const q = unchecked(J.queue[i]);
+      if (q.state != QS_JOB_QUEUED || q.shots != j.shots || q.alloc != j.alloc || q.mapAny != j.mapAny) continue;
+      if (cUsed + q.clbits > MAX_SHARED_CLBITS || !sameCode(q, j)) continue;
+      for (let k = 0; k < j.qubits; k++) unchecked(q.place[k] = unchecked(j.place[k]));
+      q.placed = true; q.policy = policy; q.qOff = 0; q.cOff = <u32>cUsed;
+      q.estNs = j.estNs; q.estPpm = j.estPpm; q.energy = j.energy;
+      cUsed += q.clbits;
+      group.push(q);
+    }
+    if (group.length > 1) return;
+  }
+  if ((mix & QS_MIX_MULTI) == 0 || j.alloc != 0) return;
+  const keep = Math.log(1 - <f64>lossPpm / 1e6);
+  for (let i = at + 1; i < J.queue.length && group.length < MAX_PARTS; i++) {
+    const q = unchecked(J.queue[i]);
+    if (q.state != QS_JOB_QUEUED || q.shots != j.shots || q.alloc != 0) continue;
+    if (qUsed + q.qubits > cal.devQubits || cUsed + q.clbits > MAX_SHARED_CLBITS) continue;
+    const code = changetype<usize>(q.code);
+    profile.analyse(code, q.code.byteLength);
+    A.usable(avail, null);
+    if (!placement.search(code, q.code.byteLength, q.shots, avail, q.mapAny, policy)) continue;
+    const alone = placement.bestLogP;
+    A.usable(avail, null);
+    for (let g = 0; g < group.length; g++) {
+      const p = unchecked(group[g]);
+      for (let k = 0; k < p.qubits; k++) unchecked(avail[unchecked(p.place[k])] = false);
+    }
+    if (!placement.search(code, q.code.byteLength, q.shots, avail, q.mapAny, policy)) continue;
+    if (placement.bestLogP < alone + keep) continue; // it would lose more than the bound beside the others
+    place(q);
+    q.qOff = <u32>qUsed; q.cOff = <u32>cUsed;
+    qUsed += q.qubits; cUsed += q.clbits;
+    group.push(q);
+  }
+}
+
+function sameCode(a: Job, b: Job): bool {
+  const n = a.code.byteLength;
+  return n == b.code.byteLength && memory.compare(changetype<usize>(a.code), changetype<usize>(b.code), n) == 0;
+}
+
+/** Run the group: one job as it is, several as one shared job on their qubits together. */
+function start(cap: i32): void {
+  const j = unchecked(group[0]);
+  let code = changetype<usize>(j.code), bytes = j.code.byteLength, k = j.qubits;
+  for (let i = 0; i < j.qubits; i++) unchecked(sharedPlace[i] = unchecked(j.place[i]));
+  if (group.length > 1) {
+    const batch = (mix & QS_MIX_BATCH) != 0 && unchecked(group[1]).qOff == 0;
+    combine.begin(changetype<usize>(shared), shared.length);
+    for (let g = 0; g < group.length; g++) {
+      const p = unchecked(group[g]);
+      combine.part(changetype<usize>(p.code), p.code.byteLength, p.qOff, p.cOff, batch && g > 0);
+      p.batch = j.id;
+      if (!batch) for (let i = 0; i < p.qubits; i++) unchecked(sharedPlace[<i32>p.qOff + i] = unchecked(p.place[i]));
+      k = max(k, <i32>p.qOff + p.qubits);
+    }
+    sharedBytes = combine.finish();
+    if (sharedBytes == 0) { group.length = 1; j.batch = 0; k = j.qubits; }
+    else { code = changetype<usize>(shared); bytes = sharedBytes; }
+  }
+  const c = device.calibrate(cap, sharedPlace, k);
+  if (c != OK) { for (let g = group.length - 1; g >= 0; g--) fromDevice(unchecked(group[g]), cap, c); group.length = 0; return; }
+  for (let g = 0; g < group.length; g++) unchecked(group[g]).state = QS_JOB_RUNNING;
+  // The run's length in virtual time: its one-shot schedule on its qubits, every shot.
+  profile.analyse(code, bytes);
+  profile.evaluate(code, bytes, sharedPlace);
+  runNs = J.durationOf(j.shots, profile.shotNs);
+  const s = device.run(cap, code, bytes, j.shots, j.seed);
+  if (device.isBusy(s)) { running = j; return; }
+  completed(cap, s);
+}
+let runNs: i64 = 0;
+
+/** The device's answer to the group's run: its outcomes, shared out, or its refusal. */
+function completed(cap: i32, s: i32): void {
   const row = device.row();
   if (row >= 0) lineHandled(row);
-  if (s < 0) { fromDevice(j, cap, s); return; }
-  if (s > QS_RESULT_ENTRIES) { fail(j, E_NOSPACE, QS_WHY_RESULTS, s.toString() + " distinct outcomes: results keep " + QS_RESULT_ENTRIES.toString()); return; }
-  j.results = new ArrayBuffer(s * QRES_ENTRY_BYTES);
-  if (!device.readResults(changetype<usize>(j.results), s)) { fail(j, E_STATE, QS_WHY_DEVICE, "the counts could not be read back"); return; }
-  J.poolBytes += j.results.byteLength;
-  J.ranFor(j, j.estNs);
-  end(j, QS_JOB_DONE, s, QS_WHY_NONE, "");
+  const n = group.length;
+  if (s >= 0 && s <= QS_RESULT_ENTRIES && !device.readResults(changetype<usize>(counts), s)) s = E_STATE;
+  const startV = max(J.clock, maxSubmit());
+  for (let g = 0; g < n; g++) {
+    const j = unchecked(group[g]);
+    if (s < 0) { fromDevice(j, cap, s); continue; }
+    if (s > QS_RESULT_ENTRIES) { fail(j, E_NOSPACE, QS_WHY_RESULTS, s.toString() + " distinct outcomes: results keep " + QS_RESULT_ENTRIES.toString()); continue; }
+    let m = s, from = changetype<usize>(counts);
+    if (n > 1) { m = combine.marginal(from, s, j.cOff, <u32>j.clbits, changetype<usize>(marg)); from = changetype<usize>(marg); }
+    j.results = new ArrayBuffer(m * QRES_ENTRY_BYTES);
+    memory.copy(changetype<usize>(j.results), from, <usize>(m * QRES_ENTRY_BYTES));
+    J.poolBytes += j.results.byteLength;
+    J.ranAt(j, startV, runNs);
+    end(j, QS_JOB_DONE, m, QS_WHY_NONE, "");
+  }
+  if (s >= 0) J.advance(startV + runNs);
+  group.length = 0;
+}
+
+function maxSubmit(): i64 {
+  let t: i64 = 0;
+  for (let g = 0; g < group.length; g++) t = max(t, unchecked(group[g]).submitV);
+  return t;
 }
 
 function fromDevice(j: Job, cap: i32, code: i32): void {
@@ -566,12 +678,12 @@ function serviceEvent(index: i32, kind: i32): i32 {
   }
   for (let i = J.queue.length - 1; i >= 0; i--) {
     const j = unchecked(J.queue[i]);
-    if (j.owner != c.pid || j === running) continue;
+    if (j.owner != c.pid || j.state == QS_JOB_RUNNING) continue;
     j.wanted = false;
     fail(j, E_STATE, QS_WHY_GONE, "its owner went away");
     ended++;
   }
-  for (let i = 0; i < J.order.length; i++) { const j = unchecked(J.order[i]); if (j.owner == c.pid && j !== running) j.owner = 0; }
+  for (let i = 0; i < J.order.length; i++) { const j = unchecked(J.order[i]); if (j.owner == c.pid && j.state != QS_JOB_RUNNING) j.owner = 0; }
   log(who(c) + " went away: " + freed.toString() + " qubits freed, " + ended.toString() + " unfinished jobs ended");
   drop(r);
   wake();

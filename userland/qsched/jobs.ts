@@ -35,7 +35,9 @@ export class Job {
   whyText: string = "";
   devReason: StaticArray<i32> = new StaticArray<i32>(4);
   wanted: bool = false; // a TAG_QS_DONE is owed to its owner
-  batch: i32 = 0;
+  batch: i32 = 0; // the id of the job whose run it shared (0: it ran alone)
+  qOff: u32 = 0; // its qubits' and classical bits' offsets in a shared run
+  cOff: u32 = 0;
 
   ended(): bool { return this.state >= QS_JOB_DONE; }
   bytes(): i32 { return this.code.byteLength + this.results.byteLength; }
@@ -118,13 +120,15 @@ export function projectedStart(j: Job): i64 {
   return max(t, j.submitV);
 }
 
-/** Record that j ran from the clock for `ns` (virtual). */
-export function ranFor(j: Job, ns: i64): void {
-  j.startV = max(clock, j.submitV);
-  j.endV = j.startV + ns;
-  clock = j.endV;
+/** Record that j ran from `start` for `ns` (virtual). */
+export function ranAt(j: Job, start: i64, ns: i64): void {
+  j.startV = start;
+  j.endV = start + ns;
   ran++;
 }
+
+/** The QPU is free again at `t`. */
+export function advance(t: i64): void { clock = max(clock, t); }
 
 /** j ended: out of the queue; its program stays with its record (its registers print its results). */
 export function finish(j: Job, state: i32): void {
