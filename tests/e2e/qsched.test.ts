@@ -68,6 +68,7 @@ describe("the quantum scheduler", () => {
     const gc = /^ghz counts: 000 (\d+), 111 (\d+)$/.exec(lab.find((l) => l.startsWith("ghz counts"))!);
     expect(Number(gc![1]) + Number(gc![2])).toBe(1000);
     expect(lab).toContain("wait for a job that ended: OK, ended already 1");
+    expect(lab).toContain(`results into 8 bytes: E_NOSPACE; text into 4: E_NOSPACE; a read-only lease: E_RIGHTS; from entry 1: OK, 1 of 2, outcome 3 count ${bc![2]}; from 3: E_ARG; mode 7: E_ARG`);
     expect(lab).toContain("alloc 4: OK, mask 15");
     expect(lab).toContain("release while its job is queued: E_BUSY");
     expect(lab).toContain("its layout: OK, 4 qubits: 0 1 2 3");
@@ -137,7 +138,8 @@ describe("the quantum scheduler's policies", () => {
     expect(r.code, r.stderr).toBe(0);
     const pol = linesOf(r.stdout, "pol");
     pols[runtime] = pol;
-    expect(pol[0]).toBe("calibration: allows 5, 5 calibrated qubits, 8 coupled pairs, 808 bytes");
+    expect(pol[0]).toBe("calibration into 807 bytes: E_NOSPACE; into 808: magic 314c4351, qubits 5");
+    expect(pol[1]).toBe("calibration: allows 5, 5 calibrated qubits, 8 coupled pairs, 808 bytes");
     const step = (prefix: string) => {
       const l = pol.find((x) => x.startsWith(prefix + ": "))!;
       const g = /: OK, on ([\d ]+), success (\d+) ppm, (\d+) ns, (\d+) uJ; counts (.*)$/.exec(l);
@@ -237,5 +239,33 @@ describe("the quantum scheduler's batching and multiprogramming", () => {
 
   it("gives the same shared runs and counts under both hosts", () => {
     expect(mixes.wasmtime).toEqual(mixes.node);
+  });
+});
+
+// The scheduler crashes (TAG_INIT_CRASH) and init restarts it: the device
+// manager binds the QPU to the new instance, which reads the calibration
+// again; the jobs of the old one are gone, and the same job with the same
+// seed gives the same counts (tests/fixtures/qsched/restart.toml).
+describe("the quantum scheduler after a crash", () => {
+  const m = join(root, "tests", "fixtures", "qsched", "restart.toml");
+  beforeAll(() => {
+    const b = quark(["build", m]);
+    expect(b.code, b.stderr).toBe(0);
+  });
+
+  it.each(["node", "wasmtime"])("is bound to the QPU again and runs jobs as before (%s)", (runtime) => {
+    const r = quark(["boot", m.replace(/\.toml$/, ".wasm"), "--runtime", runtime]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = linesOf(r.stdout, "survivor");
+    expect(s.length).toBe(6);
+    expect(s[0]).toBe("bell: OK; wait OK");
+    expect(s[1]).toMatch(/^counts: 00 \d+, 11 \d+$/);
+    expect(s.slice(2)).toEqual([
+      "crash qsched: OK; its next call: E_CRASHED",
+      "the old job after the restart: E_BADSLOT",
+      "bell: OK; wait OK",
+      "again: the same counts",
+    ]);
+    expect(linesOf(r.stdout, "qsched").filter((l) => l.startsWith("QPU"))).toEqual(["QPU 256 attached", "QPU: ideal, 20 qubits", "QPU 256 attached", "QPU: ideal, 20 qubits"]);
   });
 });
