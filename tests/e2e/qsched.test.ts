@@ -166,6 +166,12 @@ describe("the quantum scheduler's policies", () => {
     expect(pol).toContain("fifo, q0-q2 unmapped: E_UNSUPPORTED (3: a two-qubit gate on qubits 0, 2: physical qubits 0, 2 are not coupled (no routing; QS_SUBMIT_MAP lets the scheduler choose coupled qubits))");
     // A job too long for every qubit: FIFO runs it, coherence-aware refuses it with the reason.
     expect(pol).toContain("fifo, 80 readouts in a row: OK, 65000000 ns");
+    // Coherence-aware waits: error-rate's allocation takes 2 3, the only free pair long-lived enough; the job stays queued
+    // until it is released, then runs there.
+    expect(pol).toContain("error-rate allocation of 2: OK, mask 12");
+    expect(pol).toContain("coherence, two readouts, 2 3 held: OK");
+    expect(pol).toContain("a while later: state 1; release the allocation: OK");
+    expect(step("coherence, after the release, two readouts").on).toBe("2 3");
     expect(pol).toContain("coherence, 80 readouts in a row: E_UNSUPPORTED (5: a shot takes 120.0 µs on its best placement, longer than the coherence window (min T1, T2) of 90.0 µs there: no qubits of this QPU keep it coherent)");
   });
 
