@@ -5,8 +5,7 @@
 // another in virtual time, so the clock is the end of the last job run, and
 // a queued job's start and end are projected from the jobs ahead of it.
 import {
-  QS_JOBS, QS_QUEUE, QS_JOB_QUEUED, QS_JOB_RUNNING, QS_JOB_DONE, QS_JOB_FAILED, QS_JOB_CANCELLED, QS_WHY_NONE,
-  QS_RESET_NS, QS_POL_FIFO,
+  QS_JOBS, QS_QUEUE, QS_JOB_QUEUED, QS_JOB_DONE, QS_WHY_NONE, QS_RESET_NS, QS_POL_FIFO,
 } from "../lib";
 
 export class Job {
@@ -136,4 +135,3 @@ export function finish(j: Job, state: i32): void {
   unqueue(j);
 }
 
-export { QS_JOB_RUNNING, QS_JOB_FAILED, QS_JOB_CANCELLED };

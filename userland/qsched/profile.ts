@@ -182,7 +182,7 @@ function gate2(c: i32, t: i32, place: StaticArray<i32>, times: i32): f64 {
 
 /**
  * The classical registers' layout (QOP_CREG records), for printing counts in
- * Qiskit's order: calls `each(start, width, nameAt, nameBytes)` in declaration order.
+ * Qiskit's order: their first bits and widths in declaration order; how many.
  */
 export function registers(job: usize, bytes: i32, starts: StaticArray<i32>, widths: StaticArray<i32>): i32 {
   const count = <i32>word(job, QJOB_HDR_COUNT), words = bytes >> 2;
