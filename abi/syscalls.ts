@@ -358,6 +358,11 @@ export const syscalls: Syscall[] = [
     args: [{ name: "slot", width: "i32" }, { name: "on", width: "i32" }],
     doc: "dma_bind(device_slot, on): the device's DMA reaches the caller's kernel-managed memory (its pages, with their rights) from now on (on = 1), or no longer (0); the holder needs R_WRITE; E_UNSUPPORTED: the device does no DMA (BUS_F_DMA) or is gone; E_PERM: another process has it bound (its registers are that process's alone meanwhile); E_NOSPACE: DMA_BINDINGS devices are bound",
   },
+  {
+    name: "cap_query", number: 70, result: "i32", handler: "capQuery", file: "caps",
+    args: [{ name: "slot", width: "i32" }, { name: "what", width: "i32" }],
+    doc: "cap_query(slot, what): CQ_TARGET: the pid an endpoint or notification capability delivers to, or a process capability names; CQ_DERIVED: 1 if a capability derived from this one exists now (a copy handed on and not yet deleted, wherever it went), else 0. E_ARG: another `what`, or CQ_TARGET of another kind",
+  },
 ];
 
 export const syscallConstants: Group[] = [
@@ -466,6 +471,13 @@ export const syscallConstants: Group[] = [
       { name: "MI_PAGES", value: 0 },
       { name: "MI_MAPPINGS", value: 1 },
       { name: "MI_FRAMES_SHARED", value: 2, doc: "pages whose frame another object also uses (copy-on-write)" },
+    ],
+  },
+  {
+    title: "cap_query questions",
+    rows: [
+      { name: "CQ_TARGET", value: 1, doc: "the pid an endpoint or notification delivers to, or a process capability names: a server checks that an endpoint a client hands it is the client's own" },
+      { name: "CQ_DERIVED", value: 2, doc: "whether a copy derived from the capability still exists: a server that handed out a copy learns that every holder has gone without being told" },
     ],
   },
   {

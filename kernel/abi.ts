@@ -256,6 +256,10 @@ export const MI_PAGES = 0;
 export const MI_MAPPINGS = 1;
 export const MI_FRAMES_SHARED = 2; // pages whose frame another object also uses (copy-on-write)
 
+// --------------------------------------------- cap_query questions
+export const CQ_TARGET = 1; // the pid an endpoint or notification delivers to, or a process capability names: a server checks that an endpoint a client hands it is the client's own
+export const CQ_DERIVED = 2; // whether a copy derived from the capability still exists: a server that handed out a copy learns that every holder has gone without being told
+
 // ------------------------------------------------ proc_info fields
 export const PI_STATE = 0;
 export const PI_PID = 1;
@@ -366,7 +370,8 @@ export const SYS_IRQ_MINT = 66; // irq_mint(boot_slot, line): slot of a new K_IR
 export const SYS_IRQ_BIND = 67; // irq_bind(irq_slot, bit): the line's interrupts raise notification bit `bit` (1 << bit) of the caller; the line stays masked until irq_control enables it (E_PERM: another process holds it)
 export const SYS_IRQ_CONTROL = 68; // irq_control(irq_slot, flags): IRQ_CTL_CLEAR forgets the latched interrupt, IRQ_CTL_ENABLE re-arms the line (0 masks it); a line still latched when re-armed is delivered again
 export const SYS_DMA_BIND = 69; // dma_bind(device_slot, on): the device's DMA reaches the caller's kernel-managed memory (its pages, with their rights) from now on (on = 1), or no longer (0); the holder needs R_WRITE; E_UNSUPPORTED: the device does no DMA (BUS_F_DMA) or is gone; E_PERM: another process has it bound (its registers are that process's alone meanwhile); E_NOSPACE: DMA_BINDINGS devices are bound
-export const SYS_COUNT = 70; // syscall numbers are 1..SYS_COUNT-1
+export const SYS_CAP_QUERY = 70; // cap_query(slot, what): CQ_TARGET: the pid an endpoint or notification capability delivers to, or a process capability names; CQ_DERIVED: 1 if a capability derived from this one exists now (a copy handed on and not yet deleted, wherever it went), else 0. E_ARG: another `what`, or CQ_TARGET of another kind
+export const SYS_COUNT = 71; // syscall numbers are 1..SYS_COUNT-1
 
 // ---------------------------------------------------- fault causes
 // Fault causes (fault_next). A fault is recorded per process and the supervisor

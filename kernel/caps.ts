@@ -1,9 +1,9 @@
 // Capability syscalls on a process's own capability space.
-import { K_NOTIFY, E_ARG, E_RIGHTS, OK, R_SIGNAL, PS_RUNNING, PS_CREATED, PS_STARTING, E_DEAD } from "./abi";
+import { K_NOTIFY, K_ENDPOINT, K_PROCESS, CQ_TARGET, CQ_DERIVED, E_ARG, E_RIGHTS, OK, R_SIGNAL, PS_RUNNING, PS_CREATED, PS_STARTING, E_DEAD } from "./abi";
 import { current, pState } from "./proc";
 import {
   lookup, lookupAny, freeSlot, install, remove, revoke, capKind, capRights, capTarget, capBadge, capLabel,
-  setLabel, findLabel, inheritGeneration,
+  setLabel, findLabel, inheritGeneration, hasDerived,
 } from "./cspace";
 import { raiseBits } from "./notify";
 import { charge } from "./cpu";
@@ -62,6 +62,16 @@ export function capInfo(slot: i32): i32 {
 }
 
 export function capFind(label: i32): i32 { return findLabel(current(), label); }
+
+/** What a server may learn of a capability it holds: where it delivers, and whether a copy of it is still out. */
+export function capQuery(slot: i32, what: i32): i32 {
+  const g = lookupAny(current(), slot);
+  if (g < 0) return g;
+  if (what == CQ_DERIVED) return hasDerived(g) ? 1 : 0;
+  const kind = capKind(g);
+  if (what != CQ_TARGET || (kind != K_ENDPOINT && kind != K_NOTIFY && kind != K_PROCESS)) return E_ARG;
+  return capTarget(g);
+}
 
 export function capSetLabel(slot: i32, label: i32): i32 {
   const g = lookupAny(current(), slot);

@@ -74,6 +74,8 @@ export function lookupAny(pid: i32, slot: i32): i32 {
 @inline export function capTarget(g: i32): i32 { return unchecked(cTarget[g]); }
 @inline export function capBadge(g: i32): i32 { return unchecked(cBadge[g]); }
 @inline export function capLabel(g: i32): i32 { return unchecked(cLabel[g]); }
+/** Whether a capability derived from `g` exists (deleting one moves its children up, so a first child is enough). */
+@inline export function hasDerived(g: i32): bool { return unchecked(cFirst[g]) >= 0; }
 export function setLabel(g: i32, label: i32): void { unchecked(cLabel[g] = label); }
 
 /** The lowest empty slot of `pid` other than its armed receive slot, or E_NOSPACE. */

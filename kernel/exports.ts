@@ -5,7 +5,7 @@
 export { syscall } from "./syscall";
 export { call, send, reply, msgWord as msg_word, replyWord as reply_word, msgInfo as msg_info, xfer, msgCap as msg_cap, replyCap as reply_cap, recvCap as recv_cap, capRecv as cap_recv } from "./ipc";
 export { setLease as lease, leaseLen as lease_len, leaseRead as lease_read, leaseWrite as lease_write } from "./lease";
-export { capDerive as cap_derive, capDelete as cap_delete, capRevoke as cap_revoke, capInfo as cap_info, capFind as cap_find, signal, capSetLabel as cap_label } from "./caps";
+export { capDerive as cap_derive, capDelete as cap_delete, capRevoke as cap_revoke, capInfo as cap_info, capFind as cap_find, signal, capSetLabel as cap_label, capQuery as cap_query } from "./caps";
 export { timerSet as timer_set, time, consoleWrite as console_write, self, stats, selfEndpoint as self_endpoint, tickSet as tick_set } from "./misc";
 export { procSpawn as proc_spawn, procStart as proc_start, procEndpoint as proc_endpoint, capGive as cap_give, procRestart as proc_restart, procKill as proc_kill, procNotify as proc_notify, procInfo as proc_info, procQuota as proc_quota, procBudget as proc_budget, procCrash as proc_crash, procPause as proc_pause, procQueue as proc_queue, procPing as proc_ping } from "./process";
 export { faultEndpoint as fault_endpoint, bootRead as boot_read, ready, sysHalt as halt } from "./boot";

@@ -9,7 +9,7 @@
 import { E_ARG, E_NOSYS } from "./abi";
 import { call, send, reply, msgWord, replyWord, msgInfo, xfer, msgCap, replyCap, recvCap, capRecv } from "./ipc";
 import { setLease, leaseLen, leaseRead, leaseWrite } from "./lease";
-import { capDerive, capDelete, capRevoke, capInfo, capFind, signal, capSetLabel } from "./caps";
+import { capDerive, capDelete, capRevoke, capInfo, capFind, signal, capSetLabel, capQuery } from "./caps";
 import { timerSet, time, consoleWrite, self, stats, selfEndpoint, tickSet } from "./misc";
 import { procSpawn, procStart, procEndpoint, capGive, procRestart, procKill, procNotify, procInfo, procQuota, procBudget, procCrash, procPause, procQueue, procPing } from "./process";
 import { faultEndpoint, bootRead, ready, sysHalt } from "./boot";
@@ -23,7 +23,7 @@ import { irqMint, irqBind, irqControl } from "./irq";
 import { dmaBind } from "./dma";
 
 // How many leading arguments of each syscall are 32-bit, by syscall number.
-const NARROW: StaticArray<u8> = [0, 2, 2, 0, 1, 1, 0, 1, 4, 1, 4, 4, 3, 1, 1, 1, 1, 2, 0, 0, 3, 2, 1, 2, 4, 1, 1, 2, 4, 1, 2, 0, 1, 0, 2, 2, 0, 2, 1, 3, 2, 3, 3, 3, 1, 1, 3, 1, 2, 1, 2, 3, 2, 1, 1, 3, 1, 1, 2, 2, 0, 1, 2, 2, 2, 1, 2, 2, 2, 2];
+const NARROW: StaticArray<u8> = [0, 2, 2, 0, 1, 1, 0, 1, 4, 1, 4, 4, 3, 1, 1, 1, 1, 2, 0, 0, 3, 2, 1, 2, 4, 1, 1, 2, 4, 1, 2, 0, 1, 0, 2, 2, 0, 2, 1, 3, 2, 3, 3, 3, 1, 1, 3, 1, 2, 1, 2, 3, 2, 1, 1, 3, 1, 1, 2, 2, 0, 1, 2, 2, 2, 1, 2, 2, 2, 2, 2];
 
 @inline function narrow(v: i64): bool { return v >= -0x80000000 && v <= 0xffffffff; }
 
@@ -106,6 +106,7 @@ export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5:
     case 67: return irqBind(x0, x1); // irq_bind
     case 68: return irqControl(x0, x1); // irq_control
     case 69: return dmaBind(x0, x1); // dma_bind
+    case 70: return capQuery(x0, x1); // cap_query
   }
   return E_NOSYS;
 }

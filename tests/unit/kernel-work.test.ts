@@ -210,6 +210,8 @@ describe("every other syscall's work is bounded or charged to its caller", () =>
       expect(bounded("cap_find of a label no slot has, in a full space", cost(b, () => b.k.cap_find(0x5eed))).result).toBe(abi.E_BADSLOT);
       expect(bounded("cap_label", cost(b, () => b.k.cap_label(mid, 9))).result).toBe(abi.OK);
       expect(bounded("cap_info", cost(b, () => b.k.cap_info(mid))).result).toBe(abi.K_ENDPOINT | ((abi.R_CALL | abi.R_SEND | abi.R_GRANT) << 8));
+      expect(bounded("cap_query of what derives from one with many copies", cost(b, () => b.k.cap_query(mid, abi.CQ_DERIVED))).result).toBe(1);
+      expect(bounded("cap_query of an endpoint's target", cost(b, () => b.k.cap_query(mid, abi.CQ_TARGET))).result).toBe(abi.PID_INIT);
       expect(b.k.cap_derive(mid, abi.R_ALL, 0)).toBe(last);
       // Every other process's space filled with copies of `mid`; the last copy into each measured.
       for (const p of procs) {

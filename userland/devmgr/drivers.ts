@@ -10,7 +10,7 @@
 // back: the device's registers (derived from the bus for that id) and the
 // line of its slot (minted by init for the devmgr: interrupts = ["slots"]).
 import {
-  sys, fnv1a, capByName, OK, E_PERM, E_ARG, E_BUSY, E_DEAD, E_CRASHED, E_BADSLOT, K_ENDPOINT, R_READ, R_WRITE,
+  sys, fnv1a, capByName, OK, E_PERM, E_ARG, E_BUSY, E_DEAD, E_CRASHED, E_BADSLOT, K_ENDPOINT, R_READ, R_WRITE, CQ_TARGET,
   BUS_SLOT_COUNT, BUS_STATIC_SLOTS, DEV_TYPE_BLOCK, BLK_SECTORS, GRANT_DRIVER, GRANT_MATCH, GRANT_PLUG, DEVMGR_DRIVERS,
   DEVMGR_MATCH_MAX, DEVP_ID, DEVP_SLOT, DEVP_SECTORS, BIND_EQ, BIND_NE, BIND_LT, BIND_GE, SVC_RUNNING,
   TAG_INIT_COUNT, TAG_INIT_CAPS, TAG_INIT_STATUS, TAG_DRV_ATTACH, TAG_DRV_LINE, TAG_DRV_DETACH, log,
@@ -148,6 +148,7 @@ export function announce(pid: i32, cap: i32, restarts: i32): i32 {
   const r = ruleOfPid(pid);
   if (r < 0) return E_PERM;
   if (cap < 0 || (sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+  if (sys.cap_query(cap, CQ_TARGET) != pid) return E_PERM; // an endpoint to another service would make that one the driver
   // A new instance: whatever the old one held is taken back first.
   driverDown(r, false);
   const old = unchecked(rEp[r]);

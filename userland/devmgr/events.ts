@@ -4,7 +4,7 @@
 // subscribers (a send that finds the queue full is counted and reported with
 // the next one that goes through); and waits for a device to be present.
 import {
-  sys, OK, E_NOSPACE, E_REVOKED, E_BADSLOT, DEVMGR_EVENTS, DEVMGR_SUBSCRIBERS, DEVMGR_WAITERS, DEVMGR_CLIENT_SUBSCRIBERS,
+  sys, OK, E_NOSPACE, E_REVOKED, E_BADSLOT, CSPACE_SLOTS, DEVMGR_EVENTS, DEVMGR_SUBSCRIBERS, DEVMGR_WAITERS, DEVMGR_CLIENT_SUBSCRIBERS,
   DEVMGR_CLIENT_WAITERS, DEVEV_PLUG,
   TAG_DEV_EVENT, TAG_DEV_PRESENT, TAG_DEV_BOUND, BUS_SLOT_COUNT,
 } from "../lib";
@@ -27,8 +27,32 @@ const waitId = new StaticArray<i32>(DEVMGR_WAITERS);
 const waitOwner = new StaticArray<i32>(DEVMGR_WAITERS);
 const waitBound = new StaticArray<bool>(DEVMGR_WAITERS); // answered when the device is bound, not just present
 
-/** Subscribers' and waiters' endpoints carry this label: a restarted devmgr deletes what its predecessor kept. */
-export const PEER_LABEL = 0x44565031; // "DVP1"
+/**
+ * Subscribers' and waiters' endpoints carry a label of their own row,
+ * PEER_LABEL + row (waiters' rows after the subscribers'). A client's
+ * endpoint in the devmgr's space is a copy derived from the client's own, so
+ * the kernel deletes it when the client goes; the slot may then hold the next
+ * capability received. A row uses or deletes its slot only while the slot
+ * still carries the row's label, and a restarted devmgr deletes every slot
+ * labelled in that range.
+ */
+export const PEER_LABEL = 0x44565000; // "DVP" + row
+const PEER_ROWS = DEVMGR_SUBSCRIBERS + DEVMGR_WAITERS;
+@inline function subLabel(i: i32): i32 { return PEER_LABEL + i; }
+@inline function waitLabel(i: i32): i32 { return PEER_LABEL + DEVMGR_SUBSCRIBERS + i; }
+
+/** Whether `cap` still holds the endpoint the row labelled `label` was given. */
+@inline function held(cap: i32, label: i32): bool { return cap >= 0 && sys.cap_find(label) == cap; }
+
+/** Delete a row's endpoint, if its slot still holds it. */
+function release(cap: i32, label: i32): void { if (held(cap, label)) sys.cap_delete(cap); }
+
+/** A restarted devmgr: delete every endpoint its predecessor kept for subscribers and waiters. */
+export function forgetPeers(): void {
+  for (let l = 0; l < PEER_ROWS; l++) {
+    for (let s = sys.cap_find(PEER_LABEL + l), n = 0; s >= 0 && n < CSPACE_SLOTS; s = sys.cap_find(PEER_LABEL + l), n++) sys.cap_delete(s);
+  }
+}
 
 export function eventsInit(): void {
   eCount = 0;
@@ -44,6 +68,7 @@ export function publish(seq: i32, kind: i32, slot: i32, type: i32, id: i32): voi
   for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
     const cap = unchecked(subCap[i]);
     if (cap < 0) continue;
+    if (!held(cap, subLabel(i))) { unchecked(subCap[i] = -1); continue; } // its owner went: the kernel deleted the copy
     const r = sys.send(cap, TAG_DEV_EVENT, seq, kind, slot, type, id, unchecked(subMissed[i]));
     if (r == OK) unchecked(subMissed[i] = 0);
     else if (r == E_REVOKED || r == E_BADSLOT) { sys.cap_delete(cap); unchecked(subCap[i] = -1); } // its endpoint is gone for good
@@ -53,8 +78,7 @@ export function publish(seq: i32, kind: i32, slot: i32, type: i32, id: i32): voi
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     const cap = unchecked(waitCap[i]);
     if (cap < 0 || unchecked(waitBound[i]) || !matches(unchecked(waitType[i]), unchecked(waitId[i]), type, id)) continue;
-    sys.send(cap, TAG_DEV_PRESENT, id, slot, type, seq, 0, 0);
-    sys.cap_delete(cap);
+    if (held(cap, waitLabel(i))) { sys.send(cap, TAG_DEV_PRESENT, id, slot, type, seq, 0, 0); sys.cap_delete(cap); }
     unchecked(waitCap[i] = -1);
   }
 }
@@ -86,7 +110,7 @@ export function subscribe(cap: i32, owner: i32): i32 {
   for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
     if (unchecked(subCap[i]) >= 0) continue;
     unchecked(subCap[i] = cap); unchecked(subMissed[i] = 0); unchecked(subOwner[i] = owner);
-    sys.cap_label(cap, PEER_LABEL);
+    sys.cap_label(cap, subLabel(i));
     return OK;
   }
   return E_NOSPACE;
@@ -98,8 +122,7 @@ export function bound(slot: i32): void {
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     const cap = unchecked(waitCap[i]);
     if (cap < 0 || !unchecked(waitBound[i]) || !matches(unchecked(waitType[i]), unchecked(waitId[i]), type, id)) continue;
-    sys.send(cap, TAG_DEV_BOUND, id, slot, type, driverOf(slot), 0, 0);
-    sys.cap_delete(cap);
+    if (held(cap, waitLabel(i))) { sys.send(cap, TAG_DEV_BOUND, id, slot, type, driverOf(slot), 0, 0); sys.cap_delete(cap); }
     unchecked(waitCap[i] = -1);
   }
 }
@@ -125,7 +148,7 @@ export function addWait(type: i64, id: i64, cap: i32, owner: i32, isBound: bool 
     if (unchecked(waitCap[i]) >= 0) continue;
     unchecked(waitCap[i] = cap); unchecked(waitType[i] = <i32>type); unchecked(waitId[i] = <i32>id); unchecked(waitOwner[i] = owner);
     unchecked(waitBound[i] = isBound);
-    sys.cap_label(cap, PEER_LABEL);
+    sys.cap_label(cap, waitLabel(i));
     return OK;
   }
   return E_NOSPACE;
@@ -136,11 +159,27 @@ export function dropOwner(owner: i32): i32 {
   let n = 0;
   for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
     if (unchecked(subCap[i]) < 0 || unchecked(subOwner[i]) != owner) continue;
-    sys.cap_delete(unchecked(subCap[i])); unchecked(subCap[i] = -1); n++;
+    release(unchecked(subCap[i]), subLabel(i)); unchecked(subCap[i] = -1); n++;
   }
   for (let i = 0; i < DEVMGR_WAITERS; i++) {
     if (unchecked(waitCap[i]) < 0 || unchecked(waitOwner[i]) != owner) continue;
-    sys.cap_delete(unchecked(waitCap[i])); unchecked(waitCap[i] = -1); n++;
+    release(unchecked(waitCap[i]), waitLabel(i)); unchecked(waitCap[i] = -1); n++;
+  }
+  return n;
+}
+
+/**
+ * Forget every subscription and wait whose endpoint the kernel has deleted
+ * (its owner went; its slot may hold another capability by now): the sweep
+ * after a service event was lost. How many.
+ */
+export function sweepPeers(): i32 {
+  let n = 0;
+  for (let i = 0; i < DEVMGR_SUBSCRIBERS; i++) {
+    if (unchecked(subCap[i]) >= 0 && !held(unchecked(subCap[i]), subLabel(i))) { unchecked(subCap[i] = -1); n++; }
+  }
+  for (let i = 0; i < DEVMGR_WAITERS; i++) {
+    if (unchecked(waitCap[i]) >= 0 && !held(unchecked(waitCap[i]), waitLabel(i))) { unchecked(waitCap[i] = -1); n++; }
   }
   return n;
 }

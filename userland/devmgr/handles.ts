@@ -6,7 +6,7 @@
 // The badge carries a generation, bumped at every close, so a badge that
 // names a closed row never matches the row's next open.
 import {
-  sys, OK, E_NOSPACE, E_STATE, E_REVOKED, DEVMGR_HANDLES, DEVMGR_CLIENT_HANDLES, DEVMGR_HANDLE_BADGE, DEVMGR_GEN_SHIFT, DEVMGR_REFS_MAX,
+  sys, OK, E_NOSPACE, E_STATE, E_REVOKED, CQ_DERIVED, DEVMGR_HANDLES, DEVMGR_CLIENT_HANDLES, DEVMGR_HANDLE_BADGE, DEVMGR_GEN_SHIFT, DEVMGR_REFS_MAX,
 } from "../lib";
 import { sId, sPresent, sOpens, refTaken, refsDropped } from "./bus";
 
@@ -26,6 +26,7 @@ export const hId = new StaticArray<i32>(DEVMGR_HANDLES); // the device's id
 export const hOwner = new StaticArray<i32>(DEVMGR_HANDLES); // the opener's pid (its capability's badge)
 export const hRefs = new StaticArray<i32>(DEVMGR_HANDLES); // power references held through this handle
 export const hCap = new StaticArray<i32>(DEVMGR_HANDLES); // the devmgr's badged endpoint capability
+export const hOpened = new StaticArray<i64>(DEVMGR_HANDLES); // when it was opened (ns): an end of its owner after it ends it
 const freeList = new StaticArray<i32>(DEVMGR_HANDLES);
 let freeTop = 0;
 export let openCount = 0;
@@ -63,7 +64,7 @@ export function openRow(slot: i32, owner: i32): i32 {
   sys.cap_label(cap, HANDLE_LABEL);
   freeTop--;
   unchecked(hUsed[h] = true); unchecked(hSlot[h] = slot); unchecked(hId[h] = unchecked(sId[slot]));
-  unchecked(hOwner[h] = owner); unchecked(hRefs[h] = 0); unchecked(hCap[h] = cap);
+  unchecked(hOwner[h] = owner); unchecked(hRefs[h] = 0); unchecked(hCap[h] = cap); unchecked(hOpened[h] = sys.time());
   unchecked(sOpens[slot] = unchecked(sOpens[slot]) + 1);
   openCount++;
   return h;
@@ -131,4 +132,30 @@ export function closeDevice(id: i32): i32 {
   let n = 0;
   for (let h = 0; h < DEVMGR_HANDLES; h++) if (unchecked(hUsed[h]) && unchecked(hId[h]) == id) { closeRow(h); n++; }
   return n;
+}
+
+/**
+ * Close every row whose handle no process holds any more: the client's copy
+ * (and every copy it passed on) derives from the devmgr's, so a row with
+ * nothing derived is one whose copies were all deleted (dropped without a
+ * close, or their holders' pids freed). How many were closed (their
+ * references released).
+ */
+export function sweepHandles(): i32 {
+  let n = 0;
+  for (let h = 0; h < DEVMGR_HANDLES; h++) {
+    if (!unchecked(hUsed[h]) || sys.cap_query(unchecked(hCap[h]), CQ_DERIVED) != 0) continue;
+    closeRow(h);
+    n++;
+  }
+  return n;
+}
+
+/** The earliest open among `owner`'s rows (ns), or -1 if it has none. */
+export function firstOpenOf(owner: i32): i64 {
+  let t: i64 = -1;
+  for (let h = 0; h < DEVMGR_HANDLES; h++) {
+    if (unchecked(hUsed[h]) && unchecked(hOwner[h]) == owner && (t < 0 || unchecked(hOpened[h]) < t)) t = unchecked(hOpened[h]);
+  }
+  return t;
 }

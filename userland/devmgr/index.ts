@@ -23,7 +23,8 @@ import {
   TAG_DEV_COUNT, TAG_DEV_INFO, TAG_DEV_TIMES, TAG_DEV_FIND, TAG_DEV_OPEN, TAG_DEV_REVOKE, TAG_DEV_POWER, TAG_DEV_IDLE,
   TAG_DEV_EVENTS, TAG_DEV_SUBSCRIBE, TAG_DEV_WAIT, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_AUDIT, TAG_DEV_RELEASE_ALL,
   TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE, TAG_DEV_CLOSE, TAG_DEV_DRIVER, TAG_DEV_WAIT_BOUND, TAG_DEV_READ,
-  TAG_DEV_WRITE, TAG_DEV_IOCTL, LEASE_WRITE, E_DEAD, log,
+  TAG_DEV_WRITE, TAG_DEV_IOCTL, LEASE_WRITE, E_DEAD, E_PERM, E_NOSPACE, CQ_TARGET, TAG_INIT_COUNT, TAG_INIT_STATUS,
+  TAG_INIT_EVENTS, SVC_RUNNING, log,
 } from "../lib";
 import {
   busInit, bus, reg, sync, changes, changeKind, changeSlot, changeType, changeId, syncSeq, seenSeq, sId, sType,
@@ -31,10 +32,10 @@ import {
   timeOn, timeSuspend, timeOff, wakeAfter, wakeDue,
 } from "./bus";
 import {
-  handlesInit, isHandleBadge, rowOf, openRow, closeRow, getRef, putRef, closeOwner, closeDevice, badgeOf, openCount,
+  handlesInit, isHandleBadge, rowOf, openRow, closeRow, getRef, putRef, closeOwner, closeDevice, badgeOf, openCount, sweepHandles, firstOpenOf,
   hUsed, hId, hSlot, hRefs, hOwner, hCap, HANDLE_LABEL,
 } from "./handles";
-import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait, dropOwner, bound, PEER_LABEL } from "./events";
+import { eventsInit, publish, eventAfter, subscribe, presentMatch, addWait, dropOwner, bound, forgetPeers, sweepPeers } from "./events";
 import {
   driversInit, readRules, announce, driverEnded, unbind, wantBind, bindAll, bindPending, retryLater, driverOf, whenBound,
 } from "./drivers";
@@ -108,11 +109,7 @@ function forgetHandles(): void {
     sys.cap_revoke(s);
     sys.cap_delete(s);
   }
-  for (let n = 0; n < CSPACE_SLOTS; n++) {
-    const s = sys.cap_find(PEER_LABEL);
-    if (s < 0) break;
-    sys.cap_delete(s);
-  }
+  forgetPeers();
 }
 
 /**
@@ -193,7 +190,7 @@ function refresh(): void {
 }
 
 function dispatch(badge: i32, tag: i32): i32 {
-  if (tag == TAG_REG_EVENT) return badge == 0 ? serviceEvent(<i32>arg(0), <i32>arg(1)) : E_RIGHTS;
+  if (tag == TAG_REG_EVENT) return badge == 0 ? serviceEvent(<i32>arg(0), <i32>arg(1), arg(5)) : E_RIGHTS;
   if (badge <= 0 || badge >= DEVMGR_HANDLE_BADGE) return E_RIGHTS;
   switch (tag) {
     case TAG_DEV_COUNT:
@@ -259,7 +256,8 @@ function times(raw: i64): i32 {
 function open(badge: i32, id: i64): i32 {
   const s = slotOf(id);
   if (s < 0) return s;
-  const h = openRow(s, badge);
+  let h = openRow(s, badge);
+  if (h == E_NOSPACE && sweep("when an open found no row free") > 0) h = openRow(s, badge);
   if (h < 0) return h;
   // The client's copy is made when this handler returns; without a slot armed for it (E_NORECV) the open is undone.
   const r = sys.reply_cap(unchecked(hCap[h]));
@@ -296,9 +294,17 @@ function idle(ms: i64): i32 {
   return OK;
 }
 
+/**
+ * Whether an endpoint a client hands over delivers to the client itself: the
+ * devmgr's sends must not be aimed at a third service by someone else's
+ * request (a flood of events into a victim's queue).
+ */
+@inline function ownEndpoint(cap: i32, pid: i32): bool { return sys.cap_query(cap, CQ_TARGET) == pid; }
+
 function subscribeCall(badge: i32): i32 {
   const cap = sys.msg_cap();
   if (cap < 0 || (sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+  if (!ownEndpoint(cap, badge)) return E_PERM;
   const r = subscribe(cap, badge);
   if (r < 0) return r;
   keepCap();
@@ -313,6 +319,7 @@ function wait(badge: i32, type: i64, id: i64): i32 {
   const cap = sys.msg_cap();
   if (cap >= 0) {
     if ((sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+    if (!ownEndpoint(cap, badge)) return E_PERM;
     const r = addWait(type, id, cap, badge);
     if (r < 0) return r;
     keepCap();
@@ -339,6 +346,7 @@ function waitBound(badge: i32, type: i64, id: i64): i32 {
   const cap = sys.msg_cap();
   if (cap >= 0) {
     if ((sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+    if (!ownEndpoint(cap, badge)) return E_PERM;
     const r = addWait(type, id, cap, badge, true);
     if (r < 0) return r;
     keepCap();
@@ -397,7 +405,9 @@ function audit(): i32 {
 }
 
 /** A service went away (the registry's event, from init): close what it opened. */
-function serviceEvent(index: i32, kind: i32): i32 {
+function serviceEvent(index: i32, kind: i32, missed: i64): i32 {
+  // An event lost to a full queue may have been a client's end: what its holders left behind is found by sweeping.
+  if (missed > 0) sweep("after " + missed.toString() + " lost service events");
   if (kind != EV_CRASHED && kind != EV_EXITED && kind != EV_STOPPED && kind != EV_KILLED && kind != EV_GAVE_UP) return OK;
   driverEnded(index);
   if (sys.call(capByName("registry"), TAG_REG_INFO, index, 0, 0, 0, 0, 0) != OK) return OK;
@@ -406,4 +416,49 @@ function serviceEvent(index: i32, kind: i32): i32 {
   dropOwner(pid);
   if (n > 0) log("pid " + pid.toString() + " went away: " + n.toString() + " handles closed, their references released");
   return OK;
+}
+
+/**
+ * What every client that went away left, whether or not its service event
+ * reached the devmgr: the handles of owners init's books say are down, or
+ * ended since they opened them (a restarted client keeps its pid and its
+ * capabilities, but not what it knew of them); the handles no process holds
+ * a copy of; the subscriptions and waits whose endpoints are gone. How many
+ * handles were closed.
+ */
+function sweep(why: string): i32 {
+  const o = sweepOwners(), n = sweepHandles(), p = sweepPeers();
+  if (o + n + p > 0) {
+    log("sweep " + why + ": " + o.toString() + " handles of clients that went closed, " + n.toString() + " that nobody holds closed, " +
+      p.toString() + " subscriptions and waits of gone clients forgotten; their references released");
+  }
+  return o + n;
+}
+
+/** Close the rows of every owner that init says is down, or ended after its first open here. */
+function sweepOwners(): i32 {
+  const init = capByName("init");
+  if (init < 0 || sys.call(init, TAG_INIT_COUNT, 0, 0, 0, 0, 0, 0) != OK) return 0;
+  const services = <i32>sys.reply_word(0);
+  let closed = 0;
+  for (let i = 0; i < services; i++) {
+    if (sys.call(init, TAG_INIT_STATUS, i, 0, 0, 0, 0, 0) != OK) continue;
+    const state = <i32>sys.reply_word(0), pid = <i32>sys.reply_word(1);
+    const since = pid > 0 ? firstOpenOf(pid) : -1;
+    if (since < 0) continue;
+    if (state == SVC_RUNNING && !endedSince(init, i, since)) continue;
+    closed += closeOwner(pid);
+    dropOwner(pid);
+  }
+  return closed;
+}
+
+/** Whether service `index` crashed, exited, stopped or was killed at or after `since` (ns), by init's events, newest first. */
+function endedSince(init: i32, index: i32, since: i64): bool {
+  for (let k = 0; k < 64 && sys.call(init, TAG_INIT_EVENTS, index, k, 0, 0, 0, 0) == OK; k++) {
+    const kind = <i32>sys.reply_word(0);
+    if (sys.reply_word(1) < since) return false;
+    if (kind == EV_CRASHED || kind == EV_EXITED || kind == EV_STOPPED || kind == EV_KILLED || kind == EV_GAVE_UP) return true;
+  }
+  return false;
 }

@@ -140,4 +140,6 @@
 @external("quark", "irq_control") export declare function irq_control(slot: i32, flags: i32): i32;
 // dma_bind(device_slot, on): the device's DMA reaches the caller's kernel-managed memory (its pages, with their rights) from now on (on = 1), or no longer (0); the holder needs R_WRITE; E_UNSUPPORTED: the device does no DMA (BUS_F_DMA) or is gone; E_PERM: another process has it bound (its registers are that process's alone meanwhile); E_NOSPACE: DMA_BINDINGS devices are bound
 @external("quark", "dma_bind") export declare function dma_bind(slot: i32, on: i32): i32;
+// cap_query(slot, what): CQ_TARGET: the pid an endpoint or notification capability delivers to, or a process capability names; CQ_DERIVED: 1 if a capability derived from this one exists now (a copy handed on and not yet deleted, wherever it went), else 0. E_ARG: another `what`, or CQ_TARGET of another kind
+@external("quark", "cap_query") export declare function cap_query(slot: i32, what: i32): i32;
 @external("quark", "syscall") export declare function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5: i64, a6: i64, a7: i64): i64;
