@@ -105,6 +105,8 @@ describe("the quantum scheduler", () => {
     const admin = linesOf(r.stdout, "admin");
     expect(admin).toEqual([
       "set error-rate, batching, 2 %: OK, now 2 1 20000, changes 1",
+      // 4000 gates on 12 qubits placed in any order: the search scores fewer placements and stays within its fuel.
+      "a heavy search, cut short: OK, 12 qubits",
       "back to fifo: OK, changes 2",
       "jobs left by a client that went: state 4 state 4",
     ]);
@@ -172,6 +174,8 @@ describe("the quantum scheduler's policies", () => {
     expect(pol).toContain("coherence, two readouts, 2 3 held: OK");
     expect(pol).toContain("a while later: state 1; release the allocation: OK");
     expect(step("coherence, after the release, two readouts").on).toBe("2 3");
+    // A job left waiting: the scheduler's timer sleeps, so the machine halts by itself (the boot ends).
+    expect(pol.slice(-2)).toEqual(["again an allocation of 2: OK, mask 12", "a job left waiting for it: OK"]);
     expect(pol).toContain("coherence, 80 readouts in a row: E_UNSUPPORTED (5: a shot takes 120.0 µs on its best placement, longer than the coherence window (min T1, T2) of 90.0 µs there: no qubits of this QPU keep it coherent)");
   });
 

@@ -12,6 +12,12 @@ import { energyMicroJ } from "./energy";
 const MAXK = 32;
 /** Placements scored at most per search (the walk is deterministic, so the same one wins every time). */
 const LEAVES_MAX = 4096;
+/**
+ * Job words scored at most per search: a long job scores fewer placements,
+ * so that no search, whatever a client submits, comes near the fuel one
+ * handler may spend (docs/manifest.md: cpu_budget).
+ */
+const WORDS_MAX = 1000000;
 /** Nodes visited at most per search. */
 const NODES_MAX = 200000;
 
@@ -29,7 +35,9 @@ const place = new StaticArray<i32>(MAXK);
 const taken = new StaticArray<bool>(cal.MAX_QUBITS_);
 let avail: StaticArray<bool> = new StaticArray<bool>(0);
 let job: usize = 0, bytes = 0, k = 0, shots = 0, policy = 0;
-let ordered = false, found = false, leaves = 0, nodes = 0;
+let ordered = false, found = false, leaves = 0, nodes = 0, leavesMax = LEAVES_MAX;
+/** What the last search cost: job words scored plus nodes visited. */
+export let work: i64 = 0;
 let bestScore: f64 = 0;
 
 /**
@@ -44,7 +52,9 @@ export function search(jobAt: usize, jobBytes: i32, jobShots: i32, free: StaticA
   shortestNs = Infinity; shortestWindow = 0;
   for (let p = 0; p < cal.MAX_QUBITS_; p++) unchecked(taken[p] = false);
   if (k < 1 || k > MAXK) return false;
+  leavesMax = max(1, min(LEAVES_MAX, WORDS_MAX / max(jobBytes >> 2, 1)));
   walk(0);
+  work = <i64>leaves * <i64>(jobBytes >> 2) + nodes;
   return found;
 }
 
@@ -78,7 +88,8 @@ function leaf(): bool {
   profile.evaluate(job, bytes, place);
   const ns = profile.shotNs;
   if (ns < shortestNs) { shortestNs = ns; shortestWindow = profile.window; }
-  if (policy == QS_POL_COHERENCE && ns > profile.window) { tooLong = true; return ++leaves >= LEAVES_MAX; }
+  leaves++;
+  if (policy == QS_POL_COHERENCE && ns > profile.window) { tooLong = true; return leaves >= leavesMax; }
   const e = energyMicroJ(shots, ns, k, cal.devQubits, profile.pulseTime, profile.cxTime, profile.readTime);
   // Higher is better; ties keep the first placement found (the lowest qubits).
   const score = policy == QS_POL_ENERGY ? -<f64>e : profile.logSuccess;
@@ -89,7 +100,7 @@ function leaf(): bool {
   }
   // FIFO and coherence-aware take the first placement that fits: the lowest free qubits.
   if (policy == QS_POL_FIFO || policy == QS_POL_COHERENCE) return true;
-  return ++leaves >= LEAVES_MAX;
+  return leaves >= leavesMax;
 }
 
 /** The lowest `k` qubits `free` marks, in order, into best; false if fewer are free. */

@@ -22,6 +22,10 @@ import { policy, mix, lossPpm, qpuReady, wake } from "./state";
 const avail = new StaticArray<bool>(cal.MAX_QUBITS_);
 /** The run on the QPU waits for the device's line (a device that answers at once never leaves it set). */
 let waiting = false;
+/** Where the next turn of the timer goes on looking for a job to run (after a turn that spent SCAN_WORK). */
+let resumeAt = 0;
+/** Search work (placement.work) one turn of the timer may spend looking for a job that can run. */
+const SCAN_WORK: i64 = 4000000;
 
 /** Parts of one shared run at most, and classical bits of a shared run (2^12 outcomes fit QS_RESULT_ENTRIES). */
 const MAX_PARTS = 4;
@@ -39,26 +43,27 @@ export function runNext(): void {
   if (waiting || J.queue.length == 0 || !qpuReady()) return;
   const cap = device.ready();
   if (cap < 0) return; // no QPU (yet): the jobs wait
-  for (let i = 0; i < J.queue.length; i++) {
+  let spent: i64 = 0;
+  for (let i = resumeAt; i < J.queue.length; i++) {
+    // Searching many waiting jobs is paid over several turns of the timer, in queue order.
+    if (spent > SCAN_WORK) { resumeAt = i; wake(); return; }
     const j = unchecked(J.queue[i]);
     if (j.state != QS_JOB_QUEUED) continue;
     const a: A.Alloc | null = j.alloc == 0 ? null : A.byId(j.alloc);
     const code = changetype<usize>(j.code);
     profile.analyse(code, j.code.byteLength);
     A.usable(avail, a);
-    if (!placement.search(code, j.code.byteLength, j.shots, avail, j.mapAny, policy)) continue; // waits for qubits
+    const found = placement.search(code, j.code.byteLength, j.shots, avail, j.mapAny, policy);
+    spent += placement.work;
+    if (!found) continue; // it waits for qubits
+    resumeAt = 0;
     place(j);
     gather(j, i);
-    start(cap);
-    break;
+    start(cap); // its end arms the timer for the next run
+    return;
   }
-  if (!waiting && J.queue.length > 0 && anyPlaceable()) wake();
-}
-
-/** After a job ended: is another one waiting that could run (else the timer sleeps until a release)? */
-function anyPlaceable(): bool {
-  for (let i = 0; i < J.queue.length; i++) if (unchecked(J.queue[i]).state == QS_JOB_QUEUED) return true;
-  return false;
+  // Nothing can run now: the timer sleeps until a submission, a release, a client going away or a QPU attached wakes it.
+  resumeAt = 0;
 }
 
 /** j runs on the placement just searched. */
