@@ -56,6 +56,7 @@ describe("the quantum scheduler", () => {
     expect(lab).toContain("status of the cancelled: state 5, position -1, submit 0, start 0, end 0, outcome 0 (10: cancelled by its owner)");
     expect(lab).toContain(`status of bell, queued: state 1, position 0, submit 0, start 0, end ${bellNs}, outcome 0`);
     expect(lab).toContain("wait without an endpoint: E_STATE");
+    expect(lab).toContain("wait with another service's endpoint: E_PERM");
     expect(lab).toContain("wait for ghz: OK, ended already 0");
     const done = lab.find((l) => l.startsWith("done: "))!;
     const m = /^done: job ghz, state 3, outcomes 2, end (\d+)$/.exec(done);
@@ -277,5 +278,32 @@ describe("the quantum scheduler after a crash", () => {
       "again: the same counts",
     ]);
     expect(linesOf(r.stdout, "qsched").filter((l) => l.startsWith("QPU"))).toEqual(["QPU 256 attached", "QPU: ideal, 20 qubits", "QPU 256 attached", "QPU: ideal, 20 qubits"]);
+  });
+});
+
+// A client's end the scheduler never hears of (tests/fixtures/qsched/lost.toml):
+// the registry's send of victim's crash finds qsched's queue full; at the next
+// service event, which says events were missed, qsched sweeps init's books and
+// frees the qubits victim held.
+describe("the quantum scheduler when a client's end is lost", () => {
+  const m = join(root, "tests", "fixtures", "qsched", "lost.toml");
+  beforeAll(() => {
+    const b = quark(["build", m]);
+    expect(b.code, b.stderr).toBe(0);
+  });
+
+  it.each(["node", "wasmtime"])("sweeps up what the client held at the next event (%s)", (runtime) => {
+    const r = quark(["boot", m.replace(/\.toml$/, ".wasm"), "--runtime", runtime]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(linesOf(r.stdout, "victim")).toEqual(["alloc 2: OK"]);
+    expect(linesOf(r.stdout, "chaos")).toEqual([
+      "before: 18 qubits free",
+      "the scheduler's queue filled: the next send E_QFULL",
+      "call victim, which traps: E_CRASHED",
+      "after the lost event: 18 qubits free",
+      "stop bystander: OK",
+      "after the next event: 20 qubits free",
+    ]);
+    expect(linesOf(r.stdout, "qsched").some((l) => /^pid \d+ \(victim\) was found gone in a sweep after \d+ lost service events: 2 qubits freed, 0 unfinished jobs ended$/.test(l))).toBe(true);
   });
 });

@@ -26,6 +26,7 @@ export class Client {
   allocs: i32 = 0; // allocations held
   held: i32 = 0; // qubits in them
   unfinished: i32 = 0; // jobs queued or running
+  since: i64 = 0; // when it first called (ns): an end of its service after this is its own
 }
 
 export const clients = new StaticArray<Client | null>(QS_CLIENTS);
@@ -53,6 +54,7 @@ export function client(pid: i32): Client | null {
     if (unchecked(clients[r]) != null) continue;
     const n = new Client();
     n.pid = pid;
+    n.since = sys.time();
     // init cannot answer while it is starting a service (the caller, at its start): E_BUSY, try again.
     if (!learn(n)) { busy = true; return null; }
     unchecked(clients[r] = n);

@@ -11,8 +11,7 @@
 // clients' calls (requests.ts).
 import {
   sys, arg, registry, log, OK, E_PERM, E_NOSYS, CSPACE_SLOTS, NOTE_STOP, DRV_BADGE, DRV_DEVICES, TAG_DRV_ATTACH,
-  TAG_DRV_DETACH, TAG_REG_EVENT, EV_CRASHED, EV_EXITED, EV_STOPPED, EV_KILLED, EV_GAVE_UP, E_STATE, QS_CLIENTS,
-  QS_JOB_RUNNING, QS_WHY_GONE,
+  TAG_DRV_DETACH, TAG_REG_EVENT, EV_CRASHED, EV_EXITED, EV_STOPPED, EV_KILLED, EV_GAVE_UP, QS_CLIENTS,
 } from "../lib";
 import { QPU_DEFAULT_QUBITS } from "../../hal/qpu/job-format";
 import { driverStart, driverHandle, driverDone, driverNotify, lineHandled } from "../drivers/framework";
@@ -23,7 +22,8 @@ import * as J from "./jobs";
 import { clients, drop, who, PEER_LABEL } from "./clients";
 import { loadCalibration } from "./source";
 import { calPending, setCalPending, wake } from "./state";
-import { runNext, lineFired, lost, fail } from "./run";
+import { runNext, lineFired, lost } from "./run";
+import { sweep, gone } from "./gone";
 import { clientCall } from "./requests";
 
 let subscribed = false;
@@ -46,7 +46,7 @@ export function quark_start(pid: i32, restarts: i32): i32 {
 export function quark_handle(badge: i32, tag: i32): i32 {
   let r: i32;
   if (badge == DRV_BADGE) r = driverCall(tag);
-  else if (tag == TAG_REG_EVENT) r = badge == 0 ? serviceEvent(<i32>arg(0), <i32>arg(1)) : E_PERM;
+  else if (tag == TAG_REG_EVENT) r = badge == 0 ? serviceEvent(<i32>arg(0), <i32>arg(1), arg(5)) : E_PERM;
   else r = clientCall(badge, tag);
   driverDone();
   return r;
@@ -83,29 +83,15 @@ function lineRows(rows: i32): void {
 
 // ------------------------------------------------------------ clients going away
 
-/** A service went away (the registry's event, from init): its allocations and jobs go with it. */
-function serviceEvent(index: i32, kind: i32): i32 {
+/**
+ * A service went away (the registry's event, from init): its allocations and
+ * jobs go with it. An event lost to a full queue (w5: missed) may have been a
+ * client's end: the clients init's books say are down are swept up then.
+ */
+function serviceEvent(index: i32, kind: i32, missed: i64): i32 {
+  if (missed > 0) sweep("after " + missed.toString() + " lost service events");
   if (kind != EV_CRASHED && kind != EV_EXITED && kind != EV_STOPPED && kind != EV_KILLED && kind != EV_GAVE_UP) return OK;
-  let r = -1;
-  for (let i = 0; i < QS_CLIENTS; i++) { const c = unchecked(clients[i]); if (c != null && c.index == index) { r = i; break; } }
-  if (r < 0) return OK;
-  const c = unchecked(clients[r])!;
-  let freed = 0, ended = 0;
-  for (let i = 0; i < A.allocs.length; i++) {
-    const a = unchecked(A.allocs[i]);
-    if (a != null && a.owner == c.pid) { freed += a.k; A.release(a); }
-  }
-  for (let i = J.queue.length - 1; i >= 0; i--) {
-    const j = unchecked(J.queue[i]);
-    if (j.owner != c.pid || j.state == QS_JOB_RUNNING) continue;
-    j.wanted = false;
-    fail(j, E_STATE, QS_WHY_GONE, "its owner went away");
-    ended++;
-  }
-  for (let i = 0; i < J.order.length; i++) { const j = unchecked(J.order[i]); if (j.owner == c.pid && j.state != QS_JOB_RUNNING) j.owner = 0; }
-  log(who(c) + " went away: " + freed.toString() + " qubits freed, " + ended.toString() + " unfinished jobs ended");
-  drop(r);
-  wake();
+  for (let r = 0; r < QS_CLIENTS; r++) { const c = unchecked(clients[r]); if (c != null && c.index == index) { gone(r, "went away"); break; } }
   return OK;
 }
 

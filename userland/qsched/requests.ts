@@ -11,6 +11,7 @@ import {
   QS_POOL_BYTES, QS_JOB_RUNNING, QS_JOB_DONE, QS_JOB_CANCELLED, QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE,
   QS_POL_ENERGY, QS_MIX_BATCH, QS_MIX_MULTI, QS_WHY_PARSE, QS_WHY_QUOTA, QS_WHY_UNCOUPLED, QS_WHY_NOMAP,
   QS_WHY_COHERENCE, QS_WHY_TOO_BIG, QS_WHY_DEVICE, QS_WHY_CANCELLED, QS_WHY_FULL, QS_WHY_ADMIN, QS_WHY_NONE,
+  CQ_TARGET,
 } from "../lib";
 import { QRES_ENTRY_BYTES, QPU_MAX_SHOTS } from "../../hal/qpu/job-format";
 import { qasmToJob, qasmError } from "../lib/qasm";
@@ -25,6 +26,7 @@ import { Job } from "./jobs";
 import { writeResults, resultsRegisters } from "./results";
 import { policy, mix, lossPpm, changes, setSettings, settingsText, qpuReady, wake } from "./state";
 import { estimate, end } from "./run";
+import { sweep } from "./gone";
 
 const source = new StaticArray<u8>(QS_SOURCE_MAX);
 const compiled = new StaticArray<u8>(device.JOB_MAX);
@@ -33,7 +35,8 @@ const avail = new StaticArray<bool>(cal.MAX_QUBITS_);
 /** A call from client `pid` (its badge): E_PERM for a caller the manifest does not grant the scheduler. */
 export function clientCall(pid: i32, tag: i32): i32 {
   if (pid <= 0) return E_PERM;
-  const c = client(pid);
+  let c = client(pid);
+  if (c == null && !busy && sweep("when the client table was full") > 0) c = client(pid);
   if (c == null) return busy ? E_BUSY : E_NOSPACE; // init busy, or QS_CLIENTS known already
   if (c.index < 0 || !c.granted) { drop(rowOf(pid)); return E_PERM; }
   switch (tag) {
@@ -242,6 +245,8 @@ function wait(c: Client, id: i64): i32 {
   const cap = sys.msg_cap();
   if (cap >= 0) {
     if ((sys.cap_info(cap) & 0xff) != K_ENDPOINT) return E_ARG;
+    // Only the caller's own endpoint: the scheduler's sends never go to a service the caller names.
+    if (sys.cap_query(cap, CQ_TARGET) != c.pid) return E_PERM;
     keepEndpoint(rowOf(c.pid), cap);
     keepCap();
   }
