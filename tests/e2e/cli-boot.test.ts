@@ -126,7 +126,7 @@ describe("--quiet", () => {
     expect(r.stdout).not.toMatch(/^\[ *\d+\.\d{6}\] [a-z-]+: /m);
     expect(r.stdout).toMatch(/^SERVICE +STATE +HEALTH +PID +RESTARTS\n/);
     expect(r.stdout).toMatch(/^\[\d+\.\d{6}\] echo started$/m); // an answer in brackets stays
-    expect(JSON.parse(r.stdout.split("\n").find((l) => l.startsWith("[{"))!)).toHaveLength(4);
+    expect(JSON.parse(r.stdout.split("\n").find((l) => l.startsWith("[{"))!)).toHaveLength(6);
     expect(quark(["boot", "--help"]).stdout).toMatch(/--quiet +only the console and errors: no build progress, no log lines/);
   });
 });
@@ -214,7 +214,7 @@ describe("a service that fails to start", () => {
     const ok = await image("default");
     const r = quark(["boot", ok, "--until-ready", "--runtime", runtime]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
-    expect(r.stdout).toMatch(/init: ready: 4 of 4 services running, boot took [\d.]+ ms\n/);
+    expect(r.stdout).toMatch(/init: ready: 6 of 6 services running, boot took [\d.]+ ms\n/);
     expect(quark(["boot", ok, "--strict", "--runtime", runtime], { input: "svc list\n" }).code).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ describe("quark ctl --control", () => {
       expect(halt.code, halt.stderr).toBe(0);
       expect(await exited).toBe(0);
       expect(existsSync(sock)).toBe(false);
-      expect(run.console).toContain("init: audit: pid 5 (shell), through its init capability: stop echo: ok");
+      expect(run.console).toContain("init: audit: pid 7 (shell), through its init capability: stop echo: ok");
     } finally {
       boot.kill();
     }

@@ -1,15 +1,16 @@
 // The shell's dev commands as a user drives them through `quark ctl`, under
 // both hosts: on images/devices.toml (init, log, devmgr, shell) they list the
 // bus, plug and unplug a block device, show the events with the bus's
-// sequence numbers and set power policies; on the default image (no device
-// manager) they answer one line and exit 1. And from the host into a running
+// sequence numbers and set power policies; on an image without a device
+// manager (log and the shell) they answer one line and exit 1. And from the host into a running
 // machine: `quark ctl --control SOCK "dev plug block"`.
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as abi from "../../kernel/abi";
+import { buildImage } from "../../tools/lib/build";
 import { bootControlled, image, quark, root, until } from "./helpers";
 
 let devices = "";
@@ -17,7 +18,10 @@ let plain = "";
 
 beforeAll(async () => {
   devices = await image("devices");
-  plain = await image("default");
+  const dir = mkdtempSync(join(tmpdir(), "quark-plain-"));
+  writeFileSync(join(dir, "plain.toml"), `[image]\nname = "plain"\n\n[service.log]\nmodule = "${join(root, "userland", "log")}"\ncaps = ["console"]\n\n` +
+    `[service.shell]\nmodule = "${join(root, "userland", "shell")}"\ncaps = ["console:read+write", "init:call", "log"]\n`);
+  plain = (await buildImage(join(dir, "plain.toml"), { root })).out;
 }, 120_000);
 
 const runtimes = ["node", "wasmtime"];

@@ -98,7 +98,7 @@ describe("a service outside the checkout, listed in a manifest outside it", () =
       expect(boot.stdout).toMatch(/\] greeter: greeter is up \(restart 0\)\n/);
       expect(boot.stdout).toMatch(/\] caller: greeter answered OK: 6 7\n/);
       expect(boot.stdout).toMatch(/\] caller: greeter refused E_ARG\n/);
-      expect(boot.stdout).toContain("ready: 6 of 6 services running");
+      expect(boot.stdout).toContain("ready: 8 of 8 services running");
     }
   });
 

@@ -48,10 +48,10 @@ export async function monitorImages(root: string, log?: (s: string) => void): Pr
   mkdirSync(dir, { recursive: true });
   const text = readFileSync(manifest, "utf8");
   if (!/^\[image\]\s*$/m.test(text)) throw new Error(`${manifest}: no [image] table to add health_interval to`);
-  // build/bench/ is two levels down, as images/ is one: module paths are relative to the manifest.
+  // build/bench/ is two levels down, as images/ is one: module and calibration paths are relative to the manifest.
   const rewritten = text
     .replace(/^\[image\]\s*$/m, `[image]\nhealth_interval = "0ms"   # written by quark bench: no health checks`)
-    .replace(/"\.\.\/userland\//g, `"../../userland/`);
+    .replace(/"\.\.\/(userland|hal)\//g, `"../../$1/`);
   const copy = join(dir, "default-nohealth.toml");
   writeFileSync(copy, rewritten);
   const without = await buildImage(copy, { root, log });

@@ -95,7 +95,8 @@ function answer(output: string, file: string): QpuRunResult {
   const json = lines.find((l) => l.startsWith('{"counts"'));
   if (json) {
     const j = JSON.parse(json) as QpuRunResult & { job?: number };
-    return { counts: j.counts, shots: j.shots, qubits: j.qubits, seed: j.seed, duration_us: j.duration_us };
+    const counts = Object.fromEntries(Object.keys(j.counts).sort().map((k) => [k, j.counts[k]]));
+    return { counts, shots: j.shots, qubits: j.qubits, seed: j.seed, duration_us: j.duration_us };
   }
   const said = lines.find((l) => l.startsWith("qpu")) ?? lines[0] ?? "no answer from the shell";
   const parse = /^qpu run: (\d+):(\d+): (.*)$/.exec(said);

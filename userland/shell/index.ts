@@ -16,7 +16,7 @@ import { argNumber, refusal } from "./number";
 import { refused, misused, markRefused, takeStatus } from "./outcome";
 import { didYouMean } from "./suggest";
 import { devCommand } from "./devices";
-import { qpuCommand, qpuWaiting, qpuPoll, qpuHelp } from "./qpu";
+import { qpuCommand, qpuWaiting, qpuPoll, qpuHelp, qpuSettled } from "./qpu";
 
 // The ranges of the shell's numeric arguments. A sleep is for scripts (a day
 // at most keeps now + MS far from overflow); an exit code is what a process
@@ -62,6 +62,7 @@ let halting = false; // a halt went through: no prompt after it
 export function quark_notify(bits: i32, unused: i32): i32 {
   if ((bits & NOTE_STOP) != 0) { sys.exit(0); return OK; }
   if ((bits & NOTE_TIMER) != 0 && !greeted) {
+    if (!qpuSettled()) return OK;
     greeted = true;
     if (tty()) { println("quark shell: type help for the commands"); prompt(); }
   }

@@ -11,7 +11,7 @@ import {
   sys, capByName, OK, E_PERM, E_NOSPACE, E_STATE, LEASE_READ, LEASE_WRITE,
   TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_RESULTS, TAG_QS_JOBS, TAG_QS_POLICY, TAG_QS_CALIBRATION, TAG_QS_REASON, TAG_QS_INFO,
   QS_SUBMIT_MAP, QS_RES_TEXT, QS_LIST_ALL, QS_JOB_QUEUED, QS_JOB_RUNNING, QS_JOB_DONE, QS_JOB_FAILED, QS_JOB_CANCELLED,
-  QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE, QS_POL_ENERGY, QS_MIX_BATCH, QS_MIX_MULTI, QS_SOURCE_MAX, QS_WHY_NONE,
+  TAG_INIT_CAPS, GRANT_PLUG, DEV_TYPE_QPU, QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE, QS_POL_ENERGY, QS_MIX_BATCH, QS_MIX_MULTI, QS_SOURCE_MAX, QS_WHY_NONE,
 } from "../lib";
 import { QPU_MAX_SHOTS } from "../../hal/qpu/job-format";
 import {
@@ -22,7 +22,7 @@ import { println } from "./console";
 import { refused, misused } from "./outcome";
 import { argNumber, refusal } from "./number";
 import { didYouMean } from "./suggest";
-import { count, status, nameOf } from "./services";
+import { count, status, nameOf, request2 } from "./services";
 
 export const QPU_COMMANDS = ["run", "jobs", "status", "results", "policy", "calibration"];
 const POLICIES = ["fifo", "error", "coherence", "energy"]; // QS_POL_FIFO .. QS_POL_ENERGY, in order
@@ -257,7 +257,11 @@ function policy(word: string): void {
   let want: i64 = -1;
   if (word.length > 0) {
     const k = POLICIES.indexOf(word);
-    if (k < 0) { misused("qpu policy: unknown policy " + word + didYouMean(word, POLICIES) + " (policies: " + POLICIES.join(", ") + ")"); return; }
+    if (k < 0) {
+      const near = didYouMean(word, POLICIES);
+      misused("qpu policy: unknown policy " + word + (near.startsWith(" (did") ? near : "") + "; the policies: " + POLICIES.join(", "));
+      return;
+    }
     want = QS_POL_FIFO + k;
   }
   const r = sys.call(qs, TAG_QS_POLICY, want, -1, -1, 0, 0, 0);
@@ -307,6 +311,41 @@ function calibration(json: bool): void {
     else println("  " + pad(q.toString(), 6) + pad(fixed(t1, 1), 9) + pad(fixed(t2, 1), 9) + fixed(ro, 4));
   }
   if (json) println(head + ',"figures":[' + out + "]}");
+}
+
+// At start, a shell with the scheduler's capability waits (up to the attach
+// deadline) for the scheduler to have the image's QPU, which the devmgr plugs
+// and binds a moment after init is ready, and then one tick more, in which the
+// scheduler reads its calibration: the first command finds the QPU ready, and
+// a boot's log has the attach before the shell's first answer.
+let settleBy: i64 = 0;
+let attachedSeen = false;
+
+/** Whether the shell may take its first line; false: it looks again at its next timer (armed here). */
+export function qpuSettled(): bool {
+  if (attachedSeen) return true;
+  const s = capByName("qsched");
+  if (s < 0) return true;
+  const now = sys.time();
+  if (settleBy == 0) {
+    if (!qpuAtBoot()) return true; // no [qpu] in the manifest: nothing is coming
+    settleBy = now + ATTACH_WAIT_NS;
+  }
+  if (sys.call(s, TAG_QS_INFO, 0, 0, 0, 0, 0, 0) == OK && sys.reply_word(0) != 0) attachedSeen = true;
+  else if (now >= settleBy) return true;
+  sys.timer_set(now + POLL_NS);
+  return false;
+}
+
+/** Whether the manifest gives the image a QPU: a GRANT_PLUG record among some service's grants (the devmgr's). */
+function qpuAtBoot(): bool {
+  const n = count();
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; request2(TAG_INIT_CAPS, i, k) == OK; k++) {
+      if (<i32>sys.reply_word(0) == GRANT_PLUG && <i32>sys.reply_word(1) == DEV_TYPE_QPU) return true;
+    }
+  }
+  return false;
 }
 
 /** For `help`. */
