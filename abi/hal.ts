@@ -24,28 +24,12 @@ export const halTypes: HalType[] = [
 ];
 
 // Line = slot: slot s raises bit 1 << s of the interrupt controller, so at
-// most 32 slots. The kernel's timer and UART keep lines 0 and 1 (IRQ_TIMER = 1,
-// IRQ_UART_RX = 2, as before slots existed).
+// most 32 slots. The timer and the UART keep lines 0 and 1 (IRQ_TIMER = 1,
+// IRQ_UART_RX = 2, as before slots existed). The UART's row comes after the
+// bus's so that its id is 3 (ids run 1, 2, ... in table order).
 export const halBus: HalBus = { slots: 16, slotBase: 0x10000, slotStride: 0x1000, firstId: 0x100 };
 
 export const halDevices: HalDevice[] = [
-  {
-    name: "uart", type: "uart", slot: 1, prefix: "UART", base: 0x1000, size: 0x10, file: "uart", absolute: true,
-    irq: "IRQ_UART_RX", power: ["on"], dma: "none", pluggable: false, reset: "uartReset",
-    doc: "Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills.",
-    registers: [
-      { name: "DATA", offset: 0x0, access: "rw", read: "uartRxRead", write: "uartTx", doc: "write: TX byte; read: next RX byte, or -1 when empty" },
-      { name: "STATUS", offset: 0x4, access: "r", read: "uartStatus", doc: "UART_RX_READY | UART_RX_EOF" },
-      { name: "CTRL", offset: 0x8, access: "rw", read: "uartCtrl", write: "uartSetCtrl", doc: "UART_IRQ_RX: interrupt when input arrives" },
-      { name: "FLUSH", offset: 0xc, access: "w", write: "uartFlush", doc: "write: send what the TX buffer holds now (a prompt has no newline)" },
-    ],
-    values: [
-      { name: "UART_RX_READY", value: 1, doc: "UART_STATUS: a byte is waiting in the RX FIFO" },
-      { name: "UART_RX_EOF", value: 2, doc: "UART_STATUS: the console's input has ended" },
-      { name: "UART_IRQ_RX", value: 1, doc: "UART_CTRL: raise IRQ_UART_RX when input arrives" },
-      { name: "UART_RX_BUFFER", value: 4096, doc: "console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte" },
-    ],
-  },
   {
     name: "timer", type: "timer", slot: 0, prefix: "TIMER", base: 0x2000, size: 0x14, file: "timer", absolute: true,
     irq: "IRQ_TIMER", power: ["on"], dma: "none", pluggable: false, reset: "timerReset",
@@ -140,6 +124,23 @@ export const halDevices: HalDevice[] = [
       { name: "BUS_F_HOTPLUG", value: 1, doc: "BUS_FLAGS: hot-plugged: BUS_UNPLUG can remove it" },
       { name: "BUS_F_DMA", value: 2, doc: "BUS_FLAGS: it reaches memory by DMA (dma_bind, kernel/dma.ts)" },
       { name: "BUS_GONE", value: -1, doc: "BUS_RESOLVE: the id's device was unplugged (ids are never reused)" },
+    ],
+  },
+  {
+    name: "uart", type: "uart", slot: 1, prefix: "UART", base: 0x1000, size: 0x10, file: "uart", absolute: false, id: 3,
+    irq: "IRQ_UART_RX", power: ["on"], dma: "none", pluggable: false, reset: "uartReset",
+    doc: "Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills. The console driver (userland/drivers/console) holds it and its line; the kernel writes its own lines to it directly (kernel/console.ts).",
+    registers: [
+      { name: "DATA", offset: 0x0, access: "rw", read: "uartRxRead", write: "uartTx", doc: "write: TX byte; read: next RX byte, or -1 when empty" },
+      { name: "STATUS", offset: 0x4, access: "r", read: "uartStatus", doc: "UART_RX_READY | UART_RX_EOF" },
+      { name: "CTRL", offset: 0x8, access: "rw", read: "uartCtrl", write: "uartSetCtrl", doc: "UART_IRQ_RX: interrupt when input arrives" },
+      { name: "FLUSH", offset: 0xc, access: "w", write: "uartFlush", doc: "write: send what the TX buffer holds now (a prompt has no newline)" },
+    ],
+    values: [
+      { name: "UART_RX_READY", value: 1, doc: "UART_STATUS: a byte is waiting in the RX FIFO" },
+      { name: "UART_RX_EOF", value: 2, doc: "UART_STATUS: the console's input has ended" },
+      { name: "UART_IRQ_RX", value: 1, doc: "UART_CTRL: raise IRQ_UART_RX when input arrives" },
+      { name: "UART_RX_BUFFER", value: 4096, doc: "console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte" },
     ],
   },
   {

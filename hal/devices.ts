@@ -3,7 +3,7 @@
 // every static device by slot, every pluggable model by type, and the
 // dispatch of a plugged device's registers to its model's handlers, which
 // take the slot first (each instance is its own).
-import { DEV_TYPE_UART, DEV_TYPE_TIMER, DEV_TYPE_INTC, DEV_TYPE_ENTROPY, DEV_TYPE_BUS, DEV_TYPE_BLOCK, DEV_TYPE_QPU, BLK_SECTORS, BLK_SECTOR, BLK_CMD, BLK_STATUS, BLK_DATA, QPU_QUBITS, QPU_JOB_ADDR, QPU_JOB_LEN, QPU_SHOTS, QPU_SEED_LO, QPU_SEED_HI, QPU_FLAGS, QPU_RES_ADDR, QPU_RES_LEN, QPU_CAL_ADDR, QPU_CAL_LEN, QPU_CMD, QPU_STATUS, QPU_RESULTS, QPU_REASON, QPU_REASON_AT, QPU_REASON_A, QPU_REASON_B, BLOCK_SIZE, QPU_SIZE, DEV_ENTROPY, DEV_BUS } from "../kernel/abi";
+import { DEV_TYPE_UART, DEV_TYPE_TIMER, DEV_TYPE_INTC, DEV_TYPE_ENTROPY, DEV_TYPE_BUS, DEV_TYPE_BLOCK, DEV_TYPE_QPU, BLK_SECTORS, BLK_SECTOR, BLK_CMD, BLK_STATUS, BLK_DATA, QPU_QUBITS, QPU_JOB_ADDR, QPU_JOB_LEN, QPU_SHOTS, QPU_SEED_LO, QPU_SEED_HI, QPU_FLAGS, QPU_RES_ADDR, QPU_RES_LEN, QPU_CAL_ADDR, QPU_CAL_LEN, QPU_CMD, QPU_STATUS, QPU_RESULTS, QPU_REASON, QPU_REASON_AT, QPU_REASON_A, QPU_REASON_B, BLOCK_SIZE, QPU_SIZE, DEV_ENTROPY, DEV_BUS, DEV_UART } from "../kernel/abi";
 import { entropyReset } from "./entropy";
 import { blockSectors, blockSector, blockSelect, blockCmd, blockCommand, blockStatus, blockData, blockSetData, blockReset } from "./block";
 import { qpuQubits, qpuSetQubits, qpuJobAddr, qpuSetJobAddr, qpuJobLen, qpuSetJobLen, qpuShots, qpuSetShots, qpuSeedLo, qpuSetSeedLo, qpuSeedHi, qpuSetSeedHi, qpuFlags, qpuSetFlags, qpuResAddr, qpuSetResAddr, qpuResLen, qpuSetResLen, qpuCalAddr, qpuSetCalAddr, qpuCalLen, qpuSetCalLen, qpuCmd, qpuCommand, qpuStatus, qpuResultCount, qpuReasonNow, qpuReasonAtNow, qpuReasonANow, qpuReasonBNow, qpuReset } from "./qpu-device";
@@ -12,7 +12,7 @@ import { qpuQubits, qpuSetQubits, qpuJobAddr, qpuSetJobAddr, qpuJobLen, qpuSetJo
 export const staticType: StaticArray<i32> = [DEV_TYPE_TIMER, DEV_TYPE_UART, DEV_TYPE_ENTROPY, DEV_TYPE_INTC, DEV_TYPE_BUS];
 
 /** Per static slot: the id a capability names it by, 0 for the kernel's own. */
-export const staticId: StaticArray<i32> = [0, 0, DEV_ENTROPY, 0, DEV_BUS];
+export const staticId: StaticArray<i32> = [0, DEV_UART, DEV_ENTROPY, 0, DEV_BUS];
 
 /** Per static slot: its window's address. */
 export const staticBase: StaticArray<i32> = [0x2000, 0x1000, 0x4000, 0x3000, 0x5000];

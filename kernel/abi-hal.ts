@@ -16,16 +16,6 @@ export const BUS_STATIC_SLOTS = 5; // slots 0 .. BUS_STATIC_SLOTS - 1 hold the s
 export const BUS_SLOT_BASE = 0x10000; // slot s's window: BUS_SLOT_BASE + s * BUS_SLOT_STRIDE
 export const BUS_SLOT_STRIDE = 0x1000;
 export const BUS_FIRST_ID = 0x100; // the first id a plug hands out (then one more per plug, never reused)
-// uart: Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills.
-export const IRQ_UART_RX = 2; // its interrupt line (slot 1): the bit in INTC_*
-export const UART_DATA = 0x1000; // rw: write: TX byte; read: next RX byte, or -1 when empty
-export const UART_STATUS = 0x1004; // r: UART_RX_READY | UART_RX_EOF
-export const UART_CTRL = 0x1008; // rw: UART_IRQ_RX: interrupt when input arrives
-export const UART_FLUSH = 0x100c; // w: write: send what the TX buffer holds now (a prompt has no newline)
-export const UART_RX_READY = 1; // UART_STATUS: a byte is waiting in the RX FIFO
-export const UART_RX_EOF = 2; // UART_STATUS: the console's input has ended
-export const UART_IRQ_RX = 1; // UART_CTRL: raise IRQ_UART_RX when input arrives
-export const UART_RX_BUFFER = 4096; // console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte
 // timer: Timer: a 64-bit nanosecond counter from the host's clock and one comparator raising IRQ_TIMER.
 export const IRQ_TIMER = 1; // its interrupt line (slot 0): the bit in INTC_*
 export const TIMER_NOW_LO = 0x2000; // r: reading LO latches the whole 64-bit ns counter
@@ -101,6 +91,19 @@ export const BUS_PWR_OFF = 3; // BUS_POWER: reads 0, ignores writes, loses its s
 export const BUS_F_HOTPLUG = 1; // BUS_FLAGS: hot-plugged: BUS_UNPLUG can remove it
 export const BUS_F_DMA = 2; // BUS_FLAGS: it reaches memory by DMA (dma_bind, kernel/dma.ts)
 export const BUS_GONE = -1; // BUS_RESOLVE: the id's device was unplugged (ids are never reused)
+// uart: Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills. The console driver (userland/drivers/console) holds it and its line; the kernel writes its own lines to it directly (kernel/console.ts).
+export const DEV_UART = 3; // its device id
+export const UART_BASE = 0x1000; // its register window
+export const UART_SIZE = 0x10;
+export const IRQ_UART_RX = 2; // its interrupt line (slot 1): the bit in INTC_*
+export const UART_DATA = 0x0; // rw: write: TX byte; read: next RX byte, or -1 when empty
+export const UART_STATUS = 0x4; // r: UART_RX_READY | UART_RX_EOF
+export const UART_CTRL = 0x8; // rw: UART_IRQ_RX: interrupt when input arrives
+export const UART_FLUSH = 0xc; // w: write: send what the TX buffer holds now (a prompt has no newline)
+export const UART_RX_READY = 1; // UART_STATUS: a byte is waiting in the RX FIFO
+export const UART_RX_EOF = 2; // UART_STATUS: the console's input has ended
+export const UART_IRQ_RX = 1; // UART_CTRL: raise IRQ_UART_RX when input arrives
+export const UART_RX_BUFFER = 4096; // console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte
 // block: A RAM disk of BLK_SECTOR_COUNT sectors of 512 bytes, programmed I/O through a one-sector data window; raises its slot's line when a command completes. Pluggable: each instance has its own sectors, zeroed when it is unplugged or powered off.
 export const BLOCK_SIZE = 0x400; // its window's size, in its slot's
 export const BLK_SECTORS = 0x0; // r: the number of sectors (BLK_SECTOR_COUNT)

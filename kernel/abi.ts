@@ -209,7 +209,7 @@ export const MSG_LEASE_SHIFT = 8;
 export const NOTE_TIMER = 1 << 30;
 export const NOTE_STOP = 1 << 29;
 export const NOTE_FAULT = 1 << 28; // to the supervisor: a process faulted; read the reports with fault_next
-export const NOTE_INPUT = 1 << 27; // console input arrived (or ended) for a process that found none
+export const NOTE_INPUT = 1 << 27; // reserved: the kernel raised it for console input before the console driver (userland/drivers/console) took the UART; it raises it no more, and irq_bind still refuses it
 export const NOTE_TICK = 1 << 26; // a tick_set deadline passed (monitoring: a pending tick alone never keeps the machine awake)
 
 // ------------------------------------------------------ interrupts
@@ -355,7 +355,6 @@ export const SYS_DEV_WRITE = 51; // dev_write(slot, reg, value)
 export const SYS_PROC_QUOTA = 52; // proc_quota(proc_slot, pages): the process's page quota
 export const SYS_FAULT_NEXT = 53; // fault_next(boot_slot): i64 -- the next fault to handle (FN_*), 0 when none
 export const SYS_PROC_BUDGET = 54; // proc_budget(proc_slot, units): i64 fuel per message (0: the default)
-export const SYS_CONSOLE_READ = 55; // console_read(slot, dst, len): bytes read; 0: none yet (NOTE_INPUT comes); E_EOF at the end
 export const SYS_PROC_CRASH = 56; // proc_crash(proc_slot): the process traps at its next entry (E_STATE: not running, or one pending)
 export const SYS_EXIT = 57; // exit(code): stop when the running handler returns; the supervisor hears FAULT_EXIT
 export const SYS_PROC_PAUSE = 58; // proc_pause(proc_slot, paused): 1 pauses, 0 resumes

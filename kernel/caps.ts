@@ -8,7 +8,7 @@ import {
 import { raiseBits } from "./notify";
 import { charge } from "./cpu";
 import { reapOrphans } from "./lifecycle";
-import { deviceDerivable } from "./device";
+import { deviceDerive } from "./device";
 
 /**
  * A new capability in the caller's space derived from `slot`, with the rights
@@ -26,7 +26,10 @@ export function capDerive(slot: i32, rights: i32, badge: i32): i32 {
   let b = capBadge(g);
   if (kind == K_NOTIFY) b = badge == 0 ? b : b & badge;
   else if (badge != 0) {
-    if (b != 0 && b != badge && !deviceDerivable(kind, b, badge)) return E_ARG;
+    if (b != 0 && b != badge) {
+      const d = deviceDerive(kind, b, badge);
+      if (d < 0) return d;
+    }
     b = badge;
   }
   const s = freeSlot(pid);

@@ -1,6 +1,9 @@
-// The kernel's own console output: bytes to the HAL's UART, with small
-// formatters so that no string is ever built (the kernel allocates nothing).
-import { UART_DATA } from "./abi";
+// The kernel's early console: its own lines (boot, faults, panics, a service's
+// trap, and init's lines before the console driver runs) go to the HAL's UART
+// directly, with small formatters so that no string is ever built (the kernel
+// allocates nothing). Everything else reaches the console through the console
+// driver (userland/drivers/console), which holds the UART's capability.
+import { UART_BASE, UART_DATA } from "./abi";
 import { mmio_write } from "./host";
 import { nowNs } from "./clock";
 import { KT_BLOB, KT_LEN_BITS, KT_KERNEL, KT_STAMP_END } from "./texts";
@@ -14,7 +17,7 @@ export function setQuiet(q: bool): void { quiet = q; }
 /** In quiet mode only protocol lines (starting with '#') reach the console. */
 export function putc(c: i32): void {
   if (atLineStart) { lineMuted = quiet && c != 35; atLineStart = false; }
-  if (!lineMuted) mmio_write(UART_DATA, c);
+  if (!lineMuted) mmio_write(UART_BASE + UART_DATA, c);
   if (c == 10) atLineStart = true;
 }
 

@@ -5,7 +5,7 @@
 // other id is a hot-plugged device's, whose window the bus knows
 // (BUS_RESOLVE). Ids are never reused, so a capability to a device that was
 // unplugged answers E_REVOKED for good, whatever sits in its slot later.
-import { K_DEVICE, R_READ, R_WRITE, E_ARG, E_PERM, E_REVOKED, OK, DEV_BUS, BUS_BASE, BUS_RESOLVE, BUS_RESOLVE_SIZE, BUS_RESOLVE_FLAGS, BUS_F_DMA } from "./abi";
+import { K_DEVICE, R_READ, R_WRITE, E_ARG, E_PERM, E_REVOKED, OK, DEV_BUS, DEV_UART, BUS_BASE, BUS_RESOLVE, BUS_RESOLVE_SIZE, BUS_RESOLVE_FLAGS, BUS_F_DMA } from "./abi";
 import { staticAddress } from "./devices";
 import { current } from "./proc";
 import { lookup, capBadge } from "./cspace";
@@ -31,12 +31,15 @@ function address(g: i32, reg: i32): i32 {
 
 /**
  * Whether cap_derive may turn a device capability with badge `from` into one
- * naming device `to`: a holder of the bus holds every device on it (the
- * device manager mints its drivers' and clients' capabilities this way), but
- * only one the bus has now.
+ * naming device `to` (OK), or why not: a holder of the bus holds every device
+ * on it (the device manager mints its drivers' and clients' capabilities this
+ * way), but only one the bus has now (E_ARG), and never the UART (E_PERM): the
+ * console driver's alone, granted by the manifest.
  */
-export function deviceDerivable(kind: i32, from: i32, to: i32): bool {
-  return kind == K_DEVICE && from == DEV_BUS && resolve(to) > 0;
+export function deviceDerive(kind: i32, from: i32, to: i32): i32 {
+  if (kind != K_DEVICE || from != DEV_BUS) return E_ARG;
+  if (to == DEV_UART) return E_PERM;
+  return resolve(to) > 0 ? OK : E_ARG;
 }
 
 /** Whether device `id` is present and reaches memory by DMA (its bus flags say BUS_F_DMA). */

@@ -3,13 +3,14 @@
 // them at boot, and the register window each capability opens (kernel/device.ts
 // checks every dev_read and dev_write against it, and asks the bus for the
 // window of any other id: a hot-plugged device's).
-import { DEV_ENTROPY, ENTROPY_BASE, ENTROPY_SIZE, DEV_BUS, BUS_BASE, BUS_SIZE, INIT_SLOT_DEVICES, K_DEVICE, R_READ, R_WRITE, E_ARG } from "./abi";
+import { DEV_ENTROPY, ENTROPY_BASE, ENTROPY_SIZE, DEV_BUS, BUS_BASE, BUS_SIZE, DEV_UART, UART_BASE, UART_SIZE, INIT_SLOT_DEVICES, K_DEVICE, R_READ, R_WRITE, E_ARG } from "./abi";
 import { install } from "./cspace";
 
 /** Gives `pid` (init, at boot) a capability to every static device, device `id` in slot INIT_SLOT_DEVICES + id - 1. */
 @inline export function installDevices(pid: i32): void {
   install(pid, INIT_SLOT_DEVICES + DEV_ENTROPY - 1, K_DEVICE, R_READ | R_WRITE, 0, DEV_ENTROPY, 0, -1);
   install(pid, INIT_SLOT_DEVICES + DEV_BUS - 1, K_DEVICE, R_READ | R_WRITE, 0, DEV_BUS, 0, -1);
+  install(pid, INIT_SLOT_DEVICES + DEV_UART - 1, K_DEVICE, R_READ | R_WRITE, 0, DEV_UART, 0, -1);
 }
 
 /** The address of register `reg` (>= 0, checked by the caller) of static device `id`; E_ARG outside its window; 0 for an id no static device has. */
@@ -17,6 +18,7 @@ import { install } from "./cspace";
   switch (id) {
     case DEV_ENTROPY: return reg < ENTROPY_SIZE ? ENTROPY_BASE + reg : E_ARG;
     case DEV_BUS: return reg < BUS_SIZE ? BUS_BASE + reg : E_ARG;
+    case DEV_UART: return reg < UART_SIZE ? UART_BASE + reg : E_ARG;
   }
   return 0;
 }

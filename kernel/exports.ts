@@ -13,7 +13,6 @@ export { vmMap as vm_map, vmUnmap as vm_unmap, vmProtect as vm_protect, vmRead a
 export { memCreate as mem_create, memMap as mem_map, memClone as mem_clone, memInfo as mem_info } from "./memobj";
 export { devRead as dev_read, devWrite as dev_write } from "./device";
 export { faultNext as fault_next, sysExit as exit } from "./fault";
-export { consoleRead as console_read } from "./input";
 export { procReload as proc_reload, handoffPut as handoff_put, handoffGet as handoff_get } from "./reload";
 export { irqMint as irq_mint, irqBind as irq_bind, irqControl as irq_control } from "./irq";
 export { dmaBind as dma_bind } from "./dma";

@@ -4,21 +4,22 @@
 // armed line is pending the kernel masks it and raises the bit: the line
 // stays latched in the interrupt controller until the driver clears it, so
 // nothing the device raised is lost while the driver handles it, crashes or
-// restarts. The driver re-arms explicitly (irq_control). The timer's, the
-// console's and the DMA queue's lines stay the kernel's (run.ts). A line is bound to one process
+// restarts. The driver re-arms explicitly (irq_control). The timer's and the
+// DMA queue's lines stay the kernel's (run.ts); the UART's receive line is the
+// console driver's, like any device's. A line is bound to one process
 // at a time; its take-down (death, restart) unbinds and masks it, so every
 // new instance starts masked and binds again.
 import {
-  K_IRQ, K_BOOT, R_CONTROL, IRQ_TIMER, IRQ_UART_RX, IRQ_DMA, IRQ_CTL_ENABLE, IRQ_CTL_CLEAR, IRQ_LINE_COUNT, INTC_ENABLE, INTC_ACK,
-  NOTE_TIMER, NOTE_STOP, NOTE_FAULT, NOTE_INPUT, NOTE_TICK, OK, E_ARG, E_PERM, E_STATE,
+  K_IRQ, K_BOOT, R_CONTROL, IRQ_TIMER, IRQ_DMA, IRQ_CTL_ENABLE, IRQ_CTL_CLEAR, IRQ_LINE_COUNT, INTC_ENABLE, INTC_ACK,
+  NOTE_TIMER, NOTE_STOP, NOTE_FAULT, NOTE_INPUT, NOTE_TICK, OK, INTC_PENDING, E_ARG, E_PERM, E_STATE,
 } from "./abi";
 import { current } from "./proc";
 import { lookup, freeSlot, install, capBadge } from "./cspace";
 import { raiseBits } from "./notify";
-import { mmio_write } from "./host";
+import { mmio_read, mmio_write } from "./host";
 
-export const KERNEL_LINES = IRQ_TIMER | IRQ_UART_RX | IRQ_DMA;
-const KERNEL_NOTES = NOTE_TIMER | NOTE_STOP | NOTE_FAULT | NOTE_INPUT | NOTE_TICK;
+export const KERNEL_LINES = IRQ_TIMER | IRQ_DMA;
+const KERNEL_NOTES = NOTE_TIMER | NOTE_STOP | NOTE_FAULT | NOTE_INPUT | NOTE_TICK; // NOTE_INPUT: reserved, raised no more
 // A badge of 0 lets cap_derive mint any badge: line 0 must be the kernel's, never minted.
 if ((KERNEL_LINES & 1) == 0) ERROR("line 0 must be a kernel line: an IRQ capability's badge may not be 0");
 
@@ -99,4 +100,13 @@ export function irqRelease(pid: i32): void {
     if (unchecked(owner[l]) == pid) { unchecked(owner[l] = 0); a &= ~(1 << l); }
   }
   if (a != armed) setArmed(a);
+}
+
+/**
+ * Whether `lines` (bits) are all bound, armed and not latched: a driver waits
+ * for its device on them. The run loop asks it of the UART's receive line to
+ * tell the host that the machine waits for console input (run.ts: deadline).
+ */
+export function linesWaiting(lines: i32): bool {
+  return (armed & lines) == lines && (mmio_read(INTC_PENDING) & lines) == 0;
 }

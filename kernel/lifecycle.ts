@@ -26,7 +26,6 @@ import { disarmCrash, setBudget, resetSpent, budgetCause } from "./cpu";
 import { stackCause } from "./stack";
 import { abortCause } from "./entry";
 import { faultPending, forgetFaults } from "./fault";
-import { forgetReader } from "./input";
 import { irqRelease } from "./irq";
 import { dmaRelease } from "./dma";
 
@@ -75,7 +74,6 @@ function reap(pid: i32): void {
   setBudget(pid, 0);
   resetSpent(pid);
   forgetFaults(pid);
-  forgetReader(pid);
   // Causes that answer once and were never asked for (a trap while instantiating) must not blame the next process.
   budgetCause(pid); stackCause(pid); abortCause(pid);
 }

@@ -2,7 +2,7 @@
 // the `env` functions AssemblyScript modules import (abort, trace, seed).
 import {
   K_CONSOLE, K_ENDPOINT, R_CALL, R_SEND, R_GRANT, R_WRITE, OK, E_ARG, ST_MESSAGES, ST_CALLS, ST_SENDS, ST_FAULTS, ST_FREE_SLOTS, ST_PROCS, ST_FREE_FRAMES, ST_TOTAL_FRAMES, ST_BOOT_FLAGS,
-  PS_FREE, MAX_PROCS, UART_FLUSH, CSPACE_SLOTS, E_FAULT,
+  PS_FREE, MAX_PROCS, UART_BASE, UART_FLUSH, CSPACE_SLOTS, E_FAULT,
 } from "./abi";
 import { current, pState } from "./proc";
 import { lookup, freeSlotsTotal, freeSlot, install } from "./cspace";
@@ -52,7 +52,7 @@ export function consoleWrite(slot: i32, ptr: i32, len: i32): i32 {
     for (let i = 0; i < n; i++) putc(unchecked(buf[i]));
   }
   // A write is a unit of output: a prompt with no newline still reaches the terminal.
-  if (len > 0) mmio_write(UART_FLUSH, 1);
+  if (len > 0) mmio_write(UART_BASE + UART_FLUSH, 1);
   return len;
 }
 

@@ -2,14 +2,13 @@
 // and notifications one at a time, round robin, until nothing is ready or
 // the budget is spent (so the host gets control back to feed input).
 import { E_BUSY, RUN_IDLE, RUN_BUSY, RUN_HALT, INTC_PENDING, INTC_ACK, IRQ_TIMER, IRQ_UART_RX, IRQ_DMA, DEADLINE_INPUT, DEADLINE_NEVER } from "./abi";
-import { inputArrived, awaitingInput } from "./input";
 import { mmio_read, mmio_write } from "./host";
 import { expireTimers, nextDeadline, timerPending } from "./notify";
 import { pickReady } from "./sched";
 import { deliver } from "./ipc";
 import { isHalted } from "./state";
 import { activeDepth } from "./activation";
-import { KERNEL_LINES, irqDeliver } from "./irq";
+import { KERNEL_LINES, irqDeliver, linesWaiting } from "./irq";
 import { dmaDrain } from "./dma";
 
 const BUDGET = 4096;
@@ -24,7 +23,6 @@ function interrupts(): bool {
   if (pending == 0) return false;
   mmio_write(INTC_ACK, pending & KERNEL_LINES);
   if (pending & IRQ_TIMER) expireTimers();
-  if (pending & IRQ_UART_RX) inputArrived();
   if (pending & IRQ_DMA) dmaDrain();
   if (pending & ~KERNEL_LINES) irqDeliver(pending);
   return true;
@@ -53,12 +51,14 @@ export function run(): i32 {
 
 /**
  * Host-clock ns of the next timer or tick; -1: only console input can wake the
- * system; -2: nothing can. Ticks count only while something else (a timer, or
- * a reader of the console) keeps the system up.
+ * system; -2: nothing can. Console input can wake it when the UART's receive
+ * line is bound, armed and not latched: the console driver arms it while a
+ * reader waits for input. Ticks count only while something else (a timer, or
+ * that line) keeps the system up.
  */
 export function deadline(): f64 {
   const d = nextDeadline();
-  const input = awaitingInput();
+  const input = linesWaiting(IRQ_UART_RX);
   if (!input && !timerPending()) return -2;
   if (d > 0) return <f64>d;
   return input ? DEADLINE_INPUT : DEADLINE_NEVER;

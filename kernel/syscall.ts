@@ -17,13 +17,12 @@ import { vmMap, vmUnmap, vmProtect, vmRead, vmWrite, vmQuery } from "./vm";
 import { memCreate, memMap, memClone, memInfo } from "./memobj";
 import { devRead, devWrite } from "./device";
 import { faultNext, sysExit } from "./fault";
-import { consoleRead } from "./input";
 import { procReload, handoffPut, handoffGet } from "./reload";
 import { irqMint, irqBind, irqControl } from "./irq";
 import { dmaBind } from "./dma";
 
 // How many leading arguments of each syscall are 32-bit, by syscall number.
-const NARROW: StaticArray<u8> = [0, 2, 2, 0, 1, 1, 0, 1, 4, 1, 4, 4, 3, 1, 1, 1, 1, 2, 0, 0, 3, 2, 1, 2, 4, 1, 1, 2, 4, 1, 2, 0, 1, 0, 2, 2, 0, 2, 1, 3, 2, 3, 3, 3, 1, 1, 3, 1, 2, 1, 2, 3, 2, 1, 1, 3, 1, 1, 2, 2, 0, 1, 2, 2, 2, 1, 2, 2, 2, 2, 2];
+const NARROW: StaticArray<u8> = [0, 2, 2, 0, 1, 1, 0, 1, 4, 1, 4, 4, 3, 1, 1, 1, 1, 2, 0, 0, 3, 2, 1, 2, 4, 1, 1, 2, 4, 1, 2, 0, 1, 0, 2, 2, 0, 2, 1, 3, 2, 3, 3, 3, 1, 1, 3, 1, 2, 1, 2, 3, 2, 1, 1, 0, 1, 1, 2, 2, 0, 1, 2, 2, 2, 1, 2, 2, 2, 2, 2];
 
 @inline function narrow(v: i64): bool { return v >= -0x80000000 && v <= 0xffffffff; }
 
@@ -91,7 +90,6 @@ export function syscall(n: i32, a0: i64, a1: i64, a2: i64, a3: i64, a4: i64, a5:
     case 52: return procQuota(x0, x1); // proc_quota
     case 53: return faultNext(x0); // fault_next
     case 54: return procBudget(x0, a1); // proc_budget
-    case 55: return consoleRead(x0, x1, x2); // console_read
     case 56: return procCrash(x0); // proc_crash
     case 57: return sysExit(x0); // exit
     case 58: return procPause(x0, x1); // proc_pause

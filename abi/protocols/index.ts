@@ -11,11 +11,12 @@ import { protocol as memory } from "./memory";
 import { protocol as devmgr } from "./devmgr";
 import { protocol as driver } from "./driver";
 import { protocol as qsched } from "./qsched";
+import { protocol as console } from "./console";
 import { protocol as qcPeer } from "./qc-peer";
 import { protocol as qcFuzz } from "./qc-fuzz";
 import { protocol as qcHostile } from "./qc-hostile";
 
-export const protocols: Protocol[] = [kernel, log, echo, bench, init, registry, memory, devmgr, driver, qsched, qcPeer, qcFuzz, qcHostile];
+export const protocols: Protocol[] = [kernel, log, echo, bench, init, registry, memory, devmgr, driver, qsched, console, qcPeer, qcFuzz, qcHostile];
 
 /**
  * Tags from TAG_THIRD_PARTY_FIRST up are never given to a protocol in this

@@ -19,10 +19,12 @@ beforeAll(() => {
   mkdirSync(join(dir, "svc"));
   writeFileSync(join(dir, "svc", "index.ts"), "export function quark_start(a: i32, b: i32): i32 { return 0; }\n");
   const log = relative(dir, join(root, "userland", "log"));
+  const condrv = relative(dir, join(root, "userland", "drivers", "console"));
   writeFileSync(join(dir, "bt.toml"), [
     "[image]", 'name = "bt"', "",
-    "[service.log]", `module = "${log}"`, 'caps = ["console"]', "",
+    "[service.log]", `module = "${log}"`, 'requires = ["condrv"]', 'caps = ["condrv"]', "",
     "[service.svc]", 'module = "svc"', 'requires = ["log"]', 'caps = ["log"]', 'tags = ["a"]', "",
+    "[service.condrv]", `module = "${condrv}"`, 'caps = ["uart"]', 'interrupts = ["uart"]', "",
   ].join("\n"));
   const b = quark(["build", join(dir, "bt.toml")]);
   expect(b.code, b.stderr).toBe(0);
@@ -49,14 +51,14 @@ const BAD: [string, () => string][] = [
   ["a name past the table's end", () => patched("name", 0, abi.BT_NAME_LEN, 0xffffffff)],
   ["a dependency list that wraps past 2^32", () => patched("ndeps", 1, abi.BT_NDEPS, 0x40000001)],
   ["tags past the table's end", () => patched("tags", 1, abi.BT_TAGS_OFF, 0xfffffff0)],
-  ["a dependency on service 99 of 2", () => {
+  ["a dependency on service 99 of 3", () => {
     const file = patched("dep", 1, abi.BT_NDEPS, 1);
     const bytes = readFileSync(file);
     bytes.writeUInt32LE(99, at + bytes.readUInt32LE(at + abi.BT_HEADER_BYTES + abi.BT_RECORD_BYTES + abi.BT_DEPS_OFF));
     writeFileSync(file, bytes);
     return file;
   }],
-  ["a grant of service 7 of 2", () => {
+  ["a grant of service 7 of 3", () => {
     const bytes = Buffer.from(image);
     const g = at + grantAt(1);
     expect(bytes.readUInt32LE(g + abi.GRANT_KIND)).toBe(abi.GRANT_SERVICE);
@@ -71,7 +73,7 @@ describe("init and a boot table it cannot use", () => {
   it.each(["node", "wasmtime"])("boots the table as built (%s)", (runtime) => {
     const r = quark(["boot", join(dir, "bt.wasm"), "--until-ready", "--runtime", runtime]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("ready: 2 of 2 services running");
+    expect(r.stdout).toContain("ready: 3 of 3 services running");
   });
 
   it.each(BAD.flatMap(([what, make]) => ["node", "wasmtime"].map((runtime) => [what, runtime, make] as const)))(

@@ -18,7 +18,7 @@ describe("quark boot", () => {
     expect(echo).toBeGreaterThan(log);
     expect(memory).toBeGreaterThan(echo);
     expect(r.stdout).toMatch(/memory: entropy: 2 of 2 sources healthy, pool seeded; cutoffs for H = 0\.5, α = 2\^-20: repetition 41, proportion 410 of 512\n/);
-    expect(r.stdout).toMatch(/init: ready: 6 of 6 services running, boot took [\d.]+ ms\n/);
+    expect(r.stdout).toMatch(/init: ready: 7 of 7 services running, boot took [\d.]+ ms\n/);
     expect(lines.at(-1)).toMatch(/kernel: halting after ready \(--until-ready\)$/);
   });
 
@@ -32,7 +32,7 @@ describe("quark boot", () => {
   it("builds and boots a manifest in one step; with no input the shell halts the system cleanly", () => {
     const r = quark(["boot", "images/default.toml"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("init: ready: 6 of 6 services running");
+    expect(r.stdout).toContain("init: ready: 7 of 7 services running");
     expect(r.stdout).not.toContain("halting after ready");
     expect(r.stdout).toMatch(/init: halting, code 0 \(asked by pid \d+\)\n/);
   });

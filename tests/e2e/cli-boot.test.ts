@@ -126,7 +126,7 @@ describe("--quiet", () => {
     expect(r.stdout).not.toMatch(/^\[ *\d+\.\d{6}\] [a-z-]+: /m);
     expect(r.stdout).toMatch(/^SERVICE +STATE +HEALTH +PID +RESTARTS\n/);
     expect(r.stdout).toMatch(/^\[\d+\.\d{6}\] echo started$/m); // an answer in brackets stays
-    expect(JSON.parse(r.stdout.split("\n").find((l) => l.startsWith("[{"))!)).toHaveLength(6);
+    expect(JSON.parse(r.stdout.split("\n").find((l) => l.startsWith("[{"))!)).toHaveLength(7);
     expect(quark(["boot", "--help"]).stdout).toMatch(/--quiet +only the console and errors: no build progress, no log lines/);
   });
 });
@@ -173,9 +173,10 @@ describe("a service that fails to start", () => {
     writeFileSync(join(dir, "broken", "index.ts"), "export function quark_start(pid: i32, restarts: i32): i32 {\n  unreachable();\n  return 0;\n}\n");
     writeFileSync(join(dir, "image.toml"), [
       '[image]\nname = "broken"\n',
-      `[service.log]\nmodule = ${JSON.stringify(join(root, "userland", "log"))}\ncaps = ["console"]\n`,
+      `[service.log]\nmodule = ${JSON.stringify(join(root, "userland", "log"))}\nrequires = ["condrv"]\ncaps = ["condrv"]\n`,
       '[service.broken]\nmodule = "broken"\nrequires = ["log"]\nrestart = "never"\n',
-      `[service.shell]\nmodule = ${JSON.stringify(join(root, "userland", "shell"))}\ncaps = ["console:read+write", "init", "log"]\n`,
+      `[service.shell]\nmodule = ${JSON.stringify(join(root, "userland", "shell"))}\nrequires = ["condrv"]\ncaps = ["condrv:call+grant", "init", "log"]\n`,
+      `[service.condrv]\nmodule = ${JSON.stringify(join(root, "userland", "drivers", "console"))}\ncaps = ["uart"]\ninterrupts = ["uart"]\n`,
     ].join("\n"));
     const b = quark(["build", join(dir, "image.toml")]);
     expect(b.code, b.stderr).toBe(0);
@@ -192,7 +193,7 @@ describe("a service that fails to start", () => {
     expect(r.code).toBe(abi.EXIT_SERVICE_FAILED);
     expect(r.stderr).toBe(NOT_STARTED);
     expect(r.stdout).toMatch(/init: failed to start broken \(pid 3\): its quark_start trapped\n/);
-    expect(r.stdout).toMatch(/init: ready: 2 of 3 services running, boot took [\d.]+ ms; failed to start: broken \(its quark_start trapped\)\n/);
+    expect(r.stdout).toMatch(/init: ready: 3 of 4 services running, boot took [\d.]+ ms; failed to start: broken \(its quark_start trapped\)\n/);
     const quiet = quark(["boot", wasm, "--until-ready", "--quiet", "--runtime", runtime]);
     expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([abi.EXIT_SERVICE_FAILED, "", NOT_STARTED]);
   });
@@ -214,7 +215,7 @@ describe("a service that fails to start", () => {
     const ok = await image("default");
     const r = quark(["boot", ok, "--until-ready", "--runtime", runtime]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
-    expect(r.stdout).toMatch(/init: ready: 6 of 6 services running, boot took [\d.]+ ms\n/);
+    expect(r.stdout).toMatch(/init: ready: 7 of 7 services running, boot took [\d.]+ ms\n/);
     expect(quark(["boot", ok, "--strict", "--runtime", runtime], { input: "svc list\n" }).code).toBe(0);
   });
 });

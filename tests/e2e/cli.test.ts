@@ -124,7 +124,7 @@ describe("build progress", () => {
       const verbose = quark(["boot", "images/default.toml", "--until-ready", "--verbose", "--runtime", runtime]);
       expect(verbose.code, verbose.stderr).toBe(0);
       expect(verbose.stderr.split("\n").filter((l) => /cache|compile/.test(l))).toEqual([
-        "quark: 9 of 9 modules from the cache: kernel, hal, init, log, echo, memory, devmgr, qsched, shell",
+        "quark: 10 of 10 modules from the cache: kernel, hal, init, log, echo, memory, devmgr, qsched, shell, condrv",
       ]);
     }, 120_000);
   }

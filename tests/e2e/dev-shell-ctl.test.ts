@@ -19,8 +19,9 @@ let plain = "";
 beforeAll(async () => {
   devices = await image("devices");
   const dir = mkdtempSync(join(tmpdir(), "quark-plain-"));
-  writeFileSync(join(dir, "plain.toml"), `[image]\nname = "plain"\n\n[service.log]\nmodule = "${join(root, "userland", "log")}"\ncaps = ["console"]\n\n` +
-    `[service.shell]\nmodule = "${join(root, "userland", "shell")}"\ncaps = ["console:read+write", "init:call", "log"]\n`);
+  writeFileSync(join(dir, "plain.toml"), `[image]\nname = "plain"\n\n[service.log]\nmodule = "${join(root, "userland", "log")}"\nrequires = ["condrv"]\ncaps = ["condrv"]\n\n` +
+    `[service.shell]\nmodule = "${join(root, "userland", "shell")}"\nrequires = ["condrv"]\ncaps = ["condrv:call+grant", "init:call", "log"]\n\n` +
+    `[service.condrv]\nmodule = "${join(root, "userland", "drivers", "console")}"\ncaps = ["uart"]\ninterrupts = ["uart"]\n`);
   plain = (await buildImage(join(dir, "plain.toml"), { root })).out;
 }, 120_000);
 
@@ -34,7 +35,7 @@ describe("dev commands through quark ctl", () => {
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list.map((d) => [d.slot, d.name, d.id, d.type, d.state, d.power, d.policy, d.references, d.handles, d.driver])).toEqual([
       [0, "timer", 0, "timer", "present", "on", "auto", 0, 0, null],
-      [1, "uart", 0, "uart", "present", "on", "auto", 0, 0, null],
+      [1, "uart", abi.DEV_UART, "uart", "present", "on", "auto", 0, 0, null],
       [2, "entropy", abi.DEV_ENTROPY, "entropy", "present", "on", "auto", 0, 0, null],
       [3, "intc", 0, "intc", "present", "on", "auto", 0, 0, null],
       [4, "bus", abi.DEV_BUS, "bus", "present", "on", "auto", 0, 0, null],

@@ -35,7 +35,7 @@ describe("a service drives a hot-plugged block device through the bus", () => {
       "after the unplug: dev_read E_REVOKED, dev_write E_REVOKED",
       `plugged again in slot ${slot} as device ${abi.BUS_FIRST_ID + 1}; the old capability: E_REVOKED; a capability to the old id: E_ARG`,
     ]);
-    expect(r.stdout).toMatch(/init: ready: 2 of 2 services running/);
+    expect(r.stdout).toMatch(/init: ready: 3 of 3 services running/);
     logs[runtime] = withoutTimings(r.stdout);
   });
 

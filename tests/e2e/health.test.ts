@@ -26,7 +26,7 @@ describe("health and readiness", () => {
     expect(at("init: started late (pid 3)")).toBeLessThan(at("init: late is ready"));
     expect(out).toMatch(/init: started late \(pid \d+\) in [\d.]+ µs; waiting for it to report ready\n/);
     expect(at("init: late is ready")).toBeLessThan(at("init: started after-late"));
-    expect(at("init: never-ready: 1 restarts within 30000 ms; giving up (failed)")).toBeLessThan(at("init: ready: 6 of 9 services running"));
+    expect(at("init: never-ready: 1 restarts within 30000 ms; giving up (failed)")).toBeLessThan(at("init: ready: 7 of 10 services running"));
     expect(out.match(/init: never-ready \(pid \d+\) did not report ready within 100 ms: killed/g)).toHaveLength(2);
     expect(out).toContain("init: not starting needs-never: it requires never-ready, which is not running");
     expect(out).toContain("init: not starting old-client: it requires bumped in versions 1.0.0 to 2.0.0 (exclusive), but bumped is version 2.0.0");
@@ -38,7 +38,7 @@ describe("health and readiness", () => {
     expect(state).toEqual({
       log: "running/healthy", late: "running/healthy", "after-late": "running/healthy", "never-ready": "failed/unhealthy",
       "needs-never": "skipped/unknown", silent: "failed/unhealthy", bumped: "running/healthy", "old-client": "skipped/unknown",
-      shell: "running/healthy",
+      shell: "running/healthy", condrv: "running/healthy",
     });
     const events = lines.filter((l) => l.startsWith('[{"event"')).map((l) => JSON.parse(l) as { event: string; detail: number }[]);
     const silent = events[0], never = events[1];

@@ -22,7 +22,7 @@ describe("hostile services", () => {
     // grab imports quark.boot and quark.run: refused at spawn, named on stderr, the rest runs.
     expect(r.stdout).toContain("init: cannot create grab: E_LINK\n");
     expect(r.stderr).toMatch(/quark: pid \d+ \(grab\) import quark\.(boot|run) is not a syscall/);
-    expect(r.stdout).toMatch(/init: ready: 4 of 5 services running/);
+    expect(r.stdout).toMatch(/init: ready: 5 of 6 services running/);
     // tracer has no console capability: its traces go nowhere.
     expect(r.stdout).not.toContain("forged");
     // It calls abort 1000 times and returns 42: one report, a trap all the same.

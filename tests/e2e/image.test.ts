@@ -21,7 +21,7 @@ describe("quark inspect", () => {
     const report = JSON.parse(r.stdout);
     expect(report.abiVersion).toBe(1);
     const byName = Object.fromEntries(report.modules.map((m: any) => [m.name, m]));
-    expect(Object.keys(byName)).toEqual(["kernel", "hal", "init", "log", "echo", "memory", "devmgr", "qsched", "shell"]);
+    expect(Object.keys(byName)).toEqual(["kernel", "hal", "init", "log", "echo", "memory", "devmgr", "qsched", "shell", "condrv"]);
     expect(byName.kernel.kind).toBe("kernel");
     expect(byName.hal.kind).toBe("hal");
     expect(byName.echo.kind).toBe("service");
@@ -30,7 +30,7 @@ describe("quark inspect", () => {
       expect(byName[m.name].sha256).toBe(sha(m.bytes));
       expect(byName[m.name].size).toBe(m.bytes.length);
     }
-    expect(report.manifest.services.map((s: any) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell"]);
+    expect(report.manifest.services.map((s: any) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell", "condrv"]);
   });
 
   it("prints a readable table by default", () => {

@@ -76,8 +76,9 @@ describe("quark new service", () => {
     const m = join(d, "image.toml");
     writeFileSync(m, [
       `[image]`, `name = "greeter"`, ``,
-      `[service.log]`, `module = "${relative(d, join(root, "userland", "log"))}"`, `caps = ["console"]`, ``,
+      `[service.log]`, `module = "${relative(d, join(root, "userland", "log"))}"`, `requires = ["condrv"]`, `caps = ["condrv"]`, ``,
       `[service.greeter]`, `module = "greeter"`, `requires = ["log"]`, `caps = ["log"]`, ``,
+      `[service.condrv]`, `module = "${relative(d, join(root, "userland", "drivers", "console"))}"`, `caps = ["uart"]`, `interrupts = ["uart"]`, ``,
     ].join("\n"));
     const built = quark(["build", m]);
     expect(built.code, built.stderr).toBe(0);
@@ -85,7 +86,7 @@ describe("quark new service", () => {
       const boot = quark(["boot", join(d, "image.wasm"), "--until-ready", "--runtime", runtime]);
       expect(boot.code, boot.stderr).toBe(0);
       expect(boot.stdout).toMatch(/\] greeter: greeter is up \(restart 0\)\n/);
-      expect(boot.stdout).toContain("ready: 2 of 2 services running");
+      expect(boot.stdout).toContain("ready: 3 of 3 services running");
     }
   });
 

@@ -31,7 +31,7 @@ function printedToml(stdout: string): string {
 function defaultServices(dir: string): string {
   const text = readFileSync(join(root, "images", "default.toml"), "utf8");
   const services = text.slice(text.indexOf("[service."));
-  return services.replace(/^module = "\.\.\/userland\/([a-z-]+)"/gm,
+  return services.replace(/^module = "\.\.\/userland\/([a-z/-]+)"/gm,
     (_, name: string) => `module = "${relative(dir, join(root, "userland", name))}"`);
 }
 
@@ -98,7 +98,7 @@ describe("a service outside the checkout, listed in a manifest outside it", () =
       expect(boot.stdout).toMatch(/\] greeter: greeter is up \(restart 0\)\n/);
       expect(boot.stdout).toMatch(/\] caller: greeter answered OK: 6 7\n/);
       expect(boot.stdout).toMatch(/\] caller: greeter refused E_ARG\n/);
-      expect(boot.stdout).toContain("ready: 8 of 8 services running");
+      expect(boot.stdout).toContain("ready: 9 of 9 services running");
     }
   });
 
@@ -390,7 +390,7 @@ describe("docs/writing-a-service.md", () => {
     // compared resolved: a path into the checkout may be printed relative).
     const hello = join(home, readdirSync(home)[0], "hello");
     const resolved = (toml: string) => toml.trim().replace(/^module = "(.*)"$/gm, (_, p: string) => `module = "${resolve(hello, p)}"`);
-    const written = /<<TOML\n([\s\S]*?)\nTOML\n/.exec(script!)![1].replace("$QUARK", root);
+    const written = /<<TOML\n([\s\S]*?)\nTOML\n/.exec(script!)![1].replaceAll("$QUARK", root);
     expect(resolved(printedToml(r.stdout))).toBe(resolved(written));
     // Every line the page shows is printed, in that order (times masked).
     const printed = withoutTimings(r.stdout).split("\n");

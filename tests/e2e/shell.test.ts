@@ -28,7 +28,7 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
 
   it("lists every service with its state, pid and restarts", () => {
     expect(out).toMatch(/SERVICE +STATE +HEALTH +PID +RESTARTS\n/);
-    for (const name of ["log", "echo", "memory", "shell"]) expect(out).toMatch(new RegExp(`\\n${name} +running +healthy +\\d+ +0\\n`));
+    for (const name of ["log", "echo", "memory", "shell", "condrv"]) expect(out).toMatch(new RegExp(`\\n${name} +running +healthy +\\d+ +0\\n`));
   });
 
   it("stops a service gracefully and starts it again, and init logs who asked", () => {
@@ -56,7 +56,7 @@ describe.each(["node", "wasmtime"])("the shell under %s", (runtime) => {
     const one = JSON.parse(lines.find((l) => l.startsWith('{"name":"echo"'))!);
     expect(one).toMatchObject({ name: "echo", state: "running", restarts: 0 });
     const all = JSON.parse(lines.find((l) => l.startsWith("[{"))!);
-    expect(all.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell"]);
+    expect(all.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell", "condrv"]);
   });
 
   it("names what it does not know, with a way forward", () => {
@@ -70,7 +70,7 @@ describe.each(["node", "wasmtime"])("quark ctl under %s", (runtime) => {
     const r = quark(["ctl", "--runtime", runtime, wasm, "svc", "list", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout.trim());
-    expect(rows.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell"]);
+    expect(rows.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell", "condrv"]);
   });
 
   it("runs several commands in order", () => {
@@ -85,12 +85,13 @@ describe("svc check", () => {
     const r = quark(["ctl", wasm, "svc check --json", "svc stop echo", "sleep 20", "svc check"]);
     expect(r.code, r.stderr).toBe(0);
     const [json, stop, summary, ...rows] = r.stdout.trim().split("\n");
-    expect(JSON.parse(json)).toMatchObject({ pinged: 6, services: [
+    expect(JSON.parse(json)).toMatchObject({ pinged: 7, services: [
       { name: "log", health: "healthy" }, { name: "echo", health: "healthy" }, { name: "memory", health: "healthy" },
       { name: "devmgr", health: "healthy" }, { name: "qsched", health: "healthy" }, { name: "shell", health: "healthy" },
+      { name: "condrv", health: "healthy" },
     ] });
     expect(stop).toBe("stop: echo ok");
-    expect(summary).toMatch(/^pinged 5 services in \d+ µs$/);
+    expect(summary).toMatch(/^pinged 6 services in \d+ µs$/);
     expect(rows).toContain("echo        unknown");
   });
 });
@@ -101,7 +102,7 @@ describe("svc top and svc deps", () => {
     expect(r.code, r.stderr).toBe(0);
     const [topLine, depsLine, ...rest] = r.stdout.trim().split("\n");
     const top = JSON.parse(topLine);
-    expect(top.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell"]);
+    expect(top.map((s: { name: string }) => s.name)).toEqual(["log", "echo", "memory", "devmgr", "qsched", "shell", "condrv"]);
     const log = top.find((s: { name: string }) => s.name === "log");
     expect(log.messages).toBeGreaterThan(0); // every boot line went through it
     expect(log.uptime_ns).toBeGreaterThan(0);

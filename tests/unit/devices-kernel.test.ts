@@ -87,7 +87,11 @@ describe("device capabilities and hot-plug", () => {
       expect(b.k.cap_derive(ENTROPY, RW, id)).toBe(abi.E_ARG);
       expect(b.k.cap_derive(ENTROPY, RW, abi.DEV_BUS)).toBe(abi.E_ARG);
       expect(b.k.cap_derive(cap, RW, abi.DEV_BUS)).toBe(abi.E_ARG);
-      for (const never of [id + 1, abi.BUS_FIRST_ID - 1, 3, -1, 0x7fffffff, -0x80000000]) expect(b.k.cap_derive(BUS, RW, never), String(never)).toBe(abi.E_ARG);
+      for (const never of [id + 1, abi.BUS_FIRST_ID - 1, 4, -1, 0x7fffffff, -0x80000000]) expect(b.k.cap_derive(BUS, RW, never), String(never)).toBe(abi.E_ARG);
+      // The UART is on the bus, and the console driver's alone: never derived from it, with any rights.
+      for (const rights of [RW, abi.R_READ, abi.R_WRITE, 0]) expect(b.k.cap_derive(BUS, rights, abi.DEV_UART)).toBe(abi.E_PERM);
+      // Nor from another device's capability (E_ARG: only the bus names other devices).
+      expect(b.k.cap_derive(ENTROPY, RW, abi.DEV_UART)).toBe(abi.E_ARG);
       // Narrowed rights hold: a read-only capability cannot write.
       const ro = b.k.cap_derive(BUS, abi.R_READ, id);
       expect(ro).toBeGreaterThanOrEqual(0);

@@ -73,10 +73,10 @@ describe("the bus enumerates the machine from its description", () => {
     expect(h.bus(abi.BUS_SEQ)).toBe(0);
   });
 
-  it("keeps the kernel's lines: the timer's slot is line 0 and the UART's line 1, as IRQ_TIMER and IRQ_UART_RX say", async () => {
+  it("keeps the lines of before the bus: the timer's slot is line 0 and the UART's line 1, as IRQ_TIMER and IRQ_UART_RX say", async () => {
     const h = await freshHal();
     expect(describeSlot(h, 0)).toMatchObject({ type: abi.DEV_TYPE_TIMER, irq: abi.IRQ_TIMER, base: 0x2000 });
-    expect(describeSlot(h, 1)).toMatchObject({ type: abi.DEV_TYPE_UART, irq: abi.IRQ_UART_RX, base: 0x1000 });
+    expect(describeSlot(h, 1)).toMatchObject({ type: abi.DEV_TYPE_UART, id: abi.DEV_UART, irq: abi.IRQ_UART_RX, base: 0x1000 });
     expect([abi.IRQ_TIMER, abi.IRQ_UART_RX, abi.IRQ_ENTROPY, abi.IRQ_BUS]).toEqual([1, 2, 4, 16]);
   });
 
@@ -126,6 +126,7 @@ describe("hot-plug", () => {
     const resolve = (id: number) => { h.setBus(abi.BUS_RESOLVE, id); return [h.bus(abi.BUS_RESOLVE), h.bus(abi.BUS_RESOLVE_SIZE)]; };
     expect(resolve(abi.DEV_ENTROPY)).toEqual([abi.ENTROPY_BASE, abi.ENTROPY_SIZE]);
     expect(resolve(abi.DEV_BUS)).toEqual([abi.BUS_BASE, abi.BUS_SIZE]);
+    expect(resolve(abi.DEV_UART)).toEqual([abi.UART_BASE, abi.UART_SIZE]);
     const s = h.plug(abi.DEV_TYPE_BLOCK);
     const id = abi.BUS_FIRST_ID;
     expect(resolve(id)).toEqual([abi.BUS_SLOT_BASE + s * abi.BUS_SLOT_STRIDE, abi.BLOCK_SIZE]);
@@ -133,7 +134,7 @@ describe("hot-plug", () => {
     h.plug(abi.DEV_TYPE_BLOCK); // the same slot, another id
     expect(resolve(id)).toEqual([abi.BUS_GONE, 0]);
     expect(resolve(id + 1)).toEqual([abi.BUS_SLOT_BASE + s * abi.BUS_SLOT_STRIDE, abi.BLOCK_SIZE]);
-    for (const never of [0, -1, 3, abi.BUS_FIRST_ID - 1, id + 2, 0x7fffffff, -0x80000000]) expect(resolve(never), String(never)).toEqual([0, 0]);
+    for (const never of [0, -1, 4, abi.BUS_FIRST_ID - 1, id + 2, 0x7fffffff, -0x80000000]) expect(resolve(never), String(never)).toEqual([0, 0]);
   });
 });
 

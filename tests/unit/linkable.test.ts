@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import * as abi from "../../kernel/abi";
+import { retiredSyscalls } from "../../abi/syscalls";
 import { compileModule } from "../../tools/lib/compile";
 import { repoRoot } from "../../tools/lib/root";
 import { ENV_IMPORTS, LOADER_IMPORTS, linkTarget, syscallExports } from "../../tools/lib/linkable";
@@ -17,7 +18,8 @@ describe("what a service may link", () => {
     const kernel = await compileModule({ kind: "kernel", entry: join(root, "kernel", "index.ts"), root });
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(kernel.wasm as Uint8Array<ArrayBuffer>)).map((e) => e.name);
     const syscalls = syscallExports(abi);
-    expect(syscalls.size).toBe(abi.SYS_COUNT); // SYS_1 .. SYS_(COUNT-1), and the generic entry
+    expect(syscalls.size).toBe(abi.SYS_COUNT - retiredSyscalls.length); // SYS_1 .. SYS_(COUNT-1) but the retired, and the generic entry
+    for (const r of retiredSyscalls) expect(exports, r.name).not.toContain(r.name);
     for (const name of syscalls) expect(exports, name).toContain(name);
     for (const name of [...LOADER_IMPORTS, ...ENV_IMPORTS.map((n) => `env_${n}`)]) expect(exports, name).toContain(name);
     const linkable = new Set([...syscalls, ...LOADER_IMPORTS, ...ENV_IMPORTS.map((n) => `env_${n}`)]);

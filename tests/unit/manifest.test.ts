@@ -390,7 +390,7 @@ describe("capabilities", () => {
   it("must name the console, a device or a service of the image", () => {
     expect(caps('["lgo:call"]')).toEqual([{
       file, line: 9, col: 9, message: 'unknown capability "lgo" of service "echo"',
-      hint: 'did you mean "log"? a capability names the console, init, a device or a service in this image: console, init, entropy, bus, log, echo',
+      hint: 'did you mean "log"? a capability names the console, init, a device or a service in this image: console, init, entropy, bus, uart, log, echo',
     }]);
     expect(caps('["entrop"]')[0].hint).toMatch(/^did you mean "entropy"\?/);
   });

@@ -89,18 +89,23 @@ export function commandLines(args: string[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** The name of the image's shell: a service holding the console with read and init's endpoint; undefined if none. */
+/**
+ * The name of the image's shell: a service that reads the console (it holds
+ * the console driver with the right to hand it an endpoint, to be woken for
+ * input) and init's endpoint; undefined if none.
+ */
 export function shellOf(image: string): string | undefined {
   const table = decodeBootTable(readImage(new Uint8Array(readFileSync(image))).bootTable);
+  const condrv = table.services.findIndex((s) => s.name === "condrv");
   return table.services.find((s) =>
-    s.grants.some((g) => g.kind === abi.GRANT_CONSOLE && (g.rights & abi.R_READ) !== 0) &&
+    s.grants.some((g) => g.kind === abi.GRANT_SERVICE && g.target === condrv && (g.rights & abi.R_GRANT) !== 0) &&
     s.grants.some((g) => g.kind === abi.GRANT_INIT))?.name;
 }
 
 export async function ctl(image: string, args: string[], runtime: Runtime): Promise<{ code: number; output: string }> {
   if (!shellOf(image)) {
-    throw new Error(`${image} has no shell to run commands: no service holds the console with read and init's endpoint; ` +
-      'add one, e.g. [service.shell] with module = "../userland/shell" and caps = ["console:read+write", "init", "log"]');
+    throw new Error(`${image} has no shell to run commands: no service reads the console through its driver and holds init's endpoint; ` +
+      'add one, e.g. [service.shell] with module = "../userland/shell", requires = ["condrv"] and caps = ["condrv:call+grant", "init", "log"]');
   }
   const marker = newMark();
   const input = commandLines(args) + `status ${marker}\n`;

@@ -8,6 +8,7 @@ import * as abi from "../../kernel/abi";
 export const DEVICES: Record<string, number> = {
   entropy: abi.DEV_ENTROPY,
   bus: abi.DEV_BUS,
+  uart: abi.DEV_UART,
 };
 
 export interface DeviceDescription {
@@ -28,7 +29,7 @@ export const BUS = { slots: abi.BUS_SLOT_COUNT, staticSlots: abi.BUS_STATIC_SLOT
 /** The static devices, by slot. */
 export const STATIC_DEVICES: DeviceDescription[] = [
   {"name":"timer","type":"timer","typeValue":2,"slot":0,"id":null,"base":8192,"size":20,"line":0,"power":["on"],"dma":"none","pluggable":false,"file":"hal/timer.ts","doc":"Timer: a 64-bit nanosecond counter from the host's clock and one comparator raising IRQ_TIMER."},
-  {"name":"uart","type":"uart","typeValue":1,"slot":1,"id":null,"base":4096,"size":16,"line":1,"power":["on"],"dma":"none","pluggable":false,"file":"hal/uart.ts","doc":"Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills."},
+  {"name":"uart","type":"uart","typeValue":1,"slot":1,"id":3,"base":4096,"size":16,"line":1,"power":["on"],"dma":"none","pluggable":false,"file":"hal/uart.ts","doc":"Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills. The console driver (userland/drivers/console) holds it and its line; the kernel writes its own lines to it directly (kernel/console.ts)."},
   {"name":"entropy","type":"entropy","typeValue":4,"slot":2,"id":1,"base":16384,"size":64,"line":2,"power":["on","suspend","off"],"dma":"bus-master","pluggable":false,"file":"hal/entropy.ts","doc":"Entropy: raw noise sources (docs/entropy.md), faults injectable for tests, read a word at a time or in bulk by DMA into the memory of the process that bound it (dma_bind); its line rises when a DMA transfer ends."},
   {"name":"intc","type":"intc","typeValue":3,"slot":3,"id":null,"base":12288,"size":40,"line":3,"power":["on"],"dma":"none","pluggable":false,"file":"hal/intc.ts","doc":"Interrupt controller: pending lines gated by an enable mask, polled by the kernel at every scheduling point; and the queue of the devices' DMA requests (hal/dma.ts), which the kernel serves (IRQ_DMA while it is not empty)."},
   {"name":"bus","type":"bus","typeValue":5,"slot":4,"id":2,"base":20480,"size":92,"line":4,"power":["on"],"dma":"none","pluggable":false,"file":"hal/bus.ts","doc":"The bus: every device's slot, enumerated through a selected slot; hot-plug (PLUG, UNPLUG, a sequence number, IRQ_BUS at each); per-slot power states and the time spent in each (docs/devices.md)."},

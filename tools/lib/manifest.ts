@@ -340,6 +340,7 @@ interface Context {
   names: string[]; // every service declared, valid name or not
   ranges: Map<string, Record<string, Range & { at: TomlString }>>; // per service: its dependencies' version constraints
   lines: Map<number, string>; // interrupt line -> the service that drives it
+  uart: Map<string, TomlString>; // service -> its caps entry naming the UART
 }
 
 function validate(doc: TomlTable, report: Report, dir: string, root: string): Manifest {
@@ -347,7 +348,7 @@ function validate(doc: TomlTable, report: Report, dir: string, root: string): Ma
   const image = imageSection(doc, report);
   const init = initSection(doc, report, dir, root);
   const entries = serviceEntries(doc, report);
-  const ctx: Context = { report, dir, names: entries.map((e) => e.key).filter((n) => n !== "init"), ranges: new Map(), lines: new Map() };
+  const ctx: Context = { report, dir, names: entries.map((e) => e.key).filter((n) => n !== "init"), ranges: new Map(), lines: new Map(), uart: new Map() };
   const services: ServiceSpec[] = [];
   for (const e of entries) {
     const spec = serviceSpec(e, ctx);
@@ -542,6 +543,7 @@ function serviceSpec(entry: TomlEntry, ctx: Context): ServiceSpec | undefined {
   spec.ranges = ctx.ranges.get(name) ?? {};
   const lines = interruptLines(t, spec, ctx);
   if (lines.length > 0) spec.interrupts = lines;
+  uartOnlyWithItsLine(spec, ctx);
   const driver = driverRule(t, spec, ctx.report);
   if (driver) spec.driver = driver;
   warnRestartStorm(t, spec, ctx.report);
@@ -1081,6 +1083,12 @@ function capability(s: TomlString, holder: string, ctx: Context): CapSpec | unde
   const colon = s.value.indexOf(":");
   const target = colon < 0 ? s.value : s.value.slice(0, colon);
   const kind = capKind(target);
+  if (kind === "service" && target === CONSOLE_DRIVER && !ctx.names.includes(target)) {
+    ctx.report.error(s, `service "${holder}" uses the console driver, and the image has no service "${CONSOLE_DRIVER}"`,
+      `add it: [service.${CONSOLE_DRIVER}] with module = "<quark>/userland/drivers/console", caps = ["uart"], interrupts = ["uart"] (images/default.toml)`);
+    return undefined;
+  }
+  if (kind === "device" && target === UART) ctx.uart.set(holder, s);
   if (kind === "service" && !ctx.names.includes(target)) {
     const known = [CONSOLE, INIT, ...DEVICE_NAMES, ...ctx.names];
     ctx.report.error(s, `unknown capability "${target}" of service "${holder}"`,
@@ -1092,6 +1100,22 @@ function capability(s: TomlString, holder: string, ctx: Context): CapSpec | unde
   const cap: CapSpec = { name: target, kind, rights, label: fnv1a(target) };
   if (kind === "device") cap.device = DEVICES[target];
   return cap;
+}
+
+// The console driver's service name, and the device only it may hold.
+const CONSOLE_DRIVER = "condrv";
+const UART = "uart";
+
+/**
+ * The UART's registers go only with its receive line: the one service that
+ * drives it (interrupts = ["uart"]) is the console driver, and a second
+ * holder could read the console's input or write past the driver's quiet mode.
+ */
+function uartOnlyWithItsLine(spec: ServiceSpec, ctx: Context): void {
+  const at = ctx.uart.get(spec.name);
+  if (!at || (spec.interrupts ?? []).some((i) => i.device === UART)) return;
+  ctx.report.error(at, `service "${spec.name}" holds the UART without driving its line: the UART is the console driver's alone`,
+    `reach the console through the console driver (caps = ["${CONSOLE_DRIVER}"]), or make this service the driver with interrupts = ["uart"]`);
 }
 
 /**

@@ -132,13 +132,16 @@ function serviceSection(name: string, module: string): string {
   return `[service.${name}]\nmodule = ${JSON.stringify(module)}\nrequires = ["log"]\ncaps = ["log"]\n`;
 }
 
-// A manifest that does not exist yet gets the [image] table and the log
-// service the template logs through, so it builds as printed.
+// A manifest that does not exist yet gets the [image] table, the log
+// service the template logs through and the console driver the log writes
+// through, so it builds as printed.
 function newManifest(name: string, manifest: string, root: string): string {
   const file = basename(manifest).replace(/\.toml$/, "");
   const image = /^[a-z][a-z0-9-]*$/.test(file) ? file : name;
   const log = checkoutPath(manifest, join(root, "userland", "log"));
-  return `[image]\nname = "${image}"\n\n[service.log]\nmodule = ${JSON.stringify(log)}\ncaps = ["console"]\n\n`;
+  const condrv = checkoutPath(manifest, join(root, "userland", "drivers", "console"));
+  return `[image]\nname = "${image}"\n\n[service.log]\nmodule = ${JSON.stringify(log)}\nrequires = ["condrv"]\ncaps = ["condrv"]\n\n` +
+    `[service.condrv]\nmodule = ${JSON.stringify(condrv)}\ncaps = ["uart"]\ninterrupts = ["uart"]\n\n`;
 }
 
 /** What `quark new service` prints: the file written, the TOML to add and where, and the next command. */

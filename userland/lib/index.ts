@@ -12,6 +12,7 @@ export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite
 export { fnv1a, capByName } from "./caps";
 export { irqFind, irqListen, irqDone, irqArm, irqClear, irqMask } from "./irq";
 export { log, logCap } from "./log";
+export { conCap, conWrite, conFlush, conRead, conListen, CONSOLE_DRIVER } from "./console";
 export { memAlloc, memFree, memError, memHandle } from "./memory";
 export { writeStamp, writeU64, writeStr, fmtMicros, fmtMillis, fmtVersion } from "./fmt";
 import * as sys from "./sys";

@@ -110,8 +110,6 @@
 @external("quark", "fault_next") export declare function fault_next(bootSlot: i32): i64;
 // proc_budget(proc_slot, units): i64 fuel per message (0: the default)
 @external("quark", "proc_budget") export declare function proc_budget(procSlot: i32, units: i64): i32;
-// console_read(slot, dst, len): bytes read; 0: none yet (NOTE_INPUT comes); E_EOF at the end
-@external("quark", "console_read") export declare function console_read(slot: i32, dst: usize, len: i32): i32;
 // proc_crash(proc_slot): the process traps at its next entry (E_STATE: not running, or one pending)
 @external("quark", "proc_crash") export declare function proc_crash(procSlot: i32): i32;
 // exit(code): stop when the running handler returns; the supervisor hears FAULT_EXIT

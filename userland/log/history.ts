@@ -3,6 +3,8 @@
 // slots of LINE_MAX bytes; a longer line is kept cut.
 const LINES = 256;
 const LINE_MAX = 256;
+export const HISTORY_LINES = LINES;
+export const HISTORY_LINE_MAX = LINE_MAX;
 const slots = new StaticArray<u8>(LINES * LINE_MAX);
 const lengths = new StaticArray<i32>(LINES);
 let count = 0; // lines ever kept; the newest is at (count - 1) % LINES

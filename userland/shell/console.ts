@@ -1,14 +1,17 @@
-// The shell's console: lines in (console_read, woken by NOTE_INPUT), text out.
+// The shell's console, through the console driver (lib/console.ts): lines in
+// (a read that finds nothing is followed by a TAG_CON_INPUT message, which
+// index.ts answers by reading again), text out.
 // Input goes byte by byte into one fixed line buffer, so a line of any length
 // costs time linear in its bytes and no memory beyond LINE_MAX: a longer line
 // is counted, not kept, and answered with a one-line refusal.
-import { sys, capByName } from "../lib";
+import { conCap, conWrite, conRead, conListen, E_EOF } from "../lib";
 import { misused } from "./outcome";
 
 /** The longest line the shell runs, in bytes (not counting the newline). */
 export const LINE_MAX = 4096;
 
-let console = -1;
+/** The badge of the shell's endpoint the console driver wakes it through (TAG_CON_INPUT). */
+export const INPUT_BADGE = 0x434f4e; // "CON"
 const inBuf = new StaticArray<u8>(256);
 let inPos = 0; // bytes of inBuf already taken; the rest wait while the shell sleeps
 let inLen = 0;
@@ -16,11 +19,47 @@ const lineBuf = new StaticArray<u8>(LINE_MAX);
 let lineLen = 0;
 let tooLong: i64 = 0; // > 0: the current line passed LINE_MAX; its length so far
 
-export function openConsole(): i32 { console = capByName("console"); return console; }
+/** The console driver's capability, and its promise to wake the shell when input comes. */
+export function openConsole(): i32 {
+  const c = conCap();
+  if (c < 0) return c;
+  const l = conListen(INPUT_BADGE);
+  return l < 0 ? l : c;
+}
+
+// Output the driver could not take (it was restarting: E_DEAD, E_CRASHED)
+// waits here and goes out, in order, before the next output and as soon as
+// the restarted driver wakes the shell: no answer is lost to a restart.
+// Past PENDING_MAX bytes the rest is counted, not kept.
+const PENDING_MAX = 65536;
+const pending = new StaticArray<u8>(PENDING_MAX);
+let pendingLen = 0;
+let pendingDropped: i64 = 0;
 
 export function print(text: string): void {
   const bytes = String.UTF8.encode(text);
-  sys.console_write(console, changetype<usize>(bytes), bytes.byteLength);
+  const p = changetype<usize>(bytes), n = bytes.byteLength;
+  if (!flushPending() || conWrite(p, n) < 0) keep(p, n);
+}
+
+/** Send what waits; false if the driver still refuses it. */
+export function flushPending(): bool {
+  if (pendingLen == 0) return true;
+  if (conWrite(changetype<usize>(pending), pendingLen) < 0) return false;
+  pendingLen = 0;
+  if (pendingDropped > 0) {
+    const note = String.UTF8.encode("(" + pendingDropped.toString() + " bytes of output were dropped while the console driver restarted)\n");
+    pendingDropped = 0;
+    conWrite(changetype<usize>(note), note.byteLength);
+  }
+  return true;
+}
+
+function keep(p: usize, n: i32): void {
+  const k = min(n, PENDING_MAX - pendingLen);
+  memory.copy(changetype<usize>(pending) + <usize>pendingLen, p, k);
+  pendingLen += k;
+  pendingDropped += n - k;
 }
 
 export function println(text: string): void { print(text + "\n"); }
@@ -41,8 +80,10 @@ export function readLines(run: (line: string) => bool): bool {
         take(b);
       }
     }
-    const n = sys.console_read(console, changetype<usize>(inBuf), inBuf.length);
-    if (n == 0) return true; // NOTE_INPUT comes with more
+    const n = conRead(changetype<usize>(inBuf), inBuf.length);
+    if (n == 0) return true; // TAG_CON_INPUT comes with more
+    // The driver is restarting (E_DEAD, E_CRASHED): its next instance wakes its listeners; the input waits in the UART.
+    if (n < 0 && n != E_EOF) return true;
     if (n < 0) {
       if (lineLen > 0 || tooLong > 0) endLine(run);
       return false;

@@ -3,12 +3,12 @@
 // prompts; with piped input it runs the commands, and at the end of input it
 // asks init to halt the machine (when the host says the input drives it).
 import {
-  sys, OK, E_BADSLOT, E_STATE, SVC_RUNNING, SVC_STARTING, SVC_STOPPING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY, BOOT_STRICT,
+  sys, OK, E_ARG, E_BADSLOT, E_STATE, SVC_RUNNING, SVC_STARTING, SVC_STOPPING, NOTE_TIMER, NOTE_STOP, ST_BOOT_FLAGS, TAG_LOG_TAIL, LEASE_WRITE, capByName, BOOT_INTERACTIVE, BOOT_TTY, BOOT_STRICT,
   TAG_INIT_START, TAG_INIT_STOP, TAG_INIT_RESTART, TAG_INIT_HALT, TAG_INIT_PAUSE, TAG_INIT_RESUME, TAG_INIT_ENABLE,
-  TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, HEALTH_UNKNOWN, EV_KILLED,
+  TAG_CON_INPUT, TAG_INIT_DISABLE, TAG_INIT_RELOAD, TAG_INIT_HEALTH_CHECK, RELOAD_ROLLBACK_TEST, HEALTH_UNKNOWN, EV_KILLED,
 } from "../lib";
 import { errorName, eventName, eventDetail } from "../lib/names";
-import { openConsole, print, println, readLines, LINE_MAX } from "./console";
+import { openConsole, print, println, readLines, flushPending, LINE_MAX, INPUT_BADGE } from "./console";
 import { openInit, count, nameOf, find, status, stateName, request, eventAt, metricsOf, dependencyOf } from "./services";
 import { healthOf, healthName } from "./registry";
 import { registryList, lookup, ownCaps, grantsOf } from "./inspect";
@@ -80,6 +80,14 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     prompt();
   }
   if (greeted) poll();
+  return OK;
+}
+
+/** The console driver's TAG_CON_INPUT: input came (or ended, or the driver restarted): read on, unless a sleep or a wait holds the input. */
+export function quark_handle(badge: i32, tag: i32): i32 {
+  if (badge != INPUT_BADGE || tag != TAG_CON_INPUT) return E_ARG;
+  flushPending();
+  if (greeted && sleepUntil == 0 && waiting < 0) poll();
   return OK;
 }
 

@@ -9,6 +9,7 @@ export * from "./memory";
 export * from "./devmgr";
 export * from "./driver";
 export * from "./qsched";
+export * from "./console";
 export * from "./qc-peer";
 export * from "./qc-fuzz";
 export * from "./qc-hostile";
