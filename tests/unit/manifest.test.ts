@@ -655,9 +655,9 @@ describe("the reference in docs/manifest.md", () => {
     const doc = readFileSync(join(repo, "docs", "manifest.md"), "utf8");
     const example = /```toml\n([\s\S]*?)```/.exec(doc)![1];
     const m = parseManifestText(example, join(repo, "images", "example.toml"));
-    expect(m.services.map((s) => s.name)).toEqual(["log", "echo"]);
+    expect(m.services.map((s) => s.name)).toEqual(["log", "condrv", "echo"]);
     expect(m.warnings.map((w) => w.message)).toEqual(['optional dependency "stats" of service "echo" is not in this image']);
-    expect(startOrder(m)).toEqual([["log"], ["echo"]]);
+    expect(startOrder(m)).toEqual([["condrv"], ["log"], ["echo"]]);
   });
 });
 

@@ -3,7 +3,7 @@
 // prints each figure as a `#bench` line for `quark bench` to collect.
 // Each sample is the mean of one batch, timed with the HAL's clock.
 import {
-  sys, call, send, capByName, writeStr, writeU64, OK, E_CRASHED, QUEUE_DEPTH, NOTE_TIMER,
+  sys, call, send, capByName, conCap, conWrite, writeStr, writeU64, OK, E_CRASHED, QUEUE_DEPTH, NOTE_TIMER,
   TAG_ECHO, TAG_PING, TAG_ECHO_CRASH, TAG_ECHO_LEASE_READ, LEASE_READ, TAG_ECHO_STATS,
 } from "../lib";
 import { readWrite, mapUnmap, faults, smallAlloc } from "./memory";
@@ -29,7 +29,6 @@ const HOTPLUG_SAMPLES = 500; // one plug per sample
 const IRQ_SAMPLES = 1000; // one interrupt per sample: many, for the p99 the issue sets a target on
 
 let echo = -1;
-let console = -1;
 let spin = -1;
 let init = -1;
 let reg = -1;
@@ -44,7 +43,7 @@ const out = new StaticArray<u8>(16384);
 
 export function quark_start(pid: i32, restarts: i32): i32 {
   echo = capByName("echo");
-  console = capByName("console");
+  const console = conCap(); // its #bench lines go to the console through the console driver
   spin = capByName("spin");
   init = capByName("init");
   reg = capByName("registry");
@@ -130,7 +129,7 @@ function emitWith(name: string, unit: string, batch: i32, samples: Array<i64>, s
     p = writeU64(p, <u64>frac);
   }
   store<u8>(p++, 10);
-  sys.console_write(console, base, <i32>(p - base));
+  conWrite(base, <i32>(p - base));
 }
 
 /**
@@ -235,9 +234,9 @@ function restartStep(): void {
     if (failure.length > 0) {
       const line = "#bench-error" + failure + "\n";
       const b = String.UTF8.encode(line);
-      sys.console_write(console, changetype<usize>(b), b.byteLength);
+      conWrite(changetype<usize>(b), b.byteLength);
     }
-    sys.console_write(console, changetype<usize>(doneLine), 12);
+    conWrite(changetype<usize>(doneLine), 12);
     return;
   }
   sys.timer_set(sys.time());
