@@ -66,6 +66,9 @@ export function ready(): i32 {
 /** The device forgot what it had (detached, or attached anew). */
 export function forget(): void { boundId = 0; calKey = "-"; }
 
+/** The calibration changed (a recalibration): the next run calibrates the device again, whatever its qubits. */
+export function recalibrated(): void { calKey = "-"; }
+
 /** Calibrate the QPU for logical i on place[i]; OK or the device's error. Skipped when it already is. */
 export function calibrate(cap: i32, place: StaticArray<i32>, k: i32): i32 {
   let key = "";

@@ -6,7 +6,8 @@
 import {
   sys, arg, reply, keepCap, log, OK, E_ARG, E_PERM, E_STATE, E_BADSLOT, E_BUSY, E_NOSPACE, E_QUOTA, E_UNSUPPORTED,
   K_ENDPOINT, TAG_QS_ALLOC, TAG_QS_RELEASE, TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_CANCEL, TAG_QS_WAIT, TAG_QS_RESULTS,
-  TAG_QS_JOBS, TAG_QS_POLICY, TAG_QS_CALIBRATION, TAG_QS_REASON, TAG_QS_LAYOUT, TAG_QS_INFO, QS_SUBMIT_MAP, QS_OF_JOB,
+  TAG_QS_JOBS, TAG_QS_POLICY, TAG_QS_CALIBRATION, TAG_QS_REASON, TAG_QS_LAYOUT, TAG_QS_INFO, TAG_QS_HOLD,
+  TAG_QS_RECALIBRATE, QS_SUBMIT_MAP, QS_OF_JOB,
   QS_OF_ALLOC, QS_RES_ENTRIES, QS_RES_TEXT, QS_LIST_ALL, QS_LIST_MINE, QS_CLIENTS, QS_CLIENT_QUEUE, QS_SOURCE_MAX,
   QS_POOL_BYTES, QS_JOB_RUNNING, QS_JOB_DONE, QS_JOB_CANCELLED, QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE,
   QS_POL_ENERGY, QS_MIX_BATCH, QS_MIX_MULTI, QS_WHY_PARSE, QS_WHY_QUOTA, QS_WHY_UNCOUPLED, QS_WHY_NOMAP,
@@ -27,6 +28,8 @@ import { writeResults, resultsRegisters } from "./results";
 import { policy, mix, lossPpm, changes, setSettings, settingsText, qpuReady, wake } from "./state";
 import { estimate, end } from "./run";
 import { sweep } from "./gone";
+import { holdCall, recalibrateCall } from "./timeline";
+import { arrivalOf } from "./arrival";
 
 const source = new StaticArray<u8>(QS_SOURCE_MAX);
 const compiled = new StaticArray<u8>(device.JOB_MAX);
@@ -52,6 +55,8 @@ export function clientCall(pid: i32, tag: i32): i32 {
     case TAG_QS_CALIBRATION: return calibration();
     case TAG_QS_REASON: return reason(c, arg(0));
     case TAG_QS_LAYOUT: return layout(c, arg(0), arg(1));
+    case TAG_QS_HOLD: return holdCall(c, arg(0));
+    case TAG_QS_RECALIBRATE: return recalibrateCall(c, arg(0));
     case TAG_QS_INFO:
       reply(qpuReady() ? device.deviceId() : 0, cal.devQubits, A.freeCount(), J.queue.length, J.clock, J.ran);
       return OK;
@@ -131,8 +136,8 @@ function release(c: Client, id: i64): i32 {
 }
 
 function submit(c: Client): i32 {
-  const shots = arg(0), seed = arg(1), allocId = arg(2), flags = arg(3);
-  if (shots < 1 || shots > QPU_MAX_SHOTS) return refuse(c, QS_WHY_NONE, "", E_ARG);
+  const shots = arg(0), seed = arg(1), allocId = arg(2), flags = arg(3), arrives = arg(4);
+  if (shots < 1 || shots > QPU_MAX_SHOTS || arrives < 0) return refuse(c, QS_WHY_NONE, "", E_ARG);
   if ((flags & ~(<i64>QS_SUBMIT_MAP)) != 0) return refuse(c, QS_WHY_NONE, "", E_ARG);
   const len = sys.lease_len(0);
   if (len < 0) return len;
@@ -179,6 +184,7 @@ function submit(c: Client): i32 {
   memory.copy(changetype<usize>(j.code), code, n);
   estimate(j);
   J.add(rec, j);
+  j.submitV = arrivalOf(arrives);
   c.unfinished++;
   if (a != null) a.jobs++;
   reply(j.id, k, J.positionOf(j), j.submitV, j.estNs, j.estPpm);

@@ -18,6 +18,9 @@ import * as combine from "./combine";
 import { find } from "./clients";
 import { Job } from "./jobs";
 import { policy, mix, lossPpm, qpuReady, wake } from "./state";
+import * as arrival from "./arrival";
+import * as recal from "./recalibrate";
+import { setRunning } from "./timeline";
 
 const avail = new StaticArray<bool>(cal.MAX_QUBITS_);
 /** The run on the QPU waits for the device's line (a device that answers at once never leaves it set). */
@@ -43,12 +46,16 @@ export function runNext(): void {
   if (waiting || J.queue.length == 0 || !qpuReady()) return;
   const cap = device.ready();
   if (cap < 0) return; // no QPU (yet): the jobs wait
+  // The run starts at the virtual time `at`: only jobs arrived by then take part, and not past a hold.
+  at = arrival.now();
+  if (!arrival.allowed(at)) { resumeAt = 0; return; } // TAG_QS_HOLD wakes the timer when the hold moves
+  if (recal.due(at)) { resumeAt = 0; wake(); return; } // queued jobs re-estimated (some may have failed): look again
   let spent: i64 = 0;
   for (let i = resumeAt; i < J.queue.length; i++) {
     // Searching many waiting jobs is paid over several turns of the timer, in queue order.
     if (spent > SCAN_WORK) { resumeAt = i; wake(); return; }
     const j = unchecked(J.queue[i]);
-    if (j.state != QS_JOB_QUEUED) continue;
+    if (j.state != QS_JOB_QUEUED || !arrival.arrived(j, at)) continue;
     const a: A.Alloc | null = j.alloc == 0 ? null : A.byId(j.alloc);
     const code = changetype<usize>(j.code);
     profile.analyse(code, j.code.byteLength);
@@ -66,6 +73,9 @@ export function runNext(): void {
   resumeAt = 0;
 }
 
+/** The virtual time the run being gathered starts at. */
+let at: i64 = 0;
+
 /** j runs on the placement just searched. */
 function place(j: Job): void {
   j.policy = policy;
@@ -82,15 +92,16 @@ function place(j: Job): void {
  * if its estimated success probability there is within the loss bound of its
  * probability alone (docs/quantum.md: Batching and multiprogramming).
  */
-function gather(j: Job, at: i32): void {
+function gather(j: Job, first: i32): void {
   group.length = 0;
   group.push(j);
   if (mix == 0) return;
   let qUsed = j.qubits, cUsed = j.clbits;
   if ((mix & QS_MIX_BATCH) != 0) {
-    for (let i = at + 1; i < J.queue.length && group.length < MAX_PARTS; i++) {
+    for (let i = first + 1; i < J.queue.length && group.length < MAX_PARTS; i++) {
       const q = unchecked(J.queue[i]);
       if (q.state != QS_JOB_QUEUED || q.shots != j.shots || q.alloc != j.alloc || q.mapAny != j.mapAny) continue;
+      if (!arrival.arrived(q, at)) continue;
       if (cUsed + q.clbits > MAX_SHARED_CLBITS || !sameCode(q, j)) continue;
       for (let k = 0; k < j.qubits; k++) unchecked(q.place[k] = unchecked(j.place[k]));
       q.placed = true; q.policy = policy; q.qOff = 0; q.cOff = <u32>cUsed;
@@ -102,9 +113,9 @@ function gather(j: Job, at: i32): void {
   }
   if ((mix & QS_MIX_MULTI) == 0 || j.alloc != 0) return;
   const keep = Math.log(1 - <f64>lossPpm / 1e6);
-  for (let i = at + 1; i < J.queue.length && group.length < MAX_PARTS; i++) {
+  for (let i = first + 1; i < J.queue.length && group.length < MAX_PARTS; i++) {
     const q = unchecked(J.queue[i]);
-    if (q.state != QS_JOB_QUEUED || q.shots != j.shots || q.alloc != 0) continue;
+    if (q.state != QS_JOB_QUEUED || q.shots != j.shots || q.alloc != 0 || !arrival.arrived(q, at)) continue;
     if (qUsed + q.qubits > cal.devQubits || cUsed + q.clbits > MAX_SHARED_CLBITS) continue;
     const code = changetype<usize>(q.code);
     profile.analyse(code, q.code.byteLength);
@@ -157,7 +168,7 @@ function start(cap: i32): void {
   profile.evaluate(code, bytes, sharedPlace);
   runNs = J.durationOf(j.shots, profile.shotNs);
   const s = device.run(cap, code, bytes, j.shots, j.seed);
-  if (device.isBusy(s)) { waiting = true; return; }
+  if (device.isBusy(s)) { waiting = true; setRunning(true); return; }
   completed(cap, s);
 }
 let runNs: i64 = 0;
@@ -165,6 +176,7 @@ let runNs: i64 = 0;
 /** The device's answer to the group's run: its outcomes, shared out, or its refusal. */
 function completed(cap: i32, s: i32): void {
   waiting = false;
+  setRunning(false);
   const row = device.row();
   if (row >= 0) lineHandled(row);
   const n = group.length;
@@ -241,6 +253,7 @@ export function lineFired(): void {
 export function lost(): void {
   if (!waiting) return;
   waiting = false;
+  setRunning(false);
   for (let g = group.length - 1; g >= 0; g--) fail(unchecked(group[g]), E_STATE, QS_WHY_GONE, "the QPU was detached while it ran");
   group.length = 0;
 }
