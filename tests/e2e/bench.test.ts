@@ -22,6 +22,9 @@ const FIGURES = [
   "qpu.gate.16q", "qpu.gate.20q", "qpu.gate.24q", "qpu.gate.16q.qc", "qpu.simd", "qpu.fusion",
   // A qubit allocation through the quantum scheduler beside a plain call to it.
   "qpu.alloc",
+  // The scheduler's workload (virtual time): coherence-aware's mean wait and success beside FIFO's; multiprogramming's
+  // throughput beside none, same policy.
+  "qpu.qos.wait", "qpu.qos.esp", "qpu.qos.mp.throughput",
 ];
 // Service-management figures with no peer: quark's own cost of a limit or of monitoring.
 const OWN = [
@@ -33,10 +36,31 @@ describe("quark bench --json", () => {
   let r: ReturnType<typeof quark>;
   let out: any;
   beforeAll(() => {
-    r = quark(["bench", "--json", "--quick"], { timeoutMs: 600_000 });
+    r = quark(["bench", "--json", "--quick"], { timeoutMs: 900_000 });
     out = r.code === 0 ? JSON.parse(r.stdout) : undefined;
-  }, 600_000);
+  }, 900_000);
   const find = (name: string, host: string) => out.results.find((x: any) => x.name === name && x.host === host);
+
+  it("carries the scheduler's workload: every run under each host, the same in virtual time, and its done-when figures", () => {
+    expect(r.code, r.stderr).toBe(0);
+    expect(out.qos.same_across_hosts).toBe(true);
+    for (const host of ["node", "wasmtime"]) {
+      const runs = out.qos.runs[host];
+      expect(runs.length).toBe(16);
+      for (const x of runs) {
+        expect(["poisson", "backlog"]).toContain(x.arrivals);
+        expect(["fifo", "error-rate", "coherence", "energy"]).toContain(x.policy);
+        expect(["none", "multi"]).toContain(x.mix);
+        for (const k of ["wait_mean_ns", "wait_p95_ns", "esp_ppm", "util_ppm", "energy_uj", "throughput_mhz"]) expect(x[k]).toBeGreaterThanOrEqual(0);
+      }
+      const t = find("qpu.qos.mp.throughput", host);
+      expect(typeof t.fidelity_loss_percent).toBe("number");
+      for (const name of ["qpu.qos.wait", "qpu.qos.esp", "qpu.qos.mp.throughput"]) {
+        expect(typeof find(name, host).target).toBe("string");
+        expect(typeof find(name, host).target_met).toBe("boolean");
+      }
+    }
+  });
 
   it("prints one JSON object: the machine, and every figure under both hosts beside its peer", () => {
     expect(r.code, r.stderr).toBe(0);
@@ -49,7 +73,7 @@ describe("quark bench --json", () => {
         expect(f.samples).toBeGreaterThan(0);
         expect(typeof f.peer).toBe("string");
         expect(f.ratio).toBeGreaterThan(0);
-        if (name === "ipc.send.throughput") expect(f.p50).toBeGreaterThan(0);
+        if (name === "ipc.send.throughput" || f.unit !== "ns") expect(f.p50).toBeGreaterThan(0);
         else {
           expect(f.p50_ns).toBeGreaterThan(0);
           expect(f.p99_ns).toBeGreaterThanOrEqual(f.p50_ns);

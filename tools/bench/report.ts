@@ -7,6 +7,13 @@ import { cpus, arch, availableParallelism, release, totalmem, type as osType } f
 import { summarize } from "../lib/stats.js";
 import type { BenchSeries } from "../lib/results.js";
 import type { MonitorHostCheck } from "./monitor-host.js";
+import { formatQosTable, type QosRun } from "./qos.js";
+
+/** The scheduler's workload benchmark: every run under each host, and whether the hosts agree (tools/bench/qos.ts). */
+export interface QosReport {
+  runs: Record<string, QosRun[]>;
+  same_across_hosts: boolean | null;
+}
 
 export interface MachineInfo {
   cpu: string;
@@ -179,9 +186,10 @@ const TRAILING = ["peer", "peer_p50_ns", "peer_p50", "ratio"];
  * `{"machine": {...}, "results": [{"name", "host", "p50_ns", "p99_ns", ..., "peer", "peer_p50_ns", "ratio"}],
  *   "monitor_host": {...}}` (monitor_host: the host-side cross-check, when the Node host ran).
  */
-export function toBenchJson(results: readonly BenchResult[], info: MachineInfo, monitorHost?: MonitorHostCheck): string {
+export function toBenchJson(results: readonly BenchResult[], info: MachineInfo, monitorHost?: MonitorHostCheck, qos?: QosReport): string {
   const out: Record<string, unknown> = { machine: info, results: results.map(orderedResult) };
   if (monitorHost) out.monitor_host = monitorHost;
+  if (qos) out.qos = qos;
   return JSON.stringify(out, null, 2) + "\n";
 }
 
@@ -204,7 +212,7 @@ function significant(x: number): number {
 
 const HEADERS = ["figure", "host", "p50", "p99", "samples × batch", "peer p50", "comparison"];
 
-export function formatBenchTable(results: readonly BenchResult[], info: MachineInfo, monitorHost?: MonitorHostCheck): string {
+export function formatBenchTable(results: readonly BenchResult[], info: MachineInfo, monitorHost?: MonitorHostCheck, qos?: QosReport): string {
   const rows = results.map(tableRow);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
@@ -225,6 +233,10 @@ export function formatBenchTable(results: readonly BenchResult[], info: MachineI
     for (const c of cells) out.push(c.map((x, i) => x.padEnd(w[i])).join("  ").trimEnd());
   }
   if (monitorHost) out.push("", ...monitorHostLines(monitorHost));
+  if (qos) {
+    for (const [host, runs] of Object.entries(qos.runs)) out.push("", ...formatQosTable(runs, host));
+    if (qos.same_across_hosts !== null) out.push(`  the same virtual-time figures under every host: ${qos.same_across_hosts ? "yes" : "NO"}`);
+  }
   return out.join("\n") + "\n";
 }
 

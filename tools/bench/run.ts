@@ -22,9 +22,10 @@ import { measureRegistryLookup, REGISTRY_PEER, type LookupMode } from "./peer-re
 import { monitorHostCheck, type MonitorHostCheck } from "./monitor-host";
 import { measureFloor } from "./floor/index";
 import { qpuFigures } from "./qpu";
+import { qosRuns, qosResults, sameRuns, type QosRun } from "./qos";
 import {
   machineInfo, resultFromSeries, formatBenchTable, toBenchJson, withTarget, monitorOverhead, withFloor, FLOOR_TEXT,
-  type BenchResult, type PeerSamples,
+  type BenchResult, type PeerSamples, type QosReport,
 } from "./report";
 
 export interface BenchOptions {
@@ -229,6 +230,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const root = repoRoot();
   const built = await buildImage(join(root, "images", "bench.toml"), { root, log: opts.log });
   const dflt = await buildImage(join(root, "images", "default.toml"), { root, log: opts.log });
+  const qosImage = await buildImage(join(root, "images", "qos.toml"), { root, log: opts.log });
+  const qos: QosReport = { runs: {}, same_across_hosts: null };
   const benchManifest = parseManifest(join(root, "images", "bench.toml"), { root });
   const dfltManifest = parseManifest(join(root, "images", "default.toml"), { root });
   let wasmtimeVersion: string | undefined;
@@ -265,6 +268,10 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     results.push(await recycleGain(built.out, runtime, series));
     opts.log?.(`quark: the QPU engine's gate kernels under ${runtime}`);
     results.push(...(await qpuFigures(runtime, opts.quick)));
+    opts.log?.(`quark: the quantum scheduler's workload (four policies, without and with multiprogramming) under ${runtime}`);
+    const runs: QosRun[] = await qosRuns(qosImage.out, runtime);
+    qos.runs[runtime] = runs;
+    results.push(...qosResults(runs, runtime));
     const check = results.find((r) => r.name === "monitor.check" && r.host === runtime);
     const beat = results.find((r) => r.name === "monitor.heartbeat" && r.host === runtime);
     if (!check || !beat) throw new Error(`monitor.check or monitor.heartbeat missing under ${runtime}`);
@@ -277,7 +284,9 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     opts.log?.("quark: monitoring cross-check: the default image idle under Node, with and without health checks");
     monitorHost = await monitorHostCheck(root, dfltManifest.healthMs, { windowMs: opts.quick ? 1000 : 3000, rounds: opts.quick ? 1 : 3, log: opts.log });
   }
+  const hosts = Object.values(qos.runs);
+  if (hosts.length > 1) qos.same_across_hosts = hosts.every((r) => sameRuns(r, hosts[0]));
   const info = machineInfo({ wasmtime: wasmtimeVersion });
-  write(opts.json ? toBenchJson(results, info, monitorHost) + "\n" : formatBenchTable(results, info, monitorHost));
+  write(opts.json ? toBenchJson(results, info, monitorHost, qos) + "\n" : formatBenchTable(results, info, monitorHost, qos));
   return 0;
 }
