@@ -24,7 +24,7 @@ describe("arrivals, the hold and recalibration", () => {
     expect(r.code, r.stderr).toBe(0);
     const tl = linesOf(r.stdout, "tl");
     seen[runtime] = tl;
-    expect(tl[0]).toBe("arrival -1: E_ARG; hold -2: E_ARG");
+    expect(tl[0]).toBe("arrival -1: E_ARG; 2^62 + 1: E_ARG; hold -2: E_ARG");
     expect(tl[1]).toBe("hold at 5 s: OK, reply 5000000000");
     expect(tl[2]).toBe("submitted arriving at 10000000000 and 2000000000");
     // The clock passed the idle QPU's time to 2 s; the job at 10 s is past the hold and waits.
@@ -40,7 +40,10 @@ describe("arrivals, the hold and recalibration", () => {
     expect([late![1], late![2]]).not.toContain("0");
     expect(tl[8]).toBe("a long job arriving at 40 s: OK; recalibrate at 30 s: OK (6 pending); released OK");
     expect(tl[9]).toMatch(/^the long job state 4, start \d+, end \d+, reason 5: after a recalibration no qubits of this QPU can run it$/);
-    expect(linesOf(r.stdout, "peon")).toEqual(["read the hold: OK; set it: E_PERM; recalibrate: E_PERM"]);
+    expect(linesOf(r.stdout, "peon")).toEqual([
+      "read the hold: OK; set it: E_PERM; recalibrate: E_PERM",
+      "an arrival ahead of the clock: E_PERM (12: an arrival ahead of the virtual clock needs the admin right (qsched:call+control))",
+    ]);
     expect(r.stdout).toMatch(/audit: pid \d+ \(peon\) may not hold the scheduler/);
   });
 

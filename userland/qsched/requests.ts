@@ -32,6 +32,8 @@ import { holdCall, recalibrateCall } from "./timeline";
 import { arrivalOf } from "./arrival";
 
 const source = new StaticArray<u8>(QS_SOURCE_MAX);
+/** The latest arrival SUBMIT takes (2^62 ns, some 146 years): times past it could overflow once a run's length is added. */
+const ARRIVAL_MAX: i64 = 1 << 62;
 const compiled = new StaticArray<u8>(device.JOB_MAX);
 const avail = new StaticArray<bool>(cal.MAX_QUBITS_);
 
@@ -137,7 +139,9 @@ function release(c: Client, id: i64): i32 {
 
 function submit(c: Client): i32 {
   const shots = arg(0), seed = arg(1), allocId = arg(2), flags = arg(3), arrives = arg(4);
-  if (shots < 1 || shots > QPU_MAX_SHOTS || arrives < 0) return refuse(c, QS_WHY_NONE, "", E_ARG);
+  if (shots < 1 || shots > QPU_MAX_SHOTS || arrives < 0 || arrives > ARRIVAL_MAX) return refuse(c, QS_WHY_NONE, "", E_ARG);
+  // An arrival ahead of the clock moves the clock every client shares when the QPU comes to it: the admin's alone.
+  if (arrives > J.clock && !c.admin) return refuse(c, QS_WHY_ADMIN, "an arrival ahead of the virtual clock needs the admin right (qsched:call+control)", E_PERM);
   if ((flags & ~(<i64>QS_SUBMIT_MAP)) != 0) return refuse(c, QS_WHY_NONE, "", E_ARG);
   const len = sys.lease_len(0);
   if (len < 0) return len;
