@@ -10,7 +10,7 @@
 // that run ended. Each run prints a `#qos` line of integers (virtual ns, ppm,
 // µJ) that `quark bench` reads.
 import {
-  sys, capByName, log, errorName, OK, NOTE_TIMER, LEASE_READ, LEASE_WRITE, TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_LAYOUT,
+  sys, capByName, conWrite, log, errorName, OK, NOTE_TIMER, LEASE_READ, LEASE_WRITE, TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_LAYOUT,
   TAG_QS_POLICY, TAG_QS_HOLD, TAG_QS_RECALIBRATE, TAG_QS_CALIBRATION, TAG_QS_INFO, QS_SUBMIT_MAP, QS_OF_JOB, QS_JOB_DONE,
   QS_JOB_QUEUED, QS_JOB_RUNNING, QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE, QS_POL_ENERGY, QS_MIX_MULTI, QS_RESET_NS,
 } from "../lib";
@@ -29,7 +29,7 @@ const MAX_RUNS_OF_A_JOB = 4;
 const POLICIES: StaticArray<i32> = [QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE, QS_POL_ENERGY];
 const POLICY_NAMES: StaticArray<string> = ["", "fifo", "error-rate", "coherence", "energy"];
 
-let qs = -1, console = -1, run = 0, polls = 0;
+let qs = -1, run = 0, polls = 0;
 let base: i64 = 0; // the virtual clock at the run's start
 let nextJob = 0, nextDrift = 1, lastEvent: i64 = 0;
 let qubits = 0;
@@ -62,7 +62,6 @@ function policyOf(r: i32): i32 { return POLICIES[(r >> 1) % POLICIES.length]; }
 
 export function quark_start(pid: i32, restarts: i32): i32 {
   qs = capByName("qsched");
-  console = capByName("console");
   if (qs < 0) return qs;
   sys.timer_set(sys.time());
   return OK;
@@ -265,6 +264,6 @@ function report(): void {
 
 function line(s: string): void {
   const b = String.UTF8.encode(s + "\n");
-  if (console >= 0) sys.console_write(console, changetype<usize>(b), b.byteLength);
-  else log(s);
+  const w = conWrite(changetype<usize>(b), b.byteLength);
+  if (w < 0) log("qos: the console driver refused a line (" + errorName(w) + "): " + s);
 }
