@@ -24,7 +24,7 @@ import {
   TAG_DEV_EVENTS, TAG_DEV_SUBSCRIBE, TAG_DEV_WAIT, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_AUDIT, TAG_DEV_RELEASE_ALL,
   TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE, TAG_DEV_CLOSE, TAG_DEV_DRIVER, TAG_DEV_WAIT_BOUND, TAG_DEV_READ,
   TAG_DEV_WRITE, TAG_DEV_IOCTL, LEASE_WRITE, E_DEAD, E_PERM, E_NOSPACE, CQ_TARGET, TAG_INIT_COUNT, TAG_INIT_STATUS,
-  TAG_INIT_EVENTS, SVC_RUNNING, log,
+  SVC_RUNNING, endedSince, log,
 } from "../lib";
 import {
   busInit, bus, reg, sync, changes, changeKind, changeSlot, changeType, changeId, syncSeq, seenSeq, sId, sType,
@@ -451,14 +451,4 @@ function sweepOwners(): i32 {
     dropOwner(pid);
   }
   return closed;
-}
-
-/** Whether service `index` crashed, exited, stopped or was killed at or after `since` (ns), by init's events, newest first. */
-function endedSince(init: i32, index: i32, since: i64): bool {
-  for (let k = 0; k < 64 && sys.call(init, TAG_INIT_EVENTS, index, k, 0, 0, 0, 0) == OK; k++) {
-    const kind = <i32>sys.reply_word(0);
-    if (sys.reply_word(1) < since) return false;
-    if (kind == EV_CRASHED || kind == EV_EXITED || kind == EV_STOPPED || kind == EV_KILLED || kind == EV_GAVE_UP) return true;
-  }
-  return false;
 }

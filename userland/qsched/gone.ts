@@ -3,8 +3,8 @@
 // registry's events say so; when one was lost (a full queue) or the client
 // table is full, init's books are swept for clients that are down.
 import {
-  sys, log, capByName, OK, E_STATE, QS_CLIENTS, QS_JOB_RUNNING, QS_WHY_GONE, TAG_INIT_STATUS, TAG_INIT_EVENTS, SVC_RUNNING,
-  SVC_PAUSED, EV_CRASHED, EV_EXITED, EV_STOPPED, EV_KILLED, EV_GAVE_UP,
+  sys, log, capByName, endedSince, OK, E_STATE, QS_CLIENTS, QS_JOB_RUNNING, QS_WHY_GONE, TAG_INIT_STATUS, SVC_RUNNING,
+  SVC_PAUSED,
 } from "../lib";
 import * as A from "./allocs";
 import * as J from "./jobs";
@@ -26,16 +26,6 @@ export function sweep(why: string): i32 {
     n++;
   }
   return n;
-}
-
-/** Whether service `index` crashed, exited, stopped or was killed at or after `since` (ns), by init's events, newest first. */
-function endedSince(init: i32, index: i32, since: i64): bool {
-  for (let k = 0; k < 64 && sys.call(init, TAG_INIT_EVENTS, index, k, 0, 0, 0, 0) == OK; k++) {
-    const kind = <i32>sys.reply_word(0);
-    if (sys.reply_word(1) < since) return false;
-    if (kind == EV_CRASHED || kind == EV_EXITED || kind == EV_STOPPED || kind == EV_KILLED || kind == EV_GAVE_UP) return true;
-  }
-  return false;
 }
 
 /** Client row r went away: its allocations are freed, its unfinished jobs fail, its ended ones belong to nobody. */
