@@ -7,9 +7,10 @@
 // and notifications add a few more levels.
 import { MAX_CALL_DEPTH } from "./abi";
 import { current, setCurrent, pActive } from "./proc";
+import { table } from "./table";
 
 const ACTIVE_MAX = MAX_CALL_DEPTH + 16;
-const active = new StaticArray<i32>(ACTIVE_MAX);
+const active = table<i32>(ACTIVE_MAX);
 let depth = 0;
 
 /** Make `pid` current and active; its level, or -1 when the stack is full. */

@@ -25,9 +25,10 @@ import { spawnAs } from "./entry";
 import { klog, putt, puti, setQuiet } from "./console";
 import { KT_BANNER, KT_BOOT_FAILED, KT_COMMA, KT_HALT, KT_INIT_FAILED, KT_MIB, KT_NL, KT_NO_BOOT_TABLE, KT_NO_INIT, KT_NO_MEMORY, KT_OTHER_ABI, KT_PROCESS_SLOTS, KT_UNTIL_READY } from "./texts";
 import { halt, bootFlags, setBootFlags, isHalted } from "./state";
+import { table } from "./table";
 
 const BOOT_MAX = 64 * 1024;
-const bootTable = new StaticArray<u8>(BOOT_MAX);
+const bootTable = table<u8>(BOOT_MAX);
 let bootLen = 0;
 // The machine boots once: a second boot() would wipe every capability under
 // running instances (the hosts never link boot to a service; this holds even so).

@@ -7,13 +7,14 @@
 // instrumented code runs in every engine, so accounting is deterministic.
 import { MAX_PROCS, DEFAULT_CPU_BUDGET, FAULT_CPU, FAULT_INJECTED, FAULT_HUNG } from "./abi";
 import { current } from "./proc";
+import { table } from "./table";
 
 export let fuel: i64 = 0;
 let outOfFuel = -1;
 let pinged = -1; // the process answering a ping, whose budget is the ping's deadline
-const crashNext = new StaticArray<i32>(MAX_PROCS); // 1: trap at the next entry (proc_crash)
-const pBudget = new StaticArray<i64>(MAX_PROCS);
-const pSpent = new StaticArray<i64>(MAX_PROCS);
+const crashNext = table<i32>(MAX_PROCS); // 1: trap at the next entry (proc_crash)
+const pBudget = table<i64>(MAX_PROCS);
+const pSpent = table<i64>(MAX_PROCS);
 
 export function cpuInit(): void {
   for (let p = 0; p < MAX_PROCS; p++) { unchecked(pBudget[p] = DEFAULT_CPU_BUDGET); unchecked(pSpent[p] = 0); unchecked(crashNext[p] = 0); }

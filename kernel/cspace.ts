@@ -12,29 +12,29 @@ import { mayBeFree } from "./lifecycle";
 import { memCapAdded, memCapRemoved } from "./memobj";
 import { irqCapRemoved } from "./irq";
 import { charge } from "./cpu";
+import { table } from "./table";
 
 const N = MAX_PROCS * CSPACE_SLOTS;
-const cKind = new StaticArray<i32>(N); // K_NONE: empty
-const cRights = new StaticArray<i32>(N);
-const cTarget = new StaticArray<i32>(N);
-const cGen = new StaticArray<i32>(N);
-const cBadge = new StaticArray<i32>(N);
-const cLabel = new StaticArray<i32>(N);
-const cParent = new StaticArray<i32>(N);
-const cFirst = new StaticArray<i32>(N);
-const cNext = new StaticArray<i32>(N);
-const cPrev = new StaticArray<i32>(N);
+const cKind = table<i32>(N); // K_NONE: empty
+const cRights = table<i32>(N);
+const cTarget = table<i32>(N);
+const cGen = table<i32>(N);
+const cBadge = table<i32>(N);
+const cLabel = table<i32>(N);
+const cParent = table<i32>(N);
+const cFirst = table<i32>(N);
+const cNext = table<i32>(N);
+const cPrev = table<i32>(N);
 // Per process: the empty slot it armed with cap_recv for the next capability
 // transferred to it, or -1. The slot is reserved: freeSlot never hands it out,
 // so nothing but that transfer fills it.
-const cRecv = new StaticArray<i32>(MAX_PROCS);
+const cRecv = table<i32>(MAX_PROCS);
 
+// Every slot starts empty (K_NONE is 0, and the tables start zeroed: table.ts).
+// An empty slot's links are never read (install sets them all), so they are
+// not set here: touching 16 384 slots' links at boot faulted in pages that
+// most processes never use.
 export function cspaceInit(): void {
-  for (let g = 0; g < N; g++) {
-    unchecked(cKind[g] = K_NONE);
-    unchecked(cParent[g] = -1); unchecked(cFirst[g] = -1);
-    unchecked(cNext[g] = -1); unchecked(cPrev[g] = -1);
-  }
   for (let p = 0; p < MAX_PROCS; p++) unchecked(cRecv[p] = -1);
 }
 

@@ -17,9 +17,10 @@ import { lookup, capBadge } from "./cspace";
 import { mmio_read, mmio_write } from "./host";
 import { copyIn, copyOut } from "./vm";
 import { deviceDoesDma } from "./device";
+import { table } from "./table";
 
-const boundId = new StaticArray<i32>(DMA_BINDINGS); // device id, 0: a free entry (no device has id 0)
-const boundPid = new StaticArray<i32>(DMA_BINDINGS);
+const boundId = table<i32>(DMA_BINDINGS); // device id, 0: a free entry (no device has id 0)
+const boundPid = table<i32>(DMA_BINDINGS);
 
 function entryOf(id: i32): i32 {
   for (let i = 0; i < DMA_BINDINGS; i++) if (unchecked(boundId[i]) == id) return i;

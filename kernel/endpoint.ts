@@ -3,16 +3,17 @@
 // queue: they run the server's handler at once (see ipc.ts).
 import { MAX_PROCS, QUEUE_DEPTH, MSG_WORDS } from "./abi";
 import { lookupAny, remove } from "./cspace";
+import { table } from "./table";
 
 const Q = MAX_PROCS * QUEUE_DEPTH;
-const qBadge = new StaticArray<i32>(Q);
-const qTag = new StaticArray<i32>(Q);
-const qCap = new StaticArray<i32>(Q); // slot in the receiver of a transferred capability, or -1
-const qWords = new StaticArray<i64>(Q * MSG_WORDS);
-const qHead = new StaticArray<i32>(MAX_PROCS);
-export const qCount = new StaticArray<i32>(MAX_PROCS);
+const qBadge = table<i32>(Q);
+const qTag = table<i32>(Q);
+const qCap = table<i32>(Q); // slot in the receiver of a transferred capability, or -1
+const qWords = table<i64>(Q * MSG_WORDS);
+const qHead = table<i32>(MAX_PROCS);
+export const qCount = table<i32>(MAX_PROCS);
 // How many sends may wait for each process (the manifest's queue_depth), at most QUEUE_DEPTH.
-export const qLimit = new StaticArray<i32>(MAX_PROCS);
+export const qLimit = table<i32>(MAX_PROCS);
 
 export function queuesInit(): void { for (let p = 0; p < MAX_PROCS; p++) unchecked(qLimit[p] = QUEUE_DEPTH); }
 

@@ -21,21 +21,22 @@ import { stackCause } from "./stack";
 import { abortCause } from "./entry";
 import { halt } from "./state";
 import { putProc } from "./names";
+import { table } from "./table";
 
 let supervisor = -1; // pid that gets NOTE_FAULT
 let faults: u32 = 0;
 // Reports waiting for the supervisor, one row per pid.
-const fCause = new StaticArray<i32>(MAX_PROCS); // 0: nothing pending
-const fCount = new StaticArray<i32>(MAX_PROCS);
-const fDropped = new StaticArray<i32>(MAX_PROCS);
+const fCause = table<i32>(MAX_PROCS); // 0: nothing pending
+const fCount = table<i32>(MAX_PROCS);
+const fDropped = table<i32>(MAX_PROCS);
 // Each pid's last fault cause, and how many of its faults the host has not
 // asked about: the host's engine sees only the trap's instruction
 // (unreachable, after a CPU budget or an abort), so the board asks here why
 // (kernel.fault_cause), once per trap it saw. A trap the kernel did not take
 // as a fault (a reload's new build trapping in its start, rolled back) finds
 // none unasked and reads 0, never an older fault's cause.
-const lastCause = new StaticArray<i32>(MAX_PROCS);
-const unasked = new StaticArray<i32>(MAX_PROCS);
+const lastCause = table<i32>(MAX_PROCS);
+const unasked = table<i32>(MAX_PROCS);
 
 /** The cause (FAULT_*) of `pid`'s last fault the host has not asked about, or 0; for the host only. */
 export function faultCause(pid: i32): i32 {
@@ -85,8 +86,8 @@ export function fault(pid: i32, cause: i32): void {
 }
 
 // Exits requested with exit(), carried out when the process's handler returns.
-const exitCode = new StaticArray<i32>(MAX_PROCS);
-const exitAsked = new StaticArray<i32>(MAX_PROCS);
+const exitCode = table<i32>(MAX_PROCS);
+const exitAsked = table<i32>(MAX_PROCS);
 
 export function sysExit(code: i32): i32 {
   requestExit(current(), code);

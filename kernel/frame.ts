@@ -6,17 +6,18 @@
 // message: a process cannot be re-entered, so no frame of it lies deeper.
 import { MAX_CALL_DEPTH, MSG_WORDS, MAX_LEASES, MSG_CALL } from "./abi";
 import { current } from "./proc";
+import { table } from "./table";
 
-export const fCaller = new StaticArray<i32>(MAX_CALL_DEPTH); // -1 for a queued message
-export const fServer = new StaticArray<i32>(MAX_CALL_DEPTH);
-export const fFlags = new StaticArray<i32>(MAX_CALL_DEPTH); // MSG_* | nleases << MSG_LEASE_SHIFT
-export const fCap = new StaticArray<i32>(MAX_CALL_DEPTH); // capability received by the server, or -1
-export const fReplyCap = new StaticArray<i32>(MAX_CALL_DEPTH); // server slot to send back, or -1
-export const fWords = new StaticArray<i64>(MAX_CALL_DEPTH * MSG_WORDS);
-export const fReply = new StaticArray<i64>(MAX_CALL_DEPTH * MSG_WORDS);
-export const fLeasePtr = new StaticArray<i32>(MAX_CALL_DEPTH * MAX_LEASES);
-export const fLeaseLen = new StaticArray<i32>(MAX_CALL_DEPTH * MAX_LEASES);
-export const fLeaseRights = new StaticArray<i32>(MAX_CALL_DEPTH * MAX_LEASES);
+export const fCaller = table<i32>(MAX_CALL_DEPTH); // -1 for a queued message
+export const fServer = table<i32>(MAX_CALL_DEPTH);
+export const fFlags = table<i32>(MAX_CALL_DEPTH); // MSG_* | nleases << MSG_LEASE_SHIFT
+export const fCap = table<i32>(MAX_CALL_DEPTH); // capability received by the server, or -1
+export const fReplyCap = table<i32>(MAX_CALL_DEPTH); // server slot to send back, or -1
+export const fWords = table<i64>(MAX_CALL_DEPTH * MSG_WORDS);
+export const fReply = table<i64>(MAX_CALL_DEPTH * MSG_WORDS);
+export const fLeasePtr = table<i32>(MAX_CALL_DEPTH * MAX_LEASES);
+export const fLeaseLen = table<i32>(MAX_CALL_DEPTH * MAX_LEASES);
+export const fLeaseRights = table<i32>(MAX_CALL_DEPTH * MAX_LEASES);
 
 // A call sets its frame's message words, zeroes its reply words and copies
 // them out after: six words each time, unrolled (the loops measured ~10 % of

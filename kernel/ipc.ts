@@ -20,13 +20,14 @@ import { enqueue, head, dequeue, qCount, qLimit, entryBadge, entryTag, entryCap,
 import { notePending } from "./notify";
 import { markReady, clearReady } from "./sched";
 import { fault, finishExit, requestExit, memoryHandled } from "./fault";
+import { table } from "./table";
 
 // Per-process client registers: the reply of the last call, the capability
 // it brought (its slot, -1: none, E_NORECV: refused), and a capability to
 // attach to the next call or send.
-const rWords = new StaticArray<i64>(MAX_PROCS * MSG_WORDS);
-const rCap = new StaticArray<i32>(MAX_PROCS);
-const xSlot = new StaticArray<i32>(MAX_PROCS);
+const rWords = table<i64>(MAX_PROCS * MSG_WORDS);
+const rCap = table<i32>(MAX_PROCS);
+const xSlot = table<i32>(MAX_PROCS);
 let callCount: u64 = 0;
 let sendCount: u64 = 0;
 

@@ -17,14 +17,15 @@ import { current } from "./proc";
 import { lookup, freeSlot, install, capBadge } from "./cspace";
 import { raiseBits } from "./notify";
 import { mmio_read, mmio_write } from "./host";
+import { table } from "./table";
 
 export const KERNEL_LINES = IRQ_TIMER | IRQ_DMA;
 const KERNEL_NOTES = NOTE_TIMER | NOTE_STOP | NOTE_FAULT | NOTE_INPUT | NOTE_TICK; // NOTE_INPUT: reserved, raised no more
 // A badge of 0 lets cap_derive mint any badge: line 0 must be the kernel's, never minted.
 if ((KERNEL_LINES & 1) == 0) ERROR("line 0 must be a kernel line: an IRQ capability's badge may not be 0");
 
-const owner = new StaticArray<i32>(IRQ_LINE_COUNT); // pid bound to the line, 0: none (pid 0 is the kernel)
-const noteBit = new StaticArray<i32>(IRQ_LINE_COUNT); // the bit it raises
+const owner = table<i32>(IRQ_LINE_COUNT); // pid bound to the line, 0: none (pid 0 is the kernel)
+const noteBit = table<i32>(IRQ_LINE_COUNT); // the bit it raises
 let armed = 0; // lines enabled for their drivers
 
 function setArmed(lines: i32): void {

@@ -7,12 +7,13 @@ import { MAX_PROCS, MAX_LEASES, LEASE_READ, LEASE_WRITE, E_ARG, E_NOTCALL, E_NOL
 import { current } from "./proc";
 import { ownCallFrame, fFlags, fCaller, fLeasePtr, fLeaseLen, fLeaseRights } from "./frame";
 import { host_copy } from "./host";
+import { table } from "./table";
 
 // Leases a process has described for its next call.
-const lPtr = new StaticArray<i32>(MAX_PROCS * MAX_LEASES);
-const lLen = new StaticArray<i32>(MAX_PROCS * MAX_LEASES);
-const lRights = new StaticArray<i32>(MAX_PROCS * MAX_LEASES);
-export const lCount = new StaticArray<i32>(MAX_PROCS); // 1 + highest lease index set
+const lPtr = table<i32>(MAX_PROCS * MAX_LEASES);
+const lLen = table<i32>(MAX_PROCS * MAX_LEASES);
+const lRights = table<i32>(MAX_PROCS * MAX_LEASES);
+export const lCount = table<i32>(MAX_PROCS); // 1 + highest lease index set
 
 export function setLease(i: i32, ptr: i32, len: i32, rights: i32): i32 {
   if (<u32>i >= <u32>MAX_LEASES) return E_ARG;

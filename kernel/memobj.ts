@@ -24,6 +24,7 @@ import {
 } from "./frames";
 import { ptePtr, ptePtrCreate, tablesNeeded, pruneTable, tlbFlush } from "./pagetable";
 import { charge as work } from "./cpu";
+import { table } from "./table";
 
 // An object's header: aux words of its page-list frame.
 const O_PAGES = 0; // pages; 0: the frame holds no object
@@ -41,8 +42,8 @@ const M_RIGHTS = 4; // VM_* the capability allows
 const M_NEXT = 5; // the object's next mapping + 1
 const M_PREV = 6; // the object's previous mapping + 1
 
-const recFrame = new StaticArray<i32>(MAX_PROCS * MAP_RECORD_FRAMES); // 0: none
-const recUsed = new StaticArray<i32>(MAX_PROCS * MAP_RECORD_FRAMES); // used records in it
+const recFrame = table<i32>(MAX_PROCS * MAP_RECORD_FRAMES); // 0: none
+const recUsed = table<i32>(MAX_PROCS * MAP_RECORD_FRAMES); // used records in it
 
 @inline function rec(m: i32, k: i32): i32 {
   return <i32>load<u32>(frameAddr(m >>> REC_SHIFT) + ((<usize>(m & (MAP_RECORDS_PER_FRAME - 1)) << 5) + (<usize>k << 2)));

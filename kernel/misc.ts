@@ -18,9 +18,10 @@ import { freeFrames, totalFrames } from "./frames";
 import { bootFlags } from "./state";
 import { charge } from "./cpu";
 import { putProc } from "./names";
+import { table } from "./table";
 
 const CHUNK = 512;
-const buf = new StaticArray<u8>(CHUNK);
+const buf = table<u8>(CHUNK);
 @inline function bufAddr(): i32 { return <i32>changetype<usize>(buf); }
 
 export function time(): i64 { return nowNs(); }

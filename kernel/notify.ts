@@ -8,10 +8,11 @@ import { MAX_PROCS, NOTE_TIMER, NOTE_TICK, PS_RUNNING } from "./abi";
 import { pState } from "./proc";
 import { armTimer, nowNs } from "./clock";
 import { markReady } from "./sched";
+import { table } from "./table";
 
-export const notePending = new StaticArray<i32>(MAX_PROCS);
-const timerAt = new StaticArray<i64>(MAX_PROCS);
-const tickAt = new StaticArray<i64>(MAX_PROCS);
+export const notePending = table<i32>(MAX_PROCS);
+const timerAt = table<i64>(MAX_PROCS);
+const tickAt = table<i64>(MAX_PROCS);
 let earliest: i64 = 0; // of timers and ticks
 let timersPending = false;
 

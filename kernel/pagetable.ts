@@ -7,12 +7,13 @@
 // address, so repeated access does not walk the tree.
 import { MAX_PROCS, PTE_PRESENT, PAGE_SHIFT } from "./abi";
 import { frameAddr, chargedFrame, frameUnref } from "./frames";
+import { table } from "./table";
 
-export const pRoot = new StaticArray<i32>(MAX_PROCS); // root table frame; 0: no address space yet
+export const pRoot = table<i32>(MAX_PROCS); // root table frame; 0: no address space yet
 
 const TLB = 16; // entries per process, direct-mapped by the page number's low bits
-const tlbTag = new StaticArray<i32>(MAX_PROCS * TLB); // vpn + 1; 0: empty
-const tlbPte = new StaticArray<u32>(MAX_PROCS * TLB);
+const tlbTag = table<i32>(MAX_PROCS * TLB); // vpn + 1; 0: empty
+const tlbPte = table<u32>(MAX_PROCS * TLB);
 
 @inline function l1Ptr(root: i32, vpn: i32): usize { return frameAddr(root) + (<usize>(vpn >>> 10) << 2); }
 

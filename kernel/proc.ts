@@ -4,18 +4,19 @@
 // its caller without the caller being able to claim another identity.
 import { MAX_PROCS, PS_FREE } from "./abi";
 import { pPages } from "./quota";
+import { table } from "./table";
 
-export const pState = new StaticArray<i32>(MAX_PROCS);
-export const pModule = new StaticArray<i32>(MAX_PROCS);
-export const pGen = new StaticArray<i32>(MAX_PROCS); // bumped when a pid is freed: stale capabilities fail
-export const pActive = new StaticArray<i32>(MAX_PROCS); // 1 while an entry of the process is on the stack
-export const pRestarts = new StaticArray<i32>(MAX_PROCS);
-export const pCalls = new StaticArray<i32>(MAX_PROCS);
-export const pErrors = new StaticArray<i32>(MAX_PROCS); // handler returns < 0
-export const pFaults = new StaticArray<i32>(MAX_PROCS);
+export const pState = table<i32>(MAX_PROCS);
+export const pModule = table<i32>(MAX_PROCS);
+export const pGen = table<i32>(MAX_PROCS); // bumped when a pid is freed: stale capabilities fail
+export const pActive = table<i32>(MAX_PROCS); // 1 while an entry of the process is on the stack
+export const pRestarts = table<i32>(MAX_PROCS);
+export const pCalls = table<i32>(MAX_PROCS);
+export const pErrors = table<i32>(MAX_PROCS); // handler returns < 0
+export const pFaults = table<i32>(MAX_PROCS);
 // Process-control capabilities (K_PROCESS) naming the pid held by other
 // processes: while one exists, someone may still restart it (lifecycle.ts).
-export const pCtl = new StaticArray<i32>(MAX_PROCS);
+export const pCtl = table<i32>(MAX_PROCS);
 
 let cur = 0;
 

@@ -2,9 +2,10 @@
 // faulted in, memory objects it created, copies its writes made). Going over
 // the quota is E_NOMEM for that request, never a crash.
 import { MAX_PROCS, DEFAULT_PAGE_QUOTA } from "./abi";
+import { table } from "./table";
 
-export const pPages = new StaticArray<i32>(MAX_PROCS);
-export const pQuota = new StaticArray<i32>(MAX_PROCS);
+export const pPages = table<i32>(MAX_PROCS);
+export const pQuota = table<i32>(MAX_PROCS);
 
 export function quotaInit(): void {
   for (let p = 0; p < MAX_PROCS; p++) { unchecked(pPages[p] = 0); unchecked(pQuota[p] = DEFAULT_PAGE_QUOTA); }

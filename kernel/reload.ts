@@ -29,8 +29,9 @@ import { wake } from "./ipc";
 import { invokeAs, spawnAs, abortCause, INVOKE_TOO_DEEP } from "./entry";
 import { stackCause } from "./stack";
 import { fault, finishExit, exitPending, cancelExit } from "./fault";
+import { table } from "./table";
 
-const handoff = new StaticArray<u8>(HANDOFF_MAX);
+const handoff = table<u8>(HANDOFF_MAX);
 let handoffLen = 0;
 let reloading = -1; // the pid being reloaded, or -1
 let saving = -1; // the pid whose quark_save runs: handoff_put is allowed
