@@ -18,7 +18,7 @@ export const staticId: StaticArray<i32> = [0, DEV_UART, DEV_ENTROPY, 0, DEV_BUS]
 export const staticBase: StaticArray<i32> = [0x2000, 0x1000, 0x4000, 0x3000, 0x5000];
 
 /** Per static slot: its window's size. */
-export const staticSize: StaticArray<i32> = [0x14, 0x10, 0x40, 0x28, 0x5c];
+export const staticSize: StaticArray<i32> = [0x14, 0x20, 0x40, 0x28, 0x5c];
 
 /** Per static slot: its line's bit (1 << slot), 0 if it raises none. */
 export const staticIrq: StaticArray<i32> = [1, 2, 4, 8, 16];
@@ -27,7 +27,7 @@ export const staticIrq: StaticArray<i32> = [1, 2, 4, 8, 16];
 export const staticPowerCaps: StaticArray<i32> = [2, 2, 14, 2, 2];
 
 /** Per static slot: BUS_F_* (BUS_F_DMA if it used DMA). */
-export const staticFlags: StaticArray<i32> = [0, 0, 2, 0, 0];
+export const staticFlags: StaticArray<i32> = [0, 2, 2, 0, 0];
 
 /** A static device entering BUS_PWR_OFF loses its state: its power-up reset. */
 export function staticPowerReset(slot: i32): void {

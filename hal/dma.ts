@@ -9,10 +9,12 @@
 import { DMA_QUEUE, DMA_MAX, DMA_TO_DEVICE, DMA_FROM_DEVICE, E_ARG, E_NOSPACE } from "../kernel/abi";
 import { entropyDmaEnded } from "./entropy";
 import { qpuDmaEnded } from "./qpu-device";
+import { uartDmaEnded } from "./uart";
 
 /** Who is told when a request ends: one value per device model that does DMA. */
 export const DMA_FOR_ENTROPY = 1;
 export const DMA_FOR_QPU = 2;
+export const DMA_FOR_UART = 3;
 
 const dev = new StaticArray<i32>(DMA_QUEUE);
 const dir = new StaticArray<i32>(DMA_QUEUE);
@@ -65,4 +67,5 @@ export function dmaDone(result: i32): void {
   count--;
   if (who == DMA_FOR_ENTROPY) entropyDmaEnded(result);
   else if (who == DMA_FOR_QPU) qpuDmaEnded(t, id, result);
+  else if (who == DMA_FOR_UART) uartDmaEnded(result);
 }

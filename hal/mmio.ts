@@ -3,9 +3,9 @@
 // an address in the slots' windows goes to the bus, which hands it to the
 // device plugged in that slot (hal/bus.ts). An unmapped register reads as zero
 // and ignores writes, as on a bus with pull-downs.
-import { TIMER_NOW_LO, TIMER_NOW_HI, TIMER_CMP_LO, TIMER_CMP_HI, TIMER_CTRL, UART_DATA, UART_STATUS, UART_CTRL, UART_FLUSH, UART_BASE, ENT_SOURCES, ENT_SELECT, ENT_DATA, ENT_FAULT, ENT_DMA_ADDR, ENT_DMA_LEN, ENT_DMA_GO, ENT_DMA_STATUS, ENTROPY_BASE, INTC_PENDING, INTC_ACK, INTC_ENABLE, INTC_DMA_COUNT, INTC_DMA_DEV, INTC_DMA_DIR, INTC_DMA_ADDR, INTC_DMA_PTR, INTC_DMA_LEN, INTC_DMA_DONE, BUS_SLOTS, BUS_SELECT, BUS_STATE, BUS_TYPE, BUS_ID, BUS_WIN_BASE, BUS_WIN_SIZE, BUS_IRQ, BUS_POWER_CAPS, BUS_FLAGS, BUS_POWER, BUS_TIME_ON_LO, BUS_TIME_ON_HI, BUS_TIME_SUSPEND_LO, BUS_TIME_SUSPEND_HI, BUS_TIME_OFF_LO, BUS_TIME_OFF_HI, BUS_SEQ, BUS_PLUG, BUS_UNPLUG, BUS_RESOLVE, BUS_RESOLVE_SIZE, BUS_RESOLVE_FLAGS, BUS_BASE, BUS_SLOT_BASE, BUS_SLOT_COUNT, BUS_SLOT_STRIDE } from "../kernel/abi";
+import { TIMER_NOW_LO, TIMER_NOW_HI, TIMER_CMP_LO, TIMER_CMP_HI, TIMER_CTRL, UART_DATA, UART_STATUS, UART_CTRL, UART_FLUSH, UART_TX_ADDR, UART_TX_LEN, UART_TX_GO, UART_TX_STATUS, UART_BASE, ENT_SOURCES, ENT_SELECT, ENT_DATA, ENT_FAULT, ENT_DMA_ADDR, ENT_DMA_LEN, ENT_DMA_GO, ENT_DMA_STATUS, ENTROPY_BASE, INTC_PENDING, INTC_ACK, INTC_ENABLE, INTC_DMA_COUNT, INTC_DMA_DEV, INTC_DMA_DIR, INTC_DMA_ADDR, INTC_DMA_PTR, INTC_DMA_LEN, INTC_DMA_DONE, BUS_SLOTS, BUS_SELECT, BUS_STATE, BUS_TYPE, BUS_ID, BUS_WIN_BASE, BUS_WIN_SIZE, BUS_IRQ, BUS_POWER_CAPS, BUS_FLAGS, BUS_POWER, BUS_TIME_ON_LO, BUS_TIME_ON_HI, BUS_TIME_SUSPEND_LO, BUS_TIME_SUSPEND_HI, BUS_TIME_OFF_LO, BUS_TIME_OFF_HI, BUS_SEQ, BUS_PLUG, BUS_UNPLUG, BUS_RESOLVE, BUS_RESOLVE_SIZE, BUS_RESOLVE_FLAGS, BUS_BASE, BUS_SLOT_BASE, BUS_SLOT_COUNT, BUS_SLOT_STRIDE } from "../kernel/abi";
 import { timerNowLo, timerNowHi, timerSetCmpLo, timerSetCmpHi, timerCtrl, timerSetCtrl, timerReset } from "./timer";
-import { uartRxRead, uartTx, uartStatus, uartCtrl, uartSetCtrl, uartFlush, uartReset } from "./uart";
+import { uartRxRead, uartTx, uartStatus, uartCtrl, uartSetCtrl, uartFlush, uartTxAddr, uartSetTxAddr, uartTxLen, uartSetTxLen, uartTxGo, uartTxStatus, uartReset } from "./uart";
 import { entropySources, entropySelected, entropySelect, entropyData, entropyFault, entropySetFault, entropyDmaAddr, entropySetDmaAddr, entropyDmaLen, entropySetDmaLen, entropyDmaGo, entropyDmaStatus, entropyReset } from "./entropy";
 import { intcPendingNow, intcAck, intcEnabled, intcSetEnabled, dmaCount, dmaDev, dmaDir, dmaAddr, dmaPtr, dmaLen, dmaDone, intcReset } from "./intc";
 import { busSlots, busSelected, busSelect, busState, busType, busId, busWinBase, busWinSize, busIrq, busPowerCaps, busFlags, busPower, busSetPower, busTimeOnLo, busTimeHi, busTimeSuspendLo, busTimeOffLo, busSeq, busPlugResult, busPlug, busUnplugResult, busUnplug, busResolved, busResolve, busResolvedSize, busResolvedFlags, busReset, busOn, slotRead, slotWrite } from "./bus";
@@ -27,6 +27,9 @@ export function mmio_read(addr: i32): i32 {
     case UART_BASE + UART_DATA: return uartRxRead();
     case UART_BASE + UART_STATUS: return uartStatus();
     case UART_BASE + UART_CTRL: return uartCtrl();
+    case UART_BASE + UART_TX_ADDR: return uartTxAddr();
+    case UART_BASE + UART_TX_LEN: return uartTxLen();
+    case UART_BASE + UART_TX_STATUS: return uartTxStatus();
     case ENTROPY_BASE + ENT_SOURCES: return busOn(2) ? entropySources() : 0;
     case ENTROPY_BASE + ENT_SELECT: return busOn(2) ? entropySelected() : 0;
     case ENTROPY_BASE + ENT_DATA: return busOn(2) ? entropyData() : 0;
@@ -78,6 +81,9 @@ export function mmio_write(addr: i32, value: i32): void {
     case UART_BASE + UART_DATA: uartTx(value); break;
     case UART_BASE + UART_CTRL: uartSetCtrl(value); break;
     case UART_BASE + UART_FLUSH: uartFlush(value); break;
+    case UART_BASE + UART_TX_ADDR: uartSetTxAddr(value); break;
+    case UART_BASE + UART_TX_LEN: uartSetTxLen(value); break;
+    case UART_BASE + UART_TX_GO: uartTxGo(value); break;
     case ENTROPY_BASE + ENT_SELECT: if (busOn(2)) entropySelect(value); break;
     case ENTROPY_BASE + ENT_FAULT: if (busOn(2)) entropySetFault(value); break;
     case ENTROPY_BASE + ENT_DMA_ADDR: if (busOn(2)) entropySetDmaAddr(value); break;

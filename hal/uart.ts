@@ -2,10 +2,16 @@
 // RX FIFO the host fills: a byte at a time (uart_rx) or, through a staging
 // buffer in this memory, as many bytes as fit in one call (uart_rx_write).
 // When the FIFO is full the host keeps the rest and retries after the kernel
-// has run: that is the back-pressure. Registers are in abi/hal.ts (UART_*).
-import { UART_RX_EOF, UART_RX_READY, UART_IRQ_RX, UART_RX_BUFFER, IRQ_UART_RX, E_QFULL, E_ARG, OK } from "../kernel/abi";
+// has run: that is the back-pressure. A driver transmits in bulk by DMA
+// (UART_TX_*): the bytes come from its memory into a staging buffer here and
+// go to the host whole lines at a time. Registers are in abi/hal.ts (UART_*).
+import {
+  UART_RX_EOF, UART_RX_READY, UART_IRQ_RX, UART_RX_BUFFER, UART_TX_MAX, UART_TX_IDLE, UART_TX_BUSY, IRQ_UART_RX, DEV_UART,
+  DMA_TO_DEVICE, E_QFULL, E_ARG, OK,
+} from "../kernel/abi";
 import { raise } from "./intc";
 import { host_console_out } from "./host";
+import { dmaRequest, DMA_FOR_UART } from "./dma";
 
 const TX_SIZE = 4096;
 const RX_SIZE = UART_RX_BUFFER;
@@ -17,9 +23,16 @@ let rxHead = 0;
 let rxCount = 0;
 let rxEof = false;
 let ctrl = 0;
+// Transmit by DMA: the bytes land here first, so the kernel's own lines
+// (written to DATA meanwhile) cannot be overwritten by a transfer in flight.
+const txStaged = new StaticArray<u8>(UART_TX_MAX);
+let txAddr = 0;
+let txCount = 0;
+let txStatus = UART_TX_IDLE;
 
 export function uartReset(): void {
   txLen = 0; rxHead = 0; rxCount = 0; rxEof = false; ctrl = 0;
+  txAddr = 0; txCount = 0; txStatus = UART_TX_IDLE;
 }
 
 /** UART_FLUSH: any value written sends what the TX buffer holds. */
@@ -80,4 +93,52 @@ export function uartRxWrite(len: i32): i32 {
   }
   if (n > 0 && (ctrl & UART_IRQ_RX) != 0) raise(IRQ_UART_RX);
   return n;
+}
+
+export function uartTxAddr(): i32 { return txAddr; }
+export function uartSetTxAddr(value: i32): void { txAddr = value; }
+export function uartTxLen(): i32 { return txCount; }
+export function uartSetTxLen(value: i32): void { txCount = value; }
+export function uartTxStatus(): i32 { return txStatus; }
+
+/**
+ * UART_TX_GO: ask the kernel for TX_LEN bytes at TX_ADDR of the process that
+ * bound the UART. A transmit under way ignores the write; a refused one says
+ * why in TX_STATUS at once. No line rises: the kernel serves a doorbell
+ * before the driver's dev_write returns, so the driver reads TX_STATUS next.
+ */
+export function uartTxGo(_value: i32): void {
+  if (txStatus == UART_TX_BUSY) return;
+  const n = txCount;
+  if (n <= 0 || n > UART_TX_MAX) { txStatus = E_ARG; return; }
+  const r = dmaRequest(DEV_UART, DMA_TO_DEVICE, txAddr, changetype<usize>(txStaged), n, DMA_FOR_UART);
+  txStatus = r < 0 ? r : UART_TX_BUSY;
+}
+
+/** The kernel's answer to a transmit: the bytes it read (then sent), or the error. */
+export function uartDmaEnded(result: i32): void {
+  if (result > 0) send(min(result, UART_TX_MAX));
+  txStatus = result;
+}
+
+/**
+ * `n` staged bytes after what the TX buffer holds: every whole line in one
+ * call to the host (a held partial line joined to it when there is room), a
+ * last partial line kept in the TX buffer as DATA keeps one.
+ */
+function send(n: i32): void {
+  const p = changetype<usize>(txStaged);
+  let lines = n;
+  while (lines > 0 && load<u8>(p + <usize>(lines - 1)) != 10) lines--;
+  if (lines > 0) {
+    if (txLen + lines <= TX_SIZE) {
+      memory.copy(changetype<usize>(tx) + <usize>txLen, p, lines);
+      txLen += lines;
+      flush();
+    } else {
+      flush();
+      host_console_out(<i32>p, lines);
+    }
+  }
+  for (let i = lines; i < n; i++) uartTx(<i32>load<u8>(p + <usize>i)); // no newline among them: kept, or sent when full
 }

@@ -91,19 +91,26 @@ export const BUS_PWR_OFF = 3; // BUS_POWER: reads 0, ignores writes, loses its s
 export const BUS_F_HOTPLUG = 1; // BUS_FLAGS: hot-plugged: BUS_UNPLUG can remove it
 export const BUS_F_DMA = 2; // BUS_FLAGS: it reaches memory by DMA (dma_bind, kernel/dma.ts)
 export const BUS_GONE = -1; // BUS_RESOLVE: the id's device was unplugged (ids are never reused)
-// uart: Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills. The console driver (userland/drivers/console) holds it and its line; the kernel writes its own lines to it directly (kernel/console.ts).
+// uart: Console UART: a TX buffer flushed to the host a line at a time, an RX FIFO the host fills, and transmit by DMA: a run of bytes read from the memory of the process that bound it (dma_bind) and sent to the host in one call. The console driver (userland/drivers/console) holds it and its line; the kernel writes its own lines to it directly (kernel/console.ts).
 export const DEV_UART = 3; // its device id
 export const UART_BASE = 0x1000; // its register window
-export const UART_SIZE = 0x10;
+export const UART_SIZE = 0x20;
 export const IRQ_UART_RX = 2; // its interrupt line (slot 1): the bit in INTC_*
 export const UART_DATA = 0x0; // rw: write: TX byte; read: next RX byte, or -1 when empty
 export const UART_STATUS = 0x4; // r: UART_RX_READY | UART_RX_EOF
 export const UART_CTRL = 0x8; // rw: UART_IRQ_RX: interrupt when input arrives
 export const UART_FLUSH = 0xc; // w: write: send what the TX buffer holds now (a prompt has no newline)
+export const UART_TX_ADDR = 0x10; // rw: where the next transmit reads: a virtual address of the bound process's kernel-managed memory
+export const UART_TX_LEN = 0x14; // rw: how many bytes (1 to UART_TX_MAX; others are refused at UART_TX_GO)
+export const UART_TX_GO = 0x18; // w: write: read TX_LEN bytes at TX_ADDR by DMA (device from memory) and send them after what the TX buffer holds, every whole line in one call to the host, a last partial line kept in the TX buffer as DATA would keep it; ignored while a transfer is under way
+export const UART_TX_STATUS = 0x1c; // r: UART_TX_IDLE, UART_TX_BUSY, the bytes the last transmit sent, or why it sent none (an error code: E_ARG for a length of 0 or over UART_TX_MAX, E_STATE when no process has the UART bound, E_UNMAPPED, E_PROT or E_ARG for a range the binder cannot read, E_NOSPACE when the DMA queue is full)
 export const UART_RX_READY = 1; // UART_STATUS: a byte is waiting in the RX FIFO
 export const UART_RX_EOF = 2; // UART_STATUS: the console's input has ended
 export const UART_IRQ_RX = 1; // UART_CTRL: raise IRQ_UART_RX when input arrives
 export const UART_RX_BUFFER = 4096; // console input in bulk (docs/machine-abi.md): the host stages up to this many bytes at hal.uart_rx_buffer() and hal.uart_rx_write(n) moves what fits into the RX FIFO (also this size), so a host makes one call per FIFO-full, not one per byte
+export const UART_TX_MAX = 4096; // bytes one transmit by DMA (UART_TX_GO) may send
+export const UART_TX_IDLE = 0; // UART_TX_STATUS: no transmit yet
+export const UART_TX_BUSY = 1073741824; // UART_TX_STATUS: a transmit is under way (UART_TX_GO is ignored meanwhile); 1 << 30, above any length. A driver does not see it after its own UART_TX_GO: the kernel serves the DMA queue, which holds at most DMA_QUEUE (below DMA_DRAIN) requests ahead of this one, before dev_write returns
 // block: A RAM disk of BLK_SECTOR_COUNT sectors of 512 bytes, programmed I/O through a one-sector data window; raises its slot's line when a command completes. Pluggable: each instance has its own sectors, zeroed when it is unplugged or powered off.
 export const BLOCK_SIZE = 0x400; // its window's size, in its slot's
 export const BLK_SECTORS = 0x0; // r: the number of sectors (BLK_SECTOR_COUNT)

@@ -22,6 +22,8 @@ const FIGURES = [
   "qpu.gate.16q", "qpu.gate.20q", "qpu.gate.24q", "qpu.gate.16q.qc", "qpu.simd", "qpu.fusion",
   // A qubit allocation through the quantum scheduler beside a plain call to it.
   "qpu.alloc",
+  // A 64-byte console line through the console driver beside the kernel's own console_write of it.
+  "con.write.line",
   // The scheduler's workload (virtual time): coherence-aware's mean wait and success beside FIFO's; multiprogramming's
   // throughput beside none, same policy.
   "qpu.qos.wait", "qpu.qos.esp", "qpu.qos.mp.throughput",

@@ -54,7 +54,7 @@ describe("quark inspect lists the devices", () => {
     expect(r.stdout).toContain(`devices (bus: ${abi.BUS_SLOT_COUNT} slots, slot s raises line s; slots ${abi.BUS_STATIC_SLOTS}-${abi.BUS_SLOT_COUNT - 1} free for hot-plug, ids from ${abi.BUS_FIRST_ID})`);
     expect(r.stdout).toMatch(/slot\s+device\s+type\s+id\s+window\s+line\s+power\s+dma\s+granted to/);
     expect(r.stdout).toMatch(/\n\s+0\s+timer\s+timer\s+-\s+0x2000\.\.0x2013\s+0\s+on\s+none\s+-\n/);
-    expect(r.stdout).toMatch(/\n\s+1\s+uart\s+uart\s+3\s+0x1000\.\.0x100f\s+1\s+on\s+none\s+condrv\n/);
+    expect(r.stdout).toMatch(/\n\s+1\s+uart\s+uart\s+3\s+0x1000\.\.0x101f\s+1\s+on\s+bus-master\s+condrv\n/);
     expect(r.stdout).toMatch(/\n\s+2\s+entropy\s+entropy\s+1\s+0x4000\.\.0x403f\s+2\s+on,suspend,off\s+bus-master\s+-\n/);
     expect(r.stdout).toMatch(/\n\s+3\s+intc\s+intc\s+-\s+0x3000\.\.0x3027\s+3\s+on\s+none\s+-\n/);
     expect(r.stdout).toMatch(/\n\s+4\s+bus\s+bus\s+2\s+0x5000\.\.0x505b\s+4\s+on\s+none\s+disk\n/);

@@ -87,6 +87,8 @@ const IN_IMAGE_PEERS: Record<string, [string, string]> = {
   "dev.read.4k": ["dev.read.4k.regs", "the same 8 sectors read by the client on the block device's registers itself, alternating with it"],
   // A qubit allocation through the quantum scheduler beside a plain call to it.
   "qpu.alloc": ["qpu.peer.call", "a plain call round trip to the quantum scheduler (TAG_QS_INFO), alternating with it"],
+  // A 64-byte line through the console driver beside the kernel's own console_write of the same line.
+  "con.write.line": ["con.write.kernel", "the kernel's own console_write of the same line (its early console, no driver), alternating with it"],
 };
 const BASELINES = new Set(Object.values(IN_IMAGE_PEERS).map(([series]) => series));
 

@@ -10,6 +10,7 @@ import { readWrite, mapUnmap, faults, smallAlloc } from "./memory";
 import { irqStep } from "./irq";
 import { devOpen, devRead, hotplugStart, hotplugTimer, hotplugHandle } from "./devices";
 import { qpuAlloc } from "./qpu";
+import { consoleLine } from "./console";
 import { lookups, heartbeats, healthChecks, queueRefuse, quotaRefuse, cpuStopStep, failure, WARM_NS } from "./service";
 
 // Sample counts: enough for a stable p99 on a shared machine, a few seconds in all.
@@ -62,6 +63,7 @@ export function quark_notify(bits: i32, unused: i32): i32 {
     devOpen(SAMPLES, emitWith);
     devRead(SAMPLES, emitWith);
     qpuAlloc(SAMPLES, emitWith);
+    consoleLine(SAMPLES, emitWith);
     if (hotplugStart(HOTPLUG_SAMPLES, emitWith)) phase = PH_HOTPLUG;
     else return next(PH_REGISTRY);
     return OK;

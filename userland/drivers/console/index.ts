@@ -14,7 +14,8 @@ import { inputStart, inputArrived, listen, read } from "./input";
 export function quark_start(pid: i32, restarts: i32): i32 {
   const uart = capByName("uart");
   if (uart < 0) return uart;
-  outputStart(uart, (sys.stats(ST_BOOT_FLAGS) & BOOT_QUIET) != 0);
+  const o = outputStart(uart, (sys.stats(ST_BOOT_FLAGS) & BOOT_QUIET) != 0);
+  if (o < 0) return o;
   // The line rises when input arrives or ends; it reaches this driver only while armed.
   const c = sys.dev_write(uart, UART_CTRL, UART_IRQ_RX);
   if (c < 0) return c;
