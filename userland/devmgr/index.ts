@@ -19,12 +19,12 @@ import {
   sys, arg, reply, keepCap, acceptCaps, rearmCap, capByName, irqListen, irqClear, irqArm, registry, OK, E_ARG, E_RIGHTS,
   E_STATE, E_BADSLOT, K_ENDPOINT, CSPACE_SLOTS, NOTE_STOP, NOTE_TIMER, BUS_SLOT_COUNT, BUS_PLUG, BUS_UNPLUG, BUS_SEQ,
   DEVST_EMPTY, DEVST_PRESENT, DEVMGR_HANDLE_BADGE, DEVMGR_HANDLES, DEVMGR_IDLE_MAX_MS, DEVEV_UNPLUG, MAX_PROCS,
-  EV_CRASHED, EV_EXITED, EV_STOPPED, EV_KILLED, EV_GAVE_UP, TAG_REG_EVENT, TAG_REG_INFO, fnv1a,
+  endsInstance, clientGone, TAG_REG_EVENT, TAG_REG_INFO, fnv1a,
   TAG_DEV_COUNT, TAG_DEV_INFO, TAG_DEV_TIMES, TAG_DEV_FIND, TAG_DEV_OPEN, TAG_DEV_REVOKE, TAG_DEV_POWER, TAG_DEV_IDLE,
   TAG_DEV_EVENTS, TAG_DEV_SUBSCRIBE, TAG_DEV_WAIT, TAG_DEV_PLUG, TAG_DEV_UNPLUG, TAG_DEV_AUDIT, TAG_DEV_RELEASE_ALL,
   TAG_DEV_GET, TAG_DEV_PUT, TAG_DEV_HANDLE, TAG_DEV_CLOSE, TAG_DEV_DRIVER, TAG_DEV_WAIT_BOUND, TAG_DEV_READ,
   TAG_DEV_WRITE, TAG_DEV_IOCTL, LEASE_WRITE, E_DEAD, E_PERM, E_NOSPACE, CQ_TARGET, TAG_INIT_COUNT, TAG_INIT_STATUS,
-  SVC_RUNNING, endedSince, log,
+  log,
 } from "../lib";
 import {
   busInit, bus, reg, sync, changes, changeKind, changeSlot, changeType, changeId, syncSeq, seenSeq, sId, sType,
@@ -408,7 +408,7 @@ function audit(): i32 {
 function serviceEvent(index: i32, kind: i32, missed: i64): i32 {
   // An event lost to a full queue may have been a client's end: what its holders left behind is found by sweeping.
   if (missed > 0) sweep("after " + missed.toString() + " lost service events");
-  if (kind != EV_CRASHED && kind != EV_EXITED && kind != EV_STOPPED && kind != EV_KILLED && kind != EV_GAVE_UP) return OK;
+  if (!endsInstance(kind)) return OK;
   driverEnded(index);
   if (sys.call(capByName("registry"), TAG_REG_INFO, index, 0, 0, 0, 0, 0) != OK) return OK;
   const pid = <i32>sys.reply_word(5);
@@ -435,7 +435,7 @@ function sweep(why: string): i32 {
   return o + n;
 }
 
-/** Close the rows of every owner that init says is down, or ended after its first open here. */
+/** Close the rows of every owner init's books say is gone (lib/ended.ts: neither running nor paused, or ended since its first open here). */
 function sweepOwners(): i32 {
   const init = capByName("init");
   if (init < 0 || sys.call(init, TAG_INIT_COUNT, 0, 0, 0, 0, 0, 0) != OK) return 0;
@@ -446,7 +446,7 @@ function sweepOwners(): i32 {
     const state = <i32>sys.reply_word(0), pid = <i32>sys.reply_word(1);
     const since = pid > 0 ? firstOpenOf(pid) : -1;
     if (since < 0) continue;
-    if (state == SVC_RUNNING && !endedSince(init, i, since)) continue;
+    if (!clientGone(init, i, state, since)) continue;
     closed += closeOwner(pid);
     dropOwner(pid);
   }

@@ -10,7 +10,7 @@ export * from "../../kernel/abi";
 export * from "./proto/index";
 export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite, lendReadWrite, callForCap, recvCap, acceptCaps, keepCap, rearmCap } from "./ipc";
 export { fnv1a, capByName } from "./caps";
-export { endedSince } from "./ended";
+export { endedSince, endsInstance, aliveState, clientGone } from "./ended";
 export { irqFind, irqListen, irqDone, irqArm, irqClear, irqMask } from "./irq";
 export { log, logCap } from "./log";
 export { conCap, conWrite, conFlush, conRead, conListen, CONSOLE_DRIVER } from "./console";

@@ -3,8 +3,7 @@
 // registry's events say so; when one was lost (a full queue) or the client
 // table is full, init's books are swept for clients that are down.
 import {
-  sys, log, capByName, endedSince, OK, E_STATE, QS_CLIENTS, QS_JOB_RUNNING, QS_WHY_GONE, TAG_INIT_STATUS, SVC_RUNNING,
-  SVC_PAUSED,
+  sys, log, capByName, clientGone, OK, E_STATE, QS_CLIENTS, QS_JOB_RUNNING, QS_WHY_GONE, TAG_INIT_STATUS,
 } from "../lib";
 import * as A from "./allocs";
 import * as J from "./jobs";
@@ -12,7 +11,7 @@ import { clients, drop, who } from "./clients";
 import { fail } from "./run";
 import { wake } from "./state";
 
-/** Forget every client whose service init says is down, or ended since its first call here; how many. */
+/** Forget every client init's books say is gone (lib/ended.ts: neither running nor paused, or ended since its first call here); how many. */
 export function sweep(why: string): i32 {
   const init = capByName("init");
   if (init < 0) return 0;
@@ -20,8 +19,7 @@ export function sweep(why: string): i32 {
   for (let r = 0; r < QS_CLIENTS; r++) {
     const c = unchecked(clients[r]);
     if (c == null || c.index < 0 || sys.call(init, TAG_INIT_STATUS, c.index, 0, 0, 0, 0, 0) != OK) continue;
-    const state = <i32>sys.reply_word(0);
-    if ((state == SVC_RUNNING || state == SVC_PAUSED) && !endedSince(init, c.index, c.since)) continue;
+    if (!clientGone(init, c.index, <i32>sys.reply_word(0), c.since)) continue;
     gone(r, "was found gone in a sweep " + why);
     n++;
   }

@@ -11,7 +11,7 @@
 // clients' calls (requests.ts).
 import {
   sys, arg, registry, log, OK, E_PERM, E_NOSYS, CSPACE_SLOTS, NOTE_STOP, DRV_BADGE, DRV_DEVICES, TAG_DRV_ATTACH,
-  TAG_DRV_DETACH, TAG_REG_EVENT, EV_CRASHED, EV_EXITED, EV_STOPPED, EV_KILLED, EV_GAVE_UP, QS_CLIENTS,
+  TAG_DRV_DETACH, TAG_REG_EVENT, endsInstance, QS_CLIENTS,
 } from "../lib";
 import { QPU_DEFAULT_QUBITS } from "../../hal/qpu/job-format";
 import { driverStart, driverHandle, driverDone, driverNotify, lineHandled } from "../drivers/framework";
@@ -90,7 +90,7 @@ function lineRows(rows: i32): void {
  */
 function serviceEvent(index: i32, kind: i32, missed: i64): i32 {
   if (missed > 0) sweep("after " + missed.toString() + " lost service events");
-  if (kind != EV_CRASHED && kind != EV_EXITED && kind != EV_STOPPED && kind != EV_KILLED && kind != EV_GAVE_UP) return OK;
+  if (!endsInstance(kind)) return OK;
   for (let r = 0; r < QS_CLIENTS; r++) { const c = unchecked(clients[r]); if (c != null && c.index == index) { gone(r, "went away"); break; } }
   return OK;
 }
