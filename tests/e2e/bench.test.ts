@@ -5,7 +5,7 @@ import { quark } from "./helpers";
 
 // Figures measured against a peer (another system's way of doing the same).
 const FIGURES = [
-  "ipc.call.roundtrip", "ipc.call.null", "ipc.send.throughput", "lease.copy.4k", "boot.ready", "restart.after_trap",
+  "ipc.call.roundtrip", "ipc.call.null", "ipc.send.throughput", "lease.copy.4k", "boot.ready", "boot.ready.core", "restart.after_trap",
   "registry.lookup", "registry.lookup.pattern", "registry.lookup.tag",
   // The stack guard's cost: the same round trip beside services loaded without it, in the same run.
   "isolation.stack_guard",

@@ -106,6 +106,7 @@ function peerFor(name: string, p: Peers): PeerSamples | undefined {
     case "lease.copy.4k": return p.bytes;
     case "restart.after_trap": return p.workerStart;
     case "boot.ready": return p.workerStart;
+    case "boot.ready.core": return p.workerStart;
   }
   const l = LOOKUPS[name];
   return l && p.lookup[l.mode];
@@ -167,8 +168,11 @@ function heartbeatsPerSecond(dflt: Manifest): number {
  * boot.ready: host start to the ready line, from init's own "boot took" figure
  * (the machine's clock starts when the host begins to read the image). Each
  * sample is a fresh host process, so nothing is warm from an earlier boot.
+ * boot.ready.core is the same for images/core.toml, the boot machinery alone,
+ * whose manifest stays the same from build to build where the default image
+ * grows: the figure to set two builds side by side on.
  */
-async function bootReady(runtime: Runtime, image: string, runs: number): Promise<BenchSeries> {
+async function bootReady(runtime: Runtime, image: string, runs: number, name = "boot.ready"): Promise<BenchSeries> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     let text = "";
@@ -181,10 +185,10 @@ async function bootReady(runtime: Runtime, image: string, runs: number): Promise
       text = capture.stdout;
     }
     const m = /boot took ([\d.]+) ms/.exec(text);
-    if (!m) throw new Error(`boot.ready: no ready line from the ${runtime} host:\n${text}`);
+    if (!m) throw new Error(`${name}: no ready line from the ${runtime} host:\n${text}`);
     samples.push(Number(m[1]) * 1e6);
   }
-  return { name: "boot.ready", unit: "ns", batch: 1, samples, line: 0, attrs: {} } as BenchSeries;
+  return { name, unit: "ns", batch: 1, samples, line: 0, attrs: {} } as BenchSeries;
 }
 
 /**
@@ -233,6 +237,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   const built = await buildImage(join(root, "images", "bench.toml"), { root, log: opts.log });
   const dflt = await buildImage(join(root, "images", "default.toml"), { root, log: opts.log });
   const qosImage = await buildImage(join(root, "images", "qos.toml"), { root, log: opts.log });
+  const coreImage = await buildImage(join(root, "images", "core.toml"), { root, log: opts.log });
   const qos: QosReport = { runs: {}, same_across_hosts: null };
   const benchManifest = parseManifest(join(root, "images", "bench.toml"), { root });
   const dfltManifest = parseManifest(join(root, "images", "default.toml"), { root });
@@ -252,7 +257,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     if (!text.includes("#bench-done")) throw new Error(`the bench service did not finish under ${runtime}:\n${text.slice(-2000)}`);
     const err = /^#bench-error (.*)$/m.exec(text);
     if (err) throw new Error(`the bench service could not measure some figures under ${runtime}: ${err[1]}`);
-    const series = [...run.bench.map(numericAttrs), await bootReady(runtime, dflt.out, opts.quick ? 5 : 20)];
+    const boots = opts.quick ? 5 : 20;
+    const series = [...run.bench.map(numericAttrs), await bootReady(runtime, dflt.out, boots), await bootReady(runtime, coreImage.out, boots, "boot.ready.core")];
     // The engine's own floor for a round trip, measured right after quark's in the same run.
     opts.log?.(`quark: ipc.floor under ${runtime} (plain Wasm instances, the host's trampoline, no kernel)`);
     const floorSeries = await measureFloor(runtime);
