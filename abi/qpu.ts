@@ -69,7 +69,10 @@ export const qrun: Group = {
   doc: [
     "A run takes the job, a shot count and a 64-bit seed; it gives the counts as",
     "entries of QRES_ENTRY_BYTES (outcome low word, high word, count, 0),",
-    "ascending by outcome: bit i of the outcome is classical bit i.",
+    "ascending by outcome: bit i of the outcome is classical bit i. With",
+    "QRUN_MEMORY it gives each shot's outcome instead, in shot order, QRES_SHOT_BYTES",
+    "each; with QRUN_UNSEEDED its random numbers come from the host's random",
+    "source, not the seed (docs/qpu.md: Unseeded runs and per-shot readout).",
   ],
   rows: [
     { name: "QPU_MAX_SHOTS", value: "1 << 20", doc: "shots of one run" },
@@ -80,6 +83,9 @@ export const qrun: Group = {
     { name: "QRUN_NO_FUSION", value: 1, doc: "run flag: apply each gate as written (tests compare with fusion)" },
     { name: "QRUN_SCALAR", value: 2, doc: "run flag: the scalar kernels instead of the SIMD ones (tests compare them)" },
     { name: "QRUN_PER_SHOT", value: 4, doc: "run flag: run every shot whole even when all measurements are terminal (tests compare with sampling)" },
+    { name: "QRUN_UNSEEDED", value: 8, doc: "run flag: every random number of the run (measurements, readout errors, noise) is drawn from the host's random source (host.random_fill) instead of the seed, which is ignored: no two runs repeat; without a random source (the engine alone) the run is refused (QERR_UNSEEDED)" },
+    { name: "QRUN_MEMORY", value: 16, doc: "run flag: per-shot readout: the results are each shot's outcome in shot order, QRES_SHOT_BYTES each (outcome low word, high word), and the result count is the shots; every shot runs whole (as QRUN_PER_SHOT)" },
+    { name: "QRES_SHOT_BYTES", value: 8, doc: "one shot's outcome under QRUN_MEMORY: classical bits 0..31, then 32..63" },
   ],
 };
 
@@ -119,6 +125,7 @@ export const qpuReasons: QpuReason[] = [
   { name: "CAL_TABLE", value: 31, text: "calibration table of {a} bytes: its header is wrong or its records do not fill it (docs/qpu.md)" },
   { name: "CAL_QUBIT", value: 32, text: "calibration table: qubit record {a} has a figure out of range (T1, T2 > 0; probabilities 0 to 1; lengths ≥ 0)" },
   { name: "CAL_GATE", value: 33, text: "calibration table: gate record {a} is malformed (kind, qubits, error 0 to 1, length ≥ 0) or repeats an earlier one" },
+  { name: "UNSEEDED", value: 34, text: "an unseeded run (QRUN_UNSEEDED) needs the host's random source, which this engine was not given" },
 ];
 
 /** The calibration table the engine reads (tools/lib/qpu-calibration.ts writes it). */

@@ -14,13 +14,20 @@ import {
   BUS_SLOT_COUNT, DMA_MAX, DMA_TO_DEVICE, DMA_FROM_DEVICE, E_ARG, E_NOSPACE, OK,
   QPU_CMD_RUN, QPU_CMD_CALIBRATE, QPU_IDLE, QPU_BUSY,
 } from "../kernel/abi";
-import { QPU_DEFAULT_QUBITS, QRES_ENTRY_BYTES } from "./qpu/job-format";
+import { QPU_DEFAULT_QUBITS, QRES_ENTRY_BYTES, QRES_SHOT_BYTES, QRUN_MEMORY } from "./qpu/job-format";
 import {
   qpuAllow, qpuJobBuffer, qpuCalibrationBuffer, qpuCalibrate, qpuRun, qpuResults, qpuReason, qpuReasonAt, qpuReasonA, qpuReasonB,
 } from "./qpu/engine";
+import { setFiller } from "./qpu/rng";
+import { host_random_fill } from "./host";
 import { dmaRequest, DMA_FOR_QPU } from "./dma";
 import { slotId } from "./bus";
 import { raise } from "./intc";
+
+// Unseeded runs (QRUN_UNSEEDED) draw on the host's random source, as the
+// entropy device does (hal/entropy.ts): the engine is given it here, so the
+// engine alone (the unit tests) imports nothing from the host.
+setFiller((ptr: usize, bytes: i32): void => { host_random_fill(<i32>ptr, bytes); });
 
 // What a command is doing, per slot.
 const PHASE_NONE = 0;
@@ -113,7 +120,7 @@ function ran(slot: i32): void {
   const n = qpuRun(unchecked(total[slot]), unchecked(shots[slot]), seed, unchecked(flags[slot]));
   unchecked(results[slot] = max(n, 0));
   if (n < 0) { finish(slot, n); return; }
-  const bytes = n * QRES_ENTRY_BYTES;
+  const bytes = n * ((unchecked(flags[slot]) & QRUN_MEMORY) != 0 ? QRES_SHOT_BYTES : QRES_ENTRY_BYTES);
   if (bytes > unchecked(resLen[slot])) { finish(slot, E_NOSPACE); return; }
   if (bytes == 0) { finish(slot, 0); return; }
   transfer(slot, PHASE_COUNTS_OUT, qpuResults(), bytes);

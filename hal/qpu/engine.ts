@@ -3,10 +3,10 @@
 // device's DMA target), a run checks the job whole, compiles and runs it, and
 // leaves its counts as results entries (abi/qpu.ts) at qpuResults(). Every
 // refusal answers an error code and keeps its reason (qpuReason*), never a trap.
-import { OK, E_NOMEM } from "../../kernel/abi";
+import { OK, E_NOMEM, E_UNSUPPORTED } from "../../kernel/abi";
 import {
   QPU_MAX_QUBITS, QPU_DEFAULT_QUBITS, QJOB_MAX_BYTES, QJOB_HDR_QUBITS, QPU_MAX_SHOTS, QRUN_NO_FUSION, QRUN_SCALAR,
-  QRUN_PER_SHOT, QERR_ALLOWANCE, QERR_SIZE, QERR_SHOTS, QERR_MEMORY, QERR_CAL_TABLE,
+  QRUN_PER_SHOT, QRUN_UNSEEDED, QRUN_MEMORY, QERR_UNSEEDED, QERR_ALLOWANCE, QERR_SIZE, QERR_SHOTS, QERR_MEMORY, QERR_CAL_TABLE,
 } from "./job-format";
 import { QCAL_MAX_QUBITS, QCAL_MAX_GATES, QCAL_HEADER_BYTES, QCAL_QUBIT_BYTES, QCAL_GATE_BYTES } from "./calibration-format";
 import { Region, reserve } from "./region";
@@ -62,11 +62,16 @@ export function qpuCalibrate(bytes: i32): i32 {
  * Runs the job written to the job buffer (`bytes` long) for `shots` shots
  * from `seed`: the number of results entries, or an error code with the
  * reason kept. 0 shots runs the circuit once and keeps its state (qpuState).
+ * QRUN_UNSEEDED draws from the host's random bytes instead of the seed;
+ * QRUN_MEMORY keeps each shot's outcome in shot order (the result count is
+ * then the shots, QRES_SHOT_BYTES each at qpuResults()).
  */
 export function qpuRun(bytes: i32, shots: i32, seed: i64, flags: i32): i32 {
   refusal.clearRefusal();
   if (bytes < 0 || <usize>bytes > jobArea.bytes) return refusal.refuse(QERR_SIZE, -1, bytes, QJOB_MAX_BYTES);
   if (shots < 0 || shots > QPU_MAX_SHOTS) return refusal.refuse(QERR_SHOTS, -1, shots, QPU_MAX_SHOTS);
+  const unseeded = (flags & QRUN_UNSEEDED) != 0, perShotReadout = (flags & QRUN_MEMORY) != 0;
+  if (unseeded && !rng.canDrawUnseeded()) return refusal.refuse(QERR_UNSEEDED, -1, 0, 0, E_UNSUPPORTED);
   const job = jobArea.at;
   let r = checkJob(job, bytes, allowed);
   if (r != OK) return r;
@@ -74,12 +79,18 @@ export function qpuRun(bytes: i32, shots: i32, seed: i64, flags: i32): i32 {
   if (r != OK) return r;
   const n = <i32>word(job, QJOB_HDR_QUBITS);
   if (!state.allocate(n)) return refusal.refuse(QERR_MEMORY, -1, n, 0, E_NOMEM);
-  rng.seed(<u64>seed);
-  if (!runShots(<u32>shots, (flags & QRUN_PER_SHOT) != 0, (flags & QRUN_SCALAR) != 0)) return refusal.refuse(QERR_MEMORY, -1, n, 0, E_NOMEM);
-  return shots == 0 ? 0 : sample.count(<u32>shots);
+  if (unseeded) rng.unseed();
+  else rng.seed(<u64>seed);
+  const perShot = perShotReadout || (flags & QRUN_PER_SHOT) != 0;
+  if (!runShots(<u32>shots, perShot, (flags & QRUN_SCALAR) != 0)) return refusal.refuse(QERR_MEMORY, -1, n, 0, E_NOMEM);
+  resultsAt = perShotReadout ? sample.outcomes : sample.results;
+  if (shots == 0) return 0;
+  return perShotReadout ? shots : sample.count(<u32>shots);
 }
 
-export function qpuResults(): usize { return sample.results; }
+let resultsAt: usize = 0;
+/** The last run's results: counts entries, or with QRUN_MEMORY each shot's outcome. */
+export function qpuResults(): usize { return resultsAt; }
 /** The amplitudes a run left (after 0 shots: the circuit's final state), 16 bytes each. */
 export function qpuState(): usize { return state.base; }
 export function qpuStateQubits(): i32 { return state.qubits; }

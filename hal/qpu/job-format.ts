@@ -49,7 +49,10 @@ export const QJOB_MAX_BYTES = 1 << 22; // bytes of a whole job (4 MiB)
 // ------------------------------------------------ runs and results
 // A run takes the job, a shot count and a 64-bit seed; it gives the counts as
 // entries of QRES_ENTRY_BYTES (outcome low word, high word, count, 0),
-// ascending by outcome: bit i of the outcome is classical bit i.
+// ascending by outcome: bit i of the outcome is classical bit i. With
+// QRUN_MEMORY it gives each shot's outcome instead, in shot order, QRES_SHOT_BYTES
+// each; with QRUN_UNSEEDED its random numbers come from the host's random
+// source, not the seed (docs/qpu.md: Unseeded runs and per-shot readout).
 export const QPU_MAX_SHOTS = 1 << 20; // shots of one run
 export const QRES_ENTRY_BYTES = 16; // one outcome's entry
 export const QRES_OUTCOME_LO = 0; // entry: classical bits 0..31
@@ -58,6 +61,9 @@ export const QRES_COUNT = 8; // entry: how many shots gave it
 export const QRUN_NO_FUSION = 1; // run flag: apply each gate as written (tests compare with fusion)
 export const QRUN_SCALAR = 2; // run flag: the scalar kernels instead of the SIMD ones (tests compare them)
 export const QRUN_PER_SHOT = 4; // run flag: run every shot whole even when all measurements are terminal (tests compare with sampling)
+export const QRUN_UNSEEDED = 8; // run flag: every random number of the run (measurements, readout errors, noise) is drawn from the host's random source (host.random_fill) instead of the seed, which is ignored: no two runs repeat; without a random source (the engine alone) the run is refused (QERR_UNSEEDED)
+export const QRUN_MEMORY = 16; // run flag: per-shot readout: the results are each shot's outcome in shot order, QRES_SHOT_BYTES each (outcome low word, high word), and the result count is the shots; every shot runs whole (as QRUN_PER_SHOT)
+export const QRES_SHOT_BYTES = 8; // one shot's outcome under QRUN_MEMORY: classical bits 0..31, then 32..63
 
 // -------------------------------------------------------- refusals
 // Why a job or run was refused (tools/lib/qpu-reasons.ts has the texts).
@@ -95,3 +101,4 @@ export const QERR_ALLOWANCE = 30;
 export const QERR_CAL_TABLE = 31;
 export const QERR_CAL_QUBIT = 32;
 export const QERR_CAL_GATE = 33;
+export const QERR_UNSEEDED = 34;

@@ -1,13 +1,15 @@
 // The QPU's statevector engine (hal/qpu/) on ideal circuits: amplitudes
 // against an independent reference simulator on random circuits, fusion on
-// and off, SIMD and scalar kernels, Bell and GHZ counts, and the semantics of
-// measure, reset and conditionals.
+// and off, SIMD and scalar kernels, Bell and GHZ counts, the semantics of
+// measure, reset and conditionals, per-shot readout (QRUN_MEMORY) and the
+// refusal of an unseeded run without the device's random source.
 import { beforeAll, describe, expect, it } from "vitest";
 import { newQpu, type Qpu } from "../harness/qpu";
 import { referenceState } from "../harness/qpu-reference";
 import { randomUnitaryCircuit, H, byString } from "../harness/qpu-circuits";
-import { QRUN_NO_FUSION, QRUN_SCALAR, QRUN_PER_SHOT } from "../../hal/qpu/job-format";
-import type { Job } from "../../tools/lib/qpu-job";
+import { QRUN_NO_FUSION, QRUN_SCALAR, QRUN_PER_SHOT, QRUN_MEMORY, QRUN_UNSEEDED, QRES_SHOT_BYTES } from "../../hal/qpu/job-format";
+import { E_UNSUPPORTED } from "../../kernel/abi";
+import { encodeJob, type Job } from "../../tools/lib/qpu-job";
 
 let qpu: Qpu;
 beforeAll(async () => { qpu = await newQpu(); }, 120_000);
@@ -176,5 +178,43 @@ describe("measure, reset and conditionals", () => {
       const p = (x + y) / (2 * shots);
       expect(Math.abs(x - y), `outcome ${k}`).toBeLessThanOrEqual(5 * Math.sqrt(2 * shots * p * (1 - p)) + 1);
     }
+  });
+});
+
+describe("per-shot readout and unseeded runs", () => {
+  const bell: Job = {
+    qubits: 2, clbits: 2,
+    instructions: [{ op: "u", q: 0, ...H }, { op: "cx", c: 0, t: 1 }, { op: "measure", q: 0, clbit: 0 }, { op: "measure", q: 1, clbit: 1 }],
+  };
+
+  /** Run `job` with QRUN_MEMORY: each shot's outcome, in order. */
+  function shotsOf(job: Job, shots: number, seed: bigint, flags = 0): bigint[] {
+    const bytes = encodeJob(job);
+    new Uint8Array(qpu.ex.memory.buffer, qpu.ex.qpuJobBuffer(bytes.length), bytes.length).set(bytes);
+    const n = qpu.ex.qpuRun(bytes.length, shots, seed, QRUN_MEMORY | flags);
+    expect(n, qpu.reason()).toBe(shots);
+    const view = new DataView(qpu.ex.memory.buffer, qpu.ex.qpuResults(), shots * QRES_SHOT_BYTES);
+    return Array.from({ length: shots }, (_, i) => view.getBigUint64(i * QRES_SHOT_BYTES, true));
+  }
+
+  it("gives each shot's outcome in shot order: the per-shot run's counts, the same sequence from the same seed", () => {
+    const seq = shotsOf(bell, 2000, 42n);
+    expect(new Set(seq)).toEqual(new Set([0n, 3n]));
+    const tally = byString(new Map([[0n, seq.filter((o) => o === 0n).length], [3n, seq.filter((o) => o === 3n).length]]), 2);
+    expect(tally).toEqual(byString(qpu.run(bell, 2000, 42n, QRUN_PER_SHOT).counts, 2));
+    expect(shotsOf(bell, 2000, 42n)).toEqual(seq);
+    // In the order drawn, not sorted: the outcomes change many times along the run.
+    let changes = 0;
+    for (let i = 1; i < seq.length; i++) if (seq[i] !== seq[i - 1]) changes++;
+    expect(changes).toBeGreaterThan(500);
+  });
+
+  it("refuses an unseeded run when the engine has no random source (only the QPU device gives it one)", () => {
+    const bytes = encodeJob(bell);
+    new Uint8Array(qpu.ex.memory.buffer, qpu.ex.qpuJobBuffer(bytes.length), bytes.length).set(bytes);
+    expect(qpu.ex.qpuRun(bytes.length, 10, 1n, QRUN_UNSEEDED)).toBe(E_UNSUPPORTED);
+    expect(qpu.reason()).toBe("an unseeded run (QRUN_UNSEEDED) needs the host's random source, which this engine was not given");
+    // A seeded run after it is as before.
+    expect(qpu.run(bell, 1000, 42n).code).toBe(2);
   });
 });

@@ -38,4 +38,5 @@ export const QPU_REASON_TEXTS: readonly string[] = [
   "calibration table of {a} bytes: its header is wrong or its records do not fill it (docs/qpu.md)", // QERR_CAL_TABLE
   "calibration table: qubit record {a} has a figure out of range (T1, T2 > 0; probabilities 0 to 1; lengths ≥ 0)", // QERR_CAL_QUBIT
   "calibration table: gate record {a} is malformed (kind, qubits, error 0 to 1, length ≥ 0) or repeats an earlier one", // QERR_CAL_GATE
+  "an unseeded run (QRUN_UNSEEDED) needs the host's random source, which this engine was not given", // QERR_UNSEEDED
 ];

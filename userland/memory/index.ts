@@ -40,7 +40,7 @@ export function quark_handle(badge: i32, tag: i32): i32 {
 
 function dispatch(badge: i32, tag: i32): i32 {
   if (isAllocTag(tag)) return handleAlloc(badge, tag);
-  if (isEntropyTag(tag)) return handleEntropy(tag);
+  if (isEntropyTag(tag)) return handleEntropy(badge, tag);
   return E_ARG;
 }
 

@@ -105,6 +105,18 @@ export function load_(bytes: i32, allow: i32): bool {
   return true;
 }
 
+/**
+ * The probability of the likelier reading when qubit q measures |+⟩, from its
+ * readout errors alone: P(1) = (1 − P(0|1) + P(1|0)) / 2, and the larger of
+ * P(1) and P(0). 0.5 on an ideal QPU.
+ */
+export function plusBias(q: i32): f64 {
+  if (calQubits == 0 || q < 0 || q >= calQubits) return 0.5;
+  const at = QCAL_HEADER_BYTES + q * QCAL_QUBIT_BYTES;
+  const p1 = (1 - f64At(at + QCAL_Q_P01) + f64At(at + QCAL_Q_P10)) / 2;
+  return max(p1, 1 - p1);
+}
+
 /** Is the directed pair (a, b) coupled? The ideal QPU couples every pair. */
 @inline export function coupled(a: i32, b: i32): bool {
   return calQubits == 0 ? a != b : unchecked(pairRow[a * MAXQ + b]) != 0;

@@ -88,13 +88,13 @@ export function calibrate(cap: i32, place: StaticArray<i32>, k: i32): i32 {
 }
 
 /** Start a run of the job at `job` (bytes long); the status now: outcomes, QPU_BUSY (the line says when), or an error. */
-export function run(cap: i32, job: usize, bytes: i32, shots: i32, seed: i64): i32 {
+export function run(cap: i32, job: usize, bytes: i32, shots: i32, seed: i64, flags: i32 = 0): i32 {
   if (bytes > JOB_MAX) return E_STATE;
   if (sys.vm_write(JOB_AT, <i32>job, bytes) != bytes) return E_STATE;
   sys.dev_write(cap, QPU_JOB_ADDR, <i32>JOB_AT); sys.dev_write(cap, QPU_JOB_LEN, bytes);
   sys.dev_write(cap, QPU_SHOTS, shots);
   sys.dev_write(cap, QPU_SEED_LO, <i32>seed); sys.dev_write(cap, QPU_SEED_HI, <i32>(seed >>> 32));
-  sys.dev_write(cap, QPU_FLAGS, 0);
+  sys.dev_write(cap, QPU_FLAGS, flags);
   sys.dev_write(cap, QPU_RES_ADDR, <i32>RES_AT); sys.dev_write(cap, QPU_RES_LEN, RES_BYTES);
   const w = sys.dev_write(cap, QPU_CMD, QPU_CMD_RUN);
   if (w < 0) return w;
@@ -115,4 +115,9 @@ export function reason(cap: i32, i: i32): i32 {
 export function readResults(out: usize, n: i32): bool {
   const bytes = n * QRES_ENTRY_BYTES;
   return sys.vm_read(RES_AT, <i32>out, bytes) == bytes;
+}
+
+/** Copy `bytes` of per-shot outcomes (QRUN_MEMORY) the device wrote into `out`. */
+export function readShots(out: usize, bytes: i32): bool {
+  return bytes >= 0 && bytes <= RES_BYTES && sys.vm_read(RES_AT, <i32>out, bytes) == bytes;
 }

@@ -12,6 +12,7 @@
 import { log, OK, E_ARG, E_STATE, E_NOSPACE, QS_RECAL_PENDING, QS_JOB_QUEUED, QS_WHY_COHERENCE, QS_WHY_NOMAP, QS_POL_COHERENCE } from "../lib";
 import { QCAL_HEADER_BYTES, QCAL_HDR_QUBITS } from "../../hal/qpu/calibration-format";
 import * as cal from "./calibration";
+import * as harvest from "./harvest";
 import * as device from "./device";
 import * as profile from "./profile";
 import * as placement from "./placement";
@@ -68,6 +69,7 @@ export function due(t: i64): bool {
   const allow = cal.devQubits;
   if (!cal.load_(taken, allow)) log("recalibration: the table no longer holds together");
   device.recalibrated();
+  harvest.recalibrated();
   applied++;
   reestimate();
   return true;

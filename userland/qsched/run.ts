@@ -21,10 +21,13 @@ import { policy, mix, lossPpm, qpuReady, wake } from "./state";
 import * as arrival from "./arrival";
 import * as recal from "./recalibrate";
 import { setRunning } from "./timeline";
+import * as harvest from "./harvest";
 
 const avail = new StaticArray<bool>(cal.MAX_QUBITS_);
 /** The run on the QPU waits for the device's line (a device that answers at once never leaves it set). */
 let waiting = false;
+/** The run on the QPU is an entropy harvest (harvest.ts), not a user job's. */
+let harvesting = false;
 /** Where the next turn of the timer goes on looking for a job to run (after a turn that spent SCAN_WORK). */
 let resumeAt = 0;
 /** Search work (placement.work) one turn of the timer may spend looking for a job that can run. */
@@ -43,7 +46,8 @@ let sharedBytes = 0;
 
 /** Run the first queued job that can be placed now (one run per timer), if the QPU is free. */
 export function runNext(): void {
-  if (waiting || J.queue.length == 0 || !qpuReady()) return;
+  if (waiting || !qpuReady()) return;
+  if (J.queue.length == 0) { idle(); return; }
   const cap = device.ready();
   if (cap < 0) return; // no QPU (yet): the jobs wait
   // The run starts at the virtual time `at`: only jobs arrived by then take part, and not past a hold.
@@ -71,6 +75,14 @@ export function runNext(): void {
   }
   // Nothing can run now: the timer sleeps until a submission, a release, a client going away or a QPU attached wakes it.
   resumeAt = 0;
+  idle();
+}
+
+/** No user job can run: the QPU harvests entropy if the pool wants it (harvest.ts). */
+function idle(): void {
+  const cap = device.ready();
+  if (cap < 0) return;
+  if (harvest.start(cap)) { waiting = true; harvesting = true; }
 }
 
 /** The virtual time the run being gathered starts at. */
@@ -196,6 +208,7 @@ function completed(cap: i32, s: i32): void {
   }
   if (s >= 0) J.advance(startV + runNs);
   group.length = 0;
+  harvest.afterUserRun();
 }
 
 function maxSubmit(): i64 {
@@ -246,13 +259,24 @@ export function lineFired(): void {
   if (cap < 0) return;
   const s = device.status(cap);
   if (device.isBusy(s)) return;
+  if (harvesting) { harvestEnded(s); return; }
   completed(cap, s);
+}
+
+function harvestEnded(s: i32): void {
+  waiting = false;
+  harvesting = false;
+  const row = device.row();
+  if (row >= 0) lineHandled(row);
+  harvest.ended(s);
+  wake(); // a job submitted meanwhile runs now; else the next harvest, if the pool wants one
 }
 
 /** The QPU went: the jobs of the run on it fail; queued ones wait for the next QPU. */
 export function lost(): void {
   if (!waiting) return;
   waiting = false;
+  if (harvesting) { harvesting = false; return; }
   setRunning(false);
   for (let g = group.length - 1; g >= 0; g--) fail(unchecked(group[g]), E_STATE, QS_WHY_GONE, "the QPU was detached while it ran");
   group.length = 0;

@@ -4,6 +4,8 @@
 export const TAG_ENTROPY_GET = 0x0401; // w0 = bytes (<= 48): reply words; or fill lease 0; reply w0 = bytes
 export const TAG_ENTROPY_REFRESH = 0x0402; // reseed from the healthy sources now; reply w0 = bits gathered
 export const TAG_ENTROPY_STATUS = 0x0403; // reply: available bits, quality (0..100), healthy-source mask, failures
+export const TAG_ENTROPY_FEED = 0x0404; // lease 0 readable = raw bits, 8 per byte, bit 0 of byte 0 first; w0 = bits (1 .. ENT_FEED_MAX_BITS, within the lease), w1 = the min-entropy each bit carries, in ppm of a bit (0 .. 1000000): the bits are one source of the caller's, tested by the SP 800-90B health tests and credited at that figure while they pass (docs/entropy.md: Fed sources); reply: bits credited, bits the pool would take now (0: none), the caller's source index, 1 if the source is in the pool. Needs MEM_FEED_RIGHT on the caller's grant (`memory:call+control`): E_PERM otherwise; E_BUSY: init cannot answer now (try again); E_ARG: bits or min-entropy out of range, bits past the lease; E_NOSPACE: ENT_MAX_SOURCES sources already; E_NOLEASE, E_RIGHTS, E_FAULT: the lease; E_UNSUPPORTED: no entropy device
+export const TAG_ENTROPY_SOURCE = 0x0405; // w0 = source index (0 .. sources - 1); reply: ENT_SRC_*, ENT_STATE_*, ENT_WHY_* (why it last went out), bytes it gave, bits it has been credited, min-entropy per bit or sample (ppm of a bit); with lease 0 writable (optional), its first 8 bytes (the start of the start-up test, never absorbed) written there. E_ARG: no such source; E_UNSUPPORTED: no entropy device
 export const TAG_MEM_ALLOC = 0x0411; // w0 = bytes, w1 = MEMTYPE_*; reply cap = the object, w0 = handle
 export const TAG_MEM_RELEASE = 0x0412; // w0 = handle
 export const TAG_MEM_SHARE = 0x0413; // w0 = handle, w1 = VM_* rights; reply cap = a derived capability
@@ -29,6 +31,21 @@ export const MEM_SMALL_MAX = 2048; // larger classical requests get an object of
 export const MEM_ARENA_PAGES = 16; // a client's arena: 64 KiB
 export const MEM_CLIENT_QUOTA = 1024; // pages a client may hold through the manager
 export const QUBIT_CAPACITY = 64; // qubit-register memory the manager books (until the QPU reports its own)
+
+// ------------------------------------------------- entropy sources
+// TAG_ENTROPY_SOURCE's reply: what a source is, where it stands, why it last went out.
+export const MEM_FEED_RIGHT = 16; // R_CONTROL on a service's manifest grant of the memory service (`memory:call+control`): the right to feed it raw bits (TAG_ENTROPY_FEED); the manager reads it from init (TAG_INIT_CAPS)
+export const ENT_MAX_SOURCES = 8; // sources of the pool at most: the device's raw sources, then one per feeding service
+export const ENT_FEED_MAX_BITS = 8192; // bits of one TAG_ENTROPY_FEED
+export const ENT_FEED_TEST_PPM = 500000; // a fed source's health tests use the cutoffs of its claimed min-entropy, never of less than this (0.5 bit per bit)
+export const ENT_SRC_DEVICE = 1; // a raw source of the HAL's entropy device
+export const ENT_SRC_FED = 2; // a source a service feeds (TAG_ENTROPY_FEED): the quantum scheduler's QPU measurements
+export const ENT_STATE_STARTING = 0; // not through its start-up test yet
+export const ENT_STATE_IN = 1; // healthy: its samples are absorbed and credited
+export const ENT_STATE_OUT = 2; // a health test failed: out until a whole window passes
+export const ENT_WHY_NONE = 0; // never failed
+export const ENT_WHY_RCT = 1; // the repetition count test failed
+export const ENT_WHY_APT = 2; // the adaptive proportion test failed
 
 // ---------------------------------------------------- memory types
 // TAG_MEM_ALLOC's w1.

@@ -3,9 +3,10 @@
 // failure takes the source out of the pool at once; it comes back only after
 // a whole APT window passes with no failure of either test. A new source must
 // first pass the start-up test: enough whole windows to cover 1024 samples.
+import { ENT_MAX_SOURCES, ENT_WHY_NONE, ENT_WHY_RCT, ENT_WHY_APT } from "../../lib";
 import { aptWindow, rctCutoff, aptCutoff } from "./cutoffs";
 
-export const MAX_SOURCES = 8;
+export const MAX_SOURCES = ENT_MAX_SOURCES;
 export const STARTUP_SAMPLES = 1024;
 
 // Per source, structure-of-arrays.
@@ -23,6 +24,7 @@ const needed = new StaticArray<i32>(MAX_SOURCES); // windows to pass before the 
 const healthy = new StaticArray<bool>(MAX_SOURCES);
 const rctFails = new StaticArray<i64>(MAX_SOURCES);
 const aptFails = new StaticArray<i64>(MAX_SOURCES);
+const why = new StaticArray<i32>(MAX_SOURCES); // the test that failed last (ENT_WHY_*)
 
 /** Set up source `s` (< MAX_SOURCES) for min-entropy `h` bits per sample; it starts untested. */
 export function configure(s: i32, alphaLog2: f64, h: f64, binary: bool): void {
@@ -38,6 +40,13 @@ export function configure(s: i32, alphaLog2: f64, h: f64, binary: bool): void {
   unchecked(healthy[s] = false);
   unchecked(rctFails[s] = 0);
   unchecked(aptFails[s] = 0);
+  unchecked(why[s] = ENT_WHY_NONE);
+}
+
+/** New cutoffs for source s (its min-entropy changed), its state and counts kept. */
+export function retune(s: i32, alphaLog2: f64, h: f64): void {
+  unchecked(rctC[s] = rctCutoff(alphaLog2, h));
+  unchecked(aptC[s] = aptCutoff(alphaLog2, h, unchecked(aptW[s])));
 }
 
 /** Test one sample of source `s`; whether the source counts as healthy, this sample included. */
@@ -61,6 +70,7 @@ function rct(s: i32, x: u32): bool {
   // The run starts over, so a stuck source fails again every C − 1 samples.
   unchecked(rctRun[s] = 1);
   unchecked(rctFails[s] = unchecked(rctFails[s]) + 1);
+  unchecked(why[s] = ENT_WHY_RCT);
   return true;
 }
 
@@ -78,6 +88,7 @@ function apt(s: i32, x: u32): bool {
   unchecked(aptCount[s] = count);
   if (count != unchecked(aptC[s])) return false;
   unchecked(aptFails[s] = unchecked(aptFails[s]) + 1);
+  unchecked(why[s] = ENT_WHY_APT);
   return true;
 }
 
@@ -99,6 +110,7 @@ function endWindow(s: i32): void {
 export function isHealthy(s: i32): bool { return unchecked(healthy[s]); }
 export function rctFailures(s: i32): i64 { return unchecked(rctFails[s]); }
 export function aptFailures(s: i32): i64 { return unchecked(aptFails[s]); }
+export function whyOut(s: i32): i32 { return unchecked(why[s]); }
 export function rctCutoffOf(s: i32): i32 { return unchecked(rctC[s]); }
 export function aptCutoffOf(s: i32): i32 { return unchecked(aptC[s]); }
 export function aptWindowOf(s: i32): i32 { return unchecked(aptW[s]); }

@@ -2,11 +2,12 @@
 // the pool, seeds and reseeds the DRBG from the pool, and tops the pool up in
 // the background, on the service's timer, while it is not full or a source is
 // out (a failed source comes back only by being sampled).
-import { sys } from "../../lib";
+import { sys, ENT_SRC_DEVICE, ENT_SRC_FED, E_NOSPACE } from "../../lib";
 import { openDevice, select, sample } from "./device";
 import { configure, feed, isHealthy, MAX_SOURCES, STARTUP_SAMPLES } from "./health";
 import { absorb, drawSeed, pendingUnits, availableBits, isFull, fillPercent, SEED_BYTES } from "./pool";
 import { HmacDrbg } from "./drbg";
+import { describe, bytesIn, creditedUnits, feeder } from "./sources";
 import {
   ALPHA_LOG2, SOURCE_MIN_ENTROPY, SOURCE_BINARY, UNIT_SHIFT, SEED_BITS, CAPACITY_BITS, ROUND_SAMPLES,
   MAX_DEMAND_ROUNDS, REFILL_NS,
@@ -20,7 +21,8 @@ const PERSONALIZATION = "quark memory: entropy pool";
 const NONCE_BYTES = 16;
 const seedBuf = new StaticArray<u8>(SEED_BYTES + NONCE_BYTES + 64);
 
-let sources = 0;
+let sources = 0; // the device's raw sources: 0 .. sources - 1
+let fedCount = 0; // then the fed ones, one per feeding service
 let pid = 0;
 let restarts = 0;
 let refillArmed = false;
@@ -32,14 +34,30 @@ export function startManager(ownPid: i32, ownRestarts: i32): i32 {
   const n = openDevice();
   if (n < 0) return n;
   sources = min(n, MAX_SOURCES);
-  for (let s = 0; s < sources; s++) configure(s, ALPHA_LOG2, SOURCE_MIN_ENTROPY, SOURCE_BINARY);
+  for (let s = 0; s < sources; s++) {
+    configure(s, ALPHA_LOG2, SOURCE_MIN_ENTROPY, SOURCE_BINARY);
+    describe(s, ENT_SRC_DEVICE, 0, <i32>(SOURCE_MIN_ENTROPY * 1e6));
+  }
   gather(STARTUP_SAMPLES);
   topUp(SEED_BITS);
   armRefill();
   return sources;
 }
 
-export function sourceCount(): i32 { return sources; }
+/** Every source: the device's, then the fed ones. */
+export function sourceCount(): i32 { return sources + fedCount; }
+export function deviceSources(): i32 { return sources; }
+
+/** The source `pid` feeds, made at its first feed (binary, tested at `testH`); E_NOSPACE past ENT_MAX_SOURCES. */
+export function fedSource(pid: i32, ppm: i32, testH: f64): i32 {
+  for (let s = sources; s < sources + fedCount; s++) if (unchecked(feeder[s]) == pid) return s;
+  const s = sources + fedCount;
+  if (s >= MAX_SOURCES) return E_NOSPACE;
+  configure(s, ALPHA_LOG2, testH, true);
+  describe(s, ENT_SRC_FED, pid, ppm);
+  fedCount++;
+  return s;
+}
 
 /** `n` samples from each source; the credit gathered, in units. */
 export function gather(n: i32): i64 {
@@ -51,15 +69,19 @@ export function gather(n: i32): i64 {
 function sampleSource(s: i32, n: i32): i64 {
   if (select(s) < 0) return 0;
   let credited: i64 = 0;
+  let read = 0;
   for (let i = 0; i < n; i++) {
     const x = sample();
     if (x < 0) break;
+    read++;
     // Only a source that passed its tests, this sample included, feeds the pool.
     if (feed(s, <u32>x)) {
       absorb(<u32>x, CREDIT);
       credited += CREDIT;
     }
   }
+  unchecked(bytesIn[s] = unchecked(bytesIn[s]) + (<i64>read << 2));
+  unchecked(creditedUnits[s] = unchecked(creditedUnits[s]) + credited);
   return credited;
 }
 
@@ -96,9 +118,10 @@ function writeNonce(p: usize): i32 {
   return NONCE_BYTES + <i32>n;
 }
 
+/** Bit s: source s is in the pool (the device's and the fed ones). */
 export function healthyMask(): i32 {
   let m = 0;
-  for (let s = 0; s < sources; s++) if (isHealthy(s)) m |= 1 << s;
+  for (let s = 0; s < sources + fedCount; s++) if (isHealthy(s)) m |= 1 << s;
   return m;
 }
 
@@ -108,13 +131,18 @@ export function ready(): bool { return drbg.seeded && healthyMask() != 0; }
 /** 0..100: half for the share of healthy sources, half for how full the pool is; 0 when it cannot serve. */
 export function quality(): i32 {
   if (!ready()) return 0;
-  return 50 * popcnt<i32>(healthyMask()) / sources + fillPercent() / 2;
+  return 50 * popcnt<i32>(healthyMask()) / sourceCount() + fillPercent() / 2;
 }
 
-/** Wake up later to sample, unless the pool is full and every source is in. */
+/**
+ * Wake up later to sample, unless the pool is full and every device source is
+ * in. A fed source comes back only by being fed, so the timer does not wait
+ * for it.
+ */
 export function armRefill(): void {
   if (refillArmed || sources == 0) return;
-  if (isFull() && healthyMask() == (1 << sources) - 1) return;
+  const device = (1 << sources) - 1;
+  if (isFull() && (healthyMask() & device) == device) return;
   refillArmed = true;
   sys.timer_set(sys.time() + REFILL_NS);
 }

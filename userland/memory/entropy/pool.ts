@@ -17,6 +17,16 @@ let pending: i64 = 0;
   available = min(CAPACITY, available + credit);
 }
 
+/** `n` bytes of bits that passed their source's health tests, worth `credit` units in all. */
+export function absorbBytes(p: usize, n: i32, credit: i64): void {
+  hash.update(p, n);
+  pending += credit;
+  available = min(CAPACITY, available + credit);
+}
+
+/** Units the pool lacks to be full. */
+export function missingUnits(): i64 { return CAPACITY - available; }
+
 /** Write the conditioned seed (32 bytes) at `out`, and start gathering the next. */
 export function drawSeed(out: usize): void {
   hash.finish(out);

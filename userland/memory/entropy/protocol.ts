@@ -1,5 +1,7 @@
 // The entropy protocol (kernel/abi.ts, TAG_ENTROPY_*; docs/entropy.md).
 import { sys, arg, reply, leaseCount, OK, E_ARG, E_STATE, E_UNSUPPORTED } from "../../lib";
+import { kind, bytesIn, creditedUnits, hPpm, firstBytes, state, FIRST_BYTES } from "./sources";
+import { whyOut } from "./health";
 import { hasDevice } from "./device";
 import { availableBits, debit } from "./pool";
 import { rctFailures, aptFailures } from "./health";
@@ -89,5 +91,25 @@ export function status(): i32 {
   const end = which == 0 ? n : first + 1;
   for (let s = first; s < end; s++) { rct += rctFailures(s); apt += aptFailures(s); }
   reply(availableBits(), quality(), healthyMask(), rct + apt, rct, apt);
+  return OK;
+}
+
+/**
+ * TAG_ENTROPY_SOURCE: w0 = source index. Reply: ENT_SRC_*, ENT_STATE_*,
+ * ENT_WHY_*, bytes it gave, bits credited over its life, min-entropy per
+ * sample (ppm of a bit); its first 8 bytes into lease 0 when one is lent.
+ */
+export function source(): i32 {
+  if (!hasDevice()) return E_UNSUPPORTED;
+  const which = arg(0);
+  if (which < 0 || which >= <i64>sourceCount()) return E_ARG;
+  const s = <i32>which;
+  if (leaseCount() > 0) {
+    const len = sys.lease_len(0);
+    if (len < 0) return len;
+    const w = sys.lease_write(0, 0, firstBytes(s), min(len, FIRST_BYTES));
+    if (w < 0) return w;
+  }
+  reply(unchecked(kind[s]), state(s), whyOut(s), unchecked(bytesIn[s]), unchecked(creditedUnits[s]) >> UNIT_SHIFT, unchecked(hPpm[s]));
   return OK;
 }
