@@ -170,8 +170,19 @@ describe("the board's image (tools/board/image.ts), read once for every engine",
   it("is the checked image, every module and the kernel validated by V8", () => {
     const img = boardImage(good(), "t.wasm");
     expect(img.modules.map((m) => m.name)).toEqual(["hal", "init", "echo"]);
-    expect(img.kernel).toEqual(good());
+    // The kernel alone, the file's bytes up to its quark.* sections: an engine compiles no service's bytes with it.
+    expect(img.kernel).toEqual(moduleReturning(100));
+    expect(img.kernel.length).toBeLessThan(good().length);
     expect(img.bootTable).toEqual(bootTable());
+  });
+
+  it("takes the whole file as the kernel when a section of its own follows a quark.* one", () => {
+    const b = good();
+    const tail = encodeCustomSection("trailer", Uint8Array.of(1, 2, 3));
+    const interleaved = Uint8Array.from([...b, ...tail]);
+    expect(checkImage(interleaved, "t.wasm").kernelEnd).toBe(interleaved.length);
+    expect(boardImage(interleaved, "t.wasm").kernel).toEqual(interleaved);
+    expect(checkImage(b, "t.wasm").kernelEnd).toBe(moduleReturning(100).length);
   });
 
   it("refuses a module no engine could compile, naming it, with V8's reason for every engine", () => {

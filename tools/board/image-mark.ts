@@ -22,18 +22,21 @@ import type { CheckedModule, ModuleKind } from "../lib/image-check";
 import { loaderCacheDir } from "../host-node/loader";
 
 /** Bump when what a mark records changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** A file changed less than this long ago is checked whole every time, and not marked. */
 export const RACY_MS = 2000;
 
 export interface CheckedParts {
   kernelSha256: string;
+  /** The kernel module's bytes end here (image-check.ts). */
+  kernelEnd: number;
   modules: CheckedModule[];
   bootTable: Uint8Array;
 }
 
 interface Mark {
   kernelSha256: string;
+  kernelEnd: number;
   modules: { name: string; kind: ModuleKind; sha256: string; at: number; size: number }[];
   boot: [number, number];
 }
@@ -62,8 +65,10 @@ export function recall(identity: string, bytes: Uint8Array): CheckedParts | unde
   }
   if (!Array.isArray(mark.modules) || !Array.isArray(mark.boot) || typeof mark.kernelSha256 !== "string") return undefined;
   if (!within(mark.boot[0], mark.boot[1], bytes.length) || !mark.modules.every((m) => within(m.at, m.size, bytes.length))) return undefined;
+  if (!within(0, mark.kernelEnd, bytes.length)) return undefined;
   return {
     kernelSha256: mark.kernelSha256,
+    kernelEnd: mark.kernelEnd,
     modules: mark.modules.map((m, index) => ({ index, name: m.name, kind: m.kind, size: m.size, sha256: m.sha256, bytes: bytes.subarray(m.at, m.at + m.size) })),
     bootTable: bytes.subarray(mark.boot[0], mark.boot[0] + mark.boot[1]),
   };
@@ -76,6 +81,7 @@ export function remember(identity: string, changedMs: number, bytes: Uint8Array,
   if (parts.bootTable.buffer !== bytes.buffer || parts.modules.some((m) => m.bytes.buffer !== bytes.buffer)) return;
   const mark: Mark = {
     kernelSha256: parts.kernelSha256,
+    kernelEnd: parts.kernelEnd,
     modules: parts.modules.map((m) => ({ name: m.name, kind: m.kind, sha256: m.sha256, at: at(m.bytes), size: m.size })),
     boot: [at(parts.bootTable), parts.bootTable.length],
   };

@@ -14,7 +14,7 @@ import { loaderCacheDir } from "../host-node/loader";
 
 export interface BoardImage {
   file: string;
-  /** The image's bytes: the kernel module. */
+  /** The kernel module: the image's bytes up to its quark.* sections (tools/lib/image-check.ts kernelEnd). */
   kernel: Uint8Array;
   /** The sha256 of the kernel's sections but the quark.* ones: what its compiled code depends on. */
   kernelSha256: string;
@@ -61,7 +61,7 @@ function validate(bytes: Uint8Array, name: string, sha256: string, file: string)
 /** The image's parts, checked and validated; every refusal is an ImageCheckError naming `file`. */
 function check(bytes: Uint8Array, file: string): CheckedParts {
   const checked = checkImage(bytes, file);
-  validate(bytes, KERNEL_REFUSAL_NAME, checked.kernelSha256, file);
+  validate(bytes.subarray(0, checked.kernelEnd), KERNEL_REFUSAL_NAME, checked.kernelSha256, file);
   for (const m of checked.modules) validate(m.bytes, m.name, m.sha256, file);
   return checked;
 }
@@ -69,7 +69,7 @@ function check(bytes: Uint8Array, file: string): CheckedParts {
 // The check refuses an image whose quark.abi differs from this checkout's in any constant: a checked image's table is this one.
 function fromParts(file: string, bytes: Uint8Array, parts: CheckedParts): BoardImage {
   return {
-    file, kernel: bytes, kernelSha256: parts.kernelSha256, modules: parts.modules, bootTable: parts.bootTable.slice(),
+    file, kernel: bytes.subarray(0, parts.kernelEnd), kernelSha256: parts.kernelSha256, modules: parts.modules, bootTable: parts.bootTable.slice(),
     abi: abiConstants() as Record<string, number>,
   };
 }

@@ -46,6 +46,14 @@ export interface CheckedImage {
   manifest: unknown;
   /** The sha256 of the kernel's own sections (every one but the custom ones): what its validity depends on. */
   kernelSha256: string;
+  /**
+   * Where the kernel module ends: bytes [0, kernelEnd) are the kernel with
+   * none of the quark.* sections, since the image writer puts those after it
+   * (tools/lib/image.ts); the whole file's length when another section
+   * follows a quark.* one. An engine compiles that prefix, and neither copies
+   * nor hashes every service's bytes along with the kernel's.
+   */
+  kernelEnd: number;
 }
 
 export class ImageCheckError extends Error {
@@ -182,9 +190,11 @@ function startsWithPrefix(b: Uint8Array, at: number, len: number): boolean {
  * business, and goes into `code`, the hash of the kernel's own sections
  * (custom ones included: an engine may read some, like "name").
  */
-function quarkSections(b: Uint8Array, fail: Fail, code: Hash): Map<string, Uint8Array> {
+function quarkSections(b: Uint8Array, fail: Fail, code: Hash): { found: Map<string, Uint8Array>; kernelEnd: number } {
   const found = new Map<string, Uint8Array>();
   code.update(b.subarray(0, HEADER));
+  let kernelEnd = b.length;
+  let quarkSeen = false;
   for (let at = HEADER; at < b.length; ) {
     const size = leb(b, at + 1, b.length, fail, at);
     if (size === null) fail("truncated", `truncated: the file ends inside the section header at byte ${at}; ${DAMAGED}`);
@@ -193,10 +203,13 @@ function quarkSections(b: Uint8Array, fail: Fail, code: Hash): Map<string, Uint8
     if (end > b.length) {
       fail("truncated", `truncated: the section at byte ${at} needs ${len} bytes, the file has ${b.length - start}; ${DAMAGED}`);
     }
-    if (b[at] !== 0 || !addCustom(b, at, start, end, found, fail)) code.update(b.subarray(at, end));
+    const quark = b[at] === 0 && addCustom(b, at, start, end, found, fail);
+    if (!quark) code.update(b.subarray(at, end));
+    if (quark && !quarkSeen) { quarkSeen = true; kernelEnd = at; }
+    else if (!quark && quarkSeen) kernelEnd = b.length;
     at = end;
   }
-  return found;
+  return { found, kernelEnd };
 }
 
 /** Adds a `quark.*` section to `found`; false for any other custom section. */
@@ -319,7 +332,7 @@ export function checkImage(bytes: Uint8Array, file: string, expected: Readonly<R
   const fail: Fail = (code, what) => { throw new ImageCheckError(file, code, what); };
   checkHeader(bytes, fail);
   const code = createHash("sha256");
-  const s = quarkSections(bytes, fail, code);
+  const { found: s, kernelEnd } = quarkSections(bytes, fail, code);
   const table = abiSection(required(s, SECTION_ABI, fail), expected, fail);
   const entries = checkEntries(parseJson(required(s, SECTION_MODULES, fail), SECTION_MODULES, fail), fail);
   const modules = entries.map((e, i) => checkModule(s, e, i, fail));
@@ -328,5 +341,5 @@ export function checkImage(bytes: Uint8Array, file: string, expected: Readonly<R
   // boot() exits 1 in both hosts, with the kernel's reason on the console.
   const bootTable = required(s, SECTION_BOOT, fail);
   const manifest = s.has(SECTION_MANIFEST) ? parseJson(s.get(SECTION_MANIFEST)!, SECTION_MANIFEST, fail) : undefined;
-  return { abi: table, modules, bootTable, manifest, kernelSha256: code.digest("hex") };
+  return { abi: table, modules, bootTable, manifest, kernelSha256: code.digest("hex"), kernelEnd };
 }
