@@ -79,7 +79,7 @@ export class NodeMachine {
     this.t0 = opts.t0 ?? performance.now();
     this.pool = new InstancePool<Live>(opts.recycle ?? process.env.QUARK_RECYCLE !== "0");
     const out = opts.out ?? ((b: Uint8Array) => { process.stdout.write(b); });
-    // A service's entry stays undefined until its first spawn compiles it (compiled()).
+    // A service's entry stays undefined until its first spawn links it (compiled()).
     this.imports = image.modules.map((_, i) => (i === 0 ? "the HAL is not a process" : undefined));
     const halInstance = new WebAssembly.Instance(image.hal, {
       host: {
@@ -105,12 +105,11 @@ export class NodeMachine {
     this.memories[abi.COPY_HAL] = this.hal.memory as WebAssembly.Memory;
   }
 
-  /** Module `index` compiled and linked, or why it cannot be; compiled at its first spawn. */
+  /** Module `index` compiled (./image.ts) and linked, or why it cannot be; linked at its first spawn. */
   private compiled(index: number): [WebAssembly.Module | undefined, WebAssembly.Imports | string] {
     let imports = this.imports[index];
     if (imports === undefined) {
-      const m = this.image.modules[index];
-      const loaded = this.load(m.name, m.bytes, m.sha256);
+      const loaded = this.image.services[index] ?? "not a service module";
       if (typeof loaded !== "string") this.loaded[index] = loaded;
       imports = this.imports[index] = typeof loaded === "string" ? loaded : this.link(loaded);
     }
@@ -118,9 +117,9 @@ export class NodeMachine {
   }
 
   /**
-   * A service module through the service loader (./loader.ts), which adds
-   * the CPU and stack charges, compiled; a string says why it cannot be (a
-   * refusal is a link failure: spawn answers E_LINK).
+   * A reloaded service module through the service loader (./loader.ts), which
+   * adds the CPU and stack charges, compiled; a string says why it cannot be
+   * (a refusal is a link failure: spawn answers E_LINK).
    */
   private load(name: string, bytes: Uint8Array, sha256?: string): WebAssembly.Module | string {
     // The loader and the link policy, as the board applies them for every engine (tools/board/services.ts).

@@ -6,7 +6,7 @@ import { EngineError, runBoard, type BoardIo, type BoardOptions } from "../board
 import type { Booted, Engine, KernelTrap, ServiceTrap, Step } from "../board/engine";
 import type { BoardImage } from "../board/image";
 import { FAULT_CAUSE_EXPORT } from "../lib/abi-texts";
-import { compileImage } from "./image";
+import { compileImage, type BootImage } from "./image";
 import { NodeMachine, type MachineOptions, type Trap } from "./machine";
 
 // A step hands the board at most this many traps: a service that traps in a loop cannot grow the list without bound.
@@ -27,8 +27,9 @@ interface UartRx {
 /** Boot an image file under V8 and run it to the end; resolves to the exit status. */
 export function bootNode(imagePath: string, opts: BootOptions = {}): Promise<number> {
   return runBoard(imagePath, opts, async (image, io) => {
+    const compiled = await compileImage(image, opts.loaderFlags ?? 0);
     try {
-      return new NodeEngine(image, io, opts);
+      return new NodeEngine(compiled, image, io, opts);
     } catch (e) {
       // The HAL or the kernel cannot be instantiated (an import the machine ABI does not provide, a trapping start).
       if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.RuntimeError) {
@@ -45,14 +46,14 @@ class NodeEngine implements Engine {
   private readonly bootTable: Uint8Array;
   private readonly traps: ServiceTrap[] = [];
 
-  constructor(image: BoardImage, io: BoardIo, opts: BootOptions) {
+  constructor(compiled: BootImage, image: BoardImage, io: BoardIo, opts: BootOptions) {
     this.bootTable = image.bootTable;
     // Services' traps go to the board with the next step's answer (it prints them); a kernel trap is the step's kernelTrap.
     const onTrap = (t: Trap) => {
       if (!t.inKernel && this.traps.length < MAX_TRAPS_PER_STEP) this.traps.push({ pid: t.pid, name: t.name, message: t.message });
       opts.onTrap?.(t);
     };
-    this.m = new NodeMachine(compileImage(image), {
+    this.m = new NodeMachine(compiled, {
       verbose: opts.verbose, loaderFlags: opts.loaderFlags, onTrap, out: io.out, err: io.err, t0: io.t0, imagePath: image.file,
     });
     this.hal = this.m.hal as unknown as UartRx;
