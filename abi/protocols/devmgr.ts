@@ -15,7 +15,7 @@ export const protocol: Protocol = {
   tags: [
     { name: "TAG_DEV_COUNT", value: "0x0501", doc: "reply: bus slots, BUS_SEQ last seen, idle delay (ms), handles open, handle table size, devices present" },
     { name: "TAG_DEV_INFO", value: "0x0502", doc: "w0 = slot; reply: DEVST_*, type, id, BUS_PWR_* (0: empty), references held, DEVPOL_*" },
-    { name: "TAG_DEV_TIMES", value: "0x0503", doc: "w0 = slot; reply: ns on, ns suspended, ns off (the bus's accounting), driver (service index, -1: none), handles open on it" },
+    { name: "TAG_DEV_TIMES", value: "0x0503", doc: "w0 = slot; reply: ns on, ns suspended, ns off (the bus's accounting), driver (service index: the driver bound to it, or for a static device the service the manifest grants it to; -1: none), handles open on it" },
     { name: "TAG_DEV_FIND", value: "0x0504", doc: "w0 = device id; reply w0 = its slot (E_ARG: no device has it now)" },
     { name: "TAG_DEV_OPEN", value: "0x0505", doc: "w0 = device id; reply cap = the handle, w0 = handle number; E_ARG: not present; E_NOSPACE: every handle in use" },
     { name: "TAG_DEV_REVOKE", value: "0x0506", doc: "w0 = handle number (one the caller opened): close it and delete every copy; its references are released" },
@@ -37,7 +37,7 @@ export const protocol: Protocol = {
     { name: "TAG_DEV_PUT", value: "0x0521", doc: "through a handle: drop one; E_STATE if this handle holds none; reply as TAG_DEV_GET" },
     { name: "TAG_DEV_HANDLE", value: "0x0522", doc: "through a handle: reply id, slot, this handle's references, the device's, BUS_PWR_*, handle number" },
     { name: "TAG_DEV_CLOSE", value: "0x0523", doc: "through a handle: release its references and revoke it (every copy)" },
-    { name: "TAG_DEV_READ", value: "0x0524", doc: "through a handle: w0 = byte offset, w1 = length (multiples of the device's block, at most DEVMGR_IO_MAX), lease 0 writable for the data; reply w0 = bytes read. E_STATE: no driver bound (yet, or since its crash); E_CRASHED: the driver died in this request; E_DEAD: the device was unplugged during it; E_ARG: offset or length; E_NOLEASE, E_RIGHTS, E_FAULT: the lease" },
+    { name: "TAG_DEV_READ", value: "0x0524", doc: "through a handle: w0 = byte offset, w1 = length (multiples of the device's block, at most DEVMGR_IO_MAX), lease 0 writable for the data; reply w0 = bytes read. E_STATE: no driver bound (yet, or since its crash); E_UNSUPPORTED: a static device its manifest holder drives through a protocol of its own (the UART: the console driver's); E_CRASHED: the driver died in this request; E_DEAD: the device was unplugged during it; E_ARG: offset or length; E_NOLEASE, E_RIGHTS, E_FAULT: the lease" },
     { name: "TAG_DEV_WRITE", value: "0x0525", doc: "through a handle: w0 = byte offset, w1 = length, lease 0 readable with the data; reply w0 = bytes written; errors as TAG_DEV_READ" },
     { name: "TAG_DEV_IOCTL", value: "0x0526", doc: "through a handle: w0 = DEVIO_*, w1 = its argument; reply as the operation says; E_UNSUPPORTED: an operation the driver does not know; other errors as TAG_DEV_READ" },
   ],

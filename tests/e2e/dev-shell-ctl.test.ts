@@ -29,16 +29,16 @@ const runtimes = ["node", "wasmtime"];
 const block = `block-${abi.BUS_FIRST_ID}`;
 
 describe("dev commands through quark ctl", () => {
-  it.each(runtimes)("dev list --json: every static device, present and on, no references, no driver (%s)", (runtime) => {
+  it.each(runtimes)("dev list --json: every static device, present and on, no references, driven by the service the manifest grants it to (%s)", (runtime) => {
     const r = quark(["ctl", devices, "--runtime", runtime, "dev list --json"]);
     expect(r.code, r.stderr).toBe(0);
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list.map((d) => [d.slot, d.name, d.id, d.type, d.state, d.power, d.policy, d.references, d.handles, d.driver])).toEqual([
       [0, "timer", 0, "timer", "present", "on", "auto", 0, 0, null],
-      [1, "uart", abi.DEV_UART, "uart", "present", "on", "auto", 0, 0, null],
+      [1, "uart", abi.DEV_UART, "uart", "present", "on", "auto", 0, 0, "condrv"],
       [2, "entropy", abi.DEV_ENTROPY, "entropy", "present", "on", "auto", 0, 0, null],
       [3, "intc", 0, "intc", "present", "on", "auto", 0, 0, null],
-      [4, "bus", abi.DEV_BUS, "bus", "present", "on", "auto", 0, 0, null],
+      [4, "bus", abi.DEV_BUS, "bus", "present", "on", "auto", 0, 0, "devmgr"],
     ]);
     // The bus's accounting: each has been on since the HAL started, and in no other state.
     for (const d of list) {
@@ -92,6 +92,15 @@ describe("dev commands through quark ctl", () => {
       "",
     ]);
     expect(r.code).toBe(2);
+  });
+
+  it.each(runtimes)("the UART's driver is condrv, which its manifest grants it to; the devmgr forwards it nothing (%s)", (runtime) => {
+    const r = quark(["ctl", devices, "--runtime", runtime, "dev info uart", "dev read uart 0 4", "dev info entropy"]);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe(`uart: uart, id ${abi.DEV_UART}, slot 1, present, on (policy auto), 0 references, 0 handles, driver condrv`);
+    expect(lines).toContain("dev read uart refused: E_UNSUPPORTED");
+    expect(lines.find((l) => l.startsWith("entropy: "))).toMatch(/, driver none$/);
+    expect(r.code).toBe(1);
   });
 
   it.each(runtimes)("power: off, on, and auto with no references suspends after the idle delay (%s)", (runtime) => {

@@ -11,7 +11,7 @@
 // line of its slot (minted by init for the devmgr: interrupts = ["slots"]).
 import {
   sys, fnv1a, capByName, OK, E_PERM, E_ARG, E_BUSY, E_DEAD, E_CRASHED, E_BADSLOT, K_ENDPOINT, R_READ, R_WRITE, CQ_TARGET,
-  BUS_SLOT_COUNT, BUS_STATIC_SLOTS, DEV_TYPE_BLOCK, BLK_SECTORS, GRANT_DRIVER, GRANT_MATCH, GRANT_PLUG, DEVMGR_DRIVERS,
+  BUS_SLOT_COUNT, BUS_STATIC_SLOTS, DEV_TYPE_BLOCK, BLK_SECTORS, GRANT_DRIVER, GRANT_MATCH, GRANT_PLUG, GRANT_DEVICE, DEVMGR_DRIVERS,
   DEVMGR_MATCH_MAX, DEVP_ID, DEVP_SLOT, DEVP_SECTORS, BIND_EQ, BIND_NE, BIND_LT, BIND_GE, SVC_RUNNING,
   TAG_INIT_COUNT, TAG_INIT_CAPS, TAG_INIT_STATUS, TAG_DRV_ATTACH, TAG_DRV_LINE, TAG_DRV_DETACH, log,
 } from "../lib";
@@ -37,6 +37,14 @@ const rValue = new StaticArray<i32>(DEVMGR_DRIVERS * DEVMGR_MATCH_MAX);
 export const rEp = new StaticArray<i32>(DEVMGR_DRIVERS); // its endpoint (from its announcement), -1: none
 const rUp = new StaticArray<bool>(DEVMGR_DRIVERS); // announced and not known to have died since
 const rInst = new StaticArray<i32>(DEVMGR_DRIVERS); // the restarts it announced with
+
+// A static device is not bound by a rule: the manifest grants its registers
+// to a service (caps = ["uart"]: a GRANT_DEVICE record), which drives it. For
+// enumeration that service is its driver (driverOf), the first grant in
+// manifest order, by device id.
+const holderId = new StaticArray<i32>(BUS_STATIC_SLOTS);
+const holderIndex = new StaticArray<i32>(BUS_STATIC_SLOTS);
+let holders = 0;
 
 // Per slot: the rule bound to its device (-1: none), and the device capability it was given.
 export const sDriver = new StaticArray<i32>(BUS_SLOT_COUNT);
@@ -86,6 +94,7 @@ export function readRules(): i32 {
   if (c < 0) return c;
   const count = <i32>sys.reply_word(0);
   rules = 0;
+  holders = 0;
   clearBootPlugs();
   for (let i = 0; i < count; i++) {
     for (let k = 0; ; k++) {
@@ -97,6 +106,7 @@ export function readRules(): i32 {
       else if (kind == GRANT_MATCH && rules > 0 && unchecked(rIndex[rules - 1]) == i) {
         addCondition(rules - 1, <i32>sys.reply_word(1), <i32>sys.reply_word(2), <i32>sys.reply_word(3));
       } else if (kind == GRANT_PLUG) noteBootPlug(<i32>sys.reply_word(1));
+      else if (kind == GRANT_DEVICE) noteHolder(<i32>sys.reply_word(1), i);
     }
   }
   rulesRead = true;
@@ -107,6 +117,13 @@ export function readRules(): i32 {
     if (ep >= 0) { unchecked(rEp[r] = ep); unchecked(rUp[r] = true); pending = true; }
   }
   return OK;
+}
+
+function noteHolder(id: i32, index: i32): void {
+  for (let h = 0; h < holders; h++) if (unchecked(holderId[h]) == id) return;
+  if (holders == BUS_STATIC_SLOTS) return;
+  unchecked(holderId[holders] = id); unchecked(holderIndex[holders] = index);
+  holders++;
 }
 
 function newRule(init: i32, index: i32, type: i32): void {
@@ -265,9 +282,14 @@ function attach(r: i32, s: i32, id: i32, type: i32, sectors: i32, cap: i32): i32
 }
 
 /** The service index of the driver bound to `slot`, -1: none. */
+/** The service index that drives the device in `slot`: its bound driver, or for a static device its manifest holder; -1: none. */
 export function driverOf(slot: i32): i32 {
   const r = unchecked(sDriver[slot]);
-  return r < 0 ? -1 : unchecked(rIndex[r]);
+  if (r >= 0) return unchecked(rIndex[r]);
+  if (slot >= BUS_STATIC_SLOTS) return -1;
+  const id = unchecked(sId[slot]);
+  for (let h = 0; h < holders; h++) if (unchecked(holderId[h]) == id) return unchecked(holderIndex[h]);
+  return -1;
 }
 
 /** Mark that the device in `slot` has no working driver now that its call found the driver dead. */

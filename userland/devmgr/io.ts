@@ -6,11 +6,11 @@
 // path it rides on). The I/O holds a power reference while it runs, so a
 // device under `auto` is on for it and suspended the idle delay after.
 import {
-  sys, arg, reply, leaseCount, OK, E_ARG, E_STATE, E_DEAD, E_CRASHED, E_NOLEASE, E_FAULT, LEASE_READ, LEASE_WRITE,
+  sys, arg, reply, leaseCount, OK, E_ARG, E_STATE, E_UNSUPPORTED, BUS_STATIC_SLOTS, E_DEAD, E_CRASHED, E_NOLEASE, E_FAULT, LEASE_READ, LEASE_WRITE,
   DEVMGR_IO_MAX, TAG_DEV_READ, TAG_DEV_WRITE, TAG_DRV_READ, TAG_DRV_WRITE, TAG_DRV_IOCTL,
 } from "../lib";
 import { sPresent, sId, refTaken, refsDropped } from "./bus";
-import { endpointOf, driverFailed } from "./drivers";
+import { endpointOf, driverFailed, driverOf } from "./drivers";
 
 const buffer = new StaticArray<u8>(DEVMGR_IO_MAX);
 
@@ -25,7 +25,8 @@ const buffer = new StaticArray<u8>(DEVMGR_IO_MAX);
  */
 export function deviceIo(slot: i32, id: i32, tag: i32, look: () => void): i32 {
   const ep = endpointOf(slot);
-  if (ep < 0) return E_STATE; // no driver: none matches, or it has not announced itself (again, after a crash)
+  // A static device held by a manifest grant is driven through its holder's own protocol (the console's, the entropy manager's).
+  if (ep < 0) return slot < BUS_STATIC_SLOTS && driverOf(slot) >= 0 ? E_UNSUPPORTED : E_STATE; // else no driver: none matches, or it has not announced itself (again, after a crash)
   let len: i64 = 0;
   if (tag != TAG_DEV_READ && tag != TAG_DEV_WRITE) {
     // A control has no data: the driver's answer words are the reply.

@@ -3,7 +3,7 @@
 // ----------------------------- device manager: tags 0x0500..0x057f
 export const TAG_DEV_COUNT = 0x0501; // reply: bus slots, BUS_SEQ last seen, idle delay (ms), handles open, handle table size, devices present
 export const TAG_DEV_INFO = 0x0502; // w0 = slot; reply: DEVST_*, type, id, BUS_PWR_* (0: empty), references held, DEVPOL_*
-export const TAG_DEV_TIMES = 0x0503; // w0 = slot; reply: ns on, ns suspended, ns off (the bus's accounting), driver (service index, -1: none), handles open on it
+export const TAG_DEV_TIMES = 0x0503; // w0 = slot; reply: ns on, ns suspended, ns off (the bus's accounting), driver (service index: the driver bound to it, or for a static device the service the manifest grants it to; -1: none), handles open on it
 export const TAG_DEV_FIND = 0x0504; // w0 = device id; reply w0 = its slot (E_ARG: no device has it now)
 export const TAG_DEV_OPEN = 0x0505; // w0 = device id; reply cap = the handle, w0 = handle number; E_ARG: not present; E_NOSPACE: every handle in use
 export const TAG_DEV_REVOKE = 0x0506; // w0 = handle number (one the caller opened): close it and delete every copy; its references are released
@@ -25,7 +25,7 @@ export const TAG_DEV_GET = 0x0520; // through a handle: take a power reference (
 export const TAG_DEV_PUT = 0x0521; // through a handle: drop one; E_STATE if this handle holds none; reply as TAG_DEV_GET
 export const TAG_DEV_HANDLE = 0x0522; // through a handle: reply id, slot, this handle's references, the device's, BUS_PWR_*, handle number
 export const TAG_DEV_CLOSE = 0x0523; // through a handle: release its references and revoke it (every copy)
-export const TAG_DEV_READ = 0x0524; // through a handle: w0 = byte offset, w1 = length (multiples of the device's block, at most DEVMGR_IO_MAX), lease 0 writable for the data; reply w0 = bytes read. E_STATE: no driver bound (yet, or since its crash); E_CRASHED: the driver died in this request; E_DEAD: the device was unplugged during it; E_ARG: offset or length; E_NOLEASE, E_RIGHTS, E_FAULT: the lease
+export const TAG_DEV_READ = 0x0524; // through a handle: w0 = byte offset, w1 = length (multiples of the device's block, at most DEVMGR_IO_MAX), lease 0 writable for the data; reply w0 = bytes read. E_STATE: no driver bound (yet, or since its crash); E_UNSUPPORTED: a static device its manifest holder drives through a protocol of its own (the UART: the console driver's); E_CRASHED: the driver died in this request; E_DEAD: the device was unplugged during it; E_ARG: offset or length; E_NOLEASE, E_RIGHTS, E_FAULT: the lease
 export const TAG_DEV_WRITE = 0x0525; // through a handle: w0 = byte offset, w1 = length, lease 0 readable with the data; reply w0 = bytes written; errors as TAG_DEV_READ
 export const TAG_DEV_IOCTL = 0x0526; // through a handle: w0 = DEVIO_*, w1 = its argument; reply as the operation says; E_UNSUPPORTED: an operation the driver does not know; other errors as TAG_DEV_READ
 
