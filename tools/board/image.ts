@@ -5,7 +5,7 @@
 // line under both (`FILE: module NAME does not compile: <reason>`). Nothing
 // is compiled here: validation generates no code, and a module validated by
 // an earlier boot is not validated again (validate).
-import { abiConstants, checkImage, compileError, readIdentified, type CheckedModule } from "../lib/image-check";
+import { checkImage, compileError, readIdentified, type CheckedModule } from "../lib/image-check";
 import { recall, remember, type CheckedParts } from "./image-mark";
 import { KERNEL_REFUSAL_NAME } from "../lib/abi-texts";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +21,6 @@ export interface BoardImage {
   /** Index 0 is the HAL; the rest are services, as the image gives them. */
   modules: CheckedModule[];
   bootTable: Uint8Array;
-  abi: Record<string, number>;
 }
 
 /** V8's reason for refusing `bytes`, or undefined when it validates. */
@@ -66,11 +65,13 @@ function check(bytes: Uint8Array, file: string): CheckedParts {
   return checked;
 }
 
-// The check refuses an image whose quark.abi differs from this checkout's in any constant: a checked image's table is this one.
+// The check refuses an image whose quark.abi differs from this checkout's in
+// any constant, so a checked image's table is abiConstants(): an engine that
+// needs it takes it from there (the wasmtime host), and a boot under Node
+// parses none.
 function fromParts(file: string, bytes: Uint8Array, parts: CheckedParts): BoardImage {
   return {
     file, kernel: bytes.subarray(0, parts.kernelEnd), kernelSha256: parts.kernelSha256, modules: parts.modules, bootTable: parts.bootTable.slice(),
-    abi: abiConstants() as Record<string, number>,
   };
 }
 

@@ -17,7 +17,6 @@ export interface BootImage {
   /** Per module index (0, the HAL, is not a service): the loaded service compiled, or why it cannot be. */
   services: (WebAssembly.Module | string | undefined)[];
   bootTable: Uint8Array;
-  abi: Record<string, number>;
 }
 
 /** A service module through the loader, compiled; a string says why it cannot be. */
@@ -45,6 +44,5 @@ export async function compileImage(image: BoardImage, loaderFlags: number): Prom
     modules: image.modules.map((m) => ({ name: m.name, kind: m.kind, bytes: m.bytes, sha256: m.sha256 })),
     services: [undefined, ...(services as (WebAssembly.Module | string)[])],
     bootTable: image.bootTable,
-    abi: image.abi,
   };
 }

@@ -13,7 +13,7 @@ import type { Booted, Engine, KernelTrap, ServiceTrap, Step } from "../board/eng
 import type { BoardImage } from "../board/image";
 import { rereadModule } from "../board/reload";
 import { prepareService } from "../board/services";
-import { compileError } from "../lib/image-check";
+import { abiConstants, compileError } from "../lib/image-check";
 import { linkableImports, syscallExports } from "../lib/linkable";
 import { ensureWasmtime, wasmtimePaths } from "./setup";
 
@@ -147,7 +147,7 @@ class PipeEngine implements Engine {
     });
     blobs.push(img.bootTable);
     const options = {
-      abi: img.abi, linkable: linkableImports(syscallExports()), kernel: img.kernel.length, modules,
+      abi: abiConstants(), linkable: linkableImports(syscallExports()), kernel: img.kernel.length, modules,
       kernelKey: `kernel-${img.kernelSha256}`, codeCache: wasmtimePaths(this.root).codeCache,
       shim: this.flags.shim ?? wasmtimePaths(this.root).shim, pythonTrampoline: this.flags.pythonTrampoline === true,
       verbose: this.flags.verbose === true,
