@@ -42,6 +42,7 @@ export const protocol: Protocol = {
     { name: "TAG_QS_LAYOUT", value: "0x060d", doc: "w0 = QS_OF_JOB or QS_OF_ALLOC, w1 = its id (the caller's); lease 0 writable (optional): one byte per logical qubit, its physical qubit; reply: qubits, estimated success probability (ppm), duration (virtual ns, every shot), energy (µJ, docs/quantum.md: Energy), batch (0: runs alone, else the id of the first job it runs with), QS_POL_* that placed it. E_BADSLOT, E_PERM as TAG_QS_STATUS; E_STATE: a queued job has no placement yet; E_ARG: another kind. For an allocation only the first word (the rest 0)" },
     { name: "TAG_QS_HOLD", value: "0x060f", doc: "w0 = a virtual time (ns) no run may start after (0: no hold; -1: leave it); reply: the hold, 1 if a run is on the QPU or a queued job may still start at or before the hold (0: the scheduler waits for the hold to move or jobs to end), the virtual clock, jobs unfinished, recalibrations pending. A client that submits arrivals in order holds the scheduler at the last one it submitted, so no job starts before every job that arrived by then is known. Setting needs the admin right (E_PERM otherwise, logged); E_ARG: below -1" },
     { name: "TAG_QS_RECALIBRATE", value: "0x0610", doc: "lease 0 readable = a calibration table (docs/qpu.md: Calibration tables) with as many qubit records as the QPU's; w0 = the virtual time it takes effect (ns; 0: at the next run): before the first run that starts at or after it the scheduler takes the table, the device gets it cut down to each run's qubits (QPU_CMD_CALIBRATE), and every queued job is re-estimated where it would run (one that no placement can run now ends QS_JOB_FAILED with the reason); reply: recalibrations pending, the virtual time it takes effect. Needs the admin right (E_PERM otherwise, logged). E_ARG: a table that does not hold together, another qubit count, a negative time or one before a pending recalibration's; E_NOSPACE: QS_RECAL_PENDING pending; E_STATE: no QPU attached, or an ideal one; E_NOLEASE, E_RIGHTS, E_FAULT: the lease" },
+    { name: "TAG_QS_HARVEST", value: "0x0611", doc: "reply: QS_HARVEST_* (what the entropy harvest does now), harvest runs, bits fed to the memory service's pool, their QPU time (virtual ns, kept apart: never on the clock), the min-entropy per bit claimed for the last run (ppm of a bit), feeds in a row the pool kept out (docs/quantum.md: The QPU as an entropy source). Anyone the manifest grants the scheduler may read it" },
     { name: "TAG_QS_INFO", value: "0x060e", doc: "reply: QPU device id (0: none attached), qubits it allows, qubits free, jobs unfinished, the virtual clock (ns: the end of the last job run), jobs run" },
   ],
   constants: [
@@ -69,6 +70,18 @@ export const protocol: Protocol = {
         { name: "QS_SOURCE_MAX", value: 65536, doc: "bytes of one program's OpenQASM text" },
         { name: "QS_POOL_BYTES", value: 4194304, doc: "bytes of compiled jobs and results kept at once, all jobs" },
         { name: "QS_RESULT_ENTRIES", value: 4096, doc: "distinct outcomes one job's results keep (more: the job fails, QS_WHY_RESULTS)" },
+      ],
+    },
+    {
+      title: "entropy harvest",
+      doc: ["TAG_QS_HARVEST's w0."],
+      rows: [
+        { name: "QS_HARVEST_OFF", value: 0, doc: "no harvest: no memory service granted (memory:call+control), or no QPU yet" },
+        { name: "QS_HARVEST_ON", value: 1, doc: "the pool wants bits: the QPU harvests whenever no job can run" },
+        { name: "QS_HARVEST_FULL", value: 2, doc: "the pool is full: asked again after the next user run" },
+        { name: "QS_HARVEST_KEPT_OUT", value: 3, doc: "the pool kept the bits out QS_HARVEST_TRIES feeds in a row: again after a recalibration" },
+        { name: "QS_HARVEST_REFUSED", value: 4, doc: "the memory service or the QPU refused (no feed right, a refused run): never again in this instance" },
+        { name: "QS_HARVEST_TRIES", value: 4, doc: "feeds in a row the pool may keep out before the harvest stops" },
       ],
     },
     {

@@ -35,8 +35,8 @@ const EDGES = [
   "source -1, 8, 2^40: E_ARG E_ARG E_ARG",
   "source 2 into a read-only lease: E_RIGHTS",
   "source 3: E_ARG",
-  "done",
 ];
+const CLOCK = "bell started at virtual 0 ns; the clock is its end: yes";
 
 const HOSTILE = ["feed 8192 bits at 1 bit each: E_PERM", "edge values: E_PERM E_PERM E_PERM E_PERM"];
 
@@ -70,7 +70,14 @@ describe("the QPU as an entropy source", () => {
     ]);
     expect(probe[5]).toMatch(/^bell, 1000 shots, seed 7: 00 \d+, 01 \d+, 10 \d+, 11 \d+$/);
     bells[runtime] = probe[5];
-    expect(probe.slice(6)).toEqual(EDGES);
+    // The harvests' QPU time is kept apart: the clock is the end of the one job run.
+    expect(probe[6]).toBe(CLOCK);
+    expect(probe.slice(7, 7 + EDGES.length)).toEqual(EDGES);
+    // Stopped because the pool is full (QS_HARVEST_FULL), having fed it at least a window.
+    expect(probe.slice(7 + EDGES.length)).toEqual([
+      expect.stringMatching(/^harvest: OK, state 2, runs (1 to 3|at least 4), bits fed at least 1024: yes, QPU time apart: some, claim 982505 ppm, kept out 0 in a row$/),
+      "done",
+    ]);
     expect(linesOf(r.stdout, "hostile")).toEqual(HOSTILE);
   });
 
@@ -91,15 +98,21 @@ describe("the QPU as an entropy source", () => {
     expect(linesOf(r.stdout, "qsched")).toContain(
       "entropy harvest: stopped: the pool kept the QPU's bits out 4 times in a row (the memory service's log says which test failed); again after a recalibration");
     const probe = linesOf(r.stdout, "probe");
-    expect(probe.slice(0, 6)).toEqual([
+    expect(probe.slice(0, 7)).toEqual([
       "source 2: OK, kind 2, state 2, why 1, bytes at least 128: yes, credited none, credit 0 ppm of a bit",
       "first bytes: ffffffffffffffff",
       "source 0: kind 1, credit 500000 ppm of a bit",
       "status: OK, device sources in: 3, QPU source in: 0, sources past the QPU's: 0",
       "get 16 bytes: OK, not all zero",
       "bell, 1000 shots, seed 7: 11 1000",
+      CLOCK,
     ]);
-    expect(probe.slice(6)).toEqual(EDGES);
+    expect(probe.slice(7, 7 + EDGES.length)).toEqual(EDGES);
+    // Stopped after QS_HARVEST_TRIES feeds kept out (QS_HARVEST_KEPT_OUT).
+    expect(probe.slice(7 + EDGES.length)).toEqual([
+      "harvest: OK, state 3, runs at least 4, bits fed at least 1024: yes, QPU time apart: some, claim 0 ppm, kept out 4 in a row",
+      "done",
+    ]);
     expect(linesOf(r.stdout, "hostile")).toEqual(HOSTILE);
   });
 });

@@ -7,7 +7,7 @@ import {
   sys, arg, reply, keepCap, log, OK, E_ARG, E_PERM, E_STATE, E_BADSLOT, E_BUSY, E_NOSPACE, E_QUOTA, E_UNSUPPORTED,
   K_ENDPOINT, TAG_QS_ALLOC, TAG_QS_RELEASE, TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_CANCEL, TAG_QS_WAIT, TAG_QS_RESULTS,
   TAG_QS_JOBS, TAG_QS_POLICY, TAG_QS_CALIBRATION, TAG_QS_REASON, TAG_QS_LAYOUT, TAG_QS_INFO, TAG_QS_HOLD,
-  TAG_QS_RECALIBRATE, QS_SUBMIT_MAP, QS_OF_JOB,
+  TAG_QS_RECALIBRATE, TAG_QS_HARVEST, QS_SUBMIT_MAP, QS_OF_JOB,
   QS_OF_ALLOC, QS_RES_ENTRIES, QS_RES_TEXT, QS_LIST_ALL, QS_LIST_MINE, QS_CLIENTS, QS_CLIENT_QUEUE, QS_SOURCE_MAX,
   QS_POOL_BYTES, QS_JOB_RUNNING, QS_JOB_DONE, QS_JOB_CANCELLED, QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE,
   QS_POL_ENERGY, QS_MIX_BATCH, QS_MIX_MULTI, QS_WHY_PARSE, QS_WHY_QUOTA, QS_WHY_UNCOUPLED, QS_WHY_NOMAP,
@@ -16,6 +16,7 @@ import {
 } from "../lib";
 import { QRES_ENTRY_BYTES, QPU_MAX_SHOTS } from "../../hal/qpu/job-format";
 import { qasmToJob, qasmError } from "../lib/qasm";
+import * as harvest from "./harvest";
 import * as cal from "./calibration";
 import * as profile from "./profile";
 import * as placement from "./placement";
@@ -59,6 +60,7 @@ export function clientCall(pid: i32, tag: i32): i32 {
     case TAG_QS_LAYOUT: return layout(c, arg(0), arg(1));
     case TAG_QS_HOLD: return holdCall(c, arg(0));
     case TAG_QS_RECALIBRATE: return recalibrateCall(c, arg(0));
+    case TAG_QS_HARVEST: harvest.report(qpuReady()); return OK;
     case TAG_QS_INFO:
       reply(qpuReady() ? device.deviceId() : 0, cal.devQubits, A.freeCount(), J.queue.length, J.clock, J.ran);
       return OK;

@@ -23,8 +23,9 @@ export const TAG_QS_REASON = 0x060c; // w0 = job id (the caller's) or 0 for the 
 export const TAG_QS_LAYOUT = 0x060d; // w0 = QS_OF_JOB or QS_OF_ALLOC, w1 = its id (the caller's); lease 0 writable (optional): one byte per logical qubit, its physical qubit; reply: qubits, estimated success probability (ppm), duration (virtual ns, every shot), energy (µJ, docs/quantum.md: Energy), batch (0: runs alone, else the id of the first job it runs with), QS_POL_* that placed it. E_BADSLOT, E_PERM as TAG_QS_STATUS; E_STATE: a queued job has no placement yet; E_ARG: another kind. For an allocation only the first word (the rest 0)
 export const TAG_QS_HOLD = 0x060f; // w0 = a virtual time (ns) no run may start after (0: no hold; -1: leave it); reply: the hold, 1 if a run is on the QPU or a queued job may still start at or before the hold (0: the scheduler waits for the hold to move or jobs to end), the virtual clock, jobs unfinished, recalibrations pending. A client that submits arrivals in order holds the scheduler at the last one it submitted, so no job starts before every job that arrived by then is known. Setting needs the admin right (E_PERM otherwise, logged); E_ARG: below -1
 export const TAG_QS_RECALIBRATE = 0x0610; // lease 0 readable = a calibration table (docs/qpu.md: Calibration tables) with as many qubit records as the QPU's; w0 = the virtual time it takes effect (ns; 0: at the next run): before the first run that starts at or after it the scheduler takes the table, the device gets it cut down to each run's qubits (QPU_CMD_CALIBRATE), and every queued job is re-estimated where it would run (one that no placement can run now ends QS_JOB_FAILED with the reason); reply: recalibrations pending, the virtual time it takes effect. Needs the admin right (E_PERM otherwise, logged). E_ARG: a table that does not hold together, another qubit count, a negative time or one before a pending recalibration's; E_NOSPACE: QS_RECAL_PENDING pending; E_STATE: no QPU attached, or an ideal one; E_NOLEASE, E_RIGHTS, E_FAULT: the lease
+export const TAG_QS_HARVEST = 0x0611; // reply: QS_HARVEST_* (what the entropy harvest does now), harvest runs, bits fed to the memory service's pool, their QPU time (virtual ns, kept apart: never on the clock), the min-entropy per bit claimed for the last run (ppm of a bit), feeds in a row the pool kept out (docs/quantum.md: The QPU as an entropy source). Anyone the manifest grants the scheduler may read it
 export const TAG_QS_INFO = 0x060e; // reply: QPU device id (0: none attached), qubits it allows, qubits free, jobs unfinished, the virtual clock (ns: the end of the last job run), jobs run
-export const TAG_QS_LAST = 0x0610; // the highest tag of this protocol
+export const TAG_QS_LAST = 0x0611; // the highest tag of this protocol
 
 // ----------------------------------------------- quantum scheduler
 // Rights, flags and limits of TAG_QS_*.
@@ -48,6 +49,15 @@ export const QS_CLIENT_QUEUE = 128; // unfinished jobs one client may have (TAG_
 export const QS_SOURCE_MAX = 65536; // bytes of one program's OpenQASM text
 export const QS_POOL_BYTES = 4194304; // bytes of compiled jobs and results kept at once, all jobs
 export const QS_RESULT_ENTRIES = 4096; // distinct outcomes one job's results keep (more: the job fails, QS_WHY_RESULTS)
+
+// ------------------------------------------------- entropy harvest
+// TAG_QS_HARVEST's w0.
+export const QS_HARVEST_OFF = 0; // no harvest: no memory service granted (memory:call+control), or no QPU yet
+export const QS_HARVEST_ON = 1; // the pool wants bits: the QPU harvests whenever no job can run
+export const QS_HARVEST_FULL = 2; // the pool is full: asked again after the next user run
+export const QS_HARVEST_KEPT_OUT = 3; // the pool kept the bits out QS_HARVEST_TRIES feeds in a row: again after a recalibration
+export const QS_HARVEST_REFUSED = 4; // the memory service or the QPU refused (no feed right, a refused run): never again in this instance
+export const QS_HARVEST_TRIES = 4; // feeds in a row the pool may keep out before the harvest stops
 
 // ------------------------------------------------------ job states
 // TAG_QS_STATUS's w0, TAG_QS_DONE's w1.
