@@ -254,7 +254,10 @@ function describesDeviceSources(): bool {
   if (why.length > 0) return unsupported(why);
   const n = sources();
   for (let s = 0; s < n; s++) {
+    memory.fill(changetype<usize>(other), 0, 8);
+    lendWrite(0, changetype<usize>(other), 8);
     if (!expect("source(" + s.toString() + ")", sys.call(memoryCap, TAG_ENTROPY_SOURCE, s, 0, 0, 0, 0, 0), OK)) return finish();
+    check(!allZero(other, 0, 8), "source " + s.toString() + "'s first 8 bytes are all zero");
     expect("source " + s.toString() + "'s kind", sys.reply_word(0), ENT_SRC_DEVICE);
     check(sys.reply_word(3) > 0, "bytes source " + s.toString() + " gave: 0");
     check(sys.reply_word(5) > 0 && sys.reply_word(5) <= 32000000, "source " + s.toString() + "'s min-entropy per sample: " + sys.reply_word(5).toString() + " ppm of a bit");

@@ -7,7 +7,7 @@ import { openDevice, select, sample } from "./device";
 import { configure, feed, isHealthy, MAX_SOURCES, STARTUP_SAMPLES } from "./health";
 import { absorb, drawSeed, pendingUnits, availableBits, isFull, fillPercent, SEED_BYTES } from "./pool";
 import { HmacDrbg } from "./drbg";
-import { describe, bytesIn, creditedUnits, feeder } from "./sources";
+import { describe, bytesIn, creditedUnits, feeder, keepingFirst, keepFirst } from "./sources";
 import {
   ALPHA_LOG2, SOURCE_MIN_ENTROPY, SOURCE_BINARY, UNIT_SHIFT, SEED_BITS, CAPACITY_BITS, ROUND_SAMPLES,
   MAX_DEMAND_ROUNDS, REFILL_NS,
@@ -20,6 +20,7 @@ const PERSONALIZATION = "quark memory: entropy pool";
 // seed || nonce (time, pid, restarts) || personalization string
 const NONCE_BYTES = 16;
 const seedBuf = new StaticArray<u8>(SEED_BYTES + NONCE_BYTES + 64);
+const word = new StaticArray<u8>(4); // a sample on its way to the source's first bytes
 
 let sources = 0; // the device's raw sources: 0 .. sources - 1
 let fedCount = 0; // then the fed ones, one per feeding service
@@ -74,6 +75,7 @@ function sampleSource(s: i32, n: i32): i64 {
     const x = sample();
     if (x < 0) break;
     read++;
+    if (keepingFirst(s)) { store<u32>(changetype<usize>(word), <u32>x); keepFirst(s, changetype<usize>(word), 4); }
     // Only a source that passed its tests, this sample included, feeds the pool.
     if (feed(s, <u32>x)) {
       absorb(<u32>x, CREDIT);

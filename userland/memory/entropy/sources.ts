@@ -36,6 +36,14 @@ export function setCredit(s: i32, ppm: i32): void {
 /** `n` bytes at `p` came from source s. */
 export function took(s: i32, p: usize, n: i32): void {
   unchecked(bytesIn[s] = unchecked(bytesIn[s]) + n);
+  keepFirst(s, p, n);
+}
+
+/** Whether source s's first bytes are still being kept. */
+@inline export function keepingFirst(s: i32): bool { return unchecked(firstHeld[s]) < FIRST_BYTES; }
+
+/** Keep what is missing of source s's first bytes from the `n` at `p`. */
+export function keepFirst(s: i32, p: usize, n: i32): void {
   const held = unchecked(firstHeld[s]);
   if (held >= FIRST_BYTES) return;
   const k = min(n, FIRST_BYTES - held);
