@@ -4,7 +4,8 @@
 // memory service's pool, which tests them as it tests its other sources and
 // credits them at the min-entropy the calibration's readout errors allow. On
 // a QPU whose readout is stuck on 1 the repetition count test keeps them out,
-// logged, and the pool serves from its other sources. Two boots harvest
+// logged, and the pool serves from its other sources, until a recalibration
+// that fixes the readout brings them back. Two boots harvest
 // different bits while a seeded job gives the same counts; a service without
 // the right is refused, and the feed call's edge values get their errors.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -94,7 +95,10 @@ describe("the QPU as an entropy source", () => {
     const out = "entropy: source 2 (fed by pid 5) out: the repetition count test failed (cutoff 41 equal bits in a row); its bits are not absorbed until a whole window passes";
     const memory = linesOf(r.stdout, "memory");
     expect(memory).toContain(out);
-    expect(memory.filter((l) => l.includes("source 2") && l.includes(" in: "))).toEqual([]);
+    // In only after the recalibration below fixed the readout: P(0) = (1 − 0.01 + 0.02) / 2, H = −log2 0.505.
+    const back = "entropy: source 2 (fed by pid 5) back in: 1024 bits passed whole; credited 0.985644 bit per bit, cutoffs: repetition 22, proportion 594 of 1024";
+    expect(memory.filter((l) => l.includes("source 2") && l.includes(" in: "))).toEqual([back]);
+    expect(memory.lastIndexOf(out)).toBeLessThan(memory.indexOf(back));
     expect(linesOf(r.stdout, "qsched")).toContain(
       "entropy harvest: stopped: the pool kept the QPU's bits out 4 times in a row (the memory service's log says which test failed); again after a recalibration");
     const probe = linesOf(r.stdout, "probe");
@@ -108,9 +112,12 @@ describe("the QPU as an entropy source", () => {
       CLOCK,
     ]);
     expect(probe.slice(7, 7 + EDGES.length)).toEqual(EDGES);
-    // Stopped after QS_HARVEST_TRIES feeds kept out (QS_HARVEST_KEPT_OUT).
+    // Stopped after QS_HARVEST_TRIES feeds kept out (QS_HARVEST_KEPT_OUT); a recalibration that fixes the
+    // readout, taken at the next job's run, starts it again, and the source comes back in.
     expect(probe.slice(7 + EDGES.length)).toEqual([
       "harvest: OK, state 3, runs at least 4, bits fed at least 1024: yes, QPU time apart: some, claim 0 ppm, kept out 4 in a row",
+      "recalibrated with every readout fixed: calibration OK, recalibrate OK, a job to take it OK",
+      "source 2 back in, credit 985644 ppm of a bit; harvest claim 985644 ppm, kept out 0 in a row",
       "done",
     ]);
     expect(linesOf(r.stdout, "hostile")).toEqual(HOSTILE);
