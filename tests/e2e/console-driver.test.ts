@@ -109,4 +109,21 @@ describe("the console driver", () => {
     expect(b.stderr).toContain('service "log" uses the console driver, and the image has no service "condrv"');
     expect(b.stderr).toContain('[service.condrv] with module = "<quark>/userland/drivers/console", caps = ["uart"], interrupts = ["uart"]');
   });
+
+  it("the build refuses the kernel's console to a service in an image with the console driver, and names the fix", () => {
+    const dir = mkdtempSync(join(tmpdir(), "quark-condrv-"));
+    const log = join(root, "userland", "log"), condrv = join(root, "userland", "drivers", "console");
+    const around = join(dir, "around.toml");
+    writeFileSync(around, `[image]\nname = "around"\n\n[service.log]\nmodule = "${log}"\nrequires = ["condrv"]\ncaps = ["condrv"]\n\n` +
+      `[service.condrv]\nmodule = "${condrv}"\ncaps = ["uart"]\ninterrupts = ["uart"]\n\n[service.loud]\nmodule = "${log}"\ncaps = ["console:write"]\n`);
+    const a = quark(["build", around]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toContain('service "loud" is granted the kernel\'s console in an image with the console driver: its writes would go around the driver');
+    expect(a.stderr).toContain('write through the driver: caps = ["condrv"] and conWrite (userland/lib/console.ts)');
+    // Without the driver, nothing goes around it: the grant stands (an image of the kernel's console alone).
+    const alone = join(dir, "alone.toml");
+    writeFileSync(alone, `[image]\nname = "alone"\n\n[service.loud]\nmodule = "${log}"\ncaps = ["console"]\n`);
+    const b = quark(["build", alone]);
+    expect(b.code, b.stderr).toBe(0);
+  });
 });

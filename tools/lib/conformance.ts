@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as abi from "../../kernel/abi";
 import { compileModule } from "./compile";
-import { encodeBootTable, fnv1a } from "./boot-table";
+import { encodeBootTable } from "./boot-table";
 import { linkImage, readImage } from "./image";
 import { withModuleName } from "./wasm-sections";
-import { capKind, DEVICES, serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
+import { capSpec, serviceDefaults, type Manifest, type ServiceSpec } from "./manifest";
 import { parseConsole, type ConsoleRun } from "./results";
 import { toTap, toJUnit, toPretty, toSummary, exitCodeFor, runFindings, EXIT_BROKEN, type ReportMeta, type RunSummary } from "./reporters";
 import { repoRoot } from "./root";
@@ -76,12 +76,6 @@ function specFor(s: SuiteService, root: string): ServiceSpec {
   };
 }
 
-function capSpec(name: string, rights: number): CapSpec {
-  const kind = capKind(name);
-  const cap: CapSpec = { name, kind, rights, label: fnv1a(name) };
-  if (kind === "device") cap.device = DEVICES[name];
-  return cap;
-}
 
 /** Every service the suite adds is named with this prefix; an image's own may not be (quark new refuses it too). */
 export const SUITE_PREFIX = "qc";

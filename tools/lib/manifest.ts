@@ -1088,6 +1088,11 @@ function capability(s: TomlString, holder: string, ctx: Context): CapSpec | unde
       `add it: [service.${CONSOLE_DRIVER}] with module = "<quark>/userland/drivers/console", caps = ["uart"], interrupts = ["uart"] (images/default.toml)`);
     return undefined;
   }
+  if (kind === "console" && ctx.names.includes(CONSOLE_DRIVER)) {
+    ctx.report.error(s, `service "${holder}" is granted the kernel's console in an image with the console driver: its writes would go around the driver`,
+      `write through the driver: caps = ["${CONSOLE_DRIVER}"] and conWrite (userland/lib/console.ts); the kernel's console is init's, and the conformance runner's and quark bench's, which add it to their own services`);
+    return undefined;
+  }
   if (kind === "device" && target === UART) ctx.uart.set(holder, s);
   if (kind === "service" && !ctx.names.includes(target)) {
     const known = [CONSOLE, INIT, ...DEVICE_NAMES, ...ctx.names];
@@ -1099,6 +1104,14 @@ function capability(s: TomlString, holder: string, ctx: Context): CapSpec | unde
   if (rights === undefined) return undefined;
   const cap: CapSpec = { name: target, kind, rights, label: fnv1a(target) };
   if (kind === "device") cap.device = DEVICES[target];
+  return cap;
+}
+
+/** A capability as the manifest would grant it, for a tool that adds one past the manifest's rules (the conformance runner, quark bench). */
+export function capSpec(name: string, rights: number): CapSpec {
+  const kind = capKind(name);
+  const cap: CapSpec = { name, kind, rights, label: fnv1a(name) };
+  if (kind === "device") cap.device = DEVICES[name];
   return cap;
 }
 

@@ -79,8 +79,8 @@ async function cmdBuild(flags: Flags, rest: string[]): Promise<number> {
 async function needsShell(image: string): Promise<void> {
   const { shellOf } = await import("../lib/ctl");
   if (shellOf(image)) return;
-  throw new UsageError(`--control needs a shell in the image, and ${image} has none (no service holds the console with read and init's endpoint); ` +
-    'boot it without --control, or add [service.shell] with module = "../userland/shell" and caps = ["console:read+write", "init", "log"]');
+  throw new UsageError(`--control needs a shell in the image, and ${image} has none (no service reads the console through its driver and holds init's endpoint); ` +
+    'boot it without --control, or add [service.shell] with module = "../userland/shell", requires = ["condrv"] and caps = ["condrv:call+grant", "init", "log"]');
 }
 
 async function cmdBoot(flags: Flags, rest: string[]): Promise<number> {

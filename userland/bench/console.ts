@@ -5,8 +5,10 @@
 // (TAG_CON_WRITE: the driver copies it from the lease and sends it by the
 // UART's DMA transmit); con.write.kernel: the same line through the kernel's
 // own console_write (the early console's path, a byte at a time into the
-// UART inside the kernel), the floor under it. The line starts with '#', so
-// the quiet boot quark bench uses lets both reach the console.
+// UART inside the kernel), the floor under it; quark bench adds the kernel's
+// console to this service for it (tools/bench/run.ts), since no manifest with
+// the console driver may grant it. The line starts with '#', so the quiet
+// boot quark bench uses lets both reach the console.
 import { sys, capByName, conWrite } from "../lib";
 import { EmitWith, fail } from "./service";
 
