@@ -11,6 +11,7 @@ export * from "./proto/index";
 export { call, send, result, arg, reply, isCall, leaseCount, lendRead, lendWrite, lendReadWrite, callForCap, recvCap, acceptCaps, keepCap, rearmCap } from "./ipc";
 export { fnv1a, capByName } from "./caps";
 export { endedSince, endsInstance, aliveState, clientGone } from "./ended";
+export { serviceIndexOf, grantRights } from "./grants";
 export { irqFind, irqListen, irqDone, irqArm, irqClear, irqMask } from "./irq";
 export { log, logCap } from "./log";
 export { conCap, conWrite, conFlush, conRead, conListen, CONSOLE_DRIVER } from "./console";

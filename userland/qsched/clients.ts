@@ -6,8 +6,7 @@
 // keeps the endpoint it gave for TAG_QS_DONE and the reason of its last
 // refused call.
 import {
-  sys, capByName, OK, E_NOSPACE, LEASE_WRITE, TAG_INIT_COUNT, TAG_INIT_STATUS, TAG_INIT_NAME, TAG_INIT_CAPS,
-  GRANT_SERVICE, QS_CLIENTS, QS_ADMIN_RIGHT, QS_WHY_NONE,
+  sys, capByName, OK, E_NOSPACE, LEASE_WRITE, TAG_INIT_STATUS, TAG_INIT_NAME, serviceIndexOf, grantRights, QS_CLIENTS, QS_ADMIN_RIGHT, QS_WHY_NONE,
 } from "../lib";
 
 /** The endpoint a client gave is labelled PEER_LABEL + its row, so a restarted scheduler finds and drops them. */
@@ -65,15 +64,6 @@ export function client(pid: i32): Client | null {
 
 export const FULL = E_NOSPACE;
 
-/** Index of the service whose pid is `pid` at init, -1 if none, -2 if init cannot answer now. */
-function indexOf(init: i32, pid: i32): i32 {
-  if (sys.call(init, TAG_INIT_COUNT, 0, 0, 0, 0, 0, 0) != OK) return -2;
-  const n = <i32>sys.reply_word(0);
-  for (let i = 0; i < n; i++) {
-    if (sys.call(init, TAG_INIT_STATUS, i, 0, 0, 0, 0, 0) == OK && <i32>sys.reply_word(1) == pid) return i;
-  }
-  return -1;
-}
 
 const nameBuf = new StaticArray<u8>(64);
 
@@ -81,7 +71,7 @@ const nameBuf = new StaticArray<u8>(64);
 function learn(c: Client): bool {
   const init = capByName("init");
   if (init < 0) return true;
-  c.index = indexOf(init, c.pid);
+  c.index = serviceIndexOf(init, c.pid);
   if (c.index == -2) return false;
   if (c.index < 0) return true;
   if (sys.call(init, TAG_INIT_STATUS, c.index, 0, 0, 0, 0, 0) == OK) c.quota = <i32>sys.reply_word(5);
@@ -89,13 +79,9 @@ function learn(c: Client): bool {
   if (sys.call(init, TAG_INIT_NAME, c.index, 0, 0, 0, 0, 0) == OK) {
     c.name = String.UTF8.decodeUnsafe(changetype<usize>(nameBuf), min(<i32>sys.reply_word(0), nameBuf.length));
   }
-  if (selfIndex < 0) selfIndex = indexOf(init, sys.self());
-  for (let k = 0; k < 64; k++) {
-    if (sys.call(init, TAG_INIT_CAPS, c.index, k, 0, 0, 0, 0) != OK) break;
-    if (<i32>sys.reply_word(0) != GRANT_SERVICE || <i32>sys.reply_word(1) != selfIndex) continue;
-    c.granted = true;
-    if ((<i32>sys.reply_word(2) & QS_ADMIN_RIGHT) != 0) c.admin = true;
-  }
+  if (selfIndex < 0) selfIndex = serviceIndexOf(init, sys.self());
+  const rights = grantRights(init, c.index, selfIndex);
+  if (rights >= 0) { c.granted = true; c.admin = (rights & QS_ADMIN_RIGHT) != 0; }
   return true;
 }
 

@@ -4,8 +4,7 @@
 // change (TAG_INIT_CAPS), once per caller; init minted each caller's badge
 // with its pid, and a restarted service keeps its pid and its grants.
 import {
-  sys, capByName, OK, E_PERM, E_BUSY, MAX_PROCS, TAG_INIT_COUNT, TAG_INIT_STATUS, TAG_INIT_CAPS, GRANT_SERVICE,
-  MEM_FEED_RIGHT,
+  sys, capByName, OK, E_PERM, E_BUSY, MAX_PROCS, MEM_FEED_RIGHT, serviceIndexOf, grantRights,
 } from "../../lib";
 
 const UNKNOWN: u8 = 0;
@@ -30,24 +29,10 @@ export function mayFeed(pid: i32): i32 {
 function ask(pid: i32): i32 {
   const init = capByName("init");
   if (init < 0) return E_PERM; // without "init:call" no grant can be read: nobody may feed
-  if (selfIndex < 0) selfIndex = indexOf(init, sys.self());
-  const index = indexOf(init, pid);
+  if (selfIndex < 0) selfIndex = serviceIndexOf(init, sys.self());
+  const index = serviceIndexOf(init, pid);
   if (index == -2 || selfIndex == -2) { selfIndex = -1; return E_BUSY; }
   if (index < 0 || selfIndex < 0) return E_PERM;
-  for (let k = 0; k < 64; k++) {
-    if (sys.call(init, TAG_INIT_CAPS, index, k, 0, 0, 0, 0) != OK) break;
-    if (<i32>sys.reply_word(0) != GRANT_SERVICE || <i32>sys.reply_word(1) != selfIndex) continue;
-    return (<i32>sys.reply_word(2) & MEM_FEED_RIGHT) != 0 ? OK : E_PERM;
-  }
-  return E_PERM;
-}
-
-/** Index of the service whose pid is `pid` at init, -1 if none, -2 if init cannot answer now. */
-function indexOf(init: i32, pid: i32): i32 {
-  if (sys.call(init, TAG_INIT_COUNT, 0, 0, 0, 0, 0, 0) != OK) return -2;
-  const n = <i32>sys.reply_word(0);
-  for (let i = 0; i < n; i++) {
-    if (sys.call(init, TAG_INIT_STATUS, i, 0, 0, 0, 0, 0) == OK && <i32>sys.reply_word(1) == pid) return i;
-  }
-  return -1;
+  const rights = grantRights(init, index, selfIndex);
+  return rights >= 0 && (rights & MEM_FEED_RIGHT) != 0 ? OK : E_PERM;
 }
