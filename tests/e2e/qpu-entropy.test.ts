@@ -9,8 +9,19 @@
 // different bits while a seeded job gives the same counts; a service without
 // the right is refused, and the feed call's edge values get their errors.
 import { beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { quark, root } from "./helpers";
+
+/** kolkata's calibration with every readout stuck on 1: a qubit in 0 reads 1, one in 1 never reads 0; stuck.toml boots it. */
+function writeStuckReadout(): void {
+  const kolkata = readFileSync(join(root, "hal", "qpu", "calibrations", "kolkata.toml"), "utf8");
+  const stuck = kolkata.replace(/^prob_meas1_prep0 = .*$/gm, "prob_meas1_prep0 = 1").replace(/^prob_meas0_prep1 = .*$/gm, "prob_meas0_prep1 = 0")
+    .replace(/^source = .*$/m, 'source = "ibmq_kolkata with its readout stuck on 1 (a test fixture)"');
+  const out = join(root, "build", "test", "qpu-entropy");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "stuck-readout.toml"), stuck);
+}
 
 const dir = join(root, "tests", "fixtures", "qpu-entropy");
 const good = join(dir, "image.toml");
@@ -43,6 +54,7 @@ const HOSTILE = ["feed 8192 bits at 1 bit each: E_PERM", "edge values: E_PERM E_
 
 describe("the QPU as an entropy source", () => {
   beforeAll(() => {
+    writeStuckReadout();
     for (const m of [good, stuck]) {
       const b = quark(["build", m]);
       expect(b.code, b.stderr).toBe(0);
