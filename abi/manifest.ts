@@ -69,7 +69,7 @@ export const manifestKeys: ManifestKey[] = [
     doc: "How many asynchronous sends may wait for the service; one more is refused with `E_QFULL`." },
   { table: "service", key: "qubits", type: "integer", default: 0, min: 0, max: { abi: "QUBIT_CAPACITY" },
     field: "qubits", boot: "QUBITS", counts: "qubits the quantum scheduler may give it",
-    doc: "The service's qubit quota, recorded for the quantum scheduler (reported by `svc status`)." },
+    doc: "The service's qubit quota, enforced by the quantum scheduler: an allocation or a job that would hold more qubits than this is refused with `E_QUOTA` and the reason (`docs/quantum.md`); `svc status` shows it." },
   { table: "service", key: "requires", type: "names", field: "requires",
     doc: "Services that must be running (and ready) before this one starts. Each may carry a version constraint after a space: `\"log ^1.2\"`; see [Versions](#versions)." },
   { table: "service", key: "binds_to", type: "names", field: "bindsTo",

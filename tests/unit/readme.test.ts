@@ -21,8 +21,9 @@ const example = /## The manifest[\s\S]*?```toml\n([\s\S]*?)```/.exec(readme)![1]
 describe("README's manifest example", () => {
   it("is a valid manifest", () => {
     const m = parseManifestText(example, join(root, "images", "readme-example.toml"), { root });
-    expect(m.services.map((s) => s.name)).toEqual(["log", "echo"]);
-    expect(m.services[1].instances).toBe(3);
+    expect(m.services.map((s) => s.name)).toEqual(["condrv", "log", "echo"]);
+    expect(m.services[2].instances).toBe(3);
+    expect(m.services[1].caps.map((c) => c.name)).toContain("condrv");
   });
 
   it("shows every service key and every [image] key", () => {
