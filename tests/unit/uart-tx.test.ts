@@ -105,4 +105,33 @@ describe("the UART's transmit by DMA", () => {
     }
     expect(h.console).toEqual(["first\n"]);
   });
+  it("answers E_NOSPACE at once when the DMA queue is full, sends nothing, and transmits once the queue drains", async () => {
+    const h = await freshHal();
+    const mem = new Uint8Array(1 << 16);
+    // DMA_QUEUE QPUs each ask to read a job: the queue is full, none served yet.
+    for (let i = 0; i < abi.DMA_QUEUE; i++) {
+      const slot = h.plug(abi.DEV_TYPE_QPU);
+      expect(slot).toBeGreaterThanOrEqual(abi.BUS_STATIC_SLOTS);
+      h.setSlot(slot, abi.QPU_JOB_ADDR, 0x8000);
+      h.setSlot(slot, abi.QPU_JOB_LEN, 64);
+      h.setSlot(slot, abi.QPU_RES_ADDR, 0x9000);
+      h.setSlot(slot, abi.QPU_RES_LEN, 4096);
+      h.setSlot(slot, abi.QPU_CMD, abi.QPU_CMD_RUN);
+    }
+    expect(h.read(abi.INTC_DMA_COUNT)).toBe(abi.DMA_QUEUE);
+    mem.set(new TextEncoder().encode("queued\n"), AT);
+    h.write(reg(abi.UART_TX_ADDR), AT);
+    h.write(reg(abi.UART_TX_LEN), 7);
+    h.write(reg(abi.UART_TX_GO), 1);
+    // The driver's cue to send these bytes through UART_DATA instead (userland/drivers/console/output.ts).
+    expect(h.read(reg(abi.UART_TX_STATUS))).toBe(abi.E_NOSPACE);
+    expect(h.read(abi.INTC_DMA_COUNT)).toBe(abi.DMA_QUEUE);
+    expect(h.console).toEqual([]);
+    // The QPUs' requests are refused (nothing mapped there); the queue empties and a new GO is taken.
+    while (h.read(abi.INTC_DMA_COUNT) > 0) h.write(abi.INTC_DMA_DONE, abi.E_UNMAPPED);
+    const t = transmit(h, mem, "queued\n");
+    expect(t.busy).toBe(abi.UART_TX_BUSY);
+    expect(t.status).toBe(7);
+    expect(h.console).toEqual(["queued\n"]);
+  });
 });
