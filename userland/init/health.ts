@@ -13,7 +13,7 @@ import {
 import { Service, services } from "./service";
 import { image } from "./bootinfo";
 import { startReady } from "./start";
-import { giveUpOn } from "./supervisor";
+import { giveUpOn, armTimer } from "./supervisor";
 import { say } from "./say";
 
 /** Arm the next health check. */
@@ -110,6 +110,7 @@ export function readiness(me: i32, ready: bool): i32 {
   if (ready && s.state == SVC_STARTING) {
     s.state = SVC_RUNNING;
     s.startBy = 0;
+    armTimer(); // its start deadline is gone: a timer left at it would wake the system for nothing, and keep it up until then
     s.events.add(EV_READY, 0);
     say(s.spec.name + " is ready");
     check(s);

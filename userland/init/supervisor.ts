@@ -34,6 +34,7 @@ export function onFault(pid: i32, cause: i32, dropped: i32): void {
   say(s.spec.name + " (pid " + pid.toString() + ") crashed: " + faultText(cause) +
     (dropped > 0 ? "; " + dropped.toString() + " queued messages dropped" : ""));
   failed(i);
+  armTimer(); // its deadlines went with it
 }
 
 /** Kill a service that is alive but not doing its job (no heartbeat, not ready in time): a failure like a crash. */
@@ -45,6 +46,7 @@ export function giveUpOn(s: Service, why: string): void {
   setHealth(s, HEALTH_UNHEALTHY, 0);
   say(s.spec.name + " (pid " + s.pid.toString() + ") " + why + ": killed");
   failed(s.index);
+  armTimer();
 }
 
 /** Service i failed: restart it per its policy, or give up on it. */
