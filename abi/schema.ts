@@ -15,6 +15,8 @@ export interface Constant {
   name: string;
   value: Value;
   doc?: string;
+  /** In a group with `names`: what users see and type for it. */
+  display?: string;
 }
 
 /** A block of constants under a comment (the comment says why they exist). */
@@ -22,6 +24,15 @@ export interface Group {
   title: string;
   doc?: string[];
   rows: Constant[];
+  /**
+   * If set, the rows are an enumeration (consecutive values, each with its
+   * `display`): an array of this name is generated holding the display names
+   * in order, NAMES[v - first row], so a shell, a log and a report print the
+   * same word and a parser accepts it.
+   */
+  names?: string;
+  /** If set (with `names`), a constant of this name holding the highest value, for range checks. */
+  last?: string;
 }
 
 /** A number with a name users see: an error, an event, a state, a fault cause. */

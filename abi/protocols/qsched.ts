@@ -97,12 +97,14 @@ export const protocol: Protocol = {
     },
     {
       title: "policies",
-      doc: ["TAG_QS_POLICY's w0: how the scheduler picks physical qubits for a job (docs/quantum.md: Policies)."],
+      doc: ["TAG_QS_POLICY's w0: how the scheduler picks physical qubits for a job (docs/quantum.md: Policies, and Adding a policy)."],
+      names: "QS_POL_NAMES",
+      last: "QS_POL_LAST",
       rows: [
-        { name: "QS_POL_FIFO", value: 1, doc: "jobs in submission order on the lowest free physical qubits whose coupling fits" },
-        { name: "QS_POL_ERROR", value: 2, doc: "error-rate-minimising: the placement with the highest estimated success probability (gate errors, readout, decoherence)" },
-        { name: "QS_POL_COHERENCE", value: 3, doc: "coherence-aware: a job whose duration would exceed its qubits' coherence window goes to better qubits, or is refused with the reason (QS_WHY_COHERENCE)" },
-        { name: "QS_POL_ENERGY", value: 4, doc: "energy-minimising: the placement with the least estimated energy (docs/quantum.md: Energy)" },
+        { name: "QS_POL_FIFO", value: 1, display: "fifo", doc: "jobs in submission order on the lowest free physical qubits whose coupling fits" },
+        { name: "QS_POL_ERROR", value: 2, display: "error-rate", doc: "error-rate-minimising: the placement with the highest estimated success probability (gate errors, readout, decoherence)" },
+        { name: "QS_POL_COHERENCE", value: 3, display: "coherence", doc: "coherence-aware: a job whose duration would exceed its qubits' coherence window goes to better qubits, or is refused with the reason (QS_WHY_COHERENCE)" },
+        { name: "QS_POL_ENERGY", value: 4, display: "energy", doc: "energy-minimising: the placement with the least estimated energy (docs/quantum.md: Energy)" },
       ],
     },
     {

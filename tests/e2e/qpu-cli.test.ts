@@ -149,7 +149,7 @@ describe("the shell's qpu commands on the default image", () => {
   it.each(["node", "wasmtime"])("run, jobs, status, results, policy and calibration answer (%s)", async (runtime) => {
     const img = await image("default");
     const r = quark(["ctl", img, "--runtime", runtime, `qpu run --shots 100 --seed 5 ${BELL_LINE}`, `qpu run --json --shots 100 --seed 5 ${BELL_LINE}`,
-      "qpu jobs --json", "qpu status 1", "qpu results 1 --json", "qpu policy", "qpu policy error", "qpu policy", "qpu calibration --json", "qpu calibration"]);
+      "qpu jobs --json", "qpu status 1", "qpu results 1 --json", "qpu policy", "qpu policy error-rate", "qpu policy", "qpu calibration --json", "qpu calibration"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
     // The first run's text lines, then the same run as JSON.
@@ -165,8 +165,8 @@ describe("the shell's qpu commands on the default image", () => {
     expect(lines[json + 2]).toMatch(/^job 1: done, submitted [\d.]+ us, start [\d.]+ us, end [\d.]+ us \(virtual\), \d outcomes$/);
     expect(JSON.parse(lines[json + 3]).counts).toEqual(text);
     expect(lines[json + 4]).toMatch(/^policy fifo; mixing .*; 0 changes$/);
-    expect(lines[json + 5]).toMatch(/^policy error \(set\); .*; 1 changes$/);
-    expect(lines[json + 6]).toMatch(/^policy error; /);
+    expect(lines[json + 5]).toMatch(/^policy error-rate \(set\); .*; 1 changes$/);
+    expect(lines[json + 6]).toMatch(/^policy error-rate; /);
     const cal = JSON.parse(lines[json + 7]);
     expect(cal).toMatchObject({ qpu: "qpu-256", qubits: 20, calibrated_qubits: 27, pairs: 56 });
     expect(cal.figures).toHaveLength(27);
@@ -199,8 +199,8 @@ describe("the shell's qpu commands on the default image", () => {
       ["qpu run --shots 0 OPENQASM 2.0;", 'qpu run: --shots must be a whole number from 1 to 1048576, not "0"'],
       ["qpu run --seed", "qpu run: --seed must be a whole number from 0 to 9223372036854775807"],
       ["qpu run", "qpu run needs an OpenQASM program after its options, e.g. qpu run OPENQASM 2.0; qreg q[1]; creg c[1]; h q[0]; measure q -> c;"],
-      ["qpu policy fast", "qpu policy: unknown policy fast; the policies: fifo, error, coherence, energy"],
-      ["qpu policy fifi", "qpu policy: unknown policy fifi (did you mean fifo?); the policies: fifo, error, coherence, energy"],
+      ["qpu policy fast", "qpu policy: unknown policy fast; the policies: fifo, error-rate, coherence, energy"],
+      ["qpu policy fifi", "qpu policy: unknown policy fifi (did you mean fifo?); the policies: fifo, error-rate, coherence, energy"],
     ]) {
       const u = quark(["ctl", img, "--runtime", runtime, cmd]);
       expect([u.code, u.stdout.trim()], cmd).toEqual([2, said]);

@@ -62,7 +62,7 @@ function tagTables(t: Tables): string {
   return t.protocols.map((p) => {
     const file = p.name === "kernel" ? "`kernel/abi.ts`" : `\`userland/lib/proto/${p.name}.ts\``;
     const rows = [...p.tags, ...(p.constants ?? []).flatMap((g) => g.rows)].map((c) =>
-      `| \`${c.name}\` | ${typeof c.value === "string" ? c.value : String(c.value)} | ${cell(c.doc ?? "")} |`);
+      `| \`${c.name}\` | ${typeof c.value === "string" ? c.value : String(c.value)} | ${c.display ? `\`${c.display}\`: ` : ""}${cell(c.doc ?? "")} |`);
     return [`### ${p.title} (${hex(p.range[0])}..${hex(p.range[1])})`, "", `Table \`abi/protocols/${p.name}.ts\`; constants in ${file}.`, "",
       "| name | value | meaning |", "|---|---|---|", ...rows].join("\n");
   }).join("\n\n");

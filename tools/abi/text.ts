@@ -27,7 +27,25 @@ export function constLine(c: Constant): string {
 /** A group under its comment: a `// ---- title` rule, the doc lines, the constants. */
 export function groupBlock(g: Group): string {
   const rule = `// ${"-".repeat(Math.max(4, 64 - g.title.length))} ${g.title}`;
-  return [rule, ...(g.doc ?? []).map((l) => `// ${l}`), ...g.rows.map(constLine)].join("\n") + "\n";
+  return [rule, ...(g.doc ?? []).map((l) => `// ${l}`), ...g.rows.map(constLine), ...enumLines(g)].join("\n") + "\n";
+}
+
+/** An enumeration's generated lines (Group.names, Group.last): its display names in order, and its highest value. */
+function enumLines(g: Group): string[] {
+  if (!g.names) {
+    if (g.last || g.rows.some((r) => r.display !== undefined)) throw new Error(`abi: group ${g.title}: display names and last need names`);
+    return [];
+  }
+  const first = g.rows[0];
+  if (!first) throw new Error(`abi: group ${g.title} has names but no rows`);
+  const base = evaluate(first.value);
+  g.rows.forEach((r, i) => {
+    if (evaluate(r.value) !== base + i) throw new Error(`abi: group ${g.title}: ${r.name} must be ${base + i}: an enumeration's values are consecutive`);
+    if (!r.display) throw new Error(`abi: group ${g.title}: ${r.name} has no display name`);
+  });
+  const lines = [`export const ${g.names}: string[] = [${g.rows.map((r) => JSON.stringify(r.display)).join(", ")}]; // ${g.names}[v - ${first.name}]: what users see and type`];
+  if (g.last) lines.push(`export const ${g.last} = ${base + g.rows.length - 1}; // the highest of ${first.name}..`);
+  return lines;
 }
 
 /** A named set as a group (its display names live in the name functions, not here). */

@@ -286,7 +286,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     results.push(await recycleGain(built.out, runtime, series));
     opts.log?.(`quark: the QPU engine's gate kernels under ${runtime}`);
     results.push(...(await qpuFigures(runtime, opts.quick)));
-    opts.log?.(`quark: the quantum scheduler's workload (four policies, without and with multiprogramming) under ${runtime}`);
+    opts.log?.(`quark: the quantum scheduler's workload (${proto.QS_POL_NAMES.join(", ")}, without and with multiprogramming) under ${runtime}`);
     const runs: QosRun[] = await qosRuns(qosImage.out, runtime);
     qos.runs[runtime] = runs;
     results.push(...qosResults(runs, runtime));

@@ -12,7 +12,7 @@
 import {
   sys, capByName, conWrite, log, errorName, OK, NOTE_TIMER, LEASE_READ, LEASE_WRITE, TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_LAYOUT,
   TAG_QS_POLICY, TAG_QS_HOLD, TAG_QS_RECALIBRATE, TAG_QS_CALIBRATION, TAG_QS_INFO, QS_SUBMIT_MAP, QS_OF_JOB, QS_JOB_DONE,
-  QS_JOB_QUEUED, QS_JOB_RUNNING, QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE, QS_POL_ENERGY, QS_MIX_MULTI, QS_RESET_NS,
+  QS_JOB_QUEUED, QS_JOB_RUNNING, QS_POL_FIFO, QS_POL_LAST, QS_POL_NAMES, QS_MIX_MULTI, QS_RESET_NS,
 } from "../lib";
 import * as W from "./workload";
 
@@ -26,8 +26,8 @@ const BACKLOG = 32;
 /** Jobs of a backlog run: the workload's first (each shared run simulates all its parts' qubits at once, which the emulator pays for). */
 const BACKLOG_JOBS = 100;
 const MAX_RUNS_OF_A_JOB = 4;
-const POLICIES: StaticArray<i32> = [QS_POL_FIFO, QS_POL_ERROR, QS_POL_COHERENCE, QS_POL_ENERGY];
-const POLICY_NAMES: StaticArray<string> = ["", "fifo", "error-rate", "coherence", "energy"];
+// Every policy the protocol defines, in order: a policy added there is in the workload too.
+const POLICY_COUNT = QS_POL_LAST - QS_POL_FIFO + 1;
 
 let qs = -1, run = 0, polls = 0;
 let base: i64 = 0; // the virtual clock at the run's start
@@ -58,7 +58,7 @@ const runEnd = new Map<i64, i64>();
 const place = new StaticArray<u8>(32);
 
 /** Runs 0..7: the Poisson workload, runs 8..15: the backlog; even runs alone, odd ones with multiprogramming. */
-function policyOf(r: i32): i32 { return POLICIES[(r >> 1) % POLICIES.length]; }
+function policyOf(r: i32): i32 { return QS_POL_FIFO + (r >> 1) % POLICY_COUNT; }
 
 export function quark_start(pid: i32, restarts: i32): i32 {
   qs = capByName("qsched");
@@ -103,7 +103,7 @@ function begin(): void {
   base = sys.reply_word(2);
   W.driftStart(changetype<usize>(baseTable), baseBytes, DRIFT_SEED);
   if (!recalibrate(base)) return;
-  count = run >= 2 * POLICIES.length ? BACKLOG_JOBS : JOBS;
+  count = run >= 2 * POLICY_COUNT ? BACKLOG_JOBS : JOBS;
   nextJob = 0; nextDrift = 1; lastEvent = base; outstanding = 0; reruns = 0; useless = 0; espRuns = 0; jobRuns = 0;
   for (let i = 0; i < JOBS; i++) {
     unchecked(id[i] = 0); unchecked(runs[i] = 0); unchecked(ended[i] = false); unchecked(failed[i] = false);
@@ -129,7 +129,7 @@ function recalibrate(at: i64): bool {
  * hold lets them, so every run starts knowing every job arrived by then.
  */
 function window(clock: i64): void {
-  const backlog = run >= 2 * POLICIES.length;
+  const backlog = run >= 2 * POLICY_COUNT;
   let ahead = false; // an event after the clock went in: the hold is there
   while (true) {
     const tDrift = base + <i64>nextDrift * W.DRIFT_NS;
@@ -243,7 +243,7 @@ function report(): void {
   for (let r = 0; r < starts.length; r++) busy += runEnd.get(starts[r]) - starts[r];
   const span = last - first;
   const n = <f64>count;
-  line("#qos arrivals=" + (run >= 2 * POLICIES.length ? "backlog" : "poisson") + " policy=" + POLICY_NAMES[policyOf(run)] +
+  line("#qos arrivals=" + (run >= 2 * POLICY_COUNT ? "backlog" : "poisson") + " policy=" + QS_POL_NAMES[policyOf(run) - QS_POL_FIFO] +
     " mix=" + ((run & 1) != 0 ? "multi" : "none") +
     " jobs=" + count.toString() + " failed=" + nFailed.toString() + " reruns=" + reruns.toString() + " useless=" + useless.toString() +
     " device_runs=" + starts.length.toString() +
@@ -257,7 +257,7 @@ function report(): void {
     " capacity_mhz=" + (<i64>Math.round(n / (<f64>busy / 1e9) * 1e6)).toString() +
     " digest=" + digest.toString(16));
   run++;
-  if (run < 4 * POLICIES.length) { begin(); return; }
+  if (run < 4 * POLICY_COUNT) { begin(); return; }
   sys.call(qs, TAG_QS_HOLD, 0, 0, 0, 0, 0, 0);
   line("#qos done");
 }

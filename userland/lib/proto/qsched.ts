@@ -68,11 +68,13 @@ export const QS_JOB_FAILED = 4; // refused when it came to run (the device's rea
 export const QS_JOB_CANCELLED = 5; // cancelled by its owner before it ran
 
 // -------------------------------------------------------- policies
-// TAG_QS_POLICY's w0: how the scheduler picks physical qubits for a job (docs/quantum.md: Policies).
+// TAG_QS_POLICY's w0: how the scheduler picks physical qubits for a job (docs/quantum.md: Policies, and Adding a policy).
 export const QS_POL_FIFO = 1; // jobs in submission order on the lowest free physical qubits whose coupling fits
 export const QS_POL_ERROR = 2; // error-rate-minimising: the placement with the highest estimated success probability (gate errors, readout, decoherence)
 export const QS_POL_COHERENCE = 3; // coherence-aware: a job whose duration would exceed its qubits' coherence window goes to better qubits, or is refused with the reason (QS_WHY_COHERENCE)
 export const QS_POL_ENERGY = 4; // energy-minimising: the placement with the least estimated energy (docs/quantum.md: Energy)
+export const QS_POL_NAMES: string[] = ["fifo", "error-rate", "coherence", "energy"]; // QS_POL_NAMES[v - QS_POL_FIFO]: what users see and type
+export const QS_POL_LAST = 4; // the highest of QS_POL_FIFO..
 
 // ---------------------------------------------------------- mixing
 // TAG_QS_POLICY's w1: how queued jobs may share the QPU.
