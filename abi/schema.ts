@@ -26,9 +26,9 @@ export interface Group {
   rows: Constant[];
   /**
    * If set, the rows are an enumeration (consecutive values, each with its
-   * `display`): an array of this name is generated holding the display names
-   * in order, NAMES[v - first row], so a shell, a log and a report print the
-   * same word and a parser accepts it.
+   * `display`): a function of this name is generated that gives a value's
+   * display name, so a shell, a log and a report print the same word and a
+   * parser accepts it.
    */
   names?: string;
   /** If set (with `names`), a constant of this name holding the highest value, for range checks. */

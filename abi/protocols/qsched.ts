@@ -98,7 +98,7 @@ export const protocol: Protocol = {
     {
       title: "policies",
       doc: ["TAG_QS_POLICY's w0: how the scheduler picks physical qubits for a job (docs/quantum.md: Policies, and Adding a policy)."],
-      names: "QS_POL_NAMES",
+      names: "qsPolicyName",
       last: "QS_POL_LAST",
       rows: [
         { name: "QS_POL_FIFO", value: 1, display: "fifo", doc: "jobs in submission order on the lowest free physical qubits whose coupling fits" },

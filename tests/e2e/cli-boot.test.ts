@@ -62,6 +62,14 @@ describe("a reader that goes away", () => {
     expect(r.stdout).toMatch(/^\[ *\d+\.\d{6}\] kernel: quark kernel[^\n]*\n$/);
     expect(r.stderr).toBe("status 0\n");
   });
+
+  // inspect and help write their answer whole, on the descriptor (tools/quark/out.ts), not through the stream.
+  it("quark inspect --json | head -c 10 and quark help | true end quietly with 0", async () => {
+    const wasm = await image("default");
+    const r = sh(`( $QUARK inspect '${wasm}' --json; echo "status $?" >&2 ) | head -c 10; ( $QUARK help; echo "status $?" >&2 ) | true`);
+    expect(r.stdout).toBe("{\n  \"file\"".slice(0, 10));
+    expect(r.stderr).toBe("status 0\nstatus 0\n");
+  });
 });
 
 describe("the shell's commands decide quark ctl's status", () => {

@@ -43,8 +43,11 @@ function enumLines(g: Group): string[] {
     if (evaluate(r.value) !== base + i) throw new Error(`abi: group ${g.title}: ${r.name} must be ${base + i}: an enumeration's values are consecutive`);
     if (!r.display) throw new Error(`abi: group ${g.title}: ${r.name} has no display name`);
   });
-  const lines = [`export const ${g.names}: string[] = [${g.rows.map((r) => JSON.stringify(r.display)).join(", ")}]; // ${g.names}[v - ${first.name}]: what users see and type`];
-  if (g.last) lines.push(`export const ${g.last} = ${base + g.rows.length - 1}; // the highest of ${first.name}..`);
+  // A function, not an array: AssemblyScript would build an array at every service's start, used or not.
+  const cases = g.rows.map((r) => `  if (v == ${r.name}) return ${JSON.stringify(r.display)};`);
+  const lines = [`/** ${first.name}..: what users see and type ("?" for another number). */`,
+    `export function ${g.names}(v: number): string {`, ...cases, `  return "?";`, `}`];
+  if (g.last) lines.unshift(`export const ${g.last} = ${base + g.rows.length - 1}; // the highest of ${first.name}..`);
   return lines;
 }
 

@@ -13,9 +13,9 @@ import {
   type BootHeaderValues, type BootRecordValues,
 } from "./boot-record";
 import { fnv1a } from "./fnv1a";
-import { imageDefaults, serviceDefaults, type CapSpec, type Manifest, type ServiceSpec } from "./manifest";
+import type { CapSpec, Manifest, ServiceSpec } from "./manifest";
+import { imageDefaults, serviceDefaults, qpuPlugger } from "./manifest-values";
 import { STRATEGY_CODES } from "./manifest-keys";
-import { qpuPlugger } from "./manifest-qpu";
 
 export { fnv1a };
 

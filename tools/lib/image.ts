@@ -93,7 +93,8 @@ export function linkImage(parts: ImageParts): Uint8Array {
  */
 export function readImage(bytes: Uint8Array, file = "image"): Image {
   const checked = checkImage(bytes, file);
-  const kernel = stripCustomSections(bytes, SECTION_PREFIX);
+  // The image writer puts the quark.* sections after the kernel's own: the kernel is then the prefix (checkImage's kernelEnd).
+  const kernel = checked.kernelEnd < bytes.length ? bytes.slice(0, checked.kernelEnd) : stripCustomSections(bytes, SECTION_PREFIX);
   return {
     abiVersion: checked.abi.ABI_VERSION,
     abi: checked.abi,

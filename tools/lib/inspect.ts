@@ -7,7 +7,7 @@ import { formatVersion } from "./versions";
 import { decodeBootTable, type BootTable } from "./boot-table";
 import { readImage } from "./image";
 import { readBytes } from "./image-check";
-import { RIGHTS, serviceDefaults, BIND_PROPERTIES, BIND_OPS } from "./manifest";
+import { RIGHTS, serviceDefaults, BIND_PROPERTIES, BIND_OPS } from "./manifest-values";
 import { SERVICE, type KeySpec } from "./manifest-keys";
 import { readMemoryLimits } from "./wasm-sections";
 import { BUS, DEVICES, PLUGGABLE_MODELS, STATIC_DEVICES, type DeviceDescription } from "./devices";

@@ -148,7 +148,3 @@ export function checkQpuServices(qpu: QpuSpec, services: QpuServiceView[], qpuTy
   }
 }
 
-/** The service that plugs the image's QPU: the first holding the bus. */
-export function qpuPlugger<T extends QpuServiceView>(services: T[]): T | undefined {
-  return services.find((s) => s.caps.some((c) => c.kind === "device" && c.name === "bus"));
-}

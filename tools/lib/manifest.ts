@@ -7,6 +7,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./fnv1a";
 import * as keys from "./manifest-keys";
+import {
+  PAGE_BYTES, RIGHTS, BIND_PROPERTIES, BIND_OPS, serviceDefaults, imageDefaults, own,
+  parseMemory, parseSize, parseDuration, checkMemoryBytes,
+} from "./manifest-values";
 import { DEVICES, STATIC_DEVICES, PLUGGABLE_MODELS, BUS } from "./devices";
 import * as proto from "../../userland/lib/proto/index";
 import { repoRoot } from "./root";
@@ -101,10 +105,11 @@ export class ManifestError extends Error {
 
 // ---------------------------------------------------------------- vocabulary
 
-export const PAGE_BYTES = 64 * 1024;
+// The values a manifest's keys take, and their defaults: manifest-values.ts (inspect reads them without this parser).
+export { PAGE_BYTES, RIGHTS, BIND_PROPERTIES, BIND_OPS, serviceDefaults, imageDefaults, parseMemory, parseDuration };
+
 // pid 0 is the kernel and pid 1 is init.
 export const MAX_SERVICES = abi.MAX_PROCS - 2;
-const U32_MAX = 0xffffffff;
 
 // Keys, types, defaults and ranges: abi/manifest.ts, through the generated manifest-keys.ts.
 const TOP_KEYS = ["image", "init", "service", "group", "qpu"];
@@ -124,10 +129,6 @@ const INIT = "init"; // in caps: init's endpoint, for its control protocol (svc 
 export { DEVICES };
 const DEVICE_NAMES = Object.keys(DEVICES);
 
-export const RIGHTS: Record<string, number> = {
-  call: abi.R_CALL, send: abi.R_SEND, grant: abi.R_GRANT, control: abi.R_CONTROL,
-  signal: abi.R_SIGNAL, read: abi.R_READ, write: abi.R_WRITE,
-};
 // The rights each kind of object can use; anything else would be dead weight
 // in the holder's capability and most likely a typo for something else.
 const RIGHTS_FOR = {
@@ -139,30 +140,6 @@ const RIGHTS_FOR = {
   init: { allowed: ["call", "send"], defaults: abi.R_CALL, what: "init (the service manager)" },
 };
 
-/** The parsed defaults of a table's keys (abi/manifest.ts), by their fields. */
-function defaultsOf(table: Record<string, keys.KeySpec>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.values(table)) {
-    if (!k.field || k.default === undefined) continue;
-    out[k.field] = typeof k.default !== "string" ? k.default
-      : k.type === "duration" ? parseDuration(k.default) : k.type === "size" ? parseMemory(k.default) : k.default;
-  }
-  return out;
-}
-
-/**
- * A service's settings when its manifest gives none: the defaults of
- * abi/manifest.ts, parsed. The boot-table encoder fills a spec from an image
- * built before a key existed with these.
- */
-export function serviceDefaults(): Omit<keys.ServiceSettings, "interface"> {
-  return defaultsOf(S) as unknown as Omit<keys.ServiceSettings, "interface">;
-}
-
-/** The [image] settings when the manifest gives none. */
-export function imageDefaults(): keys.ImageSettings {
-  return defaultsOf(keys.IMAGE) as unknown as keys.ImageSettings;
-}
 
 /** What a capability name in `caps` refers to: the console, a HAL device, or else a service. */
 export function capKind(name: string): CapKind {
@@ -171,17 +148,6 @@ export function capKind(name: string): CapKind {
   return own(DEVICES, name) !== undefined ? "device" : "service";
 }
 
-const MEMORY_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
-// Decimal and abbreviated spellings users reach for, and the unit they most likely mean.
-const MEMORY_ALIASES: Record<string, string> = {
-  b: "B", k: "KiB", K: "KiB", kb: "KiB", kB: "KiB", KB: "KiB", Ki: "KiB",
-  m: "MiB", M: "MiB", mb: "MiB", MB: "MiB", Mi: "MiB",
-};
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-const DURATION_ALIASES: Record<string, string> = {
-  msec: "ms", millis: "ms", milliseconds: "ms", sec: "s", secs: "s", second: "s", seconds: "s",
-  min: "m", mins: "m", minute: "m", minutes: "m",
-};
 
 // ---------------------------------------------------------------- entry points
 
@@ -404,10 +370,6 @@ function checkKeys(table: TomlTable, allowed: string[], where: string, listName:
   }
 }
 
-// Own properties only: a unit or right spelt "constructor" must not find Object.prototype.
-function own<T>(table: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
-}
 
 // Whether an unknown key of `table` looks like a misspelling of `key`, whose
 // absence is then already explained by the unknown-key error.
@@ -729,76 +691,6 @@ function memorySetting(t: TomlTable, where: string, report: Report): number {
   return fallback;
 }
 
-interface Problem {
-  message: string;
-  hint: string;
-}
-
-/** Bytes for a size such as "256KiB", or what is wrong with it. */
-export function parseMemory(text: string): number | Problem {
-  const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(text.trim());
-  const shown = `"${text}"`;
-  if (!m) {
-    return { message: `invalid size ${shown}`, hint: 'write a whole number and a unit (B, KiB or MiB), e.g. "256KiB" or "1MiB"' };
-  }
-  const unit = m[2] === "" ? "B" : m[2];
-  const scale = own(MEMORY_UNITS, unit);
-  if (scale === undefined) {
-    // Units are too short for edit distance: "GiB" is one letter from "KiB" and means neither.
-    const near = own(MEMORY_ALIASES, unit) ?? Object.keys(MEMORY_UNITS).find((u) => u.toLowerCase() === unit.toLowerCase());
-    const rest = "Units: B, KiB, MiB (powers of 1024)";
-    return { message: `unknown unit "${m[2]}" in ${shown}`, hint: near ? `did you mean "${m[1]}${near}"? ${rest}` : rest };
-  }
-  if (m[1].includes(".")) {
-    return { message: `${shown} is not a whole number`,
-      hint: `use a smaller unit, e.g. "${Math.round(Number(m[1]) * scale / 1024)}KiB"` };
-  }
-  return checkMemoryBytes(Number(m[1]) * scale, shown);
-}
-
-/** Bytes for a size such as "16MiB", with no range of its own (the caller checks it). */
-function parseSize(text: string): number | Problem {
-  const m = /^(\d+)\s*([A-Za-z]*)$/.exec(text.trim());
-  const scale = m ? own(MEMORY_UNITS, m[2] === "" ? "B" : m[2]) : undefined;
-  if (!m || scale === undefined) {
-    return { message: `invalid size "${text}"`, hint: 'write a whole number and a unit (B, KiB or MiB), e.g. "16MiB"' };
-  }
-  return Number(m[1]) * scale;
-}
-
-function checkMemoryBytes(bytes: number, shown: string): number | Problem {
-  if (bytes < S.memory.min || bytes > S.memory.max) {
-    return { message: `${shown} is out of range`, hint: "a service's memory must be between 64KiB and 256MiB" };
-  }
-  if (bytes % PAGE_BYTES !== 0) {
-    const down = Math.floor(bytes / PAGE_BYTES) * PAGE_BYTES;
-    const choices = down === 0 ? `"${formatSize(PAGE_BYTES)}"` : `"${formatSize(down)}" or "${formatSize(down + PAGE_BYTES)}"`;
-    return { message: `${shown} is not a multiple of 64KiB (the WebAssembly page size)`, hint: `round it to ${choices}` };
-  }
-  return bytes;
-}
-
-function formatSize(bytes: number): string {
-  return bytes % MEMORY_UNITS.MiB === 0 ? `${bytes / MEMORY_UNITS.MiB}MiB` : `${bytes / 1024}KiB`;
-}
-
-/** Milliseconds for a duration such as "30s", or what is wrong with it. */
-export function parseDuration(text: string): number | Problem {
-  const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(text.trim());
-  const example = 'write a whole number and a unit (ms, s or m), e.g. "500ms", "30s" or "2m"';
-  const shown = `"${text}"`;
-  if (!m) return { message: `invalid duration ${shown}`, hint: example };
-  const alias = own(DURATION_ALIASES, m[2]);
-  if (alias) return { message: `unknown unit "${m[2]}" in ${shown}`, hint: `write "${m[1]}${alias}"; units: ms, s, m` };
-  const scale = own(DURATION_UNITS, m[2]);
-  if (scale === undefined) {
-    return { message: m[2] ? `unknown unit "${m[2]}" in ${shown}` : `${shown} has no unit`, hint: example };
-  }
-  const ms = Number(m[1]) * scale;
-  if (!Number.isInteger(ms)) return { message: `${shown} is not a whole number of milliseconds`, hint: example };
-  if (ms > U32_MAX) return { message: `${shown} is too long`, hint: `at most ${U32_MAX}ms (about 49 days)` };
-  return ms;
-}
 
 /** A "duration" key in milliseconds, at least its `min`; its default is as a manifest writes it, or ms. */
 function durationSetting(t: TomlTable, k: keys.KeySpec & { default: string | number; min: number }, where: string, report: Report): number {
@@ -1186,8 +1078,6 @@ function slotLines(s: TomlString, spec: ServiceSpec, ctx: Context, out: IrqSpec[
   }
 }
 
-export const BIND_PROPERTIES: Record<string, number> = { id: proto.DEVP_ID, slot: proto.DEVP_SLOT, sectors: proto.DEVP_SECTORS };
-export const BIND_OPS: Record<string, number> = { "==": proto.BIND_EQ, "!=": proto.BIND_NE, "<": proto.BIND_LT, ">=": proto.BIND_GE };
 
 /**
  * driver = "block", driver_match = ["sectors >= 64"]: the type must be one a

@@ -9,6 +9,7 @@ import { COMMANDS, commandSpec, type CommandSpec } from "./spec";
 import { commandHelp, generalHelp, EXIT_FAILED, EXIT_USAGE } from "./help";
 import { didYouMean } from "./suggest";
 import { versionLine } from "./version";
+import { writeOut, endOnClosedPipe } from "./out";
 import { checkControlSocket, checkImageNotManifest, checkManifest, checkReportFile, PathError, refusedLine } from "./paths";
 import { buildProgress } from "./progress";
 import { repoRoot } from "../lib/root";
@@ -162,7 +163,7 @@ async function cmdInspect(flags: Flags, rest: string[]): Promise<number> {
   const { inspectImage, formatInspect } = await import("../lib/inspect");
   const report = inspectImage(path);
   const text = flags.json ? JSON.stringify(report, null, 2) : formatInspect(report);
-  process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+  writeOut(text.endsWith("\n") ? text : text + "\n");
   return 0;
 }
 
@@ -245,15 +246,15 @@ async function cmdSetup(_flags: Flags, rest: string[]): Promise<number> {
 }
 
 async function cmdVersion(): Promise<number> {
-  process.stdout.write(versionLine() + "\n");
+  writeOut(versionLine() + "\n");
   return 0;
 }
 
 async function cmdHelp(_flags: Flags, rest: string[]): Promise<number> {
-  if (rest.length === 0) { process.stdout.write(generalHelp() + "\n"); return 0; }
+  if (rest.length === 0) { writeOut(generalHelp() + "\n"); return 0; }
   const c = commandSpec(rest[0]);
   if (!c) return unknownCommand(rest[0], `quark help: there is no command "${rest[0]}"`);
-  process.stdout.write(commandHelp(c) + "\n");
+  writeOut(commandHelp(c) + "\n");
   return 0;
 }
 
@@ -267,32 +268,25 @@ function unknownCommand(cmd: string, line = `quark: unknown command "${cmd}"`): 
   return EXIT_USAGE;
 }
 
+// Commands that print one whole answer with writeOut.
+const WHOLE = new Set(["help", "inspect"]);
+
 async function dispatch(c: CommandSpec, argv: string[]): Promise<number> {
-  if (c.raw) return cmdCtl(argv);
+  if (c.raw) { endOnClosedPipe(); return cmdCtl(argv); }
   const { flags, rest } = parseCommand(argv, c);
+  // A whole answer is written at once (out.ts); a command that streams its output needs the stream's handler.
+  if (!WHOLE.has(c.name)) endOnClosedPipe();
   return RUN[c.name](flags, rest);
 }
 
-// A reader that went away (`quark boot ... | head -1`) ends the command
-// quietly, as it ends cat: nothing more can be said to it. Exit 0, since the
-// reader asked for no more; any other write error is a failure of its own.
-function endOnClosedPipe(): void {
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    log(`quark: cannot write to standard output: ${e.message}`);
-    process.exit(EXIT_FAILED);
-  });
-}
-
 export async function main(argv: string[]): Promise<number> {
-  endOnClosedPipe();
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h") return cmdHelp({}, []);
   if (cmd === "--version" || cmd === "-V") return cmdVersion();
   const c = commandSpec(cmd);
   if (!c) return unknownCommand(cmd);
   // Before the shell's commands of ctl too: `quark ctl --help` is ctl's help.
-  if (rest.includes("--help") || rest.includes("-h")) { process.stdout.write(commandHelp(c) + "\n"); return 0; }
+  if (rest.includes("--help") || rest.includes("-h")) { writeOut(commandHelp(c) + "\n"); return 0; }
   try {
     return await dispatch(c, rest);
   } catch (e) {

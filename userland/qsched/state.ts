@@ -1,7 +1,7 @@
 // The scheduler's settings and readiness, shared by its request handlers and
 // its runner: the policy and mixing an admin sets (TAG_QS_POLICY), whether a
 // QPU is attached with its calibration read, and the timer that runs jobs.
-import { sys, QS_POL_FIFO, QS_POL_LAST, QS_POL_NAMES, QS_LOSS_DEFAULT_PPM, QS_MIX_BATCH, QS_MIX_MULTI } from "../lib";
+import { sys, QS_POL_FIFO, qsPolicyName, QS_LOSS_DEFAULT_PPM, QS_MIX_BATCH, QS_MIX_MULTI } from "../lib";
 import * as device from "./device";
 
 export let policy = QS_POL_FIFO;
@@ -27,7 +27,7 @@ function mixName(m: i32): string {
 }
 
 /** A policy as users see and type it (abi/protocols/qsched.ts). */
-export function policyName(p: i32): string { return p >= QS_POL_FIFO && p <= QS_POL_LAST ? QS_POL_NAMES[p - QS_POL_FIFO] : "?"; }
+export function policyName(p: i32): string { return qsPolicyName(p); }
 
 /** The settings as the audit line says them. */
 export function settingsText(p: i32, m: i32, l: i32): string {

@@ -73,8 +73,15 @@ export const QS_POL_FIFO = 1; // jobs in submission order on the lowest free phy
 export const QS_POL_ERROR = 2; // error-rate-minimising: the placement with the highest estimated success probability (gate errors, readout, decoherence)
 export const QS_POL_COHERENCE = 3; // coherence-aware: a job whose duration would exceed its qubits' coherence window goes to better qubits, or is refused with the reason (QS_WHY_COHERENCE)
 export const QS_POL_ENERGY = 4; // energy-minimising: the placement with the least estimated energy (docs/quantum.md: Energy)
-export const QS_POL_NAMES: string[] = ["fifo", "error-rate", "coherence", "energy"]; // QS_POL_NAMES[v - QS_POL_FIFO]: what users see and type
 export const QS_POL_LAST = 4; // the highest of QS_POL_FIFO..
+/** QS_POL_FIFO..: what users see and type ("?" for another number). */
+export function qsPolicyName(v: number): string {
+  if (v == QS_POL_FIFO) return "fifo";
+  if (v == QS_POL_ERROR) return "error-rate";
+  if (v == QS_POL_COHERENCE) return "coherence";
+  if (v == QS_POL_ENERGY) return "energy";
+  return "?";
+}
 
 // ---------------------------------------------------------- mixing
 // TAG_QS_POLICY's w1: how queued jobs may share the QPU.
