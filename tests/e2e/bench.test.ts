@@ -86,14 +86,22 @@ describe("quark bench --json", () => {
     }
   });
 
-  it("gives irq.deliver's p99 beside its peer's, with the issue's bound on the p99", () => {
+  it("gives irq.deliver's p99 beside its peer's, and sets the devices' and the QPU engine's figures beside the issues' bounds", () => {
     expect(r.code, r.stderr).toBe(0);
     for (const host of ["node", "wasmtime"]) {
       const f = find("irq.deliver", host);
       expect(f.peer).toMatch(/timer notification/);
       expect(f.peer_p99_ns).toBeGreaterThanOrEqual(f.peer_p50_ns);
-      expect(f.p99_target).toBe("p99 < 5 µs");
-      expect(f.p99_target_met).toBe(f.p99_ns < 5000);
+      expect(f.target).toMatch(/^p99 < 5 µs/);
+      expect(f.target_met).toBe(f.p99_ns < 5000);
+      const bound = find("dev.hotplug.bound", host);
+      expect(bound.target).toMatch(/^p99 < 1 ms/);
+      expect(bound.target_met).toBe(bound.p99_ns < 1_000_000);
+      const gate = find("qpu.gate.20q", host);
+      expect(gate.target).toMatch(/1\.5 ns/);
+      expect(gate.target_met).toBe(gate.p50_ns <= 1.5);
+      // quantum-circuit at 20 qubits takes ~20 s, so only a full run measures it (its bound: tests/unit/stats.test.ts).
+      expect(find("qpu.gate.20q.qc", host)).toBeUndefined();
     }
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mean, percentile, percentileOfSorted, summarize } from "../../tools/lib/stats.js";
 import { parseConsole } from "../../tools/lib/results.js";
 import {
-  benchResult, comparison, formatBenchTable, formatNs, machineInfo, resultFromSeries, toBenchJson, type MachineInfo,
+  benchResult, comparison, formatBenchTable, formatNs, machineInfo, resultFromSeries, toBenchJson, withTarget, type MachineInfo,
 } from "../../tools/bench/report.js";
 
 const ONE_TO_HUNDRED = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -109,6 +109,19 @@ describe("bench figures (tools/bench/report.ts)", () => {
     expect(table).toContain("engines: Node 20.20.0, V8 11.3.244.8-node.33, wasmtime not measured");
     expect(table).toMatch(/ipc\.call\.roundtrip\s+node\s+6\.00 ns\s+8\.00 ns\s+4 × 1000\s+12\.00 µs\s+quark is 2000× faster than MessageChannel/);
     expect(table).toMatch(/ipc\.send\.throughput\s+node\s+2\.00 M msg\/s\s+3\.00 M msg\/s\s+2 × 1000\s+1\.00 M msg\/s\s+quark is 2\.00× faster/);
+  });
+
+  it("sets a figure beside its issue's bound: a p99 under a maximum, a ratio to the peer over a minimum, and prints which", () => {
+    const series = (name: string, samples: number[]) => ({ name, unit: "ns", batch: 1, samples, line: 0, attrs: {} });
+    const irq = withTarget(resultFromSeries(series("irq.deliver", [200, 210, 220, 6000]), "node"));
+    expect([irq.target, irq.target_met]).toEqual(["p99 < 5 µs, interrupt raised in the HAL to the driver's handler", false]);
+    const quick = withTarget(resultFromSeries(series("irq.deliver", [200, 210, 220, 4999]), "node"));
+    expect(quick.target_met).toBe(true);
+    const qc = (peerNs: number) => withTarget(resultFromSeries(series("qpu.gate.20q.qc", [1]), "node", { name: "quantum-circuit", samples: [peerNs] }));
+    expect([qc(100).target_met, qc(99).target_met]).toEqual([true, false]);
+    const table = formatBenchTable([irq, qc(99)], INFO);
+    expect(table).toMatch(/^ {2}irq\.deliver +node +p99 6\.00 µs +target p99 < 5 µs, .* +NOT MET$/m);
+    expect(table).toMatch(/^ {2}qpu\.gate\.20q\.qc +node +99\.0× the peer +target ≥ 100× npm quantum-circuit \(same run\) +NOT MET$/m);
   });
 
   it("formats durations in a readable unit", () => {

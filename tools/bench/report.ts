@@ -124,13 +124,21 @@ function rateResult(fig: Figure): BenchResult {
 // ---------------------------------------------------------------- targets
 
 /** The figures the issue sets a target for: the statistic compared and the bound. */
-export const TARGETS: Record<string, { stat: "p50_ns" | "p50" | "floor_multiple" | "bare_multiple"; max: number; inclusive: boolean; text: string }> = {
+export const TARGETS: Record<string, {
+  stat: "p50_ns" | "p99_ns" | "p50" | "ratio" | "floor_multiple" | "bare_multiple";
+  /** The bound: at most `max`, or (for a ratio to a peer) at least `min`. */
+  max?: number; min?: number; inclusive: boolean; text: string;
+}> = {
   "restart.after_trap": { stat: "p50_ns", max: 100_000, inclusive: true, text: "p50 ≤ 100 µs with a zero-delay policy" },
   "qpu.alloc": { stat: "p50_ns", max: 1_000, inclusive: true, text: "p50 ≤ 1 µs" },
   "ipc.call.roundtrip": { stat: "floor_multiple", max: 4, inclusive: true, text: "p50 ≤ 4× ipc.floor (same host, same run)" },
   "monitor.overhead": { stat: "p50", max: 1, inclusive: false, text: "< 1 % of one CPU at the default heartbeat rate" },
   "cli.start.version": { stat: "bare_multiple", max: 1.5, inclusive: true, text: "p50 ≤ 1.5× node -e 0 (same run)" },
   "cli.start.inspect": { stat: "bare_multiple", max: 1.5, inclusive: true, text: "p50 ≤ 1.5× node -e 0 (same run)" },
+  "irq.deliver": { stat: "p99_ns", max: 5_000, inclusive: false, text: "p99 < 5 µs, interrupt raised in the HAL to the driver's handler" },
+  "dev.hotplug.bound": { stat: "p99_ns", max: 1_000_000, inclusive: false, text: "p99 < 1 ms, device plugged to driver bound" },
+  "qpu.gate.20q": { stat: "p50_ns", max: 1.5, inclusive: true, text: "p50 ≤ 1.5 ns per amplitude per single-qubit gate at 20 qubits" },
+  "qpu.gate.20q.qc": { stat: "ratio", min: 100, inclusive: true, text: "≥ 100× npm quantum-circuit (same run)" },
 };
 
 /** The result with `target` (its text) and `target_met`, if the issue sets it one. */
@@ -138,7 +146,8 @@ export function withTarget(r: BenchResult): BenchResult {
   const t = TARGETS[r.name];
   const v = t && (r[t.stat] as number | undefined);
   if (!t || v === undefined) return r;
-  return { ...r, target: t.text, target_met: t.inclusive ? v <= t.max : v < t.max };
+  const met = t.max !== undefined ? (t.inclusive ? v <= t.max : v < t.max) : t.min !== undefined && (t.inclusive ? v >= t.min : v > t.min);
+  return { ...r, target: t.text, target_met: met };
 }
 
 /**
@@ -224,8 +233,11 @@ export function formatBenchTable(results: readonly BenchResult[], info: MachineI
     out.push("", "targets:");
     const cells = targeted.map((r) => {
       const rate = r.p50_ns === undefined;
+      const stat = TARGETS[r.name]?.stat;
       const value = typeof r.floor_multiple === "number" ? `${times(r.floor_multiple)}× ipc.floor`
         : typeof r.bare_multiple === "number" ? `${times(r.bare_multiple)}× node -e 0`
+        : stat === "p99_ns" ? `p99 ${formatNs(r.p99_ns!)}`
+        : stat === "ratio" ? `${times(r.ratio!)}× the peer`
         : `p50 ${rate ? formatValue(r.p50!, r.unit) : formatNs(r.p50_ns!)}`;
       return [`  ${r.name}`, r.host, value, `target ${r.target}`, r.target_met ? "met" : "NOT MET"];
     });
