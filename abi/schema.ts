@@ -33,6 +33,12 @@ export interface Group {
   names?: string;
   /** If set (with `names`), a constant of this name holding the highest value, for range checks. */
   last?: string;
+  /**
+   * If set, the rows are bit flags, each with its `display`: a function of
+   * this name is generated that names a set of them as `a+b` ("none" for
+   * none; a bit no row has reads "?").
+   */
+  flagNames?: string;
 }
 
 /** A number with a name users see: an error, an event, a state, a fault cause. */

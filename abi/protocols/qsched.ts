@@ -110,9 +110,10 @@ export const protocol: Protocol = {
     {
       title: "mixing",
       doc: ["TAG_QS_POLICY's w1: how queued jobs may share the QPU."],
+      flagNames: "qsMixName",
       rows: [
-        { name: "QS_MIX_BATCH", value: 1, doc: "batching: queued jobs with the same program and allocation run as one device run" },
-        { name: "QS_MIX_MULTI", value: 2, doc: "multiprogramming: small jobs run together on disjoint qubits, if each keeps its success probability within the loss bound" },
+        { name: "QS_MIX_BATCH", value: 1, display: "batch", doc: "batching: queued jobs with the same program and allocation run as one device run" },
+        { name: "QS_MIX_MULTI", value: 2, display: "multi", doc: "multiprogramming: small jobs run together on disjoint qubits, if each keeps its success probability within the loss bound" },
       ],
     },
     {

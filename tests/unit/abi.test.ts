@@ -213,3 +213,24 @@ describe("the lint", () => {
     expect(lintText("kernel/y.ts", 'import { putt } from "./console";\nimport {\n  KT_NL,\n} from "./texts";\nexport { boot } from "./boot";\nklog(); putt(KT_NL);')).toEqual([]);
   });
 });
+
+describe("enumerations and flag sets in a protocol's groups", () => {
+  it("names each value and each set of flags as users see them, and nothing else", async () => {
+    const { qsPolicyName, qsMixName, QS_POL_FIFO, QS_POL_LAST, QS_MIX_BATCH, QS_MIX_MULTI } = await import("../../userland/lib/proto/qsched");
+    expect(Array.from({ length: QS_POL_LAST - QS_POL_FIFO + 1 }, (_, i) => qsPolicyName(QS_POL_FIFO + i))).toEqual(["fifo", "error-rate", "coherence", "energy"]);
+    expect([qsPolicyName(QS_POL_FIFO - 1), qsPolicyName(QS_POL_LAST + 1), qsPolicyName(1.5)]).toEqual(["?", "?", "?"]);
+    expect([0, QS_MIX_BATCH, QS_MIX_MULTI, QS_MIX_BATCH | QS_MIX_MULTI].map(qsMixName)).toEqual(["none", "batch", "multi", "batch+multi"]);
+    expect([4, 5, -1, 1.5, 2 ** 40].map(qsMixName)).toEqual(["?", "?", "?", "?", "?"]);
+  });
+
+  it("refuses an enumeration out of sequence or unnamed, and a flag that is not a bit of its own", async () => {
+    const { groupBlock } = await import("../../tools/abi/text");
+    const rows = (values: number[], named = true) => values.map((value, i) => ({ name: `X_${i}`, value, ...(named && { display: `x${i}` }) }));
+    expect(() => groupBlock({ title: "t", names: "xName", rows: rows([1, 3]) })).toThrow(/X_1 must be 2/);
+    expect(() => groupBlock({ title: "t", names: "xName", rows: rows([1, 2], false) })).toThrow(/no display name/);
+    expect(() => groupBlock({ title: "t", flagNames: "xName", rows: rows([1, 3]) })).toThrow(/X_1 must be a bit of its own/);
+    expect(() => groupBlock({ title: "t", flagNames: "xName", rows: rows([2, 2]) })).toThrow(/X_1 must be a bit of its own/);
+    expect(() => groupBlock({ title: "t", rows: rows([1]) })).toThrow(/display names and last need names/);
+    expect(groupBlock({ title: "t", names: "xName", last: "X_LAST", rows: rows([4, 5]) })).toContain("export const X_LAST = 5;");
+  });
+});

@@ -32,6 +32,7 @@ export function groupBlock(g: Group): string {
 
 /** An enumeration's generated lines (Group.names, Group.last): its display names in order, and its highest value. */
 function enumLines(g: Group): string[] {
+  if (g.flagNames) return flagLines(g, g.flagNames);
   if (!g.names) {
     if (g.last || g.rows.some((r) => r.display !== undefined)) throw new Error(`abi: group ${g.title}: display names and last need names`);
     return [];
@@ -61,4 +62,31 @@ export function numbers(groups: Group[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const g of groups) for (const c of g.rows) out.set(c.name, evaluate(c.value));
   return out;
+}
+
+/**
+ * A flag set's name function (Group.flagNames). Written in arithmetic, not
+ * bitwise operators: the common subset's `number` is an f64 in
+ * AssemblyScript, which has no bitwise operators on floats.
+ */
+function flagLines(g: Group, fn: string): string[] {
+  let all = 0;
+  for (const r of g.rows) {
+    const v = evaluate(r.value);
+    if (v <= 0 || (v & (v - 1)) !== 0 || (all & v) !== 0) throw new Error(`abi: group ${g.title}: ${r.name} must be a bit of its own`);
+    if (!r.display) throw new Error(`abi: group ${g.title}: ${r.name} has no display name`);
+    all |= v;
+  }
+  const bit = (r: Group["rows"][number]) => `Math.floor(v / ${r.name}) % 2 == 1`;
+  return [
+    `/** A set of ${g.rows[0].name}..: what users see ("a+b"; "none" for none, "?" for a bit no flag has). */`,
+    `export function ${fn}(v: number): string {`,
+    `  if (v == 0) return "none";`,
+    `  if (v < 0 || v > ${all} || Math.floor(v) != v) return "?";`,
+    `  let out = "";`,
+    `  let seen: number = 0;`,
+    ...g.rows.map((r) => `  if (${bit(r)}) { out += (out.length > 0 ? "+" : "") + ${JSON.stringify(r.display)}; seen += ${r.name}; }`),
+    `  return seen == v ? out : "?";`,
+    `}`,
+  ];
 }

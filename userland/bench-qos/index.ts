@@ -12,7 +12,7 @@
 import {
   sys, capByName, conWrite, log, errorName, OK, NOTE_TIMER, LEASE_READ, LEASE_WRITE, TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_LAYOUT,
   TAG_QS_POLICY, TAG_QS_HOLD, TAG_QS_RECALIBRATE, TAG_QS_CALIBRATION, TAG_QS_INFO, QS_SUBMIT_MAP, QS_OF_JOB, QS_JOB_DONE,
-  QS_JOB_QUEUED, QS_JOB_RUNNING, QS_POL_FIFO, QS_POL_LAST, qsPolicyName, QS_MIX_MULTI, QS_RESET_NS,
+  QS_JOB_QUEUED, QS_JOB_RUNNING, QS_POL_FIFO, QS_POL_LAST, qsPolicyName, qsMixName, QS_MIX_MULTI, QS_RESET_NS,
 } from "../lib";
 import * as W from "./workload";
 
@@ -244,7 +244,7 @@ function report(): void {
   const span = last - first;
   const n = <f64>count;
   line("#qos arrivals=" + (run >= 2 * POLICY_COUNT ? "backlog" : "poisson") + " policy=" + qsPolicyName(policyOf(run)) +
-    " mix=" + ((run & 1) != 0 ? "multi" : "none") +
+    " mix=" + qsMixName((run & 1) != 0 ? QS_MIX_MULTI : 0) +
     " jobs=" + count.toString() + " failed=" + nFailed.toString() + " reruns=" + reruns.toString() + " useless=" + useless.toString() +
     " device_runs=" + starts.length.toString() +
     " wait_mean_ns=" + (<i64>Math.round(sumWait / <f64>max(1, waits.length))).toString() + " wait_p95_ns=" + p95.toString() +

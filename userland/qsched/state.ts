@@ -1,7 +1,7 @@
 // The scheduler's settings and readiness, shared by its request handlers and
 // its runner: the policy and mixing an admin sets (TAG_QS_POLICY), whether a
 // QPU is attached with its calibration read, and the timer that runs jobs.
-import { sys, QS_POL_FIFO, qsPolicyName, QS_LOSS_DEFAULT_PPM, QS_MIX_BATCH, QS_MIX_MULTI } from "../lib";
+import { sys, QS_POL_FIFO, qsPolicyName, qsMixName, QS_LOSS_DEFAULT_PPM } from "../lib";
 import * as device from "./device";
 
 export let policy = QS_POL_FIFO;
@@ -20,16 +20,10 @@ export function qpuReady(): bool { return device.row() >= 0 && !calPending; }
 /** Run the timer now: a deadline now (0 would cancel it). */
 export function wake(): void { sys.timer_set(sys.time()); }
 
-function mixName(m: i32): string {
-  if (m == 0) return "none";
-  const b = (m & QS_MIX_BATCH) != 0, u = (m & QS_MIX_MULTI) != 0;
-  return (b ? "batch" : "") + (b && u ? "+" : "") + (u ? "multi" : "");
-}
-
 /** A policy as users see and type it (abi/protocols/qsched.ts). */
 export function policyName(p: i32): string { return qsPolicyName(p); }
 
 /** The settings as the audit line says them. */
 export function settingsText(p: i32, m: i32, l: i32): string {
-  return "policy " + policyName(p) + ", mixing " + mixName(m) + ", loss " + l.toString() + " ppm";
+  return "policy " + policyName(p) + ", mixing " + qsMixName(m) + ", loss " + l.toString() + " ppm";
 }

@@ -11,7 +11,7 @@ import {
   sys, capByName, OK, E_PERM, E_NOSPACE, E_STATE, LEASE_READ, LEASE_WRITE,
   TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_RESULTS, TAG_QS_JOBS, TAG_QS_POLICY, TAG_QS_CALIBRATION, TAG_QS_REASON, TAG_QS_INFO,
   QS_SUBMIT_MAP, QS_RES_TEXT, QS_LIST_ALL, QS_JOB_QUEUED, QS_JOB_RUNNING, QS_JOB_DONE, QS_JOB_FAILED, QS_JOB_CANCELLED,
-  TAG_INIT_CAPS, GRANT_PLUG, DEV_TYPE_QPU, QS_POL_FIFO, QS_POL_LAST, qsPolicyName, QS_MIX_BATCH, QS_MIX_MULTI, QS_SOURCE_MAX, QS_WHY_NONE,
+  TAG_INIT_CAPS, GRANT_PLUG, DEV_TYPE_QPU, QS_POL_FIFO, QS_POL_LAST, qsPolicyName, qsMixName, QS_SOURCE_MAX, QS_WHY_NONE,
 } from "../lib";
 import { QPU_MAX_SHOTS } from "../../hal/qpu/job-format";
 import {
@@ -274,10 +274,7 @@ function policy(word: string): void {
   const r = sys.call(qs, TAG_QS_POLICY, want, -1, -1, 0, 0, 0);
   if (r == E_PERM) { refused("qpu policy: refused: setting it needs the admin right (qsched:call+control in the shell's caps)"); return; }
   if (r != OK) { refused("qpu policy: " + errorName(r)); return; }
-  const flags = sys.reply_word(1);
-  const mix = ((flags & QS_MIX_BATCH) != 0 ? "batching" : "") + ((flags & QS_MIX_BATCH) != 0 && (flags & QS_MIX_MULTI) != 0 ? ", " : "") +
-    ((flags & QS_MIX_MULTI) != 0 ? "multiprogramming" : "");
-  println("policy " + policyName(sys.reply_word(0)) + (want >= 0 ? " (set)" : "") + "; mixing " + (mix.length > 0 ? mix : "none") +
+  println("policy " + policyName(sys.reply_word(0)) + (want >= 0 ? " (set)" : "") + "; mixing " + qsMixName(<i32>sys.reply_word(1)) +
     ", loss bound " + sys.reply_word(2).toString() + " ppm; " + sys.reply_word(3).toString() + " changes");
 }
 

@@ -87,6 +87,16 @@ export function qsPolicyName(v: number): string {
 // TAG_QS_POLICY's w1: how queued jobs may share the QPU.
 export const QS_MIX_BATCH = 1; // batching: queued jobs with the same program and allocation run as one device run
 export const QS_MIX_MULTI = 2; // multiprogramming: small jobs run together on disjoint qubits, if each keeps its success probability within the loss bound
+/** A set of QS_MIX_BATCH..: what users see ("a+b"; "none" for none, "?" for a bit no flag has). */
+export function qsMixName(v: number): string {
+  if (v == 0) return "none";
+  if (v < 0 || v > 3 || Math.floor(v) != v) return "?";
+  let out = "";
+  let seen: number = 0;
+  if (Math.floor(v / QS_MIX_BATCH) % 2 == 1) { out += (out.length > 0 ? "+" : "") + "batch"; seen += QS_MIX_BATCH; }
+  if (Math.floor(v / QS_MIX_MULTI) % 2 == 1) { out += (out.length > 0 ? "+" : "") + "multi"; seen += QS_MIX_MULTI; }
+  return seen == v ? out : "?";
+}
 
 // ------------------------------------------------- refusal reasons
 // TAG_QS_REASON's w0.
