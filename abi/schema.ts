@@ -27,8 +27,8 @@ export interface Group {
   /**
    * If set, the rows are an enumeration (consecutive values, each with its
    * `display`): a function of this name is generated that gives a value's
-   * display name, so a shell, a log and a report print the same word and a
-   * parser accepts it.
+   * display name, and one of this name and an "s" that lists them all, so a
+   * shell, a log and a report print the same word and a parser accepts it.
    */
   names?: string;
   /** If set (with `names`), a constant of this name holding the highest value, for range checks. */

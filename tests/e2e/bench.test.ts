@@ -1,7 +1,7 @@
 // `npm run bench -- --json` as a script would read it. Figures are checked
 // for shape and sense, never against a time: these machines are shared.
 import { beforeAll, describe, expect, it } from "vitest";
-import { policyNames } from "../../tools/bench/qos";
+import { qsPolicyNames } from "../../userland/lib/proto/qsched";
 import { quark } from "./helpers";
 
 // Figures measured against a peer (another system's way of doing the same).
@@ -49,10 +49,10 @@ describe("quark bench --json", () => {
     expect(out.qos.same_across_hosts).toBe(true);
     for (const host of ["node", "wasmtime"]) {
       const runs = out.qos.runs[host];
-      expect(runs.length).toBe(4 * policyNames().length); // each policy, without and with multiprogramming, under both arrivals
+      expect(runs.length).toBe(4 * qsPolicyNames().length); // each policy, without and with multiprogramming, under both arrivals
       for (const x of runs) {
         expect(["poisson", "backlog"]).toContain(x.arrivals);
-        expect(policyNames()).toContain(x.policy);
+        expect(qsPolicyNames()).toContain(x.policy);
         expect(["none", "multi"]).toContain(x.mix);
         for (const k of ["wait_mean_ns", "wait_p95_ns", "esp_ppm", "util_ppm", "energy_uj", "throughput_mhz"]) expect(x[k]).toBeGreaterThanOrEqual(0);
       }

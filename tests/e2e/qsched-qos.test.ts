@@ -3,7 +3,7 @@
 // workload benchmark's image (images/qos.toml) under both hosts: the same
 // virtual-time figures, and the results docs/quantum.md reports.
 import { beforeAll, describe, expect, it } from "vitest";
-import { policyNames } from "../../tools/bench/qos";
+import { qsPolicyNames } from "../../userland/lib/proto/qsched";
 import { join } from "node:path";
 import { quark, root } from "./helpers";
 import { parseQos, findRun, qosResults, type QosRun } from "../../tools/bench/qos";
@@ -66,7 +66,7 @@ describe("the workload benchmark's image", () => {
     const r = quark(["boot", m.replace(/\.toml$/, ".wasm"), "--runtime", runtime, "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     runs[runtime] = parseQos(r.stdout);
-    expect(runs[runtime].length).toBe(4 * policyNames().length); // each policy, without and with multiprogramming, under both arrivals
+    expect(runs[runtime].length).toBe(4 * qsPolicyNames().length); // each policy, without and with multiprogramming, under both arrivals
   });
 
   it("gives the same virtual-time figures under both hosts", () => {

@@ -14,7 +14,8 @@ import { manifestKeys } from "../../abi/manifest";
 import type { AbiRef, ManifestKey } from "../../abi/schema-boot";
 import { decodeBootTable, encodeBootTable, fnv1a } from "../../tools/lib/boot-table";
 import { compileModule } from "../../tools/lib/compile";
-import { parseManifestText, parseDuration, parseMemory, type Manifest } from "../../tools/lib/manifest";
+import { parseManifestText, type Manifest } from "../../tools/lib/manifest";
+import { parseDuration, parseMemory } from "../../tools/lib/manifest-values";
 import { repoRoot } from "../../tools/lib/root";
 import { parseVersion } from "../../tools/lib/versions";
 

@@ -47,7 +47,9 @@ function enumLines(g: Group): string[] {
   // A function, not an array: AssemblyScript would build an array at every service's start, used or not.
   const cases = g.rows.map((r) => `  if (v == ${r.name}) return ${JSON.stringify(r.display)};`);
   const lines = [`/** ${first.name}..: what users see and type ("?" for another number). */`,
-    `export function ${g.names}(v: number): string {`, ...cases, `  return "?";`, `}`];
+    `export function ${g.names}(v: number): string {`, ...cases, `  return "?";`, `}`,
+    `/** Every ${first.name}.. name, in order. */`,
+    `export function ${g.names}s(): string[] { return [${g.rows.map((r) => JSON.stringify(r.display)).join(", ")}]; }`];
   if (g.last) lines.unshift(`export const ${g.last} = ${base + g.rows.length - 1}; // the highest of ${first.name}..`);
   return lines;
 }

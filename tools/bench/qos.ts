@@ -13,15 +13,10 @@
 import type { Runtime } from "../lib/conformance";
 import { runSuite } from "../lib/conformance";
 import type { BenchResult } from "./report";
-import { qsPolicyName, QS_POL_FIFO, QS_POL_COHERENCE, QS_POL_LAST } from "../../userland/lib/proto/qsched";
+import { qsPolicyName, QS_POL_FIFO, QS_POL_COHERENCE } from "../../userland/lib/proto/qsched";
 
 // The policies the done-when figures compare, as the workload names them.
 const FIFO = qsPolicyName(QS_POL_FIFO), COHERENCE = qsPolicyName(QS_POL_COHERENCE);
-
-/** Every policy the protocol defines, by name, in order: the workload runs each. */
-export function policyNames(): string[] {
-  return Array.from({ length: QS_POL_LAST - QS_POL_FIFO + 1 }, (_, i) => qsPolicyName(QS_POL_FIFO + i));
-}
 
 /** One `#qos` line: arrivals, policy, mix, and its integer figures. */
 export interface QosRun {

@@ -10,7 +10,6 @@ import { buildImage } from "../lib/build";
 import { parseManifest, capSpec, type Manifest } from "../lib/manifest";
 import * as abi from "../../kernel/abi";
 import * as proto from "../../userland/lib/proto/index";
-import { policyNames } from "./qos";
 import { parseConsole, type BenchSeries } from "../lib/results";
 import { repoRoot } from "../lib/root";
 import { runSuite, type Runtime } from "../lib/conformance";
@@ -284,7 +283,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     results.push(await recycleGain(built.out, runtime, series));
     opts.log?.(`quark: the QPU engine's gate kernels under ${runtime}`);
     results.push(...(await qpuFigures(runtime, opts.quick)).map(withTarget));
-    opts.log?.(`quark: the quantum scheduler's workload (${policyNames().join(", ")}, without and with multiprogramming) under ${runtime}`);
+    opts.log?.(`quark: the quantum scheduler's workload (${proto.qsPolicyNames().join(", ")}, without and with multiprogramming) under ${runtime}`);
     const runs: QosRun[] = await qosRuns(qosImage.out, runtime);
     qos.runs[runtime] = runs;
     results.push(...qosResults(runs, runtime));

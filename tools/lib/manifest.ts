@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as abi from "../../kernel/abi";
 import { fnv1a } from "./fnv1a";
 import * as keys from "./manifest-keys";
+// The values a manifest's keys take, and their defaults, kept apart so that inspect reads them without this parser.
 import {
   PAGE_BYTES, RIGHTS, BIND_PROPERTIES, BIND_OPS, serviceDefaults, imageDefaults, own,
   parseMemory, parseSize, parseDuration, checkMemoryBytes,
@@ -105,9 +106,6 @@ export class ManifestError extends Error {
 
 // ---------------------------------------------------------------- vocabulary
 
-// The values a manifest's keys take, and their defaults: manifest-values.ts (inspect reads them without this parser).
-export { PAGE_BYTES, RIGHTS, BIND_PROPERTIES, BIND_OPS, serviceDefaults, imageDefaults, parseMemory, parseDuration };
-
 // pid 0 is the kernel and pid 1 is init.
 export const MAX_SERVICES = abi.MAX_PROCS - 2;
 
@@ -140,14 +138,12 @@ const RIGHTS_FOR = {
   init: { allowed: ["call", "send"], defaults: abi.R_CALL, what: "init (the service manager)" },
 };
 
-
 /** What a capability name in `caps` refers to: the console, a HAL device, or else a service. */
 export function capKind(name: string): CapKind {
   if (name === CONSOLE) return "console";
   if (name === INIT) return "init";
   return own(DEVICES, name) !== undefined ? "device" : "service";
 }
-
 
 // ---------------------------------------------------------------- entry points
 
@@ -369,7 +365,6 @@ function checkKeys(table: TomlTable, allowed: string[], where: string, listName:
     report.error(entry, `unknown ${what} ${where}`, didYouMean(key, allowed, `${listName}: ${allowed.join(", ")}`));
   }
 }
-
 
 // Whether an unknown key of `table` looks like a misspelling of `key`, whose
 // absence is then already explained by the unknown-key error.
@@ -690,7 +685,6 @@ function memorySetting(t: TomlTable, where: string, report: Report): number {
   report.error(v, `memory of ${where}: ${parsed.message}`, parsed.hint);
   return fallback;
 }
-
 
 /** A "duration" key in milliseconds, at least its `min`; its default is as a manifest writes it, or ms. */
 function durationSetting(t: TomlTable, k: keys.KeySpec & { default: string | number; min: number }, where: string, report: Report): number {
@@ -1077,7 +1071,6 @@ function slotLines(s: TomlString, spec: ServiceSpec, ctx: Context, out: IrqSpec[
     out.push({ device: `slot${slot}`, line: slot, label: fnv1a(`slot${slot}.irq`) });
   }
 }
-
 
 /**
  * driver = "block", driver_match = ["sectors >= 64"]: the type must be one a

@@ -20,10 +20,7 @@ export function qpuReady(): bool { return device.row() >= 0 && !calPending; }
 /** Run the timer now: a deadline now (0 would cancel it). */
 export function wake(): void { sys.timer_set(sys.time()); }
 
-/** A policy as users see and type it (abi/protocols/qsched.ts). */
-export function policyName(p: i32): string { return qsPolicyName(p); }
-
 /** The settings as the audit line says them. */
 export function settingsText(p: i32, m: i32, l: i32): string {
-  return "policy " + policyName(p) + ", mixing " + qsMixName(m) + ", loss " + l.toString() + " ppm";
+  return "policy " + qsPolicyName(p) + ", mixing " + qsMixName(m) + ", loss " + l.toString() + " ppm";
 }

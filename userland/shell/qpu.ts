@@ -11,7 +11,7 @@ import {
   sys, capByName, OK, E_PERM, E_NOSPACE, E_STATE, LEASE_READ, LEASE_WRITE,
   TAG_QS_SUBMIT, TAG_QS_STATUS, TAG_QS_RESULTS, TAG_QS_JOBS, TAG_QS_POLICY, TAG_QS_CALIBRATION, TAG_QS_REASON, TAG_QS_INFO,
   QS_SUBMIT_MAP, QS_RES_TEXT, QS_LIST_ALL, QS_JOB_QUEUED, QS_JOB_RUNNING, QS_JOB_DONE, QS_JOB_FAILED, QS_JOB_CANCELLED,
-  TAG_INIT_CAPS, GRANT_PLUG, DEV_TYPE_QPU, QS_POL_FIFO, QS_POL_LAST, qsPolicyName, qsMixName, QS_SOURCE_MAX, QS_WHY_NONE,
+  TAG_INIT_CAPS, GRANT_PLUG, DEV_TYPE_QPU, QS_POL_FIFO, qsPolicyName, qsPolicyNames, qsMixName, QS_SOURCE_MAX, QS_WHY_NONE,
 } from "../lib";
 import { QPU_MAX_SHOTS } from "../../hal/qpu/job-format";
 import {
@@ -250,19 +250,10 @@ function jobStatus(id: i32, json: bool): void {
 
 // ---------------------------------------------------------------- policy
 
-function policyName(p: i64): string { return p >= QS_POL_FIFO && p <= QS_POL_LAST ? qsPolicyName(<i32>p) : "?"; }
-
-/** Every policy's name, in the protocol's order. */
-function policyNames(): string[] {
-  const names: string[] = [];
-  for (let p = QS_POL_FIFO; p <= QS_POL_LAST; p++) names.push(qsPolicyName(p));
-  return names;
-}
-
 function policy(word: string): void {
   let want: i64 = -1;
   if (word.length > 0) {
-    const names = policyNames();
+    const names = qsPolicyNames();
     const k = names.indexOf(word);
     if (k < 0) {
       const near = didYouMean(word, names);
@@ -274,7 +265,7 @@ function policy(word: string): void {
   const r = sys.call(qs, TAG_QS_POLICY, want, -1, -1, 0, 0, 0);
   if (r == E_PERM) { refused("qpu policy: refused: setting it needs the admin right (qsched:call+control in the shell's caps)"); return; }
   if (r != OK) { refused("qpu policy: " + errorName(r)); return; }
-  println("policy " + policyName(sys.reply_word(0)) + (want >= 0 ? " (set)" : "") + "; mixing " + qsMixName(<i32>sys.reply_word(1)) +
+  println("policy " + qsPolicyName(<f64>sys.reply_word(0)) + (want >= 0 ? " (set)" : "") + "; mixing " + qsMixName(<f64>sys.reply_word(1)) +
     ", loss bound " + sys.reply_word(2).toString() + " ppm; " + sys.reply_word(3).toString() + " changes");
 }
 
@@ -361,7 +352,7 @@ export function qpuHelp(): string[] {
     "  qpu jobs [--json]            every job the scheduler keeps: id, owner, state, qubits, shots, virtual end",
     "  qpu status ID [--json]       one job of the shell's: its state, virtual times, outcomes or why it failed",
     "  qpu results ID [--json]      one done job's counts, in Qiskit's order",
-    "  qpu policy [NAME]            the scheduler's placement policy, or set it (" + policyNames().join(", ") + "; admin right)",
+    "  qpu policy [NAME]            the scheduler's placement policy, or set it (" + qsPolicyNames().join(", ") + "; admin right)",
     "  qpu calibration [--json]     the QPU's qubits and calibration: each qubit's T1, T2 and readout error",
   ];
 }

@@ -82,6 +82,8 @@ export function qsPolicyName(v: number): string {
   if (v == QS_POL_ENERGY) return "energy";
   return "?";
 }
+/** Every QS_POL_FIFO.. name, in order. */
+export function qsPolicyNames(): string[] { return ["fifo", "error-rate", "coherence", "energy"]; }
 
 // ---------------------------------------------------------- mixing
 // TAG_QS_POLICY's w1: how queued jobs may share the QPU.
