@@ -1,12 +1,15 @@
-// Builds what the tools run: the TypeScript tools (CLI, Node host) bundled
-// into dist/ with esbuild (dist/quark.mjs, and in dist/chunks/ what a command
-// imports when it runs, so `quark help` loads none of the rest), and the service loader (tools/loader/, AssemblyScript)
-// compiled to build/loader.wasm, which both hosts run on every service module.
+// Builds what the tools run: the TypeScript tools (CLI, hosts, benchmarks)
+// bundled by esbuild into one CommonJS file, dist/quark.cjs, which
+// bin/quark.mjs runs through node:vm with a V8 code cache beside it (one per
+// command: the cache of `quark boot` holds the boot path compiled, that of
+// `quark --version` only the CLI's first steps); and the service loader
+// (tools/loader/, AssemblyScript) compiled to build/loader.wasm, which both
+// hosts run on every service module.
 // Runs on `npm ci` (the `prepare` script) and whenever bin/quark.mjs finds dist/ stale.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const LOADER = join(root, "build/loader.wasm");
@@ -15,46 +18,46 @@ export async function buildTools() {
   await Promise.all([buildLoader(), buildCli()]);
 }
 
+// One file, not ES modules split into chunks: Node 20 keeps no compiled code
+// for an ES module from one start to the next, and V8 does for a script
+// (vm.Script's cachedData), which spares every start the parse and compile
+// of the code it runs. A CommonJS module has no import.meta: the bundle's
+// own URL stands in for it.
 async function buildCli() {
   const dist = join(root, "dist");
+  const out = join(dist, "quark.cjs");
   const result = await build({
-    entryPoints: { quark: join(root, "tools/quark/cli.ts") },
-    outdir: dist,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "chunks/[name]-[hash]",
-    splitting: true,
+    entryPoints: [join(root, "tools/quark/cli.ts")],
+    outfile: out,
     bundle: true,
     platform: "node",
-    format: "esm",
+    format: "cjs",
     target: "node20",
     packages: "external",
+    define: { "import.meta.url": "__quark_bundle_url" },
+    banner: { js: '"use strict";\nconst __quark_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+    charset: "ascii",
     sourcemap: true,
     logLevel: "warning",
     write: false,
   });
-  // Chunks are named by their content, so an older dist/quark.mjs still finds
-  // its own; the entry is renamed into place last, once every chunk it
-  // imports is there (CLIs may be starting while this runs).
-  const entry = join(dist, "quark.mjs");
-  const files = result.outputFiles.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  mkdirSync(dist, { recursive: true });
+  // bin/quark.mjs reads the bundle as Latin-1, which costs a start half of what decoding UTF-8 does:
+  // esbuild escapes every other character (charset "ascii"), so a byte past 0x7f is a bug here.
+  const code = result.outputFiles.find((f) => f.path === out).contents;
+  const wide = code.findIndex((b) => b > 0x7f);
+  if (wide >= 0) throw new Error(`dist/quark.cjs: a byte past ASCII at offset ${wide}; bin/quark.mjs reads the bundle as Latin-1`);
+  // The bundle is renamed into place last, after its map: a CLI starting meanwhile runs the old one or the new one whole.
+  const files = result.outputFiles.sort((a, b) => Number(a.path === out) - Number(b.path === out));
   for (const f of files) {
-    mkdirSync(dirname(f.path), { recursive: true });
     const tmp = `${f.path}.${process.pid}.tmp`;
     writeFileSync(tmp, f.contents);
     renameSync(tmp, f.path);
   }
-  pruneChunks(join(dist, "chunks"), new Set(files.map((f) => f.path)));
-}
-
-// Chunks of older builds: kept for an hour, for a CLI started before this
-// build that has yet to import the code of its command, then removed.
-function pruneChunks(dir, current) {
-  const hourAgo = Date.now() - 3_600_000;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (current.has(p)) continue;
-    try { if (statSync(p).mtimeMs < hourAgo) rmSync(p, { force: true }); } catch { /* removed by another build */ }
-  }
+  // What builds before this one left: ES module chunks, and code caches of other bundles (bin/quark.mjs names them).
+  rmSync(join(dist, "chunks"), { recursive: true, force: true });
+  rmSync(join(dist, "quark.mjs"), { force: true });
+  rmSync(join(dist, "quark.mjs.map"), { force: true });
 }
 
 /** Compiles tools/loader/index.ts with asconfig.json's "loader" target; throws with asc's report if it fails. */

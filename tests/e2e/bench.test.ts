@@ -119,6 +119,18 @@ describe("quark bench --json", () => {
     }
   });
 
+  it("measures a whole boot of the core image to ready (quark boot --until-ready, spawn to exit) under each host, beside node -e 0", () => {
+    expect(r.code, r.stderr).toBe(0);
+    for (const host of ["node", "wasmtime"]) {
+      const f = find("cli.boot.core", host);
+      expect(f, host).toBeDefined();
+      expect(f.peer).toMatch(/^node -e 0/);
+      expect(f.bare_multiple).toBeCloseTo(f.p50_ns / f.peer_p50_ns, 3);
+      // The part of it from the image's read to the ready line, from the same host, is shorter.
+      expect(find("boot.ready.core", host).p50_ns).toBeLessThan(f.p50_ns);
+    }
+  });
+
   it("measures ipc.floor under both hosts and sets ipc.call.roundtrip beside it as a multiple, in the same run", () => {
     expect(r.code, r.stderr).toBe(0);
     for (const host of ["node", "wasmtime"]) {

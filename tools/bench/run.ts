@@ -292,8 +292,8 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     if (!check || !beat) throw new Error(`monitor.check or monitor.heartbeat missing under ${runtime}`);
     results.push(withTarget(monitorOverhead(check, beat, heartbeatsPerSecond(dfltManifest))));
   }
-  opts.log?.("quark: the CLI's start-up (quark --version, quark inspect) beside node -e 0");
-  results.push(...measureCliStart(root, dflt.out, opts.quick).map(withTarget));
+  opts.log?.("quark: the CLI's start-up (quark --version, quark inspect, quark boot of the core image) beside node -e 0");
+  results.push(...measureCliStart(root, dflt.out, opts.quick, coreImage.out, opts.runtimes).map(withTarget));
   let monitorHost: MonitorHostCheck | undefined;
   if (opts.runtimes.includes("node")) {
     opts.log?.("quark: monitoring cross-check: the default image idle under Node, with and without health checks");

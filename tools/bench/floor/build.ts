@@ -6,6 +6,7 @@ import { join } from "node:path";
 import * as abi from "../../../kernel/abi";
 import * as proto from "../../../userland/lib/proto/index";
 import { repoRoot } from "../../lib/root";
+import { importPackage } from "../../lib/import-package";
 
 // The floor kernel's own memory layout (not part of the ABI): its slot table
 // for pids 0..2 lies below FLOOR_SAMPLES_AT; the samples above it.
@@ -26,7 +27,7 @@ function fill(name: string, wat: string): string {
 
 /** The floor's modules as Wasm bytes, also written to build/bench-floor/NAME.wasm (for the wasmtime host). */
 export async function buildFloor(): Promise<{ modules: FloorModules; dir: string }> {
-  const { default: binaryen } = await import("binaryen");
+  const { default: binaryen } = await importPackage<typeof import("binaryen")>("binaryen");
   const root = repoRoot();
   const dir = join(root, "build", "bench-floor");
   mkdirSync(dir, { recursive: true });
