@@ -3,7 +3,7 @@
 // checkout always runs its own code; then runs the bundle, dist/quark.cjs,
 // with V8's compiled code for it kept from an earlier start (below), and
 // hands over to tools/quark/cli.ts.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,9 +29,9 @@ function newest(dir) {
 // constants (kernel/abi.ts and the files it re-exports) and the protocols;
 // tools/build-tools.mjs decides how it is made.
 const abiFiles = readdirSync(join(root, "kernel")).filter((n) => /^abi.*\.ts$/.test(n)).map((n) => statSync(join(root, "kernel", n)).mtimeMs);
-const stale = !existsSync(bundle) ||
-  statSync(bundle).mtimeMs < Math.max(newest(join(root, "tools")), newest(join(root, "userland/lib/proto")), ...abiFiles,
-    statSync(join(root, "tools/build-tools.mjs")).mtimeMs);
+const built = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+const stale = built < Math.max(newest(join(root, "tools")), newest(join(root, "userland/lib/proto")), ...abiFiles,
+  statSync(join(root, "tools/build-tools.mjs")).mtimeMs);
 if (stale) {
   const { buildTools } = await import(pathToFileURL(join(root, "tools/build-tools.mjs")).href);
   await buildTools();
@@ -55,10 +55,6 @@ const cacheFile = `${cacheDir}/${/^[a-z][a-z0-9-]{0,23}$/.test(command) ? comman
 let cachedData;
 try { cachedData = readFileSync(cacheFile); } catch { /* none yet */ }
 
-// Inside a script, import() would need a hook Node 20 has only behind a
-// warning: the bundle imports ES-module-only packages through this one
-// (tools/lib/import-package.ts).
-globalThis[Symbol.for("quark.import")] = (name) => import(name);
 // The wrapper is CommonJS's own, on the source's first line, so line numbers in stack traces are the bundle's.
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: bundle,
@@ -66,6 +62,10 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
 });
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+// Inside a script, import() would need a hook Node 20 has only behind a
+// warning: the bundle imports ES-module-only packages through this one
+// (tools/lib/import-package.ts), which it reads when it imports, not before.
+globalThis[module.exports.LENT_IMPORT] = (name) => import(name);
 process.exitCode = await module.exports.main(process.argv.slice(2));
 if (cachedData === undefined || script.cachedDataRejected) keepCache();
 

@@ -54,7 +54,7 @@ async function buildCli() {
     writeFileSync(tmp, f.contents);
     renameSync(tmp, f.path);
   }
-  // What builds before this one left: ES module chunks, and code caches of other bundles (bin/quark.mjs names them).
+  // What builds before this one left, when the CLI was ES modules in chunks (bin/quark.mjs removes code caches of other builds).
   rmSync(join(dist, "chunks"), { recursive: true, force: true });
   rmSync(join(dist, "quark.mjs"), { force: true });
   rmSync(join(dist, "quark.mjs.map"), { force: true });

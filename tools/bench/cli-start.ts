@@ -23,10 +23,11 @@ function wallNs(args: string[]): number {
 /** `quark --version`, `quark inspect IMAGE` and a boot of `core` to ready under each runtime, each beside `node -e 0`. */
 export function measureCliStart(root: string, image: string, quick: boolean, core: string, runtimes: readonly string[]): BenchResult[] {
   const quark = join(root, "bin", "quark.mjs");
-  const cases: Array<[string, string[], string]> = [
+  type Case = [name: string, args: string[], runtime: string];
+  const cases: Case[] = [
     ["cli.start.version", [quark, "--version"], "node"],
     ["cli.start.inspect", [quark, "inspect", image], "node"],
-    ...runtimes.map((rt): [string, string[], string] => ["cli.boot.core", [quark, "boot", core, "--until-ready", "--runtime", rt], rt]),
+    ...runtimes.map((rt): Case => ["cli.boot.core", [quark, "boot", core, "--until-ready", "--runtime", rt], rt]),
   ];
   const runs = quick ? 7 : 25;
   for (const [, args] of cases) wallNs(args); // a first run builds nothing later runs would pay for

@@ -14,6 +14,9 @@ import { checkControlSocket, checkImageNotManifest, checkManifest, checkReportFi
 import { buildProgress } from "./progress";
 import { repoRoot } from "../lib/root";
 
+// Where bin/quark.mjs lends the bundle its import() (tools/lib/import-package.ts).
+export { LENT_IMPORT } from "../lib/import-package";
+
 type Runtime = "node" | "wasmtime";
 
 function log(s: string): void { process.stderr.write(s + "\n"); }
